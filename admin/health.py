@@ -1,0 +1,72 @@
+"""`/health`: the state of the database, the cache, the bot and the scheduler."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from typing import Protocol
+
+from aiohttp import web
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from storage.cache.tagged import Cache
+
+CHECK_TIMEOUT_SECONDS = 2.0
+
+
+class ComponentState(Protocol):
+    @property
+    def state(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class HealthSources:
+    engine: AsyncEngine
+    cache: Cache
+    bot: ComponentState
+    scheduler: ComponentState
+
+
+async def _database_ok(engine: AsyncEngine) -> bool:
+    try:
+        async with asyncio.timeout(CHECK_TIMEOUT_SECONDS), engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+    except Exception:
+        return False
+    return True
+
+
+async def _cache_ok(cache: Cache) -> bool:
+    try:
+        async with asyncio.timeout(CHECK_TIMEOUT_SECONDS):
+            return await cache.backend.ping()
+    except TimeoutError:
+        return False
+
+
+async def health_report(sources: HealthSources) -> tuple[int, dict[str, object]]:
+    database_ok, cache_ok = await asyncio.gather(
+        _database_ok(sources.engine), _cache_ok(sources.cache)
+    )
+    report: dict[str, object] = {
+        "database": {"ok": database_ok, "dialect": sources.engine.dialect.name},
+        "cache": {
+            "ok": cache_ok,
+            "backend": sources.cache.backend.name,
+            "hit_rate": round(sources.cache.stats.hit_rate, 3),
+        },
+        "bot": sources.bot.state,
+        "scheduler": sources.scheduler.state,
+    }
+    # Without the database nothing works; without Redis the app still answers (degraded).
+    report["status"] = "ok" if database_ok and cache_ok else "degraded" if database_ok else "down"
+    return (200 if database_ok else 503), report
+
+
+def create_health_handler(sources: HealthSources) -> web.RequestHandler:
+    async def health(_request: web.Request) -> web.StreamResponse:
+        status, report = await health_report(sources)
+        return web.json_response(report, status=status)
+
+    return health

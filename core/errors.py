@@ -1,0 +1,40 @@
+"""The one family of expected, user-explainable errors."""
+
+from __future__ import annotations
+
+
+class ConfigurationError(Exception):
+    """A setting has a value the application cannot run with."""
+
+
+class AppError(Exception):
+    """A domain outcome the user should be told about politely.
+
+    `message_key` names the locale catalog entry that explains it.
+    """
+
+    message_key = "error.generic"
+
+    def __init__(self, detail: str = "") -> None:
+        super().__init__(detail or self.message_key)
+        self.detail = detail
+
+
+class NotFound(AppError):
+    message_key = "error.not_found"
+
+
+class SlotTaken(AppError):
+    message_key = "error.slot_taken"
+
+
+class AlreadyBooked(AppError):
+    message_key = "error.already_booked"
+
+
+class SlotUnavailable(AppError):
+    message_key = "error.slot_unavailable"
+
+
+class Conflict(AppError):
+    message_key = "error.conflict"

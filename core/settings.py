@@ -1,0 +1,109 @@
+"""Application settings: one class, read from the environment and `.env`."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from core.errors import ConfigurationError
+
+
+class BotMode(StrEnum):
+    POLLING = "polling"
+    WEBHOOK = "webhook"
+
+
+class LogFormat(StrEnum):
+    CONSOLE = "console"
+    JSON = "json"
+
+
+SUPPORTED_LOCALES = ("ru", "en")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", frozen=True
+    )
+
+    bot_token: SecretStr = SecretStr("")
+    telegram_api_url: str = ""
+    bot_mode: BotMode = BotMode.POLLING
+
+    database_url: str = "sqlite+aiosqlite:///data/app.db"
+    db_pool_size: Annotated[int, Field(ge=1, le=500)] = 10
+    db_max_overflow: Annotated[int, Field(ge=0, le=500)] = 10
+    db_pool_timeout: Annotated[float, Field(gt=0)] = 30.0
+    db_pool_recycle: Annotated[int, Field(ge=-1)] = 1800
+
+    redis_url: str = ""
+    cache_default_ttl_seconds: Annotated[int, Field(ge=1)] = 300
+    slow_query_threshold_ms: Annotated[float, Field(ge=0)] = 200.0
+
+    admin_host: str = "127.0.0.1"
+    admin_port: Annotated[int, Field(ge=0, le=65535)] = 8080
+    admin_secret_key: SecretStr = SecretStr("")
+
+    log_format: LogFormat = LogFormat.CONSOLE
+    log_level: str = "INFO"
+    default_locale: str = "ru"
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_database(cls, value: str) -> str:
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError(
+                "must start with sqlite+aiosqlite:// or postgresql+asyncpg://"
+            )
+        return value
+
+    @field_validator("telegram_api_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http:// or https:// URL, or empty for Telegram's")
+        return value.rstrip("/")
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_scheme(cls, value: str) -> str:
+        if value and not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("must start with redis://, rediss:// or unix://, or be empty")
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _log_level(cls, value: str) -> str:
+        upper = value.upper()
+        if upper not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
+        return upper
+
+    @field_validator("default_locale")
+    @classmethod
+    def _locale(cls, value: str) -> str:
+        if value not in SUPPORTED_LOCALES:
+            raise ValueError(f"must be one of {', '.join(SUPPORTED_LOCALES)}")
+        return value
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def sandbox_mode(self) -> bool:
+        """No token means the built-in sandbox Bot API stands in for Telegram."""
+        return not self.bot_token.get_secret_value()
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings; a bad value raises ConfigurationError naming the key."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        key = str(first["loc"][0]).upper() if first["loc"] else "settings"
+        raise ConfigurationError(f"{key}: {first['msg']}") from None

@@ -1,0 +1,107 @@
+"""Entry point: `python main.py [run | migrate | create-admin | seed-demo]`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import secrets
+import sys
+
+import structlog
+
+from core.errors import AppError, ConfigurationError
+from core.logging import configure_logging
+from core.settings import Settings, load_settings
+
+log = structlog.get_logger("main")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(description="Recruiting and interview-scheduling bot")
+    commands = parser.add_subparsers(dest="command")
+    commands.add_parser("run", help="start the bot, the admin panel and the scheduler (default)")
+    commands.add_parser("migrate", help="apply database migrations")
+    admin = commands.add_parser("create-admin", help="create a panel administrator")
+    admin.add_argument("--login", required=True)
+    admin.add_argument(
+        "--password",
+        help="the password (default: asked for, or generated and printed when not a terminal)",
+    )
+    commands.add_parser("seed-demo", help="fill an empty database with demo data")
+    return parser
+
+
+async def _run(settings: Settings) -> None:
+    from runtime.container import build_application
+    from runtime.serve import serve
+
+    await serve(build_application(settings))
+
+
+async def _with_uow(settings: Settings, action: str, login: str = "", password: str = "") -> None:
+    from core.clock import SystemClock
+    from runtime.container import build_cache
+    from services.accounts import create_admin
+    from services.demo import seed_demo
+    from services.texts import Catalog
+    from storage.engine import create_engine, create_session_factory
+    from storage.uow import UnitOfWork
+
+    engine = create_engine(settings.database_url)
+    cache = build_cache(settings)
+    try:
+        async with UnitOfWork(create_session_factory(engine), cache) as uow:
+            if action == "create-admin":
+                user = await create_admin(uow, login, password)
+                print(f"created admin {user.login!r} (id {user.id})")
+            else:
+                created = await seed_demo(uow, Catalog.load(settings.default_locale), SystemClock())
+                print("demo data loaded" if created else "database has cities already: nothing loaded")
+    finally:
+        await cache.backend.close()
+        await engine.dispose()
+
+
+def _password(given: str | None) -> str:
+    if given:
+        return given
+    if sys.stdin.isatty():
+        return getpass.getpass("password: ")
+    generated = secrets.token_urlsafe(12)
+    print(f"generated password: {generated}")
+    return generated
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    command = args.command or "run"
+    try:
+        settings = load_settings()
+    except ConfigurationError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return 2
+    configure_logging(settings.log_level, settings.log_format)
+    try:
+        if command == "migrate":
+            from storage.migrate import upgrade_sync
+
+            upgrade_sync(settings.database_url)
+            print("database is at the latest migration")
+        elif command == "create-admin":
+            asyncio.run(_with_uow(settings, command, args.login, _password(args.password)))
+        elif command == "seed-demo":
+            asyncio.run(_with_uow(settings, command))
+        else:
+            asyncio.run(_run(settings))
+    except AppError as exc:
+        print(f"error: {exc.detail or exc.message_key}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,93 @@
+"""The one place that builds everything and hands it down. Nothing connects at import time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.session.base import BaseSession
+from aiogram.fsm.storage.base import BaseStorage
+from aiogram.fsm.storage.redis import RedisStorage
+from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from admin.app import create_app
+from admin.health import HealthSources
+from bot.factory import create_bot, create_dispatcher
+from core.clock import Clock, SystemClock
+from core.settings import Settings
+from runtime.bot_runner import BotRunner
+from scheduler.factory import SchedulerRunner
+from services.texts import Catalog
+from storage.cache import Cache, MemoryBackend, RedisBackend
+from storage.engine import create_engine, create_session_factory
+from storage.uow import UnitOfWorkFactory, uow_factory
+
+
+@dataclass
+class Application:
+    settings: Settings
+    clock: Clock
+    engine: AsyncEngine
+    session_factory: async_sessionmaker[AsyncSession]
+    cache: Cache
+    uow_factory: UnitOfWorkFactory
+    catalog: Catalog
+    dispatcher: Dispatcher
+    bot: Bot | None
+    bot_runner: BotRunner
+    scheduler: SchedulerRunner
+    web_app: web.Application
+
+
+def build_cache(settings: Settings) -> Cache:
+    if not settings.redis_url:
+        return Cache(MemoryBackend(), default_ttl=settings.cache_default_ttl_seconds)
+    backend = RedisBackend(settings.redis_url)
+    cache = Cache(backend, default_ttl=settings.cache_default_ttl_seconds)
+    # Invalidations sent while Redis was away were lost: forget everything cached before.
+    backend.on_restore = cache.invalidate_everything
+    return cache
+
+
+def build_fsm_storage(settings: Settings) -> BaseStorage | None:
+    return RedisStorage.from_url(settings.redis_url) if settings.redis_url else None
+
+
+def build_application(
+    settings: Settings, *, clock: Clock | None = None, bot_session: BaseSession | None = None
+) -> Application:
+    clock = clock or SystemClock()
+    engine = create_engine(
+        settings.database_url,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+        pool_timeout=settings.db_pool_timeout,
+        pool_recycle=settings.db_pool_recycle,
+    )
+    session_factory = create_session_factory(engine)
+    cache = build_cache(settings)
+    uows = uow_factory(session_factory, cache)
+    catalog = Catalog.load(settings.default_locale)
+    dispatcher = create_dispatcher(
+        uow_factory=uows, catalog=catalog, clock=clock, fsm_storage=build_fsm_storage(settings)
+    )
+    token = settings.bot_token.get_secret_value()
+    bot = create_bot(token, settings.telegram_api_url, bot_session) if token else None
+    bot_runner = BotRunner(dispatcher, bot, off_reason="no BOT_TOKEN set")
+    scheduler = SchedulerRunner()
+    web_app = create_app(HealthSources(engine=engine, cache=cache, bot=bot_runner, scheduler=scheduler))
+    return Application(
+        settings=settings,
+        clock=clock,
+        engine=engine,
+        session_factory=session_factory,
+        cache=cache,
+        uow_factory=uows,
+        catalog=catalog,
+        dispatcher=dispatcher,
+        bot=bot,
+        bot_runner=bot_runner,
+        scheduler=scheduler,
+        web_app=web_app,
+    )

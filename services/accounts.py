@@ -1,0 +1,50 @@
+"""Panel accounts: creation and password checks (argon2)."""
+
+from __future__ import annotations
+
+import re
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from core.errors import AppError, Conflict
+from storage.models import AdminUser
+from storage.models.enums import AdminRole
+from storage.uow import UnitOfWork
+
+_hasher = PasswordHasher()
+LOGIN_PATTERN = re.compile(r"^[A-Za-z0-9_.@-]{3,64}$")
+MIN_PASSWORD_LENGTH = 10
+
+
+class InvalidAccount(AppError):
+    message_key = "error.invalid_account"
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def password_matches(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+async def create_admin(
+    uow: UnitOfWork, login: str, password: str, role: AdminRole = AdminRole.ADMIN
+) -> AdminUser:
+    if not LOGIN_PATTERN.match(login):
+        raise InvalidAccount("login: 3–64 letters, digits or . _ @ -")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidAccount(f"password: at least {MIN_PASSWORD_LENGTH} characters")
+    if await uow.admin_users.get_by_login(login) is not None:
+        raise Conflict(f"login {login!r} exists already")
+    user = uow.admin_users.add(
+        AdminUser(login=login, password_hash=hash_password(password), role=role)
+    )
+    await uow.session.flush()
+    uow.audit.record(actor="cli", action="create", entity="admin_user", entity_id=user.id)
+    await uow.commit()
+    return user

@@ -1,0 +1,48 @@
+"""Candidates arriving from a link."""
+
+from __future__ import annotations
+
+import re
+
+from storage.dto import CandidateDTO
+from storage.models import Candidate
+from storage.uow import UnitOfWork
+
+_SOURCE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+def source_from_payload(payload: str | None) -> str | None:
+    """The `/start` deep-link payload, kept as the source when it is a plausible tag."""
+    if payload and _SOURCE.match(payload):
+        return payload
+    return None
+
+
+async def register_candidate(
+    uow: UnitOfWork,
+    *,
+    telegram_id: int,
+    username: str | None,
+    full_name: str | None,
+    locale: str,
+    source: str | None,
+) -> CandidateDTO:
+    """Find or create the candidate; the first source seen is kept. Commits."""
+    candidate = await uow.candidates.get_by_telegram_id(telegram_id)
+    if candidate is None:
+        candidate = uow.candidates.add(
+            Candidate(
+                telegram_id=telegram_id,
+                username=username,
+                full_name=full_name,
+                locale=locale,
+                source=source,
+            )
+        )
+    else:
+        candidate.username = username
+        candidate.reachable = True
+        if candidate.source is None and source is not None:
+            candidate.source = source
+    await uow.commit()
+    return CandidateDTO.model_validate(candidate)

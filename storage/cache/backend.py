@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+
+class CacheBackend(Protocol):
+    """A key-value store the tagged cache is built on (Redis or in-process)."""
+
+    name: str
+
+    async def get_many(self, keys: Sequence[str]) -> list[bytes | None]:
+        """Values for the keys, None where missing; on an outage, all None."""
+        ...
+
+    async def set(self, key: str, value: bytes, ttl_seconds: int) -> None: ...
+
+    async def delete(self, keys: Sequence[str]) -> None: ...
+
+    async def incr(self, keys: Sequence[str]) -> bool:
+        """Increment counters; False when the backend could not be reached."""
+        ...
+
+    async def ping(self) -> bool: ...
+
+    async def close(self) -> None: ...

@@ -1,0 +1,102 @@
+"""Redis backend that degrades to "always miss" while Redis is away, and comes back by itself."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TypeVar
+
+import structlog
+from redis import asyncio as aioredis
+from redis.exceptions import RedisError
+
+log = structlog.get_logger(__name__)
+T = TypeVar("T")
+
+# While Redis is down, try it again at most this often instead of on every request.
+RETRY_INTERVAL_SECONDS = 1.0
+
+
+class RedisBackend:
+    name = "redis"
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        max_connections: int = 50,
+        timeout_seconds: float = 0.5,
+        on_restore: Callable[[], Awaitable[None]] | None = None,
+    ) -> None:
+        self._client: aioredis.Redis = aioredis.Redis.from_url(
+            url,
+            max_connections=max_connections,
+            socket_connect_timeout=timeout_seconds,
+            socket_timeout=timeout_seconds,
+            retry_on_timeout=False,
+        )
+        self._down_since: float | None = None
+        self._retry_at = 0.0
+        self.on_restore = on_restore
+
+    @property
+    def available(self) -> bool:
+        return self._down_since is None
+
+    async def _call(self, operation: Callable[[], Awaitable[T]], fallback: T) -> T:
+        if self._down_since is not None and time.monotonic() < self._retry_at:
+            return fallback
+        try:
+            result = await operation()
+        except (RedisError, OSError) as exc:
+            self._mark_down(exc)
+            return fallback
+        if self._down_since is not None:
+            await self._mark_up()
+        return result
+
+    def _mark_down(self, exc: BaseException) -> None:
+        now = time.monotonic()
+        if self._down_since is None:
+            self._down_since = now
+            log.warning("cache.redis_unavailable", error=str(exc) or type(exc).__name__)
+        self._retry_at = now + RETRY_INTERVAL_SECONDS
+
+    async def _mark_up(self) -> None:
+        down_for = time.monotonic() - (self._down_since or time.monotonic())
+        self._down_since = None
+        log.info("cache.redis_restored", down_seconds=round(down_for, 1))
+        if self.on_restore is not None:
+            await self.on_restore()
+
+    async def get_many(self, keys: Sequence[str]) -> list[bytes | None]:
+        misses: list[bytes | None] = [None] * len(keys)
+        return await self._call(lambda: self._client.mget(list(keys)), misses)
+
+    async def set(self, key: str, value: bytes, ttl_seconds: int) -> None:
+        await self._call(lambda: self._client.set(key, value, ex=ttl_seconds), None)
+
+    async def delete(self, keys: Sequence[str]) -> None:
+        if keys:
+            await self._call(lambda: self._client.delete(*keys), None)
+
+    async def incr(self, keys: Sequence[str]) -> bool:
+        async def run() -> bool:
+            async with self._client.pipeline(transaction=False) as pipe:
+                for key in keys:
+                    pipe.incr(key)
+                await pipe.execute()
+            return True
+
+        return await self._call(run, False)
+
+    async def ping(self) -> bool:
+        async def run() -> bool:
+            return bool(await self._client.ping())
+
+        # A health check must really ask, even inside the retry interval.
+        self._retry_at = 0.0
+        return await self._call(run, False)
+
+    async def close(self) -> None:
+        await self._client.aclose()

@@ -1,0 +1,38 @@
+"""All tables of the domain; importing this module registers them on `Base.metadata`."""
+
+from storage.models.admin import AdminUser, ApiToken, AuditLogEntry
+from storage.models.auto_message import AutoMessage
+from storage.models.base import Base
+from storage.models.booking import Booking, BookingStatusChange
+from storage.models.candidate import Candidate, CandidateStatusChange
+from storage.models.city import City, recruiter_cities
+from storage.models.notification import Notification
+from storage.models.recruiter import Recruiter, RecruiterInvite
+from storage.models.slot import Slot
+from storage.models.template import MessageTemplate
+from storage.models.test import Test, TestAnswer, TestQuestion, TestResult
+from storage.models.waitlist import WaitlistEntry
+
+__all__ = [
+    "AdminUser",
+    "ApiToken",
+    "AuditLogEntry",
+    "AutoMessage",
+    "Base",
+    "Booking",
+    "BookingStatusChange",
+    "Candidate",
+    "CandidateStatusChange",
+    "City",
+    "MessageTemplate",
+    "Notification",
+    "Recruiter",
+    "RecruiterInvite",
+    "Slot",
+    "Test",
+    "TestAnswer",
+    "TestQuestion",
+    "TestResult",
+    "WaitlistEntry",
+    "recruiter_cities",
+]

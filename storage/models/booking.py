@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import ForeignKey, Index, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from storage.models.base import Base, CreatedAt
+from storage.models.enums import ACTIVE_BOOKING_STATUSES, BookingStatus, SlotPurpose
+from storage.types import UTCDateTime, str_enum, utcnow
+
+if TYPE_CHECKING:
+    from storage.models.candidate import Candidate
+    from storage.models.slot import Slot
+
+_ACTIVE = text(
+    "status IN (" + ", ".join(f"'{s.value}'" for s in ACTIVE_BOOKING_STATUSES) + ")"
+)
+
+
+class Booking(CreatedAt, Base):
+    """A candidate's hold on a slot. The database allows one active booking per slot and
+    one per candidate and purpose (partial unique indexes, valid on SQLite and PostgreSQL)."""
+
+    __tablename__ = "bookings"
+    __table_args__ = (
+        Index(
+            "uq_bookings_active_slot",
+            "slot_id",
+            unique=True,
+            sqlite_where=_ACTIVE,
+            postgresql_where=_ACTIVE,
+        ),
+        Index(
+            "uq_bookings_active_candidate_purpose",
+            "candidate_id",
+            "purpose",
+            unique=True,
+            sqlite_where=_ACTIVE,
+            postgresql_where=_ACTIVE,
+        ),
+        Index("ix_bookings_slot", "slot_id"),
+        Index("ix_bookings_candidate", "candidate_id"),
+        Index("ix_bookings_status_updated", "status", "updated_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slot_id: Mapped[int] = mapped_column(ForeignKey("slots.id", ondelete="CASCADE"))
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidates.id", ondelete="CASCADE"))
+    # Copied from the slot so the per-candidate uniqueness can be an index.
+    purpose: Mapped[SlotPurpose] = mapped_column(str_enum(SlotPurpose))
+    status: Mapped[BookingStatus] = mapped_column(
+        str_enum(BookingStatus), default=BookingStatus.PENDING
+    )
+    reason: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    slot: Mapped[Slot] = relationship()
+    candidate: Mapped[Candidate] = relationship()
+
+
+class BookingStatusChange(CreatedAt, Base):
+    __tablename__ = "booking_history"
+    __table_args__ = (Index("ix_booking_history_booking", "booking_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    booking_id: Mapped[int] = mapped_column(ForeignKey("bookings.id", ondelete="CASCADE"))
+    from_status: Mapped[BookingStatus | None] = mapped_column(str_enum(BookingStatus))
+    to_status: Mapped[BookingStatus] = mapped_column(str_enum(BookingStatus))
+    actor: Mapped[str] = mapped_column(String(64))
+    reason: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from storage.models.base import Base, CreatedAt
+from storage.models.enums import NotificationStatus
+from storage.types import UTCDateTime, str_enum
+
+
+class Notification(CreatedAt, Base):
+    """The outbox: every message the system sends on its own is a row first."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (
+        Index("ix_notifications_status_due", "status", "due_at"),
+        Index("ix_notifications_booking", "booking_id"),
+        Index("ix_notifications_recipient_status", "recipient_chat_id", "status"),
+        Index("ix_notifications_auto_message", "auto_message_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(64))
+    recipient_chat_id: Mapped[int] = mapped_column(BigInteger)
+    candidate_id: Mapped[int | None] = mapped_column(
+        ForeignKey("candidates.id", ondelete="CASCADE")
+    )
+    booking_id: Mapped[int | None] = mapped_column(ForeignKey("bookings.id", ondelete="CASCADE"))
+    auto_message_id: Mapped[int | None] = mapped_column(
+        ForeignKey("auto_messages.id", ondelete="SET NULL")
+    )
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[NotificationStatus] = mapped_column(
+        str_enum(NotificationStatus), default=NotificationStatus.PENDING
+    )
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
+    locked_by: Mapped[str | None] = mapped_column(String(64))
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from sqlalchemy import ForeignKey, Index, Integer, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from storage.models.base import Base, CreatedAt
+from storage.models.enums import SlotPurpose
+from storage.types import UTCDateTime, str_enum
+
+if TYPE_CHECKING:
+    from storage.models.city import City
+    from storage.models.recruiter import Recruiter
+
+
+class Slot(CreatedAt, Base):
+    """A time a recruiter offers, stored in UTC."""
+
+    __tablename__ = "slots"
+    __table_args__ = (
+        UniqueConstraint("recruiter_id", "starts_at", name="uq_slots_recruiter_start"),
+        Index("ix_slots_city_purpose_start", "city_id", "purpose", "starts_at"),
+        Index("ix_slots_starts_at", "starts_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recruiter_id: Mapped[int] = mapped_column(ForeignKey("recruiters.id", ondelete="CASCADE"))
+    city_id: Mapped[int] = mapped_column(ForeignKey("cities.id", ondelete="CASCADE"))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    duration_minutes: Mapped[int] = mapped_column(Integer, default=30)
+    purpose: Mapped[SlotPurpose] = mapped_column(
+        str_enum(SlotPurpose), default=SlotPurpose.INTERVIEW
+    )
+    capacity: Mapped[int] = mapped_column(Integer, default=1)
+
+    recruiter: Mapped[Recruiter] = relationship()
+    city: Mapped[City] = relationship()
+
+    @property
+    def ends_at(self) -> datetime:
+        return self.starts_at + timedelta(minutes=self.duration_minutes)

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from storage.models.base import Base
+from storage.types import UTCDateTime, utcnow
+
+_GLOBAL = text("city_id IS NULL")
+_PER_CITY = text("city_id IS NOT NULL")
+
+
+class MessageTemplate(Base):
+    """An admin's override of a shipped text, for all cities or one."""
+
+    __tablename__ = "message_templates"
+    __table_args__ = (
+        # NULL never equals NULL in a unique index, so global and per-city rows get one each.
+        Index(
+            "uq_message_templates_global",
+            "key",
+            "locale",
+            unique=True,
+            sqlite_where=_GLOBAL,
+            postgresql_where=_GLOBAL,
+        ),
+        Index(
+            "uq_message_templates_city",
+            "key",
+            "locale",
+            "city_id",
+            unique=True,
+            sqlite_where=_PER_CITY,
+            postgresql_where=_PER_CITY,
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(100))
+    locale: Mapped[str] = mapped_column(String(8))
+    city_id: Mapped[int | None] = mapped_column(ForeignKey("cities.id", ondelete="CASCADE"))
+    body: Mapped[str] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from storage.models import Booking, BookingStatusChange, Slot
+from storage.models.enums import ACTIVE_BOOKING_STATUSES, BookingStatus, SlotPurpose
+from storage.repositories.base import Repository
+from storage.types import utcnow
+
+
+class BookingRepository(Repository[Booking]):
+    model = Booking
+    cache_tag = "bookings"
+
+    async def try_create(
+        self, slot: Slot, candidate_id: int, status: BookingStatus, *, actor: str
+    ) -> Booking | None:
+        """Insert an active booking, or return None when the database refuses it because the
+        slot or the candidate already has one. A savepoint keeps the unit of work usable."""
+        booking = Booking(
+            slot_id=slot.id, candidate_id=candidate_id, purpose=slot.purpose, status=status
+        )
+        try:
+            async with self.session.begin_nested():
+                self.session.add(booking)
+                await self.session.flush([booking])
+        except IntegrityError:
+            return None
+        self.session.add(
+            BookingStatusChange(
+                booking_id=booking.id, from_status=None, to_status=status, actor=actor
+            )
+        )
+        return booking
+
+    async def active_for_candidate(
+        self, candidate_id: int, purpose: SlotPurpose
+    ) -> Booking | None:
+        stmt = select(Booking).where(
+            Booking.candidate_id == candidate_id,
+            Booking.purpose == purpose,
+            Booking.status.in_(ACTIVE_BOOKING_STATUSES),
+        )
+        return (await self.session.scalars(stmt)).first()
+
+    async def active_for_slot(self, slot_id: int) -> Booking | None:
+        stmt = select(Booking).where(
+            Booking.slot_id == slot_id, Booking.status.in_(ACTIVE_BOOKING_STATUSES)
+        )
+        return (await self.session.scalars(stmt)).first()
+
+    async def change_status(
+        self,
+        booking: Booking,
+        to_status: BookingStatus,
+        *,
+        actor: str,
+        reason: str | None = None,
+    ) -> bool:
+        """Move a booking only if nobody moved it first (conditional update)."""
+        from_status = booking.status
+        result = await self.session.execute(
+            update(Booking)
+            .where(Booking.id == booking.id, Booking.status == from_status)
+            .values(status=to_status, reason=reason, updated_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            await self.session.refresh(booking)
+            return False
+        self._uow.mark_written(self.cache_tag, "slots")
+        await self.session.refresh(booking)
+        self.session.add(
+            BookingStatusChange(
+                booking_id=booking.id,
+                from_status=from_status,
+                to_status=to_status,
+                actor=actor,
+                reason=reason,
+            )
+        )
+        return True
+
+    async def history(self, booking_id: int) -> list[BookingStatusChange]:
+        stmt = (
+            select(BookingStatusChange)
+            .where(BookingStatusChange.booking_id == booking_id)
+            .order_by(BookingStatusChange.id)
+        )
+        return list((await self.session.scalars(stmt)).all())

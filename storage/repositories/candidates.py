@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from storage.dto import CandidateDTO
+from storage.models import Candidate, CandidateStatusChange
+from storage.models.enums import CandidateStatus
+from storage.repositories.base import Repository
+
+
+class CandidateRepository(Repository[Candidate]):
+    model = Candidate
+    cache_tag = "candidates"
+
+    async def get_by_telegram_id(self, telegram_id: int) -> Candidate | None:
+        stmt = select(Candidate).where(Candidate.telegram_id == telegram_id)
+        return (await self.session.scalars(stmt)).first()
+
+    async def get_dto(self, candidate_id: int) -> CandidateDTO | None:
+        candidate = await self.get(candidate_id)
+        return CandidateDTO.model_validate(candidate) if candidate else None
+
+    def change_status(
+        self,
+        candidate: Candidate,
+        to_status: CandidateStatus,
+        *,
+        actor: str,
+        reason: str | None = None,
+    ) -> CandidateStatusChange:
+        """Move a candidate and record who moved them; the caller commits."""
+        change = CandidateStatusChange(
+            candidate_id=candidate.id,
+            from_status=candidate.status,
+            to_status=to_status,
+            actor=actor,
+            reason=reason,
+        )
+        candidate.status = to_status
+        self.session.add(change)
+        return change
+
+    async def status_history(self, candidate_id: int) -> list[CandidateStatusChange]:
+        stmt = (
+            select(CandidateStatusChange)
+            .where(CandidateStatusChange.candidate_id == candidate_id)
+            .order_by(CandidateStatusChange.created_at, CandidateStatusChange.id)
+        )
+        return list((await self.session.scalars(stmt)).all())

@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from storage.cache.decorators import cached
+from storage.dto import RecruiterDTO
+from storage.models import City, Recruiter, RecruiterInvite
+from storage.repositories.base import Repository
+
+
+def _dto(recruiter: Recruiter) -> RecruiterDTO:
+    return RecruiterDTO(
+        id=recruiter.id,
+        name=recruiter.name,
+        telegram_chat_id=recruiter.telegram_chat_id,
+        timezone=recruiter.timezone,
+        meeting_link=recruiter.meeting_link,
+        active=recruiter.active,
+        city_ids=tuple(sorted(c.id for c in recruiter.cities)),
+    )
+
+
+class RecruiterRepository(Repository[Recruiter]):
+    model = Recruiter
+    cache_tag = "recruiters"
+
+    async def get_with_cities(self, recruiter_id: int) -> Recruiter | None:
+        stmt = (
+            select(Recruiter)
+            .where(Recruiter.id == recruiter_id)
+            .options(selectinload(Recruiter.cities))
+        )
+        return (await self.session.scalars(stmt)).first()
+
+    @cached()
+    async def get_dto(self, recruiter_id: int) -> RecruiterDTO | None:
+        recruiter = await self.get_with_cities(recruiter_id)
+        return _dto(recruiter) if recruiter else None
+
+    @cached()
+    async def get_by_chat_id(self, chat_id: int) -> RecruiterDTO | None:
+        stmt = (
+            select(Recruiter)
+            .where(Recruiter.telegram_chat_id == chat_id)
+            .options(selectinload(Recruiter.cities))
+        )
+        recruiter = (await self.session.scalars(stmt)).first()
+        return _dto(recruiter) if recruiter else None
+
+    @cached()
+    async def list_active_for_city(self, city_id: int) -> list[RecruiterDTO]:
+        stmt = (
+            select(Recruiter)
+            .join(Recruiter.cities)
+            .where(City.id == city_id, Recruiter.active.is_(True))
+            .options(selectinload(Recruiter.cities))
+            .order_by(Recruiter.name)
+        )
+        return [_dto(r) for r in (await self.session.scalars(stmt)).unique().all()]
+
+    async def get_invite(self, token_hash: str) -> RecruiterInvite | None:
+        stmt = select(RecruiterInvite).where(RecruiterInvite.token_hash == token_hash)
+        return (await self.session.scalars(stmt)).first()

@@ -1,0 +1,54 @@
+"""Tests (screening and knowledge), their questions and the candidates' results."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from storage.cache.decorators import cached
+from storage.dto import QuestionDTO, TestDTO
+from storage.models import Test, TestResult
+from storage.models.enums import TestKind
+from storage.repositories.base import Repository
+
+
+class TestRepository(Repository[Test]):
+    __test__ = False
+    model = Test
+    cache_tag = "tests"
+
+    async def get_by_kind(self, kind: TestKind) -> Test | None:
+        stmt = select(Test).where(Test.kind == kind).options(selectinload(Test.questions))
+        return (await self.session.scalars(stmt)).first()
+
+    @cached()
+    async def get_dto_by_kind(self, kind: TestKind) -> TestDTO | None:
+        test = await self.get_by_kind(kind)
+        if test is None:
+            return None
+        return TestDTO(
+            id=test.id,
+            kind=test.kind,
+            title=test.title,
+            pass_percent=test.pass_percent,
+            default_max_attempts=test.default_max_attempts,
+            default_time_limit_seconds=test.default_time_limit_seconds,
+            questions=tuple(
+                QuestionDTO.model_validate(q) for q in test.questions if q.active
+            ),
+        )
+
+
+class TestResultRepository(Repository[TestResult]):
+    __test__ = False
+    model = TestResult
+    cache_tag = "test_results"
+
+    async def latest_for(self, candidate_id: int, test_id: int) -> TestResult | None:
+        stmt = (
+            select(TestResult)
+            .where(TestResult.candidate_id == candidate_id, TestResult.test_id == test_id)
+            .options(selectinload(TestResult.answers))
+            .order_by(TestResult.started_at.desc(), TestResult.id.desc())
+        )
+        return (await self.session.scalars(stmt)).first()

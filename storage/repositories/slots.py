@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import and_, exists, select
+from sqlalchemy.orm import contains_eager
+
+from storage.dto import SlotDTO, SlotWithPeopleDTO
+from storage.models import Booking, City, Recruiter, Slot
+from storage.models.enums import ACTIVE_BOOKING_STATUSES, SlotPurpose
+from storage.repositories.base import Repository
+
+_HAS_ACTIVE_BOOKING = exists().where(
+    and_(Booking.slot_id == Slot.id, Booking.status.in_(ACTIVE_BOOKING_STATUSES))
+)
+
+
+def with_people(slot: Slot) -> SlotWithPeopleDTO:
+    return SlotWithPeopleDTO(
+        id=slot.id,
+        recruiter_id=slot.recruiter_id,
+        city_id=slot.city_id,
+        starts_at=slot.starts_at,
+        duration_minutes=slot.duration_minutes,
+        purpose=slot.purpose,
+        recruiter_name=slot.recruiter.name,
+        recruiter_timezone=slot.recruiter.timezone,
+        city_name=slot.city.name,
+        city_timezone=slot.city.timezone,
+    )
+
+
+class SlotRepository(Repository[Slot]):
+    model = Slot
+    cache_tag = "slots"
+
+    async def list_free(
+        self,
+        city_id: int,
+        purpose: SlotPurpose,
+        starts_from: datetime,
+        starts_before: datetime,
+        recruiter_id: int | None = None,
+        limit: int = 200,
+    ) -> list[SlotDTO]:
+        stmt = (
+            select(Slot)
+            .join(Recruiter, Recruiter.id == Slot.recruiter_id)
+            .where(
+                Slot.city_id == city_id,
+                Slot.purpose == purpose,
+                Slot.starts_at >= starts_from,
+                Slot.starts_at < starts_before,
+                Recruiter.active.is_(True),
+                ~_HAS_ACTIVE_BOOKING,
+            )
+            .order_by(Slot.starts_at, Slot.id)
+            .limit(limit)
+        )
+        if recruiter_id is not None:
+            stmt = stmt.where(Slot.recruiter_id == recruiter_id)
+        return [SlotDTO.model_validate(s) for s in (await self.session.scalars(stmt)).all()]
+
+    async def list_with_people(
+        self, *, city_id: int | None = None, limit: int = 100, offset: int = 0
+    ) -> list[SlotWithPeopleDTO]:
+        """Slots with their recruiter and city in one query (no N+1)."""
+        stmt = (
+            select(Slot)
+            .join(Slot.recruiter)
+            .join(Slot.city)
+            .options(contains_eager(Slot.recruiter), contains_eager(Slot.city))
+            .order_by(Slot.starts_at, Slot.id)
+            .limit(limit)
+            .offset(offset)
+        )
+        if city_id is not None:
+            stmt = stmt.where(Slot.city_id == city_id)
+        return [with_people(s) for s in (await self.session.scalars(stmt)).all()]
+
+    async def is_free(self, slot_id: int) -> bool:
+        stmt = select(Slot.id).where(Slot.id == slot_id, ~_HAS_ACTIVE_BOOKING)
+        return (await self.session.scalar(stmt)) is not None
+
+    async def get_city(self, slot: Slot) -> City:
+        city = await self.session.get(City, slot.city_id)
+        assert city is not None  # the foreign key guarantees it
+        return city

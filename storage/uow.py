@@ -1,0 +1,127 @@
+"""The Unit of Work: one transaction per update, request or job; rolls back unless committed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import TracebackType
+from typing import Any, Self
+
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import Session
+
+from storage.cache.tagged import Cache
+from storage.models import (
+    Booking,
+    City,
+    MessageTemplate,
+    Recruiter,
+    RecruiterInvite,
+    Slot,
+    Test,
+    TestQuestion,
+)
+from storage.repositories.accounts import AdminUserRepository, ApiTokenRepository
+from storage.repositories.audit import AuditLogRepository
+from storage.repositories.auto_messages import AutoMessageRepository
+from storage.repositories.bookings import BookingRepository
+from storage.repositories.candidates import CandidateRepository
+from storage.repositories.cities import CityRepository
+from storage.repositories.notifications import NotificationRepository
+from storage.repositories.recruiters import RecruiterRepository
+from storage.repositories.screening import TestRepository, TestResultRepository
+from storage.repositories.slots import SlotRepository
+from storage.repositories.templates import TemplateRepository
+from storage.repositories.waitlist import WaitlistRepository
+
+# Which cached reads a write to a model makes stale (the default is the model's table).
+_TAGS_BY_MODEL: dict[type[Any], tuple[str, ...]] = {
+    City: ("cities", "recruiters"),
+    Recruiter: ("recruiters",),
+    RecruiterInvite: ("recruiters",),
+    Slot: ("slots",),
+    Booking: ("bookings", "slots"),
+    Test: ("tests",),
+    TestQuestion: ("tests",),
+    MessageTemplate: ("templates",),
+}
+
+
+def tags_for(instance: object) -> tuple[str, ...]:
+    cls = type(instance)
+    return _TAGS_BY_MODEL.get(cls) or (getattr(cls, "__tablename__", cls.__name__),)
+
+
+class UnitOfWork:
+    session: AsyncSession
+
+    def __init__(
+        self, session_factory: async_sessionmaker[AsyncSession], cache: Cache | None = None
+    ) -> None:
+        self._session_factory = session_factory
+        self.cache = cache
+        self._written: set[str] = set()
+
+    async def __aenter__(self) -> Self:
+        self.session = self._session_factory()
+        self._written = set()
+        event.listen(self.session.sync_session, "before_flush", self._note_flushed_writes)
+        self.cities = CityRepository(self)
+        self.recruiters = RecruiterRepository(self)
+        self.candidates = CandidateRepository(self)
+        self.tests = TestRepository(self)
+        self.test_results = TestResultRepository(self)
+        self.slots = SlotRepository(self)
+        self.bookings = BookingRepository(self)
+        self.templates = TemplateRepository(self)
+        self.notifications = NotificationRepository(self)
+        self.auto_messages = AutoMessageRepository(self)
+        self.waitlist = WaitlistRepository(self)
+        self.admin_users = AdminUserRepository(self)
+        self.api_tokens = ApiTokenRepository(self)
+        self.audit = AuditLogRepository(self)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            await self.rollback()
+        finally:
+            await self.session.close()
+
+    async def commit(self) -> None:
+        await self.session.commit()
+        written, self._written = self._written, set()
+        if self.cache is not None and written:
+            await self.cache.invalidate(sorted(written))
+
+    async def rollback(self) -> None:
+        await self.session.rollback()
+        self._written = set()
+
+    def mark_written(self, *tags: str) -> None:
+        """For writes that bypass the ORM's change tracking (bulk UPDATE/INSERT)."""
+        self._written.update(tags)
+
+    def has_writes_to(self, tag: str) -> bool:
+        if tag in self._written:
+            return True
+        pending = (*self.session.new, *self.session.dirty, *self.session.deleted)
+        return any(tag in tags_for(obj) for obj in pending)
+
+    def _note_flushed_writes(self, session: Session, _context: Any, _instances: Any) -> None:
+        for obj in (*session.new, *session.dirty, *session.deleted):
+            self._written.update(tags_for(obj))
+
+
+UnitOfWorkFactory = Callable[[], UnitOfWork]
+
+
+def uow_factory(
+    session_factory: async_sessionmaker[AsyncSession], cache: Cache | None
+) -> UnitOfWorkFactory:
+    return lambda: UnitOfWork(session_factory, cache)
