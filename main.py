@@ -57,7 +57,9 @@ async def _with_uow(settings: Settings, action: str, login: str = "", password: 
                 print(f"created admin {user.login!r} (id {user.id})")
             else:
                 created = await seed_demo(uow, Catalog.load(settings.default_locale), SystemClock())
-                print("demo data loaded" if created else "database has cities already: nothing loaded")
+                print(
+                    "demo data loaded" if created else "database has cities already: nothing loaded"
+                )
     finally:
         await cache.backend.close()
         await engine.dispose()

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from aiohttp import web
+from aiohttp.typedefs import Handler
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -64,7 +65,7 @@ async def health_report(sources: HealthSources) -> tuple[int, dict[str, object]]
     return (200 if database_ok else 503), report
 
 
-def create_health_handler(sources: HealthSources) -> web.RequestHandler:
+def create_health_handler(sources: HealthSources) -> Handler:
     async def health(_request: web.Request) -> web.StreamResponse:
         status, report = await health_report(sources)
         return web.json_response(report, status=status)

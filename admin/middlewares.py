@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import structlog
 from aiohttp import web
+from aiohttp.typedefs import Handler
 
 from core.errors import AppError, NotFound
 
@@ -9,9 +10,7 @@ log = structlog.get_logger(__name__)
 
 
 @web.middleware
-async def error_middleware(
-    request: web.Request, handler: web.RequestHandler
-) -> web.StreamResponse:
+async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     """JSON errors with a reason; never a traceback to the client."""
     try:
         return await handler(request)

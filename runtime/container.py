@@ -76,7 +76,9 @@ def build_application(
     bot = create_bot(token, settings.telegram_api_url, bot_session) if token else None
     bot_runner = BotRunner(dispatcher, bot, off_reason="no BOT_TOKEN set")
     scheduler = SchedulerRunner()
-    web_app = create_app(HealthSources(engine=engine, cache=cache, bot=bot_runner, scheduler=scheduler))
+    web_app = create_app(
+        HealthSources(engine=engine, cache=cache, bot=bot_runner, scheduler=scheduler)
+    )
     return Application(
         settings=settings,
         clock=clock,

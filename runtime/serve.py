@@ -19,7 +19,7 @@ async def _step(name: str, action: Callable[[], Awaitable[object]]) -> None:
     """One shutdown step; a step that hangs or fails must not keep the others from running."""
     try:
         await asyncio.wait_for(action(), SHUTDOWN_STEP_SECONDS)
-    except Exception as exc:  # noqa: BLE001 - shutdown goes on whatever one part does
+    except Exception as exc:  # shutdown goes on whatever one part does
         log.warning("shutdown.step_failed", step=name, error=repr(exc))
 
 

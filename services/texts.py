@@ -17,7 +17,9 @@ from storage.uow import UnitOfWork
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 
 # Admins' templates run here: no attribute access to Python internals, HTML escaped for Telegram.
-_jinja = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=False)
+_jinja = SandboxedEnvironment(
+    autoescape=True, undefined=StrictUndefined, keep_trailing_newline=False
+)
 
 
 @dataclass(frozen=True)

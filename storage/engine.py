@@ -20,6 +20,7 @@ def create_engine(
     max_overflow: int = 10,
     pool_timeout: float = 30.0,
     pool_recycle: int = 1800,
+    connect_args: dict[str, Any] | None = None,
 ) -> AsyncEngine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
@@ -31,6 +32,7 @@ def create_engine(
         pool_timeout=pool_timeout,
         pool_recycle=pool_recycle,
         pool_pre_ping=True,
+        connect_args=connect_args or {},
     )
 
 

@@ -35,7 +35,9 @@ def create_router() -> Router:
         assert isinstance(event.exception, AppError)
         user = _user(event)
         locale = catalog.locale_for(user.language_code if user else None)
-        log.info("bot.app_error", error=type(event.exception).__name__, detail=event.exception.detail)
+        log.info(
+            "bot.app_error", error=type(event.exception).__name__, detail=event.exception.detail
+        )
         await _reply(event, catalog.text(event.exception.message_key, locale))
 
     @router.error()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Awaitable, Callable
-from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar, get_type_hints
+from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar, cast, get_type_hints
 
 from pydantic import TypeAdapter
 
@@ -52,7 +52,7 @@ def cached(
             async def load() -> bytes:
                 value = await method(self, *args, **kwargs)
                 loaded.append(value)
-                return adapter.dump_json(value)  # type: ignore[union-attr]
+                return adapter.dump_json(value)
 
             raw = await cache.get_or_load(key, (self.cache_tag,), load, ttl)
             if loaded:
@@ -60,7 +60,7 @@ def cached(
             result: T = adapter.validate_json(raw)
             return result
 
-        return wrapper
+        return cast(Callable[Concatenate[R, P], Awaitable[T]], wrapper)
 
     return decorate
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from typing import TypeVar
+from typing import TypeVar, cast
 
 import structlog
 from redis import asyncio as aioredis
@@ -71,7 +71,11 @@ class RedisBackend:
 
     async def get_many(self, keys: Sequence[str]) -> list[bytes | None]:
         misses: list[bytes | None] = [None] * len(keys)
-        return await self._call(lambda: self._client.mget(list(keys)), misses)
+
+        async def run() -> list[bytes | None]:
+            return cast(list[bytes | None], await self._client.mget(list(keys)))
+
+        return await self._call(run, misses)
 
     async def set(self, key: str, value: bytes, ttl_seconds: int) -> None:
         await self._call(lambda: self._client.set(key, value, ex=ttl_seconds), None)

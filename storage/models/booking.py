@@ -14,9 +14,7 @@ if TYPE_CHECKING:
     from storage.models.candidate import Candidate
     from storage.models.slot import Slot
 
-_ACTIVE = text(
-    "status IN (" + ", ".join(f"'{s.value}'" for s in ACTIVE_BOOKING_STATUSES) + ")"
-)
+_ACTIVE = text("status IN (" + ", ".join(f"'{s.value}'" for s in ACTIVE_BOOKING_STATUSES) + ")")
 
 
 class Booking(CreatedAt, Base):

@@ -85,7 +85,9 @@ class TestResult(Base):
 class TestAnswer(CreatedAt, Base):
     __tablename__ = "test_answers"
     __test__ = False
-    __table_args__ = (Index("uq_test_answers_result_question", "result_id", "question_id", unique=True),)
+    __table_args__ = (
+        Index("uq_test_answers_result_question", "result_id", "question_id", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     result_id: Mapped[int] = mapped_column(ForeignKey("test_results.id", ondelete="CASCADE"))

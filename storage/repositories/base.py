@@ -46,7 +46,7 @@ class Repository(Generic[M]):
         """Insert many rows in one flush (SQLAlchemy batches them into executemany)."""
         items = list(entities)
         self.session.add_all(items)
-        await self.session.flush(items)
+        await self.session.flush()
         return items
 
     async def delete(self, entity: M) -> None:

@@ -24,7 +24,7 @@ class BookingRepository(Repository[Booking]):
         try:
             async with self.session.begin_nested():
                 self.session.add(booking)
-                await self.session.flush([booking])
+                await self.session.flush()
         except IntegrityError:
             return None
         self.session.add(
@@ -34,9 +34,7 @@ class BookingRepository(Repository[Booking]):
         )
         return booking
 
-    async def active_for_candidate(
-        self, candidate_id: int, purpose: SlotPurpose
-    ) -> Booking | None:
+    async def active_for_candidate(self, candidate_id: int, purpose: SlotPurpose) -> Booking | None:
         stmt = select(Booking).where(
             Booking.candidate_id == candidate_id,
             Booking.purpose == purpose,

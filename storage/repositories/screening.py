@@ -33,9 +33,7 @@ class TestRepository(Repository[Test]):
             pass_percent=test.pass_percent,
             default_max_attempts=test.default_max_attempts,
             default_time_limit_seconds=test.default_time_limit_seconds,
-            questions=tuple(
-                QuestionDTO.model_validate(q) for q in test.questions if q.active
-            ),
+            questions=tuple(QuestionDTO.model_validate(q) for q in test.questions if q.active),
         )
 
 

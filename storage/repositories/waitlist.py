@@ -17,7 +17,9 @@ class WaitlistRepository(Repository[WaitlistEntry]):
         )
         return (await self.session.scalars(stmt)).first()
 
-    async def in_line(self, city_id: int, purpose: SlotPurpose, limit: int = 50) -> list[WaitlistEntry]:
+    async def in_line(
+        self, city_id: int, purpose: SlotPurpose, limit: int = 50
+    ) -> list[WaitlistEntry]:
         """Who waits in a city, first come first served."""
         stmt = (
             select(WaitlistEntry)

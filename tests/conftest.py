@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from storage.cache import Cache, MemoryBackend, RedisBackend
+from storage.engine import create_session_factory
+from storage.uow import UnitOfWork, UnitOfWorkFactory, uow_factory
+from tests.support.database import postgres_engine, sqlite_engine
+from tests.support.services import REDIS_URL, check_redis
+
+
+@dataclass
+class Storage:
+    """One storage set-up under test: engine, cache and a Unit of Work factory."""
+
+    name: str
+    engine: AsyncEngine
+    cache: Cache
+    uow: UnitOfWorkFactory
+
+
+@pytest.fixture
+async def sqlite_storage(tmp_path: Path) -> AsyncIterator[Storage]:
+    async with sqlite_engine(tmp_path) as engine:
+        cache = Cache(MemoryBackend())
+        yield Storage("sqlite", engine, cache, uow_factory(create_session_factory(engine), cache))
+
+
+@pytest.fixture
+async def redis_cache() -> AsyncIterator[Cache]:
+    await check_redis()
+    backend = RedisBackend(REDIS_URL)
+    cache = Cache(backend, prefix=f"test:{uuid.uuid4().hex[:8]}:")
+    backend.on_restore = cache.invalidate_everything
+    yield cache
+    await backend.close()
+
+
+@pytest.fixture
+async def postgres_storage(redis_cache: Cache) -> AsyncIterator[Storage]:
+    async with postgres_engine() as engine:
+        yield Storage(
+            "postgres", engine, redis_cache, uow_factory(create_session_factory(engine), redis_cache)
+        )
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def storage(request: pytest.FixtureRequest) -> Storage:
+    """The storage suite runs twice: SQLite with the in-process cache, PostgreSQL with Redis."""
+    fixture = "sqlite_storage" if request.param == "sqlite" else "postgres_storage"
+    result: Storage = request.getfixturevalue(fixture)
+    return result
+
+
+@pytest.fixture
+def uow(storage: Storage) -> UnitOfWork:
+    return storage.uow()

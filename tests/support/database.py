@@ -1,0 +1,51 @@
+"""Fresh, migrated databases for tests: a SQLite file, or a PostgreSQL schema of its own."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from storage.engine import create_engine
+from storage.migrate import upgrade
+from tests.support.services import POSTGRES_URL, check_postgres
+
+
+@asynccontextmanager
+async def sqlite_engine(directory: Path, migrate: bool = True) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(f"sqlite+aiosqlite:///{directory / 'test.db'}")
+    try:
+        if migrate:
+            await upgrade(engine)
+        yield engine
+    finally:
+        await engine.dispose()
+
+
+@asynccontextmanager
+async def postgres_engine(migrate: bool = True, pool_size: int = 20) -> AsyncIterator[AsyncEngine]:
+    """An engine whose search_path is a new schema, dropped afterwards."""
+    await check_postgres()
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL)
+    async with admin.begin() as conn:
+        await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine = create_engine(
+        POSTGRES_URL,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        connect_args={"server_settings": {"search_path": schema}},
+    )
+    try:
+        if migrate:
+            await upgrade(engine)
+        yield engine
+    finally:
+        await engine.dispose()
+        async with admin.begin() as conn:
+            await conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        await admin.dispose()
