@@ -8,11 +8,19 @@ from pathlib import Path
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from core.logging import configure_logging
+from core.settings import LogFormat
+
 from storage.cache import Cache, MemoryBackend, RedisBackend
 from storage.engine import create_session_factory
 from storage.uow import UnitOfWork, UnitOfWorkFactory, uow_factory
 from tests.support.database import postgres_engine, sqlite_engine
 from tests.support.services import REDIS_URL, check_redis
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # structlog goes through stdlib logging, so caplog sees what the application logs.
+    configure_logging("INFO", LogFormat.CONSOLE)
 
 
 @dataclass

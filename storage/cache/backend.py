@@ -9,8 +9,8 @@ class CacheBackend(Protocol):
 
     name: str
 
-    async def get_many(self, keys: Sequence[str]) -> list[bytes | None]:
-        """Values for the keys, None where missing; on an outage, all None."""
+    async def get_many(self, keys: Sequence[str]) -> list[bytes | None] | None:
+        """Values for the keys, None where missing; None instead of a list on an outage."""
         ...
 
     async def set(self, key: str, value: bytes, ttl_seconds: int) -> None: ...

@@ -22,7 +22,7 @@ class MemoryBackend:
     def __len__(self) -> int:
         return len(self._entries)
 
-    async def get_many(self, keys: Sequence[str]) -> list[bytes | None]:
+    async def get_many(self, keys: Sequence[str]) -> list[bytes | None] | None:
         return [self._get(key) for key in keys]
 
     def _get(self, key: str) -> bytes | None:

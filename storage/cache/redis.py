@@ -12,6 +12,7 @@ from redis.exceptions import RedisError
 
 log = structlog.get_logger(__name__)
 T = TypeVar("T")
+F = TypeVar("F")
 
 # While Redis is down, try it again at most this often instead of on every request.
 RETRY_INTERVAL_SECONDS = 1.0
@@ -37,13 +38,14 @@ class RedisBackend:
         )
         self._down_since: float | None = None
         self._retry_at = 0.0
+        self._recovering = False
         self.on_restore = on_restore
 
     @property
     def available(self) -> bool:
         return self._down_since is None
 
-    async def _call(self, operation: Callable[[], Awaitable[T]], fallback: T) -> T:
+    async def _call(self, operation: Callable[[], Awaitable[T]], fallback: F) -> T | F:
         if self._down_since is not None and time.monotonic() < self._retry_at:
             return fallback
         try:
@@ -53,6 +55,10 @@ class RedisBackend:
             return fallback
         if self._down_since is not None:
             await self._mark_up()
+            return fallback
+        if self._recovering:
+            # Until the epoch is bumped, what Redis holds may predate writes made while away.
+            return fallback
         return result
 
     def _mark_down(self, exc: BaseException) -> None:
@@ -66,16 +72,18 @@ class RedisBackend:
         down_for = time.monotonic() - (self._down_since or time.monotonic())
         self._down_since = None
         log.info("cache.redis_restored", down_seconds=round(down_for, 1))
-        if self.on_restore is not None:
-            await self.on_restore()
+        self._recovering = True
+        try:
+            if self.on_restore is not None:
+                await self.on_restore()
+        finally:
+            self._recovering = False
 
-    async def get_many(self, keys: Sequence[str]) -> list[bytes | None]:
-        misses: list[bytes | None] = [None] * len(keys)
-
+    async def get_many(self, keys: Sequence[str]) -> list[bytes | None] | None:
         async def run() -> list[bytes | None]:
             return cast(list[bytes | None], await self._client.mget(list(keys)))
 
-        return await self._call(run, misses)
+        return await self._call(run, None)
 
     async def set(self, key: str, value: bytes, ttl_seconds: int) -> None:
         await self._call(lambda: self._client.set(key, value, ex=ttl_seconds), None)

@@ -48,6 +48,9 @@ class Cache:
     ) -> bytes:
         all_tags = (EPOCH_TAG, *tags)
         found = await self.backend.get_many([self._key(key), *(self._tag(t) for t in all_tags)])
+        if found is None:  # The backend is away: answer from the source, store nothing.
+            self.stats.misses += 1
+            return await load()
         stamp = b",".join(v or b"0" for v in found[1:]) + b"|"
         entry = found[0]
         if entry is not None and entry.startswith(stamp):
