@@ -47,9 +47,12 @@ _TAGS_BY_MODEL: dict[type[Any], tuple[str, ...]] = {
 }
 
 
-def tags_for(instance: object) -> tuple[str, ...]:
-    cls = type(instance)
+def tags_for_model(cls: type[Any]) -> tuple[str, ...]:
     return _TAGS_BY_MODEL.get(cls) or (getattr(cls, "__tablename__", cls.__name__),)
+
+
+def tags_for(instance: object) -> tuple[str, ...]:
+    return tags_for_model(type(instance))
 
 
 class UnitOfWork:
@@ -88,10 +91,10 @@ class UnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        try:
-            await self.rollback()
-        finally:
-            await self.session.close()
+        # close() rolls back whatever was not committed and detaches the objects without
+        # expiring them, so DTOs and entities read here stay usable after the block.
+        self._written = set()
+        await self.session.close()
 
     async def commit(self) -> None:
         await self.session.commit()

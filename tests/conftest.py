@@ -10,7 +10,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from core.logging import configure_logging
 from core.settings import LogFormat
-
 from storage.cache import Cache, MemoryBackend, RedisBackend
 from storage.engine import create_session_factory
 from storage.uow import UnitOfWork, UnitOfWorkFactory, uow_factory
@@ -54,7 +53,10 @@ async def redis_cache() -> AsyncIterator[Cache]:
 async def postgres_storage(redis_cache: Cache) -> AsyncIterator[Storage]:
     async with postgres_engine() as engine:
         yield Storage(
-            "postgres", engine, redis_cache, uow_factory(create_session_factory(engine), redis_cache)
+            "postgres",
+            engine,
+            redis_cache,
+            uow_factory(create_session_factory(engine), redis_cache),
         )
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.cache.tagged import Cache
@@ -13,6 +13,13 @@ from storage.models import Base
 
 if TYPE_CHECKING:
     from storage.uow import UnitOfWork
+
+
+def tags_for_model(model: type[Any]) -> tuple[str, ...]:
+    from storage.uow import tags_for_model as tags
+
+    return tags(model)
+
 
 M = TypeVar("M", bound=Base)
 
@@ -43,11 +50,20 @@ class Repository(Generic[M]):
         return entity
 
     async def add_many(self, entities: Iterable[M]) -> list[M]:
-        """Insert many rows in one flush (SQLAlchemy batches them into executemany)."""
+        """Add entities and flush, so they get their ids (one INSERT on PostgreSQL)."""
         items = list(entities)
         self.session.add_all(items)
         await self.session.flush()
         return items
+
+    async def insert_many(self, rows: Sequence[Mapping[str, Any]]) -> int:
+        """Insert rows without loading them back: one executemany on every database.
+        (`add_many` needs the new ids, which SQLite can only return row by row.)"""
+        if not rows:
+            return 0
+        await self.session.execute(insert(self.model), list(rows))
+        self._uow.mark_written(*tags_for_model(self.model))
+        return len(rows)
 
     async def delete(self, entity: M) -> None:
         await self.session.delete(entity)

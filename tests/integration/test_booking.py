@@ -19,7 +19,9 @@ from tests.support.factories import NOW, make_candidate, make_city, make_recruit
 clock = FrozenClock(NOW)
 
 
-async def _world(storage: Storage, candidates: int, slots: int = 1, **city_kw: object) -> tuple[list[int], list[int]]:
+async def _world(
+    storage: Storage, candidates: int, slots: int = 1, **city_kw: object
+) -> tuple[list[int], list[int]]:
     async with storage.uow() as uow:
         city = await make_city(uow, **city_kw)
         recruiter = await make_recruiter(uow, city)
@@ -36,8 +38,10 @@ async def _attempt(storage: Storage, candidate_id: int, slot_id: int) -> object:
 
 async def _active_bookings(storage: Storage) -> int:
     async with storage.uow() as uow:
-        stmt = select(func.count()).select_from(Booking).where(
-            Booking.status.in_(["pending", "approved", "confirmed"])
+        stmt = (
+            select(func.count())
+            .select_from(Booking)
+            .where(Booking.status.in_(["pending", "approved", "confirmed"]))
         )
         return int(await uow.session.scalar(stmt) or 0)
 

@@ -59,7 +59,10 @@ async def test_two_instances_share_entries_and_invalidations(redis_cache: Cache)
 
 
 async def test_the_app_keeps_answering_while_redis_is_down_and_uses_it_again_after(
-    proxy: TcpProxy, tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+    proxy: TcpProxy,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(redis_module, "RETRY_INTERVAL_SECONDS", 0.2)
     cache = _cache_through(proxy)
