@@ -11,8 +11,9 @@ from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseStorage
 from aiogram.fsm.storage.memory import MemoryStorage
 
+from bot.dispatcher import RecruitingDispatcher
 from bot.handlers import candidate_start, errors
-from bot.middlewares import LogContextMiddleware, UnitOfWorkMiddleware
+from bot.middlewares import UnitOfWorkMiddleware
 from core.clock import Clock
 from services.texts import Catalog
 from storage.uow import UnitOfWorkFactory
@@ -36,8 +37,9 @@ def create_dispatcher(
     clock: Clock,
     fsm_storage: BaseStorage | None = None,
 ) -> Dispatcher:
-    dispatcher = Dispatcher(storage=fsm_storage or MemoryStorage(), catalog=catalog, clock=clock)
-    dispatcher.update.outer_middleware(LogContextMiddleware())
+    dispatcher = RecruitingDispatcher(
+        storage=fsm_storage or MemoryStorage(), catalog=catalog, clock=clock
+    )
     dispatcher.update.middleware(UnitOfWorkMiddleware(uow_factory))
     dispatcher.include_routers(candidate_start.create_router(), errors.create_router())
     return dispatcher

@@ -1,0 +1,77 @@
+"""Driving the real Dispatcher with updates, and a bot session that records what it sends."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import AsyncGenerator
+from datetime import UTC, datetime
+from typing import Any
+
+from aiogram import Bot
+from aiogram.client.session.base import BaseSession
+from aiogram.methods import SendMessage, TelegramMethod
+from aiogram.types import Chat, Message, MessageEntity, Update, User
+
+_update_ids = itertools.count(1)
+
+
+class RecordingSession(BaseSession):
+    """Answers every request as Telegram would in the simple case, and keeps it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.requests: list[TelegramMethod[Any]] = []
+
+    async def make_request(
+        self,
+        bot: Bot,
+        method: TelegramMethod[Any],
+        timeout: int | None = None,  # noqa: ASYNC109
+    ) -> Any:
+        self.requests.append(method)
+        if isinstance(method, SendMessage):
+            return Message(
+                message_id=len(self.requests),
+                date=datetime.now(UTC),
+                chat=Chat(id=int(method.chat_id), type="private"),
+                text=method.text,
+            )
+        return True
+
+    async def stream_content(self, *args: Any, **kwargs: Any) -> AsyncGenerator[bytes, None]:
+        yield b""
+
+    async def close(self) -> None:
+        return None
+
+    def sent(self) -> list[SendMessage]:
+        return [m for m in self.requests if isinstance(m, SendMessage)]
+
+
+def text_update(
+    text: str,
+    *,
+    user_id: int = 777,
+    first_name: str = "Ann",
+    language_code: str = "en",
+    username: str | None = "ann",
+) -> Update:
+    user = User(
+        id=user_id,
+        is_bot=False,
+        first_name=first_name,
+        language_code=language_code,
+        username=username,
+    )
+    entities = None
+    if text.startswith("/"):
+        entities = [MessageEntity(type="bot_command", offset=0, length=len(text.split()[0]))]
+    message = Message(
+        message_id=next(_update_ids),
+        date=datetime.now(UTC),
+        chat=Chat(id=user_id, type="private"),
+        from_user=user,
+        text=text,
+        entities=entities,
+    )
+    return Update(update_id=next(_update_ids), message=message)
