@@ -96,6 +96,9 @@ def main(argv: list[str] | None = None) -> int:
             asyncio.run(_with_uow(settings, command))
         else:
             asyncio.run(_run(settings))
+    except ConfigurationError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return 2
     except AppError as exc:
         print(f"error: {exc.detail or exc.message_key}", file=sys.stderr)
         return 1

@@ -15,12 +15,14 @@ from admin.app import create_app
 from admin.health import HealthSources
 from bot.factory import create_bot, create_dispatcher
 from core.clock import Clock, SystemClock
-from core.settings import Settings
+from core.errors import ConfigurationError
+from core.settings import BotMode, Settings
 from runtime.bot_runner import BotRunner
 from scheduler.factory import SchedulerRunner
 from services.texts import Catalog
 from storage.cache import Cache, MemoryBackend, RedisBackend
 from storage.engine import create_engine, create_session_factory
+from storage.slow_queries import watch_slow_queries
 from storage.uow import UnitOfWorkFactory, uow_factory
 
 
@@ -57,6 +59,9 @@ def build_fsm_storage(settings: Settings) -> BaseStorage | None:
 def build_application(
     settings: Settings, *, clock: Clock | None = None, bot_session: BaseSession | None = None
 ) -> Application:
+    if settings.bot_mode is BotMode.WEBHOOK:
+        # Until the webhook route exists, refuse rather than silently poll.
+        raise ConfigurationError("BOT_MODE: webhook is not available yet; use polling")
     clock = clock or SystemClock()
     engine = create_engine(
         settings.database_url,
@@ -65,6 +70,7 @@ def build_application(
         pool_timeout=settings.db_pool_timeout,
         pool_recycle=settings.db_pool_recycle,
     )
+    watch_slow_queries(engine, settings.slow_query_threshold_ms)
     session_factory = create_session_factory(engine)
     cache = build_cache(settings)
     uows = uow_factory(session_factory, cache)

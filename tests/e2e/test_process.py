@@ -24,8 +24,8 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-async def _wait_for(condition, timeout: float) -> bool:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
+async def _wait_for(condition, seconds: float) -> bool:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if await condition():
             return True
@@ -38,7 +38,7 @@ async def test_main_runs_polls_a_custom_bot_api_answers_health_and_stops_on_sigi
 ) -> None:
     api = FakeBotApi()
     api.queue_start(user_id=31337, payload="hh_ru")
-    runner = web.AppRunner(api.app())
+    runner = web.AppRunner(api.app(), shutdown_timeout=0.5)
     await runner.setup()
     api_port = _free_port()
     await web.TCPSite(runner, "127.0.0.1", api_port).start()

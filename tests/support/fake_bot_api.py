@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from typing import Any
 
@@ -51,10 +52,8 @@ class FakeBotApi:
             pending = [u for u in self.updates if u["update_id"] >= offset]
             if not pending:
                 self._new.clear()
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._new.wait(), float(params.get("timeout", 0) or 0))
-                except TimeoutError:
-                    pass
                 pending = [u for u in self.updates if u["update_id"] >= offset]
             return web.json_response({"ok": True, "result": pending})
         if method == "sendMessage":

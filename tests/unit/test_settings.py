@@ -79,3 +79,11 @@ def test_the_process_prints_one_line_and_no_traceback(tmp_path: Path) -> None:
     assert len(lines) == 1
     assert lines[0].startswith("configuration error: DB_POOL_SIZE:")
     assert "Traceback" not in result.stderr
+
+
+def test_webhook_mode_is_refused_until_it_exists(monkeypatch: pytest.MonkeyPatch) -> None:
+    from runtime.container import build_application
+
+    monkeypatch.setenv("BOT_MODE", "webhook")
+    with pytest.raises(ConfigurationError, match="^BOT_MODE: "):
+        build_application(load_settings())
