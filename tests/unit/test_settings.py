@@ -85,5 +85,5 @@ def test_webhook_mode_is_refused_until_it_exists(monkeypatch: pytest.MonkeyPatch
     from runtime.container import build_application
 
     monkeypatch.setenv("BOT_MODE", "webhook")
-    with pytest.raises(ConfigurationError, match="^BOT_MODE: "):
+    with pytest.raises(ConfigurationError, match=r"^BOT_MODE: "):
         build_application(load_settings())
