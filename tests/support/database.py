@@ -16,18 +16,17 @@ from tests.support.services import POSTGRES_URL, check_postgres
 
 
 @asynccontextmanager
-async def sqlite_engine(directory: Path, migrate: bool = True) -> AsyncIterator[AsyncEngine]:
+async def sqlite_engine(directory: Path) -> AsyncIterator[AsyncEngine]:
     engine = create_engine(f"sqlite+aiosqlite:///{directory / 'test.db'}")
     try:
-        if migrate:
-            await upgrade(engine)
+        await upgrade(engine)
         yield engine
     finally:
         await engine.dispose()
 
 
 @asynccontextmanager
-async def postgres_engine(migrate: bool = True, pool_size: int = 20) -> AsyncIterator[AsyncEngine]:
+async def postgres_engine(pool_size: int = 20) -> AsyncIterator[AsyncEngine]:
     """An engine whose search_path is a new schema, dropped afterwards."""
     await check_postgres()
     schema = f"t_{uuid.uuid4().hex[:12]}"
@@ -41,8 +40,7 @@ async def postgres_engine(migrate: bool = True, pool_size: int = 20) -> AsyncIte
         connect_args={"server_settings": {"search_path": schema}},
     )
     try:
-        if migrate:
-            await upgrade(engine)
+        await upgrade(engine)
         yield engine
     finally:
         await engine.dispose()
