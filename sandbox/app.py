@@ -1,0 +1,43 @@
+"""The sandbox as one aiohttp app: the Bot API, the person's API and the web chat."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from aiohttp import web
+
+from sandbox import bot_api, user_api
+from sandbox.bot_api import WORLD
+from sandbox.webhook import deliver_webhooks
+from sandbox.world import World
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+
+async def _web_chat(_request: web.Request) -> web.FileResponse:
+    return web.FileResponse(STATIC_DIR / "chat.html")
+
+
+def create_sandbox_app(world: World) -> web.Application:
+    """Routes: `/bot<token>/<method>` (Bot API), `/api/...` (persons), `/` (the web chat)."""
+    app = web.Application(client_max_size=50 * 1024 * 1024)
+    app[WORLD] = world
+    app.router.add_route("*", "/bot{token}/{method}", bot_api.handle)
+    user_api.add_routes(app)
+    app.router.add_get("/", _web_chat)
+    app.router.add_static("/static", STATIC_DIR)
+    app.cleanup_ctx.append(_webhook_delivery)
+    return app
+
+
+async def _webhook_delivery(app: web.Application) -> AsyncIterator[None]:
+    world = app[WORLD]
+    task = asyncio.create_task(deliver_webhooks(world), name="sandbox-webhooks")
+    yield
+    world.close()
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
