@@ -14,6 +14,7 @@ from aiogram.fsm.storage.memory import MemoryStorage
 from bot.dispatcher import RecruitingDispatcher
 from bot.handlers import candidate_start, errors
 from bot.middlewares import UnitOfWorkMiddleware
+from bot.retry_after import RetryAfterMiddleware
 from core.clock import Clock
 from services.texts import Catalog
 from storage.uow import UnitOfWorkFactory
@@ -25,6 +26,7 @@ def create_bot(token: str, api_url: str = "", session: BaseSession | None = None
         session = AiohttpSession()
         if api_url:
             session.api = TelegramAPIServer.from_base(api_url)
+    session.middleware(RetryAfterMiddleware())
     return Bot(
         token=token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML)
     )

@@ -5,23 +5,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 
-import structlog
 from aiogram import Bot, Dispatcher
-
-log = structlog.get_logger(__name__)
 
 
 class BotRunner:
-    def __init__(self, dispatcher: Dispatcher, bot: Bot | None, off_reason: str = "") -> None:
+    def __init__(self, dispatcher: Dispatcher, bot: Bot) -> None:
         self.dispatcher = dispatcher
         self.bot = bot
-        self._off_reason = off_reason
         self._task: asyncio.Task[None] | None = None
 
     @property
     def state(self) -> str:
-        if self.bot is None:
-            return f"off: {self._off_reason}"
         if self._task is None:
             return "stopped"
         if self._task.done():
@@ -29,9 +23,6 @@ class BotRunner:
         return "polling"
 
     def start(self) -> None:
-        if self.bot is None:
-            log.warning("bot.not_started", reason=self._off_reason)
-            return
         self._task = asyncio.create_task(
             self.dispatcher.start_polling(
                 self.bot, handle_signals=False, close_bot_session=False, polling_timeout=10

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
+from dataclasses import dataclass, field
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.session.base import BaseSession
@@ -18,6 +19,9 @@ from core.clock import Clock, SystemClock
 from core.errors import ConfigurationError
 from core.settings import BotMode, Settings
 from runtime.bot_runner import BotRunner
+from runtime.sandbox_mode import MOUNT as SANDBOX_MOUNT
+from runtime.sandbox_mode import SANDBOX_BOT_TOKEN, local_host, mount_sandbox
+from sandbox.world import World
 from scheduler.factory import SchedulerRunner
 from services.texts import Catalog
 from storage.cache import Cache, MemoryBackend, RedisBackend
@@ -36,10 +40,14 @@ class Application:
     uow_factory: UnitOfWorkFactory
     catalog: Catalog
     dispatcher: Dispatcher
-    bot: Bot | None
+    bot: Bot
     bot_runner: BotRunner
     scheduler: SchedulerRunner
     web_app: web.Application
+    sandbox: World | None = None
+    # Set by serve() once the admin app listens: where this process can be reached.
+    base_url: str = ""
+    started: asyncio.Event = field(default_factory=asyncio.Event)
 
 
 def build_cache(settings: Settings) -> Cache:
@@ -78,13 +86,20 @@ def build_application(
     dispatcher = create_dispatcher(
         uow_factory=uows, catalog=catalog, clock=clock, fsm_storage=build_fsm_storage(settings)
     )
-    token = settings.bot_token.get_secret_value()
-    bot = create_bot(token, settings.telegram_api_url, bot_session) if token else None
-    bot_runner = BotRunner(dispatcher, bot, off_reason="no BOT_TOKEN set")
+    sandbox = World() if settings.sandbox_mode else None
+    if sandbox is not None:
+        api_url = f"http://{local_host(settings.admin_host)}:{settings.admin_port}{SANDBOX_MOUNT}"
+        bot = create_bot(SANDBOX_BOT_TOKEN, api_url, bot_session)
+    else:
+        token = settings.bot_token.get_secret_value()
+        bot = create_bot(token, settings.telegram_api_url, bot_session)
+    bot_runner = BotRunner(dispatcher, bot)
     scheduler = SchedulerRunner()
     web_app = create_app(
         HealthSources(engine=engine, cache=cache, bot=bot_runner, scheduler=scheduler)
     )
+    if sandbox is not None:
+        mount_sandbox(web_app, sandbox)
     return Application(
         settings=settings,
         clock=clock,
@@ -98,4 +113,5 @@ def build_application(
         bot_runner=bot_runner,
         scheduler=scheduler,
         web_app=web_app,
+        sandbox=sandbox,
     )

@@ -7,9 +7,12 @@ import signal
 from collections.abc import Awaitable, Callable
 
 import structlog
+from aiogram.client.telegram import TelegramAPIServer
 from aiohttp import web
 
 from runtime.container import Application
+from runtime.sandbox_mode import MOUNT as SANDBOX_MOUNT
+from runtime.sandbox_mode import local_host, prepare_sandbox
 
 log = structlog.get_logger(__name__)
 SHUTDOWN_STEP_SECONDS = 2.0
@@ -23,35 +26,42 @@ async def _step(name: str, action: Callable[[], Awaitable[object]]) -> None:
         log.warning("shutdown.step_failed", step=name, error=repr(exc))
 
 
-async def _noop() -> None:
-    return None
-
-
-async def serve(app: Application, stop: asyncio.Event | None = None) -> None:
+async def serve(
+    app: Application, stop: asyncio.Event | None = None, *, handle_signals: bool = True
+) -> None:
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
+    signals = (signal.SIGINT, signal.SIGTERM) if handle_signals else ()
+    for sig in signals:
         loop.add_signal_handler(sig, stop.set)
 
     settings = app.settings
-    runner = web.AppRunner(app.web_app, handle_signals=False, access_log=None)
+    runner = web.AppRunner(app.web_app, handle_signals=False, access_log=None, shutdown_timeout=1.0)
     await runner.setup()
-    site = web.TCPSite(runner, settings.admin_host, settings.admin_port)
-    await site.start()
-    app.scheduler.start()
-    app.bot_runner.start()
-    log.info(
-        "app.started",
-        admin=f"http://{settings.admin_host}:{settings.admin_port}",
-        database=app.engine.dialect.name,
-        cache=app.cache.backend.name,
-        bot=app.bot_runner.state,
-    )
     try:
+        site = web.TCPSite(runner, settings.admin_host, settings.admin_port)
+        await site.start()
+        port = runner.addresses[0][1]
+        app.base_url = f"http://{local_host(settings.admin_host)}:{port}"
+        if app.sandbox is not None:
+            # The configured port may have been 0 (any free one): point the bot at the real one.
+            app.bot.session.api = TelegramAPIServer.from_base(app.base_url + SANDBOX_MOUNT)
+            welcome = await prepare_sandbox(app.uow_factory, app.catalog, app.clock, app.base_url)
+            print(welcome.banner(), flush=True)
+        app.scheduler.start()
+        app.bot_runner.start()
+        log.info(
+            "app.started",
+            admin=app.base_url,
+            database=app.engine.dialect.name,
+            cache=app.cache.backend.name,
+            bot="sandbox" if app.sandbox is not None else "telegram",
+        )
+        app.started.set()
         await stop.wait()
     finally:
         log.info("app.stopping")
-        for sig in (signal.SIGINT, signal.SIGTERM):
+        for sig in signals:
             loop.remove_signal_handler(sig)
         await shutdown(app, runner)
         log.info("app.stopped")
@@ -62,7 +72,7 @@ async def shutdown(app: Application, runner: web.AppRunner | None = None) -> Non
     app.scheduler.shutdown()
     if runner is not None:
         await _step("admin web", runner.cleanup)
-    await _step("bot session", app.bot.session.close if app.bot else _noop)
+    await _step("bot session", app.bot.session.close)
     await _step("fsm storage", app.dispatcher.storage.close)
     await _step("cache", app.cache.backend.close)
     await _step("database", app.engine.dispose)

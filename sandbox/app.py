@@ -23,14 +23,24 @@ async def _web_chat(_request: web.Request) -> web.FileResponse:
 
 def create_sandbox_app(world: World) -> web.Application:
     """Routes: `/bot<token>/<method>` (Bot API), `/api/...` (persons), `/` (the web chat)."""
-    app = web.Application(client_max_size=50 * 1024 * 1024)
+    # "/sandbox" redirects to "/sandbox/", so the page's relative links resolve under it.
+    app = web.Application(
+        client_max_size=50 * 1024 * 1024,
+        middlewares=[web.normalize_path_middleware(append_slash=True, merge_slashes=False)],
+    )
     app[WORLD] = world
     app.router.add_route("*", "/bot{token}/{method}", bot_api.handle)
     user_api.add_routes(app)
     app.router.add_get("/", _web_chat)
     app.router.add_static("/static", STATIC_DIR)
     app.cleanup_ctx.append(_webhook_delivery)
+    app.on_shutdown.append(_release_long_polls)
     return app
+
+
+async def _release_long_polls(app: web.Application) -> None:
+    # Runs before the server waits for open requests, so pending long polls end at once.
+    app[WORLD].close()
 
 
 async def _webhook_delivery(app: web.Application) -> AsyncIterator[None]:

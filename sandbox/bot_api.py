@@ -74,7 +74,7 @@ WORLD = web.AppKey("sandbox_world", World)
 
 
 def _recipient(call: Call, *, sending: bool = True) -> SandboxUser:
-    chat_id = call.params.int("chat_id")
+    chat_id = call.params.integer("chat_id")
     if chat_id is None:
         raise bad_request("chat_id is empty")
     user = call.world.users.get(chat_id)
@@ -89,12 +89,12 @@ def _recipient(call: Call, *, sending: bool = True) -> SandboxUser:
 
 def _text(call: Call, name: str, limit: int, *, required: bool) -> tuple[str | None, str | None]:
     """(visible text, the HTML as sent) for a text or caption parameter."""
-    raw = call.params.str(name)
+    raw = call.params.text(name)
     if raw is None or raw == "":
         if required:
             raise bad_request("message text is empty")
         return None, None
-    parse_mode = (call.params.str("parse_mode") or "").lower()
+    parse_mode = (call.params.text("parse_mode") or "").lower()
     visible = raw
     if parse_mode == "html" and call.world.rules.check_html:
         visible = html_to_text(raw)
@@ -143,7 +143,7 @@ def _deliver(call: Call, user: SandboxUser, message: ChatMessage) -> dict[str, A
 
 def _own_message(call: Call) -> tuple[SandboxUser, ChatMessage]:
     user = _recipient(call, sending=False)
-    message_id = call.params.int("message_id")
+    message_id = call.params.integer("message_id")
     message = call.world.find_message(call.bot.id, user.id, message_id or 0)
     if message is None:
         raise bad_request("message to edit not found")
@@ -182,13 +182,13 @@ async def get_updates(call: Call) -> Any:
     allowed = params.json("allowed_updates")
     if allowed is not None:
         bot.allowed_updates = list(allowed) or None
-    offset = params.int("offset", 0) or 0
+    offset = params.integer("offset", 0) or 0
     if offset > 0:
         bot.updates = [u for u in bot.updates if u["update_id"] >= offset]
     elif offset < 0:
         bot.updates = bot.updates[offset:]
-    limit = min(max(params.int("limit", 100) or 100, 1), 100)
-    timeout = max(params.float("timeout", 0.0), 0.0)
+    limit = min(max(params.integer("limit", 100) or 100, 1), 100)
+    timeout = max(params.number("timeout", 0.0), 0.0)
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while True:
@@ -207,22 +207,22 @@ async def get_updates(call: Call) -> Any:
 
 @method("setWebhook")
 async def set_webhook(call: Call) -> Any:
-    url = call.params.str("url") or ""
+    url = call.params.text("url") or ""
     if not url:
         return await delete_webhook(call)
     if not url.startswith(("http://", "https://")):
         raise bad_request("bad webhook: HTTPS URL must be provided for webhook")
-    secret = call.params.str("secret_token")
+    secret = call.params.text("secret_token")
     if secret is not None and not _SECRET.match(secret):
         raise bad_request("secret token contains unallowed characters")
-    if call.params.bool("drop_pending_updates"):
+    if call.params.flag("drop_pending_updates"):
         call.bot.updates.clear()
     allowed = call.params.json("allowed_updates")
     call.bot.webhook = WebhookConfig(
         url=url,
         secret_token=secret,
         allowed_updates=list(allowed) if allowed else None,
-        max_connections=call.params.int("max_connections", 40) or 40,
+        max_connections=call.params.integer("max_connections", 40) or 40,
     )
     call.bot.new_update.set()  # the delivery loop may have pending updates to send
     call.world.touch()
@@ -232,7 +232,7 @@ async def set_webhook(call: Call) -> Any:
 @method("deleteWebhook")
 async def delete_webhook(call: Call) -> Any:
     call.bot.webhook = None
-    if call.params.bool("drop_pending_updates"):
+    if call.params.flag("drop_pending_updates"):
         call.bot.updates.clear()
     call.bot.new_update.set()  # lets a delivery loop see that the webhook is gone
     call.world.touch()
@@ -270,7 +270,7 @@ async def send_message(call: Call) -> Any:
         date=call.world.now(),
         text=text,
         html=html,
-        parse_mode=call.params.str("parse_mode"),
+        parse_mode=call.params.text("parse_mode"),
         reply_markup=markup,
     )
     return _deliver(call, user, message)
@@ -295,7 +295,7 @@ async def send_document(call: Call) -> Any:
         )
         call.world.documents[document.file_id] = document
     else:
-        reference = call.params.str("document") or ""
+        reference = call.params.text("document") or ""
         if reference in call.world.documents:
             document = call.world.documents[reference]
         elif reference.startswith(("http://", "https://")):
@@ -351,7 +351,7 @@ async def edit_message_reply_markup(call: Call) -> Any:
 @method("deleteMessage")
 async def delete_message(call: Call) -> Any:
     user = _recipient(call, sending=False)
-    message = call.world.find_message(call.bot.id, user.id, call.params.int("message_id") or 0)
+    message = call.world.find_message(call.bot.id, user.id, call.params.integer("message_id") or 0)
     if message is None:
         raise bad_request("message to delete not found")
     message.deleted = True
@@ -361,7 +361,7 @@ async def delete_message(call: Call) -> Any:
 
 @method("answerCallbackQuery")
 async def answer_callback_query(call: Call) -> Any:
-    record = call.world.callbacks.get(call.params.str("callback_query_id") or "")
+    record = call.world.callbacks.get(call.params.text("callback_query_id") or "")
     too_old = (
         record is not None
         and call.world.monotonic() - record.created
@@ -369,12 +369,12 @@ async def answer_callback_query(call: Call) -> Any:
     )
     if record is None or record.bot_id != call.bot.id or record.answered or too_old:
         raise bad_request(_QUERY_TOO_OLD)
-    text = call.params.str("text")
+    text = call.params.text("text")
     if text is not None and utf16_length(text) > 200:
         raise bad_request("MESSAGE_TOO_LONG")
     record.answered = True
     record.answer_text = text
-    record.show_alert = call.params.bool("show_alert")
+    record.show_alert = call.params.flag("show_alert")
     call.world.touch()
     return True
 
@@ -395,16 +395,16 @@ async def set_my_commands(call: Call) -> Any:
             raise bad_request("BOT_COMMAND_INVALID")
         if not 1 <= len(str(command.get("description", ""))) <= 256:
             raise bad_request("BOT_COMMAND_DESCRIPTION_INVALID")
-    call.bot.commands[call.params.str("language_code") or ""] = commands
+    call.bot.commands[call.params.text("language_code") or ""] = commands
     return True
 
 
 @method("getMyCommands")
 async def get_my_commands(call: Call) -> Any:
-    return call.bot.commands.get(call.params.str("language_code") or "", [])
+    return call.bot.commands.get(call.params.text("language_code") or "", [])
 
 
 @method("deleteMyCommands")
 async def delete_my_commands(call: Call) -> Any:
-    call.bot.commands.pop(call.params.str("language_code") or "", None)
+    call.bot.commands.pop(call.params.text("language_code") or "", None)
     return True

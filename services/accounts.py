@@ -33,7 +33,11 @@ def password_matches(password_hash: str, password: str) -> bool:
 
 
 async def create_admin(
-    uow: UnitOfWork, login: str, password: str, role: AdminRole = AdminRole.ADMIN
+    uow: UnitOfWork,
+    login: str,
+    password: str,
+    role: AdminRole = AdminRole.ADMIN,
+    actor: str = "cli",
 ) -> AdminUser:
     if not LOGIN_PATTERN.match(login):
         raise InvalidAccount("login: 3–64 letters, digits or . _ @ -")
@@ -45,6 +49,22 @@ async def create_admin(
         AdminUser(login=login, password_hash=hash_password(password), role=role)
     )
     await uow.session.flush()
-    uow.audit.record(actor="cli", action="create", entity="admin_user", entity_id=user.id)
+    uow.audit.record(actor=actor, action="create", entity="admin_user", entity_id=user.id)
     await uow.commit()
     return user
+
+
+async def set_password(uow: UnitOfWork, login: str, password: str, *, create: bool = False) -> None:
+    """Give an account a new password (creating it as an admin if asked) and commit."""
+    user = await uow.admin_users.get_by_login(login)
+    if user is None:
+        if not create:
+            raise InvalidAccount(f"no account {login!r}")
+        await create_admin(uow, login, password, actor="system")
+        return
+    user.password_hash = hash_password(password)
+    user.session_generation += 1  # the old password's sessions end with it
+    uow.audit.record(
+        actor="system", action="reset_password", entity="admin_user", entity_id=user.id
+    )
+    await uow.commit()

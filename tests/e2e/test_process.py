@@ -85,6 +85,12 @@ async def test_main_runs_polls_a_custom_bot_api_answers_health_and_stops_on_sigi
             assert await _wait_for(healthy, 10), f"no healthy /health within 10 s: {health}"
         assert time.monotonic() - started < 10
         assert health["scheduler"] == "running"
+        # With a real token there is no sandbox.
+        async with (
+            aiohttp.ClientSession() as http,
+            http.get(f"http://127.0.0.1:{admin_port}/sandbox/") as response,
+        ):
+            assert response.status == 404
 
         async def answered() -> bool:
             return bool(api.sent)

@@ -298,3 +298,17 @@ async def test_an_unknown_method_is_404(sandbox: Sandbox) -> None:
     ):
         assert response.status == 404
         assert (await response.json())["description"] == "Not Found: method not found"
+
+
+async def test_the_products_bot_waits_out_a_429_instead_of_dropping(sandbox: Sandbox) -> None:
+    import time
+
+    sandbox.world.monotonic = time.monotonic  # real time: the bot really waits
+    sandbox.world.rules.chat_burst = 1
+    user = sandbox.started_user()
+    started = time.monotonic()
+    await sandbox.bot.send_message(user.id, "first")
+    await sandbox.bot.send_message(user.id, "second, after retry_after")
+    assert time.monotonic() - started >= 0.9
+    texts = [m.text for m in sandbox.world.chat(sandbox.sandbox_bot().id, user.id)]
+    assert texts == ["first", "second, after retry_after"]

@@ -1,0 +1,63 @@
+"""With no token, the application runs against its own Bot API server: a person can talk to it."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from storage.models import AdminUser, City, Slot
+from tests.e2e.conftest import RunningApp
+
+
+async def test_start_gets_the_bots_answer_in_the_chat_and_the_candidate_is_stored(
+    running_app: RunningApp,
+) -> None:
+    ann = await running_app.sandbox.persona("Ann", language="en")
+    await ann.start("vk_spring")
+    (reply,) = await ann.wait_for_bot()
+    assert reply["text"].startswith("Hello, Ann!")
+    async with running_app.app.uow_factory() as uow:
+        candidate = await uow.candidates.get_by_telegram_id(ann.id)
+        assert candidate is not None
+        assert candidate.source == "vk_spring"
+
+
+async def test_a_russian_speaker_gets_russian(running_app: RunningApp) -> None:
+    ivan = await running_app.sandbox.persona("Иван", language="ru")
+    await ivan.start()
+    (reply,) = await ivan.wait_for_bot()
+    assert reply["text"].startswith("Здравствуйте, Иван!")
+
+
+async def test_an_empty_database_gets_demo_data_and_a_one_time_admin(
+    running_app: RunningApp,
+) -> None:
+    async with running_app.app.uow_factory() as uow:
+        assert await uow.session.scalar(select(func.count()).select_from(City)) == 4
+        assert (await uow.session.scalar(select(func.count()).select_from(Slot)) or 0) > 50
+        admin = (await uow.session.scalars(select(AdminUser))).one()
+    out = running_app.output
+    assert f"Chat with the bot:  {running_app.url}/sandbox/" in out
+    assert f"Admin panel:        {running_app.url}/" in out
+    assert f"One-time login:     {admin.login} / " in out
+    password = out.split(f"{admin.login} / ")[1].split()[0]
+    from services.accounts import password_matches
+
+    assert password_matches(admin.password_hash, password)
+
+
+async def test_the_web_chat_is_served_and_its_short_address_redirects(
+    running_app: RunningApp,
+) -> None:
+    async with running_app.http.get(running_app.url + "/sandbox") as response:
+        assert response.status == 200
+        assert str(response.url).endswith("/sandbox/")
+        page = await response.text()
+    assert "<title>Sandbox chat</title>" in page
+    async with running_app.http.get(running_app.url + "/sandbox/static/chat.js") as response:
+        assert response.status == 200
+
+
+async def test_health_reports_the_bot_polling_the_sandbox(running_app: RunningApp) -> None:
+    async with running_app.http.get(running_app.url + "/health") as response:
+        body = await response.json()
+    assert body["bot"] == "polling"
