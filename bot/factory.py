@@ -20,13 +20,21 @@ from services.texts import Catalog
 from storage.uow import UnitOfWorkFactory
 
 
-def create_bot(token: str, api_url: str = "", session: BaseSession | None = None) -> Bot:
-    """A bot talking to Telegram, or to the Bot API server at `api_url` (self-hosted, sandbox)."""
+def create_bot(
+    token: str,
+    api_url: str = "",
+    session: BaseSession | None = None,
+    *,
+    wait_out_rate_limits: bool = True,
+) -> Bot:
+    """A bot talking to Telegram, or to the Bot API server at `api_url` (self-hosted, sandbox).
+    It waits out 429 answers and sends again, unless told not to (tests of the raw answers)."""
     if session is None:
         session = AiohttpSession()
         if api_url:
             session.api = TelegramAPIServer.from_base(api_url)
-    session.middleware(RetryAfterMiddleware())
+    if wait_out_rate_limits:
+        session.middleware(RetryAfterMiddleware())
     return Bot(
         token=token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML)
     )

@@ -140,14 +140,19 @@ def _action(name: str) -> Any:
 
 
 async def get_transcript(request: web.Request) -> web.Response:
-    """The chat; with ?wait=SECONDS it waits (up to 25 s) for something to change first."""
+    """The chat. With ?since=VERSION&wait=SECONDS it first waits (up to 25 s) until the
+    sandbox has changed since that version, so a watcher never misses nor re-reads a change."""
     world, user = _world(request), _user(request)
     bot = _bot(world)
-    wait = min(float(request.query.get("wait", 0) or 0), 25.0)
-    if wait > 0:
+    try:
+        wait = min(float(request.query.get("wait", 0) or 0), 25.0)
+        since = int(request.query.get("since", -1))
+    except ValueError:
+        raise _json_error(422, "wait and since must be numbers") from None
+    if wait > 0 and since == world.version:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(world.changed.wait(), wait)
-    return web.json_response(transcript(world, bot, user))
+    return web.json_response({**transcript(world, bot, user), "version": world.version})
 
 
 async def get_document(request: web.Request) -> web.Response:

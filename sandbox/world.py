@@ -148,6 +148,7 @@ class World:
         self.reply_keyboards: dict[tuple[int, int], dict[str, Any] | None] = {}
         self.global_buckets: dict[int, TokenBucket] = {}
         self.changed = asyncio.Event()
+        self.version = 0
         self._ids = itertools.count(1)
         self._user_ids = itertools.count(FIRST_USER_ID)
         self.closed = False
@@ -204,6 +205,7 @@ class World:
 
     def touch(self) -> None:
         """Wake everyone watching for a change (the web chat, long-polling tests)."""
+        self.version += 1
         self.changed.set()
         self.changed = asyncio.Event()
 

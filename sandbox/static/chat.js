@@ -47,7 +47,7 @@ function select(userId) {
   const user = state.users.find((u) => u.id === userId);
   $("who").textContent = user ? user.first_name + " (" + user.persona + ")" : "";
   loadUsers();
-  poll(state.generation, 0);
+  poll(state.generation);
 }
 
 function renderButtons(message) {
@@ -89,7 +89,7 @@ function render(chat) {
     el.className = "msg " + message.from;
     el.dataset.messageId = message.message_id;
     if (message.text) el.append(document.createTextNode(message.text));
-    if (message.contact) el.append(document.createTextNode("📞 " + message.contact.phone_number));
+    if (message.contact) el.append(document.createTextNode("Contact: " + message.contact.phone_number));
     if (message.document) {
       const a = document.createElement("a");
       a.href = message.document.url;
@@ -125,13 +125,14 @@ function render(chat) {
   $("block").textContent = chat.blocked ? "Unblock bot" : "Block bot";
 }
 
-async function poll(generation, wait) {
+async function poll(generation) {
+  let since = -1;
   while (generation === state.generation && state.current !== null) {
     try {
-      const chat = await api("users/" + state.current + "/transcript?wait=" + wait);
+      const chat = await api("users/" + state.current + "/transcript?wait=20&since=" + since);
       if (generation !== state.generation) return;
       render(chat);
-      wait = 20;
+      since = chat.version;
     } catch (error) {
       toast(error.message);
       await new Promise((resolve) => setTimeout(resolve, 2000));

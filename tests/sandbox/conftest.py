@@ -49,7 +49,8 @@ async def sandbox() -> AsyncIterator[Sandbox]:
     world = World(monotonic=clock)
     server = TestServer(create_sandbox_app(world))
     await server.start_server()
-    bot = create_bot(TOKEN, str(server.make_url("")).rstrip("/"))
+    # The raw client: 429s surface as TelegramRetryAfter instead of being waited out.
+    bot = create_bot(TOKEN, str(server.make_url("")).rstrip("/"), wait_out_rate_limits=False)
     try:
         yield Sandbox(world, server, bot, clock)
     finally:

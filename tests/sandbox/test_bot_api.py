@@ -14,6 +14,7 @@ from aiogram.exceptions import (
 )
 from aiogram.types import BufferedInputFile, InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.factory import create_bot
 from sandbox import user_actions
 from tests.sandbox.conftest import TOKEN, Sandbox
 
@@ -306,9 +307,13 @@ async def test_the_products_bot_waits_out_a_429_instead_of_dropping(sandbox: San
     sandbox.world.monotonic = time.monotonic  # real time: the bot really waits
     sandbox.world.rules.chat_burst = 1
     user = sandbox.started_user()
-    started = time.monotonic()
-    await sandbox.bot.send_message(user.id, "first")
-    await sandbox.bot.send_message(user.id, "second, after retry_after")
-    assert time.monotonic() - started >= 0.9
+    bot = create_bot(TOKEN, sandbox.url)  # as the application builds it
+    try:
+        started = time.monotonic()
+        await bot.send_message(user.id, "first")
+        await bot.send_message(user.id, "second, after retry_after")
+        assert time.monotonic() - started >= 0.9
+    finally:
+        await bot.session.close()
     texts = [m.text for m in sandbox.world.chat(sandbox.sandbox_bot().id, user.id)]
     assert texts == ["first", "second, after retry_after"]
