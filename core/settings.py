@@ -47,6 +47,10 @@ class Settings(BaseSettings):
     admin_port: Annotated[int, Field(ge=0, le=65535)] = 8080
     admin_secret_key: SecretStr = SecretStr("")
 
+    min_booking_notice_hours: Annotated[float, Field(ge=0)] = 2.0
+    booking_horizon_days: Annotated[int, Field(ge=1, le=365)] = 14
+    change_cutoff_hours: Annotated[float, Field(ge=0)] = 3.0
+
     log_format: LogFormat = LogFormat.CONSOLE
     log_level: str = "INFO"
     default_locale: str = "ru"

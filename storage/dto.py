@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
@@ -80,7 +81,7 @@ class QuestionDTO(DTO):
     key: str
     kind: QuestionKind
     prompt: dict[str, str]
-    options: list[dict[str, object]]
+    options: list[dict[str, Any]]
     min_value: float | None
     max_value: float | None
     max_attempts: int | None

@@ -1,0 +1,60 @@
+"""Reminders before a booking, queued when it is approved and cancelled when it changes."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from core.clock import Clock
+from services.booking_texts import BookingView, booking_text
+from services.outbox import queue_message
+from services.texts import Catalog
+from storage.models import Candidate
+from storage.uow import UnitOfWork
+
+# (kind, how long before the start, whether it asks "coming / can't")
+REMINDERS = (
+    ("reminder_24h", timedelta(hours=24), False),
+    ("confirm_6h", timedelta(hours=6), True),
+    ("confirm_2h", timedelta(hours=2), True),
+)
+
+
+async def queue_reminders(
+    uow: UnitOfWork, catalog: Catalog, clock: Clock, candidate: Candidate, view: BookingView
+) -> None:
+    """Queue the reminders still ahead; one already past is not sent late."""
+    now = clock.now()
+    for kind, before, asks in REMINDERS:
+        due = view.starts_at - before
+        if due <= now:
+            continue
+        buttons = None
+        if asks:
+            buttons = [
+                [
+                    {
+                        "text": catalog.text("button.coming", candidate.locale),
+                        "action": "attendance",
+                        "booking_id": view.booking_id,
+                        "coming": True,
+                    },
+                    {
+                        "text": catalog.text("button.cant_come", candidate.locale),
+                        "action": "attendance",
+                        "booking_id": view.booking_id,
+                        "coming": False,
+                    },
+                ]
+            ]
+        await queue_message(
+            uow,
+            clock,
+            chat_id=candidate.telegram_id,
+            kind=kind,
+            dedupe_key=f"{kind}:{view.booking_id}",
+            text=await booking_text(uow, catalog, "reminder", candidate.locale, view),
+            buttons=buttons,
+            due_at=due,
+            candidate_id=candidate.id,
+            booking_id=view.booking_id,
+        )
