@@ -10,13 +10,26 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseStorage
 from aiogram.fsm.storage.memory import MemoryStorage
+from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 
 from bot.dispatcher import RecruitingDispatcher
-from bot.handlers import candidate_start, errors
-from bot.middlewares import UnitOfWorkMiddleware
+from bot.handlers import errors
+from bot.handlers.candidate import (
+    attendance,
+    city,
+    fallback,
+    language,
+    my_booking,
+    picker,
+    screening,
+    start,
+    test2,
+    waitlist,
+)
+from bot.middlewares import CandidateMiddleware, DuplicateUpdateMiddleware, UnitOfWorkMiddleware
 from bot.retry_after import RetryAfterMiddleware
-from core.clock import Clock
-from services.texts import Catalog
+from services.booking import Messaging
+from storage.cache.tagged import Cache
 from storage.uow import UnitOfWorkFactory
 
 
@@ -43,13 +56,33 @@ def create_bot(
 def create_dispatcher(
     *,
     uow_factory: UnitOfWorkFactory,
-    catalog: Catalog,
-    clock: Clock,
+    cache: Cache,
+    messaging: Messaging,
     fsm_storage: BaseStorage | None = None,
 ) -> Dispatcher:
     dispatcher = RecruitingDispatcher(
-        storage=fsm_storage or MemoryStorage(), catalog=catalog, clock=clock
+        storage=fsm_storage or MemoryStorage(),
+        catalog=messaging.catalog,
+        clock=messaging.clock,
+        messaging=messaging,
     )
+    dispatcher.update.outer_middleware(DuplicateUpdateMiddleware(cache))
     dispatcher.update.middleware(UnitOfWorkMiddleware(uow_factory))
-    dispatcher.include_routers(candidate_start.create_router(), errors.create_router())
+    dispatcher.message.middleware(CandidateMiddleware())
+    dispatcher.callback_query.middleware(CandidateMiddleware())
+    # Every callback query is answered, also when a handler forgets or fails.
+    dispatcher.callback_query.middleware(CallbackAnswerMiddleware())
+    dispatcher.include_routers(
+        start.create_router(),
+        language.create_router(),
+        city.create_router(),
+        screening.create_router(),
+        picker.create_router(),
+        my_booking.create_router(),
+        attendance.create_router(),
+        waitlist.create_router(),
+        test2.create_router(),
+        fallback.create_router(),
+        errors.create_router(),
+    )
     return dispatcher

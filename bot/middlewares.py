@@ -5,10 +5,14 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import structlog
 from aiogram import BaseMiddleware
-from aiogram.types import TelegramObject
+from aiogram.types import TelegramObject, Update
 
+from storage.cache.tagged import Cache
 from storage.uow import UnitOfWorkFactory
+
+log = structlog.get_logger(__name__)
 
 
 class UnitOfWorkMiddleware(BaseMiddleware):
@@ -26,3 +30,43 @@ class UnitOfWorkMiddleware(BaseMiddleware):
         async with self._uow_factory() as uow:
             data["uow"] = uow
             return await handler(event, data)
+
+
+class CandidateMiddleware(BaseMiddleware):
+    """Loads the person's candidate record (None for a stranger) for filters and handlers."""
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        user = data.get("event_from_user")
+        uow = data.get("uow")
+        data["candidate"] = (
+            await uow.candidates.get_by_telegram_id(user.id) if user and uow else None
+        )
+        return await handler(event, data)
+
+
+class DuplicateUpdateMiddleware(BaseMiddleware):
+    """Telegram may deliver an update twice; the second time it is dropped (across instances,
+    when the cache is Redis). If the cache is away, updates are handled rather than lost."""
+
+    def __init__(self, cache: Cache, ttl_seconds: int = 24 * 3600) -> None:
+        self._cache = cache
+        self._ttl = ttl_seconds
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        bot = data.get("bot")
+        if isinstance(event, Update) and bot is not None:
+            first = await self._cache.claim(f"update:{bot.id}:{event.update_id}", self._ttl)
+            if not first:
+                log.info("bot.duplicate_update_dropped", update_id=event.update_id)
+                return None
+        return await handler(event, data)

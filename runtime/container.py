@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.session.base import BaseSession
@@ -23,6 +24,8 @@ from runtime.sandbox_mode import MOUNT as SANDBOX_MOUNT
 from runtime.sandbox_mode import SANDBOX_BOT_TOKEN, local_host, mount_sandbox
 from sandbox.world import World
 from scheduler.factory import SchedulerRunner
+from services.booking import Messaging
+from services.slot_picker import BookingRules
 from services.texts import Catalog
 from storage.cache import Cache, MemoryBackend, RedisBackend
 from storage.engine import create_engine, create_session_factory
@@ -39,6 +42,7 @@ class Application:
     cache: Cache
     uow_factory: UnitOfWorkFactory
     catalog: Catalog
+    messaging: Messaging
     dispatcher: Dispatcher
     bot: Bot
     bot_runner: BotRunner
@@ -58,6 +62,14 @@ def build_cache(settings: Settings) -> Cache:
     # Invalidations sent while Redis was away were lost: forget everything cached before.
     backend.on_restore = cache.invalidate_everything
     return cache
+
+
+def booking_rules(settings: Settings) -> BookingRules:
+    return BookingRules(
+        min_notice=timedelta(hours=settings.min_booking_notice_hours),
+        horizon=timedelta(days=settings.booking_horizon_days),
+        change_cutoff=timedelta(hours=settings.change_cutoff_hours),
+    )
 
 
 def build_fsm_storage(settings: Settings) -> BaseStorage | None:
@@ -83,8 +95,9 @@ def build_application(
     cache = build_cache(settings)
     uows = uow_factory(session_factory, cache)
     catalog = Catalog.load(settings.default_locale)
+    messaging = Messaging(catalog, clock, booking_rules(settings))
     dispatcher = create_dispatcher(
-        uow_factory=uows, catalog=catalog, clock=clock, fsm_storage=build_fsm_storage(settings)
+        uow_factory=uows, cache=cache, messaging=messaging, fsm_storage=build_fsm_storage(settings)
     )
     sandbox = World() if settings.sandbox_mode else None
     if sandbox is not None:
@@ -108,6 +121,7 @@ def build_application(
         cache=cache,
         uow_factory=uows,
         catalog=catalog,
+        messaging=messaging,
         dispatcher=dispatcher,
         bot=bot,
         bot_runner=bot_runner,

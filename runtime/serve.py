@@ -13,6 +13,7 @@ from aiohttp import web
 from runtime.container import Application
 from runtime.sandbox_mode import MOUNT as SANDBOX_MOUNT
 from runtime.sandbox_mode import local_host, prepare_sandbox
+from scheduler.outbox_delivery import OutboxDelivery
 
 log = structlog.get_logger(__name__)
 SHUTDOWN_STEP_SECONDS = 2.0
@@ -48,7 +49,7 @@ async def serve(
             app.bot.session.api = TelegramAPIServer.from_base(app.base_url + SANDBOX_MOUNT)
             welcome = await prepare_sandbox(app.uow_factory, app.catalog, app.clock, app.base_url)
             print(welcome.banner(), flush=True)
-        app.scheduler.start()
+        app.scheduler.start(OutboxDelivery(app.uow_factory, app.bot, app.clock))
         app.bot_runner.start()
         log.info(
             "app.started",

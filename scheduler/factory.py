@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from scheduler.outbox_delivery import OutboxDelivery
+
 
 class SchedulerRunner:
     def __init__(self) -> None:
@@ -16,7 +18,12 @@ class SchedulerRunner:
     def state(self) -> str:
         return "running" if self.scheduler.running else "stopped"
 
-    def start(self) -> None:
+    def start(self, delivery: OutboxDelivery | None = None) -> None:
+        if delivery is not None:
+            # The database is the source of truth; this only wakes the sender every second.
+            self.scheduler.add_job(
+                delivery.deliver_due, "interval", seconds=1, id="outbox", replace_existing=True
+            )
         self.scheduler.start()
 
     def shutdown(self) -> None:

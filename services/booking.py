@@ -100,6 +100,8 @@ async def book_slot(
     existing = await uow.bookings.active_for_candidate(candidate_id, slot.purpose)
     if existing is not None:
         return Failure(AlreadyBooked(f"booking {existing.id}"))
+    if candidate.status is not _BEFORE_BOOKING[slot.purpose]:
+        return Failure(SlotUnavailable(f"not at the booking stage ({candidate.status.value})"))
     city = await uow.slots.get_city(slot)
     status = (
         BookingStatus.PENDING
@@ -177,6 +179,18 @@ async def _own_active_booking(
     ):
         return None
     return booking
+
+
+async def change_allowed(
+    uow: UnitOfWork, m: Messaging, candidate: Candidate, booking_id: int
+) -> Result[BookingDTO, BookingError]:
+    """Whether the candidate may still cancel or move this booking (outside the cut-off)."""
+    booking = await _own_active_booking(uow, candidate, booking_id)
+    if booking is None:
+        return Failure(NotFound("booking"))
+    if await _too_late(uow, booking, m):
+        return Failure(TooLateToChange())
+    return Success(BookingDTO.model_validate(booking))
 
 
 async def _too_late(uow: UnitOfWork, booking: Booking, m: Messaging) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from core.clock import Clock
 from services.booking_texts import booking_text, view_of_slot
 from services.outbox import queue_message
-from services.texts import Catalog
+from services.texts import Catalog, render_message
 from storage.models import Candidate, Slot, WaitlistEntry
 from storage.models.enums import SlotPurpose
 from storage.uow import UnitOfWork
@@ -60,3 +60,36 @@ async def offer_freed_slot(uow: UnitOfWork, catalog: Catalog, clock: Clock, slot
             entry.notified_at = clock.now()
             offered += 1
     return offered
+
+
+async def request_contact(
+    uow: UnitOfWork, catalog: Catalog, clock: Clock, candidate: Candidate
+) -> None:
+    """The candidate found no time and asks a recruiter to get in touch. Commits."""
+    if candidate.city_id is None:
+        return
+    city = await uow.cities.get_dto(candidate.city_id)
+    for recruiter in await uow.recruiters.list_active_for_city(candidate.city_id):
+        if recruiter.telegram_chat_id is None:
+            continue
+        text = await render_message(
+            uow,
+            catalog,
+            "contact_request_for_recruiter",
+            catalog.default_locale,
+            candidate.city_id,
+            name=candidate.full_name or candidate.username or str(candidate.telegram_id),
+            city=city.name if city else "",
+            phone=candidate.phone,
+            username=candidate.username,
+        )
+        await queue_message(
+            uow,
+            clock,
+            chat_id=recruiter.telegram_chat_id,
+            kind="contact_request",
+            dedupe_key=f"contact_request:{candidate.id}:{recruiter.id}:{clock.now():%Y%m%d}",
+            text=text,
+            candidate_id=candidate.id,
+        )
+    await uow.commit()

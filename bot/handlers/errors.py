@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import structlog
-from aiogram import Router
+from aiogram import Bot, Router
 from aiogram.filters import ExceptionTypeFilter
 from aiogram.types import ErrorEvent, User
 
@@ -19,29 +19,28 @@ def _user(event: ErrorEvent) -> User | None:
     return source.from_user if source else None
 
 
-async def _reply(event: ErrorEvent, text: str) -> None:
-    update = event.update
-    if update.callback_query is not None:
-        await update.callback_query.answer(text[:200], show_alert=True)
-    elif update.message is not None:
-        await update.message.answer(text)
+async def _reply(event: ErrorEvent, bot: Bot, text: str) -> None:
+    # A callback query is already answered by its middleware: the apology goes to the chat.
+    user = _user(event)
+    if user is not None:
+        await bot.send_message(user.id, text)
 
 
 def create_router() -> Router:
     router = Router(name=__name__)
 
     @router.error(ExceptionTypeFilter(AppError))
-    async def on_app_error(event: ErrorEvent, catalog: Catalog) -> None:
+    async def on_app_error(event: ErrorEvent, bot: Bot, catalog: Catalog) -> None:
         assert isinstance(event.exception, AppError)
         user = _user(event)
         locale = catalog.locale_for(user.language_code if user else None)
         log.info(
             "bot.app_error", error=type(event.exception).__name__, detail=event.exception.detail
         )
-        await _reply(event, catalog.text(event.exception.message_key, locale))
+        await _reply(event, bot, catalog.text(event.exception.message_key, locale))
 
     @router.error()
-    async def on_unexpected(event: ErrorEvent, catalog: Catalog) -> None:
+    async def on_unexpected(event: ErrorEvent, bot: Bot, catalog: Catalog) -> None:
         user = _user(event)
         log.exception(
             "bot.unhandled_error",
@@ -51,7 +50,7 @@ def create_router() -> Router:
         )
         locale = catalog.locale_for(user.language_code if user else None)
         try:
-            await _reply(event, catalog.text("error.generic", locale))
+            await _reply(event, bot, catalog.text("error.generic", locale))
         except Exception:  # The apology itself may fail (user blocked us); never loop.
             log.warning("bot.apology_failed", update_id=event.update.update_id)
 

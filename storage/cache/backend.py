@@ -15,6 +15,10 @@ class CacheBackend(Protocol):
 
     async def set(self, key: str, value: bytes, ttl_seconds: int) -> None: ...
 
+    async def set_if_absent(self, key: str, value: bytes, ttl_seconds: int) -> bool | None:
+        """Set only if missing: True if set, False if it existed, None on an outage."""
+        ...
+
     async def delete(self, keys: Sequence[str]) -> None: ...
 
     async def incr(self, keys: Sequence[str]) -> bool:

@@ -44,6 +44,12 @@ class MemoryBackend:
         while len(self._entries) > self._max_entries:
             self._entries.popitem(last=False)
 
+    async def set_if_absent(self, key: str, value: bytes, ttl_seconds: int) -> bool | None:
+        if self._get(key) is not None:
+            return False
+        await self.set(key, value, ttl_seconds)
+        return True
+
     async def delete(self, keys: Sequence[str]) -> None:
         for key in keys:
             self._entries.pop(key, None)

@@ -88,6 +88,12 @@ class RedisBackend:
     async def set(self, key: str, value: bytes, ttl_seconds: int) -> None:
         await self._call(lambda: self._client.set(key, value, ex=ttl_seconds), None)
 
+    async def set_if_absent(self, key: str, value: bytes, ttl_seconds: int) -> bool | None:
+        async def run() -> bool:
+            return bool(await self._client.set(key, value, ex=ttl_seconds, nx=True))
+
+        return await self._call(run, None)
+
     async def delete(self, keys: Sequence[str]) -> None:
         if keys:
             await self._call(lambda: self._client.delete(*keys), None)

@@ -70,5 +70,11 @@ class Cache:
     async def invalidate_everything(self) -> None:
         await self.invalidate([EPOCH_TAG])
 
+    async def claim(self, key: str, ttl: int) -> bool:
+        """True the first time a key is claimed within its TTL (e.g. an update id). When the
+        backend is away it answers True: better to handle twice than never."""
+        claimed = await self.backend.set_if_absent(self._key(key), b"1", ttl)
+        return True if claimed is None else claimed
+
     async def delete(self, key: str) -> None:
         await self.backend.delete([self._key(key)])

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 
 from storage.dialect import insert_ignoring_conflicts
 from storage.models import Notification
@@ -36,6 +36,64 @@ class NotificationRepository(Repository[Notification]):
             update(Notification)
             .where(
                 Notification.booking_id == booking_id,
+                Notification.status == NotificationStatus.PENDING,
+            )
+            .values(status=NotificationStatus.CANCELED)
+            .execution_options(synchronize_session=False)
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+    async def claim_due(
+        self, now: datetime, worker: str, lease: timedelta, limit: int = 50
+    ) -> list[Notification]:
+        """Take due rows for one worker: pending ones, and those whose worker's lease ran out.
+        The conditional update lets exactly one worker take each row."""
+        stmt = (
+            select(Notification.id)
+            .where(
+                Notification.due_at <= now,
+                or_(
+                    Notification.status == NotificationStatus.PENDING,
+                    (Notification.status == NotificationStatus.SENDING)
+                    & (Notification.locked_until < now),
+                ),
+            )
+            .order_by(Notification.due_at, Notification.id)
+            .limit(limit)
+        )
+        claimed: list[int] = []
+        for row_id in (await self.session.scalars(stmt)).all():
+            result = await self.session.execute(
+                update(Notification)
+                .where(
+                    Notification.id == row_id,
+                    or_(
+                        Notification.status == NotificationStatus.PENDING,
+                        (Notification.status == NotificationStatus.SENDING)
+                        & (Notification.locked_until < now),
+                    ),
+                )
+                .values(
+                    status=NotificationStatus.SENDING, locked_by=worker, locked_until=now + lease
+                )
+                .execution_options(synchronize_session=False)
+            )
+            if result.rowcount == 1:  # type: ignore[attr-defined]
+                claimed.append(row_id)
+        if not claimed:
+            return []
+        rows = await self.session.scalars(
+            select(Notification)
+            .where(Notification.id.in_(claimed))
+            .order_by(Notification.due_at, Notification.id)
+        )
+        return list(rows.all())
+
+    async def cancel_pending_for_recipient(self, chat_id: int) -> int:
+        result = await self.session.execute(
+            update(Notification)
+            .where(
+                Notification.recipient_chat_id == chat_id,
                 Notification.status == NotificationStatus.PENDING,
             )
             .values(status=NotificationStatus.CANCELED)

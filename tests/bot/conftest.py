@@ -7,6 +7,8 @@ from aiogram import Bot, Dispatcher
 
 from bot.factory import create_bot, create_dispatcher
 from core.clock import FrozenClock
+from services.booking import Messaging
+from services.slot_picker import BookingRules
 from services.texts import Catalog
 from tests.conftest import Storage
 from tests.support.bot import RecordingSession
@@ -25,7 +27,8 @@ class BotHarness:
 def harness(sqlite_storage: Storage) -> BotHarness:
     session = RecordingSession()
     bot = create_bot("42:TEST", session=session)
+    messaging = Messaging(Catalog.load("ru"), FrozenClock(NOW), BookingRules())
     dispatcher = create_dispatcher(
-        uow_factory=sqlite_storage.uow, catalog=Catalog.load("ru"), clock=FrozenClock(NOW)
+        uow_factory=sqlite_storage.uow, cache=sqlite_storage.cache, messaging=messaging
     )
     return BotHarness(dispatcher, bot, session, sqlite_storage)

@@ -11,9 +11,10 @@ async def test_start_with_a_payload_registers_the_candidate_with_its_source(
     harness: BotHarness,
 ) -> None:
     await harness.dispatcher.feed_update(harness.bot, text_update("/start vk_spring", user_id=5))
-    (reply,) = harness.session.sent()
-    assert reply.chat_id == 5
-    assert reply.text.startswith("Hello, Ann!")
+    welcome, city_question = harness.session.sent()
+    assert welcome.chat_id == 5
+    assert welcome.text.startswith("Hello, Ann!")
+    assert city_question.text.startswith("Which city are you in?")
     async with harness.storage.uow() as uow:
         candidate = await uow.candidates.get_by_telegram_id(5)
         assert candidate is not None
@@ -28,7 +29,8 @@ async def test_coming_back_keeps_the_first_source_and_one_record(harness: BotHar
     await harness.dispatcher.feed_update(harness.bot, text_update("/start first", user_id=6))
     await harness.dispatcher.feed_update(harness.bot, text_update("/start second", user_id=6))
     await harness.dispatcher.feed_update(harness.bot, text_update("/start", user_id=6))
-    assert len(harness.session.sent()) == 3
+    welcomes = [m for m in harness.session.sent() if m.text.startswith("Hello, Ann!")]
+    assert len(welcomes) == 3
     async with harness.storage.uow() as uow:
         assert await uow.candidates.count() == 1
         candidate = await uow.candidates.get_by_telegram_id(6)

@@ -13,8 +13,9 @@ async def test_start_gets_the_bots_answer_in_the_chat_and_the_candidate_is_store
 ) -> None:
     ann = await running_app.sandbox.persona("Ann", language="en")
     await ann.start("vk_spring")
-    (reply,) = await ann.wait_for_bot()
+    reply, city_question = await ann.wait_for_bot(2)
     assert reply["text"].startswith("Hello, Ann!")
+    assert [b[0]["text"] for b in city_question["buttons"]][:2] == ["Berlin", "Калининград"]
     async with running_app.app.uow_factory() as uow:
         candidate = await uow.candidates.get_by_telegram_id(ann.id)
         assert candidate is not None
@@ -24,8 +25,9 @@ async def test_start_gets_the_bots_answer_in_the_chat_and_the_candidate_is_store
 async def test_a_russian_speaker_gets_russian(running_app: RunningApp) -> None:
     ivan = await running_app.sandbox.persona("Иван", language="ru")
     await ivan.start()
-    (reply,) = await ivan.wait_for_bot()
+    reply, city_question = await ivan.wait_for_bot(2)
     assert reply["text"].startswith("Здравствуйте, Иван!")
+    assert city_question["text"].startswith("В каком вы городе?")
 
 
 async def test_an_empty_database_gets_demo_data_and_a_one_time_admin(

@@ -10,13 +10,16 @@ from sqlalchemy import func, select
 from core.clock import FrozenClock
 from core.errors import AlreadyBooked, SlotTaken, SlotUnavailable
 from core.result import Failure, Success
-from services.booking import book_slot
+from services.booking import Messaging, book_slot
+from services.slot_picker import BookingRules
+from services.texts import Catalog
 from storage.models import Booking
 from storage.models.enums import BookingStatus, CandidateStatus
 from tests.conftest import Storage
 from tests.support.factories import NOW, make_candidate, make_city, make_recruiter, make_slot
 
 clock = FrozenClock(NOW)
+messaging = Messaging(Catalog.load("en"), clock, BookingRules())
 
 
 async def _world(
@@ -33,7 +36,7 @@ async def _world(
 
 async def _attempt(storage: Storage, candidate_id: int, slot_id: int) -> object:
     async with storage.uow() as uow:
-        return await book_slot(uow, candidate_id=candidate_id, slot_id=slot_id, clock=clock)
+        return await book_slot(uow, messaging, candidate_id=candidate_id, slot_id=slot_id)
 
 
 async def _active_bookings(storage: Storage) -> int:
@@ -123,7 +126,7 @@ async def test_slots_too_soon_or_in_another_city_are_refused(storage: Storage) -
     async with storage.uow() as uow:
         city, other = await make_city(uow), await make_city(uow)
         recruiter = await make_recruiter(uow, city, other)
-        soon = await make_slot(uow, recruiter, city, starts_at=NOW + timedelta(minutes=30))
+        soon = await make_slot(uow, recruiter, city, starts_at=NOW + timedelta(minutes=90))
         elsewhere = await make_slot(uow, recruiter, other)
         candidate = await make_candidate(uow, city)
         await uow.commit()

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from core.clock import FrozenClock
-from services.booking import book_slot
+from services.booking import Messaging, book_slot
+from services.slot_picker import BookingRules
+from services.texts import Catalog
 from services.demo import knowledge_questions, screening_questions
 from storage.models import MessageTemplate, Slot, Test, WaitlistEntry
 from storage.models.enums import SlotPurpose, TestKind
@@ -30,12 +32,11 @@ async def test_free_slots_exclude_booked_inactive_other_city_and_out_of_range(
         intro = await make_slot(uow, active, city, day + timedelta(hours=4), SlotPurpose.INTRO_DAY)
         candidate = await make_candidate(uow, city)
         await uow.commit()
-        assert isinstance(
-            await book_slot(
-                uow, candidate_id=candidate.id, slot_id=booked.id, clock=FrozenClock(NOW)
-            ),
-            object,
+        messaging = Messaging(Catalog.load("en"), FrozenClock(NOW), BookingRules())
+        booked_result = await book_slot(
+            uow, messaging, candidate_id=candidate.id, slot_id=booked.id
         )
+        assert booked_result.ok
     async with storage.uow() as uow:
         found = await uow.slots.list_free(
             city.id, SlotPurpose.INTERVIEW, NOW, NOW + timedelta(days=14)

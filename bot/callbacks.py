@@ -1,0 +1,67 @@
+"""Every button's data, packed by aiogram's CallbackData (at most 64 bytes, never hand-split)."""
+
+from __future__ import annotations
+
+from aiogram.filters.callback_data import CallbackData
+
+
+class LanguageChoice(CallbackData, prefix="lg"):
+    code: str
+
+
+class CityChoice(CallbackData, prefix="ct"):
+    city_id: int  # 0: just turn the page
+    page: int = 0
+
+
+class AnswerChoice(CallbackData, prefix="qa"):
+    question_id: int
+    value: str
+
+
+class RecruiterChoice(CallbackData, prefix="sr"):
+    purpose: str
+    recruiter_id: int  # 0: any recruiter
+    move: int = 0  # the booking being moved, if any
+
+
+class DayChoice(CallbackData, prefix="sd"):
+    purpose: str
+    recruiter_id: int
+    day: int  # date.toordinal() in the city's zone
+    move: int = 0
+
+
+class SlotChoice(CallbackData, prefix="ss"):
+    slot_id: int
+    move: int = 0
+
+
+class BookingAction(CallbackData, prefix="bk"):
+    action: str  # show | move | cancel | reason | keep
+    booking_id: int
+    reason: str = ""
+
+
+class Attendance(CallbackData, prefix="at"):
+    booking_id: int
+    coming: bool
+
+
+class WaitlistAction(CallbackData, prefix="wl"):
+    action: str  # join | contact | take
+    purpose: str = "interview"
+    slot_id: int = 0
+
+
+class Test2Choice(CallbackData, prefix="t2"):
+    question_id: int
+    value: str
+
+
+class Test2Start(CallbackData, prefix="t2s"):
+    pass
+
+
+class LanguageMenu(CallbackData, prefix="lm"):
+    pass

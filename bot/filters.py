@@ -1,0 +1,22 @@
+"""Filters on where the candidate is, read from the candidate the middleware loaded."""
+
+from __future__ import annotations
+
+from aiogram.filters import Filter
+from aiogram.types import TelegramObject
+
+from services.journey import Stage, stage_of
+from storage.models import Candidate
+
+
+class AtStage(Filter):
+    def __init__(self, *stages: Stage) -> None:
+        self.stages = stages
+
+    async def __call__(self, event: TelegramObject, candidate: Candidate | None = None) -> bool:
+        return candidate is not None and stage_of(candidate) in self.stages
+
+
+class IsCandidate(Filter):
+    async def __call__(self, event: TelegramObject, candidate: Candidate | None = None) -> bool:
+        return candidate is not None

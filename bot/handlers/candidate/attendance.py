@@ -1,0 +1,49 @@
+"""The reminder's "I'm coming / I can't" buttons."""
+
+from __future__ import annotations
+
+from aiogram import Bot, Router
+from aiogram.types import CallbackQuery
+
+from bot.callbacks import Attendance
+from bot.candidate_flow import show_recruiters, text
+from bot.filters import IsCandidate
+from bot.reply import Reply
+from core.result import Failure
+from services.booking import Messaging, answer_attendance
+from storage.models import Candidate
+from storage.uow import UnitOfWork
+
+
+def create_router() -> Router:
+    router = Router(name=__name__)
+    router.callback_query.filter(IsCandidate())
+
+    @router.callback_query(Attendance.filter())
+    async def answered(
+        query: CallbackQuery,
+        callback_data: Attendance,
+        bot: Bot,
+        uow: UnitOfWork,
+        messaging: Messaging,
+        candidate: Candidate,
+    ) -> None:
+        reply = Reply.to_callback(bot, query)
+        result = await answer_attendance(
+            uow, messaging, candidate, callback_data.booking_id, coming=callback_data.coming
+        )
+        if isinstance(result, Failure):
+            await query.answer(
+                messaging.catalog.text("error.outdated_button", candidate.locale), show_alert=True
+            )
+            return
+        await reply.drop_buttons()
+        view = result.value
+        if callback_data.coming:
+            await reply.send(await text(uow, messaging, candidate, "coming_ack", place=view.place))
+        else:
+            await reply.send(await text(uow, messaging, candidate, "cant_come_ack"))
+            await uow.session.refresh(candidate)
+            await show_recruiters(reply, uow, candidate, messaging, view.purpose)
+
+    return router

@@ -1,0 +1,73 @@
+"""Choosing the city: buttons (paged), or a typed name matched case-insensitively."""
+
+from __future__ import annotations
+
+from aiogram import Bot, F, Router
+from aiogram.types import CallbackQuery, Message
+
+from bot.callbacks import CityChoice
+from bot.candidate_flow import show_cities, show_step, text
+from bot.filters import AtStage
+from bot.reply import Reply
+from bot.views import city_keyboard
+from services.booking import Messaging
+from services.cities import choose_city, match_city
+from services.journey import Stage
+from storage.models import Candidate
+from storage.uow import UnitOfWork
+
+
+async def _chosen(
+    reply: Reply, uow: UnitOfWork, m: Messaging, candidate: Candidate, city_id: int
+) -> None:
+    city = await choose_city(uow, candidate, city_id)
+    if city is None:
+        await show_cities(reply, uow, candidate, m)
+        return
+    await reply.send(await text(uow, m, candidate, "city_chosen", city=city.name))
+    await show_step(reply, uow, candidate, m)
+
+
+def create_router() -> Router:
+    router = Router(name=__name__)
+    router.message.filter(AtStage(Stage.CITY))
+    router.callback_query.filter(AtStage(Stage.CITY))
+
+    @router.callback_query(CityChoice.filter())
+    async def pressed(
+        query: CallbackQuery,
+        callback_data: CityChoice,
+        bot: Bot,
+        uow: UnitOfWork,
+        messaging: Messaging,
+        candidate: Candidate,
+    ) -> None:
+        reply = Reply.to_callback(bot, query)
+        if callback_data.city_id == 0:
+            await show_cities(reply, uow, candidate, messaging, callback_data.page, edit=True)
+            return
+        await reply.drop_buttons()
+        await _chosen(reply, uow, messaging, candidate, callback_data.city_id)
+
+    @router.message(F.text)
+    async def typed(
+        message: Message, bot: Bot, uow: UnitOfWork, messaging: Messaging, candidate: Candidate
+    ) -> None:
+        assert message.text is not None
+        reply = Reply.to_message(bot, message)
+        found = await match_city(uow, message.text[:100])
+        if found.city is not None:
+            await _chosen(reply, uow, messaging, candidate, found.city.id)
+            return
+        cities = await uow.cities.list_active()
+        body = await text(
+            uow,
+            messaging,
+            candidate,
+            "city_not_found",
+            typed=message.text[:100],
+            suggestions=", ".join(found.suggestions),
+        )
+        await reply.send(body, city_keyboard(cities, 0, messaging.catalog, candidate.locale))
+
+    return router

@@ -1,0 +1,51 @@
+"""`/start`: a stranger becomes a candidate; someone coming back resumes where they stopped."""
+
+from __future__ import annotations
+
+from aiogram import Bot, F, Router
+from aiogram.filters import CommandObject, CommandStart
+from aiogram.types import Message
+
+from bot.candidate_flow import show_step, text
+from bot.filters import IsCandidate
+from bot.reply import Reply
+from services.booking import Messaging
+from services.candidates import register_candidate, source_from_payload
+from storage.uow import UnitOfWork
+
+
+async def welcome_and_resume(
+    message: Message, bot: Bot, uow: UnitOfWork, m: Messaging, payload: str | None
+) -> None:
+    user = message.from_user
+    assert user is not None
+    registered = await register_candidate(
+        uow,
+        telegram_id=user.id,
+        username=user.username,
+        full_name=user.full_name,
+        locale=m.catalog.locale_for(user.language_code),
+        source=source_from_payload(payload),
+    )
+    candidate = await uow.candidates.get(registered.id)
+    assert candidate is not None
+    reply = Reply.to_message(bot, message)
+    await reply.send(await text(uow, m, candidate, "welcome", name=user.first_name))
+    await show_step(reply, uow, candidate, m)
+
+
+def create_router() -> Router:
+    router = Router(name=__name__)
+
+    @router.message(CommandStart(), F.from_user)
+    async def start(
+        message: Message, command: CommandObject, bot: Bot, uow: UnitOfWork, messaging: Messaging
+    ) -> None:
+        await welcome_and_resume(message, bot, uow, messaging, command.args)
+
+    @router.message(F.from_user, ~IsCandidate())
+    async def stranger(message: Message, bot: Bot, uow: UnitOfWork, messaging: Messaging) -> None:
+        """Someone who writes before /start (or after their data was removed) starts too."""
+        await welcome_and_resume(message, bot, uow, messaging, None)
+
+    return router

@@ -1,0 +1,58 @@
+"""Test 2: multiple choice, attempts and a time limit per question, then the intro day."""
+
+from __future__ import annotations
+
+from aiogram import Bot, Router
+from aiogram.types import CallbackQuery
+
+from bot.callbacks import Test2Choice, Test2Start
+from bot.candidate_flow import show_test2, text
+from bot.filters import AtStage
+from bot.reply import Reply
+from services import knowledge_test
+from services.booking import Messaging
+from services.journey import Stage
+from storage.models import Candidate
+from storage.uow import UnitOfWork
+
+
+def create_router() -> Router:
+    router = Router(name=__name__)
+    router.callback_query.filter(AtStage(Stage.TEST2))
+
+    @router.callback_query(Test2Start.filter())
+    async def start(
+        query: CallbackQuery, bot: Bot, uow: UnitOfWork, messaging: Messaging, candidate: Candidate
+    ) -> None:
+        reply = Reply.to_callback(bot, query)
+        await reply.drop_buttons()
+        step, _ = await knowledge_test.current_step(uow, candidate, messaging.clock)
+        await show_test2(reply, uow, candidate, messaging, step)
+
+    @router.callback_query(Test2Choice.filter())
+    async def answer(
+        query: CallbackQuery,
+        callback_data: Test2Choice,
+        bot: Bot,
+        uow: UnitOfWork,
+        messaging: Messaging,
+        candidate: Candidate,
+    ) -> None:
+        reply = Reply.to_callback(bot, query)
+        outcome = await knowledge_test.submit_answer(
+            uow, candidate, callback_data.question_id, callback_data.value, messaging.clock
+        )
+        if isinstance(outcome, knowledge_test.Test2Wrong):
+            await query.answer(
+                await text(uow, messaging, candidate, "test2_wrong", left=outcome.attempts_left),
+                show_alert=True,
+            )
+            return
+        await reply.drop_buttons()
+        if isinstance(outcome, knowledge_test.Test2TimeUp):
+            await reply.send(messaging.catalog.text("test2.time_up", candidate.locale))
+            outcome = outcome.next
+        await uow.session.refresh(candidate)
+        await show_test2(reply, uow, candidate, messaging, outcome)
+
+    return router

@@ -1,0 +1,30 @@
+"""Turns the button intents that services queue ({"text", "action", ...}) into real buttons."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.callbacks import Attendance, Test2Start, WaitlistAction
+
+
+def _data(intent: dict[str, Any]) -> CallbackData:
+    action = intent["action"]
+    if action == "attendance":
+        return Attendance(booking_id=int(intent["booking_id"]), coming=bool(intent["coming"]))
+    if action == "waitlist_take":
+        return WaitlistAction(action="take", slot_id=int(intent["slot_id"]))
+    if action == "test2_start":
+        return Test2Start()
+    raise ValueError(f"unknown button action {action!r}")
+
+
+def keyboard_from_intents(rows: list[list[dict[str, Any]]]) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [InlineKeyboardButton(text=b["text"], callback_data=_data(b).pack()) for b in row]
+            for row in rows
+        ]
+    )

@@ -1,0 +1,63 @@
+"""Where a handler answers: a new message in the chat, or an edit of the message pressed."""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+
+from aiogram import Bot
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.types import BufferedInputFile, CallbackQuery, Message
+
+from bot.views import Markup
+
+
+@dataclass(frozen=True)
+class Reply:
+    bot: Bot
+    chat_id: int
+    message_id: int | None = None  # the message a button was pressed on
+
+    @classmethod
+    def to_message(cls, bot: Bot, message: Message) -> Reply:
+        return cls(bot, message.chat.id)
+
+    @classmethod
+    def to_callback(cls, bot: Bot, callback: CallbackQuery) -> Reply:
+        message_id = callback.message.message_id if callback.message is not None else None
+        return cls(bot, callback.from_user.id, message_id)
+
+    async def send(self, text: str, markup: Markup = None) -> None:
+        await self.bot.send_message(self.chat_id, text, reply_markup=markup)
+
+    async def send_file(self, name: str, content: bytes, caption: str | None = None) -> None:
+        await self.bot.send_document(
+            self.chat_id, BufferedInputFile(content, filename=name), caption=caption
+        )
+
+    async def edit_or_send(self, text: str, markup: Markup = None) -> None:
+        """Navigation edits the pressed message in place; elsewhere it sends a new one."""
+        if self.message_id is None or not (markup is None or hasattr(markup, "inline_keyboard")):
+            await self.send(text, markup)
+            return
+        try:
+            await self.bot.edit_message_text(
+                text,
+                chat_id=self.chat_id,
+                message_id=self.message_id,
+                reply_markup=markup,  # type: ignore[arg-type]
+            )
+        except TelegramBadRequest as exc:
+            if "not modified" in exc.message:
+                return  # a refresh that found nothing new
+            await self.send(text, markup)
+
+    async def drop_buttons(self) -> None:
+        """Take the buttons off the pressed message, so it cannot be pressed twice."""
+        if self.message_id is None:
+            return
+        # Already without buttons, or too old to edit: then there is nothing to protect.
+        with contextlib.suppress(TelegramBadRequest):
+            await self.bot.edit_message_reply_markup(
+                chat_id=self.chat_id, message_id=self.message_id, reply_markup=None
+            )

@@ -1,0 +1,106 @@
+"""Sends due outbox rows through the bot: once each, waiting out 429s, stopping at 403."""
+
+from __future__ import annotations
+
+import base64
+import uuid
+from datetime import timedelta
+from typing import Any
+
+import structlog
+from aiogram import Bot
+from aiogram.exceptions import TelegramForbiddenError, TelegramRetryAfter
+from aiogram.types import BufferedInputFile
+
+from bot.outbox_buttons import keyboard_from_intents
+from core.clock import Clock
+from storage.models import Notification
+from storage.models.enums import NotificationStatus
+from storage.uow import UnitOfWorkFactory
+
+log = structlog.get_logger(__name__)
+LEASE = timedelta(minutes=2)
+MAX_ATTEMPTS = 5
+
+
+class OutboxDelivery:
+    def __init__(self, uow_factory: UnitOfWorkFactory, bot: Bot, clock: Clock) -> None:
+        self._uow_factory = uow_factory
+        self._bot = bot
+        self._clock = clock
+        self.worker = f"worker-{uuid.uuid4().hex[:8]}"
+
+    async def deliver_due(self, limit: int = 50) -> int:
+        """One pass: claim what is due, send it, record the outcome. Returns how many were sent."""
+        async with self._uow_factory() as uow:
+            rows = await uow.notifications.claim_due(self._clock.now(), self.worker, LEASE, limit)
+            await uow.commit()
+        sent = 0
+        for row in rows:
+            sent += await self._deliver(row)
+        return sent
+
+    async def _deliver(self, row: Notification) -> int:
+        try:
+            await self._send(row.recipient_chat_id, row.payload)
+        except TelegramForbiddenError as exc:
+            await self._blocked(row, str(exc))
+            return 0
+        except TelegramRetryAfter as exc:
+            await self._again(row, timedelta(seconds=exc.retry_after), str(exc), count=False)
+            return 0
+        except Exception as exc:  # any other failure: retried with backoff, then kept as failed
+            log.warning("outbox.send_failed", notification_id=row.id, error=repr(exc))
+            await self._again(row, timedelta(seconds=2 ** (row.attempts + 1)), repr(exc))
+            return 0
+        async with self._uow_factory() as uow:
+            fresh = await uow.notifications.get(row.id)
+            if fresh is not None:
+                fresh.status = NotificationStatus.SENT
+                fresh.sent_at = self._clock.now()
+                fresh.attempts += 1
+                fresh.locked_by = fresh.locked_until = None
+            await uow.commit()
+        return 1
+
+    async def _send(self, chat_id: int, payload: dict[str, Any]) -> None:
+        markup = keyboard_from_intents(payload["buttons"]) if payload.get("buttons") else None
+        await self._bot.send_message(chat_id, payload["text"], reply_markup=markup)
+        document = payload.get("document")
+        if document:
+            content = base64.b64decode(document["content_b64"])
+            await self._bot.send_document(
+                chat_id, BufferedInputFile(content, filename=document["file_name"])
+            )
+
+    async def _again(
+        self, row: Notification, delay: timedelta, error: str, *, count: bool = True
+    ) -> None:
+        async with self._uow_factory() as uow:
+            fresh = await uow.notifications.get(row.id)
+            if fresh is not None:
+                fresh.attempts += 1 if count else 0
+                fresh.last_error = error[:1000]
+                fresh.locked_by = fresh.locked_until = None
+                if fresh.attempts >= MAX_ATTEMPTS:
+                    fresh.status = NotificationStatus.FAILED
+                else:
+                    fresh.status = NotificationStatus.PENDING
+                    fresh.due_at = self._clock.now() + delay
+            await uow.commit()
+
+    async def _blocked(self, row: Notification, error: str) -> None:
+        async with self._uow_factory() as uow:
+            fresh = await uow.notifications.get(row.id)
+            if fresh is not None:
+                fresh.status = NotificationStatus.FAILED
+                fresh.last_error = error[:1000]
+                fresh.attempts += 1
+                fresh.locked_by = fresh.locked_until = None
+            await uow.notifications.cancel_pending_for_recipient(row.recipient_chat_id)
+            if row.candidate_id is not None:
+                candidate = await uow.candidates.get(row.candidate_id)
+                if candidate is not None:
+                    candidate.reachable = False
+            await uow.commit()
+        log.info("outbox.recipient_blocked_bot", chat_id=row.recipient_chat_id)

@@ -1,0 +1,44 @@
+"""The candidate's city: chosen from buttons or typed, matched forgivingly."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+from storage.dto import CityDTO
+from storage.models import Candidate
+from storage.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class CityMatch:
+    city: CityDTO | None
+    suggestions: tuple[str, ...] = ()
+
+
+def _fold(name: str) -> str:
+    return " ".join(name.casefold().replace("ё", "е").split())
+
+
+async def match_city(uow: UnitOfWork, typed: str) -> CityMatch:
+    cities = await uow.cities.list_active()
+    wanted = _fold(typed)
+    for city in cities:
+        if _fold(city.name) == wanted:
+            return CityMatch(city)
+    by_fold = {_fold(c.name): c.name for c in cities}
+    close = difflib.get_close_matches(wanted, list(by_fold), n=3, cutoff=0.6)
+    starts = [name for folded, name in by_fold.items() if wanted and folded.startswith(wanted)]
+    suggestions = tuple(dict.fromkeys([*(by_fold[c] for c in close), *starts]))[:3]
+    return CityMatch(None, suggestions)
+
+
+async def choose_city(uow: UnitOfWork, candidate: Candidate, city_id: int) -> CityDTO | None:
+    """Set the candidate's city (only while it is still open to change) and commit."""
+    city = await uow.cities.get_dto(city_id)
+    if city is None or not city.active:
+        return None
+    if candidate.city_id is None:
+        candidate.city_id = city.id
+        await uow.commit()
+    return city
