@@ -27,6 +27,7 @@ from bot.handlers.candidate import (
     waitlist,
 )
 from bot.middlewares import CandidateMiddleware, DuplicateUpdateMiddleware, UnitOfWorkMiddleware
+from bot.release_before_send import ReleaseTransactionMiddleware
 from bot.retry_after import RetryAfterMiddleware
 from services.booking import Messaging
 from storage.cache.tagged import Cache
@@ -46,6 +47,7 @@ def create_bot(
         session = AiohttpSession()
         if api_url:
             session.api = TelegramAPIServer.from_base(api_url)
+    session.middleware(ReleaseTransactionMiddleware())
     if wait_out_rate_limits:
         session.middleware(RetryAfterMiddleware())
     return Bot(
@@ -68,8 +70,9 @@ def create_dispatcher(
     )
     dispatcher.update.outer_middleware(DuplicateUpdateMiddleware(cache))
     dispatcher.update.middleware(UnitOfWorkMiddleware(uow_factory))
-    dispatcher.message.middleware(CandidateMiddleware())
-    dispatcher.callback_query.middleware(CandidateMiddleware())
+    # Outer: the candidate must be loaded before filters such as AtStage look at it.
+    dispatcher.message.outer_middleware(CandidateMiddleware())
+    dispatcher.callback_query.outer_middleware(CandidateMiddleware())
     # Every callback query is answered, also when a handler forgets or fails.
     dispatcher.callback_query.middleware(CallbackAnswerMiddleware())
     dispatcher.include_routers(

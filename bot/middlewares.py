@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from typing import Any
 
 import structlog
@@ -10,9 +11,13 @@ from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, Update
 
 from storage.cache.tagged import Cache
-from storage.uow import UnitOfWorkFactory
+from storage.uow import UnitOfWork, UnitOfWorkFactory
 
 log = structlog.get_logger(__name__)
+
+
+# The update's Unit of Work, for the request middleware that releases it before Bot API calls.
+current_uow: ContextVar[UnitOfWork | None] = ContextVar("current_uow", default=None)
 
 
 class UnitOfWorkMiddleware(BaseMiddleware):
@@ -29,7 +34,11 @@ class UnitOfWorkMiddleware(BaseMiddleware):
     ) -> Any:
         async with self._uow_factory() as uow:
             data["uow"] = uow
-            return await handler(event, data)
+            token = current_uow.set(uow)
+            try:
+                return await handler(event, data)
+            finally:
+                current_uow.reset(token)
 
 
 class CandidateMiddleware(BaseMiddleware):

@@ -8,8 +8,15 @@ from dataclasses import dataclass
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.views import Markup
+
+
+def tell(callback_answer: CallbackAnswer, text: str, *, alert: bool = False) -> None:
+    """What the answer to a pressed button says (sent once, by the callback middleware)."""
+    callback_answer.text = text[:200]
+    callback_answer.show_alert = alert
 
 
 @dataclass(frozen=True)

@@ -77,8 +77,14 @@ def build_fsm_storage(settings: Settings) -> BaseStorage | None:
 
 
 def build_application(
-    settings: Settings, *, clock: Clock | None = None, bot_session: BaseSession | None = None
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    bot_session: BaseSession | None = None,
+    sandbox_world: World | None = None,
 ) -> Application:
+    """Everything, wired. `sandbox_world` lets a restarted app keep the sandbox's chats, as
+    Telegram would keep them across a restart of ours."""
     if settings.bot_mode is BotMode.WEBHOOK:
         # Until the webhook route exists, refuse rather than silently poll.
         raise ConfigurationError("BOT_MODE: webhook is not available yet; use polling")
@@ -99,7 +105,7 @@ def build_application(
     dispatcher = create_dispatcher(
         uow_factory=uows, cache=cache, messaging=messaging, fsm_storage=build_fsm_storage(settings)
     )
-    sandbox = World() if settings.sandbox_mode else None
+    sandbox = (sandbox_world or World()) if settings.sandbox_mode else None
     if sandbox is not None:
         api_url = f"http://{local_host(settings.admin_host)}:{settings.admin_port}{SANDBOX_MOUNT}"
         bot = create_bot(SANDBOX_BOT_TOKEN, api_url, bot_session)

@@ -45,6 +45,7 @@ async def _release_long_polls(app: web.Application) -> None:
 
 async def _webhook_delivery(app: web.Application) -> AsyncIterator[None]:
     world = app[WORLD]
+    world.reopen()
     task = asyncio.create_task(deliver_webhooks(world), name="sandbox-webhooks")
     yield
     world.close()

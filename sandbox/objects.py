@@ -34,6 +34,26 @@ def message_json(bot: SandboxBot, user: SandboxUser, message: ChatMessage) -> di
         data["caption"] = message.caption
     if message.contact is not None:
         data["contact"] = message.contact
+    if message.media == "sticker":
+        data["sticker"] = {
+            "file_id": f"sticker-{message.message_id}",
+            "file_unique_id": f"s{message.message_id}",
+            "type": "regular",
+            "width": 512,
+            "height": 512,
+            "is_animated": False,
+            "is_video": False,
+            "emoji": "👍",
+        }
+    elif message.media == "photo":
+        data["photo"] = [
+            {
+                "file_id": f"photo-{message.message_id}",
+                "file_unique_id": f"p{message.message_id}",
+                "width": 90,
+                "height": 90,
+            }
+        ]
     return data
 
 

@@ -35,6 +35,8 @@ def transcript(world: World, bot: SandboxBot, user: SandboxUser) -> dict[str, An
             item["caption"] = message.caption
         if message.contact is not None:
             item["contact"] = message.contact
+        if message.media is not None:
+            item["media"] = message.media
         messages.append(item)
     notices = [
         {"message_id": r.message_id, "text": r.answer_text, "show_alert": r.show_alert}

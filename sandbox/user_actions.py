@@ -30,6 +30,25 @@ def send_text(world: World, bot: SandboxBot, user: SandboxUser, text: str) -> Ch
     return message
 
 
+def send_media(world: World, bot: SandboxBot, user: SandboxUser, kind: str) -> ChatMessage:
+    """A sticker or a photo: what people send where a bot expects text."""
+    _unblock_if_needed(world, bot, user)
+    user.started_bots.add(bot.id)
+    message = ChatMessage(message_id=world.next_id(), from_bot=False, date=world.now(), media=kind)
+    world.add_message(bot.id, user.id, message)
+    world.push_update(bot, "message", message_json(bot, user, message))
+    return message
+
+
+def redeliver_last(world: World, bot: SandboxBot) -> int:
+    """Deliver the bot's last update again with the same update_id, as Telegram may."""
+    if bot.last_update is None:
+        raise UserActionError("nothing was delivered yet")
+    bot.updates.append(bot.last_update)
+    bot.new_update.set()
+    return int(bot.last_update["update_id"])
+
+
 def start(world: World, bot: SandboxBot, user: SandboxUser, payload: str = "") -> ChatMessage:
     return send_text(world, bot, user, f"/start {payload}".strip())
 

@@ -118,6 +118,8 @@ async def _act(request: web.Request, action: str) -> web.Response:
                 forged=bool(body.get("forged")),
             )
             result = record.id
+        elif action in ("sticker", "photo"):
+            result = user_actions.send_media(world, bot, user, action).message_id
         elif action == "contact":
             result = user_actions.share_contact(
                 world, bot, user, body.get("phone_number")
@@ -181,6 +183,14 @@ async def put_rules(request: web.Request) -> web.Response:
     return web.json_response(rules.as_dict())
 
 
+async def redeliver(request: web.Request) -> web.Response:
+    try:
+        update_id = user_actions.redeliver_last(_world(request), _bot(_world(request)))
+    except UserActionError as exc:
+        raise _json_error(409, str(exc)) from None
+    return web.json_response({"ok": True, "result": update_id})
+
+
 async def get_bot(request: web.Request) -> web.Response:
     bot = _bot(_world(request))
     return web.json_response(
@@ -196,10 +206,11 @@ async def get_bot(request: web.Request) -> web.Response:
 def add_routes(app: web.Application) -> None:
     app.router.add_get("/api/users", list_users)
     app.router.add_post("/api/users", create_user)
-    for name in ("message", "start", "press", "contact", "block", "unblock"):
+    for name in ("message", "start", "press", "contact", "sticker", "photo", "block", "unblock"):
         app.router.add_post(f"/api/users/{{user_id}}/{name}", _action(name))
     app.router.add_get("/api/users/{user_id}/transcript", get_transcript)
     app.router.add_get("/api/documents/{file_id}", get_document)
     app.router.add_get("/api/rules", get_rules)
     app.router.add_put("/api/rules", put_rules)
     app.router.add_get("/api/bot", get_bot)
+    app.router.add_post("/api/bot/redeliver", redeliver)

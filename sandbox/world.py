@@ -58,6 +58,7 @@ class ChatMessage:
     document: dict[str, Any] | None = None
     caption: str | None = None
     contact: dict[str, Any] | None = None
+    media: str | None = None  # "sticker" or "photo"
     edited: bool = False
     deleted: bool = False
 
@@ -93,6 +94,7 @@ class SandboxBot:
     first_name: str
     updates: list[dict[str, Any]] = field(default_factory=list)
     next_update_id: int = 1
+    last_update: dict[str, Any] | None = None
     allowed_updates: list[str] | None = None
     webhook: WebhookConfig | None = None
     commands: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
@@ -214,12 +216,21 @@ class World:
     def push_update(self, bot: SandboxBot, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
         update = {"update_id": bot.next_update_id, kind: payload}
         bot.next_update_id += 1
+        bot.last_update = update
         allowed = bot.webhook.allowed_updates if bot.webhook else bot.allowed_updates
         if allowed and kind not in allowed:
             return update  # Telegram drops updates of types the bot did not ask for.
         bot.updates.append(update)
         bot.new_update.set()
         return update
+
+    def reopen(self) -> None:
+        """Serve again after close() (the app around it was restarted)."""
+        self.closed = False
+        for bot in self.bots.values():
+            bot.new_update = asyncio.Event()
+            if bot.updates:
+                bot.new_update.set()
 
     def close(self) -> None:
         """Release every long poll at once, so the server can stop without waiting."""

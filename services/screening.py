@@ -74,9 +74,11 @@ async def _open_result(
     return result
 
 
-def _next(test: TestDTO, result: TestResult) -> QuestionStep | None:
+def _next(test: TestDTO, result: TestResult, *, city_known: bool) -> QuestionStep | None:
     answers = {a.question_id: a.answer for a in result.answers}
     questions = visible_questions(test, answers)
+    if city_known:  # answered by the city picker: neither asked nor counted
+        questions = [q for q in questions if q.key != CITY_KEY or q.id not in answers]
     for number, question in enumerate(questions, start=1):
         if question.id not in answers:
             return QuestionStep(question, number, len(questions))
@@ -96,14 +98,16 @@ async def current_step(
             passed=result.status is TestResultStatus.PASSED,
             knocked_out=result.status is TestResultStatus.KNOCKED_OUT,
         )
-    step = _next(test, result)
-    while step is not None and step.question.key == CITY_KEY and candidate.city_id is not None:
+    answered = {a.question_id for a in result.answers}
+    if candidate.city_id is not None:
         city = await uow.cities.get_dto(candidate.city_id)
-        result.answers.append(
-            TestAnswer(question_id=step.question.id, answer=city.name if city else "")
-        )
+        for question in test.questions:
+            if question.key == CITY_KEY and question.id not in answered:
+                result.answers.append(
+                    TestAnswer(question_id=question.id, answer=city.name if city else "")
+                )
         await uow.session.flush()
-        step = _next(test, result)
+    step = _next(test, result, city_known=candidate.city_id is not None)
     if step is None:
         return await _finish(uow, candidate, test, result, clock, catalog)
     await uow.commit()

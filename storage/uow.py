@@ -6,6 +6,7 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Any, Self
 
+import structlog
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
@@ -33,6 +34,8 @@ from storage.repositories.screening import TestRepository, TestResultRepository
 from storage.repositories.slots import SlotRepository
 from storage.repositories.templates import TemplateRepository
 from storage.repositories.waitlist import WaitlistRepository
+
+log = structlog.get_logger(__name__)
 
 # Which cached reads a write to a model makes stale (the default is the model's table).
 _TAGS_BY_MODEL: dict[type[Any], tuple[str, ...]] = {
@@ -105,6 +108,17 @@ class UnitOfWork:
     async def rollback(self) -> None:
         await self.session.rollback()
         self._written = set()
+
+    async def release(self) -> None:
+        """End the current read transaction without expiring loaded objects, so nothing holds
+        a database lock during network I/O. Uncommitted writes here are a bug: dropped, loudly."""
+        if not self.session.in_transaction():
+            return
+        if self._written or self.session.new or self.session.dirty or self.session.deleted:
+            log.error("uow.uncommitted_writes_dropped", tags=sorted(self._written))
+            await self.rollback()
+            return
+        await self.session.commit()  # read-only: commits nothing; expire_on_commit is off
 
     def mark_written(self, *tags: str) -> None:
         """For writes that bypass the ORM's change tracking (bulk UPDATE/INSERT)."""

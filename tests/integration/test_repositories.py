@@ -6,9 +6,9 @@ from datetime import timedelta
 
 from core.clock import FrozenClock
 from services.booking import Messaging, book_slot
+from services.demo import knowledge_questions, screening_questions
 from services.slot_picker import BookingRules
 from services.texts import Catalog
-from services.demo import knowledge_questions, screening_questions
 from storage.models import MessageTemplate, Slot, Test, WaitlistEntry
 from storage.models.enums import SlotPurpose, TestKind
 from tests.conftest import Storage

@@ -42,6 +42,9 @@ class Persona:
     async def share_contact(self, phone: str | None = None) -> None:
         await self.client.post(f"users/{self.id}/contact", {"phone_number": phone})
 
+    async def send_media(self, kind: str) -> None:
+        await self.client.post(f"users/{self.id}/{kind}", {})
+
     async def block(self) -> None:
         await self.client.post(f"users/{self.id}/block", {})
 

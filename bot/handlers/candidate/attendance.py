@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from aiogram import Bot, Router
 from aiogram.types import CallbackQuery
+from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.callbacks import Attendance
 from bot.candidate_flow import show_recruiters, text
 from bot.filters import IsCandidate
-from bot.reply import Reply
+from bot.reply import Reply, tell
 from core.result import Failure
 from services.booking import Messaging, answer_attendance
 from storage.models import Candidate
@@ -22,6 +23,7 @@ def create_router() -> Router:
     @router.callback_query(Attendance.filter())
     async def answered(
         query: CallbackQuery,
+        callback_answer: CallbackAnswer,
         callback_data: Attendance,
         bot: Bot,
         uow: UnitOfWork,
@@ -33,8 +35,10 @@ def create_router() -> Router:
             uow, messaging, candidate, callback_data.booking_id, coming=callback_data.coming
         )
         if isinstance(result, Failure):
-            await query.answer(
-                messaging.catalog.text("error.outdated_button", candidate.locale), show_alert=True
+            tell(
+                callback_answer,
+                messaging.catalog.text("error.outdated_button", candidate.locale),
+                alert=True,
             )
             return
         await reply.drop_buttons()

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from aiogram import Bot, F, Router
 from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.candidate_flow import show_step
 from bot.filters import IsCandidate
-from bot.reply import Reply
+from bot.reply import Reply, tell
 from services.booking import Messaging
 from storage.models import Candidate
 from storage.uow import UnitOfWork
@@ -33,13 +34,16 @@ def create_router() -> Router:
 
     @router.callback_query()
     async def stale_button(
-        query: CallbackQuery, messaging: Messaging, candidate: Candidate | None = None
+        query: CallbackQuery,
+        callback_answer: CallbackAnswer,
+        messaging: Messaging,
+        candidate: Candidate | None = None,
     ) -> None:
         locale = (
             candidate.locale
             if candidate
             else messaging.catalog.locale_for(query.from_user.language_code)
         )
-        await query.answer(messaging.catalog.text("error.outdated_button", locale))
+        tell(callback_answer, messaging.catalog.text("error.outdated_button", locale))
 
     return router

@@ -5,11 +5,12 @@ from __future__ import annotations
 from aiogram import Bot, Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.callbacks import BookingAction
 from bot.candidate_flow import show_booking, show_recruiters, show_step, text
 from bot.filters import IsCandidate
-from bot.reply import Reply
+from bot.reply import Reply, tell
 from bot.views import REASONS, reasons_keyboard
 from core.result import Failure
 from services.booking import Messaging, cancel_booking, change_allowed
@@ -31,6 +32,7 @@ def create_router() -> Router:
     @router.callback_query(BookingAction.filter())
     async def act(
         query: CallbackQuery,
+        callback_answer: CallbackAnswer,
         callback_data: BookingAction,
         bot: Bot,
         uow: UnitOfWork,
@@ -44,8 +46,10 @@ def create_router() -> Router:
             return
         allowed = await change_allowed(uow, messaging, candidate, callback_data.booking_id)
         if isinstance(allowed, Failure):
-            await query.answer(
-                messaging.catalog.text(allowed.error.message_key, locale), show_alert=True
+            tell(
+                callback_answer,
+                messaging.catalog.text(allowed.error.message_key, locale),
+                alert=True,
             )
             return
         if callback_data.action == "move":
@@ -67,8 +71,10 @@ def create_router() -> Router:
             )
             result = await cancel_booking(uow, messaging, candidate, allowed.value.id, reason)
             if isinstance(result, Failure):
-                await query.answer(
-                    messaging.catalog.text(result.error.message_key, locale), show_alert=True
+                tell(
+                    callback_answer,
+                    messaging.catalog.text(result.error.message_key, locale),
+                    alert=True,
                 )
                 return
             await reply.drop_buttons()

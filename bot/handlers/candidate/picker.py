@@ -6,11 +6,12 @@ from datetime import date
 
 from aiogram import Bot, Router
 from aiogram.types import CallbackQuery
+from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.callbacks import DayChoice, RecruiterChoice, SlotChoice
 from bot.candidate_flow import send_booked, show_booking, show_days, show_recruiters, show_times
 from bot.filters import IsCandidate
-from bot.reply import Reply
+from bot.reply import Reply, tell
 from core.errors import AlreadyBooked, SlotTaken
 from core.result import Failure
 from services.booking import Messaging, book_slot, move_booking
@@ -33,6 +34,7 @@ def create_router() -> Router:
     @router.callback_query(RecruiterChoice.filter())
     async def recruiter(
         query: CallbackQuery,
+        callback_answer: CallbackAnswer,
         callback_data: RecruiterChoice,
         bot: Bot,
         uow: UnitOfWork,
@@ -61,6 +63,7 @@ def create_router() -> Router:
     @router.callback_query(DayChoice.filter())
     async def day(
         query: CallbackQuery,
+        callback_answer: CallbackAnswer,
         callback_data: DayChoice,
         bot: Bot,
         uow: UnitOfWork,
@@ -84,6 +87,7 @@ def create_router() -> Router:
     @router.callback_query(SlotChoice.filter())
     async def slot(
         query: CallbackQuery,
+        callback_answer: CallbackAnswer,
         callback_data: SlotChoice,
         bot: Bot,
         uow: UnitOfWork,
@@ -100,8 +104,10 @@ def create_router() -> Router:
                 uow, messaging, candidate_id=candidate.id, slot_id=callback_data.slot_id
             )
         if isinstance(result, Failure):
-            await query.answer(
-                messaging.catalog.text(result.error.message_key, candidate.locale), show_alert=True
+            tell(
+                callback_answer,
+                messaging.catalog.text(result.error.message_key, candidate.locale),
+                alert=True,
             )
             await uow.session.refresh(candidate)
             if isinstance(result.error, AlreadyBooked):

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from aiogram import Bot, F, Router
 from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.callbacks import AnswerChoice
 from bot.candidate_flow import show_screening
 from bot.filters import AtStage
-from bot.reply import Reply
+from bot.reply import Reply, tell
 from services import screening
 from services.booking import Messaging
 from services.journey import Stage
@@ -55,6 +56,7 @@ def create_router() -> Router:
     @router.callback_query(AnswerChoice.filter())
     async def pressed(
         query: CallbackQuery,
+        callback_answer: CallbackAnswer,
         callback_data: AnswerChoice,
         bot: Bot,
         uow: UnitOfWork,
@@ -64,7 +66,7 @@ def create_router() -> Router:
         reply = Reply.to_callback(bot, query)
         current = await _current_question_id(uow, messaging, candidate)
         if current != callback_data.question_id:
-            await query.answer(messaging.catalog.text("error.outdated_button", candidate.locale))
+            tell(callback_answer, messaging.catalog.text("error.outdated_button", candidate.locale))
             return
         await reply.drop_buttons()
         await _answer(reply, uow, messaging, candidate, current, callback_data.value)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from aiogram import Bot, Router
 from aiogram.types import CallbackQuery
+from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.callbacks import Test2Choice, Test2Start
 from bot.candidate_flow import show_test2, text
 from bot.filters import AtStage
-from bot.reply import Reply
+from bot.reply import Reply, tell
 from services import knowledge_test
 from services.booking import Messaging
 from services.journey import Stage
@@ -22,7 +23,12 @@ def create_router() -> Router:
 
     @router.callback_query(Test2Start.filter())
     async def start(
-        query: CallbackQuery, bot: Bot, uow: UnitOfWork, messaging: Messaging, candidate: Candidate
+        query: CallbackQuery,
+        callback_answer: CallbackAnswer,
+        bot: Bot,
+        uow: UnitOfWork,
+        messaging: Messaging,
+        candidate: Candidate,
     ) -> None:
         reply = Reply.to_callback(bot, query)
         await reply.drop_buttons()
@@ -32,6 +38,7 @@ def create_router() -> Router:
     @router.callback_query(Test2Choice.filter())
     async def answer(
         query: CallbackQuery,
+        callback_answer: CallbackAnswer,
         callback_data: Test2Choice,
         bot: Bot,
         uow: UnitOfWork,
@@ -43,9 +50,10 @@ def create_router() -> Router:
             uow, candidate, callback_data.question_id, callback_data.value, messaging.clock
         )
         if isinstance(outcome, knowledge_test.Test2Wrong):
-            await query.answer(
+            tell(
+                callback_answer,
                 await text(uow, messaging, candidate, "test2_wrong", left=outcome.attempts_left),
-                show_alert=True,
+                alert=True,
             )
             return
         await reply.drop_buttons()

@@ -1,0 +1,98 @@
+"""Talking to the bot as a person would, waiting for its answers."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from tests.support.sandbox_client import Persona
+
+Message = dict[str, Any]
+
+
+class Chat:
+    def __init__(self, persona: Persona) -> None:
+        self.persona = persona
+        self.seen = 0
+
+    @property
+    def id(self) -> int:
+        return self.persona.id
+
+    async def bot_messages(self) -> list[Message]:
+        return await self.persona.bot_messages()
+
+    async def _after(
+        self, action: Callable[[], Awaitable[None]], expect: int, seconds: float
+    ) -> list[Message]:
+        before = len(await self.bot_messages())
+        await action()
+        deadline = time.monotonic() + seconds
+        while True:
+            messages = await self.bot_messages()
+            if len(messages) >= before + expect:
+                await asyncio.sleep(0.15)  # let a reply's follow-up messages land too
+                return (await self.bot_messages())[before:]
+            if time.monotonic() > deadline:
+                raise AssertionError(
+                    f"expected {expect} new bot message(s), got {messages[before:]}"
+                )
+            await asyncio.sleep(0.03)
+
+    async def start(self, payload: str = "", expect: int = 2) -> list[Message]:
+        return await self._after(lambda: self.persona.start(payload), expect, 10)
+
+    async def say(self, text: str, expect: int = 1) -> list[Message]:
+        return await self._after(lambda: self.persona.say(text), expect, 10)
+
+    async def send_media(self, kind: str, expect: int = 1) -> list[Message]:
+        return await self._after(lambda: self.persona.send_media(kind), expect, 10)
+
+    async def share_contact(self, phone: str | None = None, expect: int = 1) -> list[Message]:
+        return await self._after(lambda: self.persona.share_contact(phone), expect, 10)
+
+    async def find_button(self, label: str) -> tuple[int, str]:
+        """The newest bot message with a button of this label: (message id, its data)."""
+        for message in reversed(await self.bot_messages()):
+            for row in message["buttons"]:
+                for button in row:
+                    if button["text"] == label:
+                        return message["message_id"], button["callback_data"]
+        raise AssertionError(f"no button {label!r} in {await self.bot_messages()}")
+
+    async def press(self, label: str, expect: int = 1) -> list[Message]:
+        message_id, data = await self.find_button(label)
+        return await self._after(lambda: self.persona.press(message_id, data=data), expect, 10)
+
+    async def navigate(self, label: str) -> Message:
+        """Press a navigation button: the bot edits that message in place; return it edited."""
+        message_id, data = await self.find_button(label)
+        before = next(m for m in await self.bot_messages() if m["message_id"] == message_id)
+        await self.persona.press(message_id, data=data)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            for message in await self.bot_messages():
+                if message["message_id"] == message_id and (
+                    message["text"] != before["text"] or message["buttons"] != before["buttons"]
+                ):
+                    return message
+            await asyncio.sleep(0.03)
+        raise AssertionError(f"message {message_id} was not edited after pressing {label!r}")
+
+    async def press_data(
+        self, message_id: int, data: str, *, forged: bool = False, expect: int = 0
+    ) -> list[Message]:
+        return await self._after(
+            lambda: self.persona.press(message_id, data=data, forged=forged), expect, 10
+        )
+
+    async def last(self) -> Message:
+        return (await self.bot_messages())[-1]
+
+    async def notices(self) -> list[str]:
+        return [n["text"] for n in (await self.persona.transcript())["notices"]]
+
+    async def buttons(self) -> list[str]:
+        return [b["text"] for row in (await self.last())["buttons"] for b in row]
