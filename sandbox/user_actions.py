@@ -110,13 +110,24 @@ def press_button(
 
 
 def share_contact(
-    world: World, bot: SandboxBot, user: SandboxUser, phone_number: str | None = None
+    world: World,
+    bot: SandboxBot,
+    user: SandboxUser,
+    phone_number: str | None = None,
+    *,
+    of_user_id: int | None = None,
 ) -> ChatMessage:
+    """Share one's own contact (the contact button), or, with `of_user_id`, someone else's card."""
     phone = phone_number or user.phone_number or f"+7900{user.id % 10_000_000:07d}"
-    user.phone_number = phone
+    if of_user_id is None:
+        user.phone_number = phone
     _unblock_if_needed(world, bot, user)
     user.started_bots.add(bot.id)
-    contact = {"phone_number": phone, "first_name": user.first_name, "user_id": user.id}
+    contact = {
+        "phone_number": phone,
+        "first_name": user.first_name,
+        "user_id": of_user_id if of_user_id is not None else user.id,
+    }
     if user.last_name:
         contact["last_name"] = user.last_name
     message = ChatMessage(

@@ -121,8 +121,13 @@ async def _act(request: web.Request, action: str) -> web.Response:
         elif action in ("sticker", "photo"):
             result = user_actions.send_media(world, bot, user, action).message_id
         elif action == "contact":
+            of_user = body.get("of_user_id")
             result = user_actions.share_contact(
-                world, bot, user, body.get("phone_number")
+                world,
+                bot,
+                user,
+                body.get("phone_number"),
+                of_user_id=int(of_user) if of_user is not None else None,
             ).message_id
         else:
             user_actions.set_blocked(world, bot, user, blocked=action == "block")

@@ -50,8 +50,10 @@ class Chat:
     async def send_media(self, kind: str, expect: int = 1) -> list[Message]:
         return await self._after(lambda: self.persona.send_media(kind), expect, 10)
 
-    async def share_contact(self, phone: str | None = None, expect: int = 1) -> list[Message]:
-        return await self._after(lambda: self.persona.share_contact(phone), expect, 10)
+    async def share_contact(
+        self, phone: str | None = None, expect: int = 1, of_user_id: int | None = None
+    ) -> list[Message]:
+        return await self._after(lambda: self.persona.share_contact(phone, of_user_id), expect, 10)
 
     async def find_button(self, label: str) -> tuple[int, str]:
         """The newest bot message with a button of this label: (message id, its data)."""

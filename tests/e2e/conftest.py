@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
+import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiohttp
 import pytest
+from sqlalchemy.engine import make_url
 
 from core.clock import OffsetClock
 from core.settings import Settings, load_settings
@@ -18,6 +19,7 @@ from runtime.serve import serve
 from sandbox.world import World
 from storage.migrate import upgrade
 from tests.support.sandbox_client import SandboxClient
+from tests.support.services import POSTGRES_URL, check_postgres
 
 
 class RunningApp:
@@ -34,7 +36,8 @@ class RunningApp:
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self.app: Application
-        self.sandbox: SandboxClient
+        # One client for the whole test: personas keep working across a restart (new port).
+        self.sandbox = SandboxClient("", http)
 
     @property
     def url(self) -> str:
@@ -51,7 +54,7 @@ class RunningApp:
         if self._task.done():
             self._task.result()  # start-up failed: show why
         assert self.app.started.is_set(), "the application did not start within 15 s"
-        self.sandbox = SandboxClient(self.app.base_url + "/sandbox", self.http)
+        self.sandbox.base_url = self.app.base_url + "/sandbox"
 
     async def stop(self) -> None:
         self._stop.set()
@@ -70,21 +73,27 @@ class RunningApp:
         return await OutboxDelivery(self.app.uow_factory, self.app.bot, self.clock).deliver_due()
 
 
-def _database_url(tmp_path: Path) -> str:
-    return f"sqlite+aiosqlite:///{tmp_path / 'app.db'}"
+@contextlib.asynccontextmanager
+async def postgres_database() -> AsyncIterator[str]:
+    """A fresh PostgreSQL database for one test, dropped afterwards."""
+    import asyncpg
+
+    await check_postgres()
+    dsn = POSTGRES_URL.replace("postgresql+asyncpg://", "postgresql://")
+    name = f"e2e_{uuid.uuid4().hex[:12]}"
+    admin = await asyncpg.connect(dsn)
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+        yield str(make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False))
+    finally:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
 
 
-@pytest.fixture
-async def running_app(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+async def _run(
+    database_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> AsyncIterator[RunningApp]:
-    monkeypatch.chdir(tmp_path)  # no .env from a developer's checkout
-    settings = load_settings(
-        database_url=os.environ.get("E2E_DATABASE_URL") or _database_url(tmp_path),
-        bot_token="",
-        redis_url="",
-        admin_port=0,
-    )
+    settings = load_settings(database_url=database_url, bot_token="", redis_url="", admin_port=0)
     async with aiohttp.ClientSession() as http:
         running = RunningApp(settings, http)
         await running.start()
@@ -93,3 +102,29 @@ async def running_app(
             yield running
         finally:
             await running.stop()
+
+
+@pytest.fixture
+async def running_app(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> AsyncIterator[RunningApp]:
+    monkeypatch.chdir(tmp_path)  # no .env from a developer's checkout
+    async for running in _run(f"sqlite+aiosqlite:///{tmp_path / 'app.db'}", tmp_path, capsys):
+        yield running
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+async def running_app_on_each_database(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> AsyncIterator[RunningApp]:
+    monkeypatch.chdir(tmp_path)
+    if request.param == "sqlite":
+        async for running in _run(f"sqlite+aiosqlite:///{tmp_path / 'app.db'}", tmp_path, capsys):
+            yield running
+        return
+    async with postgres_database() as url:
+        async for running in _run(url, tmp_path, capsys):
+            yield running

@@ -9,58 +9,7 @@ from storage.models import Booking, TestAnswer, TestResult
 from storage.models.enums import BookingStatus, CandidateStatus
 from tests.e2e.chat import Chat
 from tests.e2e.conftest import RunningApp
-
-TEXTS = {
-    "en": {
-        "name": "Ann",
-        "question": "Question",
-        "of": "of",
-        "working": "Working",
-        "yes": "Yes",
-        "no": "No",
-        "any": "Any recruiter (earliest time)",
-        "confirmed": "is confirmed",
-        "number": "Please answer with a number.",
-        "range": "Please enter a number from 18 to 60.",
-        "rejected": "Unfortunately we cannot invite you",
-    },
-    "ru": {
-        "name": "Аня",
-        "question": "Вопрос",
-        "of": "из",
-        "working": "Работаю",
-        "yes": "Да",
-        "no": "Нет",
-        "any": "Любой рекрутер (ближайшее время)",
-        "confirmed": "подтверждено",
-        "number": "Пожалуйста, ответьте числом.",
-        "range": "Введите, пожалуйста, число от 18 до 60.",
-        "rejected": "К сожалению, сейчас мы не можем",
-    },
-}
-
-
-async def begin(app: RunningApp, locale: str, city: str = "Калининград", payload: str = "") -> Chat:
-    persona = await app.sandbox.persona(TEXTS[locale]["name"], language=locale)
-    chat = Chat(persona)
-    await chat.start(payload)
-    await chat.press(city, expect=2)  # "noted" + the first question
-    return chat
-
-
-async def answer_screening(
-    chat: Chat, locale: str, *, ready: bool = True
-) -> list[dict[str, object]]:
-    t = TEXTS[locale]
-    await chat.say("Ann Smith")
-    await chat.say("25")
-    await chat.press(t["working"])
-    await chat.say("50 000")
-    if not ready:
-        return await chat.press(t["no"])
-    await chat.press(t["yes"])
-    await chat.say("Two years in sales")
-    return await chat.say("I like people", expect=2)
+from tests.e2e.journey import TEXTS, answer_screening, begin
 
 
 @pytest.mark.parametrize("locale", ["en", "ru"])

@@ -39,8 +39,10 @@ class Persona:
             {"message_id": message_id, "text": text, "callback_data": data, "forged": forged},
         )
 
-    async def share_contact(self, phone: str | None = None) -> None:
-        await self.client.post(f"users/{self.id}/contact", {"phone_number": phone})
+    async def share_contact(self, phone: str | None = None, of_user_id: int | None = None) -> None:
+        await self.client.post(
+            f"users/{self.id}/contact", {"phone_number": phone, "of_user_id": of_user_id}
+        )
 
     async def send_media(self, kind: str) -> None:
         await self.client.post(f"users/{self.id}/{kind}", {})

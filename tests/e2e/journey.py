@@ -1,0 +1,113 @@
+"""Steps of the journey that many tests share."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.e2e.chat import Chat, Message
+from tests.e2e.conftest import RunningApp
+
+TEXTS = {
+    "en": {
+        "name": "Ann",
+        "question": "Question",
+        "of": "of",
+        "working": "Working",
+        "yes": "Yes",
+        "no": "No",
+        "any": "Any recruiter (earliest time)",
+        "confirmed": "is confirmed",
+        "number": "Please answer with a number.",
+        "range": "Please enter a number from 18 to 60.",
+        "rejected": "Unfortunately we cannot invite you",
+    },
+    "ru": {
+        "name": "Аня",
+        "question": "Вопрос",
+        "of": "из",
+        "working": "Работаю",
+        "yes": "Да",
+        "no": "Нет",
+        "any": "Любой рекрутер (ближайшее время)",
+        "confirmed": "подтверждено",
+        "number": "Пожалуйста, ответьте числом.",
+        "range": "Введите, пожалуйста, число от 18 до 60.",
+        "rejected": "К сожалению, сейчас мы не можем",
+    },
+}
+
+
+async def begin(app: RunningApp, locale: str, city: str = "Калининград", payload: str = "") -> Chat:
+    persona = await app.sandbox.persona(TEXTS[locale]["name"], language=locale)
+    chat = Chat(persona)
+    await chat.start(payload)
+    await chat.press(city, expect=2)  # "noted" + the first question
+    return chat
+
+
+async def answer_screening(chat: Chat, locale: str, *, ready: bool = True) -> list[Message]:
+    t = TEXTS[locale]
+    await chat.say("Ann Smith")
+    await chat.say("25")
+    await chat.press(t["working"])
+    await chat.say("50 000")
+    if not ready:
+        return await chat.press(t["no"])
+    await chat.press(t["yes"])
+    await chat.say("Two years in sales")
+    return await chat.say("I like people", expect=2)
+
+
+async def to_times(chat: Chat, locale: str) -> Message:
+    """From the recruiter list to the first day's times."""
+    days = await chat.navigate(TEXTS[locale]["any"])
+    return await chat.navigate(days["buttons"][0][0]["text"])
+
+
+async def book_first_time(chat: Chat, locale: str, expect: int = 2) -> list[Message]:
+    times = await to_times(chat, locale)
+    return await chat.press(times["buttons"][0][0]["text"], expect=expect)
+
+
+async def screened(app: RunningApp, locale: str = "en", city: str = "Калининград") -> Chat:
+    """A candidate who has passed screening and sees the recruiter list."""
+    chat = await begin(app, locale, city)
+    await answer_screening(chat, locale)
+    return chat
+
+
+def button_texts(message: dict[str, Any]) -> list[str]:
+    return [b["text"] for row in message["buttons"] for b in row]
+
+
+async def linked_recruiter(app: RunningApp, name: str = "Анна Смирнова") -> Chat:
+    """A recruiter persona whose chat is linked to a demo recruiter (the invite flow is the
+    recruiter workspace's; here the link is written directly) and who has opened the bot."""
+    from sqlalchemy import select
+
+    from storage.models import Recruiter
+
+    persona = await app.sandbox.persona(name.split()[0], language="ru", persona="recruiter")
+    async with app.app.uow_factory() as uow:
+        recruiter = (
+            await uow.session.scalars(select(Recruiter).where(Recruiter.name == name))
+        ).one()
+        recruiter.telegram_chat_id = persona.id
+        await uow.commit()
+    bot = app.world.primary_bot()
+    assert bot is not None
+    app.world.users[persona.id].started_bots.add(bot.id)
+    return Chat(persona)
+
+
+async def wait_for(chat: Chat, count: int, seconds: float = 10.0) -> list[Message]:
+    """Wait until the chat holds `count` bot messages (e.g. sent by the outbox job)."""
+    import asyncio
+    import time
+
+    deadline = time.monotonic() + seconds
+    while True:
+        messages = await chat.bot_messages()
+        if len(messages) >= count or time.monotonic() > deadline:
+            return messages
+        await asyncio.sleep(0.05)

@@ -1,0 +1,79 @@
+"""Points 1 and 2: start, language at any time, resuming after a restart, choosing the city."""
+
+from __future__ import annotations
+
+import pytest
+
+from storage.models import City
+from tests.e2e.chat import Chat
+from tests.e2e.conftest import RunningApp
+from tests.e2e.journey import TEXTS, begin, button_texts
+
+
+async def test_language_comes_from_telegram_and_changes_with_lang(running_app: RunningApp) -> None:
+    chat = Chat(await running_app.sandbox.persona("Ann", language="en"))
+    welcome, _cities = await chat.start()
+    assert welcome["text"].startswith("Hello")
+    (menu,) = await chat.say("/lang")
+    assert button_texts(menu) == ["Русский", "English"]
+    chosen, again = await chat.press("Русский", expect=2)
+    assert chosen["text"] == "Язык: русский."
+    assert again["text"].startswith("В каком вы городе?")
+    async with running_app.app.uow_factory() as uow:
+        candidate = await uow.candidates.get_by_telegram_id(chat.id)
+        assert candidate is not None
+        assert candidate.locale == "ru"
+
+
+@pytest.mark.parametrize("locale", ["en", "ru"])
+async def test_a_candidate_resumes_where_they_stopped_after_a_restart(
+    running_app: RunningApp, locale: str
+) -> None:
+    chat = await begin(running_app, locale)
+    await chat.say("Ann Smith")
+    (age_question,) = await chat.say("25", expect=1)
+    assert f"{TEXTS[locale]['question']} 3 {TEXTS[locale]['of']} 7" in age_question["text"]
+    await running_app.restart()
+    _welcome, resumed = await chat.start()
+    assert f"{TEXTS[locale]['question']} 3 {TEXTS[locale]['of']} 7" in resumed["text"]
+    assert TEXTS[locale]["working"] in button_texts(resumed)
+
+
+async def test_a_typed_city_is_matched_case_insensitively(running_app: RunningApp) -> None:
+    chat = Chat(await running_app.sandbox.persona("Ann", language="en"))
+    await chat.start()
+    noted, question = await chat.say("  москва ", expect=2)
+    assert noted["text"].startswith("Москва: noted")
+    assert question["text"].startswith("Question 1 of 7")
+
+
+async def test_a_close_name_gets_suggestions_and_the_list_again(running_app: RunningApp) -> None:
+    chat = Chat(await running_app.sandbox.persona("Ann", language="ru"))
+    await chat.start()
+    (reply,) = await chat.say("Новосибирс")
+    assert "Может быть: Новосибирск" in reply["text"]
+    assert "Новосибирск" in button_texts(reply)
+    (nothing,) = await chat.say("Атлантида")
+    assert "Не нашёл город «Атлантида»" in nothing["text"]
+    assert "Может быть" not in nothing["text"]
+
+
+async def test_many_cities_are_paged(running_app: RunningApp) -> None:
+    async with running_app.app.uow_factory() as uow:
+        for i in range(10):
+            uow.cities.add(City(name=f"Город {i:02d}", timezone="Europe/Moscow"))
+        await uow.commit()
+    chat = Chat(await running_app.sandbox.persona("Ann", language="en"))
+    _welcome, cities = await chat.start()
+    assert len(button_texts(cities)) == 9  # 8 cities and "More"
+    assert "More ▶" in button_texts(cities)
+    page2 = await chat.navigate("More ▶")
+    assert "◀ Back" in button_texts(page2)
+    assert set(button_texts(page2)) & {"Москва", "Новосибирск"}
+    await chat.press("Новосибирск", expect=2)
+    async with running_app.app.uow_factory() as uow:
+        candidate = await uow.candidates.get_by_telegram_id(chat.id)
+        assert candidate is not None
+        city = await uow.cities.get_dto(candidate.city_id or 0)
+        assert city is not None
+        assert (city.name, city.timezone) == ("Новосибирск", "Asia/Novosibirsk")
