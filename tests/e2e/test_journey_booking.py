@@ -1,0 +1,226 @@
+"""Points 4 to 7: picking a time, atomic booking, confirmation with .ics, moving and cancelling."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+
+from core.result import Success
+from services.booking import approve_booking
+from storage.models import Booking, Candidate, City, Recruiter, Slot
+from storage.models.enums import BookingStatus, CandidateStatus
+from tests.e2e.chat import Chat
+from tests.e2e.conftest import RunningApp
+from tests.e2e.journey import (
+    book_first_time,
+    button_texts,
+    linked_recruiter,
+    screened,
+    to_times,
+    wait_for,
+)
+
+
+async def _bookings(app: RunningApp) -> list[Booking]:
+    async with app.app.uow_factory() as uow:
+        return list((await uow.session.scalars(select(Booking).order_by(Booking.id))).all())
+
+
+async def test_times_are_in_the_city_zone_within_notice_and_horizon(
+    running_app: RunningApp,
+) -> None:
+    chat = await screened(running_app, "en", city="Новосибирск")
+    times = await to_times(chat, "en")
+    labels = [t for t in button_texts(times) if ":" in t]
+    assert labels[0] == "10:00"  # demo slots are 10:00–17:00 in Novosibirsk's own zone
+    # Three weeks on, every demo slot is past or inside the notice: nothing is offered.
+    running_app.clock.advance(timedelta(days=21))
+    (_welcome, nothing) = await chat.start()
+    assert nothing["text"].startswith("There are no free times in Новосибирск")
+    assert button_texts(nothing) == ["Join the waiting list", "Please contact me", "🔄 Refresh"]
+
+
+async def test_a_city_with_approval_confirms_later_with_details_and_ics(
+    running_app: RunningApp,
+) -> None:
+    recruiter = await linked_recruiter(running_app)
+    chat = await screened(running_app, "en", city="Москва")
+    (requested,) = await book_first_time(chat, "en", expect=1)
+    assert "has been sent to Анна Смирнова" in requested["text"]
+    (booking,) = await _bookings(running_app)
+    assert booking.status is BookingStatus.PENDING
+    await running_app.deliver_outbox()
+    messages = await wait_for(recruiter, 2)
+    assert any(m["text"].startswith("Новая запись: Ann Smith") for m in messages)
+
+    async with running_app.app.uow_factory() as uow:
+        approved = await approve_booking(
+            uow, running_app.app.messaging, booking.id, actor="recruiter:1"
+        )
+    assert isinstance(approved, Success)
+    before = len(await chat.bot_messages())
+    await running_app.deliver_outbox()
+    confirmation, calendar = (await wait_for(chat, before + 2))[before:]
+    assert "Your interview is confirmed" in confirmation["text"]
+    assert "https://meet.example.com/anna" in confirmation["text"]
+    assert calendar["document"]["file_name"] == f"booking-{booking.id}.ics"
+    async with running_app.app.uow_factory() as uow:
+        candidate = await uow.candidates.get_by_telegram_id(chat.id)
+        assert candidate is not None
+        assert candidate.status is CandidateStatus.INTERVIEW_SCHEDULED
+
+
+async def test_an_active_booking_is_shown_instead_of_a_second_one(running_app: RunningApp) -> None:
+    chat = await screened(running_app, "en")
+    times = await to_times(chat, "en")
+    await chat.press(times["buttons"][0][0]["text"], expect=2)
+    # An old time button pressed again, and /start: the booking is shown, nothing new is booked.
+    await chat.press_data(
+        times["message_id"], times["buttons"][0][1]["callback_data"], forged=True, expect=1
+    )
+    _welcome, summary = await chat.start()
+    assert summary["text"].startswith("Your interview")
+    assert button_texts(summary) == ["Choose another time", "Cancel the booking"]
+    assert len(await _bookings(running_app)) == 1
+
+
+async def _race_city(app: RunningApp, chats: list[Chat]) -> None:
+    """One city, one recruiter, one slot tomorrow at noon; every persona screened for it."""
+    async with app.app.uow_factory() as uow:
+        city = uow.cities.add(City(name="Гонка", timezone="Europe/Moscow", requires_approval=False))
+        await uow.session.flush()
+        recruiter = uow.recruiters.add(
+            Recruiter(name="Racer", timezone="Europe/Moscow", cities=[city])
+        )
+        await uow.session.flush()
+        noon = datetime.combine(
+            app.clock.now().astimezone(ZoneInfo("Europe/Moscow")).date() + timedelta(days=1),
+            time(12),
+            tzinfo=ZoneInfo("Europe/Moscow"),
+        ).astimezone(UTC)
+        uow.slots.add(Slot(recruiter_id=recruiter.id, city_id=city.id, starts_at=noon))
+        for chat in chats:
+            uow.candidates.add(
+                Candidate(
+                    telegram_id=chat.id,
+                    full_name=f"Racer {chat.id}",
+                    locale="en",
+                    city_id=city.id,
+                    status=CandidateStatus.SCREENING_PASSED,
+                )
+            )
+        await uow.commit()
+
+
+async def test_twenty_candidates_racing_for_one_slot_leave_exactly_one_booking(
+    running_app_on_each_database: RunningApp,
+) -> None:
+    app = running_app_on_each_database
+    chats = [Chat(await app.sandbox.persona(f"R{i}", language="en")) for i in range(20)]
+    await _race_city(app, chats)
+    presses = []
+    for chat in chats:
+        await chat.start()
+        times = await to_times(chat, "en")
+        presses.append((chat, times["message_id"], times["buttons"][0][0]["callback_data"]))
+    await asyncio.gather(*(chat.persona.press(mid, data=data) for chat, mid, data in presses))
+
+    async def settled() -> bool:
+        for chat in chats:
+            last = await chat.last()
+            if not (
+                ("is confirmed" in (last["text"] or ""))
+                or last.get("document")
+                or "no free times" in (last["text"] or "")
+            ):
+                return False
+        return True
+
+    for _ in range(200):
+        if await settled():
+            break
+        await asyncio.sleep(0.05)
+    bookings = [b for b in await _bookings(app) if b.status is BookingStatus.APPROVED]
+    assert len(bookings) == 1
+    winner_id = await _telegram_id(app, bookings[0].candidate_id)
+    winner = next(c for c in chats if c.id == winner_id)
+    for chat in chats:
+        if chat is winner:
+            continue
+        assert "Sorry, that time has just been taken by someone else." in await chat.notices()
+        offer = await chat.last()
+        assert "There are no free times" in offer["text"]
+        assert "Join the waiting list" in button_texts(offer)
+
+
+async def _telegram_id(app: RunningApp, candidate_id: int) -> int:
+    async with app.app.uow_factory() as uow:
+        candidate = await uow.candidates.get(candidate_id)
+        assert candidate is not None
+        return candidate.telegram_id
+
+
+async def test_moving_keeps_the_old_time_until_a_new_one_is_taken(running_app: RunningApp) -> None:
+    chat = await screened(running_app, "en")
+    await book_first_time(chat, "en")
+    (old,) = await _bookings(running_app)
+    (summary,) = await chat.say("/mybooking")
+    note, recruiters = await chat.press("Choose another time", expect=2)
+    assert note["text"].startswith("Choose a new time. Your current booking stays")
+    async with running_app.app.uow_factory() as uow:
+        assert not await uow.slots.is_free(old.slot_id)  # still held while choosing
+    times = await to_times(chat, "en")
+    later = times["buttons"][0][1]["text"]
+    confirmation, _ics = await chat.press(later, expect=2)
+    assert later in confirmation["text"]
+    first, second = await _bookings(running_app)
+    assert (first.status, first.reason) == (BookingStatus.CANCELED, "moved")
+    assert second.status is BookingStatus.APPROVED
+    async with running_app.app.uow_factory() as uow:
+        assert await uow.slots.is_free(old.slot_id)
+
+
+async def test_cancelling_with_a_reason_and_the_cut_off(running_app: RunningApp) -> None:
+    recruiter = await linked_recruiter(running_app)
+    chat = await screened(running_app, "ru")
+    await book_first_time(chat, "ru")
+    (booking,) = await _bookings(running_app)
+    await chat.say("/mybooking")
+    reasons = await chat.navigate("Отменить запись")
+    assert "Изменились планы" in button_texts(reasons)
+    canceled, picker = await chat.press("Нашёл другую работу", expect=2)
+    assert canceled["text"].startswith("Запись отменена")
+    (after,) = await _bookings(running_app)
+    assert (after.status, after.reason) == (BookingStatus.CANCELED, "Нашёл другую работу")
+    await running_app.deliver_outbox()
+    messages = await wait_for(recruiter, 2)
+    assert any("отменил(а) запись" in m["text"] for m in messages)
+
+    await book_first_time(chat, "ru")
+    _, current = await _bookings(running_app)
+    async with running_app.app.uow_factory() as uow:
+        slot = await uow.slots.get(current.slot_id)
+        assert slot is not None
+        starts_at = slot.starts_at
+    running_app.clock.advance(starts_at - running_app.clock.now() - timedelta(hours=2))
+    await chat.say("/mybooking")
+    await chat.press_data(
+        (await chat.last())["message_id"],
+        (await chat.find_button("Выбрать другое время"))[1],
+        expect=0,
+    )
+    for _ in range(100):
+        if await chat.notices():
+            break
+        await asyncio.sleep(0.03)
+    assert "До начала осталось слишком мало времени" in (await chat.notices())[-1]
+    async with running_app.app.uow_factory() as uow:
+        count = await uow.session.scalar(
+            select(func.count())
+            .select_from(Booking)
+            .where(Booking.status == BookingStatus.APPROVED)
+        )
+    assert count == 1
