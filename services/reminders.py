@@ -52,7 +52,9 @@ async def queue_reminders(
             chat_id=candidate.telegram_id,
             kind=kind,
             dedupe_key=f"{kind}:{view.booking_id}",
-            text=await booking_text(uow, catalog, "reminder", candidate.locale, view),
+            text=await booking_text(
+                uow, catalog, "reminder_confirm" if asks else "reminder", candidate.locale, view
+            ),
             buttons=buttons,
             due_at=due,
             candidate_id=candidate.id,

@@ -90,6 +90,19 @@ class Chat:
             lambda: self.persona.press(message_id, data=data, forged=forged), expect, 10
         )
 
+    async def press_for_notice(self, label: str) -> str:
+        """Press a button whose answer is only a notice (an alert or a toast); return its text."""
+        message_id, data = await self.find_button(label)
+        before = len(await self.notices())
+        await self.persona.press(message_id, data=data)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            notices = await self.notices()
+            if len(notices) > before:
+                return notices[-1]
+            await asyncio.sleep(0.03)
+        raise AssertionError(f"no notice after pressing {label!r}")
+
     async def last(self) -> Message:
         return (await self.bot_messages())[-1]
 

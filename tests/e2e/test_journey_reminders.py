@@ -1,0 +1,86 @@
+"""Point 8: the reminders' "I'm coming / I can't" buttons."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from storage.models import Booking, Notification, Slot
+from storage.models.enums import BookingStatus, CandidateStatus, NotificationStatus
+from tests.e2e.chat import Chat
+from tests.e2e.conftest import RunningApp
+from tests.e2e.journey import book_first_time, button_texts, linked_recruiter, screened, wait_for
+
+
+async def _to_six_hours_before(app: RunningApp, chat: Chat) -> Booking:
+    async with app.app.uow_factory() as uow:
+        booking = (await uow.session.scalars(select(Booking))).one()
+        slot = await uow.session.get(Slot, booking.slot_id)
+        assert slot is not None
+        starts_at = slot.starts_at
+    app.clock.advance(starts_at - app.clock.now() - timedelta(hours=6) + timedelta(minutes=1))
+    return booking
+
+
+async def test_im_coming_confirms_sends_the_place_and_tells_the_recruiter(
+    running_app: RunningApp,
+) -> None:
+    recruiter = await linked_recruiter(running_app)
+    chat = await screened(running_app, "en")
+    await book_first_time(chat, "en")
+    booking = await _to_six_hours_before(running_app, chat)
+    before = len(await chat.bot_messages())
+    await running_app.deliver_outbox()
+    reminder, prompt = (await wait_for(chat, before + 2))[before:]
+    assert reminder["text"].startswith("Reminder: your interview")
+    assert prompt["text"].endswith("Will you come?")
+    assert button_texts(prompt) == ["✅ I'm coming", "❌ I can't come"]
+
+    (ack,) = await chat.press("✅ I'm coming")
+    assert ack["text"].startswith("Great, see you then!")
+    assert "https://meet.example.com/anna" in ack["text"]
+    async with running_app.app.uow_factory() as uow:
+        fresh = await uow.bookings.get(booking.id)
+        candidate = await uow.candidates.get_by_telegram_id(chat.id)
+        assert fresh is not None
+        assert candidate is not None
+        assert fresh.status is BookingStatus.CONFIRMED
+        assert candidate.status is CandidateStatus.INTERVIEW_CONFIRMED
+    await running_app.deliver_outbox()
+    messages = await wait_for(recruiter, 3)
+    assert any("подтвердил(а), что придёт" in m["text"] for m in messages)
+
+
+async def test_i_cant_frees_the_slot_tells_the_recruiter_and_offers_others(
+    running_app: RunningApp,
+) -> None:
+    recruiter = await linked_recruiter(running_app)
+    chat = await screened(running_app, "ru")
+    await book_first_time(chat, "ru")
+    booking = await _to_six_hours_before(running_app, chat)
+    before = len(await chat.bot_messages())
+    await running_app.deliver_outbox()
+    await wait_for(chat, before + 2)
+
+    ack, picker = await chat.press("❌ Не смогу", expect=2)
+    assert ack["text"].startswith("Спасибо, что предупредили")
+    assert picker["text"].startswith("Выберите рекрутера") or picker["text"].startswith(
+        "Сейчас в городе"
+    )
+    async with running_app.app.uow_factory() as uow:
+        fresh = await uow.bookings.get(booking.id)
+        assert fresh is not None
+        assert (fresh.status, fresh.reason) == (BookingStatus.CANCELED, "can't come")
+        assert await uow.slots.is_free(booking.slot_id)
+        left = (
+            await uow.session.scalars(
+                select(Notification).where(
+                    Notification.booking_id == booking.id, Notification.kind == "confirm_2h"
+                )
+            )
+        ).one()
+        assert left.status is NotificationStatus.CANCELED  # no reminder after the cancel
+    await running_app.deliver_outbox()
+    messages = await wait_for(recruiter, 3)
+    assert any("не сможет прийти" in m["text"] for m in messages)
