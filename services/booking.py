@@ -29,6 +29,10 @@ from storage.models.enums import (
 from storage.uow import UnitOfWork
 
 
+class _KeepOldBooking(Exception):
+    """Rolls back a move whose new slot could not be taken."""
+
+
 class TooLateToChange(AppError):
     message_key = "error.too_late_to_change"
 
@@ -277,18 +281,19 @@ async def move_booking(
         if city.requires_approval and slot.purpose is SlotPurpose.INTERVIEW
         else BookingStatus.APPROVED
     )
-    async with uow.session.begin_nested() as savepoint:
-        moved = await uow.bookings.change_status(
-            old, BookingStatus.CANCELED, actor="candidate", reason="moved"
-        )
-        new = (
-            await uow.bookings.try_create(slot, candidate.id, status, actor="candidate")
-            if moved
-            else None
-        )
-        if new is None:
-            await savepoint.rollback()
-    if new is None:
+    try:
+        async with uow.savepoint():
+            moved = await uow.bookings.change_status(
+                old, BookingStatus.CANCELED, actor="candidate", reason="moved"
+            )
+            new = (
+                await uow.bookings.try_create(slot, candidate.id, status, actor="candidate")
+                if moved
+                else None
+            )
+            if new is None:
+                raise _KeepOldBooking
+    except _KeepOldBooking:
         return Failure(SlotTaken(f"slot {new_slot_id}"))
     await uow.notifications.cancel_pending_for_booking(old.id)
     uow.candidates.change_status(

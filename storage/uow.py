@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import AsyncIterator, Callable
 from types import TracebackType
 from typing import Any, Self
 
 import structlog
-from sqlalchemy import event
+from sqlalchemy import event, inspect
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
 
@@ -119,6 +120,26 @@ class UnitOfWork:
             await self.rollback()
             return
         await self.session.commit()  # read-only: commits nothing; expire_on_commit is off
+
+    @contextlib.asynccontextmanager
+    async def savepoint(self) -> AsyncIterator[None]:
+        """A nested transaction: an exception inside rolls back only this block, forgets the
+        cache tags it wrote, and reloads what the rollback expired; then it propagates."""
+        written = set(self._written)
+        try:
+            async with self.session.begin_nested():
+                yield
+        except BaseException:
+            self._written = written
+            await self.reload_expired()
+            raise
+
+    async def reload_expired(self) -> None:
+        """Reload what a rolled-back savepoint expired, so objects the caller holds stay
+        readable (an expired attribute would otherwise be lazy-loaded outside async I/O)."""
+        for obj in list(self.session.identity_map.values()):
+            if inspect(obj).expired_attributes:
+                await self.session.refresh(obj)
 
     def mark_written(self, *tags: str) -> None:
         """For writes that bypass the ORM's change tracking (bulk UPDATE/INSERT)."""

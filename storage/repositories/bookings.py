@@ -22,7 +22,7 @@ class BookingRepository(Repository[Booking]):
             slot_id=slot.id, candidate_id=candidate_id, purpose=slot.purpose, status=status
         )
         try:
-            async with self.session.begin_nested():
+            async with self._uow.savepoint():
                 self.session.add(booking)
                 await self.session.flush()
         except IntegrityError:

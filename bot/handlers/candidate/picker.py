@@ -109,7 +109,6 @@ def create_router() -> Router:
                 messaging.catalog.text(result.error.message_key, candidate.locale),
                 alert=True,
             )
-            await uow.session.refresh(candidate)
             if isinstance(result.error, AlreadyBooked):
                 await show_booking(reply, uow, candidate, messaging)
                 return

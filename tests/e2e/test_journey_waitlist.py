@@ -1,0 +1,108 @@
+"""Point 10 (and 7's "a freed slot goes first to the waiting list"): first tap wins."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from storage.models import Booking, Candidate, City, Recruiter, Slot, WaitlistEntry
+from storage.models.enums import BookingStatus, CandidateStatus
+from tests.e2e.chat import Chat
+from tests.e2e.conftest import RunningApp
+from tests.e2e.journey import book_first_time, button_texts, linked_recruiter, wait_for
+
+
+async def _city_with_one_slot(app: RunningApp, chats: list[Chat]) -> None:
+    async with app.app.uow_factory() as uow:
+        city = uow.cities.add(
+            City(name="Ожидание", timezone="Europe/Moscow", requires_approval=False)
+        )
+        await uow.session.flush()
+        recruiter = uow.recruiters.add(
+            Recruiter(name="Waiter", timezone="Europe/Moscow", cities=[city])
+        )
+        await uow.session.flush()
+        day = app.clock.now().astimezone(ZoneInfo("Europe/Moscow")).date() + timedelta(days=2)
+        uow.slots.add(
+            Slot(
+                recruiter_id=recruiter.id,
+                city_id=city.id,
+                starts_at=datetime.combine(
+                    day, time(15), tzinfo=ZoneInfo("Europe/Moscow")
+                ).astimezone(UTC),
+            )
+        )
+        for chat in chats:
+            uow.candidates.add(
+                Candidate(
+                    telegram_id=chat.id,
+                    full_name=f"C{chat.id}",
+                    locale="en",
+                    city_id=city.id,
+                    status=CandidateStatus.SCREENING_PASSED,
+                )
+            )
+        await uow.commit()
+
+
+async def test_waiting_candidates_are_offered_a_freed_time_and_the_first_tap_takes_it(
+    running_app: RunningApp,
+) -> None:
+    holder, first, second = [
+        Chat(await running_app.sandbox.persona(name, language="en")) for name in ("H", "A", "B")
+    ]
+    await _city_with_one_slot(running_app, [holder, first, second])
+    await holder.start()
+    await book_first_time(holder, "en")
+    for chat in (first, second):
+        _welcome, none_free = await chat.start()
+        assert none_free["text"].startswith("There are no free times in Ожидание")
+        (joined,) = await chat.press("Join the waiting list")
+        assert joined["text"].startswith("You are on the waiting list")
+    async with running_app.app.uow_factory() as uow:
+        line = (await uow.session.scalars(select(WaitlistEntry).order_by(WaitlistEntry.id))).all()
+        assert len(line) == 2
+
+    await holder.say("/mybooking")
+    await holder.navigate("Cancel the booking")
+    await holder.press("My plans changed", expect=2)
+    counts = {c.id: len(await c.bot_messages()) for c in (first, second)}
+    await running_app.deliver_outbox()
+    for chat in (first, second):
+        (offer,) = (await wait_for(chat, counts[chat.id] + 1))[counts[chat.id] :]
+        assert offer["text"].startswith("A time has freed up in Ожидание")
+        assert button_texts(offer) == ["Take this time"]
+    confirmation, _ics = await second.press("Take this time", expect=2)
+    assert "is confirmed" in confirmation["text"]
+    (gone,) = await first.press("Take this time")
+    assert gone["text"].startswith("Sorry, this time has already been taken")
+    async with running_app.app.uow_factory() as uow:
+        active = (
+            await uow.session.scalars(
+                select(Booking).where(Booking.status == BookingStatus.APPROVED)
+            )
+        ).all()
+        assert [b.candidate_id for b in active] == [
+            (await uow.candidates.get_by_telegram_id(second.id)).id  # type: ignore[union-attr]
+        ]
+        remaining = (await uow.session.scalars(select(WaitlistEntry))).all()
+        assert len(remaining) == 1  # A still waits; B left the line by booking
+
+
+async def test_asking_to_be_contacted_reaches_the_citys_recruiters(running_app: RunningApp) -> None:
+    chat = Chat(await running_app.sandbox.persona("Ann", language="en"))
+    await _city_with_one_slot(running_app, [chat])
+    recruiter_chat = await linked_recruiter(running_app, "Waiter")
+    async with running_app.app.uow_factory() as uow:  # the city's only slot goes away
+        for slot in (await uow.session.scalars(select(Slot))).all():
+            if (await uow.slots.get_city(slot)).name == "Ожидание":
+                await uow.session.delete(slot)
+        await uow.commit()
+    await chat.start()
+    (thanks,) = await chat.press("Please contact me")
+    assert thanks["text"].startswith("Thank you! A recruiter will contact you soon.")
+    await running_app.deliver_outbox()
+    (request,) = await wait_for(recruiter_chat, 1)
+    assert "просит связаться" in request["text"]
