@@ -9,7 +9,14 @@ from aiogram.types import CallbackQuery
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.callbacks import DayChoice, RecruiterChoice, SlotChoice
-from bot.candidate_flow import send_booked, show_booking, show_days, show_recruiters, show_times
+from bot.candidate_flow import (
+    send_booked,
+    show_booking,
+    show_days,
+    show_recruiters,
+    show_step,
+    show_times,
+)
 from bot.filters import IsCandidate
 from bot.reply import Reply, tell
 from core.errors import AlreadyBooked, SlotTaken
@@ -111,12 +118,13 @@ def create_router() -> Router:
             )
             if isinstance(result.error, AlreadyBooked):
                 await show_booking(reply, uow, candidate, messaging)
-                return
-            slot_row = await uow.slots.get(callback_data.slot_id)
-            purpose = slot_row.purpose if slot_row else SlotPurpose.INTERVIEW
-            # Told at once, and shown what is still free.
-            if isinstance(result.error, SlotTaken) or slot_row is not None:
+            elif isinstance(result.error, SlotTaken) and callback_data.move:
+                slot_row = await uow.slots.get(callback_data.slot_id)
+                purpose = slot_row.purpose if slot_row else SlotPurpose.INTERVIEW
                 await show_recruiters(reply, uow, candidate, messaging, purpose, callback_data.move)
+            else:
+                # Told at once, and shown what is still free (or wherever they really are).
+                await show_step(reply, uow, candidate, messaging)
             return
         await reply.drop_buttons()
         await uow.session.refresh(candidate)
