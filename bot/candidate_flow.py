@@ -9,6 +9,7 @@ from bot.views import (
     booking_keyboard,
     city_keyboard,
     day_keyboard,
+    my_booking_button,
     no_slots_keyboard,
     question_markup,
     question_prompt,
@@ -229,13 +230,14 @@ async def send_booked(
     booking = await uow.bookings.get(booking_id)
     assert booking is not None
     view = await view_of(uow, booking)
+    button = my_booking_button(booking.id, m.catalog, candidate.locale)
     if booking.status.value == "pending":
         await reply.send(
-            await booking_text(uow, m.catalog, "booking_requested", candidate.locale, view)
+            await booking_text(uow, m.catalog, "booking_requested", candidate.locale, view), button
         )
         return
     key = "intro_day_booked" if booking.purpose is SlotPurpose.INTRO_DAY else "booking_confirmed"
-    await reply.send(await booking_text(uow, m.catalog, key, candidate.locale, view))
+    await reply.send(await booking_text(uow, m.catalog, key, candidate.locale, view), button)
     await reply.send_file(
         f"booking-{booking.id}.ics", calendar_file(view, m.catalog, candidate.locale, m.clock.now())
     )

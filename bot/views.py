@@ -18,6 +18,7 @@ from bot.callbacks import (
     CityChoice,
     DayChoice,
     LanguageChoice,
+    LanguageMenu,
     RecruiterChoice,
     SlotChoice,
     Test2Choice,
@@ -44,6 +45,25 @@ def language_keyboard() -> InlineKeyboardMarkup:
             [
                 _button("Русский", LanguageChoice(code="ru")),
                 _button("English", LanguageChoice(code="en")),
+            ]
+        ]
+    )
+
+
+def language_button(catalog: Catalog, locale: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[[_button(catalog.text("button.language", locale), LanguageMenu())]]
+    )
+
+
+def my_booking_button(booking_id: int, catalog: Catalog, locale: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                _button(
+                    catalog.text("button.my_booking", locale),
+                    BookingAction(action="show", booking_id=booking_id),
+                )
             ]
         ]
     )

@@ -6,6 +6,7 @@ import asyncio
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import func, select
 
 from core.result import Success
@@ -15,6 +16,7 @@ from storage.models.enums import BookingStatus, CandidateStatus
 from tests.e2e.chat import Chat
 from tests.e2e.conftest import RunningApp
 from tests.e2e.journey import (
+    SAYS,
     book_first_time,
     button_texts,
     linked_recruiter,
@@ -23,33 +25,39 @@ from tests.e2e.journey import (
     wait_for,
 )
 
+LOCALES = ["en", "ru"]
+
 
 async def _bookings(app: RunningApp) -> list[Booking]:
     async with app.app.uow_factory() as uow:
         return list((await uow.session.scalars(select(Booking).order_by(Booking.id))).all())
 
 
+@pytest.mark.parametrize("locale", LOCALES)
 async def test_times_are_in_the_city_zone_within_notice_and_horizon(
-    running_app: RunningApp,
+    running_app: RunningApp, locale: str
 ) -> None:
-    chat = await screened(running_app, "en", city="Новосибирск")
-    times = await to_times(chat, "en")
+    chat = await screened(running_app, locale, city="Новосибирск")
+    times = await to_times(chat, locale)
     labels = [t for t in button_texts(times) if ":" in t]
     assert labels[0] == "10:00"  # demo slots are 10:00–17:00 in Novosibirsk's own zone
     # Three weeks on, every demo slot is past or inside the notice: nothing is offered.
     running_app.clock.advance(timedelta(days=21))
     (_welcome, nothing) = await chat.start()
-    assert nothing["text"].startswith("There are no free times in Новосибирск")
-    assert button_texts(nothing) == ["Join the waiting list", "Please contact me", "🔄 Refresh"]
+    assert nothing["text"].startswith(SAYS[locale]["no_times"])
+    assert button_texts(nothing) == SAYS[locale]["no_times_buttons"]
 
 
+@pytest.mark.parametrize("locale", LOCALES)
 async def test_a_city_with_approval_confirms_later_with_details_and_ics(
-    running_app: RunningApp,
+    running_app: RunningApp, locale: str
 ) -> None:
+    says = SAYS[locale]
     recruiter = await linked_recruiter(running_app)
-    chat = await screened(running_app, "en", city="Москва")
-    (requested,) = await book_first_time(chat, "en", expect=1)
-    assert "has been sent to Анна Смирнова" in requested["text"]
+    chat = await screened(running_app, locale, city="Москва")
+    (requested,) = await book_first_time(chat, locale, expect=1)
+    assert says["sent_to"] in requested["text"]
+    assert button_texts(requested) == [says["my_booking"]]
     (booking,) = await _bookings(running_app)
     assert booking.status is BookingStatus.PENDING
     await running_app.deliver_outbox()
@@ -64,7 +72,7 @@ async def test_a_city_with_approval_confirms_later_with_details_and_ics(
     before = len(await chat.bot_messages())
     await running_app.deliver_outbox()
     confirmation, calendar = (await wait_for(chat, before + 2))[before:]
-    assert "Your interview is confirmed" in confirmation["text"]
+    assert says["confirmed"] in confirmation["text"]
     assert "https://meet.example.com/anna" in confirmation["text"]
     assert calendar["document"]["file_name"] == f"booking-{booking.id}.ics"
     async with running_app.app.uow_factory() as uow:
@@ -73,17 +81,23 @@ async def test_a_city_with_approval_confirms_later_with_details_and_ics(
         assert candidate.status is CandidateStatus.INTERVIEW_SCHEDULED
 
 
-async def test_an_active_booking_is_shown_instead_of_a_second_one(running_app: RunningApp) -> None:
-    chat = await screened(running_app, "en")
-    times = await to_times(chat, "en")
+@pytest.mark.parametrize("locale", LOCALES)
+async def test_an_active_booking_is_shown_instead_of_a_second_one(
+    running_app: RunningApp, locale: str
+) -> None:
+    says = SAYS[locale]
+    chat = await screened(running_app, locale)
+    times = await to_times(chat, locale)
     await chat.press(times["buttons"][0][0]["text"], expect=2)
+    (summary,) = await chat.press(says["my_booking"])
+    assert summary["text"].startswith(says["summary"])
     # An old time button pressed again, and /start: the booking is shown, nothing new is booked.
     await chat.press_data(
         times["message_id"], times["buttons"][0][1]["callback_data"], forged=True, expect=1
     )
-    _welcome, summary = await chat.start()
-    assert summary["text"].startswith("Your interview")
-    assert button_texts(summary) == ["Choose another time", "Cancel the booking"]
+    _welcome, again = await chat.start()
+    assert again["text"].startswith(says["summary"])
+    assert button_texts(again) == says["actions"]
     assert len(await _bookings(running_app)) == 1
 
 
@@ -107,7 +121,7 @@ async def _race_city(app: RunningApp, chats: list[Chat]) -> None:
                 Candidate(
                     telegram_id=chat.id,
                     full_name=f"Racer {chat.id}",
-                    locale="en",
+                    locale=chat.persona.data["language_code"],
                     city_id=city.id,
                     status=CandidateStatus.SCREENING_PASSED,
                 )
@@ -119,41 +133,41 @@ async def test_twenty_candidates_racing_for_one_slot_leave_exactly_one_booking(
     running_app_on_each_database: RunningApp,
 ) -> None:
     app = running_app_on_each_database
-    chats = [Chat(await app.sandbox.persona(f"R{i}", language="en")) for i in range(20)]
+    chats = [Chat(await app.sandbox.persona(f"R{i}", language=LOCALES[i % 2])) for i in range(20)]
     await _race_city(app, chats)
     presses = []
     for chat in chats:
         await chat.start()
-        times = await to_times(chat, "en")
+        times = await to_times(chat, chat.persona.data["language_code"])
         presses.append((chat, times["message_id"], times["buttons"][0][0]["callback_data"]))
     await asyncio.gather(*(chat.persona.press(mid, data=data) for chat, mid, data in presses))
 
-    async def settled() -> bool:
-        for chat in chats:
-            last = await chat.last()
-            if not (
-                ("is confirmed" in (last["text"] or ""))
-                or last.get("document")
-                or "no free times" in (last["text"] or "")
-            ):
-                return False
-        return True
+    taken = {
+        "en": "Sorry, that time has just been taken by someone else.",
+        "ru": "Извините, это время только что занял кто-то другой.",
+    }
+
+    async def settled(chat: Chat) -> bool:
+        last = await chat.last()
+        locale = chat.persona.data["language_code"]
+        return bool(last.get("document")) or (last["text"] or "").startswith(
+            {"en": "There are no free times", "ru": "Сейчас в городе"}[locale]
+        )
 
     for _ in range(200):
-        if await settled():
+        if all([await settled(c) for c in chats]):
             break
         await asyncio.sleep(0.05)
     bookings = [b for b in await _bookings(app) if b.status is BookingStatus.APPROVED]
     assert len(bookings) == 1
     winner_id = await _telegram_id(app, bookings[0].candidate_id)
-    winner = next(c for c in chats if c.id == winner_id)
     for chat in chats:
-        if chat is winner:
+        if chat.id == winner_id:
             continue
-        assert "Sorry, that time has just been taken by someone else." in await chat.notices()
-        offer = await chat.last()
-        assert "There are no free times" in offer["text"]
-        assert "Join the waiting list" in button_texts(offer)
+        locale = chat.persona.data["language_code"]
+        assert taken[locale] in await chat.notices()  # told at once
+        offer = await chat.last()  # and shown what is still free: here, nothing
+        assert SAYS[locale]["waitlist"] in button_texts(offer)
 
 
 async def _telegram_id(app: RunningApp, candidate_id: int) -> int:
@@ -163,16 +177,20 @@ async def _telegram_id(app: RunningApp, candidate_id: int) -> int:
         return candidate.telegram_id
 
 
-async def test_moving_keeps_the_old_time_until_a_new_one_is_taken(running_app: RunningApp) -> None:
-    chat = await screened(running_app, "en")
-    await book_first_time(chat, "en")
+@pytest.mark.parametrize("locale", LOCALES)
+async def test_moving_keeps_the_old_time_until_a_new_one_is_taken(
+    running_app: RunningApp, locale: str
+) -> None:
+    says = SAYS[locale]
+    chat = await screened(running_app, locale)
+    await book_first_time(chat, locale)
     (old,) = await _bookings(running_app)
     await chat.say("/mybooking")
-    note, _recruiters = await chat.press("Choose another time", expect=2)
-    assert note["text"].startswith("Choose a new time. Your current booking stays")
+    note, _recruiters = await chat.press(says["move"], expect=2)
+    assert note["text"].startswith(says["choose_new"])
     async with running_app.app.uow_factory() as uow:
         assert not await uow.slots.is_free(old.slot_id)  # still held while choosing
-    times = await to_times(chat, "en")
+    times = await to_times(chat, locale)
     later = times["buttons"][0][1]["text"]
     confirmation, _ics = await chat.press(later, expect=2)
     assert later in confirmation["text"]
@@ -183,23 +201,26 @@ async def test_moving_keeps_the_old_time_until_a_new_one_is_taken(running_app: R
         assert await uow.slots.is_free(old.slot_id)
 
 
-async def test_cancelling_with_a_reason_and_the_cut_off(running_app: RunningApp) -> None:
+@pytest.mark.parametrize("locale", LOCALES)
+async def test_cancelling_with_a_reason_and_the_cut_off(
+    running_app: RunningApp, locale: str
+) -> None:
+    says = SAYS[locale]
     recruiter = await linked_recruiter(running_app)
-    chat = await screened(running_app, "ru")
-    await book_first_time(chat, "ru")
-    assert len(await _bookings(running_app)) == 1
+    chat = await screened(running_app, locale)
+    await book_first_time(chat, locale)
     await chat.say("/mybooking")
-    reasons = await chat.navigate("Отменить запись")
-    assert "Изменились планы" in button_texts(reasons)
-    canceled, _picker = await chat.press("Нашёл другую работу", expect=2)
-    assert canceled["text"].startswith("Запись отменена")
+    reasons = await chat.navigate(says["cancel"])
+    assert says["plans"] in button_texts(reasons)
+    canceled, _picker = await chat.press(says["reason"], expect=2)
+    assert canceled["text"].startswith(says["canceled"])
     (after,) = await _bookings(running_app)
     assert (after.status, after.reason) == (BookingStatus.CANCELED, "Нашёл другую работу")
     await running_app.deliver_outbox()
-    messages = await wait_for(recruiter, 2)
+    messages = await wait_for(recruiter, 3)
     assert any("отменил(а) запись" in m["text"] for m in messages)
 
-    await book_first_time(chat, "ru")
+    await book_first_time(chat, locale)
     _, current = await _bookings(running_app)
     async with running_app.app.uow_factory() as uow:
         slot = await uow.slots.get(current.slot_id)
@@ -207,8 +228,8 @@ async def test_cancelling_with_a_reason_and_the_cut_off(running_app: RunningApp)
         starts_at = slot.starts_at
     running_app.clock.advance(starts_at - running_app.clock.now() - timedelta(hours=2))
     await chat.say("/mybooking")
-    refused = await chat.press_for_notice("Выбрать другое время")
-    assert refused.startswith("До начала осталось слишком мало времени")
+    assert (await chat.press_for_notice(says["move"])).startswith(says["too_late"])
+    assert (await chat.press_for_notice(says["cancel"])).startswith(says["too_late"])
     async with running_app.app.uow_factory() as uow:
         count = await uow.session.scalar(
             select(func.count())

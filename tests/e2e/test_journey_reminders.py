@@ -4,13 +4,21 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from storage.models import Booking, Notification, Slot
 from storage.models.enums import BookingStatus, CandidateStatus, NotificationStatus
 from tests.e2e.chat import Chat
 from tests.e2e.conftest import RunningApp
-from tests.e2e.journey import book_first_time, button_texts, linked_recruiter, screened, wait_for
+from tests.e2e.journey import (
+    SAYS,
+    book_first_time,
+    button_texts,
+    linked_recruiter,
+    screened,
+    wait_for,
+)
 
 
 async def _to_six_hours_before(app: RunningApp, chat: Chat) -> Booking:
@@ -23,22 +31,24 @@ async def _to_six_hours_before(app: RunningApp, chat: Chat) -> Booking:
     return booking
 
 
+@pytest.mark.parametrize("locale", ["en", "ru"])
 async def test_im_coming_confirms_sends_the_place_and_tells_the_recruiter(
-    running_app: RunningApp,
+    running_app: RunningApp, locale: str
 ) -> None:
+    says = SAYS[locale]
     recruiter = await linked_recruiter(running_app)
-    chat = await screened(running_app, "en")
-    await book_first_time(chat, "en")
+    chat = await screened(running_app, locale)
+    await book_first_time(chat, locale)
     booking = await _to_six_hours_before(running_app, chat)
     before = len(await chat.bot_messages())
     await running_app.deliver_outbox()
     reminder, prompt = (await wait_for(chat, before + 2))[before:]
-    assert reminder["text"].startswith("Reminder: your interview")
-    assert prompt["text"].endswith("Will you come?")
-    assert button_texts(prompt) == ["✅ I'm coming", "❌ I can't come"]
+    assert reminder["text"].startswith(says["reminder"])
+    assert prompt["text"].endswith(says["will_you"])
+    assert button_texts(prompt) == [says["coming"], says["cant"]]
 
-    (ack,) = await chat.press("✅ I'm coming")
-    assert ack["text"].startswith("Great, see you then!")
+    (ack,) = await chat.press(says["coming"])
+    assert ack["text"].startswith(says["coming_ack"])
     assert "https://meet.example.com/anna" in ack["text"]
     async with running_app.app.uow_factory() as uow:
         fresh = await uow.bookings.get(booking.id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import select
 
 from core.result import Success
@@ -58,19 +59,53 @@ async def _invited(app: RunningApp, locale: str) -> Chat:
     return chat
 
 
-async def test_passing_test2_leads_to_booking_the_intro_day(running_app: RunningApp) -> None:
-    chat = await _invited(running_app, "en")
-    (q1,) = await chat.press("Start the test")
-    assert q1["text"].startswith("Question 1 of 4 (attempt 1 of 3, 120 s)")
-    assert await chat.press_for_notice(WRONG["en"][0]) == "Not quite. Attempts left: 2."
-    for answer in RIGHT["en"][:3]:
+T2 = {
+    "en": {
+        "start": "Start the test",
+        "q1": "Question 1 of 4 (attempt 1 of 3, 120 s)",
+        "wrong2": "Not quite. Attempts left: 2.",
+        "wrong1": "Not quite. Attempts left: 1.",
+        "scored100": "You scored 100% ⭐⭐⭐⭐⭐",
+        "scored0": "You scored 0% ⭐",
+        "any": "Any recruiter (earliest time)",
+        "intro": "Your introduction day",
+        "failed": "Unfortunately that is not enough",
+        "time_up": "Time is up for this question.",
+        "q2": "Question 2 of 4",
+    },
+    "ru": {
+        "start": "Начать тест",
+        "q1": "Вопрос 1 из 4 (попытка 1 из 3, 120 с)",
+        "wrong2": "Не совсем так. Осталось попыток: 2.",
+        "wrong1": "Не совсем так. Осталось попыток: 1.",
+        "scored100": "Ваш результат: 100% ⭐⭐⭐⭐⭐",
+        "scored0": "Ваш результат: 0% ⭐",
+        "any": "Любой рекрутер (ближайшее время)",
+        "intro": "Ваш день ознакомления",
+        "failed": "К сожалению, этого недостаточно",
+        "time_up": "Время на этот вопрос вышло.",
+        "q2": "Вопрос 2 из 4",
+    },
+}
+
+
+@pytest.mark.parametrize("locale", ["en", "ru"])
+async def test_passing_test2_leads_to_booking_the_intro_day(
+    running_app: RunningApp, locale: str
+) -> None:
+    t = T2[locale]
+    chat = await _invited(running_app, locale)
+    (q1,) = await chat.press(t["start"])
+    assert q1["text"].startswith(t["q1"])
+    assert await chat.press_for_notice(WRONG[locale][0]) == t["wrong2"]
+    for answer in RIGHT[locale][:3]:
         await chat.press(answer)
-    result, _picker = await chat.press(RIGHT["en"][3], expect=2)
-    assert result["text"].startswith("You scored 100% ⭐⭐⭐⭐⭐")
-    days = await chat.navigate("Any recruiter (earliest time)")
+    result, _picker = await chat.press(RIGHT[locale][3], expect=2)
+    assert result["text"].startswith(t["scored100"])
+    days = await chat.navigate(t["any"])
     times = await chat.navigate(days["buttons"][0][0]["text"])
     booked, ics = await chat.press(times["buttons"][0][0]["text"], expect=2)
-    assert booked["text"].startswith("Your introduction day")
+    assert booked["text"].startswith(t["intro"])
     assert ics["document"]["file_name"].endswith(".ics")
     async with running_app.app.uow_factory() as uow:
         candidate = await uow.candidates.get_by_telegram_id(chat.id)
@@ -78,22 +113,24 @@ async def test_passing_test2_leads_to_booking_the_intro_day(running_app: Running
         assert candidate.status is CandidateStatus.INTRO_DAY_SCHEDULED
 
 
+@pytest.mark.parametrize("locale", ["en", "ru"])
 async def test_failing_test2_ends_with_the_template_and_time_limits_count(
-    running_app: RunningApp,
+    running_app: RunningApp, locale: str
 ) -> None:
-    chat = await _invited(running_app, "ru")
-    await chat.press("Начать тест")
+    t = T2[locale]
+    chat = await _invited(running_app, locale)
+    await chat.press(t["start"])
     running_app.clock.advance(timedelta(seconds=121))  # too slow on the first question
-    time_up, q2 = await chat.press(RIGHT["ru"][0], expect=2)
-    assert time_up["text"] == "Время на этот вопрос вышло."
-    assert q2["text"].startswith("Вопрос 2 из 4")
-    for wrong in WRONG["ru"][1:]:
-        assert await chat.press_for_notice(wrong) == "Не совсем так. Осталось попыток: 2."
-        assert await chat.press_for_notice(wrong) == "Не совсем так. Осталось попыток: 1."
+    time_up, q2 = await chat.press(RIGHT[locale][0], expect=2)
+    assert time_up["text"] == t["time_up"]
+    assert q2["text"].startswith(t["q2"])
+    for wrong in WRONG[locale][1:]:
+        assert await chat.press_for_notice(wrong) == t["wrong2"]
+        assert await chat.press_for_notice(wrong) == t["wrong1"]
         await chat.press(wrong)  # the third miss moves on
     result = await chat.last()
-    assert result["text"].startswith("Ваш результат: 0% ⭐")
-    assert "К сожалению, этого недостаточно" in result["text"]
+    assert result["text"].startswith(t["scored0"])
+    assert t["failed"] in result["text"]
     async with running_app.app.uow_factory() as uow:
         candidate = await uow.candidates.get_by_telegram_id(chat.id)
         assert candidate is not None

@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import select
 
 from storage.models import Booking, Candidate, City, Recruiter, Slot, WaitlistEntry
 from storage.models.enums import BookingStatus, CandidateStatus
 from tests.e2e.chat import Chat
 from tests.e2e.conftest import RunningApp
-from tests.e2e.journey import book_first_time, button_texts, linked_recruiter, wait_for
+from tests.e2e.journey import SAYS, book_first_time, button_texts, linked_recruiter, wait_for
 
 
 async def _city_with_one_slot(app: RunningApp, chats: list[Chat]) -> None:
@@ -39,7 +40,7 @@ async def _city_with_one_slot(app: RunningApp, chats: list[Chat]) -> None:
                 Candidate(
                     telegram_id=chat.id,
                     full_name=f"C{chat.id}",
-                    locale="en",
+                    locale=chat.persona.data["language_code"],
                     city_id=city.id,
                     status=CandidateStatus.SCREENING_PASSED,
                 )
@@ -47,37 +48,39 @@ async def _city_with_one_slot(app: RunningApp, chats: list[Chat]) -> None:
         await uow.commit()
 
 
+@pytest.mark.parametrize("locale", ["en", "ru"])
 async def test_waiting_candidates_are_offered_a_freed_time_and_the_first_tap_takes_it(
-    running_app: RunningApp,
+    running_app: RunningApp, locale: str
 ) -> None:
+    says = SAYS[locale]
     holder, first, second = [
-        Chat(await running_app.sandbox.persona(name, language="en")) for name in ("H", "A", "B")
+        Chat(await running_app.sandbox.persona(name, language=locale)) for name in ("H", "A", "B")
     ]
     await _city_with_one_slot(running_app, [holder, first, second])
     await holder.start()
-    await book_first_time(holder, "en")
+    await book_first_time(holder, locale)
     for chat in (first, second):
         _welcome, none_free = await chat.start()
-        assert none_free["text"].startswith("There are no free times in Ожидание")
-        (joined,) = await chat.press("Join the waiting list")
-        assert joined["text"].startswith("You are on the waiting list")
+        assert none_free["text"].startswith(says["none_free"])
+        (joined,) = await chat.press(says["waitlist"])
+        assert joined["text"].startswith(says["joined"])
     async with running_app.app.uow_factory() as uow:
         line = (await uow.session.scalars(select(WaitlistEntry).order_by(WaitlistEntry.id))).all()
         assert len(line) == 2
 
     await holder.say("/mybooking")
-    await holder.navigate("Cancel the booking")
-    await holder.press("My plans changed", expect=2)
+    await holder.navigate(says["cancel"])
+    await holder.press(says["plans"], expect=2)
     counts = {c.id: len(await c.bot_messages()) for c in (first, second)}
     await running_app.deliver_outbox()
     for chat in (first, second):
         (offer,) = (await wait_for(chat, counts[chat.id] + 1))[counts[chat.id] :]
-        assert offer["text"].startswith("A time has freed up in Ожидание")
-        assert button_texts(offer) == ["Take this time"]
-    confirmation, _ics = await second.press("Take this time", expect=2)
-    assert "is confirmed" in confirmation["text"]
-    (gone,) = await first.press("Take this time")
-    assert gone["text"].startswith("Sorry, this time has already been taken")
+        assert offer["text"].startswith(says["offer"])
+        assert button_texts(offer) == [says["take"]]
+    confirmation, _ics = await second.press(says["take"], expect=2)
+    assert says["confirmed"] in confirmation["text"]
+    (gone,) = await first.press(says["take"])
+    assert gone["text"].startswith(says["gone"])
     async with running_app.app.uow_factory() as uow:
         active = (
             await uow.session.scalars(

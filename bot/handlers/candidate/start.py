@@ -9,6 +9,7 @@ from aiogram.types import Message
 from bot.candidate_flow import show_step, text
 from bot.filters import IsCandidate
 from bot.reply import Reply
+from bot.views import language_button
 from services.booking import Messaging
 from services.candidates import register_candidate, source_from_payload
 from storage.uow import UnitOfWork
@@ -30,7 +31,10 @@ async def welcome_and_resume(
     candidate = await uow.candidates.get(registered.id)
     assert candidate is not None
     reply = Reply.to_message(bot, message)
-    await reply.send(await text(uow, m, candidate, "welcome", name=user.first_name))
+    await reply.send(
+        await text(uow, m, candidate, "welcome", name=user.first_name),
+        language_button(m.catalog, candidate.locale),
+    )
     await show_step(reply, uow, candidate, m)
 
 
