@@ -65,3 +65,39 @@ class Test2Start(CallbackData, prefix="t2s"):
 
 class LanguageMenu(CallbackData, prefix="lm"):
     pass
+
+
+# --- the recruiter's buttons -----------------------------------------------------------------
+
+
+class DeskAction(CallbackData, prefix="ra"):
+    # approve | offer | reject | reject_reason | open | cancel | cancel_reason | outcome
+    # | came | noshow | passed | failed
+    do: str
+    booking_id: int
+    reason: str = ""
+
+
+class SlotsMenu(CallbackData, prefix="rm"):
+    do: str  # one | series | list
+
+
+class SlotPick(CallbackData, prefix="rp"):
+    city_id: int
+    day: int = 0  # date.toordinal(); 0 until chosen
+    hour: int = -1
+
+
+class SlotCreate(CallbackData, prefix="rn"):
+    city_id: int
+    day: int
+    hour: int
+    minute: int
+
+
+class SlotDelete(CallbackData, prefix="rd"):
+    slot_id: int
+
+
+class SeriesDecision(CallbackData, prefix="rc"):
+    do: str  # create | discard

@@ -26,7 +26,16 @@ from bot.handlers.candidate import (
     test2,
     waitlist,
 )
-from bot.middlewares import CandidateMiddleware, DuplicateUpdateMiddleware, UnitOfWorkMiddleware
+from bot.handlers.recruiter import desk as recruiter_desk
+from bot.handlers.recruiter import guard as recruiter_guard
+from bot.handlers.recruiter import link as recruiter_link
+from bot.handlers.recruiter import slots as recruiter_slots
+from bot.middlewares import (
+    CandidateMiddleware,
+    DuplicateUpdateMiddleware,
+    RecruiterMiddleware,
+    UnitOfWorkMiddleware,
+)
 from bot.release_before_send import ReleaseTransactionMiddleware
 from bot.retry_after import RetryAfterMiddleware
 from services.booking import Messaging
@@ -71,11 +80,16 @@ def create_dispatcher(
     dispatcher.update.outer_middleware(DuplicateUpdateMiddleware(cache))
     dispatcher.update.middleware(UnitOfWorkMiddleware(uow_factory))
     # Outer: the candidate must be loaded before filters such as AtStage look at it.
-    dispatcher.message.outer_middleware(CandidateMiddleware())
-    dispatcher.callback_query.outer_middleware(CandidateMiddleware())
+    for observer in (dispatcher.message, dispatcher.callback_query):
+        observer.outer_middleware(RecruiterMiddleware())
+        observer.outer_middleware(CandidateMiddleware())
     # Every callback query is answered, also when a handler forgets or fails.
     dispatcher.callback_query.middleware(CallbackAnswerMiddleware())
     dispatcher.include_routers(
+        recruiter_link.create_router(),
+        recruiter_desk.create_router(),
+        recruiter_slots.create_router(),
+        recruiter_guard.create_router(),
         start.create_router(),
         language.create_router(),
         city.create_router(),

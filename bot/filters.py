@@ -6,6 +6,7 @@ from aiogram.filters import Filter
 from aiogram.types import TelegramObject
 
 from services.journey import Stage, stage_of
+from storage.dto import RecruiterDTO
 from storage.models import Candidate
 
 
@@ -20,3 +21,8 @@ class AtStage(Filter):
 class IsCandidate(Filter):
     async def __call__(self, event: TelegramObject, candidate: Candidate | None = None) -> bool:
         return candidate is not None
+
+
+class IsRecruiter(Filter):
+    async def __call__(self, event: TelegramObject, recruiter: RecruiterDTO | None = None) -> bool:
+        return recruiter is not None

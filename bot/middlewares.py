@@ -79,3 +79,20 @@ class DuplicateUpdateMiddleware(BaseMiddleware):
                 log.info("bot.duplicate_update_dropped", update_id=event.update_id)
                 return None
         return await handler(event, data)
+
+
+class RecruiterMiddleware(BaseMiddleware):
+    """Loads the linked, active recruiter for this chat (None for everyone else). Outer, so
+    filters can use it; cached, and a deactivation reaches every instance at once."""
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        user = data.get("event_from_user")
+        uow = data.get("uow")
+        recruiter = await uow.recruiters.get_by_chat_id(user.id) if user and uow else None
+        data["recruiter"] = recruiter if recruiter is not None and recruiter.active else None
+        return await handler(event, data)

@@ -7,7 +7,7 @@ from typing import Any
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.callbacks import Attendance, Test2Start, WaitlistAction
+from bot.callbacks import Attendance, DeskAction, RecruiterChoice, Test2Start, WaitlistAction
 
 
 def _data(intent: dict[str, Any]) -> CallbackData:
@@ -18,6 +18,10 @@ def _data(intent: dict[str, Any]) -> CallbackData:
         return WaitlistAction(action="take", slot_id=int(intent["slot_id"]))
     if action == "test2_start":
         return Test2Start()
+    if action == "recruiter":
+        return DeskAction(do=str(intent["do"]), booking_id=int(intent["booking_id"]))
+    if action == "pick_time":
+        return RecruiterChoice(purpose=str(intent["purpose"]), recruiter_id=-1)
     raise ValueError(f"unknown button action {action!r}")
 
 

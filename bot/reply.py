@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.types import BufferedInputFile, CallbackQuery, Message
+from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.views import Markup
@@ -58,6 +58,16 @@ class Reply:
             if "not modified" in exc.message:
                 return  # a refresh that found nothing new
             await self.send(text, markup)
+
+    async def replace_buttons(self, markup: InlineKeyboardMarkup) -> None:
+        """Swap the pressed message's buttons (e.g. for a choice of reasons)."""
+        if self.message_id is None:
+            await self.send("…", markup)
+            return
+        with contextlib.suppress(TelegramBadRequest):
+            await self.bot.edit_message_reply_markup(
+                chat_id=self.chat_id, message_id=self.message_id, reply_markup=markup
+            )
 
     async def drop_buttons(self) -> None:
         """Take the buttons off the pressed message, so it cannot be pressed twice."""

@@ -50,6 +50,7 @@ class Settings(BaseSettings):
     min_booking_notice_hours: Annotated[float, Field(ge=0)] = 2.0
     booking_horizon_days: Annotated[int, Field(ge=1, le=365)] = 14
     change_cutoff_hours: Annotated[float, Field(ge=0)] = 3.0
+    pending_expiry_hours: Annotated[float, Field(gt=0)] = 24.0
 
     log_format: LogFormat = LogFormat.CONSOLE
     log_level: str = "INFO"

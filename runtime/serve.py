@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import signal
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 
 import structlog
 from aiogram.client.telegram import TelegramAPIServer
@@ -14,6 +15,7 @@ from runtime.container import Application
 from runtime.sandbox_mode import MOUNT as SANDBOX_MOUNT
 from runtime.sandbox_mode import local_host, prepare_sandbox
 from scheduler.outbox_delivery import OutboxDelivery
+from scheduler.periodic import PeriodicJobs
 
 log = structlog.get_logger(__name__)
 SHUTDOWN_STEP_SECONDS = 2.0
@@ -49,7 +51,14 @@ async def serve(
             app.bot.session.api = TelegramAPIServer.from_base(app.base_url + SANDBOX_MOUNT)
             welcome = await prepare_sandbox(app.uow_factory, app.catalog, app.clock, app.base_url)
             print(welcome.banner(), flush=True)
-        app.scheduler.start(OutboxDelivery(app.uow_factory, app.bot, app.clock))
+        app.scheduler.start(
+            OutboxDelivery(app.uow_factory, app.bot, app.clock),
+            PeriodicJobs(
+                app.uow_factory,
+                app.messaging,
+                timedelta(hours=settings.pending_expiry_hours),
+            ),
+        )
         app.bot_runner.start()
         log.info(
             "app.started",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from scheduler.outbox_delivery import OutboxDelivery
+from scheduler.periodic import PeriodicJobs
 
 
 class SchedulerRunner:
@@ -18,11 +19,17 @@ class SchedulerRunner:
     def state(self) -> str:
         return "running" if self.scheduler.running else "stopped"
 
-    def start(self, delivery: OutboxDelivery | None = None) -> None:
+    def start(
+        self, delivery: OutboxDelivery | None = None, periodic: PeriodicJobs | None = None
+    ) -> None:
         if delivery is not None:
             # The database is the source of truth; this only wakes the sender every second.
             self.scheduler.add_job(
                 delivery.deliver_due, "interval", seconds=1, id="outbox", replace_existing=True
+            )
+        if periodic is not None:
+            self.scheduler.add_job(
+                periodic.run, "interval", seconds=60, id="periodic", replace_existing=True
             )
         self.scheduler.start()
 

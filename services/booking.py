@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from core.clock import Clock
 from core.errors import AlreadyBooked, AppError, NotFound, SlotTaken, SlotUnavailable
 from core.result import Failure, Result, Success
+from services.booking_card import queue_card
 from services.booking_texts import BookingView, booking_text, calendar_file, view_of, view_of_slot
 from services.outbox import document_payload, queue_message
 from services.reminders import queue_reminders
@@ -126,9 +127,7 @@ async def book_slot(
     view = await view_of_slot(uow, slot, booking)
     if status is BookingStatus.APPROVED:
         await queue_reminders(uow, m.catalog, m.clock, candidate, view)
-    await _tell_recruiter(
-        uow, m, slot, "recruiter_new_booking", candidate, view, f"new:{booking.id}"
-    )
+    await queue_card(uow, m, booking, slot, candidate)
     await uow.commit()
     return Success(BookingDTO.model_validate(booking))
 
@@ -203,7 +202,7 @@ async def _too_late(uow: UnitOfWork, booking: Booking, m: Messaging) -> bool:
     return slot.starts_at - m.clock.now() < m.rules.change_cutoff
 
 
-async def _release(
+async def release_booking(
     uow: UnitOfWork,
     m: Messaging,
     candidate: Candidate,
@@ -211,8 +210,9 @@ async def _release(
     *,
     to: BookingStatus,
     reason: str | None,
-    recruiter_key: str,
+    recruiter_key: str = "",
     actor: str = "candidate",
+    tell_recruiter: bool = True,
 ) -> BookingView | None:
     """End an active booking, tell its recruiter, cancel its reminders, offer the slot on."""
     if not await uow.bookings.change_status(booking, to, actor=actor, reason=reason):
@@ -241,7 +241,7 @@ async def cancel_booking(
     if await _too_late(uow, booking, m):
         return Failure(TooLateToChange())
     if (
-        await _release(
+        await release_booking(
             uow,
             m,
             candidate,
@@ -315,7 +315,7 @@ async def move_booking(
         f"moved:{old.id}",
         reason="→ " + view.values(m.catalog, m.catalog.default_locale)["date"],
     )
-    await _tell_recruiter(uow, m, slot, "recruiter_new_booking", candidate, view, f"new:{new.id}")
+    await queue_card(uow, m, new, slot, candidate)
     await offer_freed_slot(uow, m.catalog, m.clock, old_slot)
     await uow.commit()
     return Success(BookingDTO.model_validate(new))
@@ -343,7 +343,7 @@ async def answer_attendance(
             )
         view = await view_of(uow, booking)
     else:
-        released = await _release(
+        released = await release_booking(
             uow,
             m,
             candidate,

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from storage.models import Booking, BookingStatusChange, Slot
+from storage.models import Booking, BookingStatusChange, Candidate, Slot
 from storage.models.enums import ACTIVE_BOOKING_STATUSES, BookingStatus, SlotPurpose
 from storage.repositories.base import Repository
 from storage.types import utcnow
@@ -79,6 +81,49 @@ class BookingRepository(Repository[Booking]):
             )
         )
         return True
+
+    async def for_recruiter_between(
+        self, recruiter_id: int, start: datetime, end: datetime
+    ) -> list[tuple[Booking, Slot, Candidate]]:
+        """A recruiter's bookings that are on (or were held) in a period, in time order."""
+        shown = (*ACTIVE_BOOKING_STATUSES, BookingStatus.ATTENDED, BookingStatus.NO_SHOW)
+        stmt = (
+            select(Booking, Slot, Candidate)
+            .join(Slot, Slot.id == Booking.slot_id)
+            .join(Candidate, Candidate.id == Booking.candidate_id)
+            .where(
+                Slot.recruiter_id == recruiter_id,
+                Slot.starts_at >= start,
+                Slot.starts_at < end,
+                Booking.status.in_(shown),
+            )
+            .order_by(Slot.starts_at)
+        )
+        return [(b, s, c) for b, s, c in (await self.session.execute(stmt)).all()]
+
+    async def needing_outcome(self, ended_before: datetime) -> list[tuple[Booking, Slot]]:
+        """Approved or confirmed bookings whose slot ended before the given moment."""
+        stmt = (
+            select(Booking, Slot)
+            .join(Slot, Slot.id == Booking.slot_id)
+            .where(
+                Booking.status.in_((BookingStatus.APPROVED, BookingStatus.CONFIRMED)),
+                Slot.starts_at <= ended_before,
+            )
+            .order_by(Slot.starts_at)
+            .limit(500)
+        )
+        rows = (await self.session.execute(stmt)).all()
+        return [(b, s) for b, s in rows if s.ends_at <= ended_before]
+
+    async def pending_since_before(self, moment: datetime) -> list[Booking]:
+        stmt = (
+            select(Booking)
+            .where(Booking.status == BookingStatus.PENDING, Booking.created_at <= moment)
+            .order_by(Booking.id)
+            .limit(500)
+        )
+        return list((await self.session.scalars(stmt)).all())
 
     async def history(self, booking_id: int) -> list[BookingStatusChange]:
         stmt = (

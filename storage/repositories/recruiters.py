@@ -59,6 +59,15 @@ class RecruiterRepository(Repository[Recruiter]):
         )
         return [_dto(r) for r in (await self.session.scalars(stmt)).unique().all()]
 
+    async def list_linked_active(self) -> list[RecruiterDTO]:
+        stmt = (
+            select(Recruiter)
+            .where(Recruiter.active.is_(True), Recruiter.telegram_chat_id.is_not(None))
+            .options(selectinload(Recruiter.cities))
+            .order_by(Recruiter.id)
+        )
+        return [_dto(r) for r in (await self.session.scalars(stmt)).all()]
+
     async def get_invite(self, token_hash: str) -> RecruiterInvite | None:
         stmt = select(RecruiterInvite).where(RecruiterInvite.token_hash == token_hash)
         return (await self.session.scalars(stmt)).first()

@@ -6,7 +6,7 @@ from sqlalchemy import and_, exists, select
 from sqlalchemy.orm import contains_eager
 
 from storage.dto import SlotDTO, SlotWithPeopleDTO
-from storage.models import Booking, City, Recruiter, Slot
+from storage.models import Booking, Candidate, City, Recruiter, Slot
 from storage.models.enums import ACTIVE_BOOKING_STATUSES, SlotPurpose
 from storage.repositories.base import Repository
 
@@ -77,6 +77,23 @@ class SlotRepository(Repository[Slot]):
         if city_id is not None:
             stmt = stmt.where(Slot.city_id == city_id)
         return [with_people(s) for s in (await self.session.scalars(stmt)).all()]
+
+    async def of_recruiter_between(
+        self, recruiter_id: int, start: datetime, end: datetime
+    ) -> list[tuple[Slot, int | None, str | None, str]]:
+        """A recruiter's slots in a period: (slot, active booking id, candidate name, zone)."""
+        stmt = (
+            select(Slot, Booking.id, Candidate.full_name, City.timezone)
+            .join(City, City.id == Slot.city_id)
+            .outerjoin(
+                Booking,
+                and_(Booking.slot_id == Slot.id, Booking.status.in_(ACTIVE_BOOKING_STATUSES)),
+            )
+            .outerjoin(Candidate, Candidate.id == Booking.candidate_id)
+            .where(Slot.recruiter_id == recruiter_id, Slot.starts_at >= start, Slot.starts_at < end)
+            .order_by(Slot.starts_at)
+        )
+        return [(s, b, n, z) for s, b, n, z in (await self.session.execute(stmt)).all()]
 
     async def is_free(self, slot_id: int) -> bool:
         stmt = select(Slot.id).where(Slot.id == slot_id, ~_HAS_ACTIVE_BOOKING)

@@ -62,7 +62,8 @@ async def test_a_city_with_approval_confirms_later_with_details_and_ics(
     assert booking.status is BookingStatus.PENDING
     await running_app.deliver_outbox()
     messages = await wait_for(recruiter, 2)
-    assert any(m["text"].startswith("Новая запись: Ann Smith") for m in messages)
+    card = next(m for m in messages if m["text"].startswith("⏳ Ann Smith"))
+    assert button_texts(card) == ["✅ Подтвердить", "🔁 Предложить другое время", "❌ Отказать"]
 
     async with running_app.app.uow_factory() as uow:
         approved = await approve_booking(

@@ -1,0 +1,38 @@
+"""`/start rec_<token>`: the one way a chat becomes a recruiter's."""
+
+from __future__ import annotations
+
+from aiogram import Bot, F, Router
+from aiogram.filters import CommandObject, CommandStart
+from aiogram.types import Message
+
+from bot.reply import Reply
+from core.result import Failure
+from services.booking import Messaging
+from services.recruiter_invites import INVITE_PREFIX, redeem_invite
+from services.texts import render_message
+from storage.uow import UnitOfWork
+
+
+def create_router() -> Router:
+    router = Router(name=__name__)
+
+    @router.message(CommandStart(deep_link=True, magic=F.args.startswith(INVITE_PREFIX)))
+    async def link(
+        message: Message, command: CommandObject, bot: Bot, uow: UnitOfWork, messaging: Messaging
+    ) -> None:
+        assert message.from_user is not None
+        assert command.args is not None
+        reply = Reply.to_message(bot, message)
+        locale = messaging.catalog.locale_for(message.from_user.language_code)
+        result = await redeem_invite(uow, command.args, message.from_user.id, messaging.clock)
+        if isinstance(result, Failure):
+            await reply.send(messaging.catalog.text(result.error.message_key, locale))
+            return
+        await reply.send(
+            await render_message(
+                uow, messaging.catalog, "recruiter_linked", locale, None, name=result.value.name
+            )
+        )
+
+    return router

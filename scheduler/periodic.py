@@ -1,0 +1,47 @@
+"""The minute job: expiry of unanswered requests, attendance prompts, daily digests."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+
+import structlog
+
+from services import recruiter_jobs
+from services.booking import Messaging
+from storage.uow import UnitOfWorkFactory
+
+log = structlog.get_logger(__name__)
+
+
+class PeriodicJobs:
+    def __init__(
+        self, uows: UnitOfWorkFactory, messaging: Messaging, pending_expiry: timedelta
+    ) -> None:
+        self._uows = uows
+        self._messaging = messaging
+        self._pending_expiry = pending_expiry
+
+    async def run(self) -> None:
+        # One failing job must not keep the others from running; each is logged.
+        jobs: tuple[tuple[str, Callable[[], Awaitable[int]]], ...] = (
+            ("expire_pending", self._expire),
+            ("attendance_prompts", self._attendance),
+            ("daily_digests", self._digests),
+        )
+        for name, job in jobs:
+            try:
+                await job()
+            except Exception:
+                log.exception("job.failed", job=name)
+
+    async def _expire(self) -> int:
+        return await recruiter_jobs.expire_pending(
+            self._uows, self._messaging, self._pending_expiry
+        )
+
+    async def _attendance(self) -> int:
+        return await recruiter_jobs.queue_attendance_prompts(self._uows, self._messaging)
+
+    async def _digests(self) -> int:
+        return await recruiter_jobs.queue_daily_digests(self._uows, self._messaging)

@@ -1,0 +1,229 @@
+"""What a recruiter does with bookings: approve, offer another time, reject, cancel, outcomes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import structlog
+
+from core.errors import AppError, NotFound
+from core.result import Failure, Result, Success
+from services.booking import Messaging, approve_booking, release_booking
+from services.booking_texts import booking_text, view_of
+from services.outbox import queue_message
+from services.outcomes import record_interview_passed
+from storage.dto import RecruiterDTO
+from storage.models import Booking, Candidate, Slot
+from storage.models.enums import (
+    ACTIVE_BOOKING_STATUSES,
+    BookingStatus,
+    CandidateStatus,
+    SlotPurpose,
+)
+from storage.uow import UnitOfWork
+
+log = structlog.get_logger(__name__)
+REJECT_REASONS = ("not_suitable", "no_documents", "position_closed")
+
+
+class NotYours(AppError):
+    message_key = "recruiter.not_yours"
+
+
+DeskError = NotYours | NotFound
+
+
+async def own_booking(
+    uow: UnitOfWork, recruiter: RecruiterDTO, booking_id: int
+) -> tuple[Booking, Slot, Candidate] | None:
+    """The booking if it is on one of this recruiter's slots; refusals are logged."""
+    booking = await uow.bookings.get(booking_id)
+    slot = await uow.slots.get(booking.slot_id) if booking else None
+    if booking is None or slot is None or slot.recruiter_id != recruiter.id:
+        log.warning("recruiter.forbidden_booking", recruiter_id=recruiter.id, booking_id=booking_id)
+        return None
+    candidate = await uow.candidates.get(booking.candidate_id)
+    assert candidate is not None
+    return booking, slot, candidate
+
+
+async def approve(
+    uow: UnitOfWork, m: Messaging, recruiter: RecruiterDTO, booking_id: int
+) -> Result[int, DeskError]:
+    if await own_booking(uow, recruiter, booking_id) is None:
+        return Failure(NotYours())
+    result = await approve_booking(uow, m, booking_id, actor=f"recruiter:{recruiter.id}")
+    return (
+        Success(booking_id) if isinstance(result, Success) else Failure(NotFound("pending booking"))
+    )
+
+
+async def offer_another_time(
+    uow: UnitOfWork, m: Messaging, recruiter: RecruiterDTO, booking_id: int
+) -> Result[int, DeskError]:
+    return await _decline(uow, m, recruiter, booking_id, reason="another time", reject=False)
+
+
+async def reject(
+    uow: UnitOfWork, m: Messaging, recruiter: RecruiterDTO, booking_id: int, reason: str
+) -> Result[int, DeskError]:
+    return await _decline(uow, m, recruiter, booking_id, reason=reason, reject=True)
+
+
+async def cancel(
+    uow: UnitOfWork, m: Messaging, recruiter: RecruiterDTO, booking_id: int, reason: str
+) -> Result[int, DeskError]:
+    return await _decline(
+        uow, m, recruiter, booking_id, reason=reason, reject=False, status=BookingStatus.CANCELED
+    )
+
+
+async def _decline(
+    uow: UnitOfWork,
+    m: Messaging,
+    recruiter: RecruiterDTO,
+    booking_id: int,
+    *,
+    reason: str,
+    reject: bool,
+    status: BookingStatus = BookingStatus.DECLINED,
+) -> Result[int, DeskError]:
+    owned = await own_booking(uow, recruiter, booking_id)
+    if owned is None:
+        return Failure(NotYours())
+    booking, slot, candidate = owned
+    if booking.status not in ACTIVE_BOOKING_STATUSES:
+        return Failure(NotFound("active booking"))
+    actor = f"recruiter:{recruiter.id}"
+    view = await view_of(uow, booking)
+    if not await release_booking(
+        uow, m, candidate, booking, to=status, reason=reason, actor=actor, tell_recruiter=False
+    ):
+        return Failure(NotFound("active booking"))
+    locale = candidate.locale
+    if reject:
+        uow.candidates.change_status(
+            candidate, CandidateStatus.NOT_HIRED, actor=actor, reason=reason
+        )
+        text = await booking_text(uow, m.catalog, "booking_rejected", locale, view)
+        buttons = None
+    else:
+        key = (
+            "booking_declined"
+            if status is BookingStatus.DECLINED
+            else "booking_canceled_by_recruiter"
+        )
+        text = await booking_text(uow, m.catalog, key, locale, view)
+        buttons = [
+            [
+                {
+                    "text": m.catalog.text("button.pick_time", locale),
+                    "action": "pick_time",
+                    "purpose": slot.purpose.value,
+                }
+            ]
+        ]
+    await queue_message(
+        uow,
+        m.clock,
+        chat_id=candidate.telegram_id,
+        kind=f"booking_{status.value}",
+        dedupe_key=f"booking_{status.value}:{booking.id}",
+        text=text,
+        buttons=buttons,
+        candidate_id=candidate.id,
+    )
+    await uow.commit()
+    return Success(booking.id)
+
+
+async def record_attendance(
+    uow: UnitOfWork, m: Messaging, recruiter: RecruiterDTO, booking_id: int, *, came: bool
+) -> Result[int, DeskError]:
+    owned = await own_booking(uow, recruiter, booking_id)
+    if owned is None:
+        return Failure(NotYours())
+    booking, _slot, candidate = owned
+    actor = f"recruiter:{recruiter.id}"
+    if booking.status not in (BookingStatus.APPROVED, BookingStatus.CONFIRMED):
+        return Failure(NotFound("booking awaiting its outcome"))
+    if came:
+        await uow.bookings.change_status(booking, BookingStatus.ATTENDED, actor=actor)
+    else:
+        await uow.bookings.change_status(booking, BookingStatus.NO_SHOW, actor=actor)
+        uow.candidates.change_status(candidate, CandidateStatus.NO_SHOW, actor=actor)
+        view = await view_of(uow, booking)
+        await queue_message(
+            uow,
+            m.clock,
+            chat_id=candidate.telegram_id,
+            kind="no_show",
+            dedupe_key=f"no_show:{booking.id}",
+            text=await booking_text(uow, m.catalog, "no_show", candidate.locale, view),
+            candidate_id=candidate.id,
+        )
+    await uow.commit()
+    return Success(booking.id)
+
+
+async def record_result(
+    uow: UnitOfWork, m: Messaging, recruiter: RecruiterDTO, booking_id: int, *, passed: bool
+) -> Result[int, DeskError]:
+    owned = await own_booking(uow, recruiter, booking_id)
+    if owned is None:
+        return Failure(NotYours())
+    booking, slot, candidate = owned
+    actor = f"recruiter:{recruiter.id}"
+    if booking.status is not BookingStatus.ATTENDED:
+        return Failure(NotFound("attended booking"))
+    if slot.purpose is SlotPurpose.INTRO_DAY:
+        target = CandidateStatus.HIRED if passed else CandidateStatus.NOT_HIRED
+        if candidate.status is not target:
+            uow.candidates.change_status(candidate, target, actor=actor)
+        await uow.commit()
+        return Success(booking.id)
+    if passed:
+        result = await record_interview_passed(uow, m, booking.id, actor=actor)
+        return Success(booking.id) if isinstance(result, Success) else Failure(result.error)
+    uow.candidates.change_status(candidate, CandidateStatus.INTERVIEWED_FAILED, actor=actor)
+    view = await view_of(uow, booking)
+    await queue_message(
+        uow,
+        m.clock,
+        chat_id=candidate.telegram_id,
+        kind="interview_failed",
+        dedupe_key=f"interview_failed:{booking.id}",
+        text=await booking_text(uow, m.catalog, "interview_failed", candidate.locale, view),
+        candidate_id=candidate.id,
+    )
+    await uow.commit()
+    return Success(booking.id)
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    booking_id: int
+    status: BookingStatus
+    purpose: SlotPurpose
+    starts_at: datetime
+    candidate: str
+
+
+async def agenda(
+    uow: UnitOfWork, recruiter: RecruiterDTO, start: datetime, end: datetime
+) -> list[AgendaItem]:
+    rows = await uow.bookings.for_recruiter_between(recruiter.id, start, end)
+    return [
+        AgendaItem(
+            b.id, b.status, s.purpose, s.starts_at, c.full_name or c.username or str(c.telegram_id)
+        )
+        for b, s, c in rows
+    ]
+
+
+EXPIRY_REASON = "no answer from the recruiter"
+
+
+def pending_cutoff(now: datetime, hours: float) -> datetime:
+    return now - timedelta(hours=hours)
