@@ -29,6 +29,11 @@ def _parser() -> argparse.ArgumentParser:
         help="the password (default: asked for, or generated and printed when not a terminal)",
     )
     commands.add_parser("seed-demo", help="fill an empty database with demo data")
+    invite = commands.add_parser(
+        "invite-recruiter", help="print a one-time link that links a Telegram chat to a recruiter"
+    )
+    invite.add_argument("recruiter_id", type=int)
+    invite.add_argument("--hours", type=float, default=72.0, help="how long the link works")
     return parser
 
 
@@ -37,6 +42,50 @@ async def _run(settings: Settings) -> None:
     from runtime.serve import serve
 
     await serve(build_application(settings))
+
+
+async def _invite(settings: Settings, recruiter_id: int, hours: float) -> int:
+    from datetime import timedelta
+
+    from core.clock import SystemClock
+    from core.result import Failure
+    from runtime.container import build_cache
+    from runtime.sandbox_mode import SANDBOX_BOT_TOKEN
+    from services.recruiter_invites import create_invite, invite_link
+    from storage.engine import create_engine, create_session_factory
+    from storage.uow import UnitOfWork
+
+    engine = create_engine(settings.database_url)
+    cache = build_cache(settings)
+    try:
+        async with UnitOfWork(create_session_factory(engine), cache) as uow:
+            result = await create_invite(uow, recruiter_id, SystemClock(), timedelta(hours=hours))
+    finally:
+        await cache.backend.close()
+        await engine.dispose()
+    if isinstance(result, Failure):
+        print(f"error: no recruiter with id {recruiter_id}", file=sys.stderr)
+        return 1
+    token = settings.bot_token.get_secret_value() or SANDBOX_BOT_TOKEN
+    username = await _bot_username(settings, token)
+    print(invite_link(username, result.value) if username else f"/start {result.value}")
+    print(f"works once, for {hours:g} hours")
+    return 0
+
+
+async def _bot_username(settings: Settings, token: str) -> str | None:
+    """The bot's @username, asked of the Bot API (the sandbox's is known without asking)."""
+    if settings.sandbox_mode:
+        return f"sandbox_{token.split(':')[0]}_bot"
+    from bot.factory import create_bot
+
+    bot = create_bot(token, settings.telegram_api_url)
+    try:
+        return (await asyncio.wait_for(bot.get_me(), 10)).username
+    except Exception:  # no network, bad token: the payload alone still works
+        return None
+    finally:
+        await bot.session.close()
 
 
 async def _with_uow(settings: Settings, action: str, login: str = "", password: str = "") -> None:
@@ -94,6 +143,8 @@ def main(argv: list[str] | None = None) -> int:
             asyncio.run(_with_uow(settings, command, args.login, _password(args.password)))
         elif command == "seed-demo":
             asyncio.run(_with_uow(settings, command))
+        elif command == "invite-recruiter":
+            return asyncio.run(_invite(settings, args.recruiter_id, args.hours))
         else:
             asyncio.run(_run(settings))
     except ConfigurationError as exc:

@@ -95,4 +95,5 @@ class RecruiterMiddleware(BaseMiddleware):
         uow = data.get("uow")
         recruiter = await uow.recruiters.get_by_chat_id(user.id) if user and uow else None
         data["recruiter"] = recruiter if recruiter is not None and recruiter.active else None
+        data["recruiter_switched_off"] = recruiter is not None and not recruiter.active
         return await handler(event, data)

@@ -14,12 +14,14 @@ from aiogram.types import BufferedInputFile
 
 from bot.outbox_buttons import keyboard_from_intents
 from core.clock import Clock
+from services.reminders import REMINDERS
 from storage.models import Notification
 from storage.models.enums import NotificationStatus
 from storage.uow import UnitOfWorkFactory
 
 log = structlog.get_logger(__name__)
 LEASE = timedelta(minutes=2)
+REMINDER_KINDS = frozenset(kind for kind, _before, _asks in REMINDERS)
 MAX_ATTEMPTS = 5
 
 
@@ -41,6 +43,8 @@ class OutboxDelivery:
         return sent
 
     async def _deliver(self, row: Notification) -> int:
+        if row.kind in REMINDER_KINDS and await self._already_started(row):
+            return 0
         try:
             await self._send(row.recipient_chat_id, row.payload)
         except TelegramForbiddenError as exc:
@@ -62,6 +66,21 @@ class OutboxDelivery:
                 fresh.locked_by = fresh.locked_until = None
             await uow.commit()
         return 1
+
+    async def _already_started(self, row: Notification) -> bool:
+        """A reminder for a booking that has started is dropped, not sent late."""
+        async with self._uow_factory() as uow:
+            booking = await uow.bookings.get(row.booking_id) if row.booking_id else None
+            slot = await uow.slots.get(booking.slot_id) if booking else None
+            if slot is None or slot.starts_at > self._clock.now():
+                return False
+            fresh = await uow.notifications.get(row.id)
+            if fresh is not None:
+                fresh.status = NotificationStatus.CANCELED
+                fresh.last_error = "dropped: the booking had already started"
+                fresh.locked_by = fresh.locked_until = None
+            await uow.commit()
+        return True
 
     async def _send(self, chat_id: int, payload: dict[str, Any]) -> None:
         markup = keyboard_from_intents(payload["buttons"]) if payload.get("buttons") else None

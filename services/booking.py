@@ -212,9 +212,9 @@ async def release_booking(
     reason: str | None,
     recruiter_key: str = "",
     actor: str = "candidate",
-    tell_recruiter: bool = True,
 ) -> BookingView | None:
-    """End an active booking, tell its recruiter, cancel its reminders, offer the slot on."""
+    """End an active booking, cancel its reminders, offer the slot on, and (with a
+    `recruiter_key`) tell its recruiter. The caller commits."""
     if not await uow.bookings.change_status(booking, to, actor=actor, reason=reason):
         return None
     await uow.notifications.cancel_pending_for_booking(booking.id)
@@ -225,9 +225,10 @@ async def release_booking(
     slot = await uow.slots.get(booking.slot_id)
     assert slot is not None
     view = await view_of(uow, booking)
-    await _tell_recruiter(
-        uow, m, slot, recruiter_key, candidate, view, f"{to.value}:{booking.id}", reason=reason
-    )
+    if recruiter_key:
+        await _tell_recruiter(
+            uow, m, slot, recruiter_key, candidate, view, f"{to.value}:{booking.id}", reason=reason
+        )
     await offer_freed_slot(uow, m.catalog, m.clock, slot)
     return view
 

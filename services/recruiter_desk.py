@@ -97,9 +97,7 @@ async def _decline(
         return Failure(NotFound("active booking"))
     actor = f"recruiter:{recruiter.id}"
     view = await view_of(uow, booking)
-    if not await release_booking(
-        uow, m, candidate, booking, to=status, reason=reason, actor=actor, tell_recruiter=False
-    ):
+    if not await release_booking(uow, m, candidate, booking, to=status, reason=reason, actor=actor):
         return Failure(NotFound("active booking"))
     locale = candidate.locale
     if reject:

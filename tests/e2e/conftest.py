@@ -66,6 +66,16 @@ class RunningApp:
         await self.stop()
         await self.start(migrate=False)
 
+    async def run_periodic_jobs(self) -> None:
+        """Expiry, attendance prompts and digests now, then deliver what they queued."""
+        from datetime import timedelta
+
+        from scheduler.periodic import PeriodicJobs
+
+        hours = timedelta(hours=self.settings.pending_expiry_hours)
+        await PeriodicJobs(self.app.uow_factory, self.app.messaging, hours).run()
+        await self.deliver_outbox()
+
     async def deliver_outbox(self) -> int:
         """Run one delivery pass now instead of waiting for the scheduler's next tick."""
         from scheduler.outbox_delivery import OutboxDelivery

@@ -172,3 +172,20 @@ SAYS = {
         "none_free": "Сейчас в городе Ожидание нет свободного времени",
     },
 }
+
+
+async def wait_for_message(chat: Chat, starts_with: str, seconds: float = 10.0) -> Message:
+    """The newest bot message starting so, waiting for it (the outbox job may send it)."""
+    import asyncio
+    import time
+
+    deadline = time.monotonic() + seconds
+    while True:
+        for message in reversed(await chat.bot_messages()):
+            if (message["text"] or "").startswith(starts_with):
+                return message
+        if time.monotonic() > deadline:
+            raise AssertionError(
+                f"no message starting {starts_with!r}: {await chat.bot_messages()}"
+            )
+        await asyncio.sleep(0.05)

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import structlog
 from aiogram import Bot, F, Router
-from aiogram.types import CallbackQuery, Message
+from aiogram.filters import Filter
+from aiogram.types import CallbackQuery, Message, TelegramObject
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot.callbacks import DeskAction, SeriesDecision, SlotCreate, SlotDelete, SlotPick, SlotsMenu
 from bot.filters import IsRecruiter
 from bot.reply import Reply, tell
 from services.booking import Messaging
@@ -17,7 +17,13 @@ from storage.dto import RecruiterDTO
 from storage.uow import UnitOfWork
 
 log = structlog.get_logger(__name__)
-RECRUITER_BUTTONS = (DeskAction, SlotsMenu, SlotPick, SlotCreate, SlotDelete, SeriesDecision)
+
+
+class SwitchedOff(Filter):
+    """A chat linked to a recruiter an admin has deactivated: their commands stop at once."""
+
+    async def __call__(self, event: TelegramObject, recruiter_switched_off: bool = False) -> bool:
+        return recruiter_switched_off
 
 
 def create_router() -> Router:
@@ -30,6 +36,13 @@ def create_router() -> Router:
         log.warning("recruiter.button_refused", user_id=query.from_user.id, data=query.data)
         locale = messaging.catalog.locale_for(query.from_user.language_code)
         tell(callback_answer, messaging.catalog.text("recruiter.not_allowed", locale), alert=True)
+
+    @router.message(SwitchedOff())
+    async def switched_off(message: Message, bot: Bot, messaging: Messaging) -> None:
+        locale = messaging.catalog.default_locale
+        await Reply.to_message(bot, message).send(
+            messaging.catalog.text("recruiter.switched_off", locale)
+        )
 
     @router.message(IsRecruiter())
     async def recruiter_help(

@@ -1,0 +1,374 @@
+"""The recruiter's workspace in the chat, with a candidate persona and a recruiter persona."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from storage.models import Booking, Recruiter, Slot
+from storage.models.enums import BookingStatus, CandidateStatus
+from tests.e2e.chat import Chat
+from tests.e2e.conftest import RunningApp
+from tests.e2e.journey import (
+    SAYS,
+    book_first_time,
+    button_texts,
+    screened,
+    wait_for,
+    wait_for_message,
+)
+from tests.e2e.recruiting import invite, invited_recruiter
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+async def _booking(app: RunningApp) -> Booking:
+    async with app.app.uow_factory() as uow:
+        return (await uow.session.scalars(select(Booking).order_by(Booking.id.desc()))).first()  # type: ignore[return-value]
+
+
+async def _requested(app: RunningApp, locale: str = "en") -> tuple[Chat, Chat, dict[str, object]]:
+    """A linked recruiter, and a candidate whose request in Moscow waits for them; the card."""
+    recruiter = await invited_recruiter(app)
+    candidate = await screened(app, locale, city="Москва")
+    await book_first_time(candidate, locale, expect=1)
+    await app.deliver_outbox()
+    return recruiter, candidate, await wait_for_message(recruiter, "⏳")
+
+
+async def test_an_invite_links_once_and_refuses_used_expired_and_unknown(
+    running_app: RunningApp,
+) -> None:
+    payload = await invite(running_app)
+    anna = Chat(await running_app.sandbox.persona("Анна", language="ru", persona="recruiter"))
+    (linked,) = await anna.start(payload, expect=1)
+    assert linked["text"].startswith("Вы привязаны как Анна Смирнова")
+    other = Chat(await running_app.sandbox.persona("Чужой", language="ru"))
+    (used,) = await other.start(payload, expect=1)
+    assert used["text"] == "Эта ссылка-приглашение уже использована."
+    late = await invite(running_app)
+    running_app.clock.advance(timedelta(hours=73))
+    (expired,) = await other.start(late, expect=1)
+    assert expired["text"].startswith("Срок ссылки-приглашения истёк")
+    (unknown,) = await other.start("rec_not-a-real-token", expect=1)
+    assert unknown["text"] == "Эта ссылка-приглашение недействительна."
+    # Typing a recruiter's name makes nobody a recruiter.
+    await other.say("Анна Смирнова", expect=2)
+    async with running_app.app.uow_factory() as uow:
+        chats = set((await uow.session.scalars(select(Recruiter.telegram_chat_id))).all())
+    assert anna.id in chats
+    assert other.id not in chats
+
+
+async def test_the_cli_prints_a_link_that_links(running_app: RunningApp, tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "DATABASE_URL": running_app.settings.database_url,
+        "BOT_TOKEN": "",
+        "REDIS_URL": "",
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        str(ROOT / "main.py"),
+        "invite-recruiter",
+        "3",
+        env=env,
+        cwd=tmp_path,
+        stdout=asyncio.subprocess.PIPE,
+    )
+    out, _ = await process.communicate()
+    assert process.returncode == 0
+    link = out.decode().splitlines()[0]
+    assert link.startswith("https://t.me/sandbox_7000000001_bot?start=rec_")
+    julia = Chat(await running_app.sandbox.persona("Julia", language="en", persona="recruiter"))
+    (linked,) = await julia.start(link.split("start=")[1], expect=1)
+    assert linked["text"].startswith("You are linked as Julia Weber")
+
+
+@pytest.mark.parametrize("locale", ["en", "ru"])
+async def test_the_card_shows_the_candidate_and_approve_confirms_with_ics(
+    running_app: RunningApp, locale: str
+) -> None:
+    recruiter, candidate, card = await _requested(running_app, locale)
+    text = str(card["text"])
+    assert "Ann Smith" in text
+    assert "(ваше время), Москва" in text
+    assert ": 25" in text  # the age answer
+    assert button_texts(card) == ["✅ Подтвердить", "🔁 Предложить другое время", "❌ Отказать"]
+    before = len(await candidate.bot_messages())
+    await recruiter.press_for_notice("✅ Подтвердить")
+    await running_app.deliver_outbox()
+    confirmation, ics = (await wait_for(candidate, before + 2))[before:]
+    assert SAYS[locale]["confirmed"] in confirmation["text"]
+    assert ics["document"]["file_name"].endswith(".ics")
+    assert (await _booking(running_app)).status is BookingStatus.APPROVED
+
+
+async def test_offer_another_time_frees_the_slot_and_sends_the_picker(
+    running_app: RunningApp,
+) -> None:
+    recruiter, candidate, _card = await _requested(running_app, "en")
+    before = len(await candidate.bot_messages())
+    await recruiter.press_for_notice("🔁 Предложить другое время")
+    await running_app.deliver_outbox()
+    (declined,) = (await wait_for(candidate, before + 1))[before:]
+    assert declined["text"].startswith("Unfortunately the time")
+    recruiters = await candidate.navigate("Choose a time")
+    assert "Any recruiter (earliest time)" in button_texts(recruiters)
+    booking = await _booking(running_app)
+    assert (booking.status, booking.reason) == (BookingStatus.DECLINED, "another time")
+
+
+async def test_reject_with_a_reason_tells_the_candidate(running_app: RunningApp) -> None:
+    recruiter, candidate, _card = await _requested(running_app, "ru")
+    reasons = await recruiter.navigate("❌ Отказать")
+    assert button_texts(reasons) == ["Не подходит", "Нет документов", "Вакансия закрыта"]
+    before = len(await candidate.bot_messages())
+    await recruiter.press_for_notice("Вакансия закрыта")
+    await running_app.deliver_outbox()
+    (rejected,) = (await wait_for(candidate, before + 1))[before:]
+    assert rejected["text"].startswith("Спасибо за интерес к вакансии")
+    async with running_app.app.uow_factory() as uow:
+        person = await uow.candidates.get_by_telegram_id(candidate.id)
+        assert person is not None
+        assert person.status is CandidateStatus.NOT_HIRED
+
+
+async def test_an_unanswered_request_expires(running_app: RunningApp) -> None:
+    recruiter, candidate, _card = await _requested(running_app, "en")
+    before = len(await candidate.bot_messages())
+    recruiter_before = len(await recruiter.bot_messages())
+    running_app.clock.advance(timedelta(hours=25))
+    await running_app.run_periodic_jobs()
+    (expired,) = (await wait_for(candidate, before + 1))[before:]
+    assert expired["text"].startswith("Your request for")
+    assert button_texts(expired) == ["Choose a time"]
+    notes = (await wait_for(recruiter, recruiter_before + 1))[recruiter_before:]
+    assert any("истекла без ответа" in m["text"] for m in notes)
+    assert (await _booking(running_app)).status is BookingStatus.EXPIRED
+
+
+async def test_the_agenda_lists_bookings_opens_cards_and_cancels_with_a_reason(
+    running_app: RunningApp,
+) -> None:
+    recruiter, candidate, _card = await _requested(running_app, "en")
+    await recruiter.press_for_notice("✅ Подтвердить")
+    (today,) = await recruiter.say("/today")
+    assert today["text"].startswith("Сегодня")
+    (week,) = await recruiter.say("/week")
+    assert "✅" in week["text"]
+    assert "Ann Smith" in week["text"]
+    open_label = next(b for b in button_texts(week) if b.startswith("Открыть"))
+    (card,) = await recruiter.press(open_label)
+    assert card["text"].startswith("✅ Ann Smith")
+    (ask,) = await recruiter.press("Отменить")
+    before = len(await candidate.bot_messages())
+    await recruiter.press_for_notice("Не смогу провести")
+    await running_app.deliver_outbox()
+    (told,) = (await wait_for(candidate, before + 1))[before:]
+    assert told["text"].startswith("The recruiter had to cancel your interview")
+    assert (await _booking(running_app)).status is BookingStatus.CANCELED
+    assert ask["buttons"]
+
+
+async def test_slots_one_series_list_and_delete(running_app: RunningApp) -> None:
+    julia = await invited_recruiter(running_app, "Julia Weber")  # one city: Berlin
+    (menu,) = await julia.say("/slots")
+    assert button_texts(menu) == ["➕ Один слот", "➕ Серия", "📋 Мои слоты"]
+    (days,) = await julia.press("➕ Один слот")
+    hours = await julia.navigate(days["buttons"][3][0]["text"])
+    minutes = (
+        await julia.navigate("07:…")
+        if "07:…" in button_texts(hours)
+        else await julia.navigate("19:…")
+    )
+    created = await julia.navigate(minutes["buttons"][0][2]["text"])
+    assert created["text"].startswith("Слот создан:")
+    assert "(Berlin)" in created["text"]
+
+    (ask,) = await julia.press("➕ Серия")
+    assert "Пн-Пт" in ask["text"]
+    (bad,) = await julia.say("whenever you like")
+    assert bad["text"].startswith("Не понял.")
+    start = (running_app.clock.now() + timedelta(days=20)).date()
+    end = start + timedelta(days=6)
+    (preview,) = await julia.say(
+        f"Mon-Fri 10:00-12:00 step 30 break 11:00-11:30 from {start} to {end}"
+    )
+    assert preview["text"].startswith("15 слотов в городе Berlin")
+    (done,) = await julia.press("✅ Создать")
+    assert done["text"] == "Создано слотов: 15."
+    async with running_app.app.uow_factory() as uow:
+        ids = (
+            await uow.session.scalars(
+                select(Slot.id).where(
+                    Slot.starts_at >= running_app.clock.now() + timedelta(days=19)
+                )
+            )
+        ).all()
+    assert len(ids) == 15
+
+    (listing,) = await julia.press("📋 Мои слоты")
+    first = button_texts(listing)[0]
+    assert first.startswith("🗑")
+    after = await julia.navigate(first)
+    assert first not in button_texts(after)
+
+
+async def test_a_booked_slot_is_not_deleted_silently(running_app: RunningApp) -> None:
+    recruiter, candidate, _card = await _requested(running_app, "en")
+    await recruiter.say("/slots")
+    (listing,) = await recruiter.press("📋 Мои слоты")
+    booked = next(b for b in button_texts(listing) if b.startswith("✖"))
+    assert "Ann Smith" in booked
+    await recruiter.press(booked)
+    before = len(await candidate.bot_messages())
+    await recruiter.press_for_notice("Кандидат попросил")
+    await running_app.deliver_outbox()
+    (told,) = (await wait_for(candidate, before + 1))[before:]
+    assert told["text"].startswith("The recruiter had to cancel your interview")
+
+
+async def _to_after_the_slot(app: RunningApp) -> Booking:
+    booking = await _booking(app)
+    async with app.app.uow_factory() as uow:
+        slot = await uow.slots.get(booking.slot_id)
+        assert slot is not None
+        ends = slot.ends_at
+    app.clock.advance(ends - app.clock.now() + timedelta(minutes=16))
+    return booking
+
+
+async def test_outcomes_came_and_passed_invite_to_test2(running_app: RunningApp) -> None:
+    recruiter, candidate, _card = await _requested(running_app, "en")
+    await recruiter.press_for_notice("✅ Подтвердить")
+    await _to_after_the_slot(running_app)
+    before = len(await recruiter.bot_messages())
+    await running_app.run_periodic_jobs()
+    prompt = next(
+        m for m in (await wait_for(recruiter, before + 1))[before:] if "пришёл(ла)?" in m["text"]
+    )
+    assert button_texts(prompt) == ["🏁 Пришёл", "🚫 Не пришёл"]
+    (result,) = await recruiter.press("🏁 Пришёл")
+    assert button_texts(result) == ["👍 Прошёл", "👎 Не прошёл"]
+    cand_before = len(await candidate.bot_messages())
+    await recruiter.press_for_notice("👍 Прошёл")
+    await running_app.deliver_outbox()
+    (invite_msg,) = (await wait_for(candidate, cand_before + 1))[cand_before:]
+    assert button_texts(invite_msg) == ["Start the test"]
+    async with running_app.app.uow_factory() as uow:
+        person = await uow.candidates.get_by_telegram_id(candidate.id)
+        assert person is not None
+        assert person.status is CandidateStatus.INTERVIEWED_PASSED
+
+
+@pytest.mark.parametrize(
+    ("button", "status", "says"),
+    [
+        ("🚫 Не пришёл", CandidateStatus.NO_SHOW, "We missed you"),
+    ],
+)
+async def test_a_no_show_sends_its_template(
+    running_app: RunningApp, button: str, status: CandidateStatus, says: str
+) -> None:
+    recruiter, candidate, _card = await _requested(running_app, "en")
+    await recruiter.press_for_notice("✅ Подтвердить")
+    await _to_after_the_slot(running_app)
+    await running_app.run_periodic_jobs()
+    await wait_for(recruiter, 3)
+    before = len(await candidate.bot_messages())
+    await recruiter.press_for_notice(button)
+    await running_app.deliver_outbox()
+    (told,) = (await wait_for(candidate, before + 1))[before:]
+    assert told["text"].startswith(says)
+    async with running_app.app.uow_factory() as uow:
+        person = await uow.candidates.get_by_telegram_id(candidate.id)
+        assert person is not None
+        assert person.status is status
+
+
+async def test_not_passed_later_from_the_agenda(running_app: RunningApp) -> None:
+    recruiter, candidate, _card = await _requested(running_app, "ru")
+    await recruiter.press_for_notice("✅ Подтвердить")
+    await _to_after_the_slot(running_app)
+    running_app.clock.advance(timedelta(hours=1))  # no prompt answered: set it from the agenda
+    await recruiter.say("/today")
+    await recruiter.press("Итог")
+    await recruiter.press("🏁 Пришёл")
+    await recruiter.press_for_notice("👎 Не прошёл")
+    await running_app.deliver_outbox()
+    await wait_for_message(candidate, "Спасибо, что пришли на собеседование")
+    async with running_app.app.uow_factory() as uow:
+        person = await uow.candidates.get_by_telegram_id(candidate.id)
+        assert person is not None
+        assert person.status is CandidateStatus.INTERVIEWED_FAILED
+    # The reminders that fell due meanwhile were dropped, not sent late.
+    texts = [m["text"] or "" for m in await candidate.bot_messages()]
+    assert not any(t.startswith("Напоминаем") or t.startswith("Скоро ваше") for t in texts)
+
+
+async def test_the_daily_digest_at_eight_in_the_recruiters_zone(running_app: RunningApp) -> None:
+    recruiter, _candidate, _card = await _requested(running_app, "en")
+    await recruiter.press_for_notice("✅ Подтвердить")
+    booking = await _booking(running_app)
+    async with running_app.app.uow_factory() as uow:
+        slot = await uow.slots.get(booking.slot_id)
+        assert slot is not None
+    from datetime import datetime
+    from datetime import time as dtime
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo("Europe/Moscow")
+    eight = datetime.combine(slot.starts_at.astimezone(zone).date(), dtime(8, 5), tzinfo=zone)
+    running_app.clock.advance(eight - running_app.clock.now())
+    before = len(await recruiter.bot_messages())
+    await running_app.run_periodic_jobs()
+    await running_app.run_periodic_jobs()  # a second run sends nothing twice
+    new = (await wait_for(recruiter, before + 1))[before:]
+    digests = [m for m in new if m["text"].startswith("Собеседования сегодня")]
+    assert len(digests) == 1
+    assert "Ann Smith" in digests[0]["text"]
+
+
+async def test_who_may_do_what(running_app: RunningApp) -> None:
+    recruiter, candidate, card = await _requested(running_app, "en")
+    approve = card["buttons"][0][0]["callback_data"]
+    # A candidate sending a recruiter's button data (forged on a message of their own chat).
+    own = await wait_for_message(candidate, "Your request")
+    await candidate.press_data(own["message_id"], approve, forged=True)
+    for _ in range(100):
+        if await candidate.notices():
+            break
+        await asyncio.sleep(0.03)
+    assert (await candidate.notices())[-1] == "This button is for recruiters only."
+    # Another recruiter naming Anna's booking.
+    igor = await invited_recruiter(running_app, "Игорь Петров")
+    from sandbox import user_actions
+
+    bot = running_app.world.primary_bot()
+    assert bot is not None
+    user_actions.send_text(running_app.world, bot, running_app.world.users[igor.id], "/today")
+    await wait_for(igor, 2)
+    message_id = (await igor.last())["message_id"]
+    await igor.press_data(message_id, approve, forged=True)
+    for _ in range(100):
+        if await igor.notices():
+            break
+        await asyncio.sleep(0.03)
+    assert (await igor.notices())[-1] == "Эта запись не на ваш слот."
+    assert (await _booking(running_app)).status is BookingStatus.PENDING
+    # Deactivated in the panel: their commands stop at once.
+    async with running_app.app.uow_factory() as uow:
+        anna = (
+            await uow.session.scalars(select(Recruiter).where(Recruiter.name == "Анна Смирнова"))
+        ).one()
+        anna.active = False
+        await uow.commit()
+    (off,) = await recruiter.say("/today")
+    assert off["text"].startswith("Ваш доступ рекрутера отключён")
