@@ -29,6 +29,9 @@ def _parser() -> argparse.ArgumentParser:
         help="the password (default: asked for, or generated and printed when not a terminal)",
     )
     commands.add_parser("seed-demo", help="fill an empty database with demo data")
+    token = commands.add_parser("create-api-token", help="print a new REST API bearer token")
+    token.add_argument("--login", required=True, help="the panel account the token acts as")
+    token.add_argument("--name", default="api", help="a label to recognise the token by")
     invite = commands.add_parser(
         "invite-recruiter", help="print a one-time link that links a Telegram chat to a recruiter"
     )
@@ -42,6 +45,29 @@ async def _run(settings: Settings) -> None:
     from runtime.serve import serve
 
     await serve(build_application(settings))
+
+
+async def _api_token(settings: Settings, login: str, name: str) -> int:
+    from core.result import Failure
+    from runtime.container import build_cache
+    from services.api_tokens import create_api_token
+    from storage.engine import create_engine, create_session_factory
+    from storage.uow import UnitOfWork
+
+    engine = create_engine(settings.database_url)
+    cache = build_cache(settings)
+    try:
+        async with UnitOfWork(create_session_factory(engine), cache) as uow:
+            result = await create_api_token(uow, login, name)
+    finally:
+        await cache.backend.close()
+        await engine.dispose()
+    if isinstance(result, Failure):
+        print(f"error: no active account {login!r}", file=sys.stderr)
+        return 1
+    print(result.value)
+    print("shown once: keep it somewhere safe")
+    return 0
 
 
 async def _invite(settings: Settings, recruiter_id: int, hours: float) -> int:
@@ -76,7 +102,9 @@ async def _invite(settings: Settings, recruiter_id: int, hours: float) -> int:
 async def _bot_username(settings: Settings, token: str) -> str | None:
     """The bot's @username, asked of the Bot API (the sandbox's is known without asking)."""
     if settings.sandbox_mode:
-        return f"sandbox_{token.split(':')[0]}_bot"
+        from runtime.sandbox_mode import sandbox_bot_username
+
+        return sandbox_bot_username(token)
     from bot.factory import create_bot
 
     bot = create_bot(token, settings.telegram_api_url)
@@ -143,6 +171,8 @@ def main(argv: list[str] | None = None) -> int:
             asyncio.run(_with_uow(settings, command, args.login, _password(args.password)))
         elif command == "seed-demo":
             asyncio.run(_with_uow(settings, command))
+        elif command == "create-api-token":
+            return asyncio.run(_api_token(settings, args.login, args.name))
         elif command == "invite-recruiter":
             return asyncio.run(_invite(settings, args.recruiter_id, args.hours))
         else:

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from admin.api import create_api
+from admin.deps import DEPS, AdminDeps
 from admin.health import HealthSources, create_health_handler
 from admin.middlewares import error_middleware
 
 
-def create_app(health: HealthSources) -> web.Application:
+def create_app(health: HealthSources, deps: AdminDeps | None = None) -> web.Application:
     app = web.Application(middlewares=[error_middleware])
     app.router.add_get("/health", create_health_handler(health))
+    if deps is not None:
+        app[DEPS] = deps
+        app.add_subapp("/api/v1", create_api())
     return app

@@ -14,6 +14,7 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from admin.app import create_app
+from admin.deps import AdminDeps
 from admin.health import HealthSources
 from bot.factory import create_bot, create_dispatcher
 from core.clock import Clock, SystemClock
@@ -21,7 +22,12 @@ from core.errors import ConfigurationError
 from core.settings import BotMode, Settings
 from runtime.bot_runner import BotRunner
 from runtime.sandbox_mode import MOUNT as SANDBOX_MOUNT
-from runtime.sandbox_mode import SANDBOX_BOT_TOKEN, local_host, mount_sandbox
+from runtime.sandbox_mode import (
+    SANDBOX_BOT_TOKEN,
+    local_host,
+    mount_sandbox,
+    sandbox_bot_username,
+)
 from sandbox.world import World
 from scheduler.factory import SchedulerRunner
 from services.booking import Messaging
@@ -48,6 +54,7 @@ class Application:
     bot_runner: BotRunner
     scheduler: SchedulerRunner
     web_app: web.Application
+    admin_deps: AdminDeps
     sandbox: World | None = None
     # Set by serve() once the admin app listens: where this process can be reached.
     base_url: str = ""
@@ -114,8 +121,13 @@ def build_application(
         bot = create_bot(token, settings.telegram_api_url, bot_session)
     bot_runner = BotRunner(dispatcher, bot)
     scheduler = SchedulerRunner()
+    admin_deps = AdminDeps(
+        uow_factory=uows,
+        clock=clock,
+        bot_username=sandbox_bot_username() if sandbox is not None else "",
+    )
     web_app = create_app(
-        HealthSources(engine=engine, cache=cache, bot=bot_runner, scheduler=scheduler)
+        HealthSources(engine=engine, cache=cache, bot=bot_runner, scheduler=scheduler), admin_deps
     )
     if sandbox is not None:
         mount_sandbox(web_app, sandbox)
@@ -133,5 +145,6 @@ def build_application(
         bot_runner=bot_runner,
         scheduler=scheduler,
         web_app=web_app,
+        admin_deps=admin_deps,
         sandbox=sandbox,
     )

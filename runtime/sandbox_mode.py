@@ -21,6 +21,11 @@ SANDBOX_ADMIN_LOGIN = "sandbox-admin"
 MOUNT = "/sandbox"
 
 
+def sandbox_bot_username(token: str = SANDBOX_BOT_TOKEN) -> str:
+    """The username the sandbox gives a bot (it names bots after their id)."""
+    return f"sandbox_{token.split(':', 1)[0]}_bot"
+
+
 def local_host(host: str) -> str:
     """An address this process can reach itself at, even when it listens on all interfaces."""
     return "127.0.0.1" if host in ("", "0.0.0.0", "::") else host

@@ -51,6 +51,8 @@ async def serve(
             app.bot.session.api = TelegramAPIServer.from_base(app.base_url + SANDBOX_MOUNT)
             welcome = await prepare_sandbox(app.uow_factory, app.catalog, app.clock, app.base_url)
             print(welcome.banner(), flush=True)
+        if not app.admin_deps.bot_username:
+            app.admin_deps.bot_username = await _bot_username(app)
         app.scheduler.start(
             OutboxDelivery(app.uow_factory, app.bot, app.clock),
             PeriodicJobs(
@@ -75,6 +77,16 @@ async def serve(
             loop.remove_signal_handler(sig)
         await shutdown(app, runner)
         log.info("app.stopped")
+
+
+async def _bot_username(app: Application) -> str:
+    """For invite links; Telegram may be slow or away at start-up, which must not stop us."""
+    try:
+        me = await asyncio.wait_for(app.bot.me(), 5)
+    except Exception as exc:  # the links then carry only the payload until the next start
+        log.warning("bot.username_unknown", error=repr(exc))
+        return ""
+    return me.username or ""
 
 
 async def shutdown(app: Application, runner: web.AppRunner | None = None) -> None:

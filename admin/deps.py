@@ -1,0 +1,20 @@
+"""What the admin app's handlers need, handed down by the composition root."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aiohttp import web
+
+from core.clock import Clock
+from storage.uow import UnitOfWorkFactory
+
+
+@dataclass
+class AdminDeps:
+    uow_factory: UnitOfWorkFactory
+    clock: Clock
+    bot_username: str = ""  # filled in once the bot has introduced itself
+
+
+DEPS = web.AppKey("admin_deps", AdminDeps)

@@ -1,0 +1,45 @@
+"""Bearer tokens for the REST API: shown once, stored as a SHA-256, revocable."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from core.clock import Clock
+from core.errors import NotFound
+from core.result import Failure, Result, Success
+from storage.models import AdminUser, ApiToken
+from storage.uow import UnitOfWork
+
+TOKEN_PREFIX = "rbt_"
+
+
+def token_hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+async def create_api_token(uow: UnitOfWork, login: str, name: str) -> Result[str, NotFound]:
+    """A new token for the account; the raw value exists only in the return. Commits."""
+    user = await uow.admin_users.get_by_login(login)
+    if user is None or not user.active:
+        return Failure(NotFound(f"account {login!r}"))
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    uow.session.add(ApiToken(admin_user_id=user.id, name=name[:100], token_hash=token_hash(raw)))
+    uow.audit.record(actor="cli", action="create", entity="api_token", admin_user_id=user.id)
+    await uow.commit()
+    return Success(raw)
+
+
+async def authenticate(uow: UnitOfWork, raw: str, clock: Clock) -> AdminUser | None:
+    """The active account behind an unrevoked token, or None."""
+    if not raw.startswith(TOKEN_PREFIX):
+        return None
+    token = await uow.api_tokens.get_active_by_hash(token_hash(raw))
+    if token is None:
+        return None
+    user = await uow.admin_users.get(token.admin_user_id)
+    if user is None or not user.active:
+        return None
+    token.last_used_at = clock.now()
+    await uow.commit()
+    return user
