@@ -314,6 +314,7 @@ async def test_not_passed_later_from_the_agenda(running_app: RunningApp) -> None
 
 
 async def test_the_daily_digest_at_eight_in_the_recruiters_zone(running_app: RunningApp) -> None:
+    idle = await invited_recruiter(running_app, "Julia Weber")  # no interviews at all
     recruiter, _candidate, _card = await _requested(running_app, "en")
     await recruiter.press_for_notice("✅ Подтвердить")
     booking = await _booking(running_app)
@@ -334,6 +335,7 @@ async def test_the_daily_digest_at_eight_in_the_recruiters_zone(running_app: Run
     digests = [m for m in new if m["text"].startswith("Собеседования сегодня")]
     assert len(digests) == 1
     assert "Ann Smith" in digests[0]["text"]
+    assert len(await idle.bot_messages()) == 1  # only "you are linked": no empty digest
 
 
 async def test_who_may_do_what(running_app: RunningApp) -> None:
