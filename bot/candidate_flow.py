@@ -76,10 +76,7 @@ async def show_cities(
     cities = await uow.cities.list_active()
     markup = city_keyboard(cities, page, m.catalog, candidate.locale)
     message = await text(uow, m, candidate, "choose_city")
-    if edit:
-        await reply.edit_or_send(message, markup)
-    else:
-        await reply.send(message, markup)
+    await reply.show(message, markup, edit=edit)
 
 
 async def show_screening(
@@ -146,10 +143,7 @@ async def show_recruiters(
         ]
         body = await text(uow, m, candidate, "choose_recruiter", city=city_name)
         markup = recruiter_keyboard(recruiters, purpose.value, move, m.catalog, candidate.locale)
-    if edit:
-        await reply.edit_or_send(body, markup)
-    else:
-        await reply.send(body, markup)
+    await reply.show(body, markup, edit=edit)
 
 
 async def show_days(

@@ -42,6 +42,9 @@ class Reply:
             self.chat_id, BufferedInputFile(content, filename=name), caption=caption
         )
 
+    async def show(self, text: str, markup: Markup = None, *, edit: bool) -> None:
+        await (self.edit_or_send(text, markup) if edit else self.send(text, markup))
+
     async def edit_or_send(self, text: str, markup: Markup = None) -> None:
         """Navigation edits the pressed message in place; elsewhere it sends a new one."""
         if self.message_id is None or not (markup is None or hasattr(markup, "inline_keyboard")):

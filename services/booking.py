@@ -188,12 +188,21 @@ async def change_allowed(
     uow: UnitOfWork, m: Messaging, candidate: Candidate, booking_id: int
 ) -> Result[BookingDTO, BookingError]:
     """Whether the candidate may still cancel or move this booking (outside the cut-off)."""
+    checked = await _changeable(uow, m, candidate, booking_id)
+    if isinstance(checked, Failure):
+        return checked
+    return Success(BookingDTO.model_validate(checked.value))
+
+
+async def _changeable(
+    uow: UnitOfWork, m: Messaging, candidate: Candidate, booking_id: int
+) -> Result[Booking, BookingError]:
     booking = await _own_active_booking(uow, candidate, booking_id)
     if booking is None:
         return Failure(NotFound("booking"))
     if await _too_late(uow, booking, m):
         return Failure(TooLateToChange())
-    return Success(BookingDTO.model_validate(booking))
+    return Success(booking)
 
 
 async def _too_late(uow: UnitOfWork, booking: Booking, m: Messaging) -> bool:
@@ -236,11 +245,10 @@ async def release_booking(
 async def cancel_booking(
     uow: UnitOfWork, m: Messaging, candidate: Candidate, booking_id: int, reason: str
 ) -> Result[BookingDTO, BookingError]:
-    booking = await _own_active_booking(uow, candidate, booking_id)
-    if booking is None:
-        return Failure(NotFound("booking"))
-    if await _too_late(uow, booking, m):
-        return Failure(TooLateToChange())
+    checked = await _changeable(uow, m, candidate, booking_id)
+    if isinstance(checked, Failure):
+        return checked
+    booking = checked.value
     if (
         await release_booking(
             uow,
@@ -262,11 +270,10 @@ async def move_booking(
     uow: UnitOfWork, m: Messaging, candidate: Candidate, booking_id: int, new_slot_id: int
 ) -> Result[BookingDTO, BookingError]:
     """Move to another slot; the old one is freed only if the new one is taken."""
-    old = await _own_active_booking(uow, candidate, booking_id)
-    if old is None:
-        return Failure(NotFound("booking"))
-    if await _too_late(uow, old, m):
-        return Failure(TooLateToChange())
+    checked = await _changeable(uow, m, candidate, booking_id)
+    if isinstance(checked, Failure):
+        return checked
+    old = checked.value
     slot = await uow.slots.get(new_slot_id)
     refused = await _slot_check(uow, candidate, slot, m)
     if refused is not None:

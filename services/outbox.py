@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from core.clock import Clock
+from services.texts import Catalog
 from storage.uow import UnitOfWork
 
 
@@ -16,6 +17,19 @@ def document_payload(file_name: str, mime_type: str, content: bytes) -> dict[str
         "mime_type": mime_type,
         "content_b64": base64.b64encode(content).decode("ascii"),
     }
+
+
+def pick_time_button(catalog: Catalog, locale: str, purpose: str) -> list[list[dict[str, Any]]]:
+    """A "choose a time" button that opens the picker for the purpose."""
+    return [
+        [
+            {
+                "text": catalog.text("button.pick_time", locale),
+                "action": "pick_time",
+                "purpose": purpose,
+            }
+        ]
+    ]
 
 
 async def queue_message(

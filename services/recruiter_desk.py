@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import structlog
 
 from core.errors import AppError, NotFound
 from core.result import Failure, Result, Success
 from services.booking import Messaging, approve_booking, release_booking
-from services.booking_texts import booking_text, view_of
-from services.outbox import queue_message
+from services.booking_texts import BookingView, booking_text, view_of
+from services.outbox import pick_time_button, queue_message
 from services.outcomes import record_interview_passed
 from storage.dto import RecruiterDTO
 from storage.models import Booking, Candidate, Slot
@@ -99,39 +100,19 @@ async def _decline(
     view = await view_of(uow, booking)
     if not await release_booking(uow, m, candidate, booking, to=status, reason=reason, actor=actor):
         return Failure(NotFound("active booking"))
-    locale = candidate.locale
     if reject:
         uow.candidates.change_status(
             candidate, CandidateStatus.NOT_HIRED, actor=actor, reason=reason
         )
-        text = await booking_text(uow, m.catalog, "booking_rejected", locale, view)
-        buttons = None
+        await _tell_candidate(uow, m, candidate, booking, "booking_rejected", view=view)
     else:
         key = (
             "booking_declined"
             if status is BookingStatus.DECLINED
             else "booking_canceled_by_recruiter"
         )
-        text = await booking_text(uow, m.catalog, key, locale, view)
-        buttons = [
-            [
-                {
-                    "text": m.catalog.text("button.pick_time", locale),
-                    "action": "pick_time",
-                    "purpose": slot.purpose.value,
-                }
-            ]
-        ]
-    await queue_message(
-        uow,
-        m.clock,
-        chat_id=candidate.telegram_id,
-        kind=f"booking_{status.value}",
-        dedupe_key=f"booking_{status.value}:{booking.id}",
-        text=text,
-        buttons=buttons,
-        candidate_id=candidate.id,
-    )
+        buttons = pick_time_button(m.catalog, candidate.locale, slot.purpose.value)
+        await _tell_candidate(uow, m, candidate, booking, key, view=view, buttons=buttons)
     await uow.commit()
     return Success(booking.id)
 
@@ -151,16 +132,7 @@ async def record_attendance(
     else:
         await uow.bookings.change_status(booking, BookingStatus.NO_SHOW, actor=actor)
         uow.candidates.change_status(candidate, CandidateStatus.NO_SHOW, actor=actor)
-        view = await view_of(uow, booking)
-        await queue_message(
-            uow,
-            m.clock,
-            chat_id=candidate.telegram_id,
-            kind="no_show",
-            dedupe_key=f"no_show:{booking.id}",
-            text=await booking_text(uow, m.catalog, "no_show", candidate.locale, view),
-            candidate_id=candidate.id,
-        )
+        await _tell_candidate(uow, m, candidate, booking, "no_show")
     await uow.commit()
     return Success(booking.id)
 
@@ -185,18 +157,33 @@ async def record_result(
         result = await record_interview_passed(uow, m, booking.id, actor=actor)
         return Success(booking.id) if isinstance(result, Success) else Failure(result.error)
     uow.candidates.change_status(candidate, CandidateStatus.INTERVIEWED_FAILED, actor=actor)
-    view = await view_of(uow, booking)
+    await _tell_candidate(uow, m, candidate, booking, "interview_failed")
+    await uow.commit()
+    return Success(booking.id)
+
+
+async def _tell_candidate(
+    uow: UnitOfWork,
+    m: Messaging,
+    candidate: Candidate,
+    booking: Booking,
+    key: str,
+    *,
+    view: BookingView | None = None,
+    buttons: list[list[dict[str, Any]]] | None = None,
+) -> None:
+    """Queue the template `key` about this booking to its candidate, once."""
+    view = view or await view_of(uow, booking)
     await queue_message(
         uow,
         m.clock,
         chat_id=candidate.telegram_id,
-        kind="interview_failed",
-        dedupe_key=f"interview_failed:{booking.id}",
-        text=await booking_text(uow, m.catalog, "interview_failed", candidate.locale, view),
+        kind=key,
+        dedupe_key=f"{key}:{booking.id}",
+        text=await booking_text(uow, m.catalog, key, candidate.locale, view),
+        buttons=buttons,
         candidate_id=candidate.id,
     )
-    await uow.commit()
-    return Success(booking.id)
 
 
 @dataclass(frozen=True)

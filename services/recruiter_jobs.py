@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from services.booking import Messaging, release_booking
 from services.booking_texts import booking_text, view_of
 from services.dates import day_label, local, time_label
-from services.outbox import queue_message
+from services.outbox import pick_time_button, queue_message
 from services.recruiter_desk import agenda
 from services.texts import render_message
 from storage.models.enums import BookingStatus
@@ -54,15 +54,7 @@ async def expire_pending(uows: UnitOfWorkFactory, m: Messaging, after: timedelta
                 kind="booking_expired",
                 dedupe_key=f"booking_expired:{booking.id}",
                 text=await booking_text(uow, m.catalog, "booking_expired", candidate.locale, view),
-                buttons=[
-                    [
-                        {
-                            "text": m.catalog.text("button.pick_time", candidate.locale),
-                            "action": "pick_time",
-                            "purpose": booking.purpose.value,
-                        }
-                    ]
-                ],
+                buttons=pick_time_button(m.catalog, candidate.locale, booking.purpose.value),
                 candidate_id=candidate.id,
             )
             await uow.commit()

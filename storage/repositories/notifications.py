@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import ColumnElement, func, or_, select, update
 
 from storage.dialect import insert_ignoring_conflicts
 from storage.models import Notification
@@ -32,16 +32,7 @@ class NotificationRepository(Repository[Notification]):
         return int(result.rowcount)  # type: ignore[attr-defined]
 
     async def cancel_pending_for_booking(self, booking_id: int) -> int:
-        result = await self.session.execute(
-            update(Notification)
-            .where(
-                Notification.booking_id == booking_id,
-                Notification.status == NotificationStatus.PENDING,
-            )
-            .values(status=NotificationStatus.CANCELED)
-            .execution_options(synchronize_session=False)
-        )
-        return int(result.rowcount)  # type: ignore[attr-defined]
+        return await self._cancel_pending(Notification.booking_id == booking_id)
 
     async def claim_due(
         self, now: datetime, worker: str, lease: timedelta, limit: int = 50
@@ -90,12 +81,12 @@ class NotificationRepository(Repository[Notification]):
         return list(rows.all())
 
     async def cancel_pending_for_recipient(self, chat_id: int) -> int:
+        return await self._cancel_pending(Notification.recipient_chat_id == chat_id)
+
+    async def _cancel_pending(self, which: ColumnElement[bool]) -> int:
         result = await self.session.execute(
             update(Notification)
-            .where(
-                Notification.recipient_chat_id == chat_id,
-                Notification.status == NotificationStatus.PENDING,
-            )
+            .where(which, Notification.status == NotificationStatus.PENDING)
             .values(status=NotificationStatus.CANCELED)
             .execution_options(synchronize_session=False)
         )

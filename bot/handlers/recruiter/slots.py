@@ -287,7 +287,4 @@ async def _list(
     key = "free_slots" if items else "free_slots_empty"
     text = await _say(uow, m, key)
     markup = slot_list(items, m.catalog) if items else None
-    if edit:
-        await reply.edit_or_send(text, markup)
-    else:
-        await reply.send(text, markup)
+    await reply.show(text, markup, edit=edit)
