@@ -8,6 +8,7 @@ from admin.api import create_api
 from admin.deps import DEPS, AdminDeps
 from admin.health import HealthSources, create_health_handler
 from admin.middlewares import error_middleware
+from admin.panel import install_panel
 
 
 def create_app(health: HealthSources, deps: AdminDeps | None = None) -> web.Application:
@@ -16,4 +17,5 @@ def create_app(health: HealthSources, deps: AdminDeps | None = None) -> web.Appl
     if deps is not None:
         app[DEPS] = deps
         app.add_subapp("/api/v1", create_api())
+        install_panel(app, deps.secret_key)
     return app

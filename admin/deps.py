@@ -15,6 +15,7 @@ class AdminDeps:
     uow_factory: UnitOfWorkFactory
     clock: Clock
     bot_username: str = ""  # filled in once the bot has introduced itself
+    secret_key: str = ""  # encrypts panel session cookies; empty: a random key per start
 
 
 DEPS = web.AppKey("admin_deps", AdminDeps)

@@ -125,6 +125,7 @@ def build_application(
         uow_factory=uows,
         clock=clock,
         bot_username=sandbox_bot_username() if sandbox is not None else "",
+        secret_key=settings.admin_secret_key.get_secret_value(),
     )
     web_app = create_app(
         HealthSources(engine=engine, cache=cache, bot=bot_runner, scheduler=scheduler), admin_deps

@@ -104,7 +104,8 @@ async def _run(
     database_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> AsyncIterator[RunningApp]:
     settings = load_settings(database_url=database_url, bot_token="", redis_url="", admin_port=0)
-    async with aiohttp.ClientSession() as http:
+    # unsafe: accept cookies from 127.0.0.1, as browsers do (the panel login needs them)
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
         running = RunningApp(settings, http)
         await running.start()
         running.output = capsys.readouterr().out

@@ -45,6 +45,18 @@ async def test_an_empty_database_gets_demo_data_and_a_one_time_admin(
     from services.accounts import password_matches
 
     assert password_matches(admin.password_hash, password)
+    # ...and it opens the panel.
+    import re
+
+    page = await (await running_app.http.get(running_app.url + "/login")).text()
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page)
+    assert csrf
+    response = await running_app.http.post(
+        running_app.url + "/login",
+        data={"login": admin.login, "password": password, "csrf": csrf.group(1)},
+    )
+    assert str(response.url).endswith("/recruiters")
+    assert "Анна Смирнова" in await response.text()
 
 
 async def test_the_web_chat_is_served_and_its_short_address_redirects(

@@ -1,0 +1,100 @@
+"""Panel sessions: an encrypted HttpOnly SameSite cookie, a CSRF token per session, revocation
+by the account's session generation, and failed logins slowed and then refused for a while."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from aiohttp import web
+from aiohttp_session import Session, get_session, new_session
+from aiohttp_session import setup as setup_sessions
+from aiohttp_session.cookie_storage import EncryptedCookieStorage
+
+from admin.deps import DEPS
+from storage.models import AdminUser
+
+COOKIE = "rb_session"
+SESSION_SECONDS = 12 * 3600
+MAX_FAILURES = 5
+LOCKOUT_SECONDS = 15 * 60
+
+
+def install_sessions(app: web.Application, secret_key: str) -> None:
+    """An empty key gets a random one: everyone is logged out when the process restarts."""
+    key = hashlib.sha256(secret_key.encode()).digest() if secret_key else secrets.token_bytes(32)
+    storage = EncryptedCookieStorage(
+        key, cookie_name=COOKIE, httponly=True, samesite="Lax", max_age=SESSION_SECONDS
+    )
+    setup_sessions(app, storage)
+
+
+def csrf_token(session: Session) -> str:
+    token = session.get("csrf")
+    if not isinstance(token, str):
+        token = secrets.token_urlsafe(24)
+        session["csrf"] = token
+    return token
+
+
+async def check_csrf(request: web.Request) -> None:
+    """Every unsafe request carries the session's token in its form."""
+    session = await get_session(request)
+    form = await request.post()
+    sent = form.get("csrf")
+    expected = session.get("csrf")
+    if (
+        not isinstance(sent, str)
+        or not isinstance(expected, str)
+        or not hmac.compare_digest(sent, expected)
+    ):
+        raise web.HTTPForbidden(text="The form has expired: reload the page and try again.")
+
+
+async def current_user(request: web.Request) -> AdminUser | None:
+    session = await get_session(request)
+    user_id, generation = session.get("user_id"), session.get("generation")
+    if not isinstance(user_id, int):
+        return None
+    async with request.config_dict[DEPS].uow_factory() as uow:
+        user = await uow.admin_users.get(user_id)
+    if user is None or not user.active or user.session_generation != generation:
+        session.invalidate()  # revoked: deactivated, or the password was changed
+        return None
+    return user
+
+
+async def start_session(request: web.Request, user: AdminUser) -> None:
+    session = await new_session(request)  # a fresh id and CSRF token: no session fixation
+    session["user_id"] = user.id
+    session["generation"] = user.session_generation
+    csrf_token(session)
+
+
+@dataclass
+class LoginThrottle:
+    """Failed logins per login name: each failure waits a little longer; after MAX_FAILURES the
+    name is refused for LOCKOUT_SECONDS. In memory: per process, and forgotten on restart."""
+
+    failures: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+
+    def _recent(self, login: str, now: float) -> list[float]:
+        recent = [t for t in self.failures[login] if now - t < LOCKOUT_SECONDS]
+        self.failures[login] = recent
+        return recent
+
+    def locked(self, login: str) -> bool:
+        return len(self._recent(login, time.monotonic())) >= MAX_FAILURES
+
+    def delay(self, login: str) -> float:
+        return min(2.0, 0.25 * len(self._recent(login, time.monotonic())))
+
+    def failed(self, login: str) -> None:
+        self.failures[login].append(time.monotonic())
+
+    def succeeded(self, login: str) -> None:
+        self.failures.pop(login, None)
