@@ -16,6 +16,7 @@ from runtime.sandbox_mode import MOUNT as SANDBOX_MOUNT
 from runtime.sandbox_mode import local_host, prepare_sandbox
 from scheduler.outbox_delivery import OutboxDelivery
 from scheduler.periodic import PeriodicJobs
+from scheduler.rate_limit import SendRate
 
 log = structlog.get_logger(__name__)
 SHUTDOWN_STEP_SECONDS = 2.0
@@ -54,7 +55,12 @@ async def serve(
         if not app.admin_deps.bot_username:
             app.admin_deps.bot_username = await _bot_username(app)
         app.scheduler.start(
-            OutboxDelivery(app.uow_factory, app.bot, app.clock),
+            OutboxDelivery(
+                app.uow_factory,
+                app.bot,
+                app.clock,
+                SendRate(settings.outbox_rate_per_second, settings.outbox_chat_interval_seconds),
+            ),
             PeriodicJobs(
                 app.uow_factory,
                 app.messaging,

@@ -14,6 +14,7 @@ from aiogram.types import BufferedInputFile
 
 from bot.outbox_buttons import keyboard_from_intents
 from core.clock import Clock
+from scheduler.rate_limit import SendRate
 from services.reminders import REMINDERS
 from storage.models import Notification
 from storage.models.enums import NotificationStatus
@@ -26,10 +27,17 @@ MAX_ATTEMPTS = 5
 
 
 class OutboxDelivery:
-    def __init__(self, uow_factory: UnitOfWorkFactory, bot: Bot, clock: Clock) -> None:
+    def __init__(
+        self,
+        uow_factory: UnitOfWorkFactory,
+        bot: Bot,
+        clock: Clock,
+        rate: SendRate | None = None,
+    ) -> None:
         self._uow_factory = uow_factory
         self._bot = bot
         self._clock = clock
+        self._rate = rate or SendRate(per_second=25, chat_interval=1.0)
         self.worker = f"worker-{uuid.uuid4().hex[:8]}"
 
     async def deliver_due(self, limit: int = 50) -> int:
@@ -84,9 +92,11 @@ class OutboxDelivery:
 
     async def _send(self, chat_id: int, payload: dict[str, Any]) -> None:
         markup = keyboard_from_intents(payload["buttons"]) if payload.get("buttons") else None
+        await self._rate.wait_turn(chat_id)
         await self._bot.send_message(chat_id, payload["text"], reply_markup=markup)
         document = payload.get("document")
         if document:
+            await self._rate.wait_turn(chat_id)
             content = base64.b64decode(document["content_b64"])
             await self._bot.send_document(
                 chat_id, BufferedInputFile(content, filename=document["file_name"])

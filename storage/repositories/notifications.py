@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
 
 from storage.dialect import insert_ignoring_conflicts
 from storage.models import Notification
@@ -38,45 +38,39 @@ class NotificationRepository(Repository[Notification]):
         self, now: datetime, worker: str, lease: timedelta, limit: int = 50
     ) -> list[Notification]:
         """Take due rows for one worker: pending ones, and those whose worker's lease ran out.
-        The conditional update lets exactly one worker take each row."""
-        stmt = (
-            select(Notification.id)
-            .where(
-                Notification.due_at <= now,
-                or_(
-                    Notification.status == NotificationStatus.PENDING,
-                    (Notification.status == NotificationStatus.SENDING)
-                    & (Notification.locked_until < now),
+        PostgreSQL locks the chosen rows and skips rows other workers hold (SKIP LOCKED); SQLite
+        has one writer at a time. The conditional update is the last word either way."""
+        claimable = and_(
+            Notification.due_at <= now,
+            or_(
+                Notification.status == NotificationStatus.PENDING,
+                and_(
+                    Notification.status == NotificationStatus.SENDING,
+                    Notification.locked_until < now,
                 ),
-            )
+            ),
+        )
+        chosen = (
+            select(Notification.id)
+            .where(claimable)
             .order_by(Notification.due_at, Notification.id)
             .limit(limit)
+            .with_for_update(skip_locked=True)
         )
-        claimed: list[int] = []
-        for row_id in (await self.session.scalars(stmt)).all():
-            result = await self.session.execute(
-                update(Notification)
-                .where(
-                    Notification.id == row_id,
-                    or_(
-                        Notification.status == NotificationStatus.PENDING,
-                        (Notification.status == NotificationStatus.SENDING)
-                        & (Notification.locked_until < now),
-                    ),
-                )
-                .values(
-                    status=NotificationStatus.SENDING, locked_by=worker, locked_until=now + lease
-                )
-                .execution_options(synchronize_session=False)
-            )
-            if result.rowcount == 1:  # type: ignore[attr-defined]
-                claimed.append(row_id)
-        if not claimed:
+        ids = list((await self.session.scalars(chosen)).all())
+        if not ids:
             return []
+        await self.session.execute(
+            update(Notification)
+            .where(Notification.id.in_(ids), claimable)
+            .values(status=NotificationStatus.SENDING, locked_by=worker, locked_until=now + lease)
+            .execution_options(synchronize_session=False)
+        )
         rows = await self.session.scalars(
             select(Notification)
-            .where(Notification.id.in_(claimed))
+            .where(Notification.id.in_(ids), Notification.locked_by == worker)
             .order_by(Notification.due_at, Notification.id)
+            .execution_options(populate_existing=True)
         )
         return list(rows.all())
 

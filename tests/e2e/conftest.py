@@ -79,8 +79,12 @@ class RunningApp:
     async def deliver_outbox(self) -> int:
         """Run one delivery pass now instead of waiting for the scheduler's next tick."""
         from scheduler.outbox_delivery import OutboxDelivery
+        from scheduler.rate_limit import SendRate
 
-        return await OutboxDelivery(self.app.uow_factory, self.app.bot, self.clock).deliver_due()
+        rate = SendRate(1000, 0)
+        return await OutboxDelivery(
+            self.app.uow_factory, self.app.bot, self.clock, rate
+        ).deliver_due()
 
 
 @contextlib.asynccontextmanager
@@ -103,7 +107,15 @@ async def postgres_database() -> AsyncIterator[str]:
 async def _run(
     database_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> AsyncIterator[RunningApp]:
-    settings = load_settings(database_url=database_url, bot_token="", redis_url="", admin_port=0)
+    settings = load_settings(
+        database_url=database_url,
+        bot_token="",
+        redis_url="",
+        admin_port=0,
+        # The outbox's pacing has tests of its own; here it would only make tests wait.
+        outbox_rate_per_second=1000,
+        outbox_chat_interval_seconds=0,
+    )
     # unsafe: accept cookies from 127.0.0.1, as browsers do (the panel login needs them)
     async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
         running = RunningApp(settings, http)
