@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -55,6 +56,8 @@ class Application:
     scheduler: SchedulerRunner
     web_app: web.Application
     admin_deps: AdminDeps
+    # Called after each commit with the cache tags it wrote (e.g. to wake the outbox sender).
+    commit_hooks: list[Callable[[set[str]], None]]
     sandbox: World | None = None
     # Set by serve() once the admin app listens: where this process can be reached.
     base_url: str = ""
@@ -69,6 +72,11 @@ def build_cache(settings: Settings) -> Cache:
     # Invalidations sent while Redis was away were lost: forget everything cached before.
     backend.on_restore = cache.invalidate_everything
     return cache
+
+
+def _run_hooks(hooks: list[Callable[[set[str]], None]], written: set[str]) -> None:
+    for hook in hooks:
+        hook(written)
 
 
 def booking_rules(settings: Settings) -> BookingRules:
@@ -106,7 +114,8 @@ def build_application(
     watch_slow_queries(engine, settings.slow_query_threshold_ms)
     session_factory = create_session_factory(engine)
     cache = build_cache(settings)
-    uows = uow_factory(session_factory, cache)
+    commit_hooks: list[Callable[[set[str]], None]] = []
+    uows = uow_factory(session_factory, cache, lambda written: _run_hooks(commit_hooks, written))
     catalog = Catalog.load(settings.default_locale)
     messaging = Messaging(catalog, clock, booking_rules(settings))
     dispatcher = create_dispatcher(
@@ -147,5 +156,6 @@ def build_application(
         scheduler=scheduler,
         web_app=web_app,
         admin_deps=admin_deps,
+        commit_hooks=commit_hooks,
         sandbox=sandbox,
     )

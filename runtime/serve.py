@@ -15,6 +15,7 @@ from runtime.container import Application
 from runtime.sandbox_mode import MOUNT as SANDBOX_MOUNT
 from runtime.sandbox_mode import local_host, prepare_sandbox
 from scheduler.outbox_delivery import OutboxDelivery
+from scheduler.outbox_schedule import OutboxWaker
 from scheduler.periodic import PeriodicJobs
 from scheduler.rate_limit import SendRate
 
@@ -54,13 +55,16 @@ async def serve(
             print(welcome.banner(), flush=True)
         if not app.admin_deps.bot_username:
             app.admin_deps.bot_username = await _bot_username(app)
+        delivery = OutboxDelivery(
+            app.uow_factory,
+            app.bot,
+            app.clock,
+            SendRate(settings.outbox_rate_per_second, settings.outbox_chat_interval_seconds),
+        )
+        waker = OutboxWaker(app.scheduler.scheduler, delivery, app.uow_factory, app.clock)
+        app.commit_hooks.append(waker.after_commit)
         app.scheduler.start(
-            OutboxDelivery(
-                app.uow_factory,
-                app.bot,
-                app.clock,
-                SendRate(settings.outbox_rate_per_second, settings.outbox_chat_interval_seconds),
-            ),
+            waker,
             PeriodicJobs(
                 app.uow_factory,
                 app.messaging,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from scheduler.outbox_delivery import OutboxDelivery
+from scheduler.outbox_schedule import OutboxWaker
 from scheduler.periodic import PeriodicJobs
 
 
@@ -20,18 +20,15 @@ class SchedulerRunner:
         return "running" if self.scheduler.running else "stopped"
 
     def start(
-        self, delivery: OutboxDelivery | None = None, periodic: PeriodicJobs | None = None
+        self, outbox: OutboxWaker | None = None, periodic: PeriodicJobs | None = None
     ) -> None:
-        if delivery is not None:
-            # The database is the source of truth; this only wakes the sender every second.
-            self.scheduler.add_job(
-                delivery.deliver_due, "interval", seconds=1, id="outbox", replace_existing=True
-            )
         if periodic is not None:
             self.scheduler.add_job(
                 periodic.run, "interval", seconds=60, id="periodic", replace_existing=True
             )
         self.scheduler.start()
+        if outbox is not None:
+            outbox.wake()  # whatever fell due while the process was down goes out now
 
     def shutdown(self) -> None:
         if self.scheduler.running:

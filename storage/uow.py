@@ -63,10 +63,14 @@ class UnitOfWork:
     session: AsyncSession
 
     def __init__(
-        self, session_factory: async_sessionmaker[AsyncSession], cache: Cache | None = None
+        self,
+        session_factory: async_sessionmaker[AsyncSession],
+        cache: Cache | None = None,
+        after_commit: Callable[[set[str]], None] | None = None,
     ) -> None:
         self._session_factory = session_factory
         self.cache = cache
+        self._after_commit = after_commit
         self._written: set[str] = set()
 
     async def __aenter__(self) -> Self:
@@ -105,6 +109,8 @@ class UnitOfWork:
         written, self._written = self._written, set()
         if self.cache is not None and written:
             await self.cache.invalidate(sorted(written))
+        if self._after_commit is not None and written:
+            self._after_commit(written)
 
     async def rollback(self) -> None:
         await self.session.rollback()
@@ -160,6 +166,8 @@ UnitOfWorkFactory = Callable[[], UnitOfWork]
 
 
 def uow_factory(
-    session_factory: async_sessionmaker[AsyncSession], cache: Cache | None
+    session_factory: async_sessionmaker[AsyncSession],
+    cache: Cache | None,
+    after_commit: Callable[[set[str]], None] | None = None,
 ) -> UnitOfWorkFactory:
-    return lambda: UnitOfWork(session_factory, cache)
+    return lambda: UnitOfWork(session_factory, cache, after_commit)

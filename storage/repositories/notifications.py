@@ -29,6 +29,7 @@ class NotificationRepository(Repository[Notification]):
             self.session, Notification, prepared, conflict_on=["dedupe_key"]
         )
         result = await self.session.execute(stmt)
+        self._uow.mark_written(self.cache_tag)  # wakes the sender after the commit
         return int(result.rowcount)  # type: ignore[attr-defined]
 
     async def cancel_pending_for_booking(self, booking_id: int) -> int:
