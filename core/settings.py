@@ -51,6 +51,8 @@ class Settings(BaseSettings):
     booking_horizon_days: Annotated[int, Field(ge=1, le=365)] = 14
     change_cutoff_hours: Annotated[float, Field(ge=0)] = 3.0
     pending_expiry_hours: Annotated[float, Field(gt=0)] = 24.0
+    quiet_hours_start: Annotated[int, Field(ge=0, le=23)] = 22
+    quiet_hours_end: Annotated[int, Field(ge=0, le=23)] = 8
     outbox_rate_per_second: Annotated[float, Field(gt=0, le=1000)] = 25.0
     outbox_chat_interval_seconds: Annotated[float, Field(ge=0, le=60)] = 1.0
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import time, timedelta
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.session.base import BaseSession
@@ -84,6 +84,8 @@ def booking_rules(settings: Settings) -> BookingRules:
         min_notice=timedelta(hours=settings.min_booking_notice_hours),
         horizon=timedelta(days=settings.booking_horizon_days),
         change_cutoff=timedelta(hours=settings.change_cutoff_hours),
+        quiet_start=time(settings.quiet_hours_start),
+        quiet_end=time(settings.quiet_hours_end),
     )
 
 

@@ -126,7 +126,7 @@ async def book_slot(
         await uow.waitlist.delete(entry)
     view = await view_of_slot(uow, slot, booking)
     if status is BookingStatus.APPROVED:
-        await queue_reminders(uow, m.catalog, m.clock, candidate, view)
+        await queue_reminders(uow, m.catalog, m.clock, candidate, view, m.rules)
     await queue_card(uow, m, booking, slot, candidate)
     await uow.commit()
     return Success(BookingDTO.model_validate(booking))
@@ -147,7 +147,7 @@ async def approve_booking(
         uow.candidates.change_status(candidate, CandidateStatus.INTERVIEW_SCHEDULED, actor=actor)
     view = await view_of(uow, booking)
     await queue_confirmation(uow, m, candidate, view)
-    await queue_reminders(uow, m.catalog, m.clock, candidate, view)
+    await queue_reminders(uow, m.catalog, m.clock, candidate, view, m.rules)
     await uow.commit()
     return Success(BookingDTO.model_validate(booking))
 
@@ -309,7 +309,7 @@ async def move_booking(
     )
     view = await view_of_slot(uow, slot, new)
     if status is BookingStatus.APPROVED:
-        await queue_reminders(uow, m.catalog, m.clock, candidate, view)
+        await queue_reminders(uow, m.catalog, m.clock, candidate, view, m.rules)
     old_slot = await uow.slots.get(old.slot_id)
     assert old_slot is not None
     old_view = await view_of(uow, old)

@@ -7,6 +7,8 @@ from datetime import timedelta
 from core.clock import Clock
 from services.booking_texts import BookingView, booking_text
 from services.outbox import queue_message
+from services.quiet_hours import earlier_if_quiet
+from services.slot_picker import BookingRules
 from services.texts import Catalog
 from storage.models import Candidate
 from storage.uow import UnitOfWork
@@ -20,12 +22,20 @@ REMINDERS = (
 
 
 async def queue_reminders(
-    uow: UnitOfWork, catalog: Catalog, clock: Clock, candidate: Candidate, view: BookingView
+    uow: UnitOfWork,
+    catalog: Catalog,
+    clock: Clock,
+    candidate: Candidate,
+    view: BookingView,
+    rules: BookingRules,
 ) -> None:
-    """Queue the reminders still ahead; one already past is not sent late."""
+    """Queue the reminders still ahead; one falling in the candidate's quiet hours moves
+    earlier, and one whose time has passed is not sent late."""
     now = clock.now()
     for kind, before, asks in REMINDERS:
-        due = view.starts_at - before
+        due = earlier_if_quiet(
+            view.starts_at - before, view.zone, rules.quiet_start, rules.quiet_end
+        )
         if due <= now:
             continue
         buttons = None

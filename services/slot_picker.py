@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 from core.clock import Clock
 from services.dates import local
@@ -18,6 +18,8 @@ class BookingRules:
     min_notice: timedelta = timedelta(hours=2)
     horizon: timedelta = timedelta(days=14)
     change_cutoff: timedelta = timedelta(hours=3)
+    quiet_start: time = time(22)
+    quiet_end: time = time(8)
 
 
 async def free_slots(
