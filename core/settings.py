@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     bot_token: SecretStr = SecretStr("")
     telegram_api_url: str = ""
     bot_mode: BotMode = BotMode.POLLING
+    webhook_url: str = ""
+    webhook_secret: SecretStr = SecretStr("")
 
     database_url: str = "sqlite+aiosqlite:///data/app.db"
     db_pool_size: Annotated[int, Field(ge=1, le=500)] = 10
@@ -72,6 +74,13 @@ class Settings(BaseSettings):
     def _http_url(cls, value: str) -> str:
         if value and not value.startswith(("http://", "https://")):
             raise ValueError("must be an http:// or https:// URL, or empty for Telegram's")
+        return value.rstrip("/")
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_url(cls, value: str) -> str:
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http:// or https:// URL, or empty")
         return value.rstrip("/")
 
     @field_validator("redis_url")

@@ -9,25 +9,43 @@ from aiogram import Bot, Dispatcher
 
 
 class BotRunner:
-    def __init__(self, dispatcher: Dispatcher, bot: Bot) -> None:
+    """Polling as a kept task; in webhook mode updates arrive through the admin app instead."""
+
+    def __init__(self, dispatcher: Dispatcher, bot: Bot, *, webhook: bool = False) -> None:
         self.dispatcher = dispatcher
         self.bot = bot
+        self.webhook = webhook
+        self._webhook_set = False
         self._task: asyncio.Task[None] | None = None
 
     @property
     def state(self) -> str:
+        if self.webhook:
+            return "webhook" if self._webhook_set else "webhook not set"
         if self._task is None:
             return "stopped"
         if self._task.done():
             return "failed" if not self._task.cancelled() and self._task.exception() else "stopped"
         return "polling"
 
+    async def set_webhook(self, url: str, secret: str) -> None:
+        await self.bot.set_webhook(
+            url,
+            secret_token=secret,
+            allowed_updates=self.dispatcher.resolve_used_update_types(),
+        )
+        self._webhook_set = True
+
     def start(self) -> None:
-        self._task = asyncio.create_task(
-            self.dispatcher.start_polling(
-                self.bot, handle_signals=False, close_bot_session=False, polling_timeout=10
-            ),
-            name="bot-polling",
+        if self.webhook:
+            return
+        self._task = asyncio.create_task(self._poll(), name="bot-polling")
+
+    async def _poll(self) -> None:
+        # A webhook left from an earlier run would make getUpdates fail with 409.
+        await self.bot.delete_webhook(drop_pending_updates=False)
+        await self.dispatcher.start_polling(
+            self.bot, handle_signals=False, close_bot_session=False, polling_timeout=10
         )
 
     async def stop(self) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import time, timedelta
@@ -11,6 +12,7 @@ from aiogram import Bot, Dispatcher
 from aiogram.client.session.base import BaseSession
 from aiogram.fsm.storage.base import BaseStorage
 from aiogram.fsm.storage.redis import RedisStorage
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -56,6 +58,7 @@ class Application:
     scheduler: SchedulerRunner
     web_app: web.Application
     admin_deps: AdminDeps
+    webhook_secret: str
     # Called after each commit with the cache tags it wrote (e.g. to wake the outbox sender).
     commit_hooks: list[Callable[[set[str]], None]]
     sandbox: World | None = None
@@ -72,6 +75,9 @@ def build_cache(settings: Settings) -> Cache:
     # Invalidations sent while Redis was away were lost: forget everything cached before.
     backend.on_restore = cache.invalidate_everything
     return cache
+
+
+WEBHOOK_PATH = "/telegram/webhook"
 
 
 def _run_hooks(hooks: list[Callable[[set[str]], None]], written: set[str]) -> None:
@@ -102,9 +108,12 @@ def build_application(
 ) -> Application:
     """Everything, wired. `sandbox_world` lets a restarted app keep the sandbox's chats, as
     Telegram would keep them across a restart of ours."""
-    if settings.bot_mode is BotMode.WEBHOOK:
-        # Until the webhook route exists, refuse rather than silently poll.
-        raise ConfigurationError("BOT_MODE: webhook is not available yet; use polling")
+    webhook = settings.bot_mode is BotMode.WEBHOOK
+    if webhook and not settings.sandbox_mode:
+        if not settings.webhook_url:
+            raise ConfigurationError("WEBHOOK_URL: required when BOT_MODE=webhook")
+        if len(settings.webhook_secret.get_secret_value()) < 16:
+            raise ConfigurationError("WEBHOOK_SECRET: at least 16 characters when BOT_MODE=webhook")
     clock = clock or SystemClock()
     engine = create_engine(
         settings.database_url,
@@ -130,7 +139,7 @@ def build_application(
     else:
         token = settings.bot_token.get_secret_value()
         bot = create_bot(token, settings.telegram_api_url, bot_session)
-    bot_runner = BotRunner(dispatcher, bot)
+    bot_runner = BotRunner(dispatcher, bot, webhook=webhook)
     scheduler = SchedulerRunner()
     admin_deps = AdminDeps(
         uow_factory=uows,
@@ -143,6 +152,11 @@ def build_application(
     )
     if sandbox is not None:
         mount_sandbox(web_app, sandbox)
+    webhook_secret = settings.webhook_secret.get_secret_value() or secrets.token_urlsafe(24)
+    if webhook:
+        SimpleRequestHandler(dispatcher, bot, secret_token=webhook_secret).register(
+            web_app, path=WEBHOOK_PATH
+        )
     return Application(
         settings=settings,
         clock=clock,
@@ -159,5 +173,6 @@ def build_application(
         web_app=web_app,
         admin_deps=admin_deps,
         commit_hooks=commit_hooks,
+        webhook_secret=webhook_secret,
         sandbox=sandbox,
     )

@@ -11,7 +11,7 @@ import structlog
 from aiogram.client.telegram import TelegramAPIServer
 from aiohttp import web
 
-from runtime.container import Application
+from runtime.container import WEBHOOK_PATH, Application
 from runtime.sandbox_mode import MOUNT as SANDBOX_MOUNT
 from runtime.sandbox_mode import local_host, prepare_sandbox
 from scheduler.outbox_delivery import OutboxDelivery
@@ -72,12 +72,16 @@ async def serve(
             ),
         )
         app.bot_runner.start()
+        if app.bot_runner.webhook:
+            base = settings.webhook_url or app.base_url  # the sandbox reaches us directly
+            await app.bot_runner.set_webhook(base + WEBHOOK_PATH, app.webhook_secret)
         log.info(
             "app.started",
             admin=app.base_url,
             database=app.engine.dialect.name,
             cache=app.cache.backend.name,
             bot="sandbox" if app.sandbox is not None else "telegram",
+            mode=app.bot_runner.state,
         )
         app.started.set()
         await stop.wait()

@@ -81,9 +81,18 @@ def test_the_process_prints_one_line_and_no_traceback(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
-def test_webhook_mode_is_refused_until_it_exists(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    ("extra", "key"),
+    [({}, "WEBHOOK_URL"), ({"WEBHOOK_URL": "https://bot.example.com"}, "WEBHOOK_SECRET")],
+)
+def test_webhook_mode_with_telegram_needs_a_url_and_a_secret(
+    monkeypatch: pytest.MonkeyPatch, extra: dict[str, str], key: str
+) -> None:
     from runtime.container import build_application
 
     monkeypatch.setenv("BOT_MODE", "webhook")
-    with pytest.raises(ConfigurationError, match=r"^BOT_MODE: "):
+    monkeypatch.setenv("BOT_TOKEN", "123:abc")
+    for name, value in extra.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigurationError, match=rf"^{key}: "):
         build_application(load_settings())
