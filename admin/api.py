@@ -12,8 +12,9 @@ from aiohttp.typedefs import Handler
 from admin.deps import DEPS
 from core.result import Failure
 from services.api_tokens import authenticate
+from services.auto_messages import create_auto_message, progress, set_paused
 from services.recruiter_invites import create_invite, invite_link
-from storage.models import AdminUser
+from storage.models import AdminUser, AutoMessage
 from storage.models.enums import AdminRole
 
 USER = web.RequestKey("api_user", AdminUser)
@@ -80,7 +81,67 @@ async def create_recruiter_invite(request: web.Request) -> web.Response:
     )
 
 
+def _admin_only(request: web.Request) -> None:
+    if request[USER].role is not AdminRole.ADMIN:
+        raise _error(web.HTTPForbidden, "only admins manage auto-messages")
+
+
+async def _auto_message_json(uow: Any, message: AutoMessage) -> dict[str, Any]:
+    done = await progress(uow, message.id)
+    return {
+        "id": message.id,
+        "name": message.name,
+        "kind": message.kind.value,
+        "state": message.state.value,
+        "trigger": message.trigger.value if message.trigger else None,
+        "after_hours": message.trigger_after_hours,
+        "send_at": message.send_at.isoformat() if message.send_at else None,
+        "audience": message.audience,
+        "progress": done.__dict__,
+    }
+
+
+async def create_auto_message_route(request: web.Request) -> web.Response:
+    _admin_only(request)
+    try:
+        body = await request.json()
+    except ValueError:
+        raise _error(web.HTTPUnprocessableEntity, "the body must be JSON") from None
+    if not isinstance(body, dict):
+        raise _error(web.HTTPUnprocessableEntity, "the body must be a JSON object")
+    deps = request.config_dict[DEPS]
+    async with deps.uow_factory() as uow:
+        result = await create_auto_message(uow, deps.catalog, body, deps.clock)
+        if isinstance(result, Failure):
+            raise _error(web.HTTPUnprocessableEntity, result.error.reason, result.error.field)
+        return web.json_response(await _auto_message_json(uow, result.value), status=201)
+
+
+async def list_auto_messages(request: web.Request) -> web.Response:
+    _admin_only(request)
+    async with request.config_dict[DEPS].uow_factory() as uow:
+        messages = await uow.auto_messages.list(limit=200)
+        return web.json_response({"items": [await _auto_message_json(uow, m) for m in messages]})
+
+
+async def pause_or_resume(request: web.Request) -> web.Response:
+    _admin_only(request)
+    try:
+        message_id = int(request.match_info["message_id"])
+    except ValueError:
+        raise _error(web.HTTPNotFound, "no such auto-message") from None
+    paused = request.match_info["action"] == "pause"
+    async with request.config_dict[DEPS].uow_factory() as uow:
+        result = await set_paused(uow, message_id, paused)
+        if isinstance(result, Failure):
+            raise _error(web.HTTPNotFound, "no such auto-message")
+        return web.json_response(await _auto_message_json(uow, result.value))
+
+
 def create_api() -> web.Application:
     api = web.Application(middlewares=[bearer_auth])
     api.router.add_post("/recruiters/{recruiter_id}/invites", create_recruiter_invite)
+    api.router.add_post("/auto-messages", create_auto_message_route)
+    api.router.add_get("/auto-messages", list_auto_messages)
+    api.router.add_post("/auto-messages/{message_id}/{action:pause|resume}", pause_or_resume)
     return api

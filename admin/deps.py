@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from aiohttp import web
 
 from core.clock import Clock
+from services.texts import Catalog
 from storage.uow import UnitOfWorkFactory
 
 
@@ -14,6 +15,7 @@ from storage.uow import UnitOfWorkFactory
 class AdminDeps:
     uow_factory: UnitOfWorkFactory
     clock: Clock
+    catalog: Catalog
     bot_username: str = ""  # filled in once the bot has introduced itself
     secret_key: str = ""  # encrypts panel session cookies; empty: a random key per start
 

@@ -144,6 +144,7 @@ def build_application(
     admin_deps = AdminDeps(
         uow_factory=uows,
         clock=clock,
+        catalog=catalog,
         bot_username=sandbox_bot_username() if sandbox is not None else "",
         secret_key=settings.admin_secret_key.get_secret_value(),
     )

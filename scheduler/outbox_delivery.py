@@ -122,7 +122,7 @@ class OutboxDelivery:
         async with self._uow_factory() as uow:
             fresh = await uow.notifications.get(row.id)
             if fresh is not None:
-                fresh.status = NotificationStatus.FAILED
+                fresh.status = NotificationStatus.UNREACHABLE
                 fresh.last_error = error[:1000]
                 fresh.attempts += 1
                 fresh.locked_by = fresh.locked_until = None

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import structlog
 
-from services import recruiter_jobs
+from services import auto_messages, recruiter_jobs
 from services.booking import Messaging
 from storage.uow import UnitOfWorkFactory
 
@@ -28,6 +28,7 @@ class PeriodicJobs:
             ("expire_pending", self._expire),
             ("attendance_prompts", self._attendance),
             ("daily_digests", self._digests),
+            ("auto_messages", self._auto_messages),
         )
         for name, job in jobs:
             try:
@@ -42,6 +43,10 @@ class PeriodicJobs:
 
     async def _attendance(self) -> int:
         return await recruiter_jobs.queue_attendance_prompts(self._uows, self._messaging)
+
+    async def _auto_messages(self) -> int:
+        m = self._messaging
+        return await auto_messages.run_auto_messages(self._uows, m.catalog, m.clock, m.rules)
 
     async def _digests(self) -> int:
         return await recruiter_jobs.queue_daily_digests(self._uows, self._messaging)

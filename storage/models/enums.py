@@ -71,6 +71,8 @@ class NotificationStatus(StrEnum):
     SENT = "sent"
     FAILED = "failed"
     CANCELED = "canceled"
+    UNREACHABLE = "unreachable"  # 403: the recipient blocked the bot
+    HELD = "held"  # its auto-message is paused
 
 
 class AutoMessageKind(StrEnum):

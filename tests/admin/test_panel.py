@@ -16,6 +16,7 @@ from core.result import Success
 from scheduler.factory import SchedulerRunner
 from services.accounts import create_admin, set_password
 from services.recruiter_invites import redeem_invite
+from services.texts import Catalog
 from storage.models.enums import AdminRole
 from tests.conftest import Storage
 from tests.support.factories import NOW, make_city, make_recruiter
@@ -37,7 +38,13 @@ async def panel(sqlite_storage: Storage, aiohttp_client: Any) -> tuple[TestClien
     for login, role in (("boss", AdminRole.ADMIN), ("rec", AdminRole.RECRUITER)):
         async with storage.uow() as uow:
             await create_admin(uow, login, PASSWORD, role)
-    deps = AdminDeps(storage.uow, FrozenClock(NOW), bot_username="our_bot", secret_key="k" * 40)
+    deps = AdminDeps(
+        storage.uow,
+        FrozenClock(NOW),
+        Catalog.load("ru"),
+        bot_username="our_bot",
+        secret_key="k" * 40,
+    )
     app = create_app(HealthSources(storage.engine, storage.cache, Off(), SchedulerRunner()), deps)
     return await aiohttp_client(app), storage
 

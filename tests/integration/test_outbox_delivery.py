@@ -138,7 +138,7 @@ async def test_a_403_marks_the_candidate_unreachable_and_cancels_their_queue(
     ]
     await _worker(storage, bot, clock).deliver_due(limit=1)
     assert bot.sent == []
-    assert await _statuses(storage) == Counter({"failed": 1, "canceled": 2})
+    assert await _statuses(storage) == Counter({"unreachable": 1, "canceled": 2})
     async with storage.uow() as uow:
         person = await uow.candidates.get(candidate.id)
         assert person is not None

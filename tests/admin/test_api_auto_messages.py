@@ -1,0 +1,71 @@
+"""/api/v1/auto-messages: define, list with progress, pause and resume."""
+
+from __future__ import annotations
+
+from aiohttp.test_utils import TestClient
+
+from tests.conftest import Storage
+
+
+def _auth(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+async def test_create_list_pause_and_resume(
+    api: tuple[TestClient, Storage, dict[str, str]],
+) -> None:
+    client, _, tokens = api
+    spec = {
+        "name": "Nudge",
+        "kind": "trigger",
+        "trigger": "no_show_follow_up",
+        "after_hours": 4,
+        "text": "Hi {{ name }}, shall we try again?",
+        "audience": {"city_ids": [1]},
+    }
+    created = await client.post("/api/v1/auto-messages", json=spec, headers=_auth(tokens["boss"]))
+    assert created.status == 201
+    body = await created.json()
+    assert (body["state"], body["trigger"], body["after_hours"]) == (
+        "scheduled",
+        "no_show_follow_up",
+        4,
+    )
+    assert body["progress"] == {"queued": 0, "sent": 0, "failed": 0, "unreachable": 0, "pending": 0}
+    listed = await (await client.get("/api/v1/auto-messages", headers=_auth(tokens["boss"]))).json()
+    assert [m["name"] for m in listed["items"]] == ["Nudge"]
+    paused = await client.post(
+        f"/api/v1/auto-messages/{body['id']}/pause", headers=_auth(tokens["boss"])
+    )
+    assert (await paused.json())["state"] == "paused"
+    resumed = await client.post(
+        f"/api/v1/auto-messages/{body['id']}/resume", headers=_auth(tokens["boss"])
+    )
+    assert (await resumed.json())["state"] == "scheduled"
+    missing = await client.post("/api/v1/auto-messages/999/pause", headers=_auth(tokens["boss"]))
+    assert missing.status == 404
+
+
+async def test_invalid_definitions_get_422_with_the_field(
+    api: tuple[TestClient, Storage, dict[str, str]],
+) -> None:
+    client, _, tokens = api
+    response = await client.post(
+        "/api/v1/auto-messages",
+        json={"name": "x", "kind": "broadcast", "template_key": "nope"},
+        headers=_auth(tokens["boss"]),
+    )
+    assert response.status == 422
+    assert (await response.json())["field"] == "template_key"
+    garbage = await client.post(
+        "/api/v1/auto-messages", data="not json", headers=_auth(tokens["boss"])
+    )
+    assert garbage.status == 422
+
+
+async def test_recruiter_accounts_may_not_define_auto_messages(
+    api: tuple[TestClient, Storage, dict[str, str]],
+) -> None:
+    client, _, tokens = api
+    response = await client.get("/api/v1/auto-messages", headers=_auth(tokens["rec"]))
+    assert response.status == 403

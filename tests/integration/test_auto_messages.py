@@ -1,0 +1,207 @@
+"""Auto-messages: broadcasts to an audience at a time, triggers, pause and resume, progress."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+
+from core.clock import FrozenClock
+from core.result import Failure, Success
+from scheduler.outbox_delivery import OutboxDelivery
+from scheduler.rate_limit import SendRate
+from services.auto_messages import create_auto_message, progress, run_auto_messages, set_paused
+from services.slot_picker import BookingRules
+from services.texts import Catalog
+from storage.models import CandidateStatusChange, Notification
+from storage.models.enums import AutoMessageState, CandidateStatus
+from tests.conftest import Storage
+from tests.integration.test_outbox_delivery import FakeBot
+from tests.support.factories import make_candidate, make_city
+
+NOON_MSK = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)  # 12:00 in Moscow
+CATALOG = Catalog.load("ru")
+
+
+async def _world(storage: Storage) -> dict[str, int]:
+    async with storage.uow() as uow:
+        moscow = await make_city(uow, timezone="Europe/Moscow")
+        other = await make_city(uow, timezone="Europe/Moscow")
+        ids = {}
+        for name, city, status, reachable in (
+            ("passed", moscow, CandidateStatus.SCREENING_PASSED, True),
+            ("passed_blocked", moscow, CandidateStatus.SCREENING_PASSED, False),
+            ("new", moscow, CandidateStatus.NEW, True),
+            ("elsewhere", other, CandidateStatus.SCREENING_PASSED, True),
+        ):
+            person = await make_candidate(
+                uow, city, full_name=name, status=status, reachable=reachable
+            )
+            ids[name] = person.id
+        ids["city"] = moscow.id
+        await uow.commit()
+    return ids
+
+
+async def _create(storage: Storage, clock: FrozenClock, **spec: object) -> int:
+    async with storage.uow() as uow:
+        result = await create_auto_message(uow, CATALOG, spec, clock)
+    assert isinstance(result, Success), result
+    return result.value.id
+
+
+async def _rows(storage: Storage) -> list[Notification]:
+    async with storage.uow() as uow:
+        return list(
+            (await uow.session.scalars(select(Notification).order_by(Notification.id))).all()
+        )
+
+
+async def test_a_broadcast_reaches_its_audience_once_at_its_time(storage: Storage) -> None:
+    ids = await _world(storage)
+    clock = FrozenClock(NOON_MSK)
+    message_id = await _create(
+        storage,
+        clock,
+        name="Open day",
+        kind="broadcast",
+        text="Hello {{ name }}, come to our open day!",
+        send_at=(NOON_MSK + timedelta(hours=1)).isoformat(),
+        audience={"city_ids": [ids["city"]], "statuses": ["screening_passed"]},
+    )
+    assert await run_auto_messages(storage.uow, CATALOG, clock, BookingRules()) == 0  # not yet
+    clock.advance(timedelta(hours=1))
+    assert await run_auto_messages(storage.uow, CATALOG, clock, BookingRules()) == 1
+    assert await run_auto_messages(storage.uow, CATALOG, clock, BookingRules()) == 0  # once
+    (row,) = await _rows(storage)
+    assert row.candidate_id == ids["passed"]  # not blocked, not new, not in another city
+    assert row.payload["text"] == "Hello passed, come to our open day!"
+    async with storage.uow() as uow:
+        message = await uow.auto_messages.get(message_id)
+        assert message is not None
+        assert message.state is AutoMessageState.DONE
+    bot = FakeBot()
+    await OutboxDelivery(storage.uow, bot, clock, SendRate(1000, 0)).deliver_due()  # type: ignore[arg-type]
+    async with storage.uow() as uow:
+        done = await progress(uow, message_id)
+    assert (done.queued, done.sent, done.pending) == (1, 1, 0)
+
+
+async def test_pausing_holds_what_is_queued_and_resuming_releases_it(storage: Storage) -> None:
+    ids = await _world(storage)
+    clock = FrozenClock(NOON_MSK)
+    message_id = await _create(
+        storage,
+        clock,
+        name="x",
+        kind="broadcast",
+        template_key="welcome",
+        audience={"city_ids": [ids["city"]]},
+    )
+    await run_auto_messages(storage.uow, CATALOG, clock, BookingRules())
+    async with storage.uow() as uow:
+        assert isinstance(await set_paused(uow, message_id, True), Success)
+    bot = FakeBot()
+    worker = OutboxDelivery(storage.uow, bot, clock, SendRate(1000, 0))  # type: ignore[arg-type]
+    assert await worker.deliver_due() == 0
+    assert Counter(r.status.value for r in await _rows(storage)) == Counter({"held": 2})
+    async with storage.uow() as uow:
+        assert isinstance(await set_paused(uow, message_id, False), Success)
+    assert await worker.deliver_due() == 2
+
+
+async def test_a_trigger_writes_to_who_passed_screening_but_booked_nothing_for_a_day(
+    storage: Storage,
+) -> None:
+    ids = await _world(storage)
+    clock = FrozenClock(NOON_MSK)
+    async with storage.uow() as uow:
+        for key, hours_ago in (("passed", 25), ("elsewhere", 2)):
+            uow.session.add(
+                CandidateStatusChange(
+                    candidate_id=ids[key],
+                    from_status=CandidateStatus.SCREENING,
+                    to_status=CandidateStatus.SCREENING_PASSED,
+                    actor="candidate",
+                    created_at=NOON_MSK - timedelta(hours=hours_ago),
+                )
+            )
+        await uow.commit()
+    await _create(
+        storage,
+        clock,
+        name="Nudge",
+        kind="trigger",
+        trigger="screening_passed_no_booking",
+        after_hours=24,
+        template_key="welcome",
+    )
+    assert await run_auto_messages(storage.uow, CATALOG, clock, BookingRules()) == 1
+    assert [r.candidate_id for r in await _rows(storage)] == [ids["passed"]]
+    clock.advance(timedelta(hours=23))  # now the other one qualifies too, the first not again
+    assert await run_auto_messages(storage.uow, CATALOG, clock, BookingRules()) == 1
+    assert sorted(r.candidate_id for r in await _rows(storage)) == sorted(
+        [ids["passed"], ids["elsewhere"]]
+    )
+
+
+async def test_a_broadcast_at_night_waits_for_the_morning(storage: Storage) -> None:
+    ids = await _world(storage)
+    night = datetime(2026, 12, 1, 20, 0, tzinfo=UTC)  # 23:00 in Moscow
+    clock = FrozenClock(night)
+    await _create(
+        storage,
+        clock,
+        name="late",
+        kind="broadcast",
+        template_key="welcome",
+        audience={"city_ids": [ids["city"]], "statuses": ["new"]},
+    )
+    await run_auto_messages(storage.uow, CATALOG, clock, BookingRules())
+    (row,) = await _rows(storage)
+    assert row.due_at == datetime(2026, 12, 2, 5, 0, tzinfo=UTC)  # 08:00 in Moscow
+
+
+async def test_definitions_are_checked_field_by_field(storage: Storage) -> None:
+    clock = FrozenClock(NOON_MSK)
+    cases = [
+        ({"kind": "broadcast", "template_key": "welcome"}, "name"),
+        ({"name": "x", "kind": "fax"}, "kind"),
+        ({"name": "x", "kind": "broadcast", "template_key": "nope"}, "template_key"),
+        ({"name": "x", "kind": "broadcast", "text": "Hi {{ name"}, "text"),
+        ({"name": "x", "kind": "trigger", "template_key": "welcome", "trigger": "moon"}, "trigger"),
+        (
+            {
+                "name": "x",
+                "kind": "trigger",
+                "template_key": "welcome",
+                "trigger": "no_show_follow_up",
+                "after_hours": 0,
+            },
+            "after_hours",
+        ),
+        (
+            {
+                "name": "x",
+                "kind": "broadcast",
+                "template_key": "welcome",
+                "send_at": "2026-12-01T10:00",
+            },
+            "send_at",
+        ),
+        (
+            {
+                "name": "x",
+                "kind": "broadcast",
+                "template_key": "welcome",
+                "audience": {"statuses": ["asleep"]},
+            },
+            "audience.statuses",
+        ),
+    ]
+    for spec, field in cases:
+        async with storage.uow() as uow:
+            result = await create_auto_message(uow, CATALOG, spec, clock)
+        assert isinstance(result, Failure), spec
+        assert result.error.field == field
