@@ -111,9 +111,9 @@ def main() -> None:
         url = args.database_url or f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}"
         result = asyncio.run(run(args.recipients, args.rate, url))
     print(f"database          {url.split('://')[0]}")
-    print(
-        f"recipients        {result['recipients']:.0f} (delivered {result['delivered']:.0f}, each once: {result['delivered'] == result['recipients']})"
-    )
+    once = result["delivered"] == result["recipients"]
+    print(f"recipients        {result['recipients']:.0f} (delivered {result['delivered']:.0f})")
+    print(f"each exactly once {once}")
     print(f"time              {result['seconds']:.1f} s")
     print(f"achieved rate     {result['rate']:.2f} messages/s")
     print(f"configured limit  {result['limit']:.2f} messages/s")
