@@ -57,6 +57,7 @@ class Settings(BaseSettings):
     quiet_hours_end: Annotated[int, Field(ge=0, le=23)] = 8
     outbox_rate_per_second: Annotated[float, Field(gt=0, le=1000)] = 25.0
     outbox_chat_interval_seconds: Annotated[float, Field(ge=0, le=60)] = 1.0
+    outbox_lease_seconds: Annotated[float, Field(ge=2, le=3600)] = 30.0
 
     log_format: LogFormat = LogFormat.CONSOLE
     log_level: str = "INFO"

@@ -60,6 +60,7 @@ async def serve(
             app.bot,
             app.clock,
             SendRate(settings.outbox_rate_per_second, settings.outbox_chat_interval_seconds),
+            timedelta(seconds=settings.outbox_lease_seconds),
         )
         waker = OutboxWaker(app.scheduler.scheduler, delivery, app.uow_factory, app.clock)
         app.commit_hooks.append(waker.after_commit)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import time
 import uuid
 from datetime import timedelta
 from typing import Any
@@ -21,7 +22,7 @@ from storage.models.enums import NotificationStatus
 from storage.uow import UnitOfWorkFactory
 
 log = structlog.get_logger(__name__)
-LEASE = timedelta(minutes=2)
+DEFAULT_LEASE = timedelta(seconds=30)
 REMINDER_KINDS = frozenset(kind for kind, _before, _asks in REMINDERS)
 MAX_ATTEMPTS = 5
 
@@ -33,22 +34,40 @@ class OutboxDelivery:
         bot: Bot,
         clock: Clock,
         rate: SendRate | None = None,
+        lease: timedelta = DEFAULT_LEASE,
     ) -> None:
         self._uow_factory = uow_factory
         self._bot = bot
         self._clock = clock
         self._rate = rate or SendRate(per_second=25, chat_interval=1.0)
+        self._lease = lease
         self.worker = f"worker-{uuid.uuid4().hex[:8]}"
 
-    async def deliver_due(self, limit: int = 50) -> int:
-        """One pass: claim what is due, send it, record the outcome. Returns how many were sent."""
+    async def deliver_due(self, limit: int | None = None) -> int:
+        """One pass: claim what is due, send it, record the outcome. Returns how many were sent.
+        A pass claims only what the rate can send in a fraction of the lease, and renews the
+        lease on what is left if sending takes longer (429s), so no other worker takes a row
+        this one still holds, and a crashed worker's rows come free soon."""
+        seconds = self._lease.total_seconds()
+        limit = limit or max(1, min(200, int(self._rate.per_second * seconds / 4)))
         async with self._uow_factory() as uow:
-            rows = await uow.notifications.claim_due(self._clock.now(), self.worker, LEASE, limit)
+            rows = await uow.notifications.claim_due(
+                self._clock.now(), self.worker, self._lease, limit
+            )
             await uow.commit()
         sent = 0
-        for row in rows:
+        renewed = time.monotonic()
+        for index, row in enumerate(rows):
+            if time.monotonic() - renewed > seconds / 2:
+                await self._renew([r.id for r in rows[index:]])
+                renewed = time.monotonic()
             sent += await self._deliver(row)
         return sent
+
+    async def _renew(self, ids: list[int]) -> None:
+        async with self._uow_factory() as uow:
+            await uow.notifications.extend_lease(ids, self.worker, self._clock.now() + self._lease)
+            await uow.commit()
 
     async def _deliver(self, row: Notification) -> int:
         if row.kind in REMINDER_KINDS and await self._already_started(row):

@@ -75,6 +75,18 @@ class NotificationRepository(Repository[Notification]):
         )
         return list(rows.all())
 
+    async def extend_lease(self, ids: list[int], worker: str, until: datetime) -> None:
+        await self.session.execute(
+            update(Notification)
+            .where(
+                Notification.id.in_(ids),
+                Notification.locked_by == worker,
+                Notification.status == NotificationStatus.SENDING,
+            )
+            .values(locked_until=until)
+            .execution_options(synchronize_session=False)
+        )
+
     async def cancel_pending_for_recipient(self, chat_id: int) -> int:
         return await self._cancel_pending(Notification.recipient_chat_id == chat_id)
 
@@ -88,7 +100,17 @@ class NotificationRepository(Repository[Notification]):
         return int(result.rowcount)  # type: ignore[attr-defined]
 
     async def next_due_at(self) -> datetime | None:
-        stmt = select(func.min(Notification.due_at)).where(
-            Notification.status == NotificationStatus.PENDING
+        """When the sender next has work: the earliest pending row, or the earliest lease to
+        run out (a crashed worker's rows)."""
+        pending = await self.session.scalar(
+            select(func.min(Notification.due_at)).where(
+                Notification.status == NotificationStatus.PENDING
+            )
         )
-        return await self.session.scalar(stmt)
+        leased = await self.session.scalar(
+            select(func.min(Notification.locked_until)).where(
+                Notification.status == NotificationStatus.SENDING
+            )
+        )
+        moments = [m for m in (pending, leased) if m is not None]
+        return min(moments) if moments else None

@@ -164,11 +164,13 @@ async def test_a_crashed_workers_rows_are_taken_again_after_its_lease(storage: S
     await _queue(storage, 1)
     clock = FrozenClock(NOW)
     async with storage.uow() as uow:  # a worker claimed it, then died before sending
-        claimed = await uow.notifications.claim_due(NOW, "dead-worker", timedelta(minutes=2))
+        claimed = await uow.notifications.claim_due(NOW, "dead-worker", timedelta(seconds=30))
         await uow.commit()
     assert len(claimed) == 1
     bot = FakeBot()
     assert await _worker(storage, bot, clock).deliver_due() == 0  # still leased
-    clock.advance(timedelta(minutes=3))
+    async with storage.uow() as uow:  # the sender is woken when the lease runs out
+        assert await uow.notifications.next_due_at() == NOW + timedelta(seconds=30)
+    clock.advance(timedelta(seconds=31))
     assert await _worker(storage, bot, clock).deliver_due() == 1
     assert len(bot.sent) == 1
