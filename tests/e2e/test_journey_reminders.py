@@ -94,3 +94,27 @@ async def test_i_cant_frees_the_slot_tells_the_recruiter_and_offers_others(
     await running_app.deliver_outbox()
     messages = await wait_for(recruiter, 3)
     assert any("не сможет прийти" in m["text"] for m in messages)
+
+
+async def test_a_candidate_who_blocked_the_bot_is_marked_unreachable(
+    running_app: RunningApp,
+) -> None:
+    chat = await screened(running_app, "en")
+    await book_first_time(chat, "en")
+    booking = await _to_six_hours_before(running_app, chat)
+    await chat.persona.block()
+    await running_app.deliver_outbox()  # the sandbox answers 403: bot was blocked by the user
+    async with running_app.app.uow_factory() as uow:
+        candidate = await uow.candidates.get_by_telegram_id(chat.id)
+        assert candidate is not None
+        assert candidate.reachable is False
+        rows = (
+            await uow.session.scalars(
+                select(Notification).where(Notification.booking_id == booking.id)
+            )
+        ).all()
+    statuses = {
+        r.kind: r.status for r in rows if r.kind in ("reminder_24h", "confirm_6h", "confirm_2h")
+    }
+    assert NotificationStatus.UNREACHABLE in statuses.values()
+    assert NotificationStatus.PENDING not in statuses.values()  # the rest were cancelled
