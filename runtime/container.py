@@ -33,6 +33,7 @@ from runtime.sandbox_mode import (
 )
 from sandbox.world import World
 from scheduler.factory import SchedulerRunner
+from scheduler.outbox_schedule import OutboxWaker
 from services.booking import Messaging
 from services.slot_picker import BookingRules
 from services.texts import Catalog
@@ -65,6 +66,7 @@ class Application:
     # Set by serve() once the admin app listens: where this process can be reached.
     base_url: str = ""
     started: asyncio.Event = field(default_factory=asyncio.Event)
+    outbox: OutboxWaker | None = None  # set by serve() once the scheduler runs
 
 
 def build_cache(settings: Settings) -> Cache:

@@ -63,6 +63,7 @@ async def serve(
             timedelta(seconds=settings.outbox_lease_seconds),
         )
         waker = OutboxWaker(app.scheduler.scheduler, delivery, app.uow_factory, app.clock)
+        app.outbox = waker
         app.commit_hooks.append(waker.after_commit)
         app.scheduler.start(
             waker,
@@ -106,6 +107,8 @@ async def _bot_username(app: Application) -> str:
 
 async def shutdown(app: Application, runner: web.AppRunner | None = None) -> None:
     await _step("bot polling", app.bot_runner.stop)
+    if app.outbox is not None:  # the message being sent is finished and marked, not lost
+        await _step("outbox", app.outbox.stop)
     app.scheduler.shutdown()
     if runner is not None:
         await _step("admin web", runner.cleanup)

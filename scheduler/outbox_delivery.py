@@ -41,6 +41,7 @@ class OutboxDelivery:
         self._clock = clock
         self._rate = rate or SendRate(per_second=25, chat_interval=1.0)
         self._lease = lease
+        self.stopping = False
         self.worker = f"worker-{uuid.uuid4().hex[:8]}"
 
     async def deliver_due(self, limit: int | None = None) -> int:
@@ -58,11 +59,19 @@ class OutboxDelivery:
         sent = 0
         renewed = time.monotonic()
         for index, row in enumerate(rows):
+            if self.stopping:  # shutting down: hand back what was not started
+                await self._hand_back([r.id for r in rows[index:]])
+                break
             if time.monotonic() - renewed > seconds / 2:
                 await self._renew([r.id for r in rows[index:]])
                 renewed = time.monotonic()
             sent += await self._deliver(row)
         return sent
+
+    async def _hand_back(self, ids: list[int]) -> None:
+        async with self._uow_factory() as uow:
+            await uow.notifications.release_claim(ids, self.worker)
+            await uow.commit()
 
     async def _renew(self, ids: list[int]) -> None:
         async with self._uow_factory() as uow:

@@ -3,8 +3,10 @@ due time, and every minute as a safety net (rows queued by other instances)."""
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import structlog
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -30,6 +32,7 @@ class OutboxWaker:
         self._delivery = delivery
         self._uow_factory = uow_factory
         self._clock = clock
+        self._running: set[asyncio.Task[Any]] = set()
 
     def wake(self, delay: timedelta = timedelta()) -> None:
         """Have the sender run after `delay` (the scheduler's clock is real time). Scheduled
@@ -52,13 +55,28 @@ class OutboxWaker:
         if "notifications" in written:
             self.wake()
 
+    async def stop(self, seconds: float = 3.0) -> None:
+        """Let a running pass finish the message it is sending (and mark it), hand back the
+        rest, and wake no more."""
+        self._delivery.stopping = True
+        if self._running:
+            await asyncio.wait(self._running, timeout=seconds)
+
     async def run(self) -> None:
+        if self._delivery.stopping:
+            return
+        task = asyncio.current_task()
+        if task is not None:
+            self._running.add(task)
+            task.add_done_callback(self._running.discard)
         try:
             while await self._delivery.deliver_due():
                 pass
         except Exception:
             log.exception("outbox.pass_failed")
             self.wake(timedelta(seconds=5))
+            return
+        if self._delivery.stopping:
             return
         async with self._uow_factory() as uow:
             next_due = await uow.notifications.next_due_at()

@@ -87,6 +87,19 @@ class NotificationRepository(Repository[Notification]):
             .execution_options(synchronize_session=False)
         )
 
+    async def release_claim(self, ids: list[int], worker: str) -> None:
+        """Give claimed, unsent rows back (a worker stopping); others may take them at once."""
+        await self.session.execute(
+            update(Notification)
+            .where(
+                Notification.id.in_(ids),
+                Notification.locked_by == worker,
+                Notification.status == NotificationStatus.SENDING,
+            )
+            .values(status=NotificationStatus.PENDING, locked_by=None, locked_until=None)
+            .execution_options(synchronize_session=False)
+        )
+
     async def cancel_pending_for_recipient(self, chat_id: int) -> int:
         return await self._cancel_pending(Notification.recipient_chat_id == chat_id)
 

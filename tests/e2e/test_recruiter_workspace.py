@@ -281,7 +281,7 @@ async def test_a_no_show_sends_its_template(
     await recruiter.press_for_notice("✅ Подтвердить")
     await _to_after_the_slot(running_app)
     await running_app.run_periodic_jobs()
-    await wait_for(recruiter, 3)
+    await wait_for_message(recruiter, "Ann Smith, ")  # the "did they come?" prompt
     before = len(await candidate.bot_messages())
     await recruiter.press_for_notice(button)
     await running_app.deliver_outbox()

@@ -174,3 +174,20 @@ async def test_a_crashed_workers_rows_are_taken_again_after_its_lease(storage: S
     clock.advance(timedelta(seconds=31))
     assert await _worker(storage, bot, clock).deliver_due() == 1
     assert len(bot.sent) == 1
+
+
+async def test_a_stopping_worker_finishes_its_message_and_hands_back_the_rest(
+    storage: Storage,
+) -> None:
+    await _queue(storage, 5)
+    bot, clock = FakeBot(), FrozenClock(NOW)
+    worker = _worker(storage, bot, clock)
+    original = bot.send_message
+
+    async def send_then_stop(chat_id: int, text: str, reply_markup: Any = None) -> None:
+        await original(chat_id, text, reply_markup)
+        worker.stopping = True  # SIGTERM arrives while the first message is on its way
+
+    bot.send_message = send_then_stop  # type: ignore[method-assign]
+    assert await worker.deliver_due(limit=5) == 1
+    assert await _statuses(storage) == Counter({"sent": 1, "pending": 4})  # none stuck "sending"
