@@ -23,6 +23,7 @@ from tests.e2e.journey import (
     screened,
     to_times,
     wait_for,
+    wait_for_message,
 )
 
 LOCALES = ["en", "ru"]
@@ -61,8 +62,7 @@ async def test_a_city_with_approval_confirms_later_with_details_and_ics(
     (booking,) = await _bookings(running_app)
     assert booking.status is BookingStatus.PENDING
     await running_app.deliver_outbox()
-    messages = await wait_for(recruiter, 2)
-    card = next(m for m in messages if m["text"].startswith("⏳ Ann Smith"))
+    card = await wait_for_message(recruiter, "⏳ Ann Smith")
     assert button_texts(card) == ["✅ Подтвердить", "🔁 Предложить другое время", "❌ Отказать"]
 
     async with running_app.app.uow_factory() as uow:
@@ -218,8 +218,8 @@ async def test_cancelling_with_a_reason_and_the_cut_off(
     (after,) = await _bookings(running_app)
     assert (after.status, after.reason) == (BookingStatus.CANCELED, "Нашёл другую работу")
     await running_app.deliver_outbox()
-    messages = await wait_for(recruiter, 3)
-    assert any("отменил(а) запись" in m["text"] for m in messages)
+    note = await wait_for_message(recruiter, "Ann Smith отменил(а) запись")
+    assert "Нашёл другую работу" in note["text"]
 
     await book_first_time(chat, locale)
     _, current = await _bookings(running_app)

@@ -18,6 +18,7 @@ from tests.e2e.journey import (
     linked_recruiter,
     screened,
     wait_for,
+    wait_for_message,
 )
 
 
@@ -58,8 +59,7 @@ async def test_im_coming_confirms_sends_the_place_and_tells_the_recruiter(
         assert fresh.status is BookingStatus.CONFIRMED
         assert candidate.status is CandidateStatus.INTERVIEW_CONFIRMED
     await running_app.deliver_outbox()
-    messages = await wait_for(recruiter, 3)
-    assert any("подтвердил(а), что придёт" in m["text"] for m in messages)
+    await wait_for_message(recruiter, "Ann Smith подтвердил(а), что придёт")
 
 
 async def test_i_cant_frees_the_slot_tells_the_recruiter_and_offers_others(
@@ -92,8 +92,7 @@ async def test_i_cant_frees_the_slot_tells_the_recruiter_and_offers_others(
         ).one()
         assert left.status is NotificationStatus.CANCELED  # no reminder after the cancel
     await running_app.deliver_outbox()
-    messages = await wait_for(recruiter, 3)
-    assert any("не сможет прийти" in m["text"] for m in messages)
+    await wait_for_message(recruiter, "Ann Smith не сможет прийти")
 
 
 async def test_a_candidate_who_blocked_the_bot_is_marked_unreachable(
