@@ -50,3 +50,7 @@ async def api(
     )
     app = create_app(HealthSources(storage.engine, storage.cache, Off(), SchedulerRunner()), deps)
     return await aiohttp_client(app), storage, tokens
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from aiohttp.test_utils import TestClient
 
+from tests.admin.conftest import bearer
 from tests.conftest import Storage
-
-
-def _auth(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
 
 
 async def test_create_list_pause_and_resume(
@@ -23,7 +20,7 @@ async def test_create_list_pause_and_resume(
         "text": "Hi {{ name }}, shall we try again?",
         "audience": {"city_ids": [1]},
     }
-    created = await client.post("/api/v1/auto-messages", json=spec, headers=_auth(tokens["boss"]))
+    created = await client.post("/api/v1/auto-messages", json=spec, headers=bearer(tokens["boss"]))
     assert created.status == 201
     body = await created.json()
     assert (body["state"], body["trigger"], body["after_hours"]) == (
@@ -32,17 +29,19 @@ async def test_create_list_pause_and_resume(
         4,
     )
     assert body["progress"] == {"queued": 0, "sent": 0, "failed": 0, "unreachable": 0, "pending": 0}
-    listed = await (await client.get("/api/v1/auto-messages", headers=_auth(tokens["boss"]))).json()
+    listed = await (
+        await client.get("/api/v1/auto-messages", headers=bearer(tokens["boss"]))
+    ).json()
     assert [m["name"] for m in listed["items"]] == ["Nudge"]
     paused = await client.post(
-        f"/api/v1/auto-messages/{body['id']}/pause", headers=_auth(tokens["boss"])
+        f"/api/v1/auto-messages/{body['id']}/pause", headers=bearer(tokens["boss"])
     )
     assert (await paused.json())["state"] == "paused"
     resumed = await client.post(
-        f"/api/v1/auto-messages/{body['id']}/resume", headers=_auth(tokens["boss"])
+        f"/api/v1/auto-messages/{body['id']}/resume", headers=bearer(tokens["boss"])
     )
     assert (await resumed.json())["state"] == "scheduled"
-    missing = await client.post("/api/v1/auto-messages/999/pause", headers=_auth(tokens["boss"]))
+    missing = await client.post("/api/v1/auto-messages/999/pause", headers=bearer(tokens["boss"]))
     assert missing.status == 404
 
 
@@ -53,12 +52,12 @@ async def test_invalid_definitions_get_422_with_the_field(
     response = await client.post(
         "/api/v1/auto-messages",
         json={"name": "x", "kind": "broadcast", "template_key": "nope"},
-        headers=_auth(tokens["boss"]),
+        headers=bearer(tokens["boss"]),
     )
     assert response.status == 422
     assert (await response.json())["field"] == "template_key"
     garbage = await client.post(
-        "/api/v1/auto-messages", data="not json", headers=_auth(tokens["boss"])
+        "/api/v1/auto-messages", data="not json", headers=bearer(tokens["boss"])
     )
     assert garbage.status == 422
 
@@ -67,5 +66,5 @@ async def test_recruiter_accounts_may_not_define_auto_messages(
     api: tuple[TestClient, Storage, dict[str, str]],
 ) -> None:
     client, _, tokens = api
-    response = await client.get("/api/v1/auto-messages", headers=_auth(tokens["rec"]))
+    response = await client.get("/api/v1/auto-messages", headers=bearer(tokens["rec"]))
     assert response.status == 403

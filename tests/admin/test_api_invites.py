@@ -8,12 +8,9 @@ from aiohttp.test_utils import TestClient
 from core.clock import FrozenClock
 from core.result import Success
 from services.recruiter_invites import redeem_invite
+from tests.admin.conftest import bearer
 from tests.conftest import Storage
 from tests.support.factories import NOW
-
-
-def _auth(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
 
 
 async def test_an_admin_gets_a_link_that_links_a_chat(
@@ -21,7 +18,7 @@ async def test_an_admin_gets_a_link_that_links_a_chat(
 ) -> None:
     client, storage, tokens = api
     response = await client.post(
-        "/api/v1/recruiters/1/invites", json={"hours": 24}, headers=_auth(tokens["boss"])
+        "/api/v1/recruiters/1/invites", json={"hours": 24}, headers=bearer(tokens["boss"])
     )
     assert response.status == 201
     body = await response.json()
@@ -50,7 +47,7 @@ async def test_a_recruiter_account_may_not_invite(
     api: tuple[TestClient, Storage, dict[str, str]],
 ) -> None:
     client, _, tokens = api
-    response = await client.post("/api/v1/recruiters/1/invites", headers=_auth(tokens["rec"]))
+    response = await client.post("/api/v1/recruiters/1/invites", headers=bearer(tokens["rec"]))
     assert response.status == 403
 
 
@@ -62,7 +59,7 @@ async def test_a_revoked_token_stops_working(
         for token in await uow.api_tokens.list():
             token.revoked_at = NOW
         await uow.commit()
-    response = await client.post("/api/v1/recruiters/1/invites", headers=_auth(tokens["boss"]))
+    response = await client.post("/api/v1/recruiters/1/invites", headers=bearer(tokens["boss"]))
     assert response.status == 401
 
 
@@ -84,7 +81,7 @@ async def test_bad_requests_get_a_reason(
     field: str | None,
 ) -> None:
     client, _, tokens = api
-    response = await client.post(path, json=body, headers=_auth(tokens["boss"]))
+    response = await client.post(path, json=body, headers=bearer(tokens["boss"]))
     assert response.status == status
     answer = await response.json()
     assert answer["error"]
