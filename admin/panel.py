@@ -100,9 +100,7 @@ async def recruiters(request: web.Request) -> web.Response:
 async def _recruiter_rows(request: web.Request) -> list[dict[str, Any]]:
     async with request.config_dict[DEPS].uow_factory() as uow:
         rows = []
-        for recruiter in await uow.recruiters.list(limit=500):
-            full = await uow.recruiters.get_with_cities(recruiter.id)
-            assert full is not None
+        for full in await uow.recruiters.list_with_cities():
             rows.append(
                 {
                     "id": full.id,

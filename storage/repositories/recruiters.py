@@ -59,6 +59,15 @@ class RecruiterRepository(Repository[Recruiter]):
         )
         return [_dto(r) for r in (await self.session.scalars(stmt)).unique().all()]
 
+    async def list_with_cities(self, limit: int = 500) -> list[Recruiter]:
+        stmt = (
+            select(Recruiter)
+            .options(selectinload(Recruiter.cities))
+            .order_by(Recruiter.name, Recruiter.id)
+            .limit(limit)
+        )
+        return list((await self.session.scalars(stmt)).all())
+
     async def list_linked_active(self) -> list[RecruiterDTO]:
         stmt = (
             select(Recruiter)
