@@ -63,7 +63,7 @@ class RecruiterRepository(Repository[Recruiter]):
         stmt = (
             select(Recruiter)
             .options(selectinload(Recruiter.cities))
-            .order_by(Recruiter.name, Recruiter.id)
+            .order_by(Recruiter.id)
             .limit(limit)
         )
         return list((await self.session.scalars(stmt)).all())
