@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from markupsafe import Markup
+
 from bot.reply import Reply
 from bot.views import (
     booking_keyboard,
@@ -99,7 +101,11 @@ async def show_screening(
             prompt=question_prompt(step.question, candidate.locale),
         )
         if invalid is not None:
-            body = await text(uow, m, candidate, "answer_invalid", reason=invalid, question=body)
+            # The question is our own rendered template: markup to keep, not text to escape.
+            question = Markup(body)
+            body = await text(
+                uow, m, candidate, "answer_invalid", reason=invalid, question=question
+            )
         await reply.send(body, question_markup(step.question, m.catalog, candidate.locale))
         return
     if step.passed:

@@ -26,6 +26,7 @@ async def test_from_a_link_to_a_confirmed_interview(running_app: RunningApp, loc
     (invalid,) = await chat.say("twenty")
     assert invalid["text"].startswith(t["number"])
     assert f"{t['question']} 2 {t['of']} 7" in invalid["text"]
+    assert "<b>" not in invalid["text"]  # the question's markup is markup, not shown as text
     (out_of_range,) = await chat.say("12")
     assert out_of_range["text"].startswith(t["range"])
     await chat.say("25")
