@@ -93,7 +93,11 @@ class SandboxBot:
     username: str
     first_name: str
     updates: list[dict[str, Any]] = field(default_factory=list)
-    next_update_id: int = 1
+    # Like Telegram's, ids only grow, also across restarts of the sandbox: a bot that remembers
+    # the ids it has handled (the duplicate-update filter, in Redis) must not take a new
+    # update for an old one. The clock in milliseconds, kept within 31 bits as Telegram's ids
+    # are: it wraps every 24.8 days, long after any remembered id has expired.
+    next_update_id: int = field(default_factory=lambda: int(time.time() * 1000) % 2**31 or 1)
     last_update: dict[str, Any] | None = None
     allowed_updates: list[str] | None = None
     webhook: WebhookConfig | None = None

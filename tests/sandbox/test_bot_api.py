@@ -317,3 +317,16 @@ async def test_the_products_bot_waits_out_a_429_instead_of_dropping(sandbox: San
         await bot.session.close()
     texts = [m.text for m in sandbox.world.chat(sandbox.sandbox_bot().id, user.id)]
     assert texts == ["first", "second, after retry_after"]
+
+
+async def test_update_ids_keep_growing_across_a_restart_of_the_sandbox() -> None:
+    """A bot that remembers handled ids (its duplicate filter lives in Redis) must not take
+    the first updates after a restart for old ones."""
+    from sandbox.world import World
+
+    token = "7000000009:restart"
+    before = World().bot_for_token(token)
+    await asyncio.sleep(0.01)
+    after = World().bot_for_token(token)
+    assert after.next_update_id > before.next_update_id  # a fresh start does not begin at 1
+    assert 0 < after.next_update_id < 2**31  # Telegram's ids fit 31 bits
