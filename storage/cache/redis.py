@@ -29,13 +29,17 @@ class RedisBackend:
         timeout_seconds: float = 0.5,
         on_restore: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
-        self._client: aioredis.Redis = aioredis.Redis.from_url(
+        # A blocking pool: with every connection busy a request waits its turn (up to the
+        # timeout) instead of failing, which would switch the cache off for everyone.
+        pool = aioredis.BlockingConnectionPool.from_url(
             url,
             max_connections=max_connections,
+            timeout=timeout_seconds * 4,
             socket_connect_timeout=timeout_seconds,
             socket_timeout=timeout_seconds,
             retry_on_timeout=False,
         )
+        self._client: aioredis.Redis = aioredis.Redis.from_pool(pool)  # closes the pool too
         self._down_since: float | None = None
         self._retry_at = 0.0
         self._recovering = False

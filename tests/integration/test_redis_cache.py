@@ -120,3 +120,16 @@ async def test_list_invalidation_does_not_scan_the_keyspace(redis_cache: Cache) 
         await client.aclose()
     assert not any(name in stats for name in ("cmdstat_keys", "cmdstat_scan"))
     assert "cmdstat_incrby" in stats  # redis-py sends INCR as INCRBY
+
+
+async def test_more_requests_than_connections_wait_their_turn_instead_of_failing() -> None:
+    await check_redis()
+    backend = RedisBackend(REDIS_URL, max_connections=2)
+    key = f"test:{uuid.uuid4().hex[:8]}:busy"
+    try:
+        await backend.set(key, b"v", 30)
+        answers = await asyncio.gather(*(backend.get_many([key]) for _ in range(60)))
+        assert answers == [[b"v"]] * 60
+        assert backend.available  # a full pool is not an outage
+    finally:
+        await backend.close()
