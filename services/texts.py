@@ -5,10 +5,11 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateError
+from jinja2 import StrictUndefined, Template, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
 from core.settings import SUPPORTED_LOCALES
@@ -55,8 +56,14 @@ class Catalog:
         return body
 
 
+@lru_cache(maxsize=2048)
+def _compiled(body: str) -> Template:
+    """Compiling is most of a render's cost; shipped and admins' bodies are few and reused."""
+    return _jinja.from_string(body)
+
+
 def render(body: str, values: Mapping[str, Any]) -> str:
-    return _jinja.from_string(body).render(**values)
+    return _compiled(body).render(**values)
 
 
 def template_errors(body: str, values: Mapping[str, Any]) -> str | None:
