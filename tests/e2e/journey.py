@@ -113,6 +113,28 @@ async def wait_for(chat: Chat, count: int, seconds: float = 10.0) -> list[Messag
         await asyncio.sleep(0.05)
 
 
+async def wait_for_text(
+    chat: Chat, contains: str, after: int = 0, seconds: float = 10.0
+) -> Message:
+    """The first bot message past the `after`-th holding `contains`, waiting for it.
+
+    Other messages (a digest, a note queued earlier) may arrive before it: a count alone would
+    pick whichever the background sender delivered first.
+    """
+    import asyncio
+    import time
+
+    deadline = time.monotonic() + seconds
+    while True:
+        messages = await chat.bot_messages()
+        for message in messages[after:]:
+            if contains in (message["text"] or ""):
+                return message
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no message holding {contains!r} after #{after}: {messages}")
+        await asyncio.sleep(0.05)
+
+
 # What tests expect to read, per language.
 SAYS = {
     "en": {

@@ -22,6 +22,7 @@ from tests.e2e.journey import (
     screened,
     wait_for,
     wait_for_message,
+    wait_for_text,
 )
 from tests.e2e.recruiting import invite, invited_recruiter
 
@@ -149,8 +150,7 @@ async def test_an_unanswered_request_expires(running_app: RunningApp) -> None:
     (expired,) = (await wait_for(candidate, before + 1))[before:]
     assert expired["text"].startswith("Your request for")
     assert button_texts(expired) == ["Choose a time"]
-    notes = (await wait_for(recruiter, recruiter_before + 1))[recruiter_before:]
-    assert any("истекла без ответа" in m["text"] for m in notes)
+    await wait_for_text(recruiter, "истекла без ответа", after=recruiter_before)
     assert (await _booking(running_app)).status is BookingStatus.EXPIRED
 
 
@@ -251,9 +251,7 @@ async def test_outcomes_came_and_passed_invite_to_test2(running_app: RunningApp)
     await _to_after_the_slot(running_app)
     before = len(await recruiter.bot_messages())
     await running_app.run_periodic_jobs()
-    prompt = next(
-        m for m in (await wait_for(recruiter, before + 1))[before:] if "пришёл(ла)?" in m["text"]
-    )
+    prompt = await wait_for_text(recruiter, "пришёл(ла)?", after=before)
     assert button_texts(prompt) == ["🏁 Пришёл", "🚫 Не пришёл"]
     (result,) = await recruiter.press("🏁 Пришёл")
     assert button_texts(result) == ["👍 Прошёл", "👎 Не прошёл"]
@@ -331,7 +329,8 @@ async def test_the_daily_digest_at_eight_in_the_recruiters_zone(running_app: Run
     before = len(await recruiter.bot_messages())
     await running_app.run_periodic_jobs()
     await running_app.run_periodic_jobs()  # a second run sends nothing twice
-    new = (await wait_for(recruiter, before + 1))[before:]
+    await wait_for_text(recruiter, "Собеседования сегодня", after=before)
+    new = (await recruiter.bot_messages())[before:]
     digests = [m for m in new if m["text"].startswith("Собеседования сегодня")]
     assert len(digests) == 1
     assert "Ann Smith" in digests[0]["text"]
