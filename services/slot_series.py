@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from storage.dialect import insert_ignoring_conflicts
+from storage.dialect import ignoring_conflicts
 from storage.models import Slot
 from storage.models.enums import SlotPurpose
 from storage.uow import UnitOfWork
@@ -169,10 +169,8 @@ async def create_slots(
         for s in starts
     ]
     before = await existing_starts(uow, recruiter_id, starts)
-    stmt = insert_ignoring_conflicts(
-        uow.session, Slot, rows, conflict_on=["recruiter_id", "starts_at"]
-    )
-    await uow.session.execute(stmt)
+    stmt = ignoring_conflicts(uow.session, Slot, conflict_on=["recruiter_id", "starts_at"])
+    await uow.session.execute(stmt, rows)  # what was new is counted above, not from rowcount
     uow.mark_written("slots")
     await uow.commit()
     return len({s for s in starts} - before)

@@ -12,24 +12,25 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import Base
 
 
+def ignoring_conflicts(
+    session: AsyncSession, model: type[Base], conflict_on: Sequence[str]
+) -> Insert:
+    """INSERT ... ON CONFLICT (cols) DO NOTHING for the session's dialect, without values.
+    Executed with a list of rows, it is compiled once and then cached; `.values(rows)` would
+    compile a statement of its own for every call."""
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    return insert(model).on_conflict_do_nothing(index_elements=list(conflict_on))
+
+
 def insert_ignoring_conflicts(
     session: AsyncSession,
     model: type[Base],
     rows: Sequence[dict[str, Any]],
     conflict_on: Sequence[str],
 ) -> Insert:
-    """INSERT ... ON CONFLICT (cols) DO NOTHING for the session's dialect."""
-    if session.get_bind().dialect.name == "postgresql":
-        return (
-            postgresql.insert(model)
-            .values(list(rows))
-            .on_conflict_do_nothing(index_elements=list(conflict_on))
-        )
-    return (
-        sqlite.insert(model)
-        .values(list(rows))
-        .on_conflict_do_nothing(index_elements=list(conflict_on))
-    )
+    """The same with its rows inlined: one statement whose rowcount is exact on every driver
+    (needed where the caller counts what was new)."""
+    return ignoring_conflicts(session, model, conflict_on).values(list(rows))
 
 
 def supports_skip_locked(session: AsyncSession) -> bool:

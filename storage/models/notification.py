@@ -20,6 +20,8 @@ class Notification(CreatedAt, Base):
         Index("ix_notifications_booking", "booking_id"),
         Index("ix_notifications_recipient_status", "recipient_chat_id", "status"),
         Index("ix_notifications_auto_message", "auto_message_id"),
+        # The candidate page's messages, and the cascade when a candidate is deleted.
+        Index("ix_notifications_candidate", "candidate_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -23,6 +23,8 @@ class Slot(CreatedAt, Base):
         UniqueConstraint("recruiter_id", "starts_at", name="uq_slots_recruiter_start"),
         Index("ix_slots_city_purpose_start", "city_id", "purpose", "starts_at"),
         Index("ix_slots_starts_at", "starts_at"),
+        # A city's slots in time order (lists, the week view) without sorting them all.
+        Index("ix_slots_city_start", "city_id", "starts_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -59,12 +61,17 @@ class RecruiterRepository(Repository[Recruiter]):
         )
         return [_dto(r) for r in (await self.session.scalars(stmt)).unique().all()]
 
-    async def list_with_cities(self, limit: int = 500) -> list[Recruiter]:
+    async def list_with_cities(
+        self, *where: Any, limit: int = 500, offset: int = 0
+    ) -> list[Recruiter]:
+        """Recruiters in id order with their cities (one extra query for all of them)."""
         stmt = (
             select(Recruiter)
+            .where(*where)
             .options(selectinload(Recruiter.cities))
             .order_by(Recruiter.id)
             .limit(limit)
+            .offset(offset)
         )
         return list((await self.session.scalars(stmt)).all())
 

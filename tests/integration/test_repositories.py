@@ -9,7 +9,7 @@ from services.booking import Messaging, book_slot
 from services.demo import knowledge_questions, screening_questions
 from services.slot_picker import BookingRules
 from services.texts import Catalog
-from storage.models import MessageTemplate, Slot, Test, WaitlistEntry
+from storage.models import AdminUser, MessageTemplate, Slot, Test, WaitlistEntry
 from storage.models.enums import SlotPurpose, TestKind
 from tests.conftest import Storage
 from tests.support.factories import NOW, make_candidate, make_city, make_recruiter, make_slot
@@ -196,13 +196,21 @@ async def test_tests_come_with_their_active_questions_in_order(storage: Storage)
         assert knowledge is not None and len(knowledge.questions) == 4
 
 
-async def test_audit_entries_are_recorded(storage: Storage) -> None:
+async def test_audit_entries_are_recorded_and_name_their_account(storage: Storage) -> None:
     async with storage.uow() as uow:
+        admin = uow.admin_users.add(AdminUser(login="boss", password_hash="x"))
+        await uow.session.flush()
         uow.audit.record(
-            actor="admin:1", action="update", entity="city", entity_id=3, details={"name": "X"}
+            actor=f"admin:{admin.id}",
+            action="update",
+            entity="city",
+            entity_id=3,
+            details={"name": "X"},
         )
+        uow.audit.record(actor="bot", action="update", entity="city", entity_id=3)
         await uow.commit()
         entries = await uow.audit.list()
-        assert [(e.actor, e.entity_id, e.details) for e in entries] == [
-            ("admin:1", "3", {"name": "X"})
+        assert [(e.actor, e.entity_id, e.details, e.admin_user_id) for e in entries] == [
+            (f"admin:{admin.id}", "3", {"name": "X"}, admin.id),
+            ("bot", "3", {}, None),
         ]
