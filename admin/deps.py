@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from aiohttp import web
 
 from core.clock import Clock
+from core.metrics import Metrics
+from services.booking import Messaging
+from services.slot_picker import BookingRules
 from services.texts import Catalog
+from storage.cache import Cache
 from storage.uow import UnitOfWorkFactory
 
 
@@ -18,6 +22,15 @@ class AdminDeps:
     catalog: Catalog
     bot_username: str = ""  # filled in once the bot has introduced itself
     secret_key: str = ""  # encrypts panel session cookies; empty: a random key per start
+    cache: Cache | None = None  # for its hit rate on the dashboard
+    metrics: Metrics | None = None  # exported at /metrics, summarised on the dashboard
+    metrics_token: str = ""  # when set, /metrics wants it as a bearer token
+    rules: BookingRules = field(default_factory=BookingRules)  # the configured booking rules
+
+    @property
+    def messaging(self) -> Messaging:
+        """What services that tell candidates need, with the app's configured rules."""
+        return Messaging(self.catalog, self.clock, self.rules)
 
 
 DEPS = web.AppKey("admin_deps", AdminDeps)

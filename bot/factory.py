@@ -35,9 +35,11 @@ from bot.middlewares import (
     DuplicateUpdateMiddleware,
     RecruiterMiddleware,
     UnitOfWorkMiddleware,
+    UpdateTimingMiddleware,
 )
 from bot.release_before_send import ReleaseTransactionMiddleware
 from bot.retry_after import RetryAfterMiddleware
+from core.metrics import Metrics
 from services.booking import Messaging
 from storage.cache.tagged import Cache
 from storage.uow import UnitOfWorkFactory
@@ -70,6 +72,7 @@ def create_dispatcher(
     cache: Cache,
     messaging: Messaging,
     fsm_storage: BaseStorage | None = None,
+    metrics: Metrics | None = None,
 ) -> Dispatcher:
     dispatcher = RecruitingDispatcher(
         storage=fsm_storage or MemoryStorage(),
@@ -77,6 +80,8 @@ def create_dispatcher(
         clock=messaging.clock,
         messaging=messaging,
     )
+    if metrics is not None:  # first, so the time includes every other middleware
+        dispatcher.update.outer_middleware(UpdateTimingMiddleware(metrics))
     dispatcher.update.outer_middleware(DuplicateUpdateMiddleware(cache))
     dispatcher.update.middleware(UnitOfWorkMiddleware(uow_factory))
     # Outer: the candidate must be loaded before filters such as AtStage look at it.

@@ -9,7 +9,9 @@ from typing import Any
 import structlog
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, Update
+from aiogram.types.update import UpdateTypeLookupError
 
+from core.metrics import Metrics, timed
 from storage.cache.tagged import Cache
 from storage.uow import UnitOfWork, UnitOfWorkFactory
 
@@ -39,6 +41,29 @@ class UnitOfWorkMiddleware(BaseMiddleware):
                 return await handler(event, data)
             finally:
                 current_uow.reset(token)
+
+
+class UpdateTimingMiddleware(BaseMiddleware):
+    """Times each update from arrival to answer, labelled by its type (a bounded set)."""
+
+    def __init__(self, metrics: Metrics) -> None:
+        self._histogram = metrics.bot_update_seconds
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        with timed(self._histogram, update_type=_update_type(event)):
+            return await handler(event, data)
+
+
+def _update_type(event: TelegramObject) -> str:
+    try:
+        return event.event_type if isinstance(event, Update) else "unknown"
+    except UpdateTypeLookupError:  # an update type aiogram does not know yet
+        return "unknown"
 
 
 class CandidateMiddleware(BaseMiddleware):

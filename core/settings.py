@@ -48,6 +48,7 @@ class Settings(BaseSettings):
     admin_host: str = "127.0.0.1"
     admin_port: Annotated[int, Field(ge=0, le=65535)] = 8080
     admin_secret_key: SecretStr = SecretStr("")
+    metrics_token: SecretStr = SecretStr("")
 
     min_booking_notice_hours: Annotated[float, Field(ge=0)] = 2.0
     booking_horizon_days: Annotated[int, Field(ge=1, le=365)] = 14

@@ -22,6 +22,7 @@ from admin.health import HealthSources
 from bot.factory import create_bot, create_dispatcher
 from core.clock import Clock, SystemClock
 from core.errors import ConfigurationError
+from core.metrics import Metrics
 from core.settings import BotMode, Settings
 from runtime.bot_runner import BotRunner
 from runtime.sandbox_mode import MOUNT as SANDBOX_MOUNT
@@ -62,6 +63,7 @@ class Application:
     webhook_secret: str
     # Called after each commit with the cache tags it wrote (e.g. to wake the outbox sender).
     commit_hooks: list[Callable[[set[str]], None]]
+    metrics: Metrics
     sandbox: World | None = None
     # Set by serve() once the admin app listens: where this process can be reached.
     base_url: str = ""
@@ -124,15 +126,21 @@ def build_application(
         pool_timeout=settings.db_pool_timeout,
         pool_recycle=settings.db_pool_recycle,
     )
-    watch_slow_queries(engine, settings.slow_query_threshold_ms)
+    metrics = Metrics()
+    watch_slow_queries(engine, settings.slow_query_threshold_ms, metrics)
     session_factory = create_session_factory(engine)
     cache = build_cache(settings)
+    metrics.watch_cache(cache)
     commit_hooks: list[Callable[[set[str]], None]] = []
     uows = uow_factory(session_factory, cache, lambda written: _run_hooks(commit_hooks, written))
     catalog = Catalog.load(settings.default_locale)
     messaging = Messaging(catalog, clock, booking_rules(settings))
     dispatcher = create_dispatcher(
-        uow_factory=uows, cache=cache, messaging=messaging, fsm_storage=build_fsm_storage(settings)
+        uow_factory=uows,
+        cache=cache,
+        messaging=messaging,
+        fsm_storage=build_fsm_storage(settings),
+        metrics=metrics,
     )
     sandbox = (sandbox_world or World()) if settings.sandbox_mode else None
     if sandbox is not None:
@@ -149,6 +157,10 @@ def build_application(
         catalog=catalog,
         bot_username=sandbox_bot_username() if sandbox is not None else "",
         secret_key=settings.admin_secret_key.get_secret_value(),
+        cache=cache,
+        metrics=metrics,
+        metrics_token=settings.metrics_token.get_secret_value(),
+        rules=messaging.rules,
     )
     web_app = create_app(
         HealthSources(engine=engine, cache=cache, bot=bot_runner, scheduler=scheduler), admin_deps
@@ -176,6 +188,7 @@ def build_application(
         web_app=web_app,
         admin_deps=admin_deps,
         commit_hooks=commit_hooks,
+        metrics=metrics,
         webhook_secret=webhook_secret,
         sandbox=sandbox,
     )

@@ -61,8 +61,11 @@ async def serve(
             app.clock,
             SendRate(settings.outbox_rate_per_second, settings.outbox_chat_interval_seconds),
             timedelta(seconds=settings.outbox_lease_seconds),
+            app.metrics,
         )
-        waker = OutboxWaker(app.scheduler.scheduler, delivery, app.uow_factory, app.clock)
+        waker = OutboxWaker(
+            app.scheduler.scheduler, delivery, app.uow_factory, app.clock, app.metrics
+        )
         app.outbox = waker
         app.commit_hooks.append(waker.after_commit)
         app.scheduler.start(
@@ -71,6 +74,7 @@ async def serve(
                 app.uow_factory,
                 app.messaging,
                 timedelta(hours=settings.pending_expiry_hours),
+                app.metrics,
             ),
         )
         app.bot_runner.start()

@@ -15,6 +15,7 @@ from aiogram.types import BufferedInputFile
 
 from bot.outbox_buttons import keyboard_from_intents
 from core.clock import Clock
+from core.metrics import Metrics
 from scheduler.rate_limit import SendRate
 from services.reminders import REMINDERS
 from storage.models import Notification
@@ -35,12 +36,14 @@ class OutboxDelivery:
         clock: Clock,
         rate: SendRate | None = None,
         lease: timedelta = DEFAULT_LEASE,
+        metrics: Metrics | None = None,
     ) -> None:
         self._uow_factory = uow_factory
         self._bot = bot
         self._clock = clock
         self._rate = rate or SendRate(per_second=25, chat_interval=1.0)
         self._lease = lease
+        self._outcomes = (metrics or Metrics()).outbox_messages
         self.stopping = False
         self.worker = f"worker-{uuid.uuid4().hex[:8]}"
 
@@ -101,6 +104,7 @@ class OutboxDelivery:
                 fresh.attempts += 1
                 fresh.locked_by = fresh.locked_until = None
             await uow.commit()
+        self._outcomes.labels(outcome="sent").inc()
         return 1
 
     async def _already_started(self, row: Notification) -> bool:
@@ -133,6 +137,7 @@ class OutboxDelivery:
     async def _again(
         self, row: Notification, delay: timedelta, error: str, *, count: bool = True
     ) -> None:
+        outcome = "retried"
         async with self._uow_factory() as uow:
             fresh = await uow.notifications.get(row.id)
             if fresh is not None:
@@ -141,10 +146,12 @@ class OutboxDelivery:
                 fresh.locked_by = fresh.locked_until = None
                 if fresh.attempts >= MAX_ATTEMPTS:
                     fresh.status = NotificationStatus.FAILED
+                    outcome = "failed"
                 else:
                     fresh.status = NotificationStatus.PENDING
                     fresh.due_at = self._clock.now() + delay
             await uow.commit()
+        self._outcomes.labels(outcome=outcome).inc()
 
     async def _blocked(self, row: Notification, error: str) -> None:
         async with self._uow_factory() as uow:
@@ -160,4 +167,5 @@ class OutboxDelivery:
                 if candidate is not None:
                     candidate.reachable = False
             await uow.commit()
+        self._outcomes.labels(outcome="unreachable").inc()
         log.info("outbox.recipient_blocked_bot", chat_id=row.recipient_chat_id)

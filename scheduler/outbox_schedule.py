@@ -12,6 +12,7 @@ import structlog
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from core.clock import Clock
+from core.metrics import Metrics, timed
 from scheduler.outbox_delivery import OutboxDelivery
 from storage.uow import UnitOfWorkFactory
 
@@ -27,12 +28,14 @@ class OutboxWaker:
         delivery: OutboxDelivery,
         uow_factory: UnitOfWorkFactory,
         clock: Clock,
+        metrics: Metrics | None = None,
     ) -> None:
         self._scheduler = scheduler
         self._delivery = delivery
         self._uow_factory = uow_factory
         self._clock = clock
         self._running: set[asyncio.Task[Any]] = set()
+        self._job_seconds = (metrics or Metrics()).job_seconds
 
     def wake(self, delay: timedelta = timedelta()) -> None:
         """Have the sender run after `delay` (the scheduler's clock is real time). Scheduled
@@ -70,8 +73,9 @@ class OutboxWaker:
             self._running.add(task)
             task.add_done_callback(self._running.discard)
         try:
-            while await self._delivery.deliver_due():
-                pass
+            with timed(self._job_seconds, job=JOB_ID):
+                while await self._delivery.deliver_due():
+                    pass
         except Exception:
             log.exception("outbox.pass_failed")
             self.wake(timedelta(seconds=5))

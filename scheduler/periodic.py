@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import structlog
 
+from core.metrics import Metrics, timed
 from services import auto_messages, recruiter_jobs
 from services.booking import Messaging
 from storage.uow import UnitOfWorkFactory
@@ -16,11 +17,16 @@ log = structlog.get_logger(__name__)
 
 class PeriodicJobs:
     def __init__(
-        self, uows: UnitOfWorkFactory, messaging: Messaging, pending_expiry: timedelta
+        self,
+        uows: UnitOfWorkFactory,
+        messaging: Messaging,
+        pending_expiry: timedelta,
+        metrics: Metrics | None = None,
     ) -> None:
         self._uows = uows
         self._messaging = messaging
         self._pending_expiry = pending_expiry
+        self._job_seconds = (metrics or Metrics()).job_seconds
 
     async def run(self) -> None:
         # One failing job must not keep the others from running; each is logged.
@@ -32,7 +38,8 @@ class PeriodicJobs:
         )
         for name, job in jobs:
             try:
-                await job()
+                with timed(self._job_seconds, job=name):
+                    await job()
             except Exception:
                 log.exception("job.failed", job=name)
 

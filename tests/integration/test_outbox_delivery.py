@@ -12,6 +12,7 @@ from aiogram.methods import SendMessage
 from sqlalchemy import select
 
 from core.clock import FrozenClock
+from core.metrics import Metrics
 from scheduler.outbox_delivery import MAX_ATTEMPTS, OutboxDelivery
 from scheduler.rate_limit import SendRate
 from storage.models import Notification
@@ -191,3 +192,21 @@ async def test_a_stopping_worker_finishes_its_message_and_hands_back_the_rest(
     bot.send_message = send_then_stop  # type: ignore[method-assign]
     assert await worker.deliver_due(limit=5) == 1
     assert await _statuses(storage) == Counter({"sent": 1, "pending": 4})  # none stuck "sending"
+
+
+async def test_each_outcome_is_counted_for_the_metrics(storage: Storage) -> None:
+    await _queue(storage, 3)
+    bot, clock = FakeBot(), FrozenClock(NOW)
+    bot.fail_with = [
+        TelegramForbiddenError(method=SendMessage(chat_id=1000, text="x"), message="Forbidden"),
+        RuntimeError("network down"),
+    ]
+    metrics = Metrics()
+    rate = SendRate(100_000, 0)
+    worker = OutboxDelivery(storage.uow, bot, clock, rate, metrics=metrics)  # type: ignore[arg-type]
+    assert await worker.deliver_due() == 1
+    counted = {
+        outcome: metrics.registry.get_sample_value("outbox_messages_total", {"outcome": outcome})
+        for outcome in ("sent", "unreachable", "retried", "failed")
+    }
+    assert counted == {"sent": 1, "unreachable": 1, "retried": 1, "failed": 0}
