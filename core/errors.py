@@ -38,3 +38,14 @@ class SlotUnavailable(AppError):
 
 class Conflict(AppError):
     message_key = "error.conflict"
+
+
+class InvalidField(AppError):
+    """One field of an admin's input breaks a rule the database or the domain keeps."""
+
+    message_key = "error.conflict"
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field = field
+        self.reason = reason

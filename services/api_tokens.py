@@ -21,11 +21,31 @@ def token_hash(raw: str) -> str:
 async def create_api_token(uow: UnitOfWork, login: str, name: str) -> Result[str, NotFound]:
     """A new token for the account; the raw value exists only in the return. Commits."""
     user = await uow.admin_users.get_by_login(login)
-    if user is None or not user.active:
+    if user is None:
         return Failure(NotFound(f"account {login!r}"))
+    return await issue_api_token(uow, user.id, name, actor="cli", admin_user_id=user.id)
+
+
+async def issue_api_token(
+    uow: UnitOfWork, account_id: int, name: str, *, actor: str, admin_user_id: int | None
+) -> Result[str, NotFound]:
+    """A new token for the active account `account_id`, audited as `actor`; the raw value
+    exists only in the return, the database keeps its SHA-256. Commits."""
+    user = await uow.admin_users.get(account_id)
+    if user is None or not user.active:
+        return Failure(NotFound(f"account {account_id}"))
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    uow.session.add(ApiToken(admin_user_id=user.id, name=name[:100], token_hash=token_hash(raw)))
-    uow.audit.record(actor="cli", action="create", entity="api_token", admin_user_id=user.id)
+    token = ApiToken(admin_user_id=user.id, name=name[:100], token_hash=token_hash(raw))
+    uow.session.add(token)
+    await uow.session.flush()
+    uow.audit.record(
+        actor=actor,
+        admin_user_id=admin_user_id,
+        action="create",
+        entity="api_token",
+        entity_id=token.id,
+        details={"account_id": user.id, "name": token.name},
+    )
     await uow.commit()
     return Success(raw)
 

@@ -6,6 +6,7 @@ and the sender's pace and limits apply. Progress is counted from those rows."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -62,9 +63,16 @@ class Progress:
 
 
 async def create_auto_message(
-    uow: UnitOfWork, catalog: Catalog, spec: dict[str, Any], clock: Clock
+    uow: UnitOfWork,
+    catalog: Catalog,
+    spec: dict[str, Any],
+    clock: Clock,
+    *,
+    actor: str = "api",
+    admin_user_id: int | None = None,
 ) -> Result[AutoMessage, InvalidAutoMessage]:
-    """Check an admin's definition field by field and store it scheduled. Commits."""
+    """Check an admin's definition field by field and store it scheduled; the audit row names
+    `actor` (and the panel account, when there is one). Commits."""
     name = str(spec.get("name") or "").strip()
     if not name:
         return Failure(InvalidAutoMessage("name", "required"))
@@ -132,15 +140,27 @@ async def create_auto_message(
         message.trigger_after_hours = hours
     uow.auto_messages.add(message)
     await uow.session.flush()
-    uow.audit.record(actor="api", action="create", entity="auto_message", entity_id=message.id)
+    uow.audit.record(
+        actor=actor,
+        admin_user_id=admin_user_id,
+        action="create",
+        entity="auto_message",
+        entity_id=message.id,
+        details={"name": message.name, "kind": kind.value},
+    )
     await uow.commit()
     return Success(message)
 
 
 async def set_paused(
-    uow: UnitOfWork, message_id: int, paused: bool
+    uow: UnitOfWork,
+    message_id: int,
+    paused: bool,
+    *,
+    actor: str = "api",
+    admin_user_id: int | None = None,
 ) -> Result[AutoMessage, NotFound]:
-    """Pause: its queued messages are held back; resume: they go out again. Commits."""
+    """Pause: its queued messages are held back; resume: they go out again. Audited; commits."""
     message = await uow.auto_messages.get(message_id)
     if message is None:
         return Failure(NotFound("auto-message"))
@@ -158,24 +178,53 @@ async def set_paused(
         .execution_options(synchronize_session=False)
     )
     uow.mark_written("notifications")
+    uow.audit.record(
+        actor=actor,
+        admin_user_id=admin_user_id,
+        action="pause" if paused else "resume",
+        entity="auto_message",
+        entity_id=message_id,
+    )
     await uow.commit()
     return Success(message)
 
 
 async def progress(uow: UnitOfWork, message_id: int) -> Progress:
-    rows = await uow.session.execute(
-        select(Notification.status, func.count())
-        .where(Notification.auto_message_id == message_id)
-        .group_by(Notification.status)
-    )
-    counts: Counter[str] = Counter({status.value: n for status, n in rows.all()})
-    return Progress(
-        queued=sum(counts.values()),
-        sent=counts["sent"],
-        failed=counts["failed"],
-        unreachable=counts["unreachable"],
-        pending=counts["pending"] + counts["sending"] + counts["held"],
-    )
+    return (await progress_of(uow, [message_id]))[message_id]
+
+
+async def progress_of(uow: UnitOfWork, message_ids: Sequence[int]) -> dict[int, Progress]:
+    """Each message's progress, counted in one query for all of them."""
+    counts: dict[int, Counter[str]] = {message_id: Counter() for message_id in message_ids}
+    if counts:
+        rows = await uow.session.execute(
+            select(Notification.auto_message_id, Notification.status, func.count())
+            .where(Notification.auto_message_id.in_(list(counts)))
+            .group_by(Notification.auto_message_id, Notification.status)
+        )
+        for message_id, status, n in rows.all():
+            if message_id is not None:
+                counts[message_id][status.value] = n
+    return {
+        message_id: Progress(
+            queued=sum(c.values()),
+            sent=c["sent"],
+            failed=c["failed"],
+            unreachable=c["unreachable"],
+            pending=c["pending"] + c["sending"] + c["held"],
+        )
+        for message_id, c in counts.items()
+    }
+
+
+async def newest_with_progress(
+    uow: UnitOfWork, limit: int = 200
+) -> list[tuple[AutoMessage, Progress]]:
+    """The newest messages, each with its progress: two queries however many there are."""
+    stmt = select(AutoMessage).order_by(AutoMessage.id.desc()).limit(limit)
+    messages = list((await uow.session.scalars(stmt)).all())
+    counted = await progress_of(uow, [m.id for m in messages])
+    return [(m, counted[m.id]) for m in messages]
 
 
 def _audience_filter(message: AutoMessage) -> list[Any]:

@@ -104,7 +104,7 @@ async def _decline(
         uow.candidates.change_status(
             candidate, CandidateStatus.NOT_HIRED, actor=actor, reason=reason
         )
-        await _tell_candidate(uow, m, candidate, booking, "booking_rejected", view=view)
+        await tell_candidate(uow, m, candidate, booking, "booking_rejected", view=view)
     else:
         key = (
             "booking_declined"
@@ -112,7 +112,7 @@ async def _decline(
             else "booking_canceled_by_recruiter"
         )
         buttons = pick_time_button(m.catalog, candidate.locale, slot.purpose.value)
-        await _tell_candidate(uow, m, candidate, booking, key, view=view, buttons=buttons)
+        await tell_candidate(uow, m, candidate, booking, key, view=view, buttons=buttons)
     await uow.commit()
     return Success(booking.id)
 
@@ -132,7 +132,7 @@ async def record_attendance(
     else:
         await uow.bookings.change_status(booking, BookingStatus.NO_SHOW, actor=actor)
         uow.candidates.change_status(candidate, CandidateStatus.NO_SHOW, actor=actor)
-        await _tell_candidate(uow, m, candidate, booking, "no_show")
+        await tell_candidate(uow, m, candidate, booking, "no_show")
     await uow.commit()
     return Success(booking.id)
 
@@ -157,12 +157,12 @@ async def record_result(
         result = await record_interview_passed(uow, m, booking.id, actor=actor)
         return Success(booking.id) if isinstance(result, Success) else Failure(result.error)
     uow.candidates.change_status(candidate, CandidateStatus.INTERVIEWED_FAILED, actor=actor)
-    await _tell_candidate(uow, m, candidate, booking, "interview_failed")
+    await tell_candidate(uow, m, candidate, booking, "interview_failed")
     await uow.commit()
     return Success(booking.id)
 
 
-async def _tell_candidate(
+async def tell_candidate(
     uow: UnitOfWork,
     m: Messaging,
     candidate: Candidate,

@@ -30,7 +30,12 @@ def _hash(token: str) -> str:
 
 
 async def create_invite(
-    uow: UnitOfWork, recruiter_id: int, clock: Clock, ttl: timedelta = DEFAULT_TTL
+    uow: UnitOfWork,
+    recruiter_id: int,
+    clock: Clock,
+    ttl: timedelta = DEFAULT_TTL,
+    *,
+    actor: str = "admin",
 ) -> Result[str, NotFound]:
     """A new invite for the recruiter; returns the /start payload. Commits."""
     recruiter = await uow.recruiters.get(recruiter_id)
@@ -42,7 +47,7 @@ async def create_invite(
             recruiter_id=recruiter_id, token_hash=_hash(token), expires_at=clock.now() + ttl
         )
     )
-    uow.audit.record(actor="admin", action="invite", entity="recruiter", entity_id=recruiter_id)
+    uow.audit.record(actor=actor, action="invite", entity="recruiter", entity_id=recruiter_id)
     await uow.commit()
     return Success(INVITE_PREFIX + token)
 

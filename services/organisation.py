@@ -1,0 +1,73 @@
+"""Cities and recruiters as admins manage them, each change written to the audit log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+
+from core.errors import InvalidField, NotFound
+from core.result import Failure, Result, Success
+from storage.models import City, Recruiter
+from storage.uow import UnitOfWork
+
+
+async def _name_taken(uow: UnitOfWork, name: str, except_id: int | None) -> bool:
+    stmt = select(City.id).where(func.lower(City.name) == name.lower())
+    found = (await uow.session.scalars(stmt)).first()
+    return found is not None and found != except_id
+
+
+async def save_city(
+    uow: UnitOfWork, fields: dict[str, Any], *, actor: str, city_id: int | None = None
+) -> Result[City, InvalidField | NotFound]:
+    """Create a city, or change one; names are unique regardless of case. Commits."""
+    city = None if city_id is None else await uow.cities.get(city_id)
+    if city_id is not None and city is None:
+        return Failure(NotFound(f"city {city_id}"))
+    if await _name_taken(uow, fields["name"], city_id):
+        return Failure(InvalidField("name", "a city with this name exists already"))
+    if city is None:
+        city = uow.cities.add(City(**fields))
+        action = "create"
+    else:
+        for key, value in fields.items():
+            setattr(city, key, value)
+        action = "update"
+    await uow.session.flush()
+    uow.audit.record(actor=actor, action=action, entity="city", entity_id=city.id, details=fields)
+    await uow.commit()
+    return Success(city)
+
+
+async def save_recruiter(
+    uow: UnitOfWork, fields: dict[str, Any], *, actor: str, recruiter_id: int | None = None
+) -> Result[Recruiter, InvalidField | NotFound]:
+    """Create a recruiter or change one, with the cities they serve. Commits."""
+    wanted = list(dict.fromkeys(fields.pop("city_ids")))
+    cities = list((await uow.session.scalars(select(City).where(City.id.in_(wanted)))).all())
+    if len(cities) != len(wanted):
+        return Failure(InvalidField("city_ids", "every city must exist"))
+    recruiter = None
+    if recruiter_id is not None:
+        recruiter = await uow.recruiters.get_with_cities(recruiter_id)
+        if recruiter is None:
+            return Failure(NotFound(f"recruiter {recruiter_id}"))
+    if recruiter is None:
+        recruiter = uow.recruiters.add(Recruiter(**fields, cities=cities))
+        action = "create"
+    else:
+        for key, value in fields.items():
+            setattr(recruiter, key, value)
+        recruiter.cities = cities
+        action = "update"
+    await uow.session.flush()
+    uow.audit.record(
+        actor=actor,
+        action=action,
+        entity="recruiter",
+        entity_id=recruiter.id,
+        details={**fields, "city_ids": wanted},
+    )
+    await uow.commit()
+    return Success(recruiter)

@@ -1,0 +1,54 @@
+"""Realistic values for every variable the shipped message templates use, so an admin can
+preview and check an edited template before the bot sends it to anyone."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+
+SAMPLES: Mapping[str, str | int] = MappingProxyType(
+    {
+        "answers": (
+            "• What is your full name?: Anna Ivanova\n"
+            "• How old are you?: 24\n"
+            "• Are you ready to work 5 days a week in the office?: Yes"
+        ),
+        "attempt": 1,
+        "attempts": 3,
+        "city": "Kazan",
+        "count": 12,
+        "date": "Tue, 1 Dec",
+        "day": "Tue, 1 Dec",
+        "first": "Tue, 1 Dec 10:00",
+        "last": "Mon, 14 Dec 17:00",
+        "left": 2,
+        "lines": "👍 10:00 · Anna Ivanova\n⏳ 11:00 · Pavel Sokolov",
+        "mark": "👍",
+        "name": "Anna Ivanova",
+        "number": 3,
+        "phone": "+79161234567",
+        "place": "12 Baumana St, office 5",
+        "prompt": "How old are you?",
+        "question": "Question 3 of 8\n\nHow old are you?",
+        "reason": "Please send a number.",
+        "recruiter": "Julia Weber",
+        "result": "✅",
+        "score": 75,
+        "seconds": 120,
+        "skipped": 2,
+        "source": "hh.ru",
+        "stars": "⭐⭐⭐⭐",
+        "status": "👍",
+        "suggestions": "Kazan, Kaliningrad",
+        "time": "10:30",
+        "total": 8,
+        "typed": "Kazn",
+        "username": "anna_ivanova",
+        "what": "interview",
+    }
+)
+
+
+def sample_for(name: str) -> str | int:
+    """The sample of a variable; one without a sample shows its own name, in brackets."""
+    return SAMPLES.get(name, f"[{name}]")
