@@ -55,8 +55,10 @@ async def test_an_empty_database_gets_demo_data_and_a_one_time_admin(
         running_app.url + "/login",
         data={"login": admin.login, "password": password, "csrf": csrf.group(1)},
     )
-    assert str(response.url).endswith("/recruiters")
-    assert "Анна Смирнова" in await response.text()
+    assert str(response.url) == running_app.url + "/"  # the dashboard
+    assert "Dashboard" in await response.text()
+    recruiters = await running_app.http.get(running_app.url + "/recruiters")
+    assert "Анна Смирнова" in await recruiters.text()
 
 
 async def test_the_web_chat_is_served_and_its_short_address_redirects(

@@ -1,0 +1,53 @@
+"""The web panel: server-rendered pages, one module per page, sharing `kit`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import aiohttp_jinja2
+import jinja2
+from aiohttp import web
+
+from admin.panel import (
+    accounts,
+    audit,
+    auto_messages,
+    candidates,
+    cities,
+    dashboard,
+    login,
+    message_templates,
+    questions,
+    recruiters,
+    slots,
+)
+from admin.panel.auth import install_sessions
+from admin.panel.filters import FILTERS
+
+ADMIN_DIR = Path(__file__).resolve().parent.parent
+PAGES = (
+    login,
+    dashboard,
+    cities,
+    recruiters,
+    candidates,
+    auto_messages,
+    audit,
+    accounts,
+    slots,
+    questions,
+    message_templates,
+)
+
+
+def install_panel(app: web.Application, secret_key: str) -> None:
+    install_sessions(app, secret_key)
+    aiohttp_jinja2.setup(
+        app,
+        loader=jinja2.FileSystemLoader(ADMIN_DIR / "templates"),
+        autoescape=True,
+        filters=FILTERS,
+    )
+    app.router.add_static("/static/", ADMIN_DIR / "static", append_version=True)
+    for page in PAGES:
+        page.install(app)

@@ -1,0 +1,161 @@
+"""Accounts: panel accounts and every API token; creating both, deactivating an account,
+signing it out everywhere, revoking a token. A new token is shown once, on the answer to the
+form that made it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from admin.panel.kit import admins_only, deps, done, int_param, posted, refused, render
+from admin.schemas.accounts import AccountIn, ApiTokenIn
+from admin.scope import Scope
+from core.result import Failure
+from services.account_admin import (
+    create_account,
+    end_sessions,
+    list_accounts,
+    list_tokens,
+    revoke_token,
+    set_active,
+)
+from services.api_tokens import issue_api_token
+from storage.models.enums import AdminRole
+
+NEW_ACCOUNT = {"role": AdminRole.RECRUITER.value}
+ROLES = [(role.value, role.value) for role in AdminRole]
+
+
+async def _show(
+    request: web.Request,
+    scope: Scope,
+    *,
+    values: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+    token_values: dict[str, Any] | None = None,
+    token_errors: dict[str, str] | None = None,
+    new_token: dict[str, str] | None = None,
+    status: int = 200,
+) -> web.Response:
+    async with deps(request).uow_factory() as uow:
+        accounts = await list_accounts(uow)
+        tokens = await list_tokens(uow)
+        recruiters = [(r.id, r.name) for r in await uow.recruiters.list(limit=1000)]
+    shown = dict(values if values is not None else NEW_ACCOUNT)
+    shown.pop("password", None)  # a password is never sent back
+    response = await render(
+        request,
+        "accounts.html",
+        scope,
+        status=status,
+        accounts=accounts,
+        tokens=tokens,
+        roles=ROLES,
+        recruiters=recruiters,
+        owners=[(row.account.id, row.account.login) for row in accounts if row.account.active],
+        values=shown,
+        errors=errors or {},
+        token_values=token_values or {},
+        token_errors=token_errors or {},
+        new_token=new_token,
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@admins_only
+async def list_page(request: web.Request, scope: Scope) -> web.Response:
+    return await _show(request, scope)
+
+
+@admins_only
+async def create(request: web.Request, scope: Scope) -> web.StreamResponse:
+    parsed, errors, values = await posted(request, AccountIn)
+    if parsed is not None:
+        async with deps(request).uow_factory() as uow:
+            result = await create_account(
+                uow,
+                parsed.login,
+                parsed.password,
+                parsed.role,
+                parsed.recruiter_id,
+                actor=scope.actor,
+                admin_user_id=scope.user_id,
+            )
+        if not isinstance(result, Failure):
+            await done(request, "/accounts", f"Created the account {parsed.login}.")
+        errors = refused(result.error)
+    return await _show(request, scope, values=values, errors=errors, status=422)
+
+
+@admins_only
+async def activate(request: web.Request, scope: Scope) -> web.StreamResponse:
+    active = request.match_info["action"] == "reactivate"
+    async with deps(request).uow_factory() as uow:
+        result = await set_active(
+            uow,
+            int_param(request, "account_id"),
+            active,
+            actor=scope.actor,
+            admin_user_id=scope.user_id,
+        )
+    if isinstance(result, Failure):
+        raise web.HTTPConflict(text="; ".join(refused(result.error).values()))
+    verb = "Reactivated" if active else "Deactivated"
+    await done(request, "/accounts", f"{verb} the account {result.value.login}.")
+
+
+@admins_only
+async def sign_out_everywhere(request: web.Request, scope: Scope) -> web.StreamResponse:
+    async with deps(request).uow_factory() as uow:
+        result = await end_sessions(
+            uow, int_param(request, "account_id"), actor=scope.actor, admin_user_id=scope.user_id
+        )
+    if isinstance(result, Failure):
+        raise web.HTTPNotFound()
+    await done(request, "/accounts", f"Signed {result.value.login} out everywhere.")
+
+
+@admins_only
+async def create_token(request: web.Request, scope: Scope) -> web.Response:
+    parsed, errors, values = await posted(request, ApiTokenIn)
+    if parsed is not None:
+        async with deps(request).uow_factory() as uow:
+            result = await issue_api_token(
+                uow,
+                parsed.admin_user_id,
+                parsed.name,
+                actor=scope.actor,
+                admin_user_id=scope.user_id,
+            )
+            owner = await uow.admin_users.get(parsed.admin_user_id)
+        if not isinstance(result, Failure) and owner is not None:
+            new_token = {"value": result.value, "name": parsed.name, "owner": owner.login}
+            return await _show(request, scope, new_token=new_token)
+        errors = {"admin_user_id": "an active account"}
+    return await _show(request, scope, token_values=values, token_errors=errors, status=422)
+
+
+@admins_only
+async def revoke(request: web.Request, scope: Scope) -> web.StreamResponse:
+    async with deps(request).uow_factory() as uow:
+        result = await revoke_token(
+            uow,
+            int_param(request, "token_id"),
+            deps(request).clock,
+            actor=scope.actor,
+            admin_user_id=scope.user_id,
+        )
+    if isinstance(result, Failure):
+        raise web.HTTPNotFound()
+    await done(request, "/accounts", f"Revoked the API token {result.value.name}.")
+
+
+def install(app: web.Application) -> None:
+    app.router.add_get("/accounts", list_page)
+    app.router.add_post("/accounts", create)
+    app.router.add_post("/accounts/tokens", create_token)
+    app.router.add_post("/accounts/tokens/{token_id}/revoke", revoke)
+    app.router.add_post("/accounts/{account_id}/{action:deactivate|reactivate}", activate)
+    app.router.add_post("/accounts/{account_id}/sign-out", sign_out_everywhere)

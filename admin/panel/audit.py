@@ -1,0 +1,73 @@
+"""The audit log: newest first, 50 to a page, filtered by entity, action and actor."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC
+from urllib.parse import urlencode
+
+from aiohttp import web
+
+from admin.panel.kit import admins_only, deps, render
+from admin.scope import Scope
+from storage.repositories.audit import AuditFilter
+
+PER_PAGE = 50
+MAX_PAGE = 100_000
+FILTERS = ("entity", "action", "actor")
+MAX_FILTER_LENGTH = 100
+
+
+def _filter_value(request: web.Request, name: str) -> str | None:
+    """A filter as typed; empty or longer than any stored value is no filter at all."""
+    value = request.query.get(name, "").strip()
+    return value if 0 < len(value) <= MAX_FILTER_LENGTH else None
+
+
+def _page_number(request: web.Request) -> int:
+    try:
+        number = int(request.query.get("page", "1"))
+    except ValueError:
+        return 1
+    return min(max(number, 1), MAX_PAGE)
+
+
+@admins_only
+async def audit_page(request: web.Request, scope: Scope) -> web.Response:
+    chosen = {name: _filter_value(request, name) for name in FILTERS}
+    page = _page_number(request)
+    where = AuditFilter(**chosen)
+    async with deps(request).uow_factory() as uow:
+        found = await uow.audit.newest(where, limit=PER_PAGE + 1, offset=(page - 1) * PER_PAGE)
+    rows = [
+        {
+            "time": entry.created_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC"),
+            "actor": login or entry.actor,
+            "action": entry.action,
+            "entity": entry.entity,
+            "entity_id": entry.entity_id,
+            "details": json.dumps(entry.details, ensure_ascii=False, sort_keys=True)
+            if entry.details
+            else "",
+        }
+        for entry, login in found[:PER_PAGE]
+    ]
+    kept = {name: value for name, value in chosen.items() if value is not None}
+
+    def link(number: int) -> str:
+        return "/audit?" + urlencode({**kept, "page": number})
+
+    return await render(
+        request,
+        "audit.html",
+        scope,
+        rows=rows,
+        filters=kept,
+        page=page,
+        previous=link(page - 1) if page > 1 else None,
+        next=link(page + 1) if len(found) > PER_PAGE else None,
+    )
+
+
+def install(app: web.Application) -> None:
+    app.router.add_get("/audit", audit_page)

@@ -1,0 +1,217 @@
+"""Auto-messages: the list with each one's progress, a form to define a broadcast or a trigger,
+and pausing and resuming. The service checks the definition; its refusals are shown next to
+the field they are about."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from aiohttp import web
+from pydantic import Field
+
+from admin.panel.kit import admins_only, deps, done, int_param, posted, render
+from admin.schemas.common import Id, Input, TimeZone
+from admin.scope import Scope
+from core.result import Failure
+from services.auto_messages import (
+    InvalidAutoMessage,
+    Progress,
+    create_auto_message,
+    newest_with_progress,
+    set_paused,
+)
+from storage.models import AutoMessage, City
+from storage.models.enums import (
+    AutoMessageKind,
+    AutoMessageState,
+    AutoMessageTrigger,
+    CandidateStatus,
+)
+
+DEFAULT_ZONE = "Europe/Moscow"
+KINDS = [(k.value, k.value) for k in AutoMessageKind]
+TRIGGERS = [(t.value, t.value.replace("_", " ")) for t in AutoMessageTrigger]
+STATUSES = [(s.value, s.value.replace("_", " ")) for s in CandidateStatus]
+PAUSABLE = (AutoMessageState.SCHEDULED, AutoMessageState.RUNNING)
+
+
+class AutoMessageForm(Input):
+    """What the form sends, typed; what it means is for the service to check."""
+
+    name: str | None = Field(None, max_length=200)
+    kind: str | None = None
+    text: str | None = Field(None, max_length=4096)
+    template_key: str | None = Field(None, max_length=100)
+    city_ids: list[Id] = Field(default_factory=list, max_length=500)
+    statuses: list[str] = Field(default_factory=list, max_length=50)
+    source: str | None = Field(None, max_length=64)
+    registered_from: date | None = None
+    registered_to: date | None = None
+    send_at: datetime | None = None
+    timezone: TimeZone | None = None
+    trigger: str | None = None
+    after_hours: int | None = None
+
+
+def _midnight(day: date | None, zone: ZoneInfo) -> str | None:
+    return None if day is None else datetime.combine(day, time(), tzinfo=zone).isoformat()
+
+
+def spec_for(form: AutoMessageForm, default_zone: str) -> dict[str, Any]:
+    """The service's definition: local times in the chosen zone, the last registration day
+    included."""
+    zone = ZoneInfo(form.timezone or default_zone)
+    until = form.registered_to + timedelta(days=1) if form.registered_to else None
+    spec: dict[str, Any] = {
+        "name": form.name,
+        "kind": form.kind,
+        "text": form.text,
+        "template_key": form.template_key,
+        "audience": {
+            "city_ids": form.city_ids,
+            "statuses": form.statuses,
+            "source": form.source,
+            "registered_from": _midnight(form.registered_from, zone),
+            "registered_to": _midnight(until, zone),
+        },
+    }
+    if form.kind == AutoMessageKind.TRIGGER.value:
+        spec.update(trigger=form.trigger, after_hours=form.after_hours)
+    elif form.send_at is not None:
+        send_at = form.send_at if form.send_at.tzinfo else form.send_at.replace(tzinfo=zone)
+        spec["send_at"] = send_at.isoformat()
+    return spec
+
+
+def _field(error: InvalidAutoMessage) -> str:
+    """The form field a service refusal is about ("audience.city_ids" is `city_ids`)."""
+    field = error.field.removeprefix("audience.")
+    return "form" if field == "audience" else field
+
+
+def _when(moment: datetime | None) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if moment else "now"
+
+
+def _audience(audience: dict[str, Any], city_names: dict[int, str]) -> str:
+    parts = []
+    if audience.get("city_ids"):
+        names = (city_names.get(c, f"#{c}") for c in audience["city_ids"])
+        parts.append("cities: " + ", ".join(names))
+    if audience.get("statuses"):
+        parts.append("statuses: " + ", ".join(audience["statuses"]))
+    if audience.get("source"):
+        parts.append(f"source: {audience['source']}")
+    if audience.get("registered_from"):
+        parts.append(f"registered from {audience['registered_from'][:10]}")
+    if audience.get("registered_to"):
+        parts.append(f"registered before {audience['registered_to'][:10]}")
+    return "; ".join(parts) or "every reachable candidate"
+
+
+def _row(message: AutoMessage, done: Progress, city_names: dict[int, str]) -> dict[str, Any]:
+    if message.kind is AutoMessageKind.BROADCAST:
+        schedule = f"at {_when(message.send_at)}"
+    else:
+        trigger = message.trigger.value.replace("_", " ") if message.trigger else "?"
+        schedule = f"{trigger}, after {message.trigger_after_hours} h"
+    text = message.audience.get("text")
+    return {
+        "id": message.id,
+        "name": message.name,
+        "kind": message.kind.value,
+        "state": message.state.value,
+        "schedule": schedule,
+        "body": f"text: {text[:80]}" if text else f"template: {message.template_key}",
+        "audience": _audience(message.audience, city_names),
+        "progress": done,
+        "pausable": message.state in PAUSABLE,
+        "resumable": message.state is AutoMessageState.PAUSED,
+    }
+
+
+async def _show(
+    request: web.Request,
+    scope: Scope,
+    *,
+    values: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> web.Response:
+    catalog = deps(request).catalog
+    async with deps(request).uow_factory() as uow:
+        cities = list(await uow.cities.list(limit=1000))
+        listed = await newest_with_progress(uow)
+    city_names = {c.id: c.name for c in cities}
+    fresh = {"kind": AutoMessageKind.BROADCAST.value, "timezone": _default_zone(cities)}
+    return await render(
+        request,
+        "auto_messages.html",
+        scope,
+        status=status,
+        messages=[_row(m, done, city_names) for m, done in listed],
+        values=values if values is not None else fresh,
+        errors=errors or {},
+        kinds=KINDS,
+        triggers=TRIGGERS,
+        statuses=STATUSES,
+        cities=list(city_names.items()),
+        template_keys=[(k, k) for k in sorted(catalog.templates.get(catalog.default_locale, {}))],
+    )
+
+
+def _default_zone(cities: Sequence[City]) -> str:
+    """The first city's zone, or Moscow's."""
+    return cities[0].timezone if cities else DEFAULT_ZONE
+
+
+@admins_only
+async def list_page(request: web.Request, scope: Scope) -> web.Response:
+    return await _show(request, scope)
+
+
+@admins_only
+async def create(request: web.Request, scope: Scope) -> web.StreamResponse:
+    parsed, errors, values = await posted(request, AutoMessageForm)
+    if parsed is not None:
+        context = deps(request)
+        async with context.uow_factory() as uow:
+            zone = _default_zone(await uow.cities.list(limit=1))
+            result = await create_auto_message(
+                uow,
+                context.catalog,
+                spec_for(parsed, zone),
+                context.clock,
+                actor=scope.actor,
+                admin_user_id=scope.user_id,
+            )
+        if not isinstance(result, Failure):
+            await done(request, "/auto-messages", f"Created the auto-message {result.value.name}.")
+        errors = {_field(result.error): result.error.reason}
+    return await _show(request, scope, values=values, errors=errors, status=422)
+
+
+@admins_only
+async def pause_or_resume(request: web.Request, scope: Scope) -> web.StreamResponse:
+    paused = request.match_info["action"] == "pause"
+    async with deps(request).uow_factory() as uow:
+        result = await set_paused(
+            uow,
+            int_param(request, "message_id"),
+            paused,
+            actor=scope.actor,
+            admin_user_id=scope.user_id,
+        )
+    if isinstance(result, Failure):
+        raise web.HTTPNotFound()
+    verb = "Paused" if paused else "Resumed"
+    await done(request, "/auto-messages", f"{verb} the auto-message {result.value.name}.")
+
+
+def install(app: web.Application) -> None:
+    app.router.add_get("/auto-messages", list_page)
+    app.router.add_post("/auto-messages", create)
+    app.router.add_post("/auto-messages/{message_id}/{action:pause|resume}", pause_or_resume)

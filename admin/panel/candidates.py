@@ -1,0 +1,230 @@
+"""Candidates: the searchable list, its CSV export, and one candidate's page with what can be done
+to them (change the status, write to them, cancel a booking). A recruiter account sees only its
+cities' candidates; anyone else's answer 404, as if absent."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any, TypeVar
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from aiohttp import web
+from pydantic import BaseModel
+
+from admin.panel.kit import check, deps, done, int_param, posted, refused, render, signed_in
+from admin.schemas.candidates import BookingCancelIn, MessageIn, StatusChangeIn
+from admin.scope import Scope
+from core.errors import AppError
+from core.result import Failure, Result
+from services.candidate_actions import cancel_booking, change_status, send_message
+from services.candidate_directory import (
+    CandidateFilter,
+    candidate_profile,
+    iter_csv,
+    search_candidates,
+)
+from storage.models.enums import CandidateStatus
+from storage.uow import UnitOfWork
+
+M = TypeVar("M", bound=BaseModel)
+
+FILTER_FIELDS = ("q", "city_id", "status", "source", "created_from", "created_to")
+PAGING_FIELDS = ("sort", "limit", "offset")
+SORTABLE = {
+    "full_name": "Name",
+    "status": "Status",
+    "created_at": "Registered",
+    "updated_at": "Last change",
+}
+STATUSES = [(s.value, s.value.replace("_", " ")) for s in CandidateStatus]
+
+
+def when(moment: datetime | None, zone: str = "UTC") -> str:
+    """An instant in the given zone, for people."""
+    if moment is None:
+        return "—"
+    suffix = " UTC" if zone == "UTC" else ""
+    return moment.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M") + suffix
+
+
+def _asked_filter(request: web.Request) -> tuple[CandidateFilter, dict[str, str], dict[str, str]]:
+    """The query string as a filter: (the filter without the bad parts, what was asked, errors).
+    A bad value never breaks the page: it is left out and its error shown next to it."""
+    asked = {
+        name: request.query[name].strip()
+        for name in (*FILTER_FIELDS, *PAGING_FIELDS)
+        if request.query.get(name, "").strip()
+    }
+    flt, errors = check(CandidateFilter, asked)
+    if flt is None:
+        flt, _ = check(CandidateFilter, {k: v for k, v in asked.items() if k not in errors})
+    return flt or CandidateFilter(), asked, errors
+
+
+def _query(flt: CandidateFilter, fields: tuple[str, ...], **changes: Any) -> str:
+    values = {name: getattr(flt, name) for name in fields}
+    values.update(changes)
+    defaults = CandidateFilter()
+    kept = {
+        k: str(v) for k, v in values.items() if v is not None and v != getattr(defaults, k, None)
+    }
+    return urlencode(kept)
+
+
+async def _city_options(request: web.Request, scope: Scope) -> list[tuple[int, str]]:
+    async with deps(request).uow_factory() as uow:
+        cities = await uow.cities.list(limit=1000)
+    return [(c.id, c.name) for c in cities if scope.sees_city(c.id)]
+
+
+@signed_in
+async def list_candidates(request: web.Request, scope: Scope) -> web.Response:
+    flt, asked, errors = _asked_filter(request)
+    async with deps(request).uow_factory() as uow:
+        rows, total = await search_candidates(uow, flt, scope.city_ids)
+
+    def link(**changes: Any) -> str:
+        return "/candidates?" + _query(flt, FILTER_FIELDS + PAGING_FIELDS, **changes)
+
+    def sort_link(column: str) -> str:
+        return link(sort=f"-{column}" if flt.sort == column else column, offset=None)
+
+    return await render(
+        request,
+        "candidates.html",
+        scope,
+        rows=rows,
+        total=total,
+        flt=flt,
+        values=asked,
+        errors=errors,
+        cities=await _city_options(request, scope),
+        statuses=STATUSES,
+        sortable=SORTABLE,
+        link=link,
+        sort_link=sort_link,
+        csv_link="?".join(filter(None, ("/candidates.csv", _query(flt, FILTER_FIELDS)))),
+        previous=link(offset=max(flt.offset - flt.limit, 0)) if flt.offset > 0 else None,
+        next=link(offset=flt.offset + flt.limit) if flt.offset + flt.limit < total else None,
+        when=when,
+    )
+
+
+@signed_in
+async def export_csv(request: web.Request, scope: Scope) -> web.StreamResponse:
+    flt, _asked, errors = _asked_filter(request)
+    bad = sorted(name for name in errors if name not in PAGING_FIELDS)
+    if bad:  # exporting more than was asked for would be worse than exporting nothing
+        raise web.HTTPBadRequest(text=f"Check the filters: {', '.join(bad)}.")
+    today = deps(request).clock.now().date().isoformat()
+    response = web.StreamResponse(
+        headers={"Content-Disposition": f'attachment; filename="candidates-{today}.csv"'}
+    )
+    response.content_type = "text/csv"
+    response.charset = "utf-8"
+    await response.prepare(request)
+    await response.write("\ufeff".encode())  # so spreadsheets read the file as UTF-8
+    async with deps(request).uow_factory() as uow:
+        async for chunk in iter_csv(uow, flt, scope.city_ids):
+            await response.write(chunk.encode("utf-8"))
+    await response.write_eof()
+    return response
+
+
+async def _show(
+    request: web.Request,
+    scope: Scope,
+    *,
+    form: str = "",
+    values: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> web.Response:
+    candidate_id = int_param(request, "candidate_id")
+    async with deps(request).uow_factory() as uow:
+        profile = await candidate_profile(uow, candidate_id, scope.city_ids)
+    if profile is None:
+        raise web.HTTPNotFound()
+    return await render(
+        request,
+        "candidate.html",
+        scope,
+        status=status,
+        profile=profile,
+        c=profile.candidate,
+        statuses=STATUSES,
+        form=form,
+        values=values or {},
+        errors=errors or {},
+        when=when,
+    )
+
+
+@signed_in
+async def show_candidate(request: web.Request, scope: Scope) -> web.Response:
+    return await _show(request, scope)
+
+
+Action = Callable[[UnitOfWork, M, dict[str, Any]], Awaitable[Result[Any, AppError]]]
+
+
+async def _act(
+    request: web.Request, scope: Scope, model: type[M], form: str, action: Action[M], notice: str
+) -> web.Response:
+    """Post/redirect/get for one of the page's forms: the form checked, the action run as the
+    signed-in account within its cities; refusals shown next to the form's fields (422)."""
+    parsed, errors, values = await posted(request, model)
+    if parsed is not None:
+        who = {"actor": scope.actor, "admin_user_id": scope.user_id, "city_ids": scope.city_ids}
+        async with deps(request).uow_factory() as uow:
+            result = await action(uow, parsed, who)
+        if not isinstance(result, Failure):
+            await done(request, f"/candidates/{int_param(request, 'candidate_id')}", notice)
+        errors = refused(result.error)
+    return await _show(request, scope, form=form, values=values, errors=errors, status=422)
+
+
+@signed_in
+async def post_status(request: web.Request, scope: Scope) -> web.Response:
+    candidate_id = int_param(request, "candidate_id")
+
+    async def act(uow: UnitOfWork, form: StatusChangeIn, who: dict[str, Any]) -> Result[Any, Any]:
+        return await change_status(uow, candidate_id, form.status, form.reason, **who)
+
+    return await _act(request, scope, StatusChangeIn, "status", act, "The status is changed.")
+
+
+@signed_in
+async def post_message(request: web.Request, scope: Scope) -> web.Response:
+    candidate_id = int_param(request, "candidate_id")
+    clock = deps(request).clock
+
+    async def act(uow: UnitOfWork, form: MessageIn, who: dict[str, Any]) -> Result[Any, Any]:
+        return await send_message(uow, clock, candidate_id, form.text, **who)
+
+    return await _act(request, scope, MessageIn, "message", act, "The message is queued.")
+
+
+@signed_in
+async def post_cancel(request: web.Request, scope: Scope) -> web.Response:
+    candidate_id = int_param(request, "candidate_id")
+    booking_id = int_param(request, "booking_id")
+    d = deps(request)
+    m = d.messaging
+
+    async def act(uow: UnitOfWork, form: BookingCancelIn, who: dict[str, Any]) -> Result[Any, Any]:
+        return await cancel_booking(uow, m, candidate_id, booking_id, form.reason, **who)
+
+    notice = "The booking is canceled and the candidate told."
+    return await _act(request, scope, BookingCancelIn, f"cancel-{booking_id}", act, notice)
+
+
+def install(app: web.Application) -> None:
+    app.router.add_get("/candidates", list_candidates)
+    app.router.add_get("/candidates.csv", export_csv)
+    app.router.add_get("/candidates/{candidate_id}", show_candidate)
+    app.router.add_post("/candidates/{candidate_id}/status", post_status)
+    app.router.add_post("/candidates/{candidate_id}/message", post_message)
+    app.router.add_post("/candidates/{candidate_id}/bookings/{booking_id}/cancel", post_cancel)

@@ -1,0 +1,83 @@
+"""Cities: the list, a form to add one, and each city's edit form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from admin.panel.kit import admins_only, deps, done, int_param, posted, refused, render
+from admin.schemas.places import CityIn
+from admin.scope import Scope
+from core.result import Failure
+from services.organisation import save_city
+from storage.models import City
+
+NEW_CITY = {"timezone": "Europe/Moscow", "active": True, "requires_approval": True}
+
+
+async def _cities(request: web.Request) -> list[City]:
+    async with deps(request).uow_factory() as uow:
+        return list(await uow.cities.list(limit=1000))
+
+
+async def _show(
+    request: web.Request,
+    scope: Scope,
+    *,
+    values: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+    editing: City | None = None,
+    status: int = 200,
+) -> web.Response:
+    return await render(
+        request,
+        "cities.html",
+        scope,
+        status=status,
+        cities=await _cities(request),
+        values=values if values is not None else NEW_CITY,
+        errors=errors or {},
+        editing=editing,
+    )
+
+
+@admins_only
+async def list_cities(request: web.Request, scope: Scope) -> web.Response:
+    return await _show(request, scope)
+
+
+@admins_only
+async def edit_form(request: web.Request, scope: Scope) -> web.Response:
+    async with deps(request).uow_factory() as uow:
+        city = await uow.cities.get(int_param(request, "city_id"))
+    if city is None:
+        raise web.HTTPNotFound()
+    values = CityIn.model_validate(city, from_attributes=True).model_dump()
+    return await _show(request, scope, values=values, editing=city)
+
+
+@admins_only
+async def save(request: web.Request, scope: Scope) -> web.StreamResponse:
+    city_id = int_param(request, "city_id") if "city_id" in request.match_info else None
+    editing = None
+    if city_id is not None:
+        async with deps(request).uow_factory() as uow:
+            editing = await uow.cities.get(city_id)
+        if editing is None:
+            raise web.HTTPNotFound()
+    parsed, errors, values = await posted(request, CityIn)
+    if parsed is not None:
+        async with deps(request).uow_factory() as uow:
+            result = await save_city(uow, parsed.model_dump(), actor=scope.actor, city_id=city_id)
+        if not isinstance(result, Failure):
+            await done(request, "/cities", f"Saved the city {parsed.name}.")
+        errors = refused(result.error)
+    return await _show(request, scope, values=values, errors=errors, editing=editing, status=422)
+
+
+def install(app: web.Application) -> None:
+    app.router.add_get("/cities", list_cities)
+    app.router.add_post("/cities", save)
+    app.router.add_get("/cities/{city_id}", edit_form)
+    app.router.add_post("/cities/{city_id}", save)

@@ -1,0 +1,31 @@
+"""The dashboard: the funnel, no-shows, time to interview, today's interviews, the delivery
+queue, the cache's hit rate and timings. A recruiter account sees its own cities and interviews."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from admin.panel.kit import deps, render, signed_in
+from admin.scope import Scope
+from services.dashboard import dashboard
+
+
+@signed_in
+async def show(request: web.Request, scope: Scope) -> web.Response:
+    app = deps(request)
+    async with app.uow_factory() as uow:
+        figures = await dashboard(
+            uow,
+            app.clock.now(),
+            scope.city_ids,
+            None if scope.is_admin else (scope.recruiter_id or -1),
+        )
+    cache = app.cache.stats if app.cache is not None and scope.is_admin else None
+    performance = app.metrics.summary() if app.metrics is not None and scope.is_admin else None
+    return await render(
+        request, "dashboard.html", scope, figures=figures, cache=cache, performance=performance
+    )
+
+
+def install(app: web.Application) -> None:
+    app.router.add_get("/", show)

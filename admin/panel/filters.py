@@ -1,0 +1,22 @@
+"""Template filters: instants are stored in UTC and shown in the zone of the city they belong to."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+
+def local_time(moment: datetime | None, zone: str = "UTC") -> str:
+    return moment.astimezone(ZoneInfo(zone)).strftime("%H:%M") if moment else "—"
+
+
+def local_datetime(moment: datetime | None, zone: str = "UTC") -> str:
+    return moment.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M") if moment else "—"
+
+
+FILTERS: dict[str, Callable[..., Any]] = {
+    "local_time": local_time,
+    "local_datetime": local_datetime,
+}

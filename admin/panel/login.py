@@ -1,0 +1,63 @@
+"""Signing in and out."""
+
+from __future__ import annotations
+
+import asyncio
+
+from aiohttp import web
+from aiohttp_session import get_session
+
+from admin.panel.auth import LoginThrottle, check_csrf, start_session
+from admin.panel.kit import deps, render
+from services.accounts import password_matches
+
+THROTTLE = web.AppKey("login_throttle", LoginThrottle)
+
+
+async def login_form(request: web.Request) -> web.Response:
+    return await render(request, "login.html", None, login="", errors={})
+
+
+async def login(request: web.Request) -> web.StreamResponse:
+    await check_csrf(request)
+    form = await request.post()
+    name = str(form.get("login", "")).strip()[:64]
+    password = str(form.get("password", ""))
+    throttle = request.app[THROTTLE]
+    if throttle.locked(name):
+        errors = {"login": "Too many failed attempts: try again in 15 minutes."}
+        return await render(request, "login.html", None, status=429, login=name, errors=errors)
+    await asyncio.sleep(throttle.delay(name))
+    async with deps(request).uow_factory() as uow:
+        user = await uow.admin_users.get_by_login(name)
+        ok = user is not None and user.active and password_matches(user.password_hash, password)
+        if ok and user is not None:
+            user.last_login_at = deps(request).clock.now()
+            uow.audit.record(
+                actor=f"admin:{user.id}",
+                action="login",
+                entity="admin_user",
+                entity_id=user.id,
+                admin_user_id=user.id,
+            )
+            await uow.commit()
+    if not ok or user is None:
+        throttle.failed(name)
+        errors = {"password": "Wrong login or password."}
+        return await render(request, "login.html", None, login=name, errors=errors)
+    throttle.succeeded(name)
+    await start_session(request, user)
+    raise web.HTTPSeeOther("/")
+
+
+async def logout(request: web.Request) -> web.StreamResponse:
+    await check_csrf(request)
+    (await get_session(request)).invalidate()
+    raise web.HTTPSeeOther("/login")
+
+
+def install(app: web.Application) -> None:
+    app[THROTTLE] = LoginThrottle()
+    app.router.add_get("/login", login_form)
+    app.router.add_post("/login", login)
+    app.router.add_post("/logout", logout)

@@ -1,0 +1,309 @@
+"""Questions: both tests with their questions as a tree (branch questions under the answer
+that opens them), each test's settings, and a form to add or change a question."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, Literal, NoReturn
+
+from aiohttp import web
+
+from admin.panel.kit import (
+    PageHandler,
+    admins_only,
+    check,
+    deps,
+    done,
+    form_values,
+    int_param,
+    posted,
+    refused,
+    render,
+)
+from admin.schemas.questions import (
+    OPTIONS_FORMAT,
+    QuestionIn,
+    SettingsIn,
+    option_label,
+    question_values,
+)
+from admin.scope import Scope
+from core.errors import NotFound
+from core.result import Failure, Result
+from services.question_editor import (
+    TEST_DEFAULTS,
+    find_question,
+    load_tests,
+    move_question,
+    possible_parents,
+    question_tree,
+    save_question,
+    save_test_settings,
+    set_question_active,
+)
+from storage.models import Test, TestQuestion
+from storage.models.enums import QuestionKind, TestKind
+from storage.uow import UnitOfWork
+
+TEST_NAMES = {
+    TestKind.SCREENING: "Test 1 · screening",
+    TestKind.KNOWLEDGE: "Test 2 · knowledge",
+}
+KIND_NAMES = {
+    QuestionKind.TEXT: "text",
+    QuestionKind.SINGLE_CHOICE: "single choice",
+    QuestionKind.NUMBER: "number",
+    QuestionKind.PHONE: "phone",
+}
+
+
+@dataclass(frozen=True)
+class Row:
+    """One question as the list shows it."""
+
+    question: TestQuestion
+    depth: int
+    options: list[str]
+    knockouts: list[str]
+    branch: str | None  # "parent_key = value" for a branch question
+    hidden: bool  # switched off, or under a switched-off question: never asked
+
+
+def _kind(value: object) -> TestKind:
+    try:
+        return TestKind(str(value))
+    except ValueError:
+        raise web.HTTPNotFound() from None
+
+
+def _option_summary(option: dict[str, Any]) -> str:
+    marks = [
+        mark
+        for flag, mark in (("correct", "✓ correct"), ("knockout", "✖ knock-out"))
+        if option.get(flag)
+    ]
+    if option.get("score"):
+        marks.append(f"score {option['score']}")
+    text = f"{option['value']}: {option_label(option, 'en')}"
+    return f"{text} ({', '.join(marks)})" if marks else text
+
+
+def _rows(questions: list[TestQuestion]) -> list[Row]:
+    by_id = {q.id: q for q in questions}
+    rows: list[Row] = []
+    hidden_ids: set[int] = set()
+    for question, depth in question_tree(questions):
+        parent = by_id.get(question.parent_id) if question.parent_id else None
+        hidden = not question.active or (parent is not None and parent.id in hidden_ids)
+        if hidden:
+            hidden_ids.add(question.id)
+        rows.append(
+            Row(
+                question=question,
+                depth=depth,
+                options=[_option_summary(o) for o in question.options],
+                knockouts=[option_label(o, "en") for o in question.options if o.get("knockout")],
+                branch=f"{parent.key} = {question.show_if_answer}" if parent else None,
+                hidden=hidden,
+            )
+        )
+    return rows
+
+
+def _settings_values(kind: TestKind, test: Test | None) -> dict[str, Any]:
+    if test is None:
+        return dict(TEST_DEFAULTS[kind])
+    return {name: getattr(test, name) for name in SettingsIn.model_fields}
+
+
+async def _show_list(
+    request: web.Request,
+    scope: Scope,
+    *,
+    failed: TestKind | None = None,
+    values: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> web.Response:
+    async with deps(request).uow_factory() as uow:
+        tests = await load_tests(uow)
+    views = [
+        {
+            "kind": kind.value,
+            "name": TEST_NAMES[kind],
+            "test": test,
+            "rows": _rows(list(test.questions) if test else []),
+            "values": values
+            if kind is failed and values is not None
+            else _settings_values(kind, test),
+            "errors": errors if kind is failed and errors else {},
+        }
+        for kind, test in tests.items()
+    ]
+    return await render(
+        request, "questions.html", scope, status=status, tests=views, kinds=KIND_NAMES
+    )
+
+
+@admins_only
+async def list_questions(request: web.Request, scope: Scope) -> web.Response:
+    return await _show_list(request, scope)
+
+
+@admins_only
+async def save_settings(request: web.Request, scope: Scope) -> web.StreamResponse:
+    kind = _kind(request.match_info["kind"])
+    parsed, errors, values = await posted(request, SettingsIn)
+    if parsed is not None:
+        async with deps(request).uow_factory() as uow:
+            await save_test_settings(
+                uow, kind, parsed.model_dump(), actor=scope.actor, admin_user_id=scope.user_id
+            )
+        await done(
+            request, f"/questions#{kind.value}", f"Saved the settings of {TEST_NAMES[kind]}."
+        )
+    return await _show_list(request, scope, failed=kind, values=values, errors=errors, status=422)
+
+
+async def _show_form(
+    request: web.Request,
+    scope: Scope,
+    kind: TestKind,
+    *,
+    values: dict[str, Any],
+    errors: dict[str, str] | None = None,
+    editing: TestQuestion | None = None,
+    status: int = 200,
+) -> web.Response:
+    async with deps(request).uow_factory() as uow:
+        test = (await load_tests(uow))[kind]
+    questions = list(test.questions) if test else []
+    parents = possible_parents(questions, editing) if kind is TestKind.SCREENING else []
+    return await render(
+        request,
+        "question_form.html",
+        scope,
+        status=status,
+        kind=kind.value,
+        test_name=TEST_NAMES[kind],
+        knowledge=kind is TestKind.KNOWLEDGE,
+        editing=editing,
+        values=values,
+        errors=errors or {},
+        kinds=[(k.value, name) for k, name in KIND_NAMES.items()],
+        parents=[(q.id, f"{q.key}: {q.prompt.get('en') or q.key}") for q in parents],
+        answers=[(q.key, [str(o["value"]) for o in q.options]) for q in parents],
+        options_format=OPTIONS_FORMAT,
+    )
+
+
+@admins_only
+async def new_form(request: web.Request, scope: Scope) -> web.Response:
+    kind = _kind(request.query.get("test"))
+    first_kind = QuestionKind.SINGLE_CHOICE if kind is TestKind.KNOWLEDGE else QuestionKind.TEXT
+    values = {"test": kind.value, "kind": first_kind.value, "active": True}
+    return await _show_form(request, scope, kind, values=values)
+
+
+async def _question(request: web.Request) -> tuple[Test, TestQuestion]:
+    async with deps(request).uow_factory() as uow:
+        found = await find_question(uow, int_param(request, "question_id"))
+    if found is None:
+        raise web.HTTPNotFound()
+    return found
+
+
+@admins_only
+async def edit_form(request: web.Request, scope: Scope) -> web.Response:
+    test, question = await _question(request)
+    values = question_values(test.kind, question)
+    return await _show_form(request, scope, test.kind, values=values, editing=question)
+
+
+@admins_only
+async def save(request: web.Request, scope: Scope) -> web.StreamResponse:
+    """Add a question (the form names its test) or change one (it stays in its test)."""
+    editing: TestQuestion | None = None
+    form = await request.post()
+    if "question_id" in request.match_info:
+        test, editing = await _question(request)
+        kind = test.kind
+    else:
+        kind = _kind(form.get("test"))
+    values = {**form_values(QuestionIn, form), "test": kind.value}
+    parsed, errors = check(QuestionIn, values)
+    if parsed is not None:
+        async with deps(request).uow_factory() as uow:
+            result = await save_question(
+                uow,
+                kind,
+                parsed.to_fields(),
+                actor=scope.actor,
+                admin_user_id=scope.user_id,
+                question_id=editing.id if editing else None,
+            )
+        if not isinstance(result, Failure):
+            await done(request, f"/questions#{kind.value}", f"Saved the question {parsed.key}.")
+        errors = refused(result.error)
+    return await _show_form(
+        request, scope, kind, values=values, errors=errors, editing=editing, status=422
+    )
+
+
+async def _change(
+    request: web.Request,
+    change: Callable[[UnitOfWork, int], Awaitable[Result[TestQuestion, NotFound]]],
+    notice: str,
+) -> NoReturn:
+    """Apply a change to the question in the path, then back to the list with `notice`
+    ({key} is the question's key)."""
+    async with deps(request).uow_factory() as uow:
+        result = await change(uow, int_param(request, "question_id"))
+    if isinstance(result, Failure):
+        raise web.HTTPNotFound()
+    await done(request, "/questions", notice.format(key=result.value.key))
+
+
+@admins_only
+async def move(request: web.Request, scope: Scope) -> web.StreamResponse:
+    direction = (await request.post()).get("direction")
+    if direction not in ("up", "down"):
+        raise web.HTTPBadRequest(text="Move a question up or down.")
+    way: Literal["up", "down"] = "up" if direction == "up" else "down"
+    await _change(
+        request,
+        lambda uow, question_id: move_question(
+            uow, question_id, way, actor=scope.actor, admin_user_id=scope.user_id
+        ),
+        f"Moved the question {{key}} {way}.",
+    )
+
+
+def _switch(active: bool, notice: str) -> PageHandler:
+    async def switch(request: web.Request, scope: Scope) -> web.StreamResponse:
+        await _change(
+            request,
+            lambda uow, question_id: set_question_active(
+                uow, question_id, active, actor=scope.actor, admin_user_id=scope.user_id
+            ),
+            notice,
+        )
+
+    return switch
+
+
+deactivate = admins_only(_switch(False, "The question {key} is off: the bot no longer asks it."))
+activate = admins_only(_switch(True, "The question {key} is back on."))
+
+
+def install(app: web.Application) -> None:
+    app.router.add_get("/questions", list_questions)
+    app.router.add_post("/questions", save)
+    app.router.add_get("/questions/new", new_form)  # before /questions/{question_id}
+    app.router.add_post("/questions/tests/{kind}", save_settings)
+    app.router.add_get("/questions/{question_id}", edit_form)
+    app.router.add_post("/questions/{question_id}", save)
+    app.router.add_post("/questions/{question_id}/move", move)
+    app.router.add_post("/questions/{question_id}/deactivate", deactivate)
+    app.router.add_post("/questions/{question_id}/activate", activate)

@@ -1,0 +1,108 @@
+"""Recruiters: the list with their cities, adding and editing one, and one-time invite links."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from admin.panel.kit import admins_only, deps, done, int_param, posted, refused, render
+from admin.schemas.places import RecruiterIn
+from admin.scope import Scope
+from core.result import Failure
+from services.organisation import save_recruiter
+from services.recruiter_invites import create_invite, invite_link
+from storage.models import Recruiter
+
+NEW_RECRUITER = {"timezone": "Europe/Moscow", "active": True}
+
+
+async def _show(
+    request: web.Request,
+    scope: Scope,
+    *,
+    values: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+    editing: Recruiter | None = None,
+    invite: dict[str, str] | None = None,
+    status: int = 200,
+) -> web.Response:
+    async with deps(request).uow_factory() as uow:
+        recruiters = await uow.recruiters.list_with_cities()
+        cities = [(c.id, c.name) for c in await uow.cities.list(limit=1000)]
+    return await render(
+        request,
+        "recruiters.html",
+        scope,
+        status=status,
+        recruiters=recruiters,
+        cities=cities,
+        values=values if values is not None else NEW_RECRUITER,
+        errors=errors or {},
+        editing=editing,
+        invite=invite,
+    )
+
+
+@admins_only
+async def list_recruiters(request: web.Request, scope: Scope) -> web.Response:
+    return await _show(request, scope)
+
+
+async def _recruiter(request: web.Request) -> Recruiter:
+    async with deps(request).uow_factory() as uow:
+        recruiter = await uow.recruiters.get_with_cities(int_param(request, "recruiter_id"))
+    if recruiter is None:
+        raise web.HTTPNotFound()
+    return recruiter
+
+
+@admins_only
+async def edit_form(request: web.Request, scope: Scope) -> web.Response:
+    recruiter = await _recruiter(request)
+    values = {
+        "name": recruiter.name,
+        "timezone": recruiter.timezone,
+        "meeting_link": recruiter.meeting_link,
+        "active": recruiter.active,
+        "city_ids": [c.id for c in recruiter.cities],
+    }
+    return await _show(request, scope, values=values, editing=recruiter)
+
+
+@admins_only
+async def save(request: web.Request, scope: Scope) -> web.StreamResponse:
+    editing = await _recruiter(request) if "recruiter_id" in request.match_info else None
+    parsed, errors, values = await posted(request, RecruiterIn)
+    if parsed is not None:
+        async with deps(request).uow_factory() as uow:
+            result = await save_recruiter(
+                uow,
+                parsed.model_dump(),
+                actor=scope.actor,
+                recruiter_id=editing.id if editing else None,
+            )
+        if not isinstance(result, Failure):
+            await done(request, "/recruiters", f"Saved the recruiter {parsed.name}.")
+        errors = refused(result.error)
+    return await _show(request, scope, values=values, errors=errors, editing=editing, status=422)
+
+
+@admins_only
+async def create_recruiter_invite(request: web.Request, scope: Scope) -> web.Response:
+    recruiter_id = int_param(request, "recruiter_id")
+    async with deps(request).uow_factory() as uow:
+        result = await create_invite(uow, recruiter_id, deps(request).clock, actor=scope.actor)
+        recruiter = await uow.recruiters.get(recruiter_id)
+    if isinstance(result, Failure) or recruiter is None:
+        raise web.HTTPNotFound()
+    invite = {"name": recruiter.name, "link": invite_link(deps(request).bot_username, result.value)}
+    return await _show(request, scope, invite=invite)
+
+
+def install(app: web.Application) -> None:
+    app.router.add_get("/recruiters", list_recruiters)
+    app.router.add_post("/recruiters", save)
+    app.router.add_get("/recruiters/{recruiter_id}", edit_form)
+    app.router.add_post("/recruiters/{recruiter_id}", save)
+    app.router.add_post("/recruiters/{recruiter_id}/invite", create_recruiter_invite)

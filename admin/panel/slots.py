@@ -1,0 +1,317 @@
+"""Slots: a recruiter's week (or the list of coming slots), adding one slot or a weekly series
+(previewed first), and deleting free ones. Times are read and shown in the city's zone; a
+recruiter's account manages only its own recruiter's slots, an admin anyone's."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from aiohttp import web
+
+from admin.panel.kit import check, deps, done, form_values, int_param, refused, render, signed_in
+from admin.schemas.slots import LocalSlotIn, SeriesIn, SlotIn
+from admin.scope import Scope
+from core.result import Failure
+from services.dates import day_label, local, time_label
+from services.slot_admin import (
+    SeriesPlan,
+    SlotRow,
+    create_series,
+    create_slot,
+    delete_slot,
+    plan_series,
+    recruiter_slots,
+)
+from storage.models import Recruiter
+from storage.models.enums import SlotPurpose
+
+LOCALE = "en"
+LIST_DAYS = 60
+LIST_LIMIT = 200
+PURPOSES = [(SlotPurpose.INTERVIEW.value, "Interview"), (SlotPurpose.INTRO_DAY.value, "Intro day")]
+WEEKDAYS = list(enumerate(("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")))
+# The one-slot form asks for a local day and time; SlotIn's and the service's complaints about
+# the start belong next to the time field.
+_ON_FORM = {"starts_at": "start_time"}
+
+
+def _id(raw: object) -> int | None:
+    if raw is None or str(raw).strip() == "":
+        return None
+    try:
+        value = int(str(raw))
+    except ValueError:
+        raise web.HTTPNotFound() from None
+    if not 0 < value < 2**31:
+        raise web.HTTPNotFound()
+    return value
+
+
+async def _recruiter(request: web.Request, scope: Scope, raw: object) -> Recruiter | None:
+    """The recruiter whose slots these are: a recruiter's account always its own (another one
+    is not found), an admin the one asked for (None: not chosen yet)."""
+    wanted = _id(raw)
+    if not scope.is_admin:
+        if wanted is not None and wanted != scope.recruiter_id:
+            raise web.HTTPNotFound()
+        wanted = scope.recruiter_id
+    if wanted is None:
+        return None
+    async with deps(request).uow_factory() as uow:
+        recruiter = await uow.recruiters.get_with_cities(wanted)
+    if recruiter is None:
+        raise web.HTTPNotFound()
+    return recruiter
+
+
+async def _chosen(request: web.Request, scope: Scope, raw: object) -> Recruiter:
+    """The same, for a change: there must be one."""
+    recruiter = await _recruiter(request, scope, raw)
+    if recruiter is None:
+        raise web.HTTPNotFound(text="Choose a recruiter first.")
+    return recruiter
+
+
+def _zone(recruiter: Recruiter, city_id: int | None = None) -> str:
+    """The zone times are shown in: the city's, else the recruiter's first city's."""
+    cities = sorted(recruiter.cities, key=lambda c: c.id)
+    for city in cities:
+        if city.id == city_id:
+            return city.timezone
+    return cities[0].timezone if cities else recruiter.timezone
+
+
+def _url(recruiter_id: int, **params: object) -> str:
+    return "/slots?" + urlencode({"recruiter_id": recruiter_id, **params})
+
+
+def _monday(raw: str | None, today: date) -> date:
+    try:
+        day = date.fromisoformat(raw) if raw else today
+    except ValueError:
+        raise web.HTTPBadRequest(text="The week is given by a date such as 2026-12-07.") from None
+    return day - timedelta(days=day.weekday())
+
+
+async def _week(request: web.Request, recruiter: Recruiter, monday: date) -> list[dict[str, Any]]:
+    """Seven days from Monday, each with the slots that start on it in their city's zone."""
+    zone = ZoneInfo(_zone(recruiter))
+    # A day wider on each side: a slot's own city may lie in another zone than the week's.
+    start = datetime.combine(monday - timedelta(days=1), time(), tzinfo=zone).astimezone(UTC)
+    async with deps(request).uow_factory() as uow:
+        rows = await recruiter_slots(uow, recruiter.id, start, start + timedelta(days=9))
+    days = [monday + timedelta(days=i) for i in range(7)]
+    by_day: dict[date, list[SlotRow]] = {day: [] for day in days}
+    for row in rows:
+        by_day.get(row.local_start.date(), []).append(row)
+    return [{"day": d, "label": day_label(d, LOCALE), "rows": by_day[d]} for d in days]
+
+
+def _one_defaults(recruiter: Recruiter, today: date) -> dict[str, Any]:
+    cities = sorted(recruiter.cities, key=lambda c: c.id)
+    return {
+        "city_id": cities[0].id if cities else None,
+        "day": (today + timedelta(days=1)).isoformat(),
+        "start_time": "10:00",
+        "duration_minutes": 30,
+        "purpose": SlotPurpose.INTERVIEW.value,
+    }
+
+
+def _series_defaults(recruiter: Recruiter, today: date) -> dict[str, Any]:
+    first = today + timedelta(days=1)
+    return {
+        **_one_defaults(recruiter, today),
+        "weekdays": [0, 1, 2, 3, 4],
+        "start": "10:00",
+        "end": "18:00",
+        "step_minutes": 60,
+        "first_day": first.isoformat(),
+        "last_day": (first + timedelta(days=13)).isoformat(),
+    }
+
+
+async def _show(
+    request: web.Request,
+    scope: Scope,
+    recruiter: Recruiter | None,
+    *,
+    status: int = 200,
+    view: str = "week",
+    **forms: Any,
+) -> web.Response:
+    """The page; `forms` overrides what the forms hold (one, series, their errors, preview,
+    errors for the page as a whole)."""
+    now = deps(request).clock.now()
+    context: dict[str, Any] = {
+        "recruiter": recruiter,
+        "view": view,
+        "recruiters": [],
+        "errors": {},
+        "one_errors": {},
+        "series_errors": {},
+        "preview": None,
+    }
+    if scope.is_admin:
+        async with deps(request).uow_factory() as uow:
+            context["recruiters"] = [(r.id, r.name) for r in await uow.recruiters.list(limit=1000)]
+    if recruiter is not None:
+        zone = _zone(recruiter)
+        today = local(now, zone).date()
+        context.update(
+            zone=zone,
+            cities=[(c.id, c.name) for c in sorted(recruiter.cities, key=lambda c: c.id)],
+            one=_one_defaults(recruiter, today),
+            series=_series_defaults(recruiter, today),
+        )
+        if view == "list":
+            async with deps(request).uow_factory() as uow:
+                context["rows"] = await recruiter_slots(
+                    uow, recruiter.id, now, now + timedelta(days=LIST_DAYS), limit=LIST_LIMIT
+                )
+        else:
+            monday = _monday(request.query.get("week"), today)
+            context.update(
+                days=await _week(request, recruiter, monday),
+                today=today,
+                previous=_url(recruiter.id, week=(monday - timedelta(days=7)).isoformat()),
+                next=_url(recruiter.id, week=(monday + timedelta(days=7)).isoformat()),
+            )
+    context.update(forms)
+    return await render(
+        request,
+        "slots.html",
+        scope,
+        status=status,
+        purposes=PURPOSES,
+        weekdays=WEEKDAYS,
+        day_label=lambda d: day_label(d, LOCALE),
+        url=_url,
+        **context,
+    )
+
+
+@signed_in
+async def slots_page(request: web.Request, scope: Scope) -> web.Response:
+    recruiter = await _recruiter(request, scope, request.query.get("recruiter_id"))
+    view = "list" if request.query.get("view") == "list" else "week"
+    return await _show(request, scope, recruiter, view=view)
+
+
+@signed_in
+async def add_slot(request: web.Request, scope: Scope) -> web.StreamResponse:
+    form = await request.post()
+    recruiter = await _chosen(request, scope, form.get("recruiter_id"))
+    values = form_values(LocalSlotIn, form)
+    parsed, errors = check(LocalSlotIn, values)
+    if parsed is not None:
+        async with deps(request).uow_factory() as uow:
+            city = await uow.cities.get(parsed.city_id)
+        zone = city.timezone if city is not None else _zone(recruiter)
+        starts_at = datetime.combine(parsed.day, parsed.start_time, tzinfo=ZoneInfo(zone))
+        slot_in, errors = check(
+            SlotIn,
+            {
+                "recruiter_id": recruiter.id,
+                "city_id": parsed.city_id,
+                "starts_at": starts_at,
+                "duration_minutes": parsed.duration_minutes,
+                "purpose": parsed.purpose,
+            },
+        )
+        if slot_in is not None:
+            async with deps(request).uow_factory() as uow:
+                result = await create_slot(
+                    uow, **slot_in.model_dump(), now=deps(request).clock.now(), editor=scope
+                )
+            if not isinstance(result, Failure):
+                when = f"{day_label(parsed.day, LOCALE)} {parsed.start_time:%H:%M}"
+                await done(request, _url(recruiter.id, week=parsed.day), f"Added a slot: {when}.")
+            errors = refused(result.error)
+        errors = {_ON_FORM.get(name, name): reason for name, reason in errors.items()}
+    return await _show(request, scope, recruiter, status=422, one=values, one_errors=errors)
+
+
+def _preview(planned: SeriesPlan, values: dict[str, Any]) -> dict[str, Any]:
+    """What the series would add, day by day in the city's zone, and the fields to re-post."""
+    days: dict[date, list[str]] = {}
+    for start in planned.starts:
+        days.setdefault(local(start, planned.timezone).date(), []).append(
+            time_label(start, planned.timezone)
+        )
+    fields = [
+        (name, item)
+        for name, value in values.items()
+        for item in (value if isinstance(value, list) else [value])
+    ]
+    return {
+        "count": len(planned.starts),
+        "skipped": planned.skipped,
+        "days": [(day_label(day, LOCALE), times) for day, times in days.items()],
+        "fields": fields,
+    }
+
+
+@signed_in
+async def add_series(request: web.Request, scope: Scope) -> web.StreamResponse:
+    form = await request.post()
+    recruiter = await _chosen(request, scope, form.get("recruiter_id"))
+    values = {**form_values(SeriesIn, form), "recruiter_id": recruiter.id}
+    parsed, errors = check(SeriesIn, values)
+    preview = None
+    if parsed is not None:
+        now = deps(request).clock.now()
+        if form.get("action") == "create":
+            async with deps(request).uow_factory() as uow:
+                created = await create_series(uow, parsed.series(), now=now, editor=scope)
+            if not isinstance(created, Failure):
+                count = created.value
+                notice = f"Created {count} slot{'' if count == 1 else 's'}."
+                await done(request, _url(recruiter.id, week=parsed.first_day), notice)
+            errors = refused(created.error)
+        else:
+            async with deps(request).uow_factory() as uow:
+                planned = await plan_series(uow, parsed.series(), now=now)
+            if isinstance(planned, Failure):
+                errors = refused(planned.error)
+            else:
+                preview = _preview(planned.value, values)
+    status = 200 if preview is not None else 422
+    return await _show(
+        request,
+        scope,
+        recruiter,
+        status=status,
+        series=values,
+        series_errors=errors,
+        preview=preview,
+    )
+
+
+@signed_in
+async def remove_slot(request: web.Request, scope: Scope) -> web.StreamResponse:
+    slot_id = int_param(request, "slot_id")
+    async with deps(request).uow_factory() as uow:
+        slot = await uow.slots.get(slot_id)
+    if slot is None or not scope.sees_recruiter(slot.recruiter_id):
+        raise web.HTTPNotFound()
+    recruiter = await _chosen(request, scope, slot.recruiter_id)
+    async with deps(request).uow_factory() as uow:
+        result = await delete_slot(uow, slot_id, now=deps(request).clock.now(), editor=scope)
+    if not isinstance(result, Failure):
+        zone = _zone(recruiter, slot.city_id)
+        when = f"{day_label(local(slot.starts_at, zone).date(), LOCALE)} "
+        when += time_label(slot.starts_at, zone)
+        await done(request, _url(recruiter.id, view="list"), f"Deleted the slot {when}.")
+    errors = refused(result.error)
+    return await _show(request, scope, recruiter, status=422, view="list", errors=errors)
+
+
+def install(app: web.Application) -> None:
+    app.router.add_get("/slots", slots_page)
+    app.router.add_post("/slots", add_slot)
+    app.router.add_post("/slots/series", add_series)
+    app.router.add_post("/slots/{slot_id}/delete", remove_slot)

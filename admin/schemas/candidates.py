@@ -1,0 +1,81 @@
+"""Candidates: what the panel's forms and the API accept, and how a candidate is shown.
+
+The output models are the directory's own views (services.candidate_directory), named for the
+API, so the two cannot drift apart."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import StringConstraints
+
+from admin.schemas.common import Input, Output
+from services.candidate_directory import (
+    AnswerRow,
+    BookingRow,
+    CandidateRow,
+    MessageRow,
+    Profile,
+    StatusChangeRow,
+    TestResultRow,
+)
+from storage.models.enums import CandidateStatus
+
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+MessageText = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)
+]
+
+
+class StatusChangeIn(Input):
+    status: CandidateStatus
+    reason: Reason
+
+
+class MessageIn(Input):
+    text: MessageText
+
+
+class BookingCancelIn(Input):
+    reason: Reason
+
+
+class CandidateOut(CandidateRow, Output):
+    pass
+
+
+class CandidatePageOut(Output):
+    items: list[CandidateOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class AnswerOut(AnswerRow, Output):
+    pass
+
+
+class TestResultOut(TestResultRow, Output):
+    __test__ = False
+
+    answers: tuple[AnswerOut, ...] = ()
+
+
+class BookingOut(BookingRow, Output):
+    """`active`: whether it still holds its slot (and can be cancelled)."""
+
+
+class StatusChangeOut(StatusChangeRow, Output):
+    pass
+
+
+class MessageOut(MessageRow, Output):
+    """`text` as the candidate read it: Telegram's markup removed."""
+
+
+class CandidateProfileOut(Profile, Output):
+    candidate: CandidateOut
+    tests: tuple[TestResultOut, ...]
+    bookings: tuple[BookingOut, ...]
+    timeline: tuple[StatusChangeOut, ...]
+    messages: tuple[MessageOut, ...]

@@ -1,0 +1,126 @@
+"""Slots: one at a time, a weekly series, and how a slot is shown (with its booking, if any).
+
+The panel's forms and the REST API check input against these same schemas."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Annotated
+
+from pydantic import AwareDatetime, Field, ValidationInfo, field_validator
+
+from admin.schemas.common import Id, Input, Output
+from services.slot_admin import MAX_DURATION_MINUTES, MIN_DURATION_MINUTES, NewSeries
+from services.slot_series import MAX_SERIES_DAYS, SeriesSpec
+from storage.models.enums import BookingStatus, SlotPurpose
+
+Duration = Annotated[
+    int,
+    Field(ge=MIN_DURATION_MINUTES, le=MAX_DURATION_MINUTES, description="Minutes a slot lasts."),
+]
+Weekday = Annotated[int, Field(ge=0, le=6, description="0 is Monday, 6 is Sunday.")]
+
+
+class SlotIn(Input):
+    recruiter_id: Id
+    city_id: Id
+    starts_at: AwareDatetime = Field(description="The start, with its UTC offset.")
+    duration_minutes: Duration = 30
+    purpose: SlotPurpose = SlotPurpose.INTERVIEW
+
+
+class LocalSlotIn(Input):
+    """The panel's one-slot form: a date and a time as read on a clock in the city."""
+
+    city_id: Id
+    day: date
+    start_time: time
+    duration_minutes: Duration = 30
+    purpose: SlotPurpose = SlotPurpose.INTERVIEW
+
+
+class SeriesIn(Input):
+    """Every `step_minutes` from `start` while a slot fits before `end`, on the chosen weekdays
+    from `first_day` to `last_day`, skipping the break; times are the city's local ones."""
+
+    recruiter_id: Id
+    city_id: Id
+    weekdays: list[Weekday] = Field(min_length=1, max_length=7)
+    start: time
+    end: time
+    step_minutes: int = Field(60, ge=5, le=480)
+    break_start: time | None = None
+    break_end: time | None = Field(None, validate_default=True)  # checked even when absent
+    first_day: date
+    last_day: date
+    duration_minutes: Duration = 30
+    purpose: SlotPurpose = SlotPurpose.INTERVIEW
+
+    @field_validator("end")
+    @classmethod
+    def _end_after_start(cls, value: time, info: ValidationInfo) -> time:
+        start = info.data.get("start")
+        if start is not None and value <= start:
+            raise ValueError("must be after the start")
+        return value
+
+    @field_validator("weekdays")
+    @classmethod
+    def _distinct(cls, value: list[int]) -> list[int]:
+        return sorted(set(value))
+
+    @field_validator("break_end")
+    @classmethod
+    def _whole_break(cls, value: time | None, info: ValidationInfo) -> time | None:
+        if "break_start" not in info.data:  # the start itself is wrong: said there
+            return value
+        start = info.data["break_start"]
+        if (value is None) != (start is None):
+            raise ValueError("give both ends of the break, or neither")
+        if start is not None and value is not None and value <= start:
+            raise ValueError("must be after the break's start")
+        return value
+
+    @field_validator("last_day")
+    @classmethod
+    def _period(cls, value: date, info: ValidationInfo) -> date:
+        first = info.data.get("first_day")
+        if first is not None and value < first:
+            raise ValueError("must not be before the first day")
+        if first is not None and (value - first).days > MAX_SERIES_DAYS:
+            raise ValueError(f"must be at most {MAX_SERIES_DAYS} days after the first day")
+        return value
+
+    @field_validator("duration_minutes")
+    @classmethod
+    def _fits_step(cls, value: int, info: ValidationInfo) -> int:
+        step = info.data.get("step_minutes")
+        if step is not None and value > step:
+            raise ValueError("must not be longer than the step, or slots would overlap")
+        return value
+
+    def series(self) -> NewSeries:
+        spec = SeriesSpec(
+            weekdays=frozenset(self.weekdays),
+            start=self.start,
+            end=self.end,
+            step_minutes=self.step_minutes,
+            break_start=self.break_start,
+            break_end=self.break_end,
+            first_day=self.first_day,
+            last_day=self.last_day,
+        )
+        return NewSeries(self.recruiter_id, self.city_id, spec, self.duration_minutes, self.purpose)
+
+
+class SlotOut(Output):
+    id: int
+    recruiter_id: int
+    city_id: int
+    starts_at: datetime
+    ends_at: datetime
+    duration_minutes: int
+    purpose: SlotPurpose
+    booking_id: int | None = None
+    booking_status: BookingStatus | None = None
+    candidate_name: str | None = None

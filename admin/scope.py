@@ -1,0 +1,49 @@
+"""What a signed-in account may see: an admin everything, a recruiter their own cities' candidates
+and their own slots and bookings. Everything outside the scope answers 404, as if absent."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aiohttp import web
+from sqlalchemy import select
+
+from storage.models import AdminUser
+from storage.models.city import recruiter_cities
+from storage.models.enums import AdminRole
+from storage.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class Scope:
+    user_id: int
+    login: str
+    is_admin: bool
+    recruiter_id: int | None = None
+    city_ids: frozenset[int] | None = None  # None: every city
+
+    @property
+    def actor(self) -> str:
+        return f"admin:{self.user_id}"
+
+    def sees_city(self, city_id: int | None) -> bool:
+        return self.city_ids is None or (city_id is not None and city_id in self.city_ids)
+
+    def sees_recruiter(self, recruiter_id: int) -> bool:
+        return self.is_admin or recruiter_id == self.recruiter_id
+
+    def require_admin(self) -> None:
+        if not self.is_admin:
+            raise web.HTTPForbidden(text="Only admins can do this.")
+
+
+async def scope_for(uow: UnitOfWork, user: AdminUser) -> Scope:
+    if user.role is AdminRole.ADMIN:
+        return Scope(user.id, user.login, is_admin=True)
+    cities: frozenset[int] = frozenset()
+    if user.recruiter_id is not None:
+        stmt = select(recruiter_cities.c.city_id).where(
+            recruiter_cities.c.recruiter_id == user.recruiter_id
+        )
+        cities = frozenset((await uow.session.scalars(stmt)).all())
+    return Scope(user.id, user.login, False, user.recruiter_id, cities)

@@ -1,0 +1,61 @@
+// The template editor's live preview: a moment after typing stops, the server renders the
+// text with sample values (POST /templates/preview, with the form's CSRF token). The result is
+// Telegram HTML shown as text, never inserted as markup. Without this script the form's
+// Preview button does the same with a page load.
+(function () {
+  "use strict";
+  var form = document.getElementById("template-form");
+  var out = document.getElementById("preview");
+  var problem = document.getElementById("preview-error");
+  var size = document.getElementById("preview-length");
+  if (!form || !out || !problem || !size) {
+    return;
+  }
+  var body = form.elements.namedItem("body");
+  var timer = null;
+  var asked = 0;
+
+  function show(answer) {
+    if (typeof answer.html === "string") {
+      out.textContent = answer.html;
+      problem.textContent = "";
+      size.textContent = answer.length + " of 4096 characters";
+    } else {
+      problem.textContent = answer.error || "The preview could not be made.";
+      size.textContent = "";
+    }
+  }
+
+  function refresh() {
+    var mine = ++asked;
+    var data = new URLSearchParams();
+    data.set("csrf", form.elements.namedItem("csrf").value);
+    data.set("key", form.dataset.key);
+    data.set("body", body.value);
+    fetch("/templates/preview", {
+      method: "POST",
+      body: data,
+      credentials: "same-origin",
+      headers: { Accept: "application/json" }
+    })
+      .then(function (response) {
+        var json = (response.headers.get("Content-Type") || "").indexOf("application/json") === 0;
+        return json ? response.json() : { error: "The preview is not available (" + response.status + "): reload the page." };
+      })
+      .then(function (answer) {
+        if (mine === asked) {
+          show(answer);
+        }
+      })
+      .catch(function () {
+        if (mine === asked) {
+          show({ error: "The preview could not be loaded." });
+        }
+      });
+  }
+
+  body.addEventListener("input", function () {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(refresh, 350);
+  });
+})();
