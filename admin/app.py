@@ -7,6 +7,7 @@ from aiohttp import web
 from admin.api import create_api
 from admin.deps import DEPS, AdminDeps
 from admin.health import HealthSources, create_health_handler
+from admin.metrics import install_metrics
 from admin.middlewares import error_middleware
 from admin.panel import install_panel
 
@@ -16,6 +17,8 @@ def create_app(health: HealthSources, deps: AdminDeps | None = None) -> web.Appl
     app.router.add_get("/health", create_health_handler(health))
     if deps is not None:
         app[DEPS] = deps
+        if deps.metrics is not None:
+            install_metrics(app, deps.metrics, deps.metrics_token)
         app.add_subapp("/api/v1", create_api())
         install_panel(app, deps.secret_key)
     return app

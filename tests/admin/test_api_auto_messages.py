@@ -6,6 +6,7 @@ from aiohttp.test_utils import TestClient
 
 from tests.admin.conftest import bearer
 from tests.conftest import Storage
+from tests.support.query_counter import count_queries
 
 
 async def test_create_list_pause_and_resume(
@@ -68,3 +69,22 @@ async def test_recruiter_accounts_may_not_define_auto_messages(
     client, _, tokens = api
     response = await client.get("/api/v1/auto-messages", headers=bearer(tokens["rec"]))
     assert response.status == 403
+
+
+async def test_the_list_counts_progress_in_one_query_however_many_messages(
+    api: tuple[TestClient, Storage, dict[str, str]],
+) -> None:
+    client, storage, tokens = api
+    boss = bearer(tokens["boss"])
+
+    async def statements_to_list() -> int:
+        with count_queries(storage.engine) as statements:
+            assert (await client.get("/api/v1/auto-messages", headers=boss)).status == 200
+        return len(statements)
+
+    spec = {"name": "Hello", "kind": "broadcast", "text": "Hi {{ name }}"}
+    await client.post("/api/v1/auto-messages", json=spec, headers=boss)
+    with_one = await statements_to_list()
+    for n in range(4):
+        await client.post("/api/v1/auto-messages", json={**spec, "name": f"H{n}"}, headers=boss)
+    assert await statements_to_list() == with_one

@@ -70,7 +70,7 @@ async def test_a_revoked_token_stops_working(
         ("/api/v1/recruiters/abc/invites", None, 404, None),
         ("/api/v1/recruiters/1/invites", {"hours": -1}, 422, "hours"),
         ("/api/v1/recruiters/1/invites", {"hours": "soon"}, 422, "hours"),
-        ("/api/v1/recruiters/1/invites", [1, 2], 422, None),
+        ("/api/v1/recruiters/1/invites", [1, 2], 422, "body"),
     ],
 )
 async def test_bad_requests_get_a_reason(

@@ -1,0 +1,180 @@
+"""/auto-messages: broadcasts and triggered messages, their pause, resume and progress."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field
+
+from admin.api.kit import ApiError, Call, Operation
+from admin.schemas.common import Id, Input, Output, Page, listing
+from core.iso import Instant
+from core.result import Failure
+from services.auto_messages import (
+    Progress,
+    create_auto_message,
+    progress,
+    progress_of,
+    set_paused,
+)
+from storage.models import AutoMessage
+from storage.models.enums import AutoMessageKind, AutoMessageTrigger, CandidateStatus
+from storage.uow import UnitOfWork
+
+
+class AudienceIn(Input):
+    city_ids: list[Id] = Field(default_factory=list, max_length=500)
+    statuses: list[CandidateStatus] = Field(default_factory=list)
+    source: str | None = Field(None, max_length=64)
+    registered_from: Instant | None = None
+    registered_to: Instant | None = None
+
+
+class AutoMessageIn(Input):
+    name: str = Field(min_length=1, max_length=200)
+    kind: AutoMessageKind
+    text: str | None = Field(None, max_length=4000, description="A template body; or give one")
+    template_key: str | None = Field(None, max_length=100, description="a shipped template key")
+    audience: AudienceIn = Field(default_factory=AudienceIn)
+    send_at: Instant | None = Field(None, description="Broadcasts: when (empty: now)")
+    trigger: AutoMessageTrigger | None = None
+    after_hours: int | None = Field(None, ge=1, le=24 * 90)
+
+
+class ProgressOut(Output):
+    queued: int
+    sent: int
+    failed: int
+    unreachable: int
+    pending: int
+
+
+class AutoMessageOut(Output):
+    id: int
+    name: str
+    kind: str
+    state: str
+    trigger: str | None
+    after_hours: int | None
+    send_at: str | None
+    audience: dict[str, Any]
+    progress: ProgressOut
+
+
+def _out(message: AutoMessage, done: Progress) -> dict[str, Any]:
+    return {
+        "id": message.id,
+        "name": message.name,
+        "kind": message.kind.value,
+        "state": message.state.value,
+        "trigger": message.trigger.value if message.trigger else None,
+        "after_hours": message.trigger_after_hours,
+        "send_at": message.send_at.isoformat() if message.send_at else None,
+        "audience": message.audience,
+        "progress": done.__dict__,
+    }
+
+
+async def _one(uow: UnitOfWork, message: AutoMessage) -> dict[str, Any]:
+    return _out(message, await progress(uow, message.id))
+
+
+async def create_auto_message_route(call: Call) -> dict[str, Any]:
+    spec = call.body.model_dump(mode="json", exclude_none=True)
+    async with call.deps.uow_factory() as uow:
+        result = await create_auto_message(
+            uow, call.deps.catalog, spec, call.deps.clock, actor=call.scope.actor
+        )
+        if isinstance(result, Failure):
+            raise ApiError(422, result.error.reason, result.error.field)
+        return await _one(uow, result.value)
+
+
+async def list_auto_messages(call: Call) -> dict[str, Any]:
+    page: Page = call.query
+    async with call.deps.uow_factory() as uow:
+        messages = await uow.auto_messages.list(limit=page.limit, offset=page.offset)
+        counted = await progress_of(uow, [m.id for m in messages])  # one query for the page
+        items = [_out(m, counted[m.id]) for m in messages]
+        total = await uow.auto_messages.count()
+    return {"items": items, "total": total, "limit": page.limit, "offset": page.offset}
+
+
+async def get_auto_message(call: Call) -> dict[str, Any]:
+    async with call.deps.uow_factory() as uow:
+        message = await uow.auto_messages.get(call.ids["message_id"])
+        if message is None:
+            raise ApiError(404, "no such auto-message")
+        return await _one(uow, message)
+
+
+async def _pause_or_resume(call: Call, paused: bool) -> dict[str, Any]:
+    async with call.deps.uow_factory() as uow:
+        result = await set_paused(uow, call.ids["message_id"], paused, actor=call.scope.actor)
+        if isinstance(result, Failure):
+            raise ApiError(404, "no such auto-message")
+        return await _one(uow, result.value)
+
+
+async def pause_auto_message(call: Call) -> dict[str, Any]:
+    return await _pause_or_resume(call, True)
+
+
+async def resume_auto_message(call: Call) -> dict[str, Any]:
+    return await _pause_or_resume(call, False)
+
+
+_ONE = "/auto-messages/{message_id}"
+OPERATIONS = [
+    Operation(
+        "GET",
+        "/auto-messages",
+        "List auto-messages with their progress",
+        "auto-messages",
+        list_auto_messages,
+        Page,
+        None,
+        listing(AutoMessageOut),
+        admin_only=True,
+    ),
+    Operation(
+        "POST",
+        "/auto-messages",
+        "Schedule a broadcast or a trigger",
+        "auto-messages",
+        create_auto_message_route,
+        None,
+        AutoMessageIn,
+        AutoMessageOut,
+        status=201,
+        errors=(),
+        admin_only=True,
+    ),
+    Operation(
+        "GET",
+        _ONE,
+        "One auto-message",
+        "auto-messages",
+        get_auto_message,
+        answer=AutoMessageOut,
+        admin_only=True,
+    ),
+    Operation(
+        "POST",
+        _ONE + "/pause",
+        "Hold its unsent messages",
+        "auto-messages",
+        pause_auto_message,
+        answer=AutoMessageOut,
+        admin_only=True,
+    ),
+    Operation(
+        "POST",
+        _ONE + "/resume",
+        "Send its held messages again",
+        "auto-messages",
+        resume_auto_message,
+        answer=AutoMessageOut,
+        admin_only=True,
+    ),
+]

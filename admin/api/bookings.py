@@ -1,0 +1,89 @@
+"""/bookings: the list (a recruiter's token sees its own slots' bookings) and cancelling one."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from admin.api.kit import ApiError, Call, Operation, refusal
+from admin.schemas.candidates import BookingCancelIn
+from admin.schemas.common import Output, listing
+from core.result import Failure
+from services.booking_directory import BookingFilter, search_bookings
+from services.candidate_actions import cancel_booking
+
+
+class BookingOut(Output):
+    id: int
+    status: str
+    purpose: str
+    created_at: datetime
+    starts_at: datetime
+    duration_minutes: int
+    candidate_id: int
+    candidate_name: str | None
+    recruiter_id: int
+    recruiter_name: str
+    city_id: int
+    city_name: str
+
+
+def own_recruiter(call: Call) -> int | None:
+    """A recruiter's token is limited to its own recruiter (none linked: to nothing)."""
+    return None if call.scope.is_admin else (call.scope.recruiter_id or -1)
+
+
+async def cancel_booking_route(call: Call) -> dict[str, Any]:
+    booking_id = call.ids["booking_id"]
+    body: BookingCancelIn = call.body
+    async with call.deps.uow_factory() as uow:
+        rows, _ = await search_bookings(
+            uow, BookingFilter(limit=1), call.scope.city_ids, own_recruiter(call), booking_id
+        )
+        if not rows:
+            raise ApiError(404, "no such booking")
+        result = await cancel_booking(
+            uow,
+            call.deps.messaging,
+            rows[0]["candidate_id"],
+            booking_id,
+            body.reason,
+            actor=call.scope.actor,
+            admin_user_id=call.scope.user_id,
+        )
+        if isinstance(result, Failure):
+            raise refusal(result.error)
+        rows, _ = await search_bookings(uow, BookingFilter(limit=1), booking_id=booking_id)
+    return rows[0]
+
+
+async def list_bookings(call: Call) -> dict[str, Any]:
+    flt: BookingFilter = call.query
+    async with call.deps.uow_factory() as uow:
+        items, total = await search_bookings(uow, flt, call.scope.city_ids, own_recruiter(call))
+    return {"items": items, "total": total, "limit": flt.limit, "offset": flt.offset}
+
+
+OPERATIONS = [
+    Operation(
+        "GET",
+        "/bookings",
+        "List bookings, newest slot first",
+        "bookings",
+        list_bookings,
+        BookingFilter,
+        None,
+        listing(BookingOut),
+    ),
+    Operation(
+        "POST",
+        "/bookings/{booking_id}/cancel",
+        "Cancel a booking: the slot is freed and the candidate told",
+        "bookings",
+        cancel_booking_route,
+        None,
+        BookingCancelIn,
+        BookingOut,
+        errors=(404, 409),
+    ),
+]

@@ -1,0 +1,213 @@
+"""How every REST route is declared, parsed and answered.
+
+A route is an `Operation`: its path, the schemas of its query, body and answer, and a handler
+that receives already-checked input. The same declarations register the aiohttp routes and
+write the OpenAPI document, so the document cannot drift from what the server does."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+from aiohttp.typedefs import Handler
+from pydantic import BaseModel, ValidationError
+
+from admin.deps import DEPS, AdminDeps
+from admin.schemas.common import is_list_field, parse_id
+from admin.scope import Scope, scope_for
+from core.errors import AppError, InvalidField, NotFound
+from services.api_tokens import authenticate
+
+SCOPE = web.RequestKey("api_scope", Scope)
+_PARAM = re.compile(r"\{(\w+)\}")
+
+
+class ApiError(Exception):
+    """An answer other than success: a status and a reason a client can act on."""
+
+    def __init__(self, status: int, reason: str, field: str | None = None) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+        self.field = field
+        self.errors: list[dict[str, str]] = [{"field": field, "reason": reason}] if field else []
+
+
+def refusal(error: Exception) -> ApiError:
+    """A service's Failure as an API answer."""
+    if isinstance(error, InvalidField):
+        return ApiError(422, error.reason, error.field)
+    if isinstance(error, NotFound):
+        return ApiError(404, "not found")
+    return ApiError(409, error.detail if isinstance(error, AppError) else str(error))
+
+
+def _invalid(exc: ValidationError, prefix: str = "") -> ApiError:
+    errors = [
+        {
+            "field": prefix + ".".join(str(part) for part in e["loc"]) or "body",
+            "reason": str(e["msg"]).removeprefix("Value error, "),
+        }
+        for e in exc.errors()
+    ]
+    problem = ApiError(422, errors[0]["reason"], errors[0]["field"])
+    problem.errors = errors
+    return problem
+
+
+@dataclass
+class Call:
+    """What a handler gets: who asks, the checked input, and the app's dependencies."""
+
+    request: web.Request
+    scope: Scope
+    deps: AdminDeps
+    ids: dict[str, int]
+    query: Any = None
+    body: Any = None
+
+
+@dataclass(frozen=True)
+class Operation:
+    method: str
+    path: str
+    summary: str
+    tag: str
+    handler: Callable[[Call], Awaitable[Any]]
+    query: type[BaseModel] | None = None
+    body: type[BaseModel] | None = None
+    answer: type[BaseModel] | None = None  # None: 204 No Content
+    status: int = 200
+    errors: tuple[int, ...] = (401, 404)
+    admin_only: bool = False
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def operation_id(self) -> str:
+        return self.handler.__name__
+
+
+def _ids(request: web.Request) -> dict[str, int]:
+    ids = {}
+    for name, raw in request.match_info.items():
+        if not name.endswith("_id"):
+            continue
+        value = parse_id(raw)
+        if value is None:
+            raise ApiError(404, f"no such {name.removesuffix('_id')}")
+        ids[name] = value
+    return ids
+
+
+async def _body(request: web.Request, model: type[BaseModel]) -> BaseModel:
+    """JSON checked strictly: `true` is not a number and "5" is not an integer."""
+    text = await request.read() if request.body_exists else b"{}"
+    try:
+        raw = json.loads(text)
+    except ValueError:
+        raise ApiError(422, "the body must be JSON", "body") from None
+    if not isinstance(raw, dict):
+        raise ApiError(422, "the body must be a JSON object", "body")
+    try:
+        return model.model_validate_json(text, strict=True)
+    except ValidationError as exc:
+        raise _invalid(exc) from None
+
+
+def _query(request: web.Request, model: type[BaseModel]) -> BaseModel:
+    unknown = sorted(set(request.query) - set(model.model_fields))
+    if unknown:
+        raise ApiError(422, "unknown query parameter (a typo?)", unknown[0])
+    values: dict[str, Any] = {}
+    for name, spec in model.model_fields.items():
+        found = request.query.getall(name, [])
+        if found:
+            values[name] = list(found) if is_list_field(spec.annotation) else found[-1]
+    try:
+        return model.model_validate(values)
+    except ValidationError as exc:
+        raise _invalid(exc) from None
+
+
+def _json(status: int, payload: Any) -> web.Response:
+    return web.json_response(payload, status=status, dumps=lambda v: json.dumps(v, default=str))
+
+
+def error_response(problem: ApiError) -> web.Response:
+    payload: dict[str, Any] = {"error": problem.reason}
+    if problem.field:
+        payload["field"] = problem.field
+    if problem.errors:
+        payload["errors"] = problem.errors
+    return _json(problem.status, payload)
+
+
+def handler_for(op: Operation) -> Handler:
+    async def handle(request: web.Request) -> web.StreamResponse:
+        try:
+            scope = request[SCOPE]
+            if op.admin_only and not scope.is_admin:
+                raise ApiError(403, "only admins can do this")
+            call = Call(request, scope, request.config_dict[DEPS], _ids(request))
+            if op.query is not None:
+                call.query = _query(request, op.query)
+            if op.body is not None:
+                call.body = await _body(request, op.body)
+            result = await op.handler(call)
+        except ApiError as problem:
+            return error_response(problem)
+        if op.answer is None:
+            return web.Response(status=204)
+        return _json(op.status, op.answer.model_validate(result).model_dump(mode="json"))
+
+    return handle
+
+
+@web.middleware
+async def json_errors(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """The router's own refusals (no such route, a method not allowed) in JSON as well."""
+    try:
+        return await handler(request)
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        reason = "no such route" if exc.status == 404 else exc.reason.lower()
+        answer = error_response(ApiError(exc.status, reason))
+        if "Allow" in exc.headers:
+            answer.headers["Allow"] = exc.headers["Allow"]
+        return answer
+
+
+@web.middleware
+async def bearer_auth(request: web.Request, handler: Handler) -> web.StreamResponse:
+    if request.path.endswith("/openapi.json"):
+        return await handler(request)
+    header = request.headers.get("Authorization", "")
+    if not header.startswith("Bearer "):
+        return error_response(ApiError(401, "a bearer token is required"))
+    deps = request.config_dict[DEPS]
+    async with deps.uow_factory() as uow:
+        user = await authenticate(uow, header.removeprefix("Bearer ").strip(), deps.clock)
+        if user is None:
+            return error_response(ApiError(401, "the token is unknown or revoked"))
+        request[SCOPE] = await scope_for(uow, user)
+    return await handler(request)
+
+
+def path_params(path: str) -> list[str]:
+    return _PARAM.findall(path)
+
+
+def numeric_ids(path: str) -> str:
+    """`/slots/{slot_id}` routed only for digits, so `/slots/series` is never taken for an id."""
+    return _PARAM.sub(
+        lambda m: m.group(0)[:-1] + r":\d+}" if _is_id(m.group(1)) else m.group(0), path
+    )
+
+
+def _is_id(name: str) -> bool:
+    return name.endswith("_id")

@@ -1,0 +1,162 @@
+"""/templates: the texts the bot sends, their overrides per locale and city, and previews."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from admin.api.kit import ApiError, Call, Operation, refusal
+from admin.schemas.common import Input, Output
+from admin.schemas.templates import Body, TemplateIn, TemplatePlaceIn
+from core.result import Failure
+from services.template_editor import (
+    known_variables,
+    list_overrides,
+    preview_body,
+    reset_template,
+    save_template,
+    template_keys,
+)
+
+
+class OverrideOut(Output):
+    key: str
+    locale: str
+    city_id: int | None
+    body: str
+    version: int
+    updated_at: datetime
+
+
+class TemplateOut(Output):
+    key: str
+    variables: list[str]
+    shipped: dict[str, str]
+    overrides: list[OverrideOut]
+
+
+class TemplateListOut(Output):
+    items: list[TemplateOut]
+
+
+class PreviewIn(Input):
+    body: Body
+
+
+class PreviewOut(Output):
+    html: str
+    length: int
+
+
+def _key(call: Call) -> str:
+    key = call.request.match_info["key"]
+    if key not in template_keys(call.deps.catalog):
+        raise ApiError(404, "no such template")
+    return key
+
+
+def _template(call: Call, key: str, overrides: list[Any]) -> dict[str, Any]:
+    catalog = call.deps.catalog
+    return {
+        "key": key,
+        "variables": sorted(known_variables(catalog, key)),
+        "shipped": {
+            locale: bodies[key] for locale, bodies in catalog.templates.items() if key in bodies
+        },
+        "overrides": [o for o in overrides if o.key == key],
+    }
+
+
+async def list_templates(call: Call) -> dict[str, Any]:
+    async with call.deps.uow_factory() as uow:
+        overrides = await list_overrides(uow)
+    return {"items": [_template(call, key, overrides) for key in template_keys(call.deps.catalog)]}
+
+
+async def get_template(call: Call) -> dict[str, Any]:
+    key = _key(call)
+    async with call.deps.uow_factory() as uow:
+        return _template(call, key, await list_overrides(uow, key))
+
+
+async def put_template(call: Call) -> Any:
+    key, body = _key(call), call.body
+    async with call.deps.uow_factory() as uow:
+        result = await save_template(
+            uow,
+            call.deps.catalog,
+            key,
+            body.locale,
+            body.city_id,
+            body.body,
+            actor=call.scope.actor,
+        )
+    if isinstance(result, Failure):
+        raise refusal(result.error)
+    return result.value
+
+
+async def reset_template_route(call: Call) -> None:
+    key, place = _key(call), call.query
+    async with call.deps.uow_factory() as uow:
+        removed = await reset_template(
+            uow, key, place.locale, place.city_id, actor=call.scope.actor
+        )
+    if not removed:
+        raise ApiError(404, "this template has no such override")
+
+
+async def preview_template(call: Call) -> dict[str, Any]:
+    preview = preview_body(call.deps.catalog, _key(call), call.body.body)
+    if preview.error is not None or preview.html is None:
+        raise ApiError(422, preview.error or "nothing to show", "body")
+    return {"html": preview.html, "length": preview.length}
+
+
+_ONE = "/templates/{key}"
+OPERATIONS = [
+    Operation(
+        "GET",
+        "/templates",
+        "Every template with its variables and overrides",
+        "templates",
+        list_templates,
+        answer=TemplateListOut,
+        admin_only=True,
+    ),
+    Operation(
+        "GET", _ONE, "One template", "templates", get_template, answer=TemplateOut, admin_only=True
+    ),
+    Operation(
+        "PUT",
+        _ONE,
+        "Set the override for a locale and a city (none: all cities)",
+        "templates",
+        put_template,
+        None,
+        TemplateIn,
+        OverrideOut,
+        admin_only=True,
+    ),
+    Operation(
+        "DELETE",
+        _ONE,
+        "Remove an override: back to the shipped text",
+        "templates",
+        reset_template_route,
+        TemplatePlaceIn,
+        status=204,
+        admin_only=True,
+    ),
+    Operation(
+        "POST",
+        _ONE + "/preview",
+        "Render a body with sample values",
+        "templates",
+        preview_template,
+        None,
+        PreviewIn,
+        PreviewOut,
+        admin_only=True,
+    ),
+]

@@ -1,0 +1,213 @@
+"""/cities and /recruiters (with their invite links)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from pydantic import Field
+
+from admin.api.kit import ApiError, Call, Operation, refusal
+from admin.schemas.common import Input, Output, Page, listing
+from admin.schemas.places import CityIn, CityOut, RecruiterIn, RecruiterOut
+from core.result import Failure
+from services.organisation import save_city, save_recruiter
+from services.recruiter_invites import create_invite, invite_link
+from storage.models import City, Recruiter
+
+
+def _recruiter_out(recruiter: Recruiter) -> dict[str, Any]:
+    return {
+        "id": recruiter.id,
+        "name": recruiter.name,
+        "timezone": recruiter.timezone,
+        "meeting_link": recruiter.meeting_link,
+        "active": recruiter.active,
+        "linked": recruiter.telegram_chat_id is not None,
+        "city_ids": sorted(c.id for c in recruiter.cities),
+    }
+
+
+async def list_cities(call: Call) -> dict[str, Any]:
+    page: Page = call.query
+    where = [] if call.scope.city_ids is None else [City.id.in_(call.scope.city_ids)]
+    async with call.deps.uow_factory() as uow:
+        items = await uow.cities.list(*where, limit=page.limit, offset=page.offset)
+        total = await uow.cities.count(*where)
+    return {"items": items, "total": total, "limit": page.limit, "offset": page.offset}
+
+
+async def get_city(call: Call) -> City:
+    async with call.deps.uow_factory() as uow:
+        city = await uow.cities.get(call.ids["city_id"])
+    if city is None or not call.scope.sees_city(city.id):
+        raise ApiError(404, "no such city")
+    return city
+
+
+async def create_city(call: Call) -> City:
+    return await _save_city(call, None)
+
+
+async def update_city(call: Call) -> City:
+    return await _save_city(call, call.ids["city_id"])
+
+
+async def _save_city(call: Call, city_id: int | None) -> City:
+    async with call.deps.uow_factory() as uow:
+        result = await save_city(
+            uow, call.body.model_dump(), actor=call.scope.actor, city_id=city_id
+        )
+    if isinstance(result, Failure):
+        raise refusal(result.error)
+    return result.value
+
+
+def _recruiters_where(call: Call) -> list[Any]:
+    return [] if call.scope.is_admin else [Recruiter.id == call.scope.recruiter_id]
+
+
+async def list_recruiters(call: Call) -> dict[str, Any]:
+    page: Page = call.query
+    where = _recruiters_where(call)
+    async with call.deps.uow_factory() as uow:
+        rows = await uow.recruiters.list_with_cities(*where, limit=page.limit, offset=page.offset)
+        total = await uow.recruiters.count(*where)
+    items = [_recruiter_out(r) for r in rows]
+    return {"items": items, "total": total, "limit": page.limit, "offset": page.offset}
+
+
+async def get_recruiter(call: Call) -> dict[str, Any]:
+    recruiter_id = call.ids["recruiter_id"]
+    async with call.deps.uow_factory() as uow:
+        recruiter = await uow.recruiters.get_with_cities(recruiter_id)
+    if recruiter is None or not call.scope.sees_recruiter(recruiter_id):
+        raise ApiError(404, "no such recruiter")
+    return _recruiter_out(recruiter)
+
+
+async def create_recruiter(call: Call) -> dict[str, Any]:
+    return await _save_recruiter(call, None)
+
+
+async def update_recruiter(call: Call) -> dict[str, Any]:
+    return await _save_recruiter(call, call.ids["recruiter_id"])
+
+
+async def _save_recruiter(call: Call, recruiter_id: int | None) -> dict[str, Any]:
+    async with call.deps.uow_factory() as uow:
+        result = await save_recruiter(
+            uow, call.body.model_dump(), actor=call.scope.actor, recruiter_id=recruiter_id
+        )
+        if isinstance(result, Failure):
+            raise refusal(result.error)
+        saved = await uow.recruiters.get_with_cities(result.value.id)
+    assert saved is not None
+    return _recruiter_out(saved)
+
+
+class InviteIn(Input):
+    hours: float = Field(72.0, gt=0, le=24 * 30, description="How long the link works")
+
+
+class InviteOut(Output):
+    payload: str
+    link: str
+    expires_in_hours: float
+
+
+async def create_recruiter_invite(call: Call) -> dict[str, Any]:
+    hours = call.body.hours
+    recruiter_id = call.ids["recruiter_id"]
+    async with call.deps.uow_factory() as uow:
+        result = await create_invite(
+            uow, recruiter_id, call.deps.clock, timedelta(hours=hours), actor=call.scope.actor
+        )
+    if isinstance(result, Failure):
+        raise ApiError(404, "no such recruiter")
+    link = invite_link(call.deps.bot_username, result.value)
+    return {"payload": result.value, "link": link, "expires_in_hours": hours}
+
+
+OPERATIONS = [
+    Operation("GET", "/cities", "List cities", "cities", list_cities, Page, None, listing(CityOut)),
+    Operation(
+        "POST",
+        "/cities",
+        "Add a city",
+        "cities",
+        create_city,
+        None,
+        CityIn,
+        CityOut,
+        status=201,
+        errors=(),
+        admin_only=True,
+    ),
+    Operation("GET", "/cities/{city_id}", "One city", "cities", get_city, answer=CityOut),
+    Operation(
+        "PUT",
+        "/cities/{city_id}",
+        "Change a city",
+        "cities",
+        update_city,
+        None,
+        CityIn,
+        CityOut,
+        admin_only=True,
+    ),
+    Operation(
+        "GET",
+        "/recruiters",
+        "List recruiters",
+        "recruiters",
+        list_recruiters,
+        Page,
+        None,
+        listing(RecruiterOut),
+    ),
+    Operation(
+        "POST",
+        "/recruiters",
+        "Add a recruiter",
+        "recruiters",
+        create_recruiter,
+        None,
+        RecruiterIn,
+        RecruiterOut,
+        status=201,
+        errors=(),
+        admin_only=True,
+    ),
+    Operation(
+        "GET",
+        "/recruiters/{recruiter_id}",
+        "One recruiter",
+        "recruiters",
+        get_recruiter,
+        answer=RecruiterOut,
+    ),
+    Operation(
+        "PUT",
+        "/recruiters/{recruiter_id}",
+        "Change a recruiter",
+        "recruiters",
+        update_recruiter,
+        None,
+        RecruiterIn,
+        RecruiterOut,
+        admin_only=True,
+    ),
+    Operation(
+        "POST",
+        "/recruiters/{recruiter_id}/invites",
+        "A one-time Telegram link for the recruiter",
+        "recruiters",
+        create_recruiter_invite,
+        None,
+        InviteIn,
+        InviteOut,
+        status=201,
+        admin_only=True,
+    ),
+]

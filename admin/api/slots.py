@@ -1,0 +1,180 @@
+"""/slots: a recruiter's slots with their bookings, one slot or a weekly series, deleting a free
+one. A recruiter's token manages only its own recruiter's slots."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from pydantic import Field
+
+from admin.api.kit import ApiError, Call, Operation, refusal
+from admin.schemas.common import Id, Output, Page, listing
+from admin.schemas.slots import SeriesIn, SlotIn, SlotOut
+from core.iso import Instant
+from core.result import Failure
+from services.slot_admin import (
+    count_recruiter_slots,
+    create_series,
+    create_slot,
+    delete_slot,
+    plan_series,
+    recruiter_slots,
+)
+
+
+class SlotQuery(Page):
+    recruiter_id: Id | None = Field(None, description="Required for admins' tokens")
+    starts_from: Instant | None = Field(None, description="Default: now")
+    starts_to: Instant | None = Field(None, description="Default: 60 days after the start")
+
+
+class SeriesPlanOut(Output):
+    count: int
+    skipped: int
+    starts: list[datetime]
+
+
+class SeriesOut(Output):
+    created: int
+
+
+def _recruiter(call: Call, wanted: int | None) -> int:
+    """The recruiter whose slots are meant; another's, for a recruiter's token, is not found."""
+    if call.scope.is_admin:
+        if wanted is None:
+            raise ApiError(422, "which recruiter's slots", "recruiter_id")
+        return wanted
+    if call.scope.recruiter_id is None or wanted not in (None, call.scope.recruiter_id):
+        raise ApiError(404, "no such recruiter")
+    return call.scope.recruiter_id
+
+
+async def list_slots(call: Call) -> dict[str, Any]:
+    query: SlotQuery = call.query
+    recruiter_id = _recruiter(call, query.recruiter_id)
+    start = query.starts_from or call.deps.clock.now()
+    end = query.starts_to or start + timedelta(days=60)
+    async with call.deps.uow_factory() as uow:
+        page = await recruiter_slots(
+            uow, recruiter_id, start, end, limit=query.limit, offset=query.offset
+        )
+        total = await count_recruiter_slots(uow, recruiter_id, start, end)
+    items = [
+        {
+            **SlotOut.model_validate(row.slot).model_dump(),
+            "booking_id": row.booking_id,
+            "booking_status": row.booking_status,
+            "candidate_name": row.candidate_name,
+        }
+        for row in page
+    ]
+    return {"items": items, "total": total, "limit": query.limit, "offset": query.offset}
+
+
+async def create_slot_route(call: Call) -> Any:
+    body: SlotIn = call.body
+    _recruiter(call, body.recruiter_id)
+    async with call.deps.uow_factory() as uow:
+        result = await create_slot(
+            uow,
+            recruiter_id=body.recruiter_id,
+            city_id=body.city_id,
+            starts_at=body.starts_at,
+            duration_minutes=body.duration_minutes,
+            purpose=body.purpose,
+            now=call.deps.clock.now(),
+            editor=call.scope,
+        )
+    if isinstance(result, Failure):
+        raise refusal(result.error)
+    return result.value
+
+
+async def preview_series(call: Call) -> dict[str, Any]:
+    body: SeriesIn = call.body
+    _recruiter(call, body.recruiter_id)
+    async with call.deps.uow_factory() as uow:
+        result = await plan_series(uow, body.series(), now=call.deps.clock.now())
+    if isinstance(result, Failure):
+        raise refusal(result.error)
+    plan = result.value
+    return {"count": len(plan.starts), "skipped": plan.skipped, "starts": plan.starts}
+
+
+async def create_series_route(call: Call) -> dict[str, Any]:
+    body: SeriesIn = call.body
+    _recruiter(call, body.recruiter_id)
+    async with call.deps.uow_factory() as uow:
+        result = await create_series(
+            uow, body.series(), now=call.deps.clock.now(), editor=call.scope
+        )
+    if isinstance(result, Failure):
+        raise refusal(result.error)
+    return {"created": result.value}
+
+
+async def delete_slot_route(call: Call) -> None:
+    slot_id = call.ids["slot_id"]
+    async with call.deps.uow_factory() as uow:
+        slot = await uow.slots.get(slot_id)
+        if slot is None or not call.scope.sees_recruiter(slot.recruiter_id):
+            raise ApiError(404, "no such slot")
+        result = await delete_slot(uow, slot_id, now=call.deps.clock.now(), editor=call.scope)
+    if isinstance(result, Failure):
+        raise refusal(result.error)
+
+
+OPERATIONS = [
+    Operation(
+        "GET",
+        "/slots",
+        "A recruiter's slots with their active bookings",
+        "slots",
+        list_slots,
+        SlotQuery,
+        None,
+        listing(SlotOut),
+    ),
+    Operation(
+        "POST",
+        "/slots",
+        "Add one slot",
+        "slots",
+        create_slot_route,
+        None,
+        SlotIn,
+        SlotOut,
+        status=201,
+    ),
+    Operation(
+        "POST",
+        "/slots/series/preview",
+        "The slots a series would add (writes nothing)",
+        "slots",
+        preview_series,
+        None,
+        SeriesIn,
+        SeriesPlanOut,
+    ),
+    Operation(
+        "POST",
+        "/slots/series",
+        "Add a weekly series of slots",
+        "slots",
+        create_series_route,
+        None,
+        SeriesIn,
+        SeriesOut,
+        status=201,
+    ),
+    Operation(
+        "DELETE",
+        "/slots/{slot_id}",
+        "Delete a free, coming slot",
+        "slots",
+        delete_slot_route,
+        status=204,
+        errors=(404, 409),
+    ),
+]

@@ -1,0 +1,65 @@
+"""/api/v1/templates: read, override, preview, reset; unknown variables are refused."""
+
+from __future__ import annotations
+
+from aiohttp.test_utils import TestClient
+
+from services.texts import Catalog, render_message
+from tests.admin.conftest import bearer
+from tests.conftest import Storage
+
+Api = tuple[TestClient, Storage, dict[str, str]]
+
+
+async def test_an_override_is_saved_used_by_the_bot_and_reset(api: Api) -> None:
+    client, storage, tokens = api
+    boss = bearer(tokens["boss"])
+    shown = await (await client.get("/api/v1/templates/welcome", headers=boss)).json()
+    assert shown["variables"] == ["name"] and shown["overrides"] == []
+    body = {"locale": "en", "body": "Hi {{ name }}, welcome aboard!"}
+    saved = await client.put("/api/v1/templates/welcome", json=body, headers=boss)
+    assert saved.status == 200 and (await saved.json())["version"] == 1
+    async with storage.uow() as uow:
+        text = await render_message(uow, Catalog.load("ru"), "welcome", "en", None, name="Ann")
+    assert text == "Hi Ann, welcome aboard!"
+    gone = await client.delete("/api/v1/templates/welcome?locale=en", headers=boss)
+    assert gone.status == 204
+    again = await client.delete("/api/v1/templates/welcome?locale=en", headers=boss)
+    assert again.status == 404
+
+
+async def test_unknown_variables_and_broken_bodies_are_refused(api: Api) -> None:
+    client, _, tokens = api
+    boss = bearer(tokens["boss"])
+    for text in ("Hi {{ salary }}", "Hi {{ name", "<b>unclosed"):
+        response = await client.put(
+            "/api/v1/templates/welcome", json={"locale": "en", "body": text}, headers=boss
+        )
+        assert response.status == 422, text
+        answer = await response.json()
+        assert answer["field"] == "body" and answer["error"], answer
+    unknown = await client.put(
+        "/api/v1/templates/no_such_key", json={"locale": "en", "body": "x"}, headers=boss
+    )
+    assert unknown.status == 404
+
+
+async def test_a_preview_renders_with_sample_values(api: Api) -> None:
+    client, _, tokens = api
+    boss = bearer(tokens["boss"])
+    preview = await client.post(
+        "/api/v1/templates/welcome/preview", json={"body": "Hi <b>{{ name }}</b>"}, headers=boss
+    )
+    assert preview.status == 200
+    shown = await preview.json()
+    assert shown["html"].startswith("Hi <b>") and shown["length"] > 3
+    bad = await client.post(
+        "/api/v1/templates/welcome/preview", json={"body": "{{ nope }}"}, headers=boss
+    )
+    assert bad.status == 422
+
+
+async def test_templates_are_for_admins(api: Api) -> None:
+    client, _, tokens = api
+    response = await client.get("/api/v1/templates", headers=bearer(tokens["rec"]))
+    assert response.status == 403
