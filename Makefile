@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test lint format migrate seed-demo clean
+.PHONY: run test lint format migrate seed-demo bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,11 @@ seed-demo: migrate
 
 test: $(INSTALLED)
 	$(BIN)/python -m pytest
+
+# Not part of `make test`: minutes of load, and figures that belong to the machine they ran on.
+# SQLite always; PostgreSQL and Redis too when they answer (BENCH_POSTGRES_URL, BENCH_REDIS_URL).
+bench: $(INSTALLED)
+	$(BIN)/python -m bench
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
