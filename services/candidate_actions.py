@@ -25,6 +25,9 @@ MAX_REASON = 500
 MAX_MESSAGE = 4000
 MESSAGE_KIND = "panel_message"
 CANCELED_KEY = "booking_canceled_by_recruiter"
+# The slot's recruiter hears of a booking cancelled in the panel or through the API by someone
+# else (an admin, an integration); one who cancels their own booking is not told of it.
+RECRUITER_CANCELED_KEY = "recruiter_booking_canceled_in_panel"
 
 
 async def _candidate(
@@ -149,10 +152,12 @@ async def cancel_booking(
     actor: str,
     admin_user_id: int | None = None,
     city_ids: frozenset[int] | None = None,
+    acting_recruiter_id: int | None = None,
 ) -> Result[int, ActionError]:
     """Cancel one of the candidate's active bookings as the recruiters' side does: the slot is
     freed (and offered to the waitlist), its reminders cancelled, the candidate moved back to
-    choosing a time and told, with a button to choose another. Commits."""
+    choosing a time and told, with a button to choose another; the slot's recruiter is told too
+    unless they are the one cancelling (`acting_recruiter_id`). Commits."""
     candidate = await _candidate(uow, candidate_id, city_ids)
     booking = await uow.bookings.get(booking_id)
     if candidate is None or booking is None or booking.candidate_id != candidate.id:
@@ -163,8 +168,17 @@ async def cancel_booking(
     if booking.status not in ACTIVE_BOOKING_STATUSES:
         return Failure(InvalidField("reason", f"the booking is {booking.status.value} already"))
     before = booking.status
+    slot = await uow.slots.get(booking.slot_id)
+    own = slot is not None and slot.recruiter_id == acting_recruiter_id
     view = await release_booking(
-        uow, m, candidate, booking, to=BookingStatus.CANCELED, reason=checked, actor=actor
+        uow,
+        m,
+        candidate,
+        booking,
+        to=BookingStatus.CANCELED,
+        reason=checked,
+        actor=actor,
+        recruiter_key="" if own else RECRUITER_CANCELED_KEY,
     )
     if view is None:  # someone else changed it meanwhile
         return Failure(InvalidField("reason", "the booking changed meanwhile; reload the page"))

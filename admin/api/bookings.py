@@ -50,6 +50,7 @@ async def cancel_booking_route(call: Call) -> dict[str, Any]:
             body.reason,
             actor=call.scope.actor,
             admin_user_id=call.scope.user_id,
+            acting_recruiter_id=call.scope.recruiter_id,
         )
         if isinstance(result, Failure):
             raise refusal(result.error)

@@ -215,9 +215,17 @@ async def post_cancel(request: web.Request, scope: Scope) -> web.Response:
     m = d.messaging
 
     async def act(uow: UnitOfWork, form: BookingCancelIn, who: dict[str, Any]) -> Result[Any, Any]:
-        return await cancel_booking(uow, m, candidate_id, booking_id, form.reason, **who)
+        return await cancel_booking(
+            uow,
+            m,
+            candidate_id,
+            booking_id,
+            form.reason,
+            acting_recruiter_id=scope.recruiter_id,
+            **who,
+        )
 
-    notice = "The booking is canceled and the candidate told."
+    notice = "The booking is canceled; the candidate (and the slot's recruiter) told."
     return await _act(request, scope, BookingCancelIn, f"cancel-{booking_id}", act, notice)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from aiohttp.test_utils import TestClient
+from sqlalchemy import select
 
 from storage.models import Booking, Notification
 from storage.models.enums import BookingStatus, CandidateStatus, SlotPurpose
@@ -15,11 +16,21 @@ from tests.support.factories import NOW, make_candidate, make_city, make_slot
 Api = tuple[TestClient, Storage, dict[str, str]]
 
 
+ANNA_CHAT = 777_000_001
+
+
+async def _told_anna(storage: Storage) -> list[str]:
+    async with storage.uow() as uow:
+        stmt = select(Notification.kind).where(Notification.recipient_chat_id == ANNA_CHAT)
+        return [kind for kind in (await uow.session.scalars(stmt)).all() if "canceled" in kind]
+
+
 async def _people(storage: Storage) -> dict[str, int]:
     async with storage.uow() as uow:
         home = await uow.cities.get(1)
         anna = await uow.recruiters.get(1)
         assert home is not None and anna is not None
+        anna.telegram_chat_id = ANNA_CHAT
         away = await make_city(uow, "Faraway")
         ivan = await make_candidate(uow, home, full_name="Ivan Petrov", phone="+79001234567")
         olga = await make_candidate(
@@ -100,6 +111,16 @@ async def test_a_booking_is_cancelled_and_its_slot_freed(api: Api) -> None:
     again = await client.post(path, json={"reason": "again"}, headers=boss)
     assert again.status == 422
     assert "canceled already" in (await again.json())["error"]
+    assert await _told_anna(storage) == ["recruiter_booking_canceled_in_panel"]  # the slot's own
+
+
+async def test_a_recruiter_cancelling_through_the_api_is_not_told_of_it(api: Api) -> None:
+    client, storage, tokens = api
+    ids = await _people(storage)
+    path = f"/api/v1/bookings/{ids['booking']}/cancel"
+    cancelled = await client.post(path, json={"reason": "Ill"}, headers=bearer(tokens["rec"]))
+    assert cancelled.status == 200
+    assert await _told_anna(storage) == []
 
 
 async def test_a_recruiter_token_sees_only_its_cities_candidates(api: Api) -> None:

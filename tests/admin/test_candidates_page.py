@@ -329,7 +329,7 @@ async def test_cancelling_a_booking_frees_it_and_tells_the_candidate(panel: Pane
         assert told is not None
         assert told.candidate_id == p.ivan
     page = await (await panel.client.get(f"/candidates/{p.ivan}")).text()
-    assert "The booking is canceled and the candidate told." in page
+    assert "The booking is canceled; the candidate (and the slot&#39;s recruiter) told." in page
     assert f'action="/candidates/{p.ivan}/bookings/{p.booking}/cancel"' not in page
     again = await panel.post(path, {"reason": "again"})
     assert again.status == 422

@@ -23,6 +23,7 @@ from tests.support.factories import NOW, make_candidate, make_city, make_recruit
 
 clock = FrozenClock(NOW)
 messaging = Messaging(Catalog.load("en"), clock, BookingRules())
+RECRUITER_CHAT = 555_000_001
 
 
 @dataclass
@@ -35,12 +36,13 @@ class World:
     slot_id: int
     actor: str
     admin_id: int
+    recruiter_id: int
 
 
 async def _world(storage: Storage, *, reachable: bool = True) -> World:
     async with storage.uow() as uow:
         city = await make_city(uow, requires_approval=False)
-        recruiter = await make_recruiter(uow, city)
+        recruiter = await make_recruiter(uow, city, telegram_chat_id=RECRUITER_CHAT)
         slot = await make_slot(uow, recruiter, city)
         candidate = await make_candidate(uow, city, reachable=reachable)
         other = await make_candidate(uow, city)
@@ -58,6 +60,7 @@ async def _world(storage: Storage, *, reachable: bool = True) -> World:
         slot.id,
         f"admin:{admin.id}",
         admin.id,
+        recruiter.id,
     )
 
 
@@ -236,7 +239,11 @@ async def test_cancelling_frees_the_slot_tells_the_candidate_and_drops_reminders
     assert told[0].recipient_chat_id == w.telegram_id
     assert "cancel" in told[0].payload["text"]
     assert told[0].payload["buttons"][0][0]["action"] == "pick_time"
-    reminders = [n for n in rows if n.booking_id == w.booking_id]
+    (note,) = [n for n in rows if n.kind == "recruiter_booking_canceled_in_panel"]
+    assert note.recipient_chat_id == RECRUITER_CHAT
+    assert note.payload["text"].startswith("The booking of Test Candidate on ")
+    assert "was canceled in the panel (recruiter is ill)" in note.payload["text"]
+    reminders = [n for n in rows if n.booking_id == w.booking_id and n.id < note.id]
     assert reminders
     assert all(n.status is NotificationStatus.CANCELED for n in reminders)
     (entry,) = await _audit(storage)
@@ -279,3 +286,27 @@ async def test_cancelling_is_refused_for_ended_foreign_or_unseen_bookings(
     assert isinstance(again.error, InvalidField)
     assert again.error.reason == "the booking is canceled already"
     assert len(await _audit(storage)) == 1
+
+
+async def test_a_recruiter_cancelling_their_own_booking_is_not_told_of_it(
+    storage: Storage,
+) -> None:
+    w = await _world(storage)
+    async with storage.uow() as uow:
+        result = await cancel_booking(
+            uow,
+            messaging,
+            w.candidate_id,
+            w.booking_id,
+            "the office is closed",
+            actor=w.actor,
+            acting_recruiter_id=w.recruiter_id,
+        )
+    assert result == Success(w.booking_id)
+    async with storage.uow() as uow:
+        rows = (await uow.session.scalars(select(Notification))).all()
+    told = [n.recipient_chat_id for n in rows if n.kind.startswith("recruiter_booking_canceled")]
+    assert told == []  # the booking card they got when it was made is all they have
+    assert [n.recipient_chat_id for n in rows if n.kind == "booking_canceled_by_recruiter"] == [
+        w.telegram_id
+    ]
