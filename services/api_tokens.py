@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import timedelta
 
 from core.clock import Clock
 from core.errors import NotFound
@@ -50,6 +51,11 @@ async def issue_api_token(
     return Success(raw)
 
 
+# "Last used" is shown to the minute: writing it on every request would turn each read into a
+# write (on SQLite one taking the writer lock).
+LAST_USED_PRECISION = timedelta(minutes=1)
+
+
 async def authenticate(uow: UnitOfWork, raw: str, clock: Clock) -> AdminUser | None:
     """The active account behind an unrevoked token, or None."""
     if not raw.startswith(TOKEN_PREFIX):
@@ -60,6 +66,8 @@ async def authenticate(uow: UnitOfWork, raw: str, clock: Clock) -> AdminUser | N
     user = await uow.admin_users.get(token.admin_user_id)
     if user is None or not user.active:
         return None
-    token.last_used_at = clock.now()
-    await uow.commit()
+    now = clock.now()
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_PRECISION:
+        token.last_used_at = now
+        await uow.commit()
     return user
