@@ -3,7 +3,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import and_, exists, select
-from sqlalchemy.orm import contains_eager
 
 from storage.dto import SlotDTO, SlotWithPeopleDTO
 from storage.models import Booking, Candidate, City, Recruiter, Slot
@@ -28,6 +27,21 @@ def with_people(slot: Slot) -> SlotWithPeopleDTO:
         city_name=slot.city.name,
         city_timezone=slot.city.timezone,
     )
+
+
+# SlotWithPeopleDTO's fields, by name.
+_SLOT_WITH_PEOPLE = (
+    Slot.id,
+    Slot.recruiter_id,
+    Slot.city_id,
+    Slot.starts_at,
+    Slot.duration_minutes,
+    Slot.purpose,
+    Recruiter.name.label("recruiter_name"),
+    Recruiter.timezone.label("recruiter_timezone"),
+    City.name.label("city_name"),
+    City.timezone.label("city_timezone"),
+)
 
 
 class SlotRepository(Repository[Slot]):
@@ -64,19 +78,21 @@ class SlotRepository(Repository[Slot]):
     async def list_with_people(
         self, *, city_id: int | None = None, limit: int = 100, offset: int = 0
     ) -> list[SlotWithPeopleDTO]:
-        """Slots with their recruiter and city in one query (no N+1)."""
+        """Slots with their recruiter and city in one query (no N+1), read as plain rows
+        straight into DTOs: building ORM objects for a list only shown costs more than the
+        query itself."""
         stmt = (
-            select(Slot)
-            .join(Slot.recruiter)
-            .join(Slot.city)
-            .options(contains_eager(Slot.recruiter), contains_eager(Slot.city))
+            select(*_SLOT_WITH_PEOPLE)
+            .join(Recruiter, Recruiter.id == Slot.recruiter_id)
+            .join(City, City.id == Slot.city_id)
             .order_by(Slot.starts_at, Slot.id)
             .limit(limit)
             .offset(offset)
         )
         if city_id is not None:
             stmt = stmt.where(Slot.city_id == city_id)
-        return [with_people(s) for s in (await self.session.scalars(stmt)).all()]
+        rows = (await self.session.execute(stmt)).mappings()
+        return [SlotWithPeopleDTO.model_validate(row) for row in rows]
 
     async def of_recruiter_between(
         self, recruiter_id: int, start: datetime, end: datetime

@@ -66,6 +66,11 @@ async def test_slots_with_recruiter_and_city_come_in_one_query(storage: Storage)
         assert len(queries) == 1
         assert {s.city_timezone for s in slots} == {"Europe/Moscow", "Asia/Omsk"}
         assert all(s.recruiter_name.startswith("Recruiter") for s in slots)
+        assert [s.starts_at for s in slots] == [NOW + timedelta(hours=i) for i in range(100)]
+        omsk = await uow.slots.list_with_people(city_id=cities[1].id, limit=10, offset=5)
+        assert [s.city_timezone for s in omsk] == ["Asia/Omsk"] * 10
+        assert omsk[0].starts_at == NOW + timedelta(hours=15)  # its 6th: hours 5..9, then 15
+        assert {s.recruiter_id for s in omsk} <= {r.id for r in recruiters[5:]}
 
 
 async def test_a_batch_of_slots_is_inserted_in_one_statement(storage: Storage) -> None:
