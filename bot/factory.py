@@ -38,6 +38,7 @@ from bot.middlewares import (
     UpdateTimingMiddleware,
 )
 from bot.release_before_send import ReleaseTransactionMiddleware
+from bot.response_models import KeepResponseModels
 from bot.retry_after import RetryAfterMiddleware
 from core.metrics import Metrics
 from services.booking import Messaging
@@ -58,6 +59,7 @@ def create_bot(
         session = AiohttpSession()
         if api_url:
             session.api = TelegramAPIServer.from_base(api_url)
+    session.middleware(KeepResponseModels())
     session.middleware(ReleaseTransactionMiddleware())
     if wait_out_rate_limits:
         session.middleware(RetryAfterMiddleware())
