@@ -26,6 +26,12 @@ class Scope:
     def actor(self) -> str:
         return f"admin:{self.user_id}"
 
+    @property
+    def own_recruiter(self) -> int | None:
+        """Whose slots and bookings this account may see: None for an admin (everyone's), the
+        linked recruiter for a recruiter account (-1, no one's, while none is linked)."""
+        return None if self.is_admin else (self.recruiter_id or -1)
+
     def sees_city(self, city_id: int | None) -> bool:
         return self.city_ids is None or (city_id is not None and city_id in self.city_ids)
 

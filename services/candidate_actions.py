@@ -156,20 +156,24 @@ async def cancel_booking(
 ) -> Result[int, ActionError]:
     """Cancel one of the candidate's active bookings as the recruiters' side does: the slot is
     freed (and offered to the waitlist), its reminders cancelled, the candidate moved back to
-    choosing a time and told, with a button to choose another; the slot's recruiter is told too
-    unless they are the one cancelling (`acting_recruiter_id`). Commits."""
+    choosing a time and told, with a button to choose another; the slot's recruiter is told too.
+    A recruiter (`acting_recruiter_id`) may cancel only bookings of their own slots, and is not
+    told of what they did themselves. Commits."""
     candidate = await _candidate(uow, candidate_id, city_ids)
     booking = await uow.bookings.get(booking_id)
     if candidate is None or booking is None or booking.candidate_id != candidate.id:
         return Failure(NotFound(f"booking {booking_id}"))
+    slot = await uow.slots.get(booking.slot_id)
+    assert slot is not None  # the foreign key guarantees it
+    own = slot.recruiter_id == acting_recruiter_id
+    if acting_recruiter_id is not None and not own:
+        return Failure(NotFound(f"booking {booking_id}"))  # another recruiter's: not theirs to see
     checked = _required("reason", reason, MAX_REASON)
     if isinstance(checked, InvalidField):
         return Failure(checked)
     if booking.status not in ACTIVE_BOOKING_STATUSES:
         return Failure(InvalidField("reason", f"the booking is {booking.status.value} already"))
     before = booking.status
-    slot = await uow.slots.get(booking.slot_id)
-    own = slot is not None and slot.recruiter_id == acting_recruiter_id
     view = await release_booking(
         uow,
         m,

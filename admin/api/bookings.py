@@ -28,17 +28,12 @@ class BookingOut(Output):
     city_name: str
 
 
-def own_recruiter(call: Call) -> int | None:
-    """A recruiter's token is limited to its own recruiter (none linked: to nothing)."""
-    return None if call.scope.is_admin else (call.scope.recruiter_id or -1)
-
-
 async def cancel_booking_route(call: Call) -> dict[str, Any]:
     booking_id = call.ids["booking_id"]
     body: BookingCancelIn = call.body
     async with call.deps.uow_factory() as uow:
         rows, _ = await search_bookings(
-            uow, BookingFilter(limit=1), call.scope.city_ids, own_recruiter(call), booking_id
+            uow, BookingFilter(limit=1), call.scope.city_ids, call.scope.own_recruiter, booking_id
         )
         if not rows:
             raise ApiError(404, "no such booking")
@@ -50,7 +45,7 @@ async def cancel_booking_route(call: Call) -> dict[str, Any]:
             body.reason,
             actor=call.scope.actor,
             admin_user_id=call.scope.user_id,
-            acting_recruiter_id=call.scope.recruiter_id,
+            acting_recruiter_id=call.scope.own_recruiter,
         )
         if isinstance(result, Failure):
             raise refusal(result.error)
@@ -61,7 +56,9 @@ async def cancel_booking_route(call: Call) -> dict[str, Any]:
 async def list_bookings(call: Call) -> dict[str, Any]:
     flt: BookingFilter = call.query
     async with call.deps.uow_factory() as uow:
-        items, total = await search_bookings(uow, flt, call.scope.city_ids, own_recruiter(call))
+        items, total = await search_bookings(
+            uow, flt, call.scope.city_ids, call.scope.own_recruiter
+        )
     return {"items": items, "total": total, "limit": flt.limit, "offset": flt.offset}
 
 

@@ -221,7 +221,7 @@ async def post_cancel(request: web.Request, scope: Scope) -> web.Response:
             candidate_id,
             booking_id,
             form.reason,
-            acting_recruiter_id=scope.recruiter_id,
+            acting_recruiter_id=scope.own_recruiter,
             **who,
         )
 

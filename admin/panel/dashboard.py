@@ -18,7 +18,7 @@ async def show(request: web.Request, scope: Scope) -> web.Response:
             uow,
             app.clock.now(),
             scope.city_ids,
-            None if scope.is_admin else (scope.recruiter_id or -1),
+            scope.own_recruiter,
         )
     cache = app.cache.stats if app.cache is not None and scope.is_admin else None
     performance = app.metrics.summary() if app.metrics is not None and scope.is_admin else None

@@ -20,7 +20,7 @@ from services.texts import Catalog
 from storage.models import AuditLogEntry, Booking, Notification
 from storage.models.enums import BookingStatus, CandidateStatus
 from tests.admin.conftest import Panel
-from tests.support.factories import NOW, make_candidate, make_slot
+from tests.support.factories import NOW, make_candidate, make_recruiter, make_slot
 
 XSS = "<script>alert('x')</script> Ivan"
 
@@ -362,3 +362,35 @@ async def test_a_recruiter_cannot_act_on_another_citys_candidate(panel: Panel) -
             is None
         )
     assert await _audit(panel) == []
+
+
+async def test_a_recruiter_cannot_cancel_another_recruiters_booking_in_their_city(
+    panel: Panel,
+) -> None:
+    """Maria is in Anna's city but booked with Olga, who also serves Kazan: Anna's account sees
+    Maria and the booking, but cancelling it is not hers to do."""
+    p = await _people(panel)
+    async with panel.storage.uow() as uow:
+        kazan = await uow.cities.get(panel.kazan_id)
+        assert kazan is not None
+        olga = await make_recruiter(uow, kazan, name="Olga")
+        slot = await make_slot(uow, olga, kazan)
+        maria = await uow.candidates.get(p.maria)
+        assert maria is not None
+        maria.status = CandidateStatus.SCREENING_PASSED
+        await uow.commit()
+    messaging = Messaging(Catalog.load("en"), FrozenClock(NOW), BookingRules())
+    async with panel.storage.uow() as uow:
+        booked = await book_slot(uow, messaging, candidate_id=p.maria, slot_id=slot.id)
+    assert isinstance(booked, Success)
+    await panel.login("rec")
+    path = f"/candidates/{p.maria}/bookings/{booked.value.id}/cancel"
+    page = await (await panel.client.get(f"/candidates/{p.maria}")).text()
+    assert "Olga" in page
+    assert f'action="{path}"' not in page
+    assert (await panel.post(path, {"reason": "mine now"})).status == 404
+    async with panel.storage.uow() as uow:
+        booking = await uow.session.get(Booking, booked.value.id)
+        assert booking is not None and booking.status is BookingStatus.PENDING
+    own = f"/candidates/{p.ivan}/bookings/{p.booking}/cancel"  # Anna's own slot: allowed
+    assert (await panel.post(own, {"reason": "ill"}, allow_redirects=False)).status == 303
