@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import structlog
 from sqlalchemy import and_, exists, func, select, update
 
 from core.clock import Clock
@@ -40,8 +41,24 @@ from storage.models.enums import (
 )
 from storage.uow import UnitOfWork, UnitOfWorkFactory
 
+log = structlog.get_logger(__name__)
+
 BATCH = 500
 SAMPLE = {"name": "Anna"}
+
+
+def usable_template_keys(catalog: Catalog) -> list[str]:
+    """The shipped templates an auto-message can send: those needing only the name."""
+    keys = catalog.templates.get(catalog.default_locale, {})
+    return sorted(key for key in keys if _shipped_problem(catalog, key) is None)
+
+
+def _shipped_problem(catalog: Catalog, key: str) -> str | None:
+    """Why the shipped template `key` cannot be an auto-message's text (in some language)."""
+    for locale in catalog.templates:
+        if (problem := template_errors(catalog.shipped_template(key, locale), SAMPLE)) is not None:
+            return problem
+    return None
 
 
 class InvalidAutoMessage(AppError):
@@ -87,6 +104,11 @@ async def create_auto_message(
             return Failure(InvalidAutoMessage("text", f"the template does not render: {problem}"))
     elif key not in catalog.templates.get(catalog.default_locale, {}):
         return Failure(InvalidAutoMessage("template_key", "a known template key, or give text"))
+    elif (problem := _shipped_problem(catalog, key)) is not None:
+        # Most shipped texts speak of a booking, a test…: an auto-message has only the name.
+        return Failure(
+            InvalidAutoMessage("template_key", f"needs more than the candidate's name: {problem}")
+        )
     audience = spec.get("audience") or {}
     if not isinstance(audience, dict):
         return Failure(InvalidAutoMessage("audience", "an object"))
@@ -164,8 +186,13 @@ async def set_paused(
     message = await uow.auto_messages.get(message_id)
     if message is None:
         return Failure(NotFound("auto-message"))
-    if message.state is not AutoMessageState.DONE or not paused:
-        message.state = AutoMessageState.PAUSED if paused else AutoMessageState.SCHEDULED
+    # A broadcast that has run stays done: pausing and resuming hold and release what it
+    # queued, and never make it run again (it would reach everyone who joined since).
+    if message.state is not AutoMessageState.DONE:
+        if paused:
+            message.state = AutoMessageState.PAUSED
+        elif message.state is AutoMessageState.PAUSED:
+            message.state = AutoMessageState.SCHEDULED
     source, target = (
         (NotificationStatus.PENDING, NotificationStatus.HELD)
         if paused
@@ -277,26 +304,37 @@ async def run_auto_messages(
             )
         ]
     for message_id in ids:
-        async with uows() as uow:
-            message = await uow.auto_messages.get(message_id)
-            if message is None or message.state not in (
-                AutoMessageState.SCHEDULED,
-                AutoMessageState.RUNNING,
-            ):
-                continue
-            now = clock.now()
-            if message.kind is AutoMessageKind.BROADCAST:
-                if message.send_at is None or message.send_at > now:
-                    continue
-                where = _audience_filter(message)
-            else:
-                where = [*_audience_filter(message), *_trigger_filter(message, now)]
-            message.state = AutoMessageState.RUNNING
-            queued += await _queue_for(uow, catalog, rules, message, where, now)
-            if message.kind is AutoMessageKind.BROADCAST:
-                message.state = AutoMessageState.DONE
-            message.queued_count = (await progress(uow, message.id)).queued
-            await uow.commit()
+        try:
+            queued += await _run_one(uows, catalog, rules, clock, message_id)
+        except Exception:  # one broken message must not keep the others from going out
+            log.exception("auto_message.run_failed", auto_message_id=message_id)
+    return queued
+
+
+async def _run_one(
+    uows: UnitOfWorkFactory, catalog: Catalog, rules: BookingRules, clock: Clock, message_id: int
+) -> int:
+    """Queue what one scheduled or running auto-message owes now. Commits."""
+    async with uows() as uow:
+        message = await uow.auto_messages.get(message_id)
+        if message is None or message.state not in (
+            AutoMessageState.SCHEDULED,
+            AutoMessageState.RUNNING,
+        ):
+            return 0
+        now = clock.now()
+        if message.kind is AutoMessageKind.BROADCAST:
+            if message.send_at is None or message.send_at > now:
+                return 0
+            where = _audience_filter(message)
+        else:
+            where = [*_audience_filter(message), *_trigger_filter(message, now)]
+        message.state = AutoMessageState.RUNNING
+        queued = await _queue_for(uow, catalog, rules, message, where, now)
+        if message.kind is AutoMessageKind.BROADCAST:
+            message.state = AutoMessageState.DONE
+        message.queued_count = (await progress(uow, message.id)).queued
+        await uow.commit()
     return queued
 
 

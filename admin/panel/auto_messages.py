@@ -22,6 +22,7 @@ from services.auto_messages import (
     create_auto_message,
     newest_with_progress,
     set_paused,
+    usable_template_keys,
 )
 from storage.models import AutoMessage, City
 from storage.models.enums import (
@@ -159,7 +160,7 @@ async def _show(
         triggers=TRIGGERS,
         statuses=STATUSES,
         cities=list(city_names.items()),
-        template_keys=[(k, k) for k in sorted(catalog.templates.get(catalog.default_locale, {}))],
+        template_keys=[(k, k) for k in usable_template_keys(catalog)],
     )
 
 

@@ -82,6 +82,8 @@ async def test_an_admin_defines_a_broadcast_at_a_local_time(panel: Panel) -> Non
     assert (entry.actor, entry.admin_user_id) == (f"admin:{boss_id}", boss_id)
     page = await (await panel.client.get("/auto-messages")).text()
     assert "Created the auto-message December news." in page
+    assert '<option value="welcome"' in page
+    assert '<option value="booking_confirmed"' not in page  # needs a booking: not offered
     row = page[page.index(f'id="auto-message-{message.id}"') :]
     assert "at 2026-12-05 06:00 UTC" in row
     assert "cities: Kazan, Samara; statuses: screening_passed, no_show; source: hh" in row
@@ -91,12 +93,12 @@ async def test_a_broadcast_without_a_time_goes_now(panel: Panel) -> None:
     await panel.login()
     response = await panel.post(
         "/auto-messages",
-        {"name": "Now", "kind": "broadcast", "template_key": "no_slots"},
+        {"name": "Now", "kind": "broadcast", "template_key": "screening_passed"},
         allow_redirects=False,
     )
     assert response.status == 303
     [message] = await _messages(panel)
-    assert (message.send_at, message.template_key) == (NOW, "no_slots")
+    assert (message.send_at, message.template_key) == (NOW, "screening_passed")
 
 
 async def test_an_admin_defines_a_trigger_for_those_registered_in_a_period(
@@ -108,7 +110,7 @@ async def test_an_admin_defines_a_trigger_for_those_registered_in_a_period(
         {
             "name": "Come back",
             "kind": "trigger",
-            "template_key": "no_show",
+            "template_key": "reschedule_pick",
             "trigger": "screening_passed_no_booking",
             "after_hours": "48",
             "registered_from": "2026-11-01",
@@ -122,7 +124,7 @@ async def test_an_admin_defines_a_trigger_for_those_registered_in_a_period(
     assert message.kind is AutoMessageKind.TRIGGER
     assert message.trigger is not None and message.trigger.value == "screening_passed_no_booking"
     assert (message.trigger_after_hours, message.send_at) == (48, None)
-    assert message.template_key == "no_show"
+    assert message.template_key == "reschedule_pick"
     # In the first city's zone (Moscow), the last day included.
     assert message.audience["registered_from"] == "2026-11-01T00:00:00+03:00"
     assert message.audience["registered_to"] == "2026-12-01T00:00:00+03:00"

@@ -14,8 +14,8 @@ from scheduler.rate_limit import SendRate
 from services.auto_messages import create_auto_message, progress, run_auto_messages, set_paused
 from services.slot_picker import BookingRules
 from services.texts import Catalog
-from storage.models import CandidateStatusChange, Notification
-from storage.models.enums import AutoMessageState, CandidateStatus
+from storage.models import AutoMessage, CandidateStatusChange, Notification
+from storage.models.enums import AutoMessageKind, AutoMessageState, CandidateStatus
 from tests.conftest import Storage
 from tests.integration.test_outbox_delivery import FakeBot
 from tests.support.factories import make_candidate, make_city
@@ -109,6 +109,35 @@ async def test_pausing_holds_what_is_queued_and_resuming_releases_it(storage: St
     async with storage.uow() as uow:
         assert isinstance(await set_paused(uow, message_id, False), Success)
     assert await worker.deliver_due() == 2
+    async with storage.uow() as uow:
+        message = await uow.auto_messages.get(message_id)
+        assert message is not None and message.state is AutoMessageState.DONE  # ran once: done
+        await make_candidate(uow, await uow.cities.get(ids["city"]), full_name="joined later")
+        await uow.commit()
+    assert await run_auto_messages(storage.uow, CATALOG, clock, BookingRules()) == 0  # not again
+
+
+async def test_one_broken_auto_message_does_not_stop_the_others(storage: Storage) -> None:
+    ids = await _world(storage)
+    clock = FrozenClock(NOON_MSK)
+    async with storage.uow() as uow:
+        # Saved before keys were checked: "no_show" needs a date an auto-message does not have.
+        uow.session.add(
+            AutoMessage(
+                name="old",
+                kind=AutoMessageKind.BROADCAST,
+                template_key="no_show",
+                audience={"city_ids": [ids["city"]]},
+                send_at=NOON_MSK,
+                state=AutoMessageState.SCHEDULED,
+            )
+        )
+        await uow.commit()
+    good = await _create(
+        storage, clock, name="ok", kind="broadcast", text="Hi {{ name }}", audience={}
+    )
+    assert await run_auto_messages(storage.uow, CATALOG, clock, BookingRules()) == 3
+    assert {r.auto_message_id for r in await _rows(storage)} == {good}
 
 
 async def test_a_trigger_writes_to_who_passed_screening_but_booked_nothing_for_a_day(
@@ -169,6 +198,7 @@ async def test_definitions_are_checked_field_by_field(storage: Storage) -> None:
         ({"kind": "broadcast", "template_key": "welcome"}, "name"),
         ({"name": "x", "kind": "fax"}, "kind"),
         ({"name": "x", "kind": "broadcast", "template_key": "nope"}, "template_key"),
+        ({"name": "x", "kind": "broadcast", "template_key": "no_show"}, "template_key"),
         ({"name": "x", "kind": "broadcast", "text": "Hi {{ name"}, "text"),
         ({"name": "x", "kind": "trigger", "template_key": "welcome", "trigger": "moon"}, "trigger"),
         (
