@@ -21,6 +21,7 @@ from sqlalchemy import Row, Select, func, or_, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.sql.elements import ColumnElement
 
+from core.iso import IsoDate
 from services.answers import option_label, prompt_text
 from storage.dto import QuestionDTO
 from storage.models import (
@@ -92,8 +93,8 @@ class CandidateFilter(BaseModel):
     city_id: int | None = Field(None, ge=1, le=2**31 - 1)
     status: CandidateStatus | None = None
     source: str | None = Field(None, max_length=64)
-    created_from: date | None = None
-    created_to: date | None = None
+    created_from: IsoDate | None = None
+    created_to: IsoDate | None = None
     sort: SortKey = "-created_at"
     limit: int = Field(50, ge=1, le=500)
     offset: int = Field(0, ge=0, le=10_000_000)

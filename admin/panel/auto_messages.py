@@ -15,6 +15,7 @@ from pydantic import Field
 from admin.panel.kit import admins_only, deps, done, int_param, posted, render
 from admin.schemas.common import Id, Input, TimeZone
 from admin.scope import Scope
+from core.iso import IsoDate, LocalDateTime
 from core.result import Failure
 from services.auto_messages import (
     InvalidAutoMessage,
@@ -49,9 +50,9 @@ class AutoMessageForm(Input):
     city_ids: list[Id] = Field(default_factory=list, max_length=500)
     statuses: list[str] = Field(default_factory=list, max_length=50)
     source: str | None = Field(None, max_length=64)
-    registered_from: date | None = None
-    registered_to: date | None = None
-    send_at: datetime | None = None
+    registered_from: IsoDate | None = None
+    registered_to: IsoDate | None = None
+    send_at: LocalDateTime | None = None
     timezone: TimeZone | None = None
     trigger: str | None = None
     after_hours: int | None = None

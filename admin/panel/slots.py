@@ -14,6 +14,7 @@ from aiohttp import web
 from admin.panel.kit import check, deps, done, form_values, int_param, refused, render, signed_in
 from admin.schemas.slots import LocalSlotIn, SeriesIn, SlotIn
 from admin.scope import Scope
+from core.iso import sane_year
 from core.result import Failure
 from services.dates import day_label, local, time_label
 from services.slot_admin import (
@@ -90,7 +91,7 @@ def _url(recruiter_id: int, **params: object) -> str:
 
 def _monday(raw: str | None, today: date) -> date:
     try:
-        day = date.fromisoformat(raw) if raw else today
+        day = sane_year(date.fromisoformat(raw)) if raw else today
     except ValueError:
         raise web.HTTPBadRequest(text="The week is given by a date such as 2026-12-07.") from None
     return day - timedelta(days=day.weekday())

@@ -7,9 +7,10 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import Annotated
 
-from pydantic import AwareDatetime, Field, ValidationInfo, field_validator
+from pydantic import Field, ValidationInfo, field_validator
 
 from admin.schemas.common import Id, Input, Output
+from core.iso import ClockTime, Instant, IsoDate
 from services.slot_admin import MAX_DURATION_MINUTES, MIN_DURATION_MINUTES, NewSeries
 from services.slot_series import MAX_SERIES_DAYS, SeriesSpec
 from storage.models.enums import BookingStatus, SlotPurpose
@@ -24,7 +25,7 @@ Weekday = Annotated[int, Field(ge=0, le=6, description="0 is Monday, 6 is Sunday
 class SlotIn(Input):
     recruiter_id: Id
     city_id: Id
-    starts_at: AwareDatetime = Field(description="The start, with its UTC offset.")
+    starts_at: Instant = Field(description="The start, with its UTC offset.")
     duration_minutes: Duration = 30
     purpose: SlotPurpose = SlotPurpose.INTERVIEW
 
@@ -33,8 +34,8 @@ class LocalSlotIn(Input):
     """The panel's one-slot form: a date and a time as read on a clock in the city."""
 
     city_id: Id
-    day: date
-    start_time: time
+    day: IsoDate
+    start_time: ClockTime
     duration_minutes: Duration = 30
     purpose: SlotPurpose = SlotPurpose.INTERVIEW
 
@@ -46,13 +47,13 @@ class SeriesIn(Input):
     recruiter_id: Id
     city_id: Id
     weekdays: list[Weekday] = Field(min_length=1, max_length=7)
-    start: time
-    end: time
+    start: ClockTime
+    end: ClockTime
     step_minutes: int = Field(60, ge=5, le=480)
-    break_start: time | None = None
-    break_end: time | None = Field(None, validate_default=True)  # checked even when absent
-    first_day: date
-    last_day: date
+    break_start: ClockTime | None = None
+    break_end: ClockTime | None = Field(None, validate_default=True)  # checked even when absent
+    first_day: IsoDate
+    last_day: IsoDate
     duration_minutes: Duration = 30
     purpose: SlotPurpose = SlotPurpose.INTERVIEW
 

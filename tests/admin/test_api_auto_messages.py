@@ -88,3 +88,26 @@ async def test_the_list_counts_progress_in_one_query_however_many_messages(
     for n in range(4):
         await client.post("/api/v1/auto-messages", json={**spec, "name": f"H{n}"}, headers=boss)
     assert await statements_to_list() == with_one
+
+
+async def test_a_broadcast_is_scheduled_at_an_iso_time_and_dates_are_checked(
+    api: tuple[TestClient, Storage, dict[str, str]],
+) -> None:
+    client, _, tokens = api
+    boss = bearer(tokens["boss"])
+    spec = {
+        "name": "Open day",
+        "kind": "broadcast",
+        "template_key": "welcome",
+        "send_at": "2026-12-05T10:00:00+03:00",
+        "audience": {"registered_from": "2026-11-01T00:00:00Z"},
+    }
+    created = await client.post("/api/v1/auto-messages", json=spec, headers=boss)
+    assert created.status == 201, await created.text()
+    assert (await created.json())["send_at"] == "2026-12-05T10:00:00+03:00"
+    for send_at in (1764918000, "soon", "2026-12-05T10:00:00", "9999-12-31T00:00:00Z"):
+        refused = await client.post(
+            "/api/v1/auto-messages", json={**spec, "send_at": send_at}, headers=boss
+        )
+        assert refused.status == 422, send_at
+        assert (await refused.json())["field"] == "send_at", send_at

@@ -61,12 +61,23 @@ async def test_bad_slots_are_refused_with_the_field(api: Api) -> None:
             },
             "duration_minutes",
         ),
+        ({"recruiter_id": 1, "city_id": 1, "starts_at": "9999-12-31T23:50:00Z"}, "starts_at"),
     ]
     for body, field in cases:
         response = await client.post("/api/v1/slots", json=body, headers=boss)
         assert response.status == 422, body
         assert (await response.json())["field"] == field, body
     assert (await client.get("/api/v1/slots", headers=boss)).status == 422  # whose slots?
+    far = "/api/v1/slots?recruiter_id=1&starts_from=9999-12-31T00:00:00Z"
+    assert (await client.get(far, headers=boss)).status == 422
+    for fields, field in (
+        ({"start": "10:00:00+03:00"}, "start"),
+        ({"last_day": "9999-12-31"}, "last_day"),
+    ):
+        body = {**SERIES, **fields}
+        response = await client.post("/api/v1/slots/series/preview", json=body, headers=boss)
+        assert response.status == 422, body
+        assert (await response.json())["field"] == field, body
 
 
 async def test_a_series_is_previewed_then_created(api: Api) -> None:

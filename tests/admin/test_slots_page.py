@@ -155,8 +155,9 @@ async def test_the_week_defaults_to_this_week_and_next_week_is_a_link_away(
 
 async def test_a_week_that_is_not_a_date_is_a_bad_request(panel: Panel) -> None:
     await panel.login()
-    response = await panel.client.get(f"/slots?recruiter_id={panel.anna_id}&week=soon")
-    assert response.status == 400
+    for week in ("soon", "9999-12-31", "0001-01-01"):  # the last two: a week beyond the calendar
+        response = await panel.client.get(f"/slots?recruiter_id={panel.anna_id}&week={week}")
+        assert response.status == 400, week
 
 
 async def test_an_admin_picks_a_recruiter_first(panel: Panel) -> None:
@@ -331,6 +332,8 @@ async def test_the_preview_form_reposts_the_same_series(panel: Panel) -> None:
         ({"last_day": "2027-06-01"}, "last_day", "at most 92 days"),
         ({"break_end": ""}, "break_end", "both ends of the break"),
         ({"duration_minutes": "90"}, "duration_minutes", "longer than the step"),
+        ({"start": "10:00+03:00"}, "start", "without a UTC offset"),
+        ({"first_day": "9999-12-30", "last_day": "9999-12-31"}, "first_day", "between the years"),
     ],
 )
 async def test_a_series_that_makes_no_sense_is_refused_next_to_its_field(
