@@ -181,7 +181,7 @@ async def plan_series(
     city = await _served_city(uow, series.recruiter_id, series.city_id)
     if not isinstance(city, City):
         return Failure(city)
-    starts = plan(series.spec, city.timezone, now)
+    starts = plan(series.spec, city.timezone, now, series.duration_minutes)
     if not starts:
         return Success(SeriesPlan([], 0, city.timezone))
     minutes = series.duration_minutes

@@ -15,6 +15,7 @@ from storage.uow import UnitOfWork
 
 MAX_SERIES_SLOTS = 500
 MAX_SERIES_DAYS = 92
+DEFAULT_DURATION_MINUTES = 30
 _DAYS = {
     **{d: i for i, d in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))},
     **{d: i for i, d in enumerate(("пн", "вт", "ср", "чт", "пт", "сб", "вс"))},
@@ -105,22 +106,30 @@ def parse_series(text: str) -> SeriesSpec | None:
     return spec
 
 
-def plan(spec: SeriesSpec, zone: str, not_before: datetime) -> list[datetime]:
-    """The series' start times in UTC: each chosen weekday, from start while a slot fits before
-    the end, skipping the break, never in the past. DST is zoneinfo's business."""
+def plan(
+    spec: SeriesSpec,
+    zone: str,
+    not_before: datetime,
+    duration_minutes: int = DEFAULT_DURATION_MINUTES,
+) -> list[datetime]:
+    """The series' start times in UTC: each chosen weekday, every step from the start while a
+    slot (of `duration_minutes`) ends by the end, none overlapping the break, never in the past.
+    DST is zoneinfo's business."""
     tz = ZoneInfo(zone)
+    length = timedelta(minutes=duration_minutes)
     starts: list[datetime] = []
     day = spec.first_day
     while day <= spec.last_day and len(starts) < MAX_SERIES_SLOTS:
         if day.weekday() in spec.weekdays:
             moment = datetime.combine(day, spec.start)
             end = datetime.combine(day, spec.end)
-            while moment + timedelta(minutes=spec.step_minutes) <= end:
-                in_break = (
-                    spec.break_start is not None
-                    and spec.break_end is not None
-                    and spec.break_start <= moment.time() < spec.break_end
-                )
+            pause = (
+                (datetime.combine(day, spec.break_start), datetime.combine(day, spec.break_end))
+                if spec.break_start is not None and spec.break_end is not None
+                else None
+            )
+            while moment + length <= end:
+                in_break = pause is not None and moment < pause[1] and moment + length > pause[0]
                 utc = moment.replace(tzinfo=tz).astimezone(UTC)
                 if not in_break and utc > not_before:
                     starts.append(utc)
@@ -150,7 +159,7 @@ async def create_slots(
     city_id: int,
     starts: Sequence[datetime],
     *,
-    duration_minutes: int = 30,
+    duration_minutes: int = DEFAULT_DURATION_MINUTES,
     purpose: SlotPurpose = SlotPurpose.INTERVIEW,
 ) -> int:
     """Insert the slots in one statement, skipping times the recruiter already has. Commits."""

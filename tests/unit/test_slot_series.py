@@ -75,3 +75,28 @@ def test_the_plan_follows_dst_and_skips_the_past() -> None:
     starts = plan(spec, "Europe/Berlin", EARLY)
     assert [s.hour for s in starts] == [9, 8]  # 10:00 CET, then 10:00 CEST
     assert plan(spec, "Europe/Berlin", datetime(2026, 3, 28, 12, tzinfo=UTC)) == [starts[1]]
+
+
+def _local(starts: list[datetime], zone: str) -> list[str]:
+    return [s.astimezone(ZoneInfo(zone)).strftime("%H:%M") for s in starts]
+
+
+def test_the_last_slot_needs_only_its_length_before_the_end() -> None:
+    spec = parse_series("Fri 16:00-17:30 step 60 from 2026-12-04 to 2026-12-04")
+    assert spec is not None
+    # 17:00-17:30 fits (a slot is 30 minutes) although the next step would pass the end.
+    assert _local(plan(spec, "Europe/Berlin", EARLY, 30), "Europe/Berlin") == ["16:00", "17:00"]
+    assert _local(plan(spec, "Europe/Berlin", EARLY, 45), "Europe/Berlin") == ["16:00"]
+
+
+def test_no_slot_runs_into_the_break() -> None:
+    spec = parse_series("Fri 10:30-16:00 step 45 break 13:00-14:00 from 2026-12-04 to 2026-12-04")
+    assert spec is not None
+    # 12:45-13:30 would overlap the break, 13:30 starts in it; 14:15 is the first after it.
+    assert _local(plan(spec, "Europe/Berlin", EARLY, 45), "Europe/Berlin") == [
+        "10:30",
+        "11:15",
+        "12:00",
+        "14:15",
+        "15:00",
+    ]
