@@ -24,10 +24,11 @@ async def login(request: web.Request) -> web.StreamResponse:
     name = str(form.get("login", "")).strip()[:64]
     password = str(form.get("password", ""))
     throttle = request.app[THROTTLE]
-    if throttle.locked(name):
+    who = (name, request.remote or "")
+    if throttle.locked(*who):
         errors = {"login": "Too many failed attempts: try again in 15 minutes."}
         return await render(request, "login.html", None, status=429, login=name, errors=errors)
-    await asyncio.sleep(throttle.delay(name))
+    await asyncio.sleep(throttle.delay(*who))
     async with deps(request).uow_factory() as uow:
         user = await uow.admin_users.get_by_login(name)
         ok = user is not None and user.active and password_matches(user.password_hash, password)
@@ -42,10 +43,10 @@ async def login(request: web.Request) -> web.StreamResponse:
             )
             await uow.commit()
     if not ok or user is None:
-        throttle.failed(name)
+        throttle.failed(*who)
         errors = {"password": "Wrong login or password."}
         return await render(request, "login.html", None, login=name, errors=errors)
-    throttle.succeeded(name)
+    throttle.succeeded(*who)
     await start_session(request, user)
     raise web.HTTPSeeOther("/")
 

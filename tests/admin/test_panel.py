@@ -57,7 +57,7 @@ async def test_repeated_failures_lock_the_login_for_a_while(
 ) -> None:
     from admin.panel.auth import LoginThrottle
 
-    monkeypatch.setattr(LoginThrottle, "delay", lambda self, login: 0.0)
+    monkeypatch.setattr(LoginThrottle, "delay", lambda self, login, address: 0.0)
     for _ in range(5):
         await panel.login(password="wrong")
     page = await (await panel.login()).text()  # even the right password, for now
