@@ -5,8 +5,9 @@ from __future__ import annotations
 import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import aliased
@@ -24,6 +25,7 @@ from storage.models.enums import BookingStatus, CandidateStatus, NotificationSta
 from storage.uow import UnitOfWork
 
 S = CandidateStatus
+TODAY_SHOWN = 200
 # The funnel's stages, each with the statuses of candidates who reached it and went no further
 # back: a candidate in a later stage has passed every earlier one.
 STAGES: tuple[tuple[str, frozenset[CandidateStatus]], ...] = (
@@ -135,7 +137,9 @@ async def _median_days_to_interview(
 async def _today(
     uow: UnitOfWork, city_ids: frozenset[int] | None, recruiter_id: int | None, now: datetime
 ) -> list[dict[str, Any]]:
-    start = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    """Interviews on today's date as each city reads it (from UTC-12 to UTC+14, "today" spans
+    about two UTC days): a window wide enough for every zone, then each row by its own."""
+    start = now.replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(hours=14)
     stmt = (
         select(
             Slot.starts_at,
@@ -152,7 +156,7 @@ async def _today(
         .join(City, City.id == Slot.city_id)
         .where(
             Slot.starts_at >= start,
-            Slot.starts_at < start + timedelta(days=1),
+            Slot.starts_at < start + timedelta(days=2),
             Booking.status.notin_(
                 (BookingStatus.CANCELED, BookingStatus.DECLINED, BookingStatus.EXPIRED)
             ),
@@ -160,8 +164,13 @@ async def _today(
             *([] if recruiter_id is None else [Slot.recruiter_id == recruiter_id]),
         )
         .order_by(Slot.starts_at)
-        .limit(200)
+        .limit(TODAY_SHOWN * 3)
     )
+    rows = [
+        row
+        for row in (await uow.session.execute(stmt)).all()
+        if _local_day(row[0], row[5]) == _local_day(now, row[5])
+    ]
     return [
         {
             "starts_at": starts,
@@ -172,10 +181,12 @@ async def _today(
             "timezone": zone,
             "status": status.value,
         }
-        for starts, cid, name, recruiter, city, zone, status in (
-            await uow.session.execute(stmt)
-        ).all()
+        for starts, cid, name, recruiter, city, zone, status in rows[:TODAY_SHOWN]
     ]
+
+
+def _local_day(moment: datetime, zone: str) -> date:
+    return moment.astimezone(ZoneInfo(zone)).date()
 
 
 async def delivery_queue(uow: UnitOfWork, now: datetime) -> dict[str, int]:
