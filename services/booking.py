@@ -238,7 +238,7 @@ async def release_booking(
         await _tell_recruiter(
             uow, m, slot, recruiter_key, candidate, view, f"{to.value}:{booking.id}", reason=reason
         )
-    await offer_freed_slot(uow, m.catalog, m.clock, slot)
+    await offer_freed_slot(uow, m.catalog, m.clock, slot, m.rules.min_notice)
     return view
 
 
@@ -324,7 +324,7 @@ async def move_booking(
         reason="→ " + view.values(m.catalog, m.catalog.default_locale)["date"],
     )
     await queue_card(uow, m, new, slot, candidate)
-    await offer_freed_slot(uow, m.catalog, m.clock, old_slot)
+    await offer_freed_slot(uow, m.catalog, m.clock, old_slot, m.rules.min_notice)
     await uow.commit()
     return Success(BookingDTO.model_validate(new))
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from core.clock import Clock
 from services.booking_texts import booking_text, view_of_slot
 from services.outbox import queue_message
@@ -22,10 +24,17 @@ async def join_waitlist(uow: UnitOfWork, candidate: Candidate, purpose: SlotPurp
     await uow.commit()
 
 
-async def offer_freed_slot(uow: UnitOfWork, catalog: Catalog, clock: Clock, slot: Slot) -> int:
+async def offer_freed_slot(
+    uow: UnitOfWork,
+    catalog: Catalog,
+    clock: Clock,
+    slot: Slot,
+    min_notice: timedelta = timedelta(),
+) -> int:
     """Queue "a time has freed up" to everyone waiting in the slot's city, in the order they
-    joined; the first to tap takes it. Returns how many were offered. The caller commits."""
-    if slot.starts_at <= clock.now():
+    joined; the first to tap takes it. A slot that can no longer be booked (it starts within
+    `min_notice`) is offered to no one. Returns how many were offered. The caller commits."""
+    if slot.starts_at <= clock.now() + min_notice:
         return 0
     line = await uow.waitlist.in_line(slot.city_id, slot.purpose)
     if not line:
