@@ -32,7 +32,13 @@ class NotYours(AppError):
     message_key = "recruiter.not_yours"
 
 
-DeskError = NotYours | NotFound
+class TimePassed(AppError):
+    """A request answered after its time began: approving it would confirm a past interview."""
+
+    message_key = "recruiter.time_passed"
+
+
+DeskError = NotYours | NotFound | TimePassed
 
 
 async def own_booking(
@@ -52,8 +58,11 @@ async def own_booking(
 async def approve(
     uow: UnitOfWork, m: Messaging, recruiter: RecruiterDTO, booking_id: int
 ) -> Result[int, DeskError]:
-    if await own_booking(uow, recruiter, booking_id) is None:
+    owned = await own_booking(uow, recruiter, booking_id)
+    if owned is None:
         return Failure(NotYours())
+    if owned[1].starts_at <= m.clock.now():
+        return Failure(TimePassed())
     result = await approve_booking(uow, m, booking_id, actor=f"recruiter:{recruiter.id}")
     return (
         Success(booking_id) if isinstance(result, Success) else Failure(NotFound("pending booking"))

@@ -22,11 +22,12 @@ DIGEST_AT = time(8, 0)
 
 
 async def expire_pending(uows: UnitOfWorkFactory, m: Messaging, after: timedelta) -> int:
-    """Requests unanswered for `after`: expired; the candidate is offered other times, the
-    recruiter told."""
+    """Requests unanswered for `after`, or until their own time begins: expired; the candidate
+    is offered other times, the recruiter told."""
     expired = 0
+    now = m.clock.now()
     async with uows() as uow:
-        stale = await uow.bookings.pending_since_before(m.clock.now() - after)
+        stale = await uow.bookings.pending_since_before(now - after, starting_before=now)
         ids = [b.id for b in stale]
     for booking_id in ids:
         async with uows() as uow:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from storage.models import Booking, BookingStatusChange, Candidate, Slot
@@ -116,10 +116,18 @@ class BookingRepository(Repository[Booking]):
         rows = (await self.session.execute(stmt)).all()
         return [(b, s) for b, s in rows if s.ends_at <= ended_before]
 
-    async def pending_since_before(self, moment: datetime) -> list[Booking]:
+    async def pending_since_before(
+        self, moment: datetime, starting_before: datetime | None = None
+    ) -> list[Booking]:
+        """Requests still pending that were made before `moment`, or whose time begins before
+        `starting_before` (unanswered until their own hour, they can only expire)."""
+        stale = Booking.created_at <= moment
+        if starting_before is not None:
+            stale = or_(stale, Slot.starts_at <= starting_before)
         stmt = (
             select(Booking)
-            .where(Booking.status == BookingStatus.PENDING, Booking.created_at <= moment)
+            .join(Slot, Slot.id == Booking.slot_id)
+            .where(Booking.status == BookingStatus.PENDING, stale)
             .order_by(Booking.id)
             .limit(500)
         )

@@ -154,6 +154,26 @@ async def test_an_unanswered_request_expires(running_app: RunningApp) -> None:
     assert (await _booking(running_app)).status is BookingStatus.EXPIRED
 
 
+async def test_a_request_unanswered_until_its_time_cannot_be_approved_and_expires(
+    running_app: RunningApp,
+) -> None:
+    recruiter, candidate, _card = await _requested(running_app, "en")
+    booking = await _booking(running_app)
+    async with running_app.app.uow_factory() as uow:
+        slot = await uow.slots.get(booking.slot_id)
+        assert slot is not None
+        starts = slot.starts_at
+    running_app.clock.advance(starts - running_app.clock.now() + timedelta(minutes=1))
+    notice = await recruiter.press_for_notice("✅ Подтвердить")
+    assert notice.startswith("Это время уже наступило")
+    assert (await _booking(running_app)).status is BookingStatus.PENDING  # not confirmed late
+    before = len(await candidate.bot_messages())
+    await running_app.run_periodic_jobs()  # well before the 24 h expiry: its time has come
+    expired = await wait_for_text(candidate, "Your request for", after=before)
+    assert button_texts(expired) == ["Choose a time"]
+    assert (await _booking(running_app)).status is BookingStatus.EXPIRED
+
+
 async def test_the_agenda_lists_bookings_opens_cards_and_cancels_with_a_reason(
     running_app: RunningApp,
 ) -> None:
