@@ -38,7 +38,28 @@ class TimePassed(AppError):
     message_key = "recruiter.time_passed"
 
 
-DeskError = NotYours | NotFound | TimePassed
+class NotBegun(AppError):
+    """Attendance marked before the interview's time."""
+
+    message_key = "recruiter.not_begun"
+
+
+class OutcomeRecorded(AppError):
+    """The candidate has moved past this booking's outcome (recorded already, or changed since)."""
+
+    message_key = "recruiter.outcome_recorded"
+
+
+# Where a candidate is while the outcome of a held booking is still to be given.
+AWAITING_OUTCOME = {
+    SlotPurpose.INTERVIEW: (
+        CandidateStatus.INTERVIEW_SCHEDULED,
+        CandidateStatus.INTERVIEW_CONFIRMED,
+    ),
+    SlotPurpose.INTRO_DAY: (CandidateStatus.INTRO_DAY_SCHEDULED,),
+}
+
+DeskError = NotYours | NotFound | TimePassed | NotBegun | OutcomeRecorded
 
 
 async def own_booking(
@@ -132,10 +153,13 @@ async def record_attendance(
     owned = await own_booking(uow, recruiter, booking_id)
     if owned is None:
         return Failure(NotYours())
-    booking, _slot, candidate = owned
+    booking, slot, candidate = owned
     actor = f"recruiter:{recruiter.id}"
     if booking.status not in (BookingStatus.APPROVED, BookingStatus.CONFIRMED):
         return Failure(NotFound("booking awaiting its outcome"))
+    if slot.starts_at > m.clock.now():
+        return Failure(NotBegun())
+    await uow.notifications.cancel_pending_for_booking(booking.id)  # no "will you come?" now
     if came:
         await uow.bookings.change_status(booking, BookingStatus.ATTENDED, actor=actor)
     else:
@@ -156,6 +180,8 @@ async def record_result(
     actor = f"recruiter:{recruiter.id}"
     if booking.status is not BookingStatus.ATTENDED:
         return Failure(NotFound("attended booking"))
+    if candidate.status not in AWAITING_OUTCOME[slot.purpose]:
+        return Failure(OutcomeRecorded())  # a replayed button must not rewrite a later status
     if slot.purpose is SlotPurpose.INTRO_DAY:
         target = CandidateStatus.HIRED if passed else CandidateStatus.NOT_HIRED
         if candidate.status is not target:
