@@ -20,6 +20,7 @@ from services.dates import day_label, local, time_label
 from services.slot_admin import (
     SeriesPlan,
     SlotRow,
+    count_recruiter_slots,
     create_series,
     create_slot,
     delete_slot,
@@ -87,6 +88,14 @@ def _zone(recruiter: Recruiter, city_id: int | None = None) -> str:
 
 def _url(recruiter_id: int, **params: object) -> str:
     return "/slots?" + urlencode({"recruiter_id": recruiter_id, **params})
+
+
+def _offset(raw: str | None) -> int:
+    if not raw:
+        return 0
+    if not raw.isdecimal() or len(raw) > 7:
+        raise web.HTTPBadRequest(text="The offset is a whole number such as 200.")
+    return int(raw)
 
 
 def _monday(raw: str | None, today: date) -> date:
@@ -169,10 +178,25 @@ async def _show(
             series=_series_defaults(recruiter, today),
         )
         if view == "list":
+            offset = _offset(request.query.get("offset"))
+            until = now + timedelta(days=LIST_DAYS)
             async with deps(request).uow_factory() as uow:
-                context["rows"] = await recruiter_slots(
-                    uow, recruiter.id, now, now + timedelta(days=LIST_DAYS), limit=LIST_LIMIT
+                rows = await recruiter_slots(
+                    uow, recruiter.id, now, until, limit=LIST_LIMIT, offset=offset
                 )
+                total = await count_recruiter_slots(uow, recruiter.id, now, until)
+            context.update(
+                rows=rows,
+                total=total,
+                first=offset + 1 if rows else 0,
+                last=offset + len(rows),
+                previous=_url(recruiter.id, view="list", offset=max(0, offset - LIST_LIMIT))
+                if offset
+                else None,
+                next=_url(recruiter.id, view="list", offset=offset + LIST_LIMIT)
+                if offset + LIST_LIMIT < total
+                else None,
+            )
         else:
             monday = _monday(request.query.get("week"), today)
             context.update(

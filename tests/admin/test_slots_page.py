@@ -190,6 +190,27 @@ async def test_the_list_shows_coming_slots_with_a_delete_button_on_free_ones(
     assert f'action="/slots/{booked}/delete"' not in page
     assert "Ivan Petrov" in page
     assert "Thu, 3 Dec" in page and "10:00" in page
+    assert '<span id="shown">1–2 of 2</span>' in page
+    assert 'id="next"' not in page
+
+
+async def test_the_list_pages_through_every_coming_slot(
+    panel: Panel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("admin.panel.slots.LIST_LIMIT", 2)
+    made = [await add_slot(panel, utc(2026, 12, 3 + n, 7, 0)) for n in range(5)]
+    await panel.login()
+    url = f"/slots?recruiter_id={panel.anna_id}&view=list"
+    seen: list[int] = []
+    while url:
+        page = await (await panel.client.get(url)).text()
+        seen += [int(i) for i in re.findall(r'<tr id="slot-(\d+)">', page)]
+        following = re.search(r'<a href="([^"]+)" id="next">', page)
+        url = following.group(1).replace("&amp;", "&") if following else ""
+    assert seen == made  # all five, in time order, none twice
+    assert '<span id="shown">5–5 of 5</span>' in page
+    bad = await panel.client.get(f"/slots?recruiter_id={panel.anna_id}&view=list&offset=-1")
+    assert bad.status == 400
 
 
 # One slot
