@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from core.clock import Clock
 from services.booking_texts import BookingView, booking_text
@@ -19,6 +19,8 @@ REMINDERS = (
     ("confirm_6h", timedelta(hours=6), True),
     ("confirm_2h", timedelta(hours=2), True),
 )
+# Prompts closer together than this would read as the same question asked twice.
+PROMPTS_APART = timedelta(hours=1)
 
 
 async def queue_reminders(
@@ -30,14 +32,21 @@ async def queue_reminders(
     rules: BookingRules,
 ) -> None:
     """Queue the reminders still ahead; one falling in the candidate's quiet hours moves
-    earlier, and one whose time has passed is not sent late."""
+    earlier, and one whose time has passed is not sent late. Two "will you come?" prompts that
+    quiet hours would bring together (the 6 h and 2 h ones of a morning slot both move to the
+    evening before) are sent once."""
     now = clock.now()
+    asked_at: datetime | None = None
     for kind, before, asks in REMINDERS:
         due = earlier_if_quiet(
             view.starts_at - before, view.zone, rules.quiet_start, rules.quiet_end
         )
         if due <= now:
             continue
+        if asks and asked_at is not None and abs(due - asked_at) < PROMPTS_APART:
+            continue
+        if asks:
+            asked_at = due
         buttons = None
         if asks:
             buttons = [

@@ -80,3 +80,22 @@ async def test_approved_moved_and_cancelled_bookings_get_exactly_their_reminders
         assert isinstance(await cancel_booking(uow, messaging, person, new_id, "plans"), Success)
     pending = [r for r in await _reminders(storage) if r[3] == NotificationStatus.PENDING.value]
     assert pending == []  # nothing after the cancel
+
+
+async def test_prompts_that_quiet_hours_bring_together_are_sent_once(storage: Storage) -> None:
+    messaging = Messaging(Catalog.load("ru"), FrozenClock(NOW), BookingRules())
+    async with storage.uow() as uow:
+        city = await make_city(uow, timezone="Europe/Moscow", requires_approval=False)
+        recruiter = await make_recruiter(uow, city)
+        nine = await make_slot(uow, recruiter, city, _at(3, 9))
+        candidate = await make_candidate(uow, city, status=CandidateStatus.SCREENING_PASSED)
+        await uow.commit()
+    async with storage.uow() as uow:
+        booked = await book_slot(uow, messaging, candidate_id=candidate.id, slot_id=nine.id)
+    assert isinstance(booked, Success)
+    # 6 h before 09:00 is 03:00 and 2 h before is 07:00: both quiet, both would move to 21:59
+    # the evening before; the candidate is asked "will you come?" once.
+    assert [(kind, due) for _, kind, due, _ in await _reminders(storage)] == [
+        ("reminder_24h", _at(2, 9)),
+        ("confirm_6h", _at(2, 22) - timedelta(minutes=1)),
+    ]
