@@ -28,6 +28,14 @@ REMINDER_KINDS = frozenset(kind for kind, _before, _asks in REMINDERS)
 MAX_ATTEMPTS = 5
 
 
+class _TextSentOnly(Exception):
+    """The message's text went out, its document did not (`cause` says why)."""
+
+    def __init__(self, cause: Exception) -> None:
+        super().__init__(repr(cause))
+        self.cause = cause
+
+
 class OutboxDelivery:
     def __init__(
         self,
@@ -86,15 +94,11 @@ class OutboxDelivery:
             return 0
         try:
             await self._send(row.recipient_chat_id, row.payload)
-        except TelegramForbiddenError as exc:
-            await self._blocked(row, str(exc))
+        except _TextSentOnly as partly:
+            await self._failed(row, partly.cause, text_sent=True)
             return 0
-        except TelegramRetryAfter as exc:
-            await self._again(row, timedelta(seconds=exc.retry_after), str(exc), count=False)
-            return 0
-        except Exception as exc:  # any other failure: retried with backoff, then kept as failed
-            log.warning("outbox.send_failed", notification_id=row.id, error=repr(exc))
-            await self._again(row, timedelta(seconds=2 ** (row.attempts + 1)), repr(exc))
+        except Exception as exc:
+            await self._failed(row, exc)
             return 0
         async with self._uow_factory() as uow:
             fresh = await uow.notifications.get(row.id)
@@ -122,25 +126,49 @@ class OutboxDelivery:
             await uow.commit()
         return True
 
+    async def _failed(self, row: Notification, exc: Exception, *, text_sent: bool = False) -> None:
+        if isinstance(exc, TelegramForbiddenError):
+            await self._blocked(row, str(exc))
+        elif isinstance(exc, TelegramRetryAfter):
+            delay = timedelta(seconds=exc.retry_after)
+            await self._again(row, delay, str(exc), count=False, text_sent=text_sent)
+        else:  # any other failure: retried with backoff, then kept as failed
+            log.warning("outbox.send_failed", notification_id=row.id, error=repr(exc))
+            delay = timedelta(seconds=2 ** (row.attempts + 1))
+            await self._again(row, delay, repr(exc), text_sent=text_sent)
+
     async def _send(self, chat_id: int, payload: dict[str, Any]) -> None:
-        markup = keyboard_from_intents(payload["buttons"]) if payload.get("buttons") else None
-        await self._rate.wait_turn(chat_id)
-        await self._bot.send_message(chat_id, payload["text"], reply_markup=markup)
+        """The text (unless an earlier attempt sent it), then the document, if any."""
+        if not payload.get("text_sent"):
+            markup = keyboard_from_intents(payload["buttons"]) if payload.get("buttons") else None
+            await self._rate.wait_turn(chat_id)
+            await self._bot.send_message(chat_id, payload["text"], reply_markup=markup)
         document = payload.get("document")
         if document:
             await self._rate.wait_turn(chat_id)
             content = base64.b64decode(document["content_b64"])
-            await self._bot.send_document(
-                chat_id, BufferedInputFile(content, filename=document["file_name"])
-            )
+            try:
+                await self._bot.send_document(
+                    chat_id, BufferedInputFile(content, filename=document["file_name"])
+                )
+            except Exception as exc:
+                raise _TextSentOnly(exc) from exc
 
     async def _again(
-        self, row: Notification, delay: timedelta, error: str, *, count: bool = True
+        self,
+        row: Notification,
+        delay: timedelta,
+        error: str,
+        *,
+        count: bool = True,
+        text_sent: bool = False,
     ) -> None:
         outcome = "retried"
         async with self._uow_factory() as uow:
             fresh = await uow.notifications.get(row.id)
             if fresh is not None:
+                if text_sent:  # the next attempt sends only what is missing
+                    fresh.payload = {**fresh.payload, "text_sent": True}
                 fresh.attempts += 1 if count else 0
                 fresh.last_error = error[:1000]
                 fresh.locked_by = fresh.locked_until = None

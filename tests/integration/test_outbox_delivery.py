@@ -27,6 +27,7 @@ class FakeBot:
     def __init__(self) -> None:
         self.sent: list[tuple[int, str]] = []
         self.fail_with: list[Exception] = []
+        self.fail_documents_with: list[Exception] = []
 
     async def send_message(self, chat_id: int, text: str, reply_markup: Any = None) -> None:
         await asyncio.sleep(0)  # let the other worker run in between
@@ -35,6 +36,8 @@ class FakeBot:
         self.sent.append((chat_id, text))
 
     async def send_document(self, chat_id: int, document: Any) -> None:
+        if self.fail_documents_with:
+            raise self.fail_documents_with.pop(0)
         self.sent.append((chat_id, "<document>"))
 
 
@@ -210,3 +213,28 @@ async def test_each_outcome_is_counted_for_the_metrics(storage: Storage) -> None
         for outcome in ("sent", "unreachable", "retried", "failed")
     }
     assert counted == {"sent": 1, "unreachable": 1, "retried": 1, "failed": 0}
+
+
+async def test_a_failed_attachment_is_sent_again_without_its_text(storage: Storage) -> None:
+    document = {"file_name": "b.ics", "mime_type": "text/calendar", "content_b64": "QkVHSU4="}
+    async with storage.uow() as uow:
+        await uow.notifications.enqueue(
+            [
+                {
+                    "kind": "booking_confirmed",
+                    "recipient_chat_id": 1000,
+                    "payload": {"text": "Confirmed", "document": document},
+                    "due_at": NOW,
+                    "dedupe_key": "confirmed:1",
+                }
+            ]
+        )
+        await uow.commit()
+    bot, clock = FakeBot(), FrozenClock(NOW)
+    bot.fail_documents_with = [RuntimeError("timeout")]
+    worker = _worker(storage, bot, clock)
+    assert await worker.deliver_due() == 0  # the text went, the .ics did not
+    clock.advance(timedelta(minutes=1))
+    assert await worker.deliver_due() == 1
+    assert bot.sent == [(1000, "Confirmed"), (1000, "<document>")]  # the text only once
+    assert await _statuses(storage) == Counter({"sent": 1})
