@@ -71,6 +71,8 @@ async def _slot_check(
     now = m.clock.now()
     if slot.starts_at < now + m.rules.min_notice or slot.starts_at > now + m.rules.horizon:
         return Failure(SlotUnavailable("outside the booking window"))
+    if slot.withdrawn:
+        return Failure(SlotUnavailable("withdrawn by the recruiter"))
     recruiter = await uow.recruiters.get(slot.recruiter_id)
     if recruiter is None or not recruiter.active:
         return Failure(SlotUnavailable("recruiter inactive"))
@@ -221,9 +223,11 @@ async def release_booking(
     reason: str | None,
     recruiter_key: str = "",
     actor: str = "candidate",
+    withdraw: bool = False,
 ) -> BookingView | None:
-    """End an active booking, cancel its reminders, offer the slot on, and (with a
-    `recruiter_key`) tell its recruiter. The caller commits."""
+    """End an active booking, cancel its reminders, offer the slot on (or, with `withdraw`,
+    take it off offer for good: its recruiter cannot make it), and (with a `recruiter_key`)
+    tell its recruiter. The caller commits."""
     if not await uow.bookings.change_status(booking, to, actor=actor, reason=reason):
         return None
     await uow.notifications.cancel_pending_for_booking(booking.id)
@@ -238,7 +242,11 @@ async def release_booking(
         await _tell_recruiter(
             uow, m, slot, recruiter_key, candidate, view, f"{to.value}:{booking.id}", reason=reason
         )
-    await offer_freed_slot(uow, m.catalog, m.clock, slot, m.rules.min_notice)
+    if withdraw:
+        slot.withdrawn = True
+        uow.mark_written("slots")
+    else:
+        await offer_freed_slot(uow, m.catalog, m.clock, slot, m.rules.min_notice)
     return view
 
 

@@ -103,10 +103,25 @@ async def reject(
 
 
 async def cancel(
-    uow: UnitOfWork, m: Messaging, recruiter: RecruiterDTO, booking_id: int, reason: str
+    uow: UnitOfWork,
+    m: Messaging,
+    recruiter: RecruiterDTO,
+    booking_id: int,
+    reason: str,
+    *,
+    withdraw_slot: bool = False,
 ) -> Result[int, DeskError]:
+    """Cancel a booking; with `withdraw_slot` (the recruiter cannot make it) the time is not
+    offered to anyone else."""
     return await _decline(
-        uow, m, recruiter, booking_id, reason=reason, reject=False, status=BookingStatus.CANCELED
+        uow,
+        m,
+        recruiter,
+        booking_id,
+        reason=reason,
+        reject=False,
+        status=BookingStatus.CANCELED,
+        withdraw=withdraw_slot,
     )
 
 
@@ -119,6 +134,7 @@ async def _decline(
     reason: str,
     reject: bool,
     status: BookingStatus = BookingStatus.DECLINED,
+    withdraw: bool = False,
 ) -> Result[int, DeskError]:
     owned = await own_booking(uow, recruiter, booking_id)
     if owned is None:
@@ -128,7 +144,10 @@ async def _decline(
         return Failure(NotFound("active booking"))
     actor = f"recruiter:{recruiter.id}"
     view = await view_of(uow, booking)
-    if not await release_booking(uow, m, candidate, booking, to=status, reason=reason, actor=actor):
+    released = await release_booking(
+        uow, m, candidate, booking, to=status, reason=reason, actor=actor, withdraw=withdraw
+    )
+    if not released:
         return Failure(NotFound("active booking"))
     if reject:
         uow.candidates.change_status(

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Index, Integer, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage.models.base import Base, CreatedAt
@@ -36,6 +36,9 @@ class Slot(CreatedAt, Base):
         str_enum(SlotPurpose), default=SlotPurpose.INTERVIEW
     )
     capacity: Mapped[int] = mapped_column(Integer, default=1)
+    # The recruiter cancelled its booking because they cannot make it: kept (with its history)
+    # but never offered or booked again.
+    withdrawn: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     recruiter: Mapped[Recruiter] = relationship()
     city: Mapped[City] = relationship()

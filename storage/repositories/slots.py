@@ -66,6 +66,7 @@ class SlotRepository(Repository[Slot]):
                 Slot.starts_at >= starts_from,
                 Slot.starts_at < starts_before,
                 Recruiter.active.is_(True),
+                Slot.withdrawn.is_(False),
                 ~_HAS_ACTIVE_BOOKING,
             )
             .order_by(Slot.starts_at, Slot.id)

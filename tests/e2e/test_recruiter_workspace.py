@@ -193,8 +193,16 @@ async def test_the_agenda_lists_bookings_opens_cards_and_cancels_with_a_reason(
     await running_app.deliver_outbox()
     (told,) = (await wait_for(candidate, before + 1))[before:]
     assert told["text"].startswith("The recruiter had to cancel your interview")
-    assert (await _booking(running_app)).status is BookingStatus.CANCELED
+    booking = await _booking(running_app)
+    assert booking.status is BookingStatus.CANCELED
     assert ask["buttons"]
+    async with running_app.app.uow_factory() as uow:
+        slot = await uow.slots.get(booking.slot_id)
+        assert slot is not None and slot.withdrawn  # they cannot make it: offered to no one
+        free = await uow.slots.list_free(
+            slot.city_id, slot.purpose, slot.starts_at, slot.starts_at + timedelta(minutes=1)
+        )
+        assert free == []
 
 
 async def test_slots_one_series_list_and_delete(running_app: RunningApp) -> None:
@@ -253,6 +261,9 @@ async def test_a_booked_slot_is_not_deleted_silently(running_app: RunningApp) ->
     await running_app.deliver_outbox()
     (told,) = (await wait_for(candidate, before + 1))[before:]
     assert told["text"].startswith("The recruiter had to cancel your interview")
+    async with running_app.app.uow_factory() as uow:
+        slot = await uow.slots.get((await _booking(running_app)).slot_id)
+        assert slot is not None and not slot.withdrawn  # the recruiter is there: free again
 
 
 async def _to_after_the_slot(app: RunningApp) -> Booking:

@@ -115,7 +115,14 @@ def create_router() -> Router:
             return
         elif do == "cancel_reason" and callback_data.reason in CANCEL_REASONS:
             label = catalog.text(f"cancel.{callback_data.reason}", locale)
-            outcome = await desk.cancel(uow, messaging, recruiter, booking_id, label)
+            outcome = await desk.cancel(
+                uow,
+                messaging,
+                recruiter,
+                booking_id,
+                label,
+                withdraw_slot=callback_data.reason == "recruiter_unavailable",
+            )
         elif do == "open":
             booking, _slot, candidate = owned
             view = replace(await view_of(uow, booking), zone=recruiter.timezone)
