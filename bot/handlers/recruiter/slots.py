@@ -279,6 +279,8 @@ async def _list(
     rows = await uow.slots.of_recruiter_between(recruiter.id, now, now + timedelta(days=14))
     items: list[tuple[str, int | None, int | None]] = []
     for slot, booking_id, candidate_name, zone in rows:
+        if slot.withdrawn:  # given up by the recruiter: not theirs to offer any more
+            continue
         label = moment_label(slot.starts_at, zone, locale)
         if booking_id is None:
             items.append((label, slot.id, None))
