@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from bot.handlers.recruiter.slots import moment_label
 from storage.models import Booking, Recruiter, Slot
 from storage.models.enums import BookingStatus, CandidateStatus
 from tests.e2e.chat import Chat
@@ -203,6 +204,12 @@ async def test_the_agenda_lists_bookings_opens_cards_and_cancels_with_a_reason(
             slot.city_id, slot.purpose, slot.starts_at, slot.starts_at + timedelta(minutes=1)
         )
         assert free == []
+        city = await uow.cities.get(slot.city_id)
+        assert city is not None
+    await recruiter.say("/slots")
+    (listing,) = await recruiter.press("📋 Мои слоты")
+    label = moment_label(slot.starts_at, city.timezone, "ru")
+    assert not any(label in b for b in button_texts(listing))  # nor listed as a free one
 
 
 async def test_slots_one_series_list_and_delete(running_app: RunningApp) -> None:
