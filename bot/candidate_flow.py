@@ -139,7 +139,7 @@ async def show_recruiters(
     slots = await free_slots(uow, candidate.city_id, purpose, m.clock, m.rules)
     if not slots:
         body = await text(uow, m, candidate, "no_slots", city=city_name)
-        markup = no_slots_keyboard(purpose.value, m.catalog, candidate.locale)
+        markup = no_slots_keyboard(purpose.value, m.catalog, candidate.locale, move)
     else:
         with_slots = {s.recruiter_id for s in slots}
         recruiters = [

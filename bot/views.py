@@ -225,7 +225,10 @@ def time_keyboard(
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
-def no_slots_keyboard(purpose: str, catalog: Catalog, locale: str) -> InlineKeyboardMarkup:
+def no_slots_keyboard(
+    purpose: str, catalog: Catalog, locale: str, move: int = 0
+) -> InlineKeyboardMarkup:
+    """Wait, ask to be contacted, or look again (still moving booking `move`, when one is)."""
     return InlineKeyboardMarkup(
         inline_keyboard=[
             [
@@ -243,7 +246,7 @@ def no_slots_keyboard(purpose: str, catalog: Catalog, locale: str) -> InlineKeyb
             [
                 _button(
                     catalog.text("button.refresh", locale),
-                    RecruiterChoice(purpose=purpose, recruiter_id=-1),
+                    RecruiterChoice(purpose=purpose, recruiter_id=-1, move=move),
                 )
             ],
         ]

@@ -134,6 +134,18 @@ async def book_slot(
     return Success(BookingDTO.model_validate(booking))
 
 
+async def take_offered_slot(
+    uow: UnitOfWork, m: Messaging, candidate: Candidate, slot_id: int
+) -> Result[BookingDTO, BookingError]:
+    """A waiting-list offer taken: a new booking, or a move for someone who joined the list
+    while holding a booking they wanted to change."""
+    slot = await uow.slots.get(slot_id)
+    held = await uow.bookings.active_for_candidate(candidate.id, slot.purpose) if slot else None
+    if held is not None:
+        return await move_booking(uow, m, candidate, held.id, slot_id)
+    return await book_slot(uow, m, candidate_id=candidate.id, slot_id=slot_id)
+
+
 async def approve_booking(
     uow: UnitOfWork, m: Messaging, booking_id: int, *, actor: str
 ) -> Result[BookingDTO, BookingError]:
@@ -331,6 +343,9 @@ async def move_booking(
         f"moved:{old.id}",
         reason="→ " + view.values(m.catalog, m.catalog.default_locale)["date"],
     )
+    entry = await uow.waitlist.entry_for(candidate.id, slot.purpose)
+    if entry is not None:  # moved to a time they were waiting for: no more offers
+        await uow.waitlist.delete(entry)
     await queue_card(uow, m, new, slot, candidate)
     await offer_freed_slot(uow, m.catalog, m.clock, old_slot, m.rules.min_notice)
     await uow.commit()

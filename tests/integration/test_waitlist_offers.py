@@ -5,10 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 from core.clock import FrozenClock
+from core.result import Success
+from services.booking import Messaging, book_slot, take_offered_slot
+from services.slot_picker import BookingRules
 from services.texts import Catalog
 from services.waitlist import offer_freed_slot
 from storage.models import WaitlistEntry
-from storage.models.enums import SlotPurpose
+from storage.models.enums import BookingStatus, CandidateStatus, SlotPurpose
 from tests.conftest import Storage
 from tests.support.factories import NOW, make_candidate, make_city, make_recruiter, make_slot
 
@@ -33,3 +36,35 @@ async def test_a_slot_inside_the_booking_notice_is_offered_to_no_one(storage: St
         # 1 h away with 2 h notice: "take it" could only answer "too late".
         assert await offer_freed_slot(uow, catalog, clock, soon, NOTICE) == 0
         assert await offer_freed_slot(uow, catalog, clock, later, NOTICE) == 2
+
+
+async def test_taking_an_offer_while_holding_a_booking_moves_it(storage: Storage) -> None:
+    """Someone who wanted another time found none, joined the list, and is offered one."""
+    catalog, clock = Catalog.load("en"), FrozenClock(NOW)
+    m = Messaging(catalog, clock, BookingRules())
+    async with storage.uow() as uow:
+        city = await make_city(uow, requires_approval=False)
+        recruiter = await make_recruiter(uow, city)
+        held = await make_slot(uow, recruiter, city, NOW + timedelta(days=2))
+        wanted = await make_slot(uow, recruiter, city, NOW + timedelta(days=1))
+        person = await make_candidate(uow, city, status=CandidateStatus.SCREENING_PASSED)
+        await uow.commit()
+    async with storage.uow() as uow:
+        first = await book_slot(uow, m, candidate_id=person.id, slot_id=held.id)
+    assert isinstance(first, Success)
+    async with storage.uow() as uow:
+        uow.waitlist.add(
+            WaitlistEntry(candidate_id=person.id, city_id=city.id, purpose=SlotPurpose.INTERVIEW)
+        )
+        await uow.commit()
+    async with storage.uow() as uow:
+        candidate = await uow.candidates.get(person.id)
+        assert candidate is not None
+        taken = await take_offered_slot(uow, m, candidate, wanted.id)
+    assert isinstance(taken, Success), taken
+    async with storage.uow() as uow:
+        old = await uow.bookings.get(first.value.id)
+        assert old is not None and old.status is BookingStatus.CANCELED  # moved, not doubled
+        new = await uow.bookings.active_for_candidate(person.id, SlotPurpose.INTERVIEW)
+        assert new is not None and new.slot_id == wanted.id
+        assert await uow.waitlist.entry_for(person.id, SlotPurpose.INTERVIEW) is None

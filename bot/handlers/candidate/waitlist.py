@@ -11,7 +11,7 @@ from bot.filters import IsCandidate
 from bot.reply import Reply
 from core.errors import AlreadyBooked, SlotTaken
 from core.result import Failure
-from services.booking import Messaging, book_slot
+from services.booking import Messaging, take_offered_slot
 from services.waitlist import join_waitlist, request_contact
 from storage.models import Candidate
 from storage.models.enums import SlotPurpose
@@ -46,9 +46,7 @@ def create_router() -> Router:
             await reply.drop_buttons()
             await reply.send(await text(uow, messaging, candidate, "contact_requested"))
         elif callback_data.action == "take":
-            result = await book_slot(
-                uow, messaging, candidate_id=candidate.id, slot_id=callback_data.slot_id
-            )
+            result = await take_offered_slot(uow, messaging, candidate, callback_data.slot_id)
             await reply.drop_buttons()
             if isinstance(result, Failure):
                 if isinstance(result.error, AlreadyBooked):
