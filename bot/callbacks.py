@@ -80,6 +80,7 @@ class DeskAction(CallbackData, prefix="ra"):
 
 class SlotsMenu(CallbackData, prefix="rm"):
     do: str  # one | series | list
+    city_id: int = 0  # series: the city it is for (0: not chosen yet)
 
 
 class SlotPick(CallbackData, prefix="rp"):

@@ -107,9 +107,13 @@ def slots_menu(catalog: Catalog) -> InlineKeyboardMarkup:
     )
 
 
-def city_choice(cities: Sequence[CityDTO]) -> InlineKeyboardMarkup:
+def city_choice(cities: Sequence[CityDTO], *, series: bool = False) -> InlineKeyboardMarkup:
+    """A button per city: to pick one slot's day in it, or (`series`) to type a series for it."""
     return InlineKeyboardMarkup(
-        inline_keyboard=[[_b(c.name, SlotPick(city_id=c.id))] for c in cities]
+        inline_keyboard=[
+            [_b(c.name, SlotsMenu(do="series", city_id=c.id) if series else SlotPick(city_id=c.id))]
+            for c in cities
+        ]
     )
 
 

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.handlers.recruiter.slots import moment_label
-from storage.models import Booking, Recruiter, Slot
+from storage.models import Booking, City, Recruiter, Slot
 from storage.models.enums import BookingStatus, CandidateStatus
 from tests.e2e.chat import Chat
 from tests.e2e.conftest import RunningApp
@@ -254,6 +254,31 @@ async def test_slots_one_series_list_and_delete(running_app: RunningApp) -> None
     assert first.startswith("🗑")
     after = await julia.navigate(first)
     assert first not in button_texts(after)
+
+
+async def test_a_recruiter_of_two_cities_picks_the_city_of_a_series(
+    running_app: RunningApp,
+) -> None:
+    anna = await invited_recruiter(running_app)  # Москва and Калининград
+    await anna.say("/slots")
+    (cities,) = await anna.press("➕ Серия")
+    assert button_texts(cities) == ["Москва", "Калининград"]
+    (ask,) = await anna.press("Калининград")
+    assert "Пн-Пт" in ask["text"]
+    start = (running_app.clock.now() + timedelta(days=20)).date()
+    (preview,) = await anna.say(f"Mon-Sun 10:00-11:00 step 30 from {start} to {start}")
+    assert "Калининград" in preview["text"]
+    (done,) = await anna.press("✅ Создать")
+    assert done["text"] == "Создано слотов: 2."
+    async with running_app.app.uow_factory() as uow:
+        made = (
+            await uow.session.execute(
+                select(Slot.city_id, City.name)
+                .join(City, City.id == Slot.city_id)
+                .where(Slot.starts_at >= running_app.clock.now() + timedelta(days=19))
+            )
+        ).all()
+    assert [name for _, name in made] == ["Калининград"] * 2
 
 
 async def test_a_booked_slot_is_not_deleted_silently(running_app: RunningApp) -> None:

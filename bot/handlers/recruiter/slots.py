@@ -88,8 +88,14 @@ def create_router() -> Router:
             else:
                 await reply.send(await _say(uow, messaging, "slot_pick_city"), city_choice(cities))
         elif callback_data.do == "series":
+            chosen = [c for c in cities if c.id == callback_data.city_id] or cities[:1]
+            if len(cities) > 1 and callback_data.city_id == 0:  # which city is it for?
+                await reply.send(
+                    await _say(uow, messaging, "slot_pick_city"), city_choice(cities, series=True)
+                )
+                return
             await state.set_state(SeriesInput.waiting_for_line)
-            await state.update_data(city_id=cities[0].id if cities else 0)
+            await state.update_data(city_id=chosen[0].id if chosen else 0)
             await reply.send(await _say(uow, messaging, "series_ask"))
         else:
             await _list(reply, uow, messaging, recruiter)
