@@ -26,9 +26,12 @@ from services.dates import day_label
 from services.journey import Stage, stage_of
 from services.slot_picker import days_of, free_slots, times_on
 from services.texts import render_message
+from services.waitlist import request_contact
 from storage.models import Candidate
-from storage.models.enums import SlotPurpose
+from storage.models.enums import CandidateStatus, SlotPurpose
 from storage.uow import UnitOfWork
+
+NO_SHOW_WROTE = "recruiter_no_show_wrote"
 
 
 async def text(
@@ -62,6 +65,10 @@ async def show_step(reply: Reply, uow: UnitOfWork, candidate: Candidate, m: Mess
         await show_test2(reply, uow, candidate, m, step)
     elif stage is Stage.PICK_INTRO_DAY:
         await show_recruiters(reply, uow, candidate, m, SlotPurpose.INTRO_DAY)
+    elif candidate.status is CandidateStatus.NO_SHOW:
+        # Their no-show message asked them to write here: the city's recruiters hear of it.
+        await request_contact(uow, m.catalog, m.clock, candidate, key=NO_SHOW_WROTE)
+        await reply.send(await text(uow, m, candidate, "contact_requested"))
     else:
         await reply.send(await text(uow, m, candidate, "already_done"))
 

@@ -72,9 +72,15 @@ async def offer_freed_slot(
 
 
 async def request_contact(
-    uow: UnitOfWork, catalog: Catalog, clock: Clock, candidate: Candidate
+    uow: UnitOfWork,
+    catalog: Catalog,
+    clock: Clock,
+    candidate: Candidate,
+    *,
+    key: str = "contact_request_for_recruiter",
 ) -> None:
-    """The candidate found no time and asks a recruiter to get in touch. Commits."""
+    """The candidate asks a recruiter of their city to get in touch (they found no time, or,
+    with another `key`, wrote after missing an interview); once a day. Commits."""
     if candidate.city_id is None:
         return
     city = await uow.cities.get_dto(candidate.city_id)
@@ -84,7 +90,7 @@ async def request_contact(
         text = await render_message(
             uow,
             catalog,
-            "contact_request_for_recruiter",
+            key,
             catalog.default_locale,
             candidate.city_id,
             name=candidate.full_name or candidate.username or str(candidate.telegram_id),
@@ -97,7 +103,7 @@ async def request_contact(
             clock,
             chat_id=recruiter.telegram_chat_id,
             kind="contact_request",
-            dedupe_key=f"contact_request:{candidate.id}:{recruiter.id}:{clock.now():%Y%m%d}",
+            dedupe_key=f"{key}:{candidate.id}:{recruiter.id}:{clock.now():%Y%m%d}",
             text=text,
             candidate_id=candidate.id,
         )
