@@ -137,11 +137,13 @@ async def book_slot(
 async def take_offered_slot(
     uow: UnitOfWork, m: Messaging, candidate: Candidate, slot_id: int
 ) -> Result[BookingDTO, BookingError]:
-    """A waiting-list offer taken: a new booking, or a move for someone who joined the list
-    while holding a booking they wanted to change."""
+    """A waiting-list offer taken: a new booking, or a move for someone still on the list who
+    joined it while holding a booking they wanted to change (an old offer tapped after booking
+    another way is refused as before: they have a booking)."""
     slot = await uow.slots.get(slot_id)
     held = await uow.bookings.active_for_candidate(candidate.id, slot.purpose) if slot else None
-    if held is not None:
+    waiting = await uow.waitlist.entry_for(candidate.id, slot.purpose) if slot else None
+    if held is not None and waiting is not None:
         return await move_booking(uow, m, candidate, held.id, slot_id)
     return await book_slot(uow, m, candidate_id=candidate.id, slot_id=slot_id)
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, func, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import aliased
 
 from storage.models import (
@@ -137,9 +137,17 @@ async def _median_days_to_interview(
 async def _today(
     uow: UnitOfWork, city_ids: frozenset[int] | None, recruiter_id: int | None, now: datetime
 ) -> list[dict[str, Any]]:
-    """Interviews on today's date as each city reads it (from UTC-12 to UTC+14, "today" spans
-    about two UTC days): a window wide enough for every zone, then each row by its own."""
-    start = now.replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(hours=14)
+    """Interviews on today's date as each city's clocks read it: one window per time zone in
+    use (a handful), so the database returns exactly today's rows, however busy yesterday was."""
+    windows = []
+    for zone in (await uow.session.scalars(select(City.timezone).distinct())).all():
+        tz = ZoneInfo(zone)
+        day = now.astimezone(tz).date()
+        start = datetime.combine(day, time(), tzinfo=tz).astimezone(UTC)
+        end = datetime.combine(day + timedelta(days=1), time(), tzinfo=tz).astimezone(UTC)
+        windows.append(and_(City.timezone == zone, Slot.starts_at >= start, Slot.starts_at < end))
+    if not windows:
+        return []
     stmt = (
         select(
             Slot.starts_at,
@@ -155,8 +163,7 @@ async def _today(
         .join(Recruiter, Recruiter.id == Slot.recruiter_id)
         .join(City, City.id == Slot.city_id)
         .where(
-            Slot.starts_at >= start,
-            Slot.starts_at < start + timedelta(days=2),
+            or_(*windows),
             Booking.status.notin_(
                 (BookingStatus.CANCELED, BookingStatus.DECLINED, BookingStatus.EXPIRED)
             ),
@@ -164,13 +171,8 @@ async def _today(
             *([] if recruiter_id is None else [Slot.recruiter_id == recruiter_id]),
         )
         .order_by(Slot.starts_at)
-        .limit(TODAY_SHOWN * 3)
+        .limit(TODAY_SHOWN)
     )
-    rows = [
-        row
-        for row in (await uow.session.execute(stmt)).all()
-        if _local_day(row[0], row[5]) == _local_day(now, row[5])
-    ]
     return [
         {
             "starts_at": starts,
@@ -181,12 +183,10 @@ async def _today(
             "timezone": zone,
             "status": status.value,
         }
-        for starts, cid, name, recruiter, city, zone, status in rows[:TODAY_SHOWN]
+        for starts, cid, name, recruiter, city, zone, status in (
+            await uow.session.execute(stmt)
+        ).all()
     ]
-
-
-def _local_day(moment: datetime, zone: str) -> date:
-    return moment.astimezone(ZoneInfo(zone)).date()
 
 
 async def delivery_queue(uow: UnitOfWork, now: datetime) -> dict[str, int]:

@@ -21,7 +21,6 @@ from storage.models import AdminUser
 COOKIE = "rb_session"
 SESSION_SECONDS = 12 * 3600
 MAX_FAILURES = 5
-ADDRESS_MAX_FAILURES = 30
 MAX_TRACKED = 10_000
 LOCKOUT_SECONDS = 15 * 60
 
@@ -81,15 +80,15 @@ async def start_session(request: web.Request, user: AdminUser) -> None:
 class LoginThrottle:
     """Failed logins, counted per login name *and address*: each failure waits a little longer,
     and after MAX_FAILURES that name is refused from that address for LOCKOUT_SECONDS, so
-    someone guessing elsewhere cannot lock the real owner out. One address is also refused
-    after ADDRESS_MAX_FAILURES on any names (guessing many accounts). In memory: per process,
-    forgotten on restart. Behind a reverse proxy every address is the proxy's."""
+    someone guessing elsewhere cannot lock the real owner out. No cap per address alone: behind
+    a reverse proxy every request has the proxy's address, and one would lock everyone out. In
+    memory: per process, forgotten on restart."""
 
     failures: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
 
     @staticmethod
-    def _keys(login: str, address: str) -> tuple[str, str]:
-        return f"{address}\n{login}", address
+    def _key(login: str, address: str) -> str:
+        return f"{address}\n{login}"
 
     def _recent(self, key: str, now: float) -> list[float]:
         recent = [t for t in self.failures.get(key, ()) if now - t < LOCKOUT_SECONDS]
@@ -100,24 +99,17 @@ class LoginThrottle:
         return recent
 
     def locked(self, login: str, address: str) -> bool:
-        now = time.monotonic()
-        pair, anyone = self._keys(login, address)
-        return (
-            len(self._recent(pair, now)) >= MAX_FAILURES
-            or len(self._recent(anyone, now)) >= ADDRESS_MAX_FAILURES
-        )
+        return len(self._recent(self._key(login, address), time.monotonic())) >= MAX_FAILURES
 
     def delay(self, login: str, address: str) -> float:
-        pair, _ = self._keys(login, address)
-        return min(2.0, 0.25 * len(self._recent(pair, time.monotonic())))
+        return min(2.0, 0.25 * len(self._recent(self._key(login, address), time.monotonic())))
 
     def failed(self, login: str, address: str) -> None:
         now = time.monotonic()
         if len(self.failures) > MAX_TRACKED:  # many names or addresses: forget the stale ones
             for key in list(self.failures):
                 self._recent(key, now)
-        for key in self._keys(login, address):
-            self.failures[key].append(now)
+        self.failures[self._key(login, address)].append(now)
 
     def succeeded(self, login: str, address: str) -> None:
-        self.failures.pop(self._keys(login, address)[0], None)
+        self.failures.pop(self._key(login, address), None)

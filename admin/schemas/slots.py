@@ -122,6 +122,9 @@ class SlotOut(Output):
     ends_at: datetime
     duration_minutes: int
     purpose: SlotPurpose
+    withdrawn: bool = Field(
+        False, description="Given up by its recruiter: not free, never offered or booked again."
+    )
     booking_id: int | None = None
     booking_status: BookingStatus | None = None
     candidate_name: str | None = None

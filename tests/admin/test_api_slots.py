@@ -37,6 +37,14 @@ async def test_one_slot_is_added_listed_and_deleted(api: Api) -> None:
     assert again.status == 422 and (await again.json())["field"] == "starts_at"
     listed = await (await client.get("/api/v1/slots?recruiter_id=1", headers=boss)).json()
     assert [s["id"] for s in listed["items"]] == [slot["id"]]
+    assert listed["items"][0]["withdrawn"] is False
+    async with storage.uow() as uow:  # its recruiter cannot make it: not a free time any more
+        row = await uow.slots.get(slot["id"])
+        assert row is not None
+        row.withdrawn = True
+        await uow.commit()
+    listed = await (await client.get("/api/v1/slots?recruiter_id=1", headers=boss)).json()
+    assert listed["items"][0]["withdrawn"] is True
     deleted = await client.delete(f"/api/v1/slots/{slot['id']}", headers=boss)
     assert deleted.status == 204
     assert (await client.delete(f"/api/v1/slots/{slot['id']}", headers=boss)).status == 404

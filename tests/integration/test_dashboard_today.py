@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import insert
 
 from services.dashboard import dashboard
@@ -16,7 +17,11 @@ from tests.support.factories import make_candidate, make_city, make_recruiter, m
 NOW = datetime(2026, 11, 30, 23, 0, tzinfo=UTC)
 
 
-async def test_today_is_each_citys_own_date(storage: Storage) -> None:
+async def test_today_is_each_citys_own_date(
+    storage: Storage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As many rows as today has: yesterday's (earlier) rows must not take their places.
+    monkeypatch.setattr("services.dashboard.TODAY_SHOWN", 2)
     plan = {
         # Vladivostok, 1 Dec local: 14:00 today; 30 Nov 20:00 local was yesterday.
         ("Asia/Vladivostok", datetime(2026, 12, 1, 4, 0, tzinfo=UTC)): True,

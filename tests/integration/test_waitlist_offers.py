@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from core.clock import FrozenClock
-from core.result import Success
+from core.errors import AlreadyBooked
+from core.result import Failure, Success
 from services.booking import Messaging, book_slot, take_offered_slot
 from services.slot_picker import BookingRules
 from services.texts import Catalog
@@ -68,3 +69,28 @@ async def test_taking_an_offer_while_holding_a_booking_moves_it(storage: Storage
         new = await uow.bookings.active_for_candidate(person.id, SlotPurpose.INTERVIEW)
         assert new is not None and new.slot_id == wanted.id
         assert await uow.waitlist.entry_for(person.id, SlotPurpose.INTERVIEW) is None
+
+
+async def test_an_old_offer_tapped_after_booking_another_way_does_not_move(
+    storage: Storage,
+) -> None:
+    catalog, clock = Catalog.load("en"), FrozenClock(NOW)
+    m = Messaging(catalog, clock, BookingRules())
+    async with storage.uow() as uow:
+        city = await make_city(uow, requires_approval=False)
+        recruiter = await make_recruiter(uow, city)
+        booked = await make_slot(uow, recruiter, city, NOW + timedelta(days=2))
+        offered = await make_slot(uow, recruiter, city, NOW + timedelta(days=1))
+        person = await make_candidate(uow, city, status=CandidateStatus.SCREENING_PASSED)
+        await uow.commit()
+    async with storage.uow() as uow:  # booked through the picker: no longer on the list
+        first = await book_slot(uow, m, candidate_id=person.id, slot_id=booked.id)
+    assert isinstance(first, Success)
+    async with storage.uow() as uow:
+        candidate = await uow.candidates.get(person.id)
+        assert candidate is not None
+        taken = await take_offered_slot(uow, m, candidate, offered.id)
+    assert isinstance(taken, Failure) and isinstance(taken.error, AlreadyBooked)
+    async with storage.uow() as uow:
+        still = await uow.bookings.active_for_candidate(person.id, SlotPurpose.INTERVIEW)
+        assert still is not None and still.slot_id == booked.id

@@ -88,14 +88,16 @@ def create_router() -> Router:
             else:
                 await reply.send(await _say(uow, messaging, "slot_pick_city"), city_choice(cities))
         elif callback_data.do == "series":
-            chosen = [c for c in cities if c.id == callback_data.city_id] or cities[:1]
-            if len(cities) > 1 and callback_data.city_id == 0:  # which city is it for?
+            chosen = next((c for c in cities if c.id == callback_data.city_id), None)
+            if chosen is None and callback_data.city_id == 0 and len(cities) == 1:
+                chosen = cities[0]
+            if chosen is None and cities:  # which city is it for? (or a city no longer theirs)
                 await reply.send(
                     await _say(uow, messaging, "slot_pick_city"), city_choice(cities, series=True)
                 )
                 return
             await state.set_state(SeriesInput.waiting_for_line)
-            await state.update_data(city_id=chosen[0].id if chosen else 0)
+            await state.update_data(city_id=chosen.id if chosen else 0)
             await reply.send(await _say(uow, messaging, "series_ask"))
         else:
             await _list(reply, uow, messaging, recruiter)
@@ -285,9 +287,9 @@ async def _list(
     rows = await uow.slots.of_recruiter_between(recruiter.id, now, now + timedelta(days=14))
     items: list[tuple[str, int | None, int | None]] = []
     for slot, booking_id, candidate_name, zone in rows:
-        if slot.withdrawn:  # given up by the recruiter: not theirs to offer any more
-            continue
         label = moment_label(slot.starts_at, zone, locale)
+        if slot.withdrawn:  # given up ("I cannot make it"): offered to no one; 🗑 frees the time
+            label += " · " + m.catalog.text("recruiter.withdrawn_mark", locale)
         if booking_id is None:
             items.append((label, slot.id, None))
         else:
