@@ -45,13 +45,31 @@ from services.candidate_directory import (
 from services.dashboard import _by_status, dashboard, funnel
 from services.slot_series import create_slots
 from storage.cache import Cache, MemoryBackend, RedisBackend
+from storage.dto import SlotWithPeopleDTO
 from storage.engine import create_engine, create_session_factory
 from storage.models import Candidate, City, Recruiter, Slot
 from storage.models.candidate import search_key
 from storage.models.enums import CandidateStatus, SlotPurpose
-from storage.repositories.slots import with_people
 from storage.slow_queries import watch_slow_queries
 from storage.uow import UnitOfWork, UnitOfWorkFactory, uow_factory
+
+
+def with_people(slot: Slot) -> SlotWithPeopleDTO:
+    """The naive list's DTO, built from a slot whose recruiter and city were loaded one by one
+    (the project reads plain rows straight into it instead)."""
+    return SlotWithPeopleDTO(
+        id=slot.id,
+        recruiter_id=slot.recruiter_id,
+        city_id=slot.city_id,
+        starts_at=slot.starts_at,
+        duration_minutes=slot.duration_minutes,
+        purpose=slot.purpose,
+        recruiter_name=slot.recruiter.name,
+        recruiter_timezone=slot.recruiter.timezone,
+        city_name=slot.city.name,
+        city_timezone=slot.city.timezone,
+    )
+
 
 SEED_AFTER_MS = {  # the seed's published "after" figures (PRODUCT.md)
     "cached single read": 5.0,

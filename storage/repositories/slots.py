@@ -14,21 +14,6 @@ _HAS_ACTIVE_BOOKING = exists().where(
 )
 
 
-def with_people(slot: Slot) -> SlotWithPeopleDTO:
-    return SlotWithPeopleDTO(
-        id=slot.id,
-        recruiter_id=slot.recruiter_id,
-        city_id=slot.city_id,
-        starts_at=slot.starts_at,
-        duration_minutes=slot.duration_minutes,
-        purpose=slot.purpose,
-        recruiter_name=slot.recruiter.name,
-        recruiter_timezone=slot.recruiter.timezone,
-        city_name=slot.city.name,
-        city_timezone=slot.city.timezone,
-    )
-
-
 # SlotWithPeopleDTO's fields, by name.
 _SLOT_WITH_PEOPLE = (
     Slot.id,
