@@ -249,9 +249,9 @@ def ensure_app_logging() -> None:
 
 
 async def forget_sandbox_update_claims(redis_url: str | None, bot_id: int) -> int:
-    """The duplicate filter keeps each update id a day in Redis, and a sandbox numbers its
-    updates from 1 again at every start: the sandbox bot's claims are dropped, or the next run
-    (of the bench or of the app in sandbox mode) would see its updates as duplicates."""
+    """The duplicate filter keeps each update id a day in Redis: the thousands the bench fed
+    are dropped, so they neither linger in a shared Redis nor meet an id a later run (of the
+    bench or of the app in sandbox mode) numbers the same way."""
     if not redis_url:
         return 0
     client = aioredis.Redis.from_url(redis_url)
