@@ -132,7 +132,9 @@ def build_application(
     cache = build_cache(settings)
     metrics.watch_cache(cache)
     commit_hooks: list[Callable[[set[str]], None]] = []
-    uows = uow_factory(session_factory, cache, lambda written: _run_hooks(commit_hooks, written))
+    uows = uow_factory(
+        session_factory, cache, lambda written: _run_hooks(commit_hooks, written), clock
+    )
     catalog = Catalog.load(settings.default_locale)
     messaging = Messaging(catalog, clock, booking_rules(settings))
     dispatcher = create_dispatcher(

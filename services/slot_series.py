@@ -173,7 +173,7 @@ async def create_slots(
             "duration_minutes": duration_minutes,
             "purpose": purpose,
             "capacity": 1,
-            "created_at": datetime.now(UTC),
+            "created_at": uow.clock.now(),
         }
         for s in starts
     ]

@@ -12,6 +12,7 @@ from sqlalchemy import event, inspect
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
 
+from core.clock import Clock, SystemClock
 from storage.cache.tagged import Cache
 from storage.models import (
     Booking,
@@ -67,16 +68,19 @@ class UnitOfWork:
         session_factory: async_sessionmaker[AsyncSession],
         cache: Cache | None = None,
         after_commit: Callable[[set[str]], None] | None = None,
+        clock: Clock | None = None,
     ) -> None:
         self._session_factory = session_factory
         self.cache = cache
+        # Rows are stamped by the application's clock, the one its rules compare them with.
+        self.clock: Clock = clock or SystemClock()
         self._after_commit = after_commit
         self._written: set[str] = set()
 
     async def __aenter__(self) -> Self:
         self.session = self._session_factory()
         self._written = set()
-        event.listen(self.session.sync_session, "before_flush", self._note_flushed_writes)
+        event.listen(self.session.sync_session, "before_flush", self._before_flush)
         self.cities = CityRepository(self)
         self.recruiters = RecruiterRepository(self)
         self.candidates = CandidateRepository(self)
@@ -157,9 +161,23 @@ class UnitOfWork:
         pending = (*self.session.new, *self.session.dirty, *self.session.deleted)
         return any(tag in tags_for(obj) for obj in pending)
 
-    def _note_flushed_writes(self, session: Session, _context: Any, _instances: Any) -> None:
+    def _before_flush(self, session: Session, _context: Any, _instances: Any) -> None:
         for obj in (*session.new, *session.dirty, *session.deleted):
             self._written.update(tags_for(obj))
+        self._stamp(session)
+
+    def _stamp(self, session: Session) -> None:
+        """created_at / updated_at from this unit's clock, not the machine's: expiry, test 2's
+        time limit and the auto-messages compare them with the clock's "now"."""
+        now = self.clock.now()
+        for obj in session.new:
+            if hasattr(obj, "created_at") and obj.created_at is None:
+                obj.created_at = now
+            if hasattr(obj, "updated_at") and obj.updated_at is None:
+                obj.updated_at = now
+        for obj in session.dirty:
+            if hasattr(obj, "updated_at") and session.is_modified(obj, include_collections=False):
+                obj.updated_at = now
 
 
 UnitOfWorkFactory = Callable[[], UnitOfWork]
@@ -169,5 +187,6 @@ def uow_factory(
     session_factory: async_sessionmaker[AsyncSession],
     cache: Cache | None,
     after_commit: Callable[[set[str]], None] | None = None,
+    clock: Clock | None = None,
 ) -> UnitOfWorkFactory:
-    return lambda: UnitOfWork(session_factory, cache, after_commit)
+    return lambda: UnitOfWork(session_factory, cache, after_commit, clock)

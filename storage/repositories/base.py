@@ -61,6 +61,9 @@ class Repository(Generic[M]):
         (`add_many` needs the new ids, which SQLite can only return row by row.)"""
         if not rows:
             return 0
+        if hasattr(self.model, "created_at"):
+            now = self._uow.clock.now()
+            rows = [{"created_at": now, **row} for row in rows]
         await self.session.execute(insert(self.model), list(rows))
         self._uow.mark_written(*tags_for_model(self.model))
         return len(rows)

@@ -8,7 +8,6 @@ from sqlalchemy.exc import IntegrityError
 from storage.models import Booking, BookingStatusChange, Candidate, Slot
 from storage.models.enums import ACTIVE_BOOKING_STATUSES, BookingStatus, SlotPurpose
 from storage.repositories.base import Repository
-from storage.types import utcnow
 
 
 class BookingRepository(Repository[Booking]):
@@ -63,7 +62,7 @@ class BookingRepository(Repository[Booking]):
         result = await self.session.execute(
             update(Booking)
             .where(Booking.id == booking.id, Booking.status == from_status)
-            .values(status=to_status, reason=reason, updated_at=utcnow())
+            .values(status=to_status, reason=reason, updated_at=self._uow.clock.now())
             .execution_options(synchronize_session=False)
         )
         if result.rowcount != 1:  # type: ignore[attr-defined]

@@ -82,3 +82,32 @@ async def test_reads_inside_a_writing_transaction_skip_the_cache(storage: Storag
         assert [c.name for c in await uow.cities.list_active()] == ["Alpha", "Gamma"]
     async with storage.uow() as uow:
         assert [c.name for c in await uow.cities.list_active()] == ["Alpha"]
+
+
+async def test_rows_are_stamped_by_the_units_clock_not_the_machines(storage: Storage) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from core.clock import FrozenClock
+    from storage.engine import create_session_factory
+    from storage.models.enums import CandidateStatus
+    from storage.uow import uow_factory
+
+    clock = FrozenClock(datetime(2031, 3, 30, 1, 30, tzinfo=UTC))  # no machine's "now"
+    uows = uow_factory(create_session_factory(storage.engine), storage.cache, clock=clock)
+    async with uows() as uow:
+        candidate = await make_candidate(uow, await make_city(uow))
+        await uow.commit()
+    assert (candidate.created_at, candidate.updated_at) == (clock.now(), clock.now())
+    clock.advance(timedelta(hours=5))
+    async with uows() as uow:
+        person = await uow.candidates.get(candidate.id)
+        assert person is not None
+        uow.candidates.change_status(person, CandidateStatus.SCREENING, actor="test")
+        await uow.commit()
+    async with uows() as uow:
+        person = await uow.candidates.get(candidate.id)
+        assert person is not None
+        assert person.created_at == datetime(2031, 3, 30, 1, 30, tzinfo=UTC)
+        assert person.updated_at == clock.now()
+        (change,) = await uow.candidates.status_history(candidate.id)
+        assert change.created_at == clock.now()
