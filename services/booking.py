@@ -68,8 +68,7 @@ async def _slot_check(
         return Failure(NotFound("slot"))
     if candidate.city_id != slot.city_id:
         return Failure(SlotUnavailable("slot is in another city"))
-    now = m.clock.now()
-    if slot.starts_at < now + m.rules.min_notice or slot.starts_at > now + m.rules.horizon:
+    if not m.rules.bookable(slot.starts_at, m.clock.now()):
         return Failure(SlotUnavailable("outside the booking window"))
     if slot.withdrawn:
         return Failure(SlotUnavailable("withdrawn by the recruiter"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from core.clock import Clock
 from services.dates import local
@@ -21,6 +21,14 @@ class BookingRules:
     quiet_start: time = time(22)
     quiet_end: time = time(8)
 
+    def window(self, now: datetime) -> tuple[datetime, datetime]:
+        """The first and the last start a candidate may book now (both included)."""
+        return now + self.min_notice, now + self.horizon
+
+    def bookable(self, starts_at: datetime, now: datetime) -> bool:
+        earliest, latest = self.window(now)
+        return earliest <= starts_at <= latest
+
 
 async def free_slots(
     uow: UnitOfWork,
@@ -30,10 +38,8 @@ async def free_slots(
     rules: BookingRules,
     recruiter_id: int | None = None,
 ) -> list[SlotDTO]:
-    now = clock.now()
-    return await uow.slots.list_free(
-        city_id, purpose, now + rules.min_notice, now + rules.horizon, recruiter_id=recruiter_id
-    )
+    earliest, latest = rules.window(clock.now())
+    return await uow.slots.list_free(city_id, purpose, earliest, latest, recruiter_id=recruiter_id)
 
 
 def days_of(slots: Sequence[SlotDTO], zone: str) -> list[date]:

@@ -38,10 +38,11 @@ class SlotRepository(Repository[Slot]):
         city_id: int,
         purpose: SlotPurpose,
         starts_from: datetime,
-        starts_before: datetime,
+        starts_until: datetime,
         recruiter_id: int | None = None,
         limit: int = 200,
     ) -> list[SlotDTO]:
+        """Free slots starting from `starts_from` until `starts_until`, both included."""
         stmt = (
             select(Slot)
             .join(Recruiter, Recruiter.id == Slot.recruiter_id)
@@ -49,7 +50,7 @@ class SlotRepository(Repository[Slot]):
                 Slot.city_id == city_id,
                 Slot.purpose == purpose,
                 Slot.starts_at >= starts_from,
-                Slot.starts_at < starts_before,
+                Slot.starts_at <= starts_until,
                 Recruiter.active.is_(True),
                 Slot.withdrawn.is_(False),
                 ~_HAS_ACTIVE_BOOKING,
