@@ -32,10 +32,14 @@ class FrozenClock:
 
 class OffsetClock:
     """Real time shifted by an offset that tests move forward, so the running app lives
-    "later" without anyone sleeping (aiogram and the network keep real time)."""
+    "later" without anyone sleeping (aiogram and the network keep real time). Given `start`,
+    it reads `start` now and runs on from there: what the app does no longer depends on when
+    the machine runs it."""
 
-    def __init__(self) -> None:
-        self.offset = timedelta()
+    def __init__(self, start: datetime | None = None) -> None:
+        if start is not None and start.tzinfo is None:
+            raise ValueError("OffsetClock needs an aware datetime")
+        self.offset = timedelta() if start is None else start - datetime.now(UTC)
 
     def now(self) -> datetime:
         return datetime.now(UTC) + self.offset

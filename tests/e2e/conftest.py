@@ -4,31 +4,49 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 import uuid
+from collections import Counter
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import pytest
+from aiogram import Bot
+from aiogram.types import Update
 from sqlalchemy.engine import make_url
 
 from core.clock import OffsetClock
 from core.settings import Settings, load_settings
 from runtime.container import Application, build_application
 from runtime.serve import serve
-from sandbox.world import World
+from sandbox.world import SandboxBot, World
 from storage.migrate import upgrade
 from tests.support.sandbox_client import SandboxClient
 from tests.support.services import POSTGRES_URL, check_postgres
 
+# When the application under test believes it is, unless a test says otherwise: a Monday
+# morning, so that the demo data's first times are tomorrow. Tests that depend on the hour
+# parametrize `e2e_now` with the instants they are about.
+E2E_NOW = datetime(2026, 11, 30, 6, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def e2e_now() -> datetime:
+    return E2E_NOW
+
 
 class RunningApp:
-    """One application on a free port; restartable on the same database and sandbox chats."""
+    """One application on a free port; restartable on the same database and sandbox chats.
+    Its clock starts at the test's instant, so the demo data, reminders and quiet hours are
+    the same whenever the suite runs."""
 
-    def __init__(self, settings: Settings, http: aiohttp.ClientSession) -> None:
+    def __init__(self, settings: Settings, http: aiohttp.ClientSession, now: datetime) -> None:
         self.settings = settings
         self.http = http
-        self.clock = OffsetClock()
+        self.clock = OffsetClock(start=now)
         self.world = World()
         # Journeys send several messages per step; the 1/s per-chat limit has tests of its own.
         self.world.rules.chat_burst = 100
@@ -38,6 +56,60 @@ class RunningApp:
         self.app: Application
         # One client for the whole test: personas keep working across a restart (new port).
         self.sandbox = SandboxClient("", http)
+        self.sandbox.settled = self.settled
+        # Which updates the bot was given and has finished handling, so tests wait for the
+        # bot to be done instead of sleeping for a while and hoping it was.
+        self.handled: Counter[int] = Counter()
+        self._in_flight = 0
+        self._last_queued: int | None = None
+        self._watch_updates()
+
+    def _watch_updates(self) -> None:
+        push = self.world.push_update
+
+        def queued(bot: SandboxBot, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
+            update = push(bot, kind, payload)
+            if any(u is update for u in bot.updates):  # not dropped by allowed_updates
+                self._last_queued = int(update["update_id"])
+            return update
+
+        self.world.push_update = queued  # type: ignore[method-assign]
+
+    def _count_handled(self) -> None:
+        dispatcher = self.app.dispatcher
+        feed = dispatcher.feed_update
+
+        async def counted(bot: Bot, update: Update, **kwargs: Any) -> Any:
+            self._in_flight += 1
+            try:
+                return await feed(bot, update, **kwargs)
+            finally:
+                self._in_flight -= 1
+                self.handled[update.update_id] += 1
+
+        dispatcher.feed_update = counted  # type: ignore[method-assign]
+
+    async def settled(self, seconds: float = 60.0) -> None:
+        """Wait until the bot has taken every update queued for it and finished handling each
+        (its replies are sent by then); messages the outbox sends later are waited for by text."""
+        deadline = time.monotonic() + seconds
+        while True:
+            bot = self.world.primary_bot()
+            waiting = bool(bot and bot.updates)
+            last = self._last_queued
+            if not waiting and self._in_flight == 0 and (last is None or last in self.handled):
+                return
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the bot is still busy after {seconds} s")
+            await asyncio.sleep(0.02)
+
+    async def handled_times(self, update_id: int, times: int, seconds: float = 60.0) -> None:
+        """Wait until the bot has been given the update `times` times (and dealt with it)."""
+        deadline = time.monotonic() + seconds
+        while self.handled[update_id] < times:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"update {update_id} handled {self.handled[update_id]}×")
+            await asyncio.sleep(0.02)
 
     @property
     def url(self) -> str:
@@ -45,15 +117,19 @@ class RunningApp:
 
     async def start(self, migrate: bool = True) -> None:
         self.app = build_application(self.settings, clock=self.clock, sandbox_world=self.world)
+        self._count_handled()
         if migrate:
             await upgrade(self.app.engine)
         self._stop = asyncio.Event()
         self._task = asyncio.create_task(serve(self.app, self._stop, handle_signals=False))
         started = asyncio.create_task(self.app.started.wait())
-        await asyncio.wait({self._task, started}, timeout=15, return_when=asyncio.FIRST_COMPLETED)
+        # No time limit of its own: a loaded machine starts slower, and pytest's timeout
+        # still ends a start-up that hangs.
+        await asyncio.wait({self._task, started}, return_when=asyncio.FIRST_COMPLETED)
         if self._task.done():
+            started.cancel()
             self._task.result()  # start-up failed: show why
-        assert self.app.started.is_set(), "the application did not start within 15 s"
+        assert self.app.started.is_set()
         self.sandbox.base_url = self.app.base_url + "/sandbox"
 
     async def stop(self) -> None:
@@ -105,7 +181,7 @@ async def postgres_database() -> AsyncIterator[str]:
 
 
 async def _run(
-    database_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    database_url: str, now: datetime, capsys: pytest.CaptureFixture[str]
 ) -> AsyncIterator[RunningApp]:
     settings = load_settings(
         database_url=database_url,
@@ -118,7 +194,7 @@ async def _run(
     )
     # unsafe: accept cookies from 127.0.0.1, as browsers do (the panel login needs them)
     async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
-        running = RunningApp(settings, http)
+        running = RunningApp(settings, http, now)
         await running.start()
         running.output = capsys.readouterr().out
         try:
@@ -129,10 +205,13 @@ async def _run(
 
 @pytest.fixture
 async def running_app(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    e2e_now: datetime,
 ) -> AsyncIterator[RunningApp]:
     monkeypatch.chdir(tmp_path)  # no .env from a developer's checkout
-    async for running in _run(f"sqlite+aiosqlite:///{tmp_path / 'app.db'}", tmp_path, capsys):
+    async for running in _run(f"sqlite+aiosqlite:///{tmp_path / 'app.db'}", e2e_now, capsys):
         yield running
 
 
@@ -142,12 +221,14 @@ async def running_app_on_each_database(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
+    e2e_now: datetime,
 ) -> AsyncIterator[RunningApp]:
     monkeypatch.chdir(tmp_path)
     if request.param == "sqlite":
-        async for running in _run(f"sqlite+aiosqlite:///{tmp_path / 'app.db'}", tmp_path, capsys):
+        url = f"sqlite+aiosqlite:///{tmp_path / 'app.db'}"
+        async for running in _run(url, e2e_now, capsys):
             yield running
         return
     async with postgres_database() as url:
-        async for running in _run(url, tmp_path, capsys):
+        async for running in _run(url, e2e_now, capsys):
             yield running

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
-from storage.models import Booking, Notification, Slot
+from storage.models import Booking, City, Notification, Slot
 from storage.models.enums import BookingStatus, CandidateStatus, NotificationStatus
 from tests.e2e.chat import Chat
 from tests.e2e.conftest import RunningApp
@@ -20,19 +20,53 @@ from tests.e2e.journey import (
     wait_for,
     wait_for_message,
 )
+from tests.support.reminder_schedule import expected_reminders
+
+MINUTE = timedelta(minutes=1)
 
 
-async def _to_six_hours_before(app: RunningApp, chat: Chat) -> Booking:
+# Instants the candidate books at (the first demo time is the next day, 10:00 in
+# Kaliningrad): with the 24 h reminder due, after it (evening: only prompts), and at night.
+MORNING = datetime(2026, 11, 30, 6, 0, tzinfo=UTC)
+EVENING = datetime(2026, 11, 30, 19, 30, tzinfo=UTC)
+NIGHT = datetime(2026, 12, 1, 0, 30, tzinfo=UTC)
+
+
+async def _booked(app: RunningApp) -> tuple[Booking, list[tuple[str, datetime]]]:
+    """The one booking, and the reminders it should get, worked out from its time."""
     async with app.app.uow_factory() as uow:
         booking = (await uow.session.scalars(select(Booking))).one()
         slot = await uow.session.get(Slot, booking.slot_id)
         assert slot is not None
-        starts_at = slot.starts_at
-    app.clock.advance(starts_at - app.clock.now() - timedelta(hours=6) + timedelta(minutes=1))
-    return booking
+        city = await uow.session.get(City, slot.city_id)
+        assert city is not None
+        expected = expected_reminders(slot.starts_at, city.timezone, booking.created_at)
+    return booking, expected
 
 
-@pytest.mark.parametrize("locale", ["en", "ru"])
+async def _reminders_until_prompt(app: RunningApp, chat: Chat, says: dict[str, str]) -> Booking:
+    """Step the clock to each reminder's time in turn: nothing comes a minute early, then that
+    reminder alone, until the first "will you come?" prompt has come."""
+    booking, expected = await _booked(app)
+    assert any(kind != "reminder_24h" for kind, _ in expected), expected
+    seen = len(await chat.bot_messages())
+    for kind, due in expected:
+        app.clock.advance(due - MINUTE - app.clock.now())
+        assert await app.deliver_outbox() == 0, f"something before {kind} at {due}"
+        app.clock.advance(MINUTE)
+        await app.deliver_outbox()
+        message = (await wait_for(chat, seen + 1))[seen]
+        seen += 1
+        if kind == "reminder_24h":
+            assert message["text"].startswith(says["reminder"]), message
+            continue
+        assert message["text"].endswith(says["will_you"]), message
+        assert button_texts(message) == [says["coming"], says["cant"]]
+        return booking
+    raise AssertionError(f"no prompt among {expected}")
+
+
+@pytest.mark.parametrize(("locale", "e2e_now"), [("en", MORNING), ("ru", EVENING), ("en", NIGHT)])
 async def test_im_coming_confirms_sends_the_place_and_tells_the_recruiter(
     running_app: RunningApp, locale: str
 ) -> None:
@@ -40,13 +74,7 @@ async def test_im_coming_confirms_sends_the_place_and_tells_the_recruiter(
     recruiter = await linked_recruiter(running_app)
     chat = await screened(running_app, locale)
     await book_first_time(chat, locale)
-    booking = await _to_six_hours_before(running_app, chat)
-    before = len(await chat.bot_messages())
-    await running_app.deliver_outbox()
-    reminder, prompt = (await wait_for(chat, before + 2))[before:]
-    assert reminder["text"].startswith(says["reminder"])
-    assert prompt["text"].endswith(says["will_you"])
-    assert button_texts(prompt) == [says["coming"], says["cant"]]
+    booking = await _reminders_until_prompt(running_app, chat, says)
 
     (ack,) = await chat.press(says["coming"])
     assert ack["text"].startswith(says["coming_ack"])
@@ -68,10 +96,7 @@ async def test_i_cant_frees_the_slot_tells_the_recruiter_and_offers_others(
     recruiter = await linked_recruiter(running_app)
     chat = await screened(running_app, "ru")
     await book_first_time(chat, "ru")
-    booking = await _to_six_hours_before(running_app, chat)
-    before = len(await chat.bot_messages())
-    await running_app.deliver_outbox()
-    await wait_for(chat, before + 2)
+    booking = await _reminders_until_prompt(running_app, chat, SAYS["ru"])
 
     ack, picker = await chat.press("❌ Не смогу", expect=2)
     assert ack["text"].startswith("Спасибо, что предупредили")
@@ -100,8 +125,9 @@ async def test_a_candidate_who_blocked_the_bot_is_marked_unreachable(
 ) -> None:
     chat = await screened(running_app, "en")
     await book_first_time(chat, "en")
-    booking = await _to_six_hours_before(running_app, chat)
+    booking, expected = await _booked(running_app)
     await chat.persona.block()
+    running_app.clock.advance(expected[0][1] - running_app.clock.now())
     await running_app.deliver_outbox()  # the sandbox answers 403: bot was blocked by the user
     async with running_app.app.uow_factory() as uow:
         candidate = await uow.candidates.get_by_telegram_id(chat.id)

@@ -11,7 +11,7 @@ import pytest
 from core.settings import load_settings
 from runtime.container import WEBHOOK_PATH
 from tests.e2e.chat import Chat
-from tests.e2e.conftest import RunningApp
+from tests.e2e.conftest import E2E_NOW, RunningApp
 
 
 @pytest.fixture
@@ -26,7 +26,7 @@ async def webhook_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncI
         webhook_secret="s3cret-s3cret-s3cret",
     )
     async with aiohttp.ClientSession() as http:
-        running = RunningApp(settings, http)
+        running = RunningApp(settings, http, E2E_NOW)
         await running.start()
         try:
             yield running
