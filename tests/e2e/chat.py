@@ -10,6 +10,9 @@ from typing import Any
 from tests.support.sandbox_client import Persona
 
 Message = dict[str, Any]
+# How long a step may take before a test gives up: generous, since only a broken step takes
+# it whole; a loaded two-core machine is slower, never red.
+WAIT = 60.0
 
 
 class Chat:
@@ -24,8 +27,15 @@ class Chat:
     async def bot_messages(self) -> list[Message]:
         return await self.persona.bot_messages()
 
+    async def settled(self) -> None:
+        """Until the bot has finished with everything this chat (or anyone) sent it."""
+        if self.persona.client.settled is not None:
+            await self.persona.client.settled()
+        else:
+            await asyncio.sleep(0.15)  # no app to ask (a bare sandbox): give replies a moment
+
     async def _after(
-        self, action: Callable[[], Awaitable[None]], expect: int, seconds: float
+        self, action: Callable[[], Awaitable[None]], expect: int, seconds: float = WAIT
     ) -> list[Message]:
         before = len(await self.bot_messages())
         await action()
@@ -33,7 +43,7 @@ class Chat:
         while True:
             messages = await self.bot_messages()
             if len(messages) >= before + expect:
-                await asyncio.sleep(0.15)  # let a reply's follow-up messages land too
+                await self.settled()  # a reply's follow-up messages land too
                 return (await self.bot_messages())[before:]
             if time.monotonic() > deadline:
                 raise AssertionError(
@@ -42,18 +52,18 @@ class Chat:
             await asyncio.sleep(0.03)
 
     async def start(self, payload: str = "", expect: int = 2) -> list[Message]:
-        return await self._after(lambda: self.persona.start(payload), expect, 10)
+        return await self._after(lambda: self.persona.start(payload), expect)
 
     async def say(self, text: str, expect: int = 1) -> list[Message]:
-        return await self._after(lambda: self.persona.say(text), expect, 10)
+        return await self._after(lambda: self.persona.say(text), expect)
 
     async def send_media(self, kind: str, expect: int = 1) -> list[Message]:
-        return await self._after(lambda: self.persona.send_media(kind), expect, 10)
+        return await self._after(lambda: self.persona.send_media(kind), expect)
 
     async def share_contact(
         self, phone: str | None = None, expect: int = 1, of_user_id: int | None = None
     ) -> list[Message]:
-        return await self._after(lambda: self.persona.share_contact(phone, of_user_id), expect, 10)
+        return await self._after(lambda: self.persona.share_contact(phone, of_user_id), expect)
 
     async def find_button(self, label: str) -> tuple[int, str]:
         """The newest bot message with a button of this label: (message id, its data)."""
@@ -66,14 +76,14 @@ class Chat:
 
     async def press(self, label: str, expect: int = 1) -> list[Message]:
         message_id, data = await self.find_button(label)
-        return await self._after(lambda: self.persona.press(message_id, data=data), expect, 10)
+        return await self._after(lambda: self.persona.press(message_id, data=data), expect)
 
     async def navigate(self, label: str) -> Message:
         """Press a navigation button: the bot edits that message in place; return it edited."""
         message_id, data = await self.find_button(label)
         before = next(m for m in await self.bot_messages() if m["message_id"] == message_id)
         await self.persona.press(message_id, data=data)
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + WAIT
         while time.monotonic() < deadline:
             for message in await self.bot_messages():
                 if message["message_id"] == message_id and (
@@ -87,7 +97,7 @@ class Chat:
         self, message_id: int, data: str, *, forged: bool = False, expect: int = 0
     ) -> list[Message]:
         return await self._after(
-            lambda: self.persona.press(message_id, data=data, forged=forged), expect, 10
+            lambda: self.persona.press(message_id, data=data, forged=forged), expect
         )
 
     async def press_for_notice(self, label: str) -> str:
@@ -95,7 +105,7 @@ class Chat:
         message_id, data = await self.find_button(label)
         before = len(await self.notices())
         await self.persona.press(message_id, data=data)
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + WAIT
         while time.monotonic() < deadline:
             notices = await self.notices()
             if len(notices) > before:

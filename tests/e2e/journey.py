@@ -100,7 +100,7 @@ async def linked_recruiter(app: RunningApp, name: str = "Анна Смирнов
     return Chat(persona)
 
 
-async def wait_for(chat: Chat, count: int, seconds: float = 10.0) -> list[Message]:
+async def wait_for(chat: Chat, count: int, seconds: float = 60.0) -> list[Message]:
     """Wait until the chat holds `count` bot messages (e.g. sent by the outbox job)."""
     import asyncio
     import time
@@ -114,7 +114,7 @@ async def wait_for(chat: Chat, count: int, seconds: float = 10.0) -> list[Messag
 
 
 async def wait_for_text(
-    chat: Chat, contains: str, after: int = 0, seconds: float = 10.0
+    chat: Chat, contains: str, after: int = 0, seconds: float = 60.0
 ) -> Message:
     """The first bot message past the `after`-th holding `contains`, waiting for it.
 
@@ -196,7 +196,7 @@ SAYS = {
 }
 
 
-async def wait_for_message(chat: Chat, starts_with: str, seconds: float = 10.0) -> Message:
+async def wait_for_message(chat: Chat, starts_with: str, seconds: float = 60.0) -> Message:
     """The newest bot message starting so, waiting for it (the outbox job may send it)."""
     import asyncio
     import time

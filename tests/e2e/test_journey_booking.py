@@ -25,6 +25,7 @@ from tests.e2e.journey import (
     wait_for,
     wait_for_message,
 )
+from tests.support.waiting import eventually
 
 LOCALES = ["en", "ru"]
 
@@ -155,10 +156,10 @@ async def test_twenty_candidates_racing_for_one_slot_leave_exactly_one_booking(
             {"en": "There are no free times", "ru": "Сейчас в городе"}[locale]
         )
 
-    for _ in range(200):
-        if all([await settled(c) for c in chats]):
-            break
-        await asyncio.sleep(0.05)
+    async def all_settled() -> bool:
+        return all([await settled(c) for c in chats])
+
+    await eventually(all_settled, "every racer was answered")
     bookings = [b for b in await _bookings(app) if b.status is BookingStatus.APPROVED]
     assert len(bookings) == 1
     winner_id = await _telegram_id(app, bookings[0].candidate_id)

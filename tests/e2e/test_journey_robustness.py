@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from storage.models import Booking, City, Slot, TestAnswer
 from tests.e2e.conftest import RunningApp
 from tests.e2e.journey import TEXTS, begin, screened, to_times
+from tests.support.waiting import eventually
 
 
 async def _count(app: RunningApp, model: type[object]) -> int:
@@ -26,8 +27,9 @@ async def test_the_same_update_twice_is_handled_once(running_app: RunningApp) ->
     await chat.say("Ann Smith")
     answers = await _count(running_app, TestAnswer)
     messages = len(await chat.bot_messages())
-    await running_app.sandbox.post("bot/redeliver", {})
-    await asyncio.sleep(0.5)
+    redelivered = (await running_app.sandbox.post("bot/redeliver", {}))["result"]
+    await running_app.handled_times(redelivered, 2)  # given twice, and done with both
+    await running_app.settled()
     assert len(await chat.bot_messages()) == messages
     assert await _count(running_app, TestAnswer) == answers
 
@@ -40,11 +42,11 @@ async def test_a_double_tap_on_a_time_books_once(running_app: RunningApp) -> Non
         chat.persona.press(times["message_id"], data=data),
         chat.persona.press(times["message_id"], data=data, forged=True),
     )
-    for _ in range(100):
-        if _all_callbacks_answered(running_app) and await _count(running_app, Booking):
-            break
-        await asyncio.sleep(0.05)
-    await asyncio.sleep(0.3)
+    await eventually(
+        lambda: len(running_app.world.callbacks) >= 2 and _all_callbacks_answered(running_app),
+        "both taps answered",
+    )
+    await running_app.settled()
     assert await _count(running_app, Booking) == 1
     assert _all_callbacks_answered(running_app)
 
@@ -72,10 +74,11 @@ async def test_an_old_button_and_forged_data_change_nothing(
         foreign = (await uow.session.scalars(select(Slot).where(Slot.city_id == moscow.id))).first()
         assert foreign is not None
     await chat.press_data(message_id, f"ss:{foreign.id}:0", forged=True)
-    for _ in range(100):
-        if len(await chat.notices()) >= before + 4:
-            break
-        await asyncio.sleep(0.03)
+
+    async def four_notices() -> bool:
+        return len(await chat.notices()) >= before + 4
+
+    await eventually(four_notices, "four notices")
     notices = (await chat.notices())[before:]
     unavailable = (
         "That time can no longer be booked."

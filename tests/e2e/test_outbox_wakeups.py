@@ -9,6 +9,7 @@ from scheduler.outbox_schedule import JOB_ID
 from tests.e2e.conftest import RunningApp
 from tests.e2e.journey import book_first_time, screened, wait_for_message
 from tests.e2e.recruiting import invited_recruiter
+from tests.support.waiting import eventually
 
 
 async def test_a_queued_card_goes_out_without_anyone_polling(running_app: RunningApp) -> None:
@@ -34,13 +35,12 @@ async def test_the_next_run_is_set_for_the_next_due_message(running_app: Running
         )
         await uow.commit()
     scheduler = running_app.app.scheduler.scheduler
-    for _ in range(100):
-        job = scheduler.get_job(JOB_ID)
-        if job is not None and job.next_run_time > datetime.now(UTC) + timedelta(seconds=30):
-            break
-        import asyncio
 
-        await asyncio.sleep(0.05)
+    def woken_for_the_due_row() -> bool:
+        job = scheduler.get_job(JOB_ID)
+        return job is not None and job.next_run_time > datetime.now(UTC) + timedelta(seconds=30)
+
+    await eventually(woken_for_the_due_row, "the sender is set to wake for the row due later")
     job = scheduler.get_job(JOB_ID)
     assert job is not None
     delay = job.next_run_time - datetime.now(UTC)

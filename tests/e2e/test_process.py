@@ -95,7 +95,7 @@ async def test_main_runs_polls_a_custom_bot_api_answers_health_and_stops_on_sigi
         async def answered() -> bool:
             return bool(api.sent)
 
-        assert await _wait_for(answered, 10), "the bot did not answer /start"
+        assert await _wait_for(answered, 60), "the bot did not answer /start"
         assert api.sent[0]["chat_id"] == "31337"
         assert str(api.sent[0]["text"]).startswith("Hello, Ann!")
 

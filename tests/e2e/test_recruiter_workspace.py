@@ -26,6 +26,7 @@ from tests.e2e.journey import (
     wait_for_text,
 )
 from tests.e2e.recruiting import invite, invited_recruiter
+from tests.support.waiting import eventually
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -413,10 +414,7 @@ async def test_who_may_do_what(running_app: RunningApp) -> None:
     # A candidate sending a recruiter's button data (forged on a message of their own chat).
     own = await wait_for_message(candidate, "Your request")
     await candidate.press_data(own["message_id"], approve, forged=True)
-    for _ in range(100):
-        if await candidate.notices():
-            break
-        await asyncio.sleep(0.03)
+    await eventually(candidate.notices, "the candidate is told off")
     assert (await candidate.notices())[-1] == "This button is for recruiters only."
     # Another recruiter naming Anna's booking.
     igor = await invited_recruiter(running_app, "Игорь Петров")
@@ -428,10 +426,7 @@ async def test_who_may_do_what(running_app: RunningApp) -> None:
     await wait_for(igor, 2)
     message_id = (await igor.last())["message_id"]
     await igor.press_data(message_id, approve, forged=True)
-    for _ in range(100):
-        if await igor.notices():
-            break
-        await asyncio.sleep(0.03)
+    await eventually(igor.notices, "Igor is told off")
     assert (await igor.notices())[-1] == "Эта запись не на ваш слот."
     assert (await _booking(running_app)).status is BookingStatus.PENDING
     # Deactivated in the panel: their commands stop at once.

@@ -13,6 +13,7 @@ from aiogram.types import (
 
 from tests.e2e.conftest import RunningApp
 from tests.support.browser import page, screenshot_path
+from tests.support.waiting import eventually
 
 __all__ = ["page"]  # the fixture
 
@@ -41,10 +42,9 @@ async def test_a_persona_starts_the_bot_and_answers_appear_without_reloading(
     await page.get_by_role("button", name="Pick me").click()
     world = running_app.app.sandbox
     assert world is not None
-    for _ in range(50):
-        if any(c.data == "pick:1" for c in world.callbacks.values()):
-            break
-        await page.wait_for_timeout(50)
+    await eventually(
+        lambda: any(c.data == "pick:1" for c in world.callbacks.values()), "the press arrived"
+    )
     assert any(c.data == "pick:1" and c.user_id == maria["id"] for c in world.callbacks.values())
 
     contact_keyboard = ReplyKeyboardMarkup(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import sys
+import time
 from pathlib import Path
 
 from bot.factory import create_bot
@@ -28,13 +29,16 @@ async def test_python_m_sandbox_serves_the_bot_api_for_any_token() -> None:
     bot = create_bot("987654:any-token", f"http://127.0.0.1:{port}")
     try:
         assert process.stdout is not None
-        banner = (await asyncio.wait_for(process.stdout.readline(), 20)).decode()
+        banner = (await asyncio.wait_for(process.stdout.readline(), 60)).decode()
         assert f"http://127.0.0.1:{port}" in banner
-        for _ in range(100):
+        deadline = time.monotonic() + 60
+        while True:
             try:
                 me = await bot.get_me()
                 break
             except Exception:
+                if time.monotonic() > deadline:
+                    raise
                 await asyncio.sleep(0.1)
         assert me.id == 987654
         assert me.is_bot

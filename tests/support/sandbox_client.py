@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import aiohttp
@@ -60,7 +60,7 @@ class Persona:
         self,
         count: int = 1,
         *,
-        seconds: float = 10.0,
+        seconds: float = 60.0,
         where: Callable[[dict[str, Any]], bool] = lambda _m: True,
     ) -> list[dict[str, Any]]:
         """Wait until the bot has sent `count` messages matching `where`; return them all."""
@@ -78,6 +78,8 @@ class SandboxClient:
     def __init__(self, base_url: str, http: aiohttp.ClientSession) -> None:
         self.base_url = base_url.rstrip("/")
         self.http = http
+        # Set by a running app under test: waits until its bot has handled every update.
+        self.settled: Callable[[], Awaitable[None]] | None = None
 
     async def get(self, path: str) -> Any:
         async with self.http.get(f"{self.base_url}/api/{path}") as response:
