@@ -6,10 +6,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from core.logging import configure_logging
 from core.settings import LogFormat
+from services import accounts
 from storage.cache import Cache, MemoryBackend, RedisBackend
 from storage.engine import create_session_factory
 from storage.uow import UnitOfWork, UnitOfWorkFactory, uow_factory
@@ -20,6 +22,9 @@ from tests.support.services import REDIS_URL, check_redis
 def pytest_configure(config: pytest.Config) -> None:
     # structlog goes through stdlib logging, so caplog sees what the application logs.
     configure_logging("INFO", LogFormat.CONSOLE)
+    # argon2 at its production cost takes ~0.15 s a hash, which protects stored passwords and
+    # only slows tests down (hundreds of accounts and logins). Same algorithm, lighter cost.
+    accounts._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 
 @dataclass

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
+import shutil
+import tempfile
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -14,12 +17,32 @@ from storage.engine import create_engine
 from storage.migrate import upgrade
 from tests.support.services import POSTGRES_URL, check_postgres
 
+_migrated_sqlite: Path | None = None
+
+
+async def migrated_sqlite_file() -> Path:
+    """One SQLite file migrated to head per test process; tests start from a copy of it
+    instead of running the migrations again (they have tests of their own)."""
+    global _migrated_sqlite
+    if _migrated_sqlite is None:
+        folder = tempfile.mkdtemp(prefix="migrated-")
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        path = Path(folder) / "template.db"
+        engine = create_engine(f"sqlite+aiosqlite:///{path}")
+        try:
+            await upgrade(engine)
+        finally:
+            await engine.dispose()  # the last connection closing folds the WAL into the file
+        _migrated_sqlite = path
+    return _migrated_sqlite
+
 
 @asynccontextmanager
 async def sqlite_engine(directory: Path) -> AsyncIterator[AsyncEngine]:
-    engine = create_engine(f"sqlite+aiosqlite:///{directory / 'test.db'}")
+    database = directory / "test.db"
+    shutil.copyfile(await migrated_sqlite_file(), database)
+    engine = create_engine(f"sqlite+aiosqlite:///{database}")
     try:
-        await upgrade(engine)
         yield engine
     finally:
         await engine.dispose()
