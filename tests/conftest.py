@@ -9,6 +9,7 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from core.clock import FrozenClock
 from core.logging import configure_logging
 from core.settings import LogFormat
 from services import accounts
@@ -16,6 +17,7 @@ from storage.cache import Cache, MemoryBackend, RedisBackend
 from storage.engine import create_session_factory
 from storage.uow import UnitOfWork, UnitOfWorkFactory, uow_factory
 from tests.support.database import postgres_engine, sqlite_engine
+from tests.support.factories import NOW
 from tests.support.services import REDIS_URL, check_redis
 
 
@@ -25,6 +27,11 @@ def pytest_configure(config: pytest.Config) -> None:
     # argon2 at its production cost takes ~0.15 s a hash, which protects stored passwords and
     # only slows tests down (hundreds of accounts and logins). Same algorithm, lighter cost.
     accounts._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+
+# Rows written through the storage fixtures are stamped at the tests' NOW, never at the
+# machine's time; a test that moves time builds a Unit of Work factory with its own clock.
+ROWS_CLOCK = FrozenClock(NOW)
 
 
 @dataclass
@@ -41,7 +48,8 @@ class Storage:
 async def sqlite_storage(tmp_path: Path) -> AsyncIterator[Storage]:
     async with sqlite_engine(tmp_path) as engine:
         cache = Cache(MemoryBackend())
-        yield Storage("sqlite", engine, cache, uow_factory(create_session_factory(engine), cache))
+        factory = uow_factory(create_session_factory(engine), cache, clock=ROWS_CLOCK)
+        yield Storage("sqlite", engine, cache, factory)
 
 
 @pytest.fixture
@@ -61,7 +69,7 @@ async def postgres_storage(redis_cache: Cache) -> AsyncIterator[Storage]:
             "postgres",
             engine,
             redis_cache,
-            uow_factory(create_session_factory(engine), redis_cache),
+            uow_factory(create_session_factory(engine), redis_cache, clock=ROWS_CLOCK),
         )
 
 
