@@ -26,13 +26,29 @@ _ACTIVE_BOOKING = and_(Booking.slot_id == Slot.id, Booking.status.in_(ACTIVE_BOO
 
 
 class Editor(Protocol):
-    """Who makes a change (the panel's and the API's Scope both are one)."""
+    """Who makes a change (the panel's and the API's Scope both are one, and so is a recruiter
+    in the chat)."""
 
     @property
     def actor(self) -> str: ...
 
     @property
-    def user_id(self) -> int: ...
+    def user_id(self) -> int | None: ...
+
+
+@dataclass(frozen=True)
+class ChatRecruiter:
+    """A recruiter managing their own slots from the chat: audited as `recruiter:<id>`."""
+
+    recruiter_id: int
+
+    @property
+    def actor(self) -> str:
+        return f"recruiter:{self.recruiter_id}"
+
+    @property
+    def user_id(self) -> int | None:
+        return None
 
 
 @dataclass(frozen=True)

@@ -25,9 +25,18 @@ from bot.recruiter_views import (
     slots_menu,
 )
 from bot.reply import Reply, tell
+from core.result import Failure, Success
 from services.booking import Messaging
 from services.dates import day_label, local, time_label
-from services.slot_series import create_slots, existing_starts, parse_series, plan
+from services.slot_admin import (
+    ChatRecruiter,
+    NewSeries,
+    create_series,
+    create_slot,
+    delete_slot,
+    plan_series,
+)
+from services.slot_series import parse_series
 from services.texts import render_message
 from storage.dto import CityDTO, RecruiterDTO
 from storage.uow import UnitOfWork
@@ -158,10 +167,17 @@ def create_router() -> Router:
             time(callback_data.hour, callback_data.minute),
             tzinfo=ZoneInfo(city.timezone),
         ).astimezone(UTC)
-        if moment <= messaging.clock.now():
-            return
-        created = await create_slots(uow, recruiter.id, city.id, [moment])
-        if created == 0:
+        created = await create_slot(
+            uow,
+            recruiter_id=recruiter.id,
+            city_id=city.id,
+            starts_at=moment,
+            now=messaging.clock.now(),
+            editor=ChatRecruiter(recruiter.id),
+        )
+        if isinstance(created, Failure):
+            if moment <= messaging.clock.now():
+                return  # a picker left open past its time: nothing to add
             tell(
                 callback_answer,
                 messaging.catalog.text("recruiter.slot_exists", messaging.catalog.default_locale),
@@ -194,22 +210,25 @@ def create_router() -> Router:
         spec = parse_series(message.text)
         data = await state.get_data()
         city = await uow.cities.get_dto(int(data.get("city_id", 0)))
+        locale = messaging.catalog.default_locale
         if spec is None or city is None:
-            await reply.send(
-                messaging.catalog.text("recruiter.series_invalid", messaging.catalog.default_locale)
-            )
+            await reply.send(messaging.catalog.text("recruiter.series_invalid", locale))
             return
-        starts = plan(spec, city.timezone, messaging.clock.now())
-        existing = await existing_starts(uow, recruiter.id, starts)
-        fresh = [s for s in starts if s not in existing]
+        # The same plan as the panel's and the API's: no past times, none overlapping a slot
+        # the recruiter has in any city.
+        planned = await plan_series(
+            uow, NewSeries(recruiter.id, city.id, spec), now=messaging.clock.now()
+        )
+        if isinstance(planned, Failure):
+            await reply.send(messaging.catalog.text("recruiter.series_invalid", locale))
+            return
+        fresh, skipped = planned.value.starts, planned.value.skipped
         if not fresh:
-            await reply.send(
-                messaging.catalog.text("recruiter.series_invalid", messaging.catalog.default_locale)
-            )
+            key = "recruiter.series_all_taken" if skipped else "recruiter.series_invalid"
+            await reply.send(messaging.catalog.text(key, locale))
             return
         await state.set_state(SeriesInput.waiting_for_confirm)
-        await state.update_data(starts=[s.isoformat() for s in fresh], city_id=city.id)
-        locale = messaging.catalog.default_locale
+        await state.update_data(line=message.text, city_id=city.id)
 
         def label(moment: datetime) -> str:
             return moment_label(moment, city.timezone, locale)
@@ -223,7 +242,7 @@ def create_router() -> Router:
                 city=city.name,
                 first=label(fresh[0]),
                 last=label(fresh[-1]),
-                skipped=len(existing),
+                skipped=skipped,
             ),
             series_decision(messaging.catalog),
         )
@@ -247,9 +266,23 @@ def create_router() -> Router:
                 messaging.catalog.text("recruiter.done", messaging.catalog.default_locale)
             )
             return
-        starts = [datetime.fromisoformat(s) for s in data.get("starts", [])]
-        created = await create_slots(uow, recruiter.id, int(data["city_id"]), starts)
-        await reply.send(await _say(uow, messaging, "series_created", count=created))
+        spec = parse_series(str(data.get("line", "")))
+        created = (
+            await create_series(
+                uow,
+                NewSeries(recruiter.id, int(data.get("city_id", 0)), spec),
+                now=messaging.clock.now(),
+                editor=ChatRecruiter(recruiter.id),
+            )
+            if spec is not None
+            else None
+        )
+        if not isinstance(created, Success):
+            await reply.send(
+                messaging.catalog.text("recruiter.series_invalid", messaging.catalog.default_locale)
+            )
+            return
+        await reply.send(await _say(uow, messaging, "series_created", count=created.value))
 
     @router.callback_query(SlotDelete.filter())
     async def delete(
@@ -271,8 +304,14 @@ def create_router() -> Router:
                 callback_answer, messaging.catalog.text("recruiter.slot_booked", locale), alert=True
             )
             return
-        await uow.slots.delete(slot)
-        await uow.commit()
+        deleted = await delete_slot(
+            uow, slot.id, now=messaging.clock.now(), editor=ChatRecruiter(recruiter.id)
+        )
+        if isinstance(deleted, Failure):  # booked or begun a moment ago
+            tell(
+                callback_answer, messaging.catalog.text("recruiter.slot_booked", locale), alert=True
+            )
+            return
         tell(callback_answer, await _say(uow, messaging, "slot_deleted"))
         await _list(Reply.to_callback(bot, query), uow, messaging, recruiter, edit=True)
 
