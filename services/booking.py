@@ -16,6 +16,7 @@ from services.booking_card import queue_card
 from services.booking_texts import BookingView, booking_text, calendar_file, view_of, view_of_slot
 from services.outbox import document_payload, queue_message
 from services.reminders import queue_reminders
+from services.slot_admin import MAX_DURATION_MINUTES
 from services.slot_picker import BookingRules
 from services.texts import Catalog
 from services.waitlist import offer_freed_slot
@@ -72,9 +73,14 @@ async def _slot_check(
         return Failure(SlotUnavailable("outside the booking window"))
     if slot.withdrawn:
         return Failure(SlotUnavailable("withdrawn by the recruiter"))
-    recruiter = await uow.recruiters.get(slot.recruiter_id)
+    recruiter = await uow.recruiters.get_for_booking(slot.recruiter_id)
     if recruiter is None or not recruiter.active:
         return Failure(SlotUnavailable("recruiter inactive"))
+    # One person cannot hold two interviews at once, even where slots overlap (older data).
+    if await uow.bookings.recruiter_busy_during(
+        slot, besides_candidate=candidate.id, longest_minutes=MAX_DURATION_MINUTES
+    ):
+        return Failure(SlotUnavailable("the recruiter has another booking at that time"))
     return None
 
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -48,6 +48,26 @@ class BookingRepository(Repository[Booking]):
             Booking.slot_id == slot_id, Booking.status.in_(ACTIVE_BOOKING_STATUSES)
         )
         return (await self.session.scalars(stmt)).first()
+
+    async def recruiter_busy_during(
+        self, slot: Slot, *, besides_candidate: int, longest_minutes: int
+    ) -> bool:
+        """Whether the slot's recruiter holds an active booking of someone else on another slot
+        overlapping this one (slots last at most `longest_minutes`)."""
+        stmt = (
+            select(Slot.starts_at, Slot.duration_minutes)
+            .join(Booking, Booking.slot_id == Slot.id)
+            .where(
+                Slot.recruiter_id == slot.recruiter_id,
+                Slot.id != slot.id,
+                Slot.starts_at < slot.ends_at,
+                Slot.starts_at > slot.starts_at - timedelta(minutes=longest_minutes),
+                Booking.status.in_(ACTIVE_BOOKING_STATUSES),
+                Booking.candidate_id != besides_candidate,
+            )
+        )
+        rows = (await self.session.execute(stmt)).all()
+        return any(start + timedelta(minutes=minutes) > slot.starts_at for start, minutes in rows)
 
     async def change_status(
         self,

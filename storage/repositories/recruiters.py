@@ -27,6 +27,12 @@ class RecruiterRepository(Repository[Recruiter]):
     model = Recruiter
     cache_tag = "recruiters"
 
+    async def get_for_booking(self, recruiter_id: int) -> Recruiter | None:
+        """The recruiter, locked until the transaction ends (PostgreSQL; SQLite has one writer
+        at a time anyway), so two bookings of their time are decided one after the other."""
+        stmt = select(Recruiter).where(Recruiter.id == recruiter_id).with_for_update()
+        return (await self.session.scalars(stmt)).first()
+
     async def get_with_cities(self, recruiter_id: int) -> Recruiter | None:
         stmt = (
             select(Recruiter)

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.handlers.recruiter.slots import moment_label
-from storage.models import Booking, City, Recruiter, Slot
+from storage.models import AuditLogEntry, Booking, City, Recruiter, Slot
 from storage.models.enums import BookingStatus, CandidateStatus
 from tests.e2e.chat import Chat
 from tests.e2e.conftest import RunningApp
@@ -280,6 +280,62 @@ async def test_a_recruiter_of_two_cities_picks_the_city_of_a_series(
             )
         ).all()
     assert [name for _, name in made] == ["Калининград"] * 2
+
+
+async def test_a_series_typed_in_the_chat_skips_times_that_overlap_a_slot_in_any_city(
+    running_app: RunningApp,
+) -> None:
+    """The chat plans a series with the panel's and the API's rule: a time overlapping one of
+    the recruiter's slots, in any of their cities, is skipped and said so; the change is
+    audited as the recruiter's."""
+    anna = await invited_recruiter(running_app)  # Москва (UTC+3) and Калининград (UTC+2)
+    day = (running_app.clock.now() + timedelta(days=20)).date()
+    await anna.say("/slots")
+    await anna.press("➕ Серия")
+    await anna.press("Москва")
+    await anna.say(f"Mon-Sun 10:00-10:30 step 30 from {day} to {day}")  # 07:00-07:30 UTC
+    (done,) = await anna.press("✅ Создать")
+    assert done["text"] == "Создано слотов: 1."
+
+    await anna.say("/slots")
+    await anna.press("➕ Серия")
+    await anna.press("Калининград")
+    # 09:15 there is 07:15 UTC, inside Moscow's 10:00-10:30; 09:45 and 10:15 are clear.
+    (preview,) = await anna.say(f"Mon-Sun 09:15-10:45 step 30 from {day} to {day}")
+    assert preview["text"].startswith("2 слотов в городе Калининград")
+    assert "1 пересекаются с вашими слотами и будут пропущены" in preview["text"]
+    (done,) = await anna.press("✅ Создать")
+    assert done["text"] == "Создано слотов: 2."
+
+    await anna.say("/slots")
+    await anna.press("➕ Серия")
+    await anna.press("Калининград")
+    (nothing,) = await anna.say(f"Mon-Sun 09:00-09:30 step 30 from {day} to {day}")
+    assert nothing["text"].startswith("Все эти времена пересекаются с вашими слотами")
+
+    async with running_app.app.uow_factory() as uow:
+        recruiter = (
+            await uow.session.scalars(select(Recruiter).where(Recruiter.name == "Анна Смирнова"))
+        ).one()
+        slots = (
+            await uow.session.scalars(
+                select(Slot)
+                .where(
+                    Slot.recruiter_id == recruiter.id,
+                    Slot.starts_at >= running_app.clock.now() + timedelta(days=19),
+                )
+                .order_by(Slot.starts_at)
+            )
+        ).all()
+        entries = (
+            await uow.session.scalars(
+                select(AuditLogEntry).where(AuditLogEntry.action == "create_series")
+            )
+        ).all()
+    assert [s.starts_at.strftime("%H:%M") for s in slots] == ["07:00", "07:45", "08:15"]
+    for first, second in zip(slots, slots[1:], strict=False):
+        assert first.ends_at <= second.starts_at  # no two of them overlap
+    assert [e.actor for e in entries] == [f"recruiter:{recruiter.id}"] * 2
 
 
 async def test_a_booked_slot_is_not_deleted_silently(running_app: RunningApp) -> None:

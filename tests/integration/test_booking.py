@@ -13,8 +13,8 @@ from core.result import Failure, Success
 from services.booking import Messaging, book_slot
 from services.slot_picker import BookingRules
 from services.texts import Catalog
-from storage.models import Booking
-from storage.models.enums import BookingStatus, CandidateStatus
+from storage.models import Booking, WaitlistEntry
+from storage.models.enums import BookingStatus, CandidateStatus, SlotPurpose
 from tests.conftest import Storage
 from tests.support.factories import NOW, make_candidate, make_city, make_recruiter, make_slot
 
@@ -134,3 +134,68 @@ async def test_slots_too_soon_or_in_another_city_are_refused(storage: Storage) -
         result = await _attempt(storage, candidate.id, slot.id)
         assert isinstance(result, Failure) and isinstance(result.error, SlotUnavailable)
     assert await _active_bookings(storage) == 0
+
+
+async def _overlapping(storage: Storage) -> tuple[list[int], int, int, int]:
+    """Two candidates, and one recruiter's slots at 10:00 and 10:15 (30 minutes each, made
+    before overlaps were refused) plus a free one at 12:00."""
+    base = (NOW + timedelta(days=2)).replace(hour=10, minute=0)
+    async with storage.uow() as uow:
+        city = await make_city(uow, requires_approval=False)
+        recruiter = await make_recruiter(uow, city)
+        ten = await make_slot(uow, recruiter, city, base)
+        quarter_past = await make_slot(uow, recruiter, city, base + timedelta(minutes=15))
+        noon = await make_slot(uow, recruiter, city, base + timedelta(hours=2))
+        candidates = [(await make_candidate(uow, city)).id for _ in range(2)]
+        await uow.commit()
+    return candidates, ten.id, quarter_past.id, noon.id
+
+
+async def test_a_recruiter_is_never_booked_twice_at_once(storage: Storage) -> None:
+    (ann, bob), ten, quarter_past, _noon = await _overlapping(storage)
+    assert isinstance(await _attempt(storage, ann, ten), Success)
+    refused = await _attempt(storage, bob, quarter_past)
+    assert isinstance(refused, Failure)
+    assert isinstance(refused.error, SlotUnavailable)
+    assert "another booking at that time" in str(refused.error)
+    assert await _active_bookings(storage) == 1
+
+
+async def test_racing_for_overlapping_slots_leaves_one_booking(storage: Storage) -> None:
+    (ann, bob), ten, quarter_past, _noon = await _overlapping(storage)
+    results = await asyncio.gather(
+        _attempt(storage, ann, ten), _attempt(storage, bob, quarter_past)
+    )
+    assert sum(isinstance(r, Success) for r in results) == 1
+    assert await _active_bookings(storage) == 1
+
+
+async def test_moving_or_taking_an_offer_onto_a_busy_time_is_refused(storage: Storage) -> None:
+    from services.booking import move_booking, take_offered_slot
+
+    (ann, bob), ten, quarter_past, noon = await _overlapping(storage)
+    assert isinstance(await _attempt(storage, ann, ten), Success)
+    bobs = await _attempt(storage, bob, noon)
+    assert isinstance(bobs, Success)
+    async with storage.uow() as uow:
+        person = await uow.candidates.get(bob)
+        assert person is not None
+        moved = await move_booking(uow, messaging, person, bobs.value.id, quarter_past)
+    assert isinstance(moved, Failure) and isinstance(moved.error, SlotUnavailable)
+    async with storage.uow() as uow:
+        person = await uow.candidates.get(bob)
+        assert person is not None
+        uow.waitlist.add(WaitlistEntry(candidate_id=bob, city_id=person.city_id))
+        await uow.commit()
+    async with storage.uow() as uow:
+        person = await uow.candidates.get(bob)
+        assert person is not None
+        taken = await take_offered_slot(uow, messaging, person, quarter_past)
+    assert isinstance(taken, Failure) and isinstance(taken.error, SlotUnavailable)
+    # Ann's own booking does not stand in her way: she may move to 10:15.
+    async with storage.uow() as uow:
+        person = await uow.candidates.get(ann)
+        assert person is not None
+        own = await uow.bookings.active_for_candidate(ann, SlotPurpose.INTERVIEW)
+        assert own is not None
+        assert isinstance(await move_booking(uow, messaging, person, own.id, quarter_past), Success)
