@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 import sys
 from datetime import timedelta
@@ -282,6 +283,12 @@ async def test_a_recruiter_of_two_cities_picks_the_city_of_a_series(
     assert [name for _, name in made] == ["Калининград"] * 2
 
 
+async def _series_for(recruiter: Chat, city: str) -> None:
+    await recruiter.say("/slots")
+    await recruiter.press("➕ Серия")
+    await recruiter.press(city)
+
+
 async def test_a_series_typed_in_the_chat_skips_times_that_overlap_a_slot_in_any_city(
     running_app: RunningApp,
 ) -> None:
@@ -290,16 +297,12 @@ async def test_a_series_typed_in_the_chat_skips_times_that_overlap_a_slot_in_any
     audited as the recruiter's."""
     anna = await invited_recruiter(running_app)  # Москва (UTC+3) and Калининград (UTC+2)
     day = (running_app.clock.now() + timedelta(days=20)).date()
-    await anna.say("/slots")
-    await anna.press("➕ Серия")
-    await anna.press("Москва")
+    await _series_for(anna, "Москва")
     await anna.say(f"Mon-Sun 10:00-10:30 step 30 from {day} to {day}")  # 07:00-07:30 UTC
     (done,) = await anna.press("✅ Создать")
     assert done["text"] == "Создано слотов: 1."
 
-    await anna.say("/slots")
-    await anna.press("➕ Серия")
-    await anna.press("Калининград")
+    await _series_for(anna, "Калининград")
     # 09:15 there is 07:15 UTC, inside Moscow's 10:00-10:30; 09:45 and 10:15 are clear.
     (preview,) = await anna.say(f"Mon-Sun 09:15-10:45 step 30 from {day} to {day}")
     assert preview["text"].startswith("2 слотов в городе Калининград")
@@ -307,9 +310,7 @@ async def test_a_series_typed_in_the_chat_skips_times_that_overlap_a_slot_in_any
     (done,) = await anna.press("✅ Создать")
     assert done["text"] == "Создано слотов: 2."
 
-    await anna.say("/slots")
-    await anna.press("➕ Серия")
-    await anna.press("Калининград")
+    await _series_for(anna, "Калининград")
     (nothing,) = await anna.say(f"Mon-Sun 09:00-09:30 step 30 from {day} to {day}")
     assert nothing["text"].startswith("Все эти времена пересекаются с вашими слотами")
 
@@ -333,7 +334,7 @@ async def test_a_series_typed_in_the_chat_skips_times_that_overlap_a_slot_in_any
             )
         ).all()
     assert [s.starts_at.strftime("%H:%M") for s in slots] == ["07:00", "07:45", "08:15"]
-    for first, second in zip(slots, slots[1:], strict=False):
+    for first, second in itertools.pairwise(slots):
         assert first.ends_at <= second.starts_at  # no two of them overlap
     assert [e.actor for e in entries] == [f"recruiter:{recruiter.id}"] * 2
 
