@@ -29,7 +29,7 @@ from typing import Any, Protocol
 import aiosqlite
 import asyncpg  # type: ignore[import-untyped]
 from redis import asyncio as aioredis
-from sqlalchemy import delete, event, func, select
+from sqlalchemy import delete, event, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm.attributes import set_committed_value
@@ -42,14 +42,14 @@ from services.candidate_directory import (
     CandidateRow,
     search_candidates,
 )
-from services.dashboard import _by_status, dashboard, funnel
+from services.dashboard import ATTENDED, STAGES, dashboard, funnel, reached_stages
 from services.slot_series import create_slots
 from storage.cache import Cache, MemoryBackend, RedisBackend
 from storage.dto import SlotWithPeopleDTO
 from storage.engine import create_engine, create_session_factory
-from storage.models import Candidate, City, Recruiter, Slot
+from storage.models import Booking, Candidate, CandidateStatusChange, City, Recruiter, Slot
 from storage.models.candidate import search_key
-from storage.models.enums import CandidateStatus, SlotPurpose
+from storage.models.enums import BookingStatus, CandidateStatus, SlotPurpose
 from storage.slow_queries import watch_slow_queries
 from storage.uow import UnitOfWork, UnitOfWorkFactory, uow_factory
 
@@ -555,28 +555,39 @@ class StorageBench:
 
         async def project() -> None:
             async with self.s.uows() as uow:
-                funnel(await _by_status(uow, None))
+                funnel(await reached_stages(uow, None))
 
         async def naive() -> None:
             async with self.s.plain() as uow:
-                counts = {}
-                for status in CandidateStatus:
-                    counts[status.value] = int(
-                        await uow.session.scalar(
-                            select(func.count())
-                            .select_from(Candidate)
-                            .where(Candidate.status == status)
-                        )
-                        or 0
-                    )
-                funnel(counts)
+                marks: dict[int, set[str]] = {}
+                for who, status in (
+                    await uow.session.execute(select(Candidate.id, Candidate.status))
+                ).all():
+                    marks.setdefault(who, set()).add(status.value)
+                history = select(
+                    CandidateStatusChange.candidate_id, CandidateStatusChange.to_status
+                )
+                for who, status in (await uow.session.execute(history)).all():
+                    marks.setdefault(who, set()).add(status.value)
+                came = select(Booking.candidate_id).where(
+                    Booking.purpose == SlotPurpose.INTERVIEW,
+                    Booking.status == BookingStatus.ATTENDED,
+                )
+                for (who,) in (await uow.session.execute(came)).all():
+                    marks.setdefault(who, set()).add(ATTENDED)
+                funnel(
+                    {
+                        name: sum(1 for m in marks.values() if wanted is None or m & wanted)
+                        for name, wanted in STAGES
+                    }
+                )
 
         async def whole() -> None:
             async with self.s.uows() as uow:
                 await dashboard(uow, now, None, None)
 
         async def run(uow: UnitOfWork) -> None:
-            funnel(await _by_status(uow, None))
+            funnel(await reached_stages(uow, None))
 
         async def run_whole(uow: UnitOfWork) -> None:
             await dashboard(uow, now, None, None)
@@ -586,8 +597,9 @@ class StorageBench:
                 "dashboard funnel",
                 await measure(project, quick=self.quick),
                 naive=await measure(naive, quick=self.quick),
-                note="services.dashboard: candidates by status (one GROUP BY) into the "
-                "funnel; naive: one COUNT per status (16 queries)",
+                note="services.dashboard.reached_stages: who reached each stage from their "
+                "statuses now and before and their attended interviews (one query); naive: "
+                "every mark loaded and counted in Python",
                 **await self.floors(await self.capture(run)),
             ),
             self.figure(

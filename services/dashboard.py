@@ -9,7 +9,7 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import String, and_, case, cast, distinct, func, literal, or_, select, union_all
 from sqlalchemy.orm import aliased
 
 from storage.models import (
@@ -26,29 +26,25 @@ from storage.uow import UnitOfWork
 
 S = CandidateStatus
 TODAY_SHOWN = 200
-# The funnel's stages, each with the statuses of candidates who reached it and went no further
-# back: a candidate in a later stage has passed every earlier one.
-STAGES: tuple[tuple[str, frozenset[CandidateStatus]], ...] = (
-    ("Started", frozenset(S)),
-    ("Passed screening", frozenset(S) - {S.NEW, S.SCREENING, S.SCREENING_FAILED, S.WITHDRAWN}),
+ATTENDED = "attended"  # marks a candidate whose interview booking was marked "came"
+# The funnel's stages, each with the marks that say a candidate reached it: a status they
+# held at some point (the history, or the status they have now), or an interview marked
+# "came". Counted from what happened, not from where a candidate is now: someone set to
+# not_hired from the panel straight after screening never came to an interview.
+STAGES: tuple[tuple[str, frozenset[str] | None], ...] = (
+    ("Started", None),  # everyone
+    ("Passed screening", frozenset({S.SCREENING_PASSED.value})),
     (
         "Booked an interview",
-        frozenset(S) - {S.NEW, S.SCREENING, S.SCREENING_FAILED, S.SCREENING_PASSED, S.WITHDRAWN},
+        frozenset({S.INTERVIEW_REQUESTED.value, S.INTERVIEW_SCHEDULED.value}),
     ),
     (
         "Came to the interview",
-        frozenset(
-            {S.INTERVIEWED_PASSED, S.INTERVIEWED_FAILED, S.TEST2_PASSED, S.TEST2_FAILED}
-            | {S.INTRO_DAY_SCHEDULED, S.HIRED, S.NOT_HIRED}
-        ),
+        frozenset({ATTENDED, S.INTERVIEWED_PASSED.value, S.INTERVIEWED_FAILED.value}),
     ),
-    (
-        "Passed the interview",
-        frozenset({S.INTERVIEWED_PASSED, S.TEST2_PASSED, S.TEST2_FAILED})
-        | {S.INTRO_DAY_SCHEDULED, S.HIRED, S.NOT_HIRED},
-    ),
-    ("Intro day", frozenset({S.INTRO_DAY_SCHEDULED, S.HIRED, S.NOT_HIRED})),
-    ("Hired", frozenset({S.HIRED})),
+    ("Passed the interview", frozenset({S.INTERVIEWED_PASSED.value})),
+    ("Intro day", frozenset({S.INTRO_DAY_SCHEDULED.value})),
+    ("Hired", frozenset({S.HIRED.value})),
 )
 
 
@@ -73,13 +69,44 @@ def _in_cities(column: Any, city_ids: frozenset[int] | None) -> list[Any]:
     return [] if city_ids is None else [column.in_(city_ids)]
 
 
-def funnel(by_status: dict[str, int]) -> list[FunnelStage]:
+def funnel(reached: dict[str, int]) -> list[FunnelStage]:
+    """The stages with their conversions, from how many reached each (by stage name)."""
     stages: list[FunnelStage] = []
-    for name, statuses in STAGES:
-        count = sum(by_status.get(s.value, 0) for s in statuses)
+    for name, _marks in STAGES:
+        count = reached.get(name, 0)
         before = stages[-1].count if stages else None
         stages.append(FunnelStage(name, count, count / before if before else None))
     return stages
+
+
+async def reached_stages(uow: UnitOfWork, city_ids: frozenset[int] | None) -> dict[str, int]:
+    """How many candidates reached each stage: one pass over their marks (statuses held now
+    and before, interviews attended), counting each candidate once per stage."""
+    marks = union_all(
+        select(Candidate.id.label("who"), cast(Candidate.status, String).label("mark")),
+        select(
+            CandidateStatusChange.candidate_id.label("who"),
+            cast(CandidateStatusChange.to_status, String).label("mark"),
+        ),
+        select(Booking.candidate_id.label("who"), literal(ATTENDED, String).label("mark")).where(
+            Booking.purpose == SlotPurpose.INTERVIEW, Booking.status == BookingStatus.ATTENDED
+        ),
+    ).subquery()
+    counts = [
+        func.count(
+            distinct(
+                marks.c.who if wanted is None else case((marks.c.mark.in_(wanted), marks.c.who))
+            )
+        )
+        for _name, wanted in STAGES
+    ]
+    stmt = select(*counts).select_from(marks)
+    if city_ids is not None:
+        stmt = stmt.join(Candidate, Candidate.id == marks.c.who).where(
+            Candidate.city_id.in_(city_ids)
+        )
+    row = (await uow.session.execute(stmt)).one()
+    return {name: int(n or 0) for (name, _marks), n in zip(STAGES, row, strict=True)}
 
 
 async def _by_status(uow: UnitOfWork, city_ids: frozenset[int] | None) -> dict[str, int]:
@@ -218,10 +245,9 @@ _QUEUE: Iterable[NotificationStatus] = (
 async def dashboard(
     uow: UnitOfWork, now: datetime, city_ids: frozenset[int] | None, recruiter_id: int | None
 ) -> Dashboard:
-    by_status = await _by_status(uow, city_ids)
     return Dashboard(
-        by_status=by_status,
-        funnel=funnel(by_status),
+        by_status=await _by_status(uow, city_ids),
+        funnel=funnel(await reached_stages(uow, city_ids)),
         no_show_rate=await _no_show_rate(uow, city_ids),
         median_days_to_interview=await _median_days_to_interview(uow, city_ids, now),
         today=await _today(uow, city_ids, recruiter_id, now),

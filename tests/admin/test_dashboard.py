@@ -13,14 +13,12 @@ from tests.support.factories import NOW, make_candidate, make_slot
 S = CandidateStatus
 
 
-def test_the_funnel_counts_everyone_who_reached_a_stage() -> None:
-    stages = funnel({"new": 4, "screening_passed": 3, "interview_scheduled": 2, "hired": 1})
+def test_each_stage_converts_from_the_one_before() -> None:
+    stages = funnel({"Started": 10, "Passed screening": 6, "Booked an interview": 3})
     counts = {s.name: s.count for s in stages}
-    assert counts["Started"] == 10
-    assert counts["Passed screening"] == 6
-    assert counts["Booked an interview"] == 3
-    assert counts["Hired"] == 1
+    assert (counts["Started"], counts["Passed screening"], counts["Hired"]) == (10, 6, 0)
     assert stages[1].conversion == 0.6
+    assert stages[2].conversion == 0.5
     assert stages[0].conversion is None
 
 
