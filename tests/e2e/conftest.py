@@ -136,7 +136,7 @@ class RunningApp:
         self._stop.set()
         if self._task is not None:
             with contextlib.suppress(asyncio.CancelledError):
-                await asyncio.wait_for(self._task, 10)
+                await asyncio.wait_for(self._task, 60)
 
     async def restart(self) -> None:
         await self.stop()

@@ -26,7 +26,7 @@ async def check_postgres() -> None:
 
     dsn = POSTGRES_URL.replace("postgresql+asyncpg://", "postgresql://")
     try:
-        conn = await asyncio.wait_for(asyncpg.connect(dsn), 3)
+        conn = await asyncio.wait_for(asyncpg.connect(dsn), 30)
         await conn.close()
     except Exception as exc:
         unavailable("postgres", POSTGRES_URL, exc)
@@ -35,7 +35,7 @@ async def check_postgres() -> None:
 async def check_redis() -> None:
     from redis import asyncio as aioredis
 
-    client = aioredis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+    client = aioredis.Redis.from_url(REDIS_URL, socket_connect_timeout=30)
     try:
         await client.ping()
     except Exception as exc:
