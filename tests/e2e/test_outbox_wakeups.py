@@ -16,7 +16,8 @@ async def test_a_queued_card_goes_out_without_anyone_polling(running_app: Runnin
     recruiter = await invited_recruiter(running_app)
     candidate = await screened(running_app, "en", city="Москва")
     await book_first_time(candidate, "en", expect=1)
-    card = await wait_for_message(recruiter, "⏳ Ann Smith", seconds=5)  # no explicit delivery
+    # No explicit delivery: the commit wakes the sender (the safety net would take 60 s).
+    card = await wait_for_message(recruiter, "⏳ Ann Smith", seconds=30)
     assert card["buttons"]
 
 
