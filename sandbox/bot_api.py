@@ -11,12 +11,12 @@ from typing import Any
 
 from aiohttp import web
 
+from core.telegram_html import MarkupRefused, html_to_text, utf16_length
 from sandbox.errors import ApiError, bad_request, forbidden, too_many_requests
 from sandbox.markup import check_reply_markup
 from sandbox.objects import message_json
 from sandbox.params import Params, read_params
 from sandbox.rules import TokenBucket, retry_after_seconds
-from sandbox.telegram_html import html_to_text, utf16_length
 from sandbox.world import ChatMessage, Document, SandboxBot, SandboxUser, WebhookConfig, World
 
 TOKEN = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{1,100}$")
@@ -97,7 +97,10 @@ def _text(call: Call, name: str, limit: int, *, required: bool) -> tuple[str | N
     parse_mode = (call.params.text("parse_mode") or "").lower()
     visible = raw
     if parse_mode == "html" and call.world.rules.check_html:
-        visible = html_to_text(raw)
+        try:
+            visible = html_to_text(raw)
+        except MarkupRefused as exc:
+            raise bad_request(f"can't parse entities: {exc.reason}") from None
     if required and not visible.strip():
         raise bad_request("message text is empty")
     if utf16_length(visible) > limit:

@@ -18,8 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from core.errors import Conflict, InvalidField, NotFound
 from core.result import Failure, Result, Success
 from core.settings import SUPPORTED_LOCALES
-from sandbox.errors import ApiError
-from sandbox.telegram_html import html_to_text, utf16_length
+from core.telegram_html import MarkupRefused, html_to_text, utf16_length
 from services.template_samples import sample_for
 from services.texts import Catalog, template_errors
 from storage.models import MessageTemplate
@@ -121,9 +120,8 @@ def preview_body(catalog: Catalog, key: str, body: str) -> Preview:
         return Preview(error=problem)
     try:
         visible = html_to_text(rendered)
-    except ApiError as exc:
-        reason = exc.description.removeprefix("Bad Request: can't parse entities: ")
-        return Preview(error=f"Telegram would refuse the markup: {reason}")
+    except MarkupRefused as exc:
+        return Preview(error=f"Telegram would refuse the markup: {exc.reason}")
     length = utf16_length(visible)
     if not visible.strip():
         return Preview(error="the message would be empty")
