@@ -83,17 +83,10 @@ async def change_status(
     candidate, checked = found
     if candidate.status is status:
         return Failure(InvalidField("status", "the candidate has this status already"))
-    before = candidate.status
+    # The pipeline's one change function writes the history and the audit row (the account is
+    # linked from the actor, "admin:<id>").
     change = uow.candidates.change_status(candidate, status, actor=actor, reason=checked)
     await uow.session.flush()
-    uow.audit.record(
-        actor=actor,
-        admin_user_id=admin_user_id,
-        action="change_status",
-        entity="candidate",
-        entity_id=candidate.id,
-        details={"from": before.value, "to": status.value, "reason": checked},
-    )
     await uow.commit()
     return Success(StatusChangeRow.model_validate(change))
 

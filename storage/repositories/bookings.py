@@ -33,6 +33,13 @@ class BookingRepository(Repository[Booking]):
                 booking_id=booking.id, from_status=None, to_status=status, actor=actor
             )
         )
+        self._uow.audit.record(
+            actor=actor,
+            action="create",
+            entity="booking",
+            entity_id=booking.id,
+            details={"slot_id": slot.id, "candidate_id": candidate_id, "status": status.value},
+        )
         return booking
 
     async def active_for_candidate(self, candidate_id: int, purpose: SlotPurpose) -> Booking | None:
@@ -98,6 +105,13 @@ class BookingRepository(Repository[Booking]):
                 actor=actor,
                 reason=reason,
             )
+        )
+        self._uow.audit.record(
+            actor=actor,
+            action="change_status",
+            entity="booking",
+            entity_id=booking.id,
+            details={"from": from_status.value, "to": to_status.value, "reason": reason},
         )
         return True
 

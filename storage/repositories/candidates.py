@@ -36,6 +36,15 @@ class CandidateRepository(Repository[Candidate]):
             actor=actor,
             reason=reason,
         )
+        # Every change, by whoever makes it (candidate, recruiter, panel, API, a job), is in the
+        # audit log too, under the same actor.
+        self._uow.audit.record(
+            actor=actor,
+            action="change_status",
+            entity="candidate",
+            entity_id=candidate.id,
+            details={"from": candidate.status.value, "to": to_status.value, "reason": reason},
+        )
         candidate.status = to_status
         self.session.add(change)
         return change
