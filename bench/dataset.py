@@ -43,7 +43,7 @@ from storage.models import (
     Test,
     recruiter_cities,
 )
-from storage.models.candidate import candidate_search_text
+from storage.models.candidate import candidate_search_text, milestones_of
 from storage.models.enums import (
     AutoMessageKind,
     AutoMessageState,
@@ -450,6 +450,14 @@ class _Generator:
                 "created_at": created_at,
                 "updated_at": updated_at,
                 "search_text": candidate_search_text(full_name, username_or_none, phone),
+                "milestones": milestones_of(
+                    path,
+                    came=any(
+                        b["status"] is BookingStatus.ATTENDED
+                        and b["slot"]["purpose"] is SlotPurpose.INTERVIEW
+                        for b in bookings
+                    ),
+                ),
             }
         )
         self._history(out, cid, path, created_at, updated_at)

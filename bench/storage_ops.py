@@ -42,14 +42,14 @@ from services.candidate_directory import (
     CandidateRow,
     search_candidates,
 )
-from services.dashboard import ATTENDED, STAGES, dashboard, funnel, reached_stages
+from services.dashboard import STAGES, dashboard, funnel, reached_stages
 from services.slot_series import create_slots
 from storage.cache import Cache, MemoryBackend, RedisBackend
 from storage.dto import SlotWithPeopleDTO
 from storage.engine import create_engine, create_session_factory
-from storage.models import Booking, Candidate, CandidateStatusChange, City, Recruiter, Slot
+from storage.models import Candidate, City, Recruiter, Slot
 from storage.models.candidate import search_key
-from storage.models.enums import BookingStatus, CandidateStatus, SlotPurpose
+from storage.models.enums import CandidateStatus, SlotPurpose
 from storage.slow_queries import watch_slow_queries
 from storage.uow import UnitOfWork, UnitOfWorkFactory, uow_factory
 
@@ -559,25 +559,10 @@ class StorageBench:
 
         async def naive() -> None:
             async with self.s.plain() as uow:
-                marks: dict[int, set[str]] = {}
-                for who, status in (
-                    await uow.session.execute(select(Candidate.id, Candidate.status))
-                ).all():
-                    marks.setdefault(who, set()).add(status.value)
-                history = select(
-                    CandidateStatusChange.candidate_id, CandidateStatusChange.to_status
-                )
-                for who, status in (await uow.session.execute(history)).all():
-                    marks.setdefault(who, set()).add(status.value)
-                came = select(Booking.candidate_id).where(
-                    Booking.purpose == SlotPurpose.INTERVIEW,
-                    Booking.status == BookingStatus.ATTENDED,
-                )
-                for (who,) in (await uow.session.execute(came)).all():
-                    marks.setdefault(who, set()).add(ATTENDED)
+                held = (await uow.session.scalars(select(Candidate.milestones))).all()
                 funnel(
                     {
-                        name: sum(1 for m in marks.values() if wanted is None or m & wanted)
+                        name: sum(1 for m in held if wanted is None or m & wanted)
                         for name, wanted in STAGES
                     }
                 )
@@ -597,9 +582,9 @@ class StorageBench:
                 "dashboard funnel",
                 await measure(project, quick=self.quick),
                 naive=await measure(naive, quick=self.quick),
-                note="services.dashboard.reached_stages: who reached each stage from their "
-                "statuses now and before and their attended interviews (one query); naive: "
-                "every mark loaded and counted in Python",
+                note="services.dashboard.reached_stages: who reached each stage, from the "
+                "candidates' milestones (one query); naive: every candidate's milestones "
+                "loaded and counted in Python",
                 **await self.floors(await self.capture(run)),
             ),
             self.figure(

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import String, and_, case, cast, distinct, func, literal, or_, select, union_all
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import aliased
 
 from storage.models import (
@@ -21,30 +21,27 @@ from storage.models import (
     Recruiter,
     Slot,
 )
+from storage.models.candidate import milestones_of
 from storage.models.enums import BookingStatus, CandidateStatus, NotificationStatus, SlotPurpose
 from storage.uow import UnitOfWork
 
 S = CandidateStatus
 TODAY_SHOWN = 200
-ATTENDED = "attended"  # marks a candidate whose interview booking was marked "came"
-# The funnel's stages, each with the marks that say a candidate reached it: a status they
-# held at some point (the history, or the status they have now), or an interview marked
-# "came". Counted from what happened, not from where a candidate is now: someone set to
-# not_hired from the panel straight after screening never came to an interview.
-STAGES: tuple[tuple[str, frozenset[str] | None], ...] = (
+# The funnel's stages, each with the milestones that say a candidate reached it: a status they
+# held at some point, or an interview marked "came" (Candidate.milestones). Counted from what
+# happened, not from where a candidate is now: someone set to not_hired from the panel straight
+# after screening never came to an interview.
+STAGES: tuple[tuple[str, int | None], ...] = (
     ("Started", None),  # everyone
-    ("Passed screening", frozenset({S.SCREENING_PASSED.value})),
-    (
-        "Booked an interview",
-        frozenset({S.INTERVIEW_REQUESTED.value, S.INTERVIEW_SCHEDULED.value}),
-    ),
+    ("Passed screening", milestones_of([S.SCREENING_PASSED])),
+    ("Booked an interview", milestones_of([S.INTERVIEW_REQUESTED, S.INTERVIEW_SCHEDULED])),
     (
         "Came to the interview",
-        frozenset({ATTENDED, S.INTERVIEWED_PASSED.value, S.INTERVIEWED_FAILED.value}),
+        milestones_of([S.INTERVIEWED_PASSED, S.INTERVIEWED_FAILED], came=True),
     ),
-    ("Passed the interview", frozenset({S.INTERVIEWED_PASSED.value})),
-    ("Intro day", frozenset({S.INTRO_DAY_SCHEDULED.value})),
-    ("Hired", frozenset({S.HIRED.value})),
+    ("Passed the interview", milestones_of([S.INTERVIEWED_PASSED])),
+    ("Intro day", milestones_of([S.INTRO_DAY_SCHEDULED])),
+    ("Hired", milestones_of([S.HIRED])),
 )
 
 
@@ -80,33 +77,18 @@ def funnel(reached: dict[str, int]) -> list[FunnelStage]:
 
 
 async def reached_stages(uow: UnitOfWork, city_ids: frozenset[int] | None) -> dict[str, int]:
-    """How many candidates reached each stage: one pass over their marks (statuses held now
-    and before, interviews attended), counting each candidate once per stage."""
-    marks = union_all(
-        select(Candidate.id.label("who"), cast(Candidate.status, String).label("mark")),
-        select(
-            CandidateStatusChange.candidate_id.label("who"),
-            cast(CandidateStatusChange.to_status, String).label("mark"),
-        ),
-        select(Booking.candidate_id.label("who"), literal(ATTENDED, String).label("mark")).where(
-            Booking.purpose == SlotPurpose.INTERVIEW, Booking.status == BookingStatus.ATTENDED
-        ),
-    ).subquery()
-    counts = [
-        func.count(
-            distinct(
-                marks.c.who if wanted is None else case((marks.c.mark.in_(wanted), marks.c.who))
-            )
-        )
-        for _name, wanted in STAGES
-    ]
-    stmt = select(*counts).select_from(marks)
-    if city_ids is not None:
-        stmt = stmt.join(Candidate, Candidate.id == marks.c.who).where(
-            Candidate.city_id.in_(city_ids)
-        )
-    row = (await uow.session.execute(stmt)).one()
-    return {name: int(n or 0) for (name, _marks), n in zip(STAGES, row, strict=True)}
+    """How many candidates reached each stage, from their milestones: one GROUP BY (a few dozen
+    distinct combinations), summed per stage here."""
+    stmt = (
+        select(Candidate.milestones, func.count())
+        .where(*_in_cities(Candidate.city_id, city_ids))
+        .group_by(Candidate.milestones)
+    )
+    groups = (await uow.session.execute(stmt)).all()
+    return {
+        name: sum(n for held, n in groups if wanted is None or held & wanted)
+        for name, wanted in STAGES
+    }
 
 
 async def _by_status(uow: UnitOfWork, city_ids: frozenset[int] | None) -> dict[str, int]:

@@ -1,16 +1,51 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, String, Text, event
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, event
 from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import Mapped, Mapper, mapped_column
 
 from storage.models.base import Base, CreatedAt
 from storage.models.enums import CandidateStatus
 from storage.types import UTCDateTime, str_enum, utcnow
+
+# One bit per status a candidate has ever held, and one for an interview marked "came": what
+# happened to them, in one column the funnel counts from. Fixed numbers, never reordered.
+STATUS_BITS: dict[CandidateStatus, int] = {
+    status: 1 << n
+    for n, status in enumerate(
+        (
+            CandidateStatus.NEW,
+            CandidateStatus.SCREENING,
+            CandidateStatus.SCREENING_FAILED,
+            CandidateStatus.SCREENING_PASSED,
+            CandidateStatus.INTERVIEW_REQUESTED,
+            CandidateStatus.INTERVIEW_SCHEDULED,
+            CandidateStatus.INTERVIEW_CONFIRMED,
+            CandidateStatus.INTERVIEWED_PASSED,
+            CandidateStatus.INTERVIEWED_FAILED,
+            CandidateStatus.NO_SHOW,
+            CandidateStatus.TEST2_PASSED,
+            CandidateStatus.TEST2_FAILED,
+            CandidateStatus.INTRO_DAY_SCHEDULED,
+            CandidateStatus.HIRED,
+            CandidateStatus.NOT_HIRED,
+            CandidateStatus.WITHDRAWN,
+        )
+    )
+}
+CAME_TO_INTERVIEW = 1 << 20
+
+
+def milestones_of(statuses: Iterable[CandidateStatus], *, came: bool = False) -> int:
+    bits = CAME_TO_INTERVIEW if came else 0
+    for status in statuses:
+        bits |= STATUS_BITS[status]
+    return bits
 
 
 class Candidate(CreatedAt, Base):
@@ -24,6 +59,9 @@ class Candidate(CreatedAt, Base):
         Index("ix_candidates_source", "source"),
         Index("ix_candidates_full_name", "full_name"),
         Index("ix_candidates_updated_at", "updated_at"),
+        # The funnel reads these alone (GROUP BY milestones), everywhere or per city.
+        Index("ix_candidates_milestones", "milestones"),
+        Index("ix_candidates_city_milestones", "city_id", "milestones"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -39,6 +77,11 @@ class Candidate(CreatedAt, Base):
     source: Mapped[str | None] = mapped_column(String(64))
     reachable: Mapped[bool] = mapped_column(Boolean, default=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    # STATUS_BITS of every status held, and CAME_TO_INTERVIEW: kept up to date by this module
+    # (the status) and by the bookings' change function (came).
+    milestones: Mapped[int] = mapped_column(
+        Integer, default=lambda ctx: _milestones_default(ctx), server_default="0"
+    )
     # Name, @username and phone folded for substring search; kept up to date by this module.
     search_text: Mapped[str] = mapped_column(
         Text, default=lambda ctx: _search_text_default(ctx), server_default=""
@@ -64,11 +107,27 @@ def _search_text_default(context: DefaultExecutionContext) -> str:
     return candidate_search_text(row.get("full_name"), row.get("username"), row.get("phone"))
 
 
+def _milestones_default(context: DefaultExecutionContext) -> int:
+    # Core inserts too: the status a row starts with is one it has held.
+    row: dict[str, Any] = context.get_current_parameters()  # type: ignore[no-untyped-call]
+    status = row.get("status") or CandidateStatus.NEW
+    return STATUS_BITS[CandidateStatus(status)]
+
+
+@event.listens_for(Candidate, "before_insert")
+def _first_milestone(_mapper: Mapper[Any], _connection: Any, candidate: Candidate) -> None:
+    candidate.milestones = (candidate.milestones or 0) | STATUS_BITS[
+        candidate.status or CandidateStatus.NEW
+    ]
+
+
 @event.listens_for(Candidate, "before_update")
 def _refresh_search_text(_mapper: Mapper[Any], _connection: Any, candidate: Candidate) -> None:
     candidate.search_text = candidate_search_text(
         candidate.full_name, candidate.username, candidate.phone
     )
+    if candidate.milestones is not None and candidate.status is not None:
+        candidate.milestones |= STATUS_BITS[candidate.status]
 
 
 class CandidateStatusChange(CreatedAt, Base):

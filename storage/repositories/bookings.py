@@ -6,6 +6,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from storage.models import Booking, BookingStatusChange, Candidate, Slot
+from storage.models.candidate import CAME_TO_INTERVIEW
 from storage.models.enums import ACTIVE_BOOKING_STATUSES, BookingStatus, SlotPurpose
 from storage.repositories.base import Repository
 
@@ -97,6 +98,14 @@ class BookingRepository(Repository[Booking]):
             return False
         self._uow.mark_written(self.cache_tag, "slots")
         await self.session.refresh(booking)
+        if to_status is BookingStatus.ATTENDED and booking.purpose is SlotPurpose.INTERVIEW:
+            await self.session.execute(
+                update(Candidate)
+                .where(Candidate.id == booking.candidate_id)
+                .values(milestones=Candidate.milestones.op("|")(CAME_TO_INTERVIEW))
+                .execution_options(synchronize_session=False)
+            )
+            self._uow.mark_written("candidates")
         self.session.add(
             BookingStatusChange(
                 booking_id=booking.id,

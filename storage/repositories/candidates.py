@@ -4,6 +4,7 @@ from sqlalchemy import select
 
 from storage.dto import CandidateDTO
 from storage.models import Candidate, CandidateStatusChange
+from storage.models.candidate import STATUS_BITS
 from storage.models.enums import CandidateStatus
 from storage.repositories.base import Repository
 
@@ -46,6 +47,7 @@ class CandidateRepository(Repository[Candidate]):
             details={"from": candidate.status.value, "to": to_status.value, "reason": reason},
         )
         candidate.status = to_status
+        candidate.milestones = (candidate.milestones or 0) | STATUS_BITS[to_status]
         self.session.add(change)
         return change
 

@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 
 from services.dashboard import reached_stages
-from storage.models import Booking, City, Recruiter
-from storage.models.enums import BookingStatus, CandidateStatus, SlotPurpose
+from storage.models import City, Recruiter
+from storage.models.enums import BookingStatus, CandidateStatus
 from storage.uow import UnitOfWork
 from tests.conftest import Storage
 from tests.support.factories import NOW, make_candidate, make_city, make_recruiter, make_slot
@@ -50,17 +50,14 @@ async def _person(
     candidate = await make_candidate(uow, city, status=S.NEW)
     for status in path:
         uow.candidates.change_status(candidate, status, actor="test")
-    if came:
-        slot = await make_slot(uow, recruiter, city, NOW - timedelta(days=1, minutes=candidate.id))
-        uow.session.add(
-            Booking(
-                slot_id=slot.id,
-                candidate_id=candidate.id,
-                purpose=SlotPurpose.INTERVIEW,
-                status=BookingStatus.ATTENDED,
-            )
-        )
     await uow.session.flush()
+    if came:  # booked, and marked "came" through the bookings' change function
+        slot = await make_slot(uow, recruiter, city, NOW - timedelta(days=1, minutes=candidate.id))
+        booking = await uow.bookings.try_create(
+            slot, candidate.id, BookingStatus.APPROVED, actor="test"
+        )
+        assert booking is not None
+        assert await uow.bookings.change_status(booking, BookingStatus.ATTENDED, actor="test")
 
 
 @pytest.fixture

@@ -42,3 +42,79 @@ async def test_sqlite_runs_in_wal_with_foreign_keys_and_busy_timeout(tmp_path: P
         assert (await conn.execute(text("PRAGMA journal_mode"))).scalar() == "wal"
         assert (await conn.execute(text("PRAGMA foreign_keys"))).scalar() == 1
         assert (await conn.execute(text("PRAGMA busy_timeout"))).scalar() >= 5000
+
+
+async def test_milestones_are_filled_from_the_history_when_migrating(tmp_path: Path) -> None:
+    """0005 gives candidates who were there before it the milestones of what happened."""
+    from alembic import command
+
+    from storage.engine import create_engine
+    from storage.migrate import alembic_config
+    from storage.models.candidate import CAME_TO_INTERVIEW, milestones_of
+    from storage.models.enums import CandidateStatus as S
+
+    def to(revision: str) -> object:
+        def run(connection: Connection) -> None:
+            config = alembic_config()
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)
+
+        return run
+
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'old.db'}")
+    try:
+        async with engine.begin() as conn:
+            await conn.run_sync(to("0004"))  # type: ignore[arg-type]
+            await conn.execute(
+                text(
+                    "INSERT INTO cities (id, name, timezone, active, requires_approval, "
+                    "created_at) VALUES (1, 'C', 'UTC', 1, 0, '2026-01-01')"
+                )
+            )
+            await conn.execute(
+                text(
+                    "INSERT INTO recruiters (id, name, timezone, active, created_at) "
+                    "VALUES (1, 'R', 'UTC', 1, '2026-01-01')"
+                )
+            )
+            for cid, status in ((1, "not_hired"), (2, "interview_confirmed")):
+                await conn.execute(
+                    text(
+                        "INSERT INTO candidates (id, telegram_id, locale, status, reachable, "
+                        "updated_at, created_at, search_text) VALUES "
+                        f"({cid}, {cid}, 'ru', '{status}', 1, '2026-01-01', '2026-01-01', '')"
+                    )
+                )
+            history = [(1, "new", "screening_passed"), (1, "screening_passed", "not_hired")]
+            history += [(2, "screening_passed", "interview_scheduled")]
+            for cid, before, after in history:
+                await conn.execute(
+                    text(
+                        "INSERT INTO candidate_status_history (candidate_id, from_status, "
+                        "to_status, actor, created_at) VALUES "
+                        f"({cid}, '{before}', '{after}', 'x', '2026-01-01')"
+                    )
+                )
+            await conn.execute(
+                text(
+                    "INSERT INTO slots (id, recruiter_id, city_id, starts_at, duration_minutes, "
+                    "purpose, capacity, created_at) VALUES "
+                    "(1, 1, 1, '2026-01-02', 30, 'interview', 1, '2026-01-01')"
+                )
+            )
+            await conn.execute(
+                text(
+                    "INSERT INTO bookings (slot_id, candidate_id, purpose, status, updated_at, "
+                    "created_at) VALUES (1, 2, 'interview', 'attended', '2026-01-02', "
+                    "'2026-01-01')"
+                )
+            )
+            await conn.run_sync(to("head"))  # type: ignore[arg-type]
+            rows = dict((await conn.execute(text("SELECT id, milestones FROM candidates"))).all())
+    finally:
+        await engine.dispose()
+    assert rows[1] == milestones_of([S.NEW, S.SCREENING_PASSED, S.NOT_HIRED])
+    assert rows[2] == milestones_of(
+        [S.SCREENING_PASSED, S.INTERVIEW_SCHEDULED, S.INTERVIEW_CONFIRMED], came=True
+    )
+    assert rows[2] & CAME_TO_INTERVIEW
