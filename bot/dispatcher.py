@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import structlog
@@ -18,9 +19,28 @@ def _user_id(update: Update) -> int | None:
 
 
 class RecruitingDispatcher(Dispatcher):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._in_hand: set[asyncio.Task[Any]] = set()
+
     async def feed_update(self, bot: Bot, update: Update, **kwargs: Any) -> Any:
-        # Bound here rather than in a middleware, so aiogram's own "update handled" line has them.
-        with structlog.contextvars.bound_contextvars(
-            update_id=update.update_id, user_id=_user_id(update)
-        ):
-            return await super().feed_update(bot, update, **kwargs)
+        task = asyncio.current_task()
+        if task is not None:
+            self._in_hand.add(task)
+        try:
+            # Bound here rather than in a middleware, so aiogram's own "update handled" line
+            # has them.
+            with structlog.contextvars.bound_contextvars(
+                update_id=update.update_id, user_id=_user_id(update)
+            ):
+                return await super().feed_update(bot, update, **kwargs)
+        finally:
+            if task is not None:
+                self._in_hand.discard(task)
+
+    async def finish_updates_in_hand(self, seconds: float = 1.5) -> None:
+        """Let the updates being handled finish (replies sent, transaction committed) before
+        shutdown closes the database and the Bot API session under them."""
+        pending = self._in_hand - {asyncio.current_task()}
+        if pending:
+            await asyncio.wait(pending, timeout=seconds)

@@ -11,6 +11,7 @@ import structlog
 from aiogram.client.telegram import TelegramAPIServer
 from aiohttp import web
 
+from bot.dispatcher import RecruitingDispatcher
 from runtime.container import WEBHOOK_PATH, Application
 from runtime.sandbox_mode import MOUNT as SANDBOX_MOUNT
 from runtime.sandbox_mode import local_host, prepare_sandbox
@@ -111,6 +112,8 @@ async def _bot_username(app: Application) -> str:
 
 async def shutdown(app: Application, runner: web.AppRunner | None = None) -> None:
     await _step("bot polling", app.bot_runner.stop)
+    if isinstance(app.dispatcher, RecruitingDispatcher):  # no new updates come in now
+        await _step("updates in hand", app.dispatcher.finish_updates_in_hand)
     if app.outbox is not None:  # the message being sent is finished and marked, not lost
         await _step("outbox", app.outbox.stop)
     app.scheduler.shutdown()
