@@ -38,24 +38,27 @@ class SlowApi(RecordingSession):
         return await super().make_request(bot, method, timeout)
 
 
-def _dispatcher(storage: Storage) -> RecruitingDispatcher:
+async def _mid_reply(
+    storage: Storage,
+) -> tuple[SlowApi, RecruitingDispatcher, asyncio.Task[Any]]:
+    """A dispatcher handling /start, its handler waiting for the Bot API to answer."""
+    api = SlowApi()
     dispatcher = create_dispatcher(
         uow_factory=storage.uow,
         cache=storage.cache,
         messaging=Messaging(Catalog.load("ru"), FrozenClock(NOW), BookingRules()),
     )
     assert isinstance(dispatcher, RecruitingDispatcher)
-    return dispatcher
+    bot = create_bot("42:TEST", session=api)
+    handling = asyncio.create_task(dispatcher.feed_update(bot, text_update("/start", user_id=5)))
+    await api.asked.wait()
+    return api, dispatcher, handling
 
 
 async def test_an_update_in_hand_is_finished_before_shutdown_goes_on(
     sqlite_storage: Storage,
 ) -> None:
-    api = SlowApi()
-    bot = create_bot("42:TEST", session=api)
-    dispatcher = _dispatcher(sqlite_storage)
-    handling = asyncio.create_task(dispatcher.feed_update(bot, text_update("/start", user_id=5)))
-    await api.asked.wait()  # the handler is sending its reply
+    api, dispatcher, handling = await _mid_reply(sqlite_storage)
     waiting = asyncio.create_task(dispatcher.finish_updates_in_hand(seconds=60))
     for _ in range(20):
         await asyncio.sleep(0)
@@ -69,11 +72,7 @@ async def test_an_update_in_hand_is_finished_before_shutdown_goes_on(
 async def test_a_handler_that_hangs_does_not_hold_shutdown_past_its_limit(
     sqlite_storage: Storage,
 ) -> None:
-    api = SlowApi()
-    bot = create_bot("42:TEST", session=api)
-    dispatcher = _dispatcher(sqlite_storage)
-    handling = asyncio.create_task(dispatcher.feed_update(bot, text_update("/start", user_id=5)))
-    await api.asked.wait()
+    _api, dispatcher, handling = await _mid_reply(sqlite_storage)
     await dispatcher.finish_updates_in_hand(seconds=0.05)  # returns although it never answers
     assert not handling.done()
     handling.cancel()

@@ -29,10 +29,9 @@ class Chat:
 
     async def settled(self) -> None:
         """Until the bot has finished with everything this chat (or anyone) sent it."""
-        if self.persona.client.settled is not None:
-            await self.persona.client.settled()
-        else:
-            await asyncio.sleep(0.15)  # no app to ask (a bare sandbox): give replies a moment
+        settled = self.persona.client.settled
+        assert settled is not None, "a Chat talks to a running app (tests/e2e/conftest.py)"
+        await settled()
 
     async def _after(
         self, action: Callable[[], Awaitable[None]], expect: int, seconds: float = WAIT

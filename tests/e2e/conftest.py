@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import time
 import uuid
 from collections import Counter
 from collections.abc import AsyncIterator
@@ -26,6 +25,7 @@ from sandbox.world import SandboxBot, World
 from storage.migrate import upgrade
 from tests.support.sandbox_client import SandboxClient
 from tests.support.services import POSTGRES_URL, check_postgres
+from tests.support.waiting import eventually
 
 # When the application under test believes it is, unless a test says otherwise: a Monday
 # morning, so that the demo data's first times are tomorrow. Tests that depend on the hour
@@ -89,27 +89,27 @@ class RunningApp:
 
         dispatcher.feed_update = counted  # type: ignore[method-assign]
 
-    async def settled(self, seconds: float = 60.0) -> None:
+    def _idle(self) -> bool:
+        bot = self.world.primary_bot()
+        last = self._last_queued
+        return (
+            not (bot and bot.updates)
+            and self._in_flight == 0
+            and (last is None or last in self.handled)
+        )
+
+    async def settled(self) -> None:
         """Wait until the bot has taken every update queued for it and finished handling each
         (its replies are sent by then); messages the outbox sends later are waited for by text."""
-        deadline = time.monotonic() + seconds
-        while True:
-            bot = self.world.primary_bot()
-            waiting = bool(bot and bot.updates)
-            last = self._last_queued
-            if not waiting and self._in_flight == 0 and (last is None or last in self.handled):
-                return
-            if time.monotonic() > deadline:
-                raise AssertionError(f"the bot is still busy after {seconds} s")
-            await asyncio.sleep(0.02)
+        await eventually(self._idle, "the bot has handled every update", every=0.02)
 
-    async def handled_times(self, update_id: int, times: int, seconds: float = 60.0) -> None:
+    async def handled_times(self, update_id: int, times: int) -> None:
         """Wait until the bot has been given the update `times` times (and dealt with it)."""
-        deadline = time.monotonic() + seconds
-        while self.handled[update_id] < times:
-            if time.monotonic() > deadline:
-                raise AssertionError(f"update {update_id} handled {self.handled[update_id]}×")
-            await asyncio.sleep(0.02)
+        await eventually(
+            lambda: self.handled[update_id] >= times,
+            f"update {update_id} handled {times} times",
+            every=0.02,
+        )
 
     @property
     def url(self) -> str:
