@@ -49,8 +49,8 @@ async def _run(settings: Settings) -> None:
 
 async def _api_token(settings: Settings, login: str, name: str) -> int:
     from core.result import Failure
+    from domain.organisation.api_tokens import create_api_token
     from runtime.container import build_cache
-    from services.api_tokens import create_api_token
     from storage.engine import create_engine, create_session_factory
     from storage.uow import UnitOfWork
 
@@ -75,9 +75,9 @@ async def _invite(settings: Settings, recruiter_id: int, hours: float) -> int:
 
     from core.clock import SystemClock
     from core.result import Failure
+    from domain.organisation.invites import create_invite, invite_link
     from runtime.container import build_cache
     from runtime.sandbox_mode import SANDBOX_BOT_TOKEN
-    from services.recruiter_invites import create_invite, invite_link
     from storage.engine import create_engine, create_session_factory
     from storage.uow import UnitOfWork
 
@@ -118,10 +118,10 @@ async def _bot_username(settings: Settings, token: str) -> str | None:
 
 async def _with_uow(settings: Settings, action: str, login: str = "", password: str = "") -> None:
     from core.clock import SystemClock
+    from domain.demo import seed_demo
+    from domain.messaging.texts import Catalog
+    from domain.organisation.accounts import create_admin
     from runtime.container import build_cache
-    from services.accounts import create_admin
-    from services.demo import seed_demo
-    from services.texts import Catalog
     from storage.engine import create_engine, create_session_factory
     from storage.uow import UnitOfWork
 

@@ -8,9 +8,9 @@ from aiohttp import web
 
 from core.clock import Clock
 from core.metrics import Metrics
-from services.booking import Messaging
-from services.slot_picker import BookingRules
-from services.texts import Catalog
+from domain.bookings.booking import Messaging
+from domain.messaging.texts import Catalog
+from domain.scheduling.picker import BookingRules
 from storage.cache import Cache
 from storage.uow import UnitOfWorkFactory
 

@@ -12,7 +12,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from admin.deps import DEPS
 from core.metrics import Metrics, status_class
-from services.dashboard import delivery_queue
+from domain.reporting.dashboard import delivery_queue
 
 log = structlog.get_logger(__name__)
 # Labels come from bounded sets only: any path no route knows, any odd method, share one.

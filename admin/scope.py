@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from aiohttp import web
 from sqlalchemy import select
 
+from core.enums import AdminRole
 from storage.models import AdminUser
 from storage.models.city import recruiter_cities
-from storage.models.enums import AdminRole
 from storage.uow import UnitOfWork
 
 

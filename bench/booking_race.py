@@ -1,6 +1,6 @@
 """Many candidates tapping the same few free slots at once, through the real booking service.
 
-The project: every attempt is `services.booking.book_slot` in a Unit of Work of its own, all
+The project: every attempt is `domain.bookings.booking.book_slot` in a Unit of Work of its own, all
 started together (as the bot's picker handles simultaneous taps); the partial unique index
 decides who gets each slot. Naive: the same attempts serialized behind one process-wide lock,
 the way a bot without a database guard avoids the race (and which only works in one process).
@@ -32,10 +32,10 @@ from bench.system_rows import (
     is_sqlite,
     telegram_ids,
 )
+from core.enums import ACTIVE_BOOKING_STATUSES
 from core.result import Success
-from services.booking import Messaging, book_slot
+from domain.bookings.booking import Messaging, book_slot
 from storage.models import Booking
-from storage.models.enums import ACTIVE_BOOKING_STATUSES
 from storage.uow import UnitOfWorkFactory
 
 # Parts of the bench's Telegram id range (see bench.system_rows.telegram_ids).

@@ -33,12 +33,12 @@ from bench.system_rows import (
     quiet_logs,
     telegram_ids,
 )
+from core.enums import TestKind
 from core.settings import Settings
 from runtime.container import Application, build_application
 from runtime.sandbox_mode import MOUNT, SANDBOX_BOT_TOKEN
 from sandbox import user_actions
 from sandbox.world import SandboxBot, SandboxUser, World
-from storage.models.enums import TestKind
 
 # Parts of the bench's Telegram id range (see bench.system_rows.telegram_ids).
 _PROJECT, _NAIVE, _FLOOR, _BARE = 4, 5, 6, 7

@@ -34,17 +34,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from services.demo import knowledge_questions, screening_questions
-from storage.engine import create_engine, create_session_factory
-from storage.migrate import upgrade
-from storage.models import (
-    Base,
-    City,
-    Test,
-    recruiter_cities,
-)
-from storage.models.candidate import candidate_search_text, milestones_of
-from storage.models.enums import (
+from core.enums import (
     AutoMessageKind,
     AutoMessageState,
     BookingStatus,
@@ -54,6 +44,16 @@ from storage.models.enums import (
     TestKind,
     TestResultStatus,
 )
+from domain.demo import knowledge_questions, screening_questions
+from storage.engine import create_engine, create_session_factory
+from storage.migrate import upgrade
+from storage.models import (
+    Base,
+    City,
+    Test,
+    recruiter_cities,
+)
+from storage.models.candidate import candidate_search_text, milestones_of
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "bench.db"
 PAST_DAYS = 182

@@ -36,20 +36,20 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from bench.dataset import DatasetInfo
 from bench.harness import Figure, median_ms
+from core.enums import CandidateStatus, SlotPurpose
 from core.metrics import Metrics
-from services.candidate_directory import (
+from domain.pipeline.directory import (
     CandidateFilter,
     CandidateRow,
     search_candidates,
 )
-from services.dashboard import STAGES, dashboard, funnel, reached_stages
-from services.slot_series import create_slots
+from domain.reporting.dashboard import STAGES, dashboard, funnel, reached_stages
+from domain.scheduling.series import create_slots
 from storage.cache import Cache, MemoryBackend, RedisBackend
 from storage.dto import SlotWithPeopleDTO
 from storage.engine import create_engine, create_session_factory
 from storage.models import Candidate, City, Recruiter, Slot
 from storage.models.candidate import search_key
-from storage.models.enums import CandidateStatus, SlotPurpose
 from storage.slow_queries import watch_slow_queries
 from storage.uow import UnitOfWork, UnitOfWorkFactory, uow_factory
 
@@ -501,7 +501,7 @@ class StorageBench:
             await measure_with_reset(project, reset, quick=self.quick),
             naive=await measure_with_reset(naive, reset, quick=self.quick),
             floor=await measure_with_reset(floor, reset, quick=self.quick),
-            note="services.slot_series.create_slots (one INSERT … ON CONFLICT DO NOTHING, "
+            note="domain.scheduling.series.create_slots (one INSERT … ON CONFLICT DO NOTHING, "
             "commit, cache invalidated); naive: add + flush per row; floor: executemany",
         )
 
@@ -543,7 +543,7 @@ class StorageBench:
                     operation,
                     await measure(project, quick=self.quick),
                     naive=await measure(naive, quick=self.quick),
-                    note=f"services.candidate_directory.search_candidates ({what}: count + "
+                    note=f"domain.pipeline.directory.search_candidates ({what}: count + "
                     "page); naive: every candidate loaded, filtered and sorted in Python",
                     **await self.floors(statements),
                 )
@@ -582,7 +582,7 @@ class StorageBench:
                 "dashboard funnel",
                 await measure(project, quick=self.quick),
                 naive=await measure(naive, quick=self.quick),
-                note="services.dashboard.reached_stages: who reached each stage, from the "
+                note="domain.reporting.dashboard.reached_stages: who reached each stage, from the "
                 "candidates' milestones (one query); naive: every candidate's milestones "
                 "loaded and counted in Python",
                 **await self.floors(await self.capture(run)),
@@ -590,8 +590,8 @@ class StorageBench:
             self.figure(
                 "dashboard, every card",
                 await measure(whole, quick=self.quick),
-                note="services.dashboard.dashboard: funnel, no-show rate, days to interview, "
-                "today's meetings, the outbox queue (5 queries)",
+                note="domain.reporting.dashboard.dashboard: funnel, no-show rate, days to "
+                "interview, today's meetings, the outbox queue (5 queries)",
                 **await self.floors(await self.capture(run_whole)),
             ),
         ]

@@ -43,9 +43,9 @@ from bench.system_rows import (
 from core.clock import SystemClock
 from core.logging import configure_logging
 from core.settings import LogFormat
+from domain.demo import seed_demo
+from domain.messaging.texts import Catalog
 from runtime.sandbox_mode import SANDBOX_BOT_TOKEN
-from services.demo import seed_demo
-from services.texts import Catalog
 from storage.engine import create_engine
 from storage.migrate import upgrade
 from storage.uow import UnitOfWorkFactory

@@ -23,12 +23,12 @@ from redis import asyncio as aioredis
 from sqlalchemy import delete, select, text
 from sqlalchemy.engine import make_url
 
+from core.enums import CandidateStatus
 from core.logging import configure_logging
 from core.settings import LogFormat, Settings, load_settings
 from runtime.container import build_cache
 from storage.engine import create_engine, create_session_factory
 from storage.models import Candidate, City, Recruiter, Slot
-from storage.models.enums import CandidateStatus
 from storage.uow import UnitOfWork, UnitOfWorkFactory, uow_factory
 
 BENCH_TELEGRAM_IDS = range(2**52, 2**52 + 100_000_000)

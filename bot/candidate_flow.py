@@ -19,16 +19,17 @@ from bot.views import (
     test2_markup,
     time_keyboard,
 )
-from services import knowledge_test, screening
-from services.booking import Messaging
-from services.booking_texts import booking_text, calendar_file, view_of
-from services.dates import day_label
-from services.journey import Stage, stage_of
-from services.slot_picker import days_of, free_slots, times_on
-from services.texts import render_message
-from services.waitlist import request_contact
+from core.enums import CandidateStatus, SlotPurpose
+from domain.bookings.booking import Messaging
+from domain.bookings.texts import booking_text, calendar_file, view_of
+from domain.bookings.waitlist import request_contact
+from domain.messaging.dates import day_label
+from domain.messaging.texts import render_message
+from domain.pipeline.journey import Stage, stage_of
+from domain.scheduling.picker import days_of, free_slots, times_on
+from domain.screening import first_test as screening
+from domain.screening import knowledge_test
 from storage.models import Candidate
-from storage.models.enums import CandidateStatus, SlotPurpose
 from storage.uow import UnitOfWork
 
 NO_SHOW_WROTE = "recruiter_no_show_wrote"

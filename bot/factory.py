@@ -41,7 +41,7 @@ from bot.release_before_send import ReleaseTransactionMiddleware
 from bot.response_models import KeepResponseModels
 from bot.retry_after import RetryAfterMiddleware
 from core.metrics import Metrics
-from services.booking import Messaging
+from domain.bookings.booking import Messaging
 from storage.cache.tagged import Cache
 from storage.uow import UnitOfWorkFactory
 

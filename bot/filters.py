@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiogram.filters import Filter
 from aiogram.types import TelegramObject
 
-from services.journey import Stage, stage_of
+from domain.pipeline.journey import Stage, stage_of
 from storage.dto import RecruiterDTO
 from storage.models import Candidate
 

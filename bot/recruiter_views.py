@@ -8,9 +8,9 @@ from datetime import date, timedelta
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import DeskAction, SeriesDecision, SlotCreate, SlotDelete, SlotPick, SlotsMenu
-from services.dates import day_label
-from services.recruiter_desk import REJECT_REASONS
-from services.texts import Catalog
+from domain.bookings.desk import REJECT_REASONS
+from domain.messaging.dates import day_label
+from domain.messaging.texts import Catalog
 from storage.dto import CityDTO
 
 CANCEL_REASONS = ("recruiter_unavailable", "candidate_asked", "other")

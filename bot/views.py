@@ -24,11 +24,11 @@ from bot.callbacks import (
     Test2Choice,
     WaitlistAction,
 )
-from services.answers import prompt_text
-from services.dates import day_label, time_label
-from services.texts import Catalog
+from core.enums import QuestionKind
+from domain.messaging.dates import day_label, time_label
+from domain.messaging.texts import Catalog
+from domain.screening.answers import prompt_text
 from storage.dto import CityDTO, QuestionDTO, RecruiterDTO, SlotDTO
-from storage.models.enums import QuestionKind
 
 CITIES_PER_PAGE = 8
 REASONS = ("plans_changed", "found_job", "not_interested", "other")

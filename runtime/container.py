@@ -24,6 +24,9 @@ from core.clock import Clock, SystemClock
 from core.errors import ConfigurationError
 from core.metrics import Metrics
 from core.settings import BotMode, Settings
+from domain.bookings.booking import Messaging
+from domain.messaging.texts import Catalog
+from domain.scheduling.picker import BookingRules
 from runtime.bot_runner import BotRunner
 from runtime.sandbox_mode import MOUNT as SANDBOX_MOUNT
 from runtime.sandbox_mode import (
@@ -35,9 +38,6 @@ from runtime.sandbox_mode import (
 from sandbox.world import World
 from scheduler.factory import SchedulerRunner
 from scheduler.outbox_schedule import OutboxWaker
-from services.booking import Messaging
-from services.slot_picker import BookingRules
-from services.texts import Catalog
 from storage.cache import Cache, MemoryBackend, RedisBackend
 from storage.engine import create_engine, create_session_factory
 from storage.slow_queries import watch_slow_queries

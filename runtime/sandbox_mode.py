@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from aiohttp import web
 
 from core.clock import Clock
+from domain.demo import seed_demo
+from domain.messaging.texts import Catalog
+from domain.organisation.accounts import set_password
 from sandbox.app import create_sandbox_app
 from sandbox.world import World
-from services.accounts import set_password
-from services.demo import seed_demo
-from services.texts import Catalog
 from storage.uow import UnitOfWorkFactory
 
 # The sandbox accepts any well-formed token; this one names the product's own bot.

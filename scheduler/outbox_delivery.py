@@ -15,11 +15,11 @@ from aiogram.types import BufferedInputFile
 
 from bot.outbox_buttons import keyboard_from_intents
 from core.clock import Clock
+from core.enums import NotificationStatus
 from core.metrics import Metrics
+from domain.bookings.reminders import REMINDERS
 from scheduler.rate_limit import SendRate
-from services.reminders import REMINDERS
 from storage.models import Notification
-from storage.models.enums import NotificationStatus
 from storage.uow import UnitOfWorkFactory
 
 log = structlog.get_logger(__name__)

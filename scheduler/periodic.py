@@ -8,8 +8,9 @@ from datetime import timedelta
 import structlog
 
 from core.metrics import Metrics, timed
-from services import auto_messages, recruiter_jobs
-from services.booking import Messaging
+from domain.bookings import jobs as recruiter_jobs
+from domain.bookings.booking import Messaging
+from domain.messaging import auto_messages
 from storage.uow import UnitOfWorkFactory
 
 log = structlog.get_logger(__name__)

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from storage.models.enums import BookingStatus, CandidateStatus, QuestionKind, SlotPurpose, TestKind
+from core.enums import BookingStatus, CandidateStatus, QuestionKind, SlotPurpose, TestKind
 
 
 class DTO(BaseModel):

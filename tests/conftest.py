@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from core.clock import FrozenClock
 from core.logging import configure_logging
 from core.settings import LogFormat
-from services import accounts
+from domain.organisation import accounts
 from storage.cache import Cache, MemoryBackend, RedisBackend
 from storage.engine import create_session_factory
 from storage.uow import UnitOfWork, UnitOfWorkFactory, uow_factory

@@ -8,9 +8,10 @@ from pydantic import Field
 
 from admin.api.kit import ApiError, Call, Operation
 from admin.schemas.common import Id, Input, Output, Page, listing
+from core.enums import AutoMessageKind, AutoMessageTrigger, CandidateStatus
 from core.iso import Instant
 from core.result import Failure
-from services.auto_messages import (
+from domain.messaging.auto_messages import (
     Progress,
     create_auto_message,
     progress,
@@ -18,7 +19,6 @@ from services.auto_messages import (
     set_paused,
 )
 from storage.models import AutoMessage
-from storage.models.enums import AutoMessageKind, AutoMessageTrigger, CandidateStatus
 from storage.uow import UnitOfWork
 
 

@@ -9,8 +9,8 @@ from admin.api.kit import ApiError, Call, Operation, refusal
 from admin.schemas.candidates import BookingCancelIn
 from admin.schemas.common import Output, listing
 from core.result import Failure
-from services.booking_directory import BookingFilter, search_bookings
-from services.candidate_actions import cancel_booking
+from domain.bookings.directory import BookingFilter, search_bookings
+from domain.pipeline.actions import cancel_booking
 
 
 class BookingOut(Output):

@@ -18,8 +18,8 @@ from admin.schemas.candidates import (
 from admin.schemas.common import Output
 from core.iso import IsoDate
 from core.result import Failure
-from services.candidate_actions import change_status, send_message
-from services.candidate_directory import CandidateFilter, candidate_profile, search_candidates
+from domain.pipeline.actions import change_status, send_message
+from domain.pipeline.directory import CandidateFilter, candidate_profile, search_candidates
 
 
 class CandidateQuery(CandidateFilter):

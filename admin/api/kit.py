@@ -20,7 +20,7 @@ from admin.deps import DEPS, AdminDeps
 from admin.schemas.common import is_list_field, parse_id
 from admin.scope import Scope, scope_for
 from core.errors import AppError, InvalidField, NotFound
-from services.api_tokens import authenticate
+from domain.organisation.api_tokens import authenticate
 
 SCOPE = web.RequestKey("api_scope", Scope)
 _PARAM = re.compile(r"\{(\w+)\}")

@@ -9,7 +9,7 @@ from admin.api.kit import ApiError, Call, Operation, refusal
 from admin.schemas.common import Input, Output
 from admin.schemas.templates import Body, TemplateIn, TemplatePlaceIn
 from core.result import Failure
-from services.template_editor import (
+from domain.messaging.templates import (
     known_variables,
     list_overrides,
     preview_body,

@@ -11,8 +11,8 @@ from admin.api.kit import ApiError, Call, Operation, refusal
 from admin.schemas.common import Input, Output, Page, listing
 from admin.schemas.places import CityIn, CityOut, RecruiterIn, RecruiterOut
 from core.result import Failure
-from services.organisation import save_city, save_recruiter
-from services.recruiter_invites import create_invite, invite_link
+from domain.organisation.invites import create_invite, invite_link
+from domain.organisation.places import save_city, save_recruiter
 from storage.models import City, Recruiter
 
 

@@ -13,7 +13,7 @@ from admin.schemas.common import Id, Output, Page, listing
 from admin.schemas.slots import SeriesIn, SlotIn, SlotOut
 from core.iso import Instant
 from core.result import Failure
-from services.slot_admin import (
+from domain.scheduling.slots import (
     count_recruiter_slots,
     create_series,
     create_slot,

@@ -11,8 +11,9 @@ from aiohttp import web
 from admin.panel.kit import admins_only, deps, done, int_param, posted, refused, render
 from admin.schemas.accounts import AccountIn, ApiTokenIn
 from admin.scope import Scope
+from core.enums import AdminRole
 from core.result import Failure
-from services.account_admin import (
+from domain.organisation.account_admin import (
     create_account,
     end_sessions,
     list_accounts,
@@ -20,8 +21,7 @@ from services.account_admin import (
     revoke_token,
     set_active,
 )
-from services.api_tokens import issue_api_token
-from storage.models.enums import AdminRole
+from domain.organisation.api_tokens import issue_api_token
 
 NEW_ACCOUNT = {"role": AdminRole.RECRUITER.value}
 ROLES = [(role.value, role.value) for role in AdminRole]

@@ -15,9 +15,15 @@ from pydantic import Field
 from admin.panel.kit import admins_only, deps, done, int_param, posted, render
 from admin.schemas.common import Id, Input, TimeZone
 from admin.scope import Scope
+from core.enums import (
+    AutoMessageKind,
+    AutoMessageState,
+    AutoMessageTrigger,
+    CandidateStatus,
+)
 from core.iso import IsoDate, LocalDateTime
 from core.result import Failure
-from services.auto_messages import (
+from domain.messaging.auto_messages import (
     InvalidAutoMessage,
     Progress,
     create_auto_message,
@@ -26,12 +32,6 @@ from services.auto_messages import (
     usable_template_keys,
 )
 from storage.models import AutoMessage, City
-from storage.models.enums import (
-    AutoMessageKind,
-    AutoMessageState,
-    AutoMessageTrigger,
-    CandidateStatus,
-)
 
 DEFAULT_ZONE = "Europe/Moscow"
 KINDS = [(k.value, k.value) for k in AutoMessageKind]

@@ -16,16 +16,16 @@ from pydantic import BaseModel
 from admin.panel.kit import check, deps, done, int_param, posted, refused, render, signed_in
 from admin.schemas.candidates import BookingCancelIn, MessageIn, StatusChangeIn
 from admin.scope import Scope
+from core.enums import CandidateStatus
 from core.errors import AppError
 from core.result import Failure, Result
-from services.candidate_actions import cancel_booking, change_status, send_message
-from services.candidate_directory import (
+from domain.pipeline.actions import cancel_booking, change_status, send_message
+from domain.pipeline.directory import (
     CandidateFilter,
     candidate_profile,
     iter_csv,
     search_candidates,
 )
-from storage.models.enums import CandidateStatus
 from storage.uow import UnitOfWork
 
 M = TypeVar("M", bound=BaseModel)

@@ -10,7 +10,7 @@ from admin.panel.kit import admins_only, deps, done, int_param, posted, refused,
 from admin.schemas.places import CityIn
 from admin.scope import Scope
 from core.result import Failure
-from services.organisation import save_city
+from domain.organisation.places import save_city
 from storage.models import City
 
 NEW_CITY = {"timezone": "Europe/Moscow", "active": True, "requires_approval": True}

@@ -7,7 +7,7 @@ from aiohttp import web
 
 from admin.panel.kit import deps, render, signed_in
 from admin.scope import Scope
-from services.dashboard import dashboard
+from domain.reporting.dashboard import dashboard
 
 
 @signed_in

@@ -9,7 +9,7 @@ from aiohttp_session import get_session
 
 from admin.panel.auth import LoginThrottle, check_csrf, start_session
 from admin.panel.kit import deps, render
-from services.accounts import password_matches
+from domain.organisation.accounts import password_matches
 
 THROTTLE = web.AppKey("login_throttle", LoginThrottle)
 

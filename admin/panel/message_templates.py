@@ -16,7 +16,7 @@ from admin.schemas.templates import TemplateIn, TemplatePlaceIn, TemplatePreview
 from admin.scope import Scope
 from core.result import Failure
 from core.settings import SUPPORTED_LOCALES
-from services.template_editor import (
+from domain.messaging.templates import (
     list_overrides,
     preview_body,
     reset_template,
@@ -24,7 +24,7 @@ from services.template_editor import (
     save_template,
     template_keys,
 )
-from services.texts import Catalog
+from domain.messaging.texts import Catalog
 from storage.models import MessageTemplate
 
 

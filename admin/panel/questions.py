@@ -29,9 +29,10 @@ from admin.schemas.questions import (
     question_values,
 )
 from admin.scope import Scope
+from core.enums import QuestionKind, TestKind
 from core.errors import NotFound
 from core.result import Failure, Result
-from services.question_editor import (
+from domain.screening.questions import (
     TEST_DEFAULTS,
     find_question,
     load_tests,
@@ -43,7 +44,6 @@ from services.question_editor import (
     set_question_active,
 )
 from storage.models import Test, TestQuestion
-from storage.models.enums import QuestionKind, TestKind
 from storage.uow import UnitOfWork
 
 TEST_NAMES = {

@@ -10,8 +10,8 @@ from admin.panel.kit import admins_only, deps, done, int_param, posted, refused,
 from admin.schemas.places import RecruiterIn
 from admin.scope import Scope
 from core.result import Failure
-from services.organisation import save_recruiter
-from services.recruiter_invites import create_invite, invite_link
+from domain.organisation.invites import create_invite, invite_link
+from domain.organisation.places import save_recruiter
 from storage.models import Recruiter
 
 NEW_RECRUITER = {"timezone": "Europe/Moscow", "active": True}

@@ -14,10 +14,11 @@ from aiohttp import web
 from admin.panel.kit import check, deps, done, form_values, int_param, refused, render, signed_in
 from admin.schemas.slots import LocalSlotIn, SeriesIn, SlotIn
 from admin.scope import Scope
+from core.enums import SlotPurpose
 from core.iso import sane_year
 from core.result import Failure
-from services.dates import day_label, local, time_label
-from services.slot_admin import (
+from domain.messaging.dates import day_label, local, time_label
+from domain.scheduling.slots import (
     SeriesPlan,
     SlotRow,
     count_recruiter_slots,
@@ -28,7 +29,6 @@ from services.slot_admin import (
     recruiter_slots,
 )
 from storage.models import Recruiter
-from storage.models.enums import SlotPurpose
 
 LOCALE = "en"
 LIST_DAYS = 60

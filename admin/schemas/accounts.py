@@ -5,8 +5,8 @@ from __future__ import annotations
 from pydantic import Field, ValidationInfo, field_validator
 
 from admin.schemas.common import Id, Input, Name
-from services.account_admin import link_problem, login_problem, password_problem
-from storage.models.enums import AdminRole
+from core.enums import AdminRole
+from domain.organisation.account_admin import link_problem, login_problem, password_problem
 
 
 class AccountIn(Input):

@@ -1,6 +1,6 @@
 """Candidates: what the panel's forms and the API accept, and how a candidate is shown.
 
-The output models are the directory's own views (services.candidate_directory), named for the
+The output models are the directory's own views (domain.pipeline.directory), named for the
 API, so the two cannot drift apart."""
 
 from __future__ import annotations
@@ -10,7 +10,8 @@ from typing import Annotated
 from pydantic import StringConstraints
 
 from admin.schemas.common import Input, Output
-from services.candidate_directory import (
+from core.enums import CandidateStatus
+from domain.pipeline.directory import (
     AnswerRow,
     BookingRow,
     CandidateRow,
@@ -19,7 +20,6 @@ from services.candidate_directory import (
     StatusChangeRow,
     TestResultRow,
 )
-from storage.models.enums import CandidateStatus
 
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 MessageText = Annotated[

@@ -15,8 +15,8 @@ from typing import Annotated, Any
 from pydantic import Field, StringConstraints, ValidationInfo, field_validator
 
 from admin.schemas.common import Id, Input, Name
+from core.enums import QuestionKind, TestKind
 from storage.models import TestQuestion
-from storage.models.enums import QuestionKind, TestKind
 
 MAX_OPTIONS = 20
 MAX_LABEL = 100

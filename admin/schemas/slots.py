@@ -10,10 +10,10 @@ from typing import Annotated
 from pydantic import Field, ValidationInfo, field_validator
 
 from admin.schemas.common import Id, Input, Output
+from core.enums import BookingStatus, SlotPurpose
 from core.iso import ClockTime, Instant, IsoDate
-from services.slot_admin import MAX_DURATION_MINUTES, MIN_DURATION_MINUTES, NewSeries
-from services.slot_series import MAX_SERIES_DAYS, SeriesSpec
-from storage.models.enums import BookingStatus, SlotPurpose
+from domain.scheduling.series import MAX_SERIES_DAYS, SeriesSpec
+from domain.scheduling.slots import MAX_DURATION_MINUTES, MIN_DURATION_MINUTES, NewSeries
 
 Duration = Annotated[
     int,

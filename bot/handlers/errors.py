@@ -8,7 +8,7 @@ from aiogram.filters import ExceptionTypeFilter
 from aiogram.types import ErrorEvent, User
 
 from core.errors import AppError
-from services.texts import Catalog
+from domain.messaging.texts import Catalog
 
 log = structlog.get_logger(__name__)
 

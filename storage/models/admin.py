@@ -6,8 +6,8 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from core.enums import AdminRole
 from storage.models.base import Base, CreatedAt
-from storage.models.enums import AdminRole
 from storage.types import UTCDateTime, str_enum
 
 

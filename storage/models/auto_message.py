@@ -6,8 +6,8 @@ from typing import Any
 from sqlalchemy import JSON, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from core.enums import AutoMessageKind, AutoMessageState, AutoMessageTrigger
 from storage.models.base import Base, CreatedAt
-from storage.models.enums import AutoMessageKind, AutoMessageState, AutoMessageTrigger
 from storage.types import UTCDateTime, str_enum
 
 

@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from core.enums import ACTIVE_BOOKING_STATUSES, BookingStatus, SlotPurpose
 from storage.models.base import Base, CreatedAt
-from storage.models.enums import ACTIVE_BOOKING_STATUSES, BookingStatus, SlotPurpose
 from storage.types import UTCDateTime, str_enum, utcnow
 
 if TYPE_CHECKING:

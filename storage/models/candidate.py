@@ -9,8 +9,8 @@ from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, 
 from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import Mapped, Mapper, mapped_column
 
+from core.enums import CandidateStatus
 from storage.models.base import Base, CreatedAt
-from storage.models.enums import CandidateStatus
 from storage.types import UTCDateTime, str_enum, utcnow
 
 # One bit per status a candidate has ever held, and one for an interview marked "came": what

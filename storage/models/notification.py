@@ -6,8 +6,8 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from core.enums import NotificationStatus
 from storage.models.base import Base, CreatedAt
-from storage.models.enums import NotificationStatus
 from storage.types import UTCDateTime, str_enum
 
 

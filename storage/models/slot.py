@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from core.enums import SlotPurpose
 from storage.models.base import Base, CreatedAt
-from storage.models.enums import SlotPurpose
 from storage.types import UTCDateTime, str_enum
 
 if TYPE_CHECKING:

@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from core.enums import QuestionKind, TestKind, TestResultStatus
 from storage.models.base import Base, CreatedAt
-from storage.models.enums import QuestionKind, TestKind, TestResultStatus
 from storage.types import UTCDateTime, str_enum
 
 

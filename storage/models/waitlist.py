@@ -5,8 +5,8 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from core.enums import SlotPurpose
 from storage.models.base import Base, CreatedAt
-from storage.models.enums import SlotPurpose
 from storage.types import UTCDateTime, str_enum
 
 

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from core.enums import AutoMessageState
 from storage.models import AutoMessage
-from storage.models.enums import AutoMessageState
 from storage.repositories.base import Repository
 
 

@@ -5,9 +5,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from core.enums import ACTIVE_BOOKING_STATUSES, BookingStatus, SlotPurpose
 from storage.models import Booking, BookingStatusChange, Candidate, Slot
 from storage.models.candidate import CAME_TO_INTERVIEW
-from storage.models.enums import ACTIVE_BOOKING_STATUSES, BookingStatus, SlotPurpose
 from storage.repositories.base import Repository
 
 

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from core.enums import CandidateStatus
 from storage.dto import CandidateDTO
 from storage.models import Candidate, CandidateStatusChange
 from storage.models.candidate import STATUS_BITS
-from storage.models.enums import CandidateStatus
 from storage.repositories.base import Repository
 
 

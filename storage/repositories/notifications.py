@@ -6,9 +6,9 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, or_, select, update
 
+from core.enums import NotificationStatus
 from storage.dialect import insert_ignoring_conflicts
 from storage.models import Notification
-from storage.models.enums import NotificationStatus
 from storage.repositories.base import Repository
 
 

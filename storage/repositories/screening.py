@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from core.enums import TestKind
 from storage.cache.decorators import cached
 from storage.dto import QuestionDTO, TestDTO
 from storage.models import Test, TestResult
-from storage.models.enums import TestKind
 from storage.repositories.base import Repository
 
 

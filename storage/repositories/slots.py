@@ -4,9 +4,9 @@ from datetime import datetime
 
 from sqlalchemy import and_, exists, select
 
+from core.enums import ACTIVE_BOOKING_STATUSES, SlotPurpose
 from storage.dto import SlotDTO, SlotWithPeopleDTO
 from storage.models import Booking, Candidate, City, Recruiter, Slot
-from storage.models.enums import ACTIVE_BOOKING_STATUSES, SlotPurpose
 from storage.repositories.base import Repository
 
 _HAS_ACTIVE_BOOKING = exists().where(

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from core.enums import SlotPurpose
 from storage.models import WaitlistEntry
-from storage.models.enums import SlotPurpose
 from storage.repositories.base import Repository
 
 

@@ -18,12 +18,12 @@ from admin.app import create_app
 from admin.deps import AdminDeps
 from admin.health import HealthSources
 from core.clock import FrozenClock
+from core.enums import AdminRole
 from core.result import Success
+from domain.messaging.texts import Catalog
+from domain.organisation.accounts import create_admin
+from domain.organisation.api_tokens import create_api_token
 from scheduler.factory import SchedulerRunner
-from services.accounts import create_admin
-from services.api_tokens import create_api_token
-from services.texts import Catalog
-from storage.models.enums import AdminRole
 from tests.conftest import Storage
 from tests.support.factories import NOW, make_city, make_recruiter
 

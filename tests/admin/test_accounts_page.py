@@ -13,9 +13,9 @@ from contextlib import asynccontextmanager
 import pytest
 from aiohttp.test_utils import TestClient
 
-from services.account_admin import PASSWORD_RULE, RECRUITER_RULE
+from core.enums import AdminRole
+from domain.organisation.account_admin import PASSWORD_RULE, RECRUITER_RULE
 from storage.models import AdminUser, ApiToken
-from storage.models.enums import AdminRole
 from tests.admin.conftest import PASSWORD, Panel, bearer
 
 NEW_PASSWORD = "carols long password"

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from aiohttp.test_utils import TestClient
 
+from core.enums import BookingStatus, SlotPurpose
 from storage.models import Booking
-from storage.models.enums import BookingStatus, SlotPurpose
 from tests.admin.conftest import bearer
 from tests.conftest import Storage
 from tests.support.factories import NOW, make_candidate, make_recruiter, make_slot

@@ -7,8 +7,8 @@ from datetime import timedelta
 from aiohttp.test_utils import TestClient
 from sqlalchemy import select
 
+from core.enums import BookingStatus, CandidateStatus, SlotPurpose
 from storage.models import Booking, Notification
-from storage.models.enums import BookingStatus, CandidateStatus, SlotPurpose
 from tests.admin.conftest import bearer
 from tests.conftest import Storage
 from tests.support.factories import NOW, make_candidate, make_city, make_slot

@@ -23,10 +23,10 @@ from admin.app import create_app
 from admin.deps import AdminDeps
 from admin.health import HealthSources
 from core.clock import FrozenClock
+from domain.messaging.texts import Catalog
+from domain.organisation.accounts import create_admin
+from domain.organisation.api_tokens import token_hash
 from scheduler.factory import SchedulerRunner
-from services.accounts import create_admin
-from services.api_tokens import token_hash
-from services.texts import Catalog
 from storage.cache import Cache, MemoryBackend
 from storage.engine import create_engine, create_session_factory
 from storage.migrate import upgrade

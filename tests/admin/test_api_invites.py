@@ -7,7 +7,7 @@ from aiohttp.test_utils import TestClient
 
 from core.clock import FrozenClock
 from core.result import Success
-from services.recruiter_invites import redeem_invite
+from domain.organisation.invites import redeem_invite
 from tests.admin.conftest import bearer
 from tests.conftest import Storage
 from tests.support.factories import NOW

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp.test_utils import TestClient
 
-from services.texts import Catalog, render_message
+from domain.messaging.texts import Catalog, render_message
 from tests.admin.conftest import bearer
 from tests.conftest import Storage
 

@@ -9,11 +9,11 @@ from datetime import UTC, datetime
 import pytest
 
 from core.clock import FrozenClock
+from core.enums import AutoMessageKind, AutoMessageState, NotificationStatus
 from core.result import Success
-from services.auto_messages import create_auto_message, newest_with_progress, progress
-from services.texts import Catalog
+from domain.messaging.auto_messages import create_auto_message, newest_with_progress, progress
+from domain.messaging.texts import Catalog
 from storage.models import AutoMessage, Notification
-from storage.models.enums import AutoMessageKind, AutoMessageState, NotificationStatus
 from tests.admin.conftest import Panel
 from tests.support.factories import NOW
 from tests.support.query_counter import count_queries

@@ -13,12 +13,12 @@ import pytest
 from sqlalchemy import select
 
 from core.clock import FrozenClock
+from core.enums import BookingStatus, CandidateStatus
 from core.result import Success
-from services.booking import Messaging, book_slot
-from services.slot_picker import BookingRules
-from services.texts import Catalog
+from domain.bookings.booking import Messaging, book_slot
+from domain.messaging.texts import Catalog
+from domain.scheduling.picker import BookingRules
 from storage.models import AuditLogEntry, Booking, Notification
-from storage.models.enums import BookingStatus, CandidateStatus
 from tests.admin.conftest import Panel
 from tests.support.factories import NOW, make_candidate, make_recruiter, make_slot
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from services.dashboard import funnel
+from core.enums import BookingStatus, CandidateStatus, NotificationStatus, SlotPurpose
+from domain.reporting.dashboard import funnel
 from storage.models import Booking, CandidateStatusChange, Notification
-from storage.models.enums import BookingStatus, CandidateStatus, NotificationStatus, SlotPurpose
 from tests.admin.conftest import Panel
 from tests.support.factories import NOW, make_candidate, make_slot
 

@@ -12,11 +12,11 @@ from admin.app import create_app
 from admin.deps import AdminDeps
 from admin.health import HealthSources
 from core.clock import FrozenClock
+from core.enums import AdminRole
 from core.metrics import Metrics
+from domain.messaging.texts import Catalog
+from domain.organisation.accounts import create_admin
 from scheduler.factory import SchedulerRunner
-from services.accounts import create_admin
-from services.texts import Catalog
-from storage.models.enums import AdminRole
 from storage.slow_queries import watch_slow_queries
 from tests.admin.conftest import PASSWORD, Off, Panel
 from tests.conftest import Storage

@@ -8,8 +8,8 @@ import pytest
 
 from core.clock import FrozenClock
 from core.result import Success
-from services.accounts import set_password
-from services.recruiter_invites import redeem_invite
+from domain.organisation.accounts import set_password
+from domain.organisation.invites import redeem_invite
 from tests.admin.conftest import PASSWORD, Panel
 from tests.support.factories import NOW
 

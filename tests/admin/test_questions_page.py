@@ -11,10 +11,11 @@ from typing import Any
 from sqlalchemy import func, select
 
 from core.clock import FrozenClock
-from services import knowledge_test, screening
-from services.texts import Catalog
+from core.enums import CandidateStatus, TestKind
+from domain.messaging.texts import Catalog
+from domain.screening import first_test as screening
+from domain.screening import knowledge_test
 from storage.models import AuditLogEntry, Candidate, TestQuestion
-from storage.models.enums import CandidateStatus, TestKind
 from tests.admin.conftest import Panel
 from tests.support.factories import NOW, make_candidate
 

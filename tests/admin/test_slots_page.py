@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 from sqlalchemy import event, select
 
-from services.accounts import create_admin
-from services.slot_admin import recruiter_slots
+from core.enums import AdminRole, BookingStatus, SlotPurpose
+from domain.organisation.accounts import create_admin
+from domain.scheduling.slots import recruiter_slots
 from storage.models import AuditLogEntry, Booking, City, Recruiter, Slot
-from storage.models.enums import AdminRole, BookingStatus, SlotPurpose
 from tests.admin.conftest import PASSWORD, Panel
 from tests.support.factories import NOW, make_candidate, make_slot
 

@@ -11,7 +11,7 @@ from typing import Any
 from markupsafe import escape
 from sqlalchemy import select
 
-from services.texts import Catalog, render_message
+from domain.messaging.texts import Catalog, render_message
 from storage.models import AuditLogEntry, MessageTemplate
 from tests.admin.conftest import Panel
 

@@ -7,9 +7,9 @@ from aiogram import Bot, Dispatcher
 
 from bot.factory import create_bot, create_dispatcher
 from core.clock import FrozenClock
-from services.booking import Messaging
-from services.slot_picker import BookingRules
-from services.texts import Catalog
+from domain.bookings.booking import Messaging
+from domain.messaging.texts import Catalog
+from domain.scheduling.picker import BookingRules
 from tests.conftest import Storage
 from tests.support.bot import RecordingSession
 from tests.support.factories import NOW

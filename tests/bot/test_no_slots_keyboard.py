@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.callbacks import RecruiterChoice
 from bot.views import no_slots_keyboard
-from services.texts import Catalog
+from domain.messaging.texts import Catalog
 
 
 def test_refresh_while_moving_a_booking_still_moves_it() -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from bot.factory import create_bot, create_dispatcher
 from core.clock import FrozenClock
 from core.metrics import Metrics
-from services.booking import Messaging
-from services.slot_picker import BookingRules
-from services.texts import Catalog
+from domain.bookings.booking import Messaging
+from domain.messaging.texts import Catalog
+from domain.scheduling.picker import BookingRules
 from tests.conftest import Storage
 from tests.support.bot import RecordingSession, text_update
 from tests.support.factories import NOW

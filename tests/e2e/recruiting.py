@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from core.result import Success
-from services.recruiter_invites import create_invite
+from domain.organisation.invites import create_invite
 from storage.models import Recruiter
 from tests.e2e.chat import Chat
 from tests.e2e.conftest import RunningApp

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from core.enums import BookingStatus, CandidateStatus
 from storage.models import Booking, TestAnswer, TestResult
-from storage.models.enums import BookingStatus, CandidateStatus
 from tests.e2e.chat import Chat
 from tests.e2e.conftest import RunningApp
 from tests.e2e.journey import TEXTS, answer_screening, begin

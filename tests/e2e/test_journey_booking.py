@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
+from core.enums import BookingStatus, CandidateStatus
 from core.result import Success
-from services.booking import approve_booking
+from domain.bookings.booking import approve_booking
 from storage.models import Booking, Candidate, City, Recruiter, Slot
-from storage.models.enums import BookingStatus, CandidateStatus
 from tests.e2e.chat import Chat
 from tests.e2e.conftest import RunningApp
 from tests.e2e.journey import (

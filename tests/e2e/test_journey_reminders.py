@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from core.enums import BookingStatus, CandidateStatus, NotificationStatus
 from storage.models import Booking, City, Notification, Slot
-from storage.models.enums import BookingStatus, CandidateStatus, NotificationStatus
 from tests.e2e.chat import Chat
 from tests.e2e.conftest import RunningApp
 from tests.e2e.journey import (

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from core.enums import QuestionKind, TestKind
 from storage.models import Test, TestAnswer, TestQuestion
-from storage.models.enums import QuestionKind, TestKind
 from tests.e2e.conftest import RunningApp
 from tests.e2e.journey import answer_screening, begin, button_texts, linked_recruiter, wait_for
 

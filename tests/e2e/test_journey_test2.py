@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
+from core.enums import CandidateStatus, SlotPurpose
 from core.result import Success
-from services.outcomes import record_interview_passed
+from domain.bookings.outcomes import record_interview_passed
 from storage.models import Booking, City, Recruiter, Slot
-from storage.models.enums import CandidateStatus, SlotPurpose
 from tests.e2e.chat import Chat
 from tests.e2e.conftest import RunningApp
 from tests.e2e.journey import book_first_time, button_texts, screened, wait_for

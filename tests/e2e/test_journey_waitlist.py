@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
+from core.enums import BookingStatus, CandidateStatus
 from storage.models import Booking, Candidate, City, Recruiter, Slot, WaitlistEntry
-from storage.models.enums import BookingStatus, CandidateStatus
 from tests.e2e.chat import Chat
 from tests.e2e.conftest import RunningApp
 from tests.e2e.journey import (

@@ -16,12 +16,12 @@ from pathlib import Path
 
 from aiohttp.test_utils import TestServer
 
+from core.enums import NotificationStatus
 from sandbox.app import create_sandbox_app
 from sandbox.world import World
 from storage.engine import create_engine
 from storage.migrate import upgrade
 from storage.models import Notification
-from storage.models.enums import NotificationStatus
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "424242:crash-test"

@@ -7,8 +7,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from services.accounts import create_admin
-from storage.models.enums import CandidateStatus
+from core.enums import CandidateStatus
+from domain.organisation.accounts import create_admin
 from tests.e2e.conftest import RunningApp
 from tests.support.browser import page, screenshot_path
 from tests.support.factories import make_candidate

@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.handlers.recruiter.slots import moment_label
+from core.enums import BookingStatus, CandidateStatus
 from storage.models import AuditLogEntry, Booking, City, Recruiter, Slot
-from storage.models.enums import BookingStatus, CandidateStatus
 from tests.e2e.chat import Chat
 from tests.e2e.conftest import RunningApp
 from tests.e2e.journey import (

@@ -42,7 +42,7 @@ async def test_an_empty_database_gets_demo_data_and_a_one_time_admin(
     assert f"Admin panel:        {running_app.url}/" in out
     assert f"One-time login:     {admin.login} / " in out
     password = out.split(f"{admin.login} / ")[1].split()[0]
-    from services.accounts import password_matches
+    from domain.organisation.accounts import password_matches
 
     assert password_matches(admin.password_hash, password)
     # ...and it opens the panel.

@@ -15,24 +15,25 @@ import pytest
 from sqlalchemy import select
 
 from core.clock import FrozenClock
-from core.result import Failure, Success
-from scheduler.outbox_delivery import OutboxDelivery
-from scheduler.rate_limit import SendRate
-from services import knowledge_test, recruiter_jobs
-from services.booking import Messaging, book_slot
-from services.demo import knowledge_questions
-from services.slot_picker import BookingRules, free_slots
-from services.texts import Catalog
-from storage.cache import Cache, MemoryBackend
-from storage.engine import create_session_factory
-from storage.models import Candidate, Notification, Recruiter, Slot, Test
-from storage.models.enums import (
+from core.enums import (
     BookingStatus,
     CandidateStatus,
     NotificationStatus,
     SlotPurpose,
     TestKind,
 )
+from core.result import Failure, Success
+from domain.bookings import jobs as recruiter_jobs
+from domain.bookings.booking import Messaging, book_slot
+from domain.demo import knowledge_questions
+from domain.messaging.texts import Catalog
+from domain.scheduling.picker import BookingRules, free_slots
+from domain.screening import knowledge_test
+from scheduler.outbox_delivery import OutboxDelivery
+from scheduler.rate_limit import SendRate
+from storage.cache import Cache, MemoryBackend
+from storage.engine import create_session_factory
+from storage.models import Candidate, Notification, Recruiter, Slot, Test
 from storage.uow import UnitOfWorkFactory, uow_factory
 from tests.integration.test_outbox_delivery import FakeBot
 from tests.support.database import sqlite_engine

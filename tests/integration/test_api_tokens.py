@@ -7,11 +7,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from core.clock import FrozenClock
+from core.enums import AdminRole
 from core.result import Success
-from services.accounts import create_admin
-from services.api_tokens import authenticate, issue_api_token
+from domain.organisation.accounts import create_admin
+from domain.organisation.api_tokens import authenticate, issue_api_token
 from storage.models import ApiToken
-from storage.models.enums import AdminRole
 from tests.conftest import Storage
 from tests.support.factories import NOW
 

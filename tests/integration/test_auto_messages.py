@@ -8,14 +8,19 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from core.clock import FrozenClock
+from core.enums import AutoMessageKind, AutoMessageState, CandidateStatus
 from core.result import Failure, Success
+from domain.messaging.auto_messages import (
+    create_auto_message,
+    progress,
+    run_auto_messages,
+    set_paused,
+)
+from domain.messaging.texts import Catalog
+from domain.scheduling.picker import BookingRules
 from scheduler.outbox_delivery import OutboxDelivery
 from scheduler.rate_limit import SendRate
-from services.auto_messages import create_auto_message, progress, run_auto_messages, set_paused
-from services.slot_picker import BookingRules
-from services.texts import Catalog
 from storage.models import AutoMessage, CandidateStatusChange, Notification
-from storage.models.enums import AutoMessageKind, AutoMessageState, CandidateStatus
 from tests.conftest import Storage
 from tests.integration.test_outbox_delivery import FakeBot
 from tests.support.factories import make_candidate, make_city

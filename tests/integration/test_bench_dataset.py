@@ -14,9 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bench.__main__ import main
 from bench.dataset import DatabaseNotEmpty, fill
+from core.enums import BookingStatus, CandidateStatus, NotificationStatus
 from storage.engine import create_engine
 from storage.models import Booking, Candidate, Notification, Slot, recruiter_cities
-from storage.models.enums import BookingStatus, CandidateStatus, NotificationStatus
 
 NOW = datetime(2026, 3, 4, 12, tzinfo=UTC)
 

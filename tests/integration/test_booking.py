@@ -8,13 +8,13 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from core.clock import FrozenClock
+from core.enums import BookingStatus, CandidateStatus, SlotPurpose
 from core.errors import AlreadyBooked, SlotTaken, SlotUnavailable
 from core.result import Failure, Success
-from services.booking import Messaging, book_slot
-from services.slot_picker import BookingRules
-from services.texts import Catalog
+from domain.bookings.booking import Messaging, book_slot
+from domain.messaging.texts import Catalog
+from domain.scheduling.picker import BookingRules
 from storage.models import Booking, WaitlistEntry
-from storage.models.enums import BookingStatus, CandidateStatus, SlotPurpose
 from tests.conftest import Storage
 from tests.support.factories import NOW, make_candidate, make_city, make_recruiter, make_slot
 
@@ -171,7 +171,7 @@ async def test_racing_for_overlapping_slots_leaves_one_booking(storage: Storage)
 
 
 async def test_moving_or_taking_an_offer_onto_a_busy_time_is_refused(storage: Storage) -> None:
-    from services.booking import move_booking, take_offered_slot
+    from domain.bookings.booking import move_booking, take_offered_slot
 
     (ann, bob), ten, quarter_past, noon = await _overlapping(storage)
     assert isinstance(await _attempt(storage, ann, ten), Success)

@@ -7,17 +7,17 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from core.clock import FrozenClock
+from core.enums import AdminRole, BookingStatus, CandidateStatus, NotificationStatus
 from core.errors import InvalidField, NotFound
 from core.result import Failure, Success
-from services.accounts import create_admin
-from services.booking import Messaging, book_slot
-from services.booking_texts import view_of
-from services.candidate_actions import cancel_booking, change_status, send_message
-from services.reminders import queue_reminders
-from services.slot_picker import BookingRules
-from services.texts import Catalog
+from domain.bookings.booking import Messaging, book_slot
+from domain.bookings.reminders import queue_reminders
+from domain.bookings.texts import view_of
+from domain.messaging.texts import Catalog
+from domain.organisation.accounts import create_admin
+from domain.pipeline.actions import cancel_booking, change_status, send_message
+from domain.scheduling.picker import BookingRules
 from storage.models import AuditLogEntry, Booking, Notification
-from storage.models.enums import AdminRole, BookingStatus, CandidateStatus, NotificationStatus
 from tests.conftest import Storage
 from tests.support.factories import NOW, make_candidate, make_city, make_recruiter, make_slot
 

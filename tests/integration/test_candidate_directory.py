@@ -14,24 +14,24 @@ from sqlalchemy import select
 
 from admin.schemas.candidates import CandidateProfileOut
 from core.clock import FrozenClock
-from services.booking import Messaging, book_slot
-from services.candidate_directory import (
-    CandidateFilter,
-    candidate_profile,
-    iter_csv,
-    search_candidates,
-)
-from services.outbox import queue_message
-from services.slot_picker import BookingRules
-from services.texts import Catalog
-from storage.models import Candidate, Test, TestAnswer, TestQuestion, TestResult
-from storage.models.enums import (
+from core.enums import (
     BookingStatus,
     CandidateStatus,
     QuestionKind,
     TestKind,
     TestResultStatus,
 )
+from domain.bookings.booking import Messaging, book_slot
+from domain.messaging.outbox import queue_message
+from domain.messaging.texts import Catalog
+from domain.pipeline.directory import (
+    CandidateFilter,
+    candidate_profile,
+    iter_csv,
+    search_candidates,
+)
+from domain.scheduling.picker import BookingRules
+from storage.models import Candidate, Test, TestAnswer, TestQuestion, TestResult
 from tests.conftest import Storage
 from tests.support.factories import NOW, make_candidate, make_city, make_recruiter, make_slot
 from tests.support.query_counter import count_queries

@@ -8,12 +8,12 @@ import pytest
 from sqlalchemy import select
 
 from core.clock import FrozenClock
+from core.enums import AdminRole, SlotPurpose, TestKind
 from core.errors import Conflict
-from services.accounts import InvalidAccount, create_admin, password_matches
-from services.demo import seed_demo
-from services.texts import Catalog
+from domain.demo import seed_demo
+from domain.messaging.texts import Catalog
+from domain.organisation.accounts import InvalidAccount, create_admin, password_matches
 from storage.models import MessageTemplate, Slot
-from storage.models.enums import AdminRole, SlotPurpose, TestKind
 from tests.conftest import Storage
 from tests.support.factories import NOW
 

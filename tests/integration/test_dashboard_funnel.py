@@ -7,9 +7,9 @@ from datetime import timedelta
 
 import pytest
 
-from services.dashboard import reached_stages
+from core.enums import BookingStatus, CandidateStatus
+from domain.reporting.dashboard import reached_stages
 from storage.models import City, Recruiter
-from storage.models.enums import BookingStatus, CandidateStatus
 from storage.uow import UnitOfWork
 from tests.conftest import Storage
 from tests.support.factories import NOW, make_candidate, make_city, make_recruiter, make_slot

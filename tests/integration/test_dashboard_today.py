@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import insert
 
-from services.dashboard import dashboard
+from core.enums import BookingStatus, SlotPurpose
+from domain.reporting.dashboard import dashboard
 from storage.models import Booking
-from storage.models.enums import BookingStatus, SlotPurpose
 from tests.conftest import Storage
 from tests.support.factories import make_candidate, make_city, make_recruiter, make_slot
 
@@ -21,7 +21,7 @@ async def test_today_is_each_citys_own_date(
     storage: Storage, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # As many rows as today has: yesterday's (earlier) rows must not take their places.
-    monkeypatch.setattr("services.dashboard.TODAY_SHOWN", 2)
+    monkeypatch.setattr("domain.reporting.dashboard.TODAY_SHOWN", 2)
     plan = {
         # Vladivostok, 1 Dec local: 14:00 today; 30 Nov 20:00 local was yesterday.
         ("Asia/Vladivostok", datetime(2026, 12, 1, 4, 0, tzinfo=UTC)): True,

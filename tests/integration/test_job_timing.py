@@ -9,12 +9,12 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from core.clock import FrozenClock
 from core.metrics import Metrics
+from domain.bookings.booking import Messaging
+from domain.messaging.texts import Catalog
+from domain.scheduling.picker import BookingRules
 from scheduler.outbox_delivery import OutboxDelivery
 from scheduler.outbox_schedule import OutboxWaker
 from scheduler.periodic import PeriodicJobs
-from services.booking import Messaging
-from services.slot_picker import BookingRules
-from services.texts import Catalog
 from tests.conftest import Storage
 from tests.support.bot import RecordingSession
 from tests.support.factories import NOW

@@ -48,10 +48,10 @@ async def test_milestones_are_filled_from_the_history_when_migrating(tmp_path: P
     """0005 gives candidates who were there before it the milestones of what happened."""
     from alembic import command
 
+    from core.enums import CandidateStatus as S
     from storage.engine import create_engine
     from storage.migrate import alembic_config
     from storage.models.candidate import CAME_TO_INTERVIEW, milestones_of
-    from storage.models.enums import CandidateStatus as S
 
     def to(revision: str) -> object:
         def run(connection: Connection) -> None:

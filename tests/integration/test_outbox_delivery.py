@@ -12,11 +12,11 @@ from aiogram.methods import SendMessage
 from sqlalchemy import select
 
 from core.clock import FrozenClock
+from core.enums import NotificationStatus
 from core.metrics import Metrics
 from scheduler.outbox_delivery import MAX_ATTEMPTS, OutboxDelivery
 from scheduler.rate_limit import SendRate
 from storage.models import Notification
-from storage.models.enums import NotificationStatus
 from tests.conftest import Storage
 from tests.support.factories import NOW, make_candidate, make_city
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 from core.clock import FrozenClock
+from core.enums import BookingStatus, CandidateStatus, SlotPurpose
 from core.result import Failure, Success
-from services.booking import Messaging
-from services.recruiter_desk import NotBegun, OutcomeRecorded, record_attendance, record_result
-from services.slot_picker import BookingRules
-from services.texts import Catalog
+from domain.bookings.booking import Messaging
+from domain.bookings.desk import NotBegun, OutcomeRecorded, record_attendance, record_result
+from domain.messaging.texts import Catalog
+from domain.scheduling.picker import BookingRules
 from storage.dto import RecruiterDTO
 from storage.models import Booking
-from storage.models.enums import BookingStatus, CandidateStatus, SlotPurpose
 from tests.conftest import Storage
 from tests.support.factories import NOW, make_candidate, make_city, make_recruiter, make_slot
 

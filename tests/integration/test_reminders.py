@@ -8,12 +8,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from core.clock import FrozenClock
+from core.enums import CandidateStatus, NotificationStatus
 from core.result import Success
-from services.booking import Messaging, book_slot, cancel_booking, move_booking
-from services.slot_picker import BookingRules
-from services.texts import Catalog
+from domain.bookings.booking import Messaging, book_slot, cancel_booking, move_booking
+from domain.messaging.texts import Catalog
+from domain.scheduling.picker import BookingRules
 from storage.models import Notification
-from storage.models.enums import CandidateStatus, NotificationStatus
 from tests.conftest import Storage
 from tests.support.factories import NOW, make_candidate, make_city, make_recruiter, make_slot
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from core.clock import FrozenClock
-from services.booking import Messaging, book_slot
-from services.demo import knowledge_questions, screening_questions
-from services.slot_picker import BookingRules
-from services.texts import Catalog
+from core.enums import SlotPurpose, TestKind
+from domain.bookings.booking import Messaging, book_slot
+from domain.demo import knowledge_questions, screening_questions
+from domain.messaging.texts import Catalog
+from domain.scheduling.picker import BookingRules
 from storage.models import AdminUser, MessageTemplate, Slot, Test, WaitlistEntry
-from storage.models.enums import SlotPurpose, TestKind
 from tests.conftest import Storage
 from tests.support.factories import NOW, make_candidate, make_city, make_recruiter, make_slot
 from tests.support.query_counter import count_queries

@@ -8,16 +8,16 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from core.clock import FrozenClock
+from core.enums import AdminRole, CandidateStatus
 from core.result import Success
-from services import recruiter_jobs
-from services.accounts import create_admin
-from services.booking import Messaging, approve_booking, book_slot
-from services.candidate_actions import change_status
-from services.slot_picker import BookingRules
-from services.texts import Catalog
+from domain.bookings import jobs as recruiter_jobs
+from domain.bookings.booking import Messaging, approve_booking, book_slot
+from domain.messaging.texts import Catalog
+from domain.organisation.accounts import create_admin
+from domain.pipeline.actions import change_status
+from domain.scheduling.picker import BookingRules
 from storage.engine import create_session_factory
 from storage.models import AuditLogEntry
-from storage.models.enums import AdminRole, CandidateStatus
 from storage.uow import uow_factory
 from tests.conftest import Storage
 from tests.support.factories import NOW, make_candidate, make_city, make_recruiter, make_slot

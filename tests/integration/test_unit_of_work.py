@@ -88,8 +88,8 @@ async def test_rows_are_stamped_by_the_units_clock_not_the_machines(storage: Sto
     from datetime import UTC, datetime, timedelta
 
     from core.clock import FrozenClock
+    from core.enums import CandidateStatus
     from storage.engine import create_session_factory
-    from storage.models.enums import CandidateStatus
     from storage.uow import uow_factory
 
     clock = FrozenClock(datetime(2031, 3, 30, 1, 30, tzinfo=UTC))  # no machine's "now"

@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 from core.clock import FrozenClock
+from core.enums import BookingStatus, CandidateStatus, SlotPurpose
 from core.errors import AlreadyBooked
 from core.result import Failure, Success
-from services.booking import Messaging, book_slot, take_offered_slot
-from services.slot_picker import BookingRules
-from services.texts import Catalog
-from services.waitlist import offer_freed_slot
+from domain.bookings.booking import Messaging, book_slot, take_offered_slot
+from domain.bookings.waitlist import offer_freed_slot
+from domain.messaging.texts import Catalog
+from domain.scheduling.picker import BookingRules
 from storage.models import WaitlistEntry
-from storage.models.enums import BookingStatus, CandidateStatus, SlotPurpose
 from tests.conftest import Storage
 from tests.support.factories import NOW, make_candidate, make_city, make_recruiter, make_slot
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import itertools
 from datetime import UTC, datetime, timedelta
 
+from core.enums import CandidateStatus, SlotPurpose
 from storage.models import Candidate, City, Recruiter, Slot
-from storage.models.enums import CandidateStatus, SlotPurpose
 from storage.uow import UnitOfWork
 
 _ids = itertools.count(1)

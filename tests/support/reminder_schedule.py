@@ -5,7 +5,7 @@ whose time has already passed when the booking is made is not sent; two prompts 
 hour apart are sent once.
 
 It walks back minute by minute on the city's clocks instead of computing the answer, so it
-shares no code and no arithmetic with `services.quiet_hours`.
+shares no code and no arithmetic with `domain.messaging.quiet_hours`.
 """
 
 from __future__ import annotations

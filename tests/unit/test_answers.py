@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from services.answers import Accepted, Rejected, check_answer, check_phone
+from core.enums import QuestionKind
+from domain.screening.answers import Accepted, Rejected, check_answer, check_phone
 from storage.dto import QuestionDTO
-from storage.models.enums import QuestionKind
 
 
 def question(kind: QuestionKind, **kw: object) -> QuestionDTO:

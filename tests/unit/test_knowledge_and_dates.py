@@ -4,8 +4,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from services.dates import day_label, time_label
-from services.knowledge_test import stars_for
+from domain.messaging.dates import day_label, time_label
+from domain.screening.knowledge_test import stars_for
 
 
 @pytest.mark.parametrize(

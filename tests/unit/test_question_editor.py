@@ -9,10 +9,11 @@ import pytest
 from pydantic import ValidationError
 
 from admin.schemas.questions import QuestionIn, options_text, parse_options
+from core.enums import QuestionKind, TestKind
 from core.errors import InvalidField, NotFound
 from core.result import Failure, Success
-from services.demo import knowledge_questions, screening_questions
-from services.question_editor import (
+from domain.demo import knowledge_questions, screening_questions
+from domain.screening.questions import (
     TEST_DEFAULTS,
     move_question,
     question_tree,
@@ -20,7 +21,6 @@ from services.question_editor import (
     set_question_active,
 )
 from storage.models import AuditLogEntry, TestQuestion
-from storage.models.enums import QuestionKind, TestKind
 from tests.conftest import Storage
 
 

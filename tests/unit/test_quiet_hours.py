@@ -4,7 +4,7 @@ from datetime import UTC, datetime, time
 
 import pytest
 
-from services.quiet_hours import earlier_if_quiet, in_quiet_hours
+from domain.messaging.quiet_hours import earlier_if_quiet, in_quiet_hours
 
 NIGHT = (time(22), time(8))
 MSK = "Europe/Moscow"  # UTC+3

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from services.slot_series import parse_series, plan
+from domain.scheduling.series import parse_series, plan
 
 EARLY = datetime(2026, 1, 1, tzinfo=UTC)
 

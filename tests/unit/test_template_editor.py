@@ -7,7 +7,8 @@ import pytest
 
 from core.errors import InvalidField, NotFound
 from core.result import Failure, Success
-from services.template_editor import (
+from domain.messaging.template_samples import SAMPLES
+from domain.messaging.templates import (
     TELEGRAM_LIMIT,
     known_variables,
     preview_body,
@@ -17,8 +18,7 @@ from services.template_editor import (
     used_variables,
     validate_body,
 )
-from services.template_samples import SAMPLES
-from services.texts import Catalog, render_message
+from domain.messaging.texts import Catalog, render_message
 from storage.models import AuditLogEntry, MessageTemplate
 from tests.conftest import Storage
 from tests.support.factories import make_city

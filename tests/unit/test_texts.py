@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from jinja2.exceptions import SecurityError, UndefinedError
 
-from services.texts import Catalog, render, template_errors
+from domain.messaging.texts import Catalog, render, template_errors
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from bot.candidate_flow import show_recruiters, text
 from bot.filters import IsCandidate
 from bot.reply import Reply, tell
 from core.result import Failure
-from services.booking import Messaging, answer_attendance
+from domain.bookings.booking import Messaging, answer_attendance
 from storage.models import Candidate
 from storage.uow import UnitOfWork
 

@@ -10,9 +10,9 @@ from bot.candidate_flow import show_cities, show_step, text
 from bot.filters import AtStage
 from bot.reply import Reply
 from bot.views import city_keyboard
-from services.booking import Messaging
-from services.cities import choose_city, match_city
-from services.journey import Stage
+from domain.bookings.booking import Messaging
+from domain.pipeline.cities import choose_city, match_city
+from domain.pipeline.journey import Stage
 from storage.models import Candidate
 from storage.uow import UnitOfWork
 

@@ -9,7 +9,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from bot.candidate_flow import show_step
 from bot.filters import IsCandidate
 from bot.reply import Reply, tell
-from services.booking import Messaging
+from domain.bookings.booking import Messaging
 from storage.models import Candidate
 from storage.uow import UnitOfWork
 

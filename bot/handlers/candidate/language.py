@@ -12,7 +12,7 @@ from bot.filters import IsCandidate
 from bot.reply import Reply
 from bot.views import language_keyboard
 from core.settings import SUPPORTED_LOCALES
-from services.booking import Messaging
+from domain.bookings.booking import Messaging
 from storage.models import Candidate
 from storage.uow import UnitOfWork
 

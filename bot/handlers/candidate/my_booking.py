@@ -13,7 +13,7 @@ from bot.filters import IsCandidate
 from bot.reply import Reply, tell
 from bot.views import REASONS, reasons_keyboard
 from core.result import Failure
-from services.booking import Messaging, cancel_booking, change_allowed
+from domain.bookings.booking import Messaging, cancel_booking, change_allowed
 from storage.models import Candidate
 from storage.uow import UnitOfWork
 

@@ -19,11 +19,11 @@ from bot.candidate_flow import (
 )
 from bot.filters import IsCandidate
 from bot.reply import Reply, tell
+from core.enums import SlotPurpose
 from core.errors import AlreadyBooked, SlotTaken
 from core.result import Failure
-from services.booking import Messaging, book_slot, move_booking
+from domain.bookings.booking import Messaging, book_slot, move_booking
 from storage.models import Candidate
-from storage.models.enums import SlotPurpose
 from storage.uow import UnitOfWork
 
 

@@ -10,9 +10,9 @@ from bot.callbacks import AnswerChoice
 from bot.candidate_flow import show_screening
 from bot.filters import AtStage
 from bot.reply import Reply, tell
-from services import screening
-from services.booking import Messaging
-from services.journey import Stage
+from domain.bookings.booking import Messaging
+from domain.pipeline.journey import Stage
+from domain.screening import first_test as screening
 from storage.models import Candidate
 from storage.uow import UnitOfWork
 

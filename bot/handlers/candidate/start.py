@@ -10,8 +10,8 @@ from bot.candidate_flow import show_step, text
 from bot.filters import IsCandidate
 from bot.reply import Reply
 from bot.views import language_button
-from services.booking import Messaging
-from services.candidates import register_candidate, source_from_payload
+from domain.bookings.booking import Messaging
+from domain.pipeline.arrival import register_candidate, source_from_payload
 from storage.uow import UnitOfWork
 
 

@@ -10,9 +10,9 @@ from bot.callbacks import Test2Choice, Test2Start
 from bot.candidate_flow import show_test2, text
 from bot.filters import AtStage
 from bot.reply import Reply, tell
-from services import knowledge_test
-from services.booking import Messaging
-from services.journey import Stage
+from domain.bookings.booking import Messaging
+from domain.pipeline.journey import Stage
+from domain.screening import knowledge_test
 from storage.models import Candidate
 from storage.uow import UnitOfWork
 

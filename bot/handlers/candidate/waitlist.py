@@ -9,12 +9,12 @@ from bot.callbacks import WaitlistAction
 from bot.candidate_flow import send_booked, show_booking, text
 from bot.filters import IsCandidate
 from bot.reply import Reply
+from core.enums import SlotPurpose
 from core.errors import AlreadyBooked, SlotTaken
 from core.result import Failure
-from services.booking import Messaging, take_offered_slot
-from services.waitlist import join_waitlist, request_contact
+from domain.bookings.booking import Messaging, take_offered_slot
+from domain.bookings.waitlist import join_waitlist, request_contact
 from storage.models import Candidate
-from storage.models.enums import SlotPurpose
 from storage.uow import UnitOfWork
 
 

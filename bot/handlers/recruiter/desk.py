@@ -17,12 +17,12 @@ from bot.outbox_buttons import keyboard_from_intents
 from bot.recruiter_views import CANCEL_REASONS, agenda_actions, attendance, reasons, result
 from bot.reply import Reply, tell
 from core.result import Failure, Result
-from services import recruiter_desk as desk
-from services.booking import Messaging
-from services.booking_card import card_buttons, card_text
-from services.booking_texts import view_of
-from services.dates import day_label, local, time_label
-from services.texts import render_message
+from domain.bookings import desk
+from domain.bookings.booking import Messaging
+from domain.bookings.card import card_buttons, card_text
+from domain.bookings.texts import view_of
+from domain.messaging.dates import day_label, local, time_label
+from domain.messaging.texts import render_message
 from storage.dto import RecruiterDTO
 from storage.uow import UnitOfWork
 

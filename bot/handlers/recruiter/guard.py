@@ -11,8 +11,8 @@ from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.filters import IsRecruiter
 from bot.reply import Reply, tell
-from services.booking import Messaging
-from services.texts import render_message
+from domain.bookings.booking import Messaging
+from domain.messaging.texts import render_message
 from storage.dto import RecruiterDTO
 from storage.uow import UnitOfWork
 

@@ -8,9 +8,9 @@ from aiogram.types import Message
 
 from bot.reply import Reply
 from core.result import Failure
-from services.booking import Messaging
-from services.recruiter_invites import INVITE_PREFIX, redeem_invite
-from services.texts import render_message
+from domain.bookings.booking import Messaging
+from domain.messaging.texts import render_message
+from domain.organisation.invites import INVITE_PREFIX, redeem_invite
 from storage.uow import UnitOfWork
 
 

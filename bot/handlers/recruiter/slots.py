@@ -26,9 +26,11 @@ from bot.recruiter_views import (
 )
 from bot.reply import Reply, tell
 from core.result import Failure, Success
-from services.booking import Messaging
-from services.dates import day_label, local, time_label
-from services.slot_admin import (
+from domain.bookings.booking import Messaging
+from domain.messaging.dates import day_label, local, time_label
+from domain.messaging.texts import render_message
+from domain.scheduling.series import parse_series
+from domain.scheduling.slots import (
     ChatRecruiter,
     NewSeries,
     create_series,
@@ -36,8 +38,6 @@ from services.slot_admin import (
     delete_slot,
     plan_series,
 )
-from services.slot_series import parse_series
-from services.texts import render_message
 from storage.dto import CityDTO, RecruiterDTO
 from storage.uow import UnitOfWork
 

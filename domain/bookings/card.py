@@ -1,0 +1,104 @@
+"""The card a recruiter gets for a booking: who, how they did, when in the recruiter's zone."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from core.enums import BookingStatus, TestKind
+from domain.bookings.texts import BookingView, view_of
+from domain.messaging.outbox import queue_message
+from domain.messaging.texts import Catalog, render_message
+from domain.screening.answers import option_label, prompt_text
+from storage.models import Booking, Candidate, Slot
+from storage.uow import UnitOfWork
+
+if TYPE_CHECKING:
+    from domain.bookings.booking import Messaging
+
+KEY_ANSWERS = ("age", "status", "experience", "salary")
+
+
+async def _answers(uow: UnitOfWork, candidate: Candidate, locale: str) -> tuple[str, str]:
+    test = await uow.tests.get_dto_by_kind(TestKind.SCREENING)
+    if test is None:
+        return "", "—"
+    result = await uow.test_results.latest_for(candidate.id, test.id)
+    if result is None:
+        return "", "—"
+    by_id = {q.id: q for q in test.questions}
+    lines = []
+    for answer in result.answers:
+        question = by_id.get(answer.question_id)
+        if question is None or question.key not in KEY_ANSWERS:
+            continue
+        shown = option_label(question, answer.answer, locale) if question.options else answer.answer
+        lines.append(f"• {prompt_text(question, locale)}: {shown}")
+    score = f"{result.score:g}/{result.max_score:g}" if result.max_score else result.status.value
+    return "\n".join(lines), score
+
+
+async def card_text(
+    uow: UnitOfWork, catalog: Catalog, booking: Booking, candidate: Candidate, view: BookingView
+) -> str:
+    """`view` must already be in the recruiter's zone."""
+    locale = catalog.default_locale
+    answers, score = await _answers(uow, candidate, locale)
+    values = view.values(catalog, locale)
+    return await render_message(
+        uow,
+        catalog,
+        "recruiter_booking_card",
+        locale,
+        view.city_id,
+        name=candidate.full_name or str(candidate.telegram_id),
+        username=candidate.username,
+        phone=candidate.phone,
+        source=candidate.source,
+        score=score,
+        answers=answers,
+        status=catalog.text(f"booking_status.{booking.status.value}", locale),
+        **{k: values[k] for k in ("what", "date", "time", "city")},
+    )
+
+
+def card_buttons(booking: Booking, catalog: Catalog) -> list[list[dict[str, Any]]]:
+    locale = catalog.default_locale
+
+    def button(key: str, action: str, **extra: object) -> dict[str, Any]:
+        return {
+            "text": catalog.text(key, locale),
+            "action": "recruiter",
+            "do": action,
+            "booking_id": booking.id,
+            **extra,
+        }
+
+    rows: list[list[dict[str, Any]]] = []
+    if booking.status is BookingStatus.PENDING:
+        rows.append([button("button.approve", "approve")])
+    if booking.status in (BookingStatus.PENDING, BookingStatus.APPROVED, BookingStatus.CONFIRMED):
+        rows.append([button("button.offer_other", "offer")])
+        rows.append([button("button.reject", "reject")])
+    return rows
+
+
+async def queue_card(
+    uow: UnitOfWork, m: Messaging, booking: Booking, slot: Slot, candidate: Candidate
+) -> None:
+    """Send the booking's card to its recruiter (in the recruiter's zone, with buttons)."""
+    recruiter = await uow.recruiters.get_dto(slot.recruiter_id)
+    if recruiter is None or recruiter.telegram_chat_id is None:
+        return
+    view = replace(await view_of(uow, booking), zone=recruiter.timezone)
+    await queue_message(
+        uow,
+        m.clock,
+        chat_id=recruiter.telegram_chat_id,
+        kind="booking_card",
+        dedupe_key=f"booking_card:{booking.id}",
+        text=await card_text(uow, m.catalog, booking, candidate, view),
+        buttons=card_buttons(booking, m.catalog) or None,
+        booking_id=booking.id,
+        candidate_id=candidate.id,
+    )

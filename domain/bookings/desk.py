@@ -1,0 +1,268 @@
+"""What a recruiter does with bookings: approve, offer another time, reject, cancel, outcomes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import structlog
+
+from core.enums import (
+    ACTIVE_BOOKING_STATUSES,
+    BookingStatus,
+    CandidateStatus,
+    SlotPurpose,
+)
+from core.errors import AppError, NotFound
+from core.result import Failure, Result, Success
+from domain.bookings.booking import Messaging, approve_booking, release_booking
+from domain.bookings.outcomes import record_interview_passed
+from domain.bookings.texts import BookingView, booking_text, view_of
+from domain.messaging.outbox import pick_time_button, queue_message
+from storage.dto import RecruiterDTO
+from storage.models import Booking, Candidate, Slot
+from storage.uow import UnitOfWork
+
+log = structlog.get_logger(__name__)
+REJECT_REASONS = ("not_suitable", "no_documents", "position_closed")
+
+
+class NotYours(AppError):
+    message_key = "recruiter.not_yours"
+
+
+class TimePassed(AppError):
+    """A request answered after its time began: approving it would confirm a past interview."""
+
+    message_key = "recruiter.time_passed"
+
+
+class NotBegun(AppError):
+    """Attendance marked before the interview's time."""
+
+    message_key = "recruiter.not_begun"
+
+
+class OutcomeRecorded(AppError):
+    """The candidate has moved past this booking's outcome (recorded already, or changed since)."""
+
+    message_key = "recruiter.outcome_recorded"
+
+
+# Where a candidate is while the outcome of a held booking is still to be given.
+AWAITING_OUTCOME = {
+    SlotPurpose.INTERVIEW: (
+        CandidateStatus.INTERVIEW_SCHEDULED,
+        CandidateStatus.INTERVIEW_CONFIRMED,
+    ),
+    SlotPurpose.INTRO_DAY: (CandidateStatus.INTRO_DAY_SCHEDULED,),
+}
+
+DeskError = NotYours | NotFound | TimePassed | NotBegun | OutcomeRecorded
+
+
+async def own_booking(
+    uow: UnitOfWork, recruiter: RecruiterDTO, booking_id: int
+) -> tuple[Booking, Slot, Candidate] | None:
+    """The booking if it is on one of this recruiter's slots; refusals are logged."""
+    booking = await uow.bookings.get(booking_id)
+    slot = await uow.slots.get(booking.slot_id) if booking else None
+    if booking is None or slot is None or slot.recruiter_id != recruiter.id:
+        log.warning("recruiter.forbidden_booking", recruiter_id=recruiter.id, booking_id=booking_id)
+        return None
+    candidate = await uow.candidates.get(booking.candidate_id)
+    assert candidate is not None
+    return booking, slot, candidate
+
+
+async def approve(
+    uow: UnitOfWork, m: Messaging, recruiter: RecruiterDTO, booking_id: int
+) -> Result[int, DeskError]:
+    owned = await own_booking(uow, recruiter, booking_id)
+    if owned is None:
+        return Failure(NotYours())
+    if owned[1].starts_at <= m.clock.now():
+        return Failure(TimePassed())
+    result = await approve_booking(uow, m, booking_id, actor=f"recruiter:{recruiter.id}")
+    return (
+        Success(booking_id) if isinstance(result, Success) else Failure(NotFound("pending booking"))
+    )
+
+
+async def offer_another_time(
+    uow: UnitOfWork, m: Messaging, recruiter: RecruiterDTO, booking_id: int
+) -> Result[int, DeskError]:
+    return await _decline(uow, m, recruiter, booking_id, reason="another time", reject=False)
+
+
+async def reject(
+    uow: UnitOfWork, m: Messaging, recruiter: RecruiterDTO, booking_id: int, reason: str
+) -> Result[int, DeskError]:
+    return await _decline(uow, m, recruiter, booking_id, reason=reason, reject=True)
+
+
+async def cancel(
+    uow: UnitOfWork,
+    m: Messaging,
+    recruiter: RecruiterDTO,
+    booking_id: int,
+    reason: str,
+    *,
+    withdraw_slot: bool = False,
+) -> Result[int, DeskError]:
+    """Cancel a booking; with `withdraw_slot` (the recruiter cannot make it) the time is not
+    offered to anyone else."""
+    return await _decline(
+        uow,
+        m,
+        recruiter,
+        booking_id,
+        reason=reason,
+        reject=False,
+        status=BookingStatus.CANCELED,
+        withdraw=withdraw_slot,
+    )
+
+
+async def _decline(
+    uow: UnitOfWork,
+    m: Messaging,
+    recruiter: RecruiterDTO,
+    booking_id: int,
+    *,
+    reason: str,
+    reject: bool,
+    status: BookingStatus = BookingStatus.DECLINED,
+    withdraw: bool = False,
+) -> Result[int, DeskError]:
+    owned = await own_booking(uow, recruiter, booking_id)
+    if owned is None:
+        return Failure(NotYours())
+    booking, slot, candidate = owned
+    if booking.status not in ACTIVE_BOOKING_STATUSES:
+        return Failure(NotFound("active booking"))
+    actor = f"recruiter:{recruiter.id}"
+    view = await view_of(uow, booking)
+    released = await release_booking(
+        uow, m, candidate, booking, to=status, reason=reason, actor=actor, withdraw=withdraw
+    )
+    if not released:
+        return Failure(NotFound("active booking"))
+    if reject:
+        uow.candidates.change_status(
+            candidate, CandidateStatus.NOT_HIRED, actor=actor, reason=reason
+        )
+        await tell_candidate(uow, m, candidate, booking, "booking_rejected", view=view)
+    else:
+        key = (
+            "booking_declined"
+            if status is BookingStatus.DECLINED
+            else "booking_canceled_by_recruiter"
+        )
+        buttons = pick_time_button(m.catalog, candidate.locale, slot.purpose.value)
+        await tell_candidate(uow, m, candidate, booking, key, view=view, buttons=buttons)
+    await uow.commit()
+    return Success(booking.id)
+
+
+async def record_attendance(
+    uow: UnitOfWork, m: Messaging, recruiter: RecruiterDTO, booking_id: int, *, came: bool
+) -> Result[int, DeskError]:
+    owned = await own_booking(uow, recruiter, booking_id)
+    if owned is None:
+        return Failure(NotYours())
+    booking, slot, candidate = owned
+    actor = f"recruiter:{recruiter.id}"
+    if booking.status not in (BookingStatus.APPROVED, BookingStatus.CONFIRMED):
+        return Failure(NotFound("booking awaiting its outcome"))
+    if slot.starts_at > m.clock.now():
+        return Failure(NotBegun())
+    await uow.notifications.cancel_pending_for_booking(booking.id)  # no "will you come?" now
+    if came:
+        await uow.bookings.change_status(booking, BookingStatus.ATTENDED, actor=actor)
+    else:
+        await uow.bookings.change_status(booking, BookingStatus.NO_SHOW, actor=actor)
+        uow.candidates.change_status(candidate, CandidateStatus.NO_SHOW, actor=actor)
+        await tell_candidate(uow, m, candidate, booking, "no_show")
+    await uow.commit()
+    return Success(booking.id)
+
+
+async def record_result(
+    uow: UnitOfWork, m: Messaging, recruiter: RecruiterDTO, booking_id: int, *, passed: bool
+) -> Result[int, DeskError]:
+    owned = await own_booking(uow, recruiter, booking_id)
+    if owned is None:
+        return Failure(NotYours())
+    booking, slot, candidate = owned
+    actor = f"recruiter:{recruiter.id}"
+    if booking.status is not BookingStatus.ATTENDED:
+        return Failure(NotFound("attended booking"))
+    if candidate.status not in AWAITING_OUTCOME[slot.purpose]:
+        return Failure(OutcomeRecorded())  # a replayed button must not rewrite a later status
+    if slot.purpose is SlotPurpose.INTRO_DAY:
+        target = CandidateStatus.HIRED if passed else CandidateStatus.NOT_HIRED
+        if candidate.status is not target:
+            uow.candidates.change_status(candidate, target, actor=actor)
+        await uow.commit()
+        return Success(booking.id)
+    if passed:
+        result = await record_interview_passed(uow, m, booking.id, actor=actor)
+        return Success(booking.id) if isinstance(result, Success) else Failure(result.error)
+    uow.candidates.change_status(candidate, CandidateStatus.INTERVIEWED_FAILED, actor=actor)
+    await tell_candidate(uow, m, candidate, booking, "interview_failed")
+    await uow.commit()
+    return Success(booking.id)
+
+
+async def tell_candidate(
+    uow: UnitOfWork,
+    m: Messaging,
+    candidate: Candidate,
+    booking: Booking,
+    key: str,
+    *,
+    view: BookingView | None = None,
+    buttons: list[list[dict[str, Any]]] | None = None,
+) -> None:
+    """Queue the template `key` about this booking to its candidate, once."""
+    view = view or await view_of(uow, booking)
+    await queue_message(
+        uow,
+        m.clock,
+        chat_id=candidate.telegram_id,
+        kind=key,
+        dedupe_key=f"{key}:{booking.id}",
+        text=await booking_text(uow, m.catalog, key, candidate.locale, view),
+        buttons=buttons,
+        candidate_id=candidate.id,
+    )
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    booking_id: int
+    status: BookingStatus
+    purpose: SlotPurpose
+    starts_at: datetime
+    candidate: str
+
+
+async def agenda(
+    uow: UnitOfWork, recruiter: RecruiterDTO, start: datetime, end: datetime
+) -> list[AgendaItem]:
+    rows = await uow.bookings.for_recruiter_between(recruiter.id, start, end)
+    return [
+        AgendaItem(
+            b.id, b.status, s.purpose, s.starts_at, c.full_name or c.username or str(c.telegram_id)
+        )
+        for b, s, c in rows
+    ]
+
+
+EXPIRY_REASON = "no answer from the recruiter"
+
+
+def pending_cutoff(now: datetime, hours: float) -> datetime:
+    return now - timedelta(hours=hours)

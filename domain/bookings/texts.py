@@ -1,0 +1,92 @@
+"""What a booking looks like in a message: local date and time, who, where, and the .ics."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from core.enums import SlotPurpose
+from domain.bookings.calendar_file import booking_ics
+from domain.messaging.dates import day_label, local, time_label
+from domain.messaging.texts import Catalog, render_message
+from storage.models import Booking, Slot
+from storage.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class BookingView:
+    booking_id: int
+    slot_id: int
+    purpose: SlotPurpose
+    status: str
+    starts_at: datetime
+    duration_minutes: int
+    zone: str
+    city_id: int
+    city: str
+    recruiter: str
+    place: str
+
+    def values(self, catalog: Catalog, locale: str) -> dict[str, Any]:
+        what_key = "what_intro_day" if self.purpose is SlotPurpose.INTRO_DAY else "what_interview"
+        return {
+            "what": catalog.shipped_template(what_key, locale),
+            "date": day_label(local(self.starts_at, self.zone).date(), locale),
+            "time": time_label(self.starts_at, self.zone),
+            "city": self.city,
+            "recruiter": self.recruiter,
+            "place": self.place,
+            "status": catalog.text(f"status.{self.status}", locale),
+        }
+
+
+async def view_of_slot(uow: UnitOfWork, slot: Slot, booking: Booking | None = None) -> BookingView:
+    city = await uow.cities.get_dto(slot.city_id)
+    recruiter = await uow.recruiters.get_dto(slot.recruiter_id)
+    # Foreign keys guarantee both.
+    assert city is not None
+    assert recruiter is not None
+    if slot.purpose is SlotPurpose.INTRO_DAY:
+        place = city.intro_day_address or recruiter.meeting_link or city.name
+    else:
+        place = recruiter.meeting_link or city.intro_day_address or city.name
+    return BookingView(
+        booking_id=booking.id if booking else 0,
+        slot_id=slot.id,
+        purpose=slot.purpose,
+        status=booking.status.value if booking else "pending",
+        starts_at=slot.starts_at,
+        duration_minutes=slot.duration_minutes,
+        zone=city.timezone,
+        city_id=city.id,
+        city=city.name,
+        recruiter=recruiter.name,
+        place=place,
+    )
+
+
+async def view_of(uow: UnitOfWork, booking: Booking) -> BookingView:
+    slot = await uow.slots.get(booking.slot_id)
+    assert slot is not None
+    return await view_of_slot(uow, slot, booking)
+
+
+async def booking_text(
+    uow: UnitOfWork, catalog: Catalog, key: str, locale: str, view: BookingView, **extra: Any
+) -> str:
+    values = {**view.values(catalog, locale), **extra}
+    return await render_message(uow, catalog, key, locale, view.city_id, **values)
+
+
+def calendar_file(view: BookingView, catalog: Catalog, locale: str, created_at: datetime) -> bytes:
+    values = view.values(catalog, locale)
+    return booking_ics(
+        uid=f"booking-{view.booking_id}@recruiting-bot",
+        starts_at=view.starts_at,
+        duration_minutes=view.duration_minutes,
+        summary=f"{values['what'].capitalize()}: {view.recruiter}",
+        location=view.place,
+        description=f"{values['what'].capitalize()}, {view.city}",
+        created_at=created_at,
+    )

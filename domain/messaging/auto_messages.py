@@ -1,0 +1,398 @@
+"""Auto-messages an admin defines: a broadcast to an audience at a time, or a trigger that
+writes to each candidate who reaches a condition. Every message is an outbox row under a
+dedupe key (auto message + candidate), so a run repeated after a restart adds nothing twice,
+and the sender's pace and limits apply. Progress is counted from those rows."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import structlog
+from sqlalchemy import and_, exists, func, select, update
+
+from core.clock import Clock
+from core.enums import (
+    ACTIVE_BOOKING_STATUSES,
+    AutoMessageKind,
+    AutoMessageState,
+    AutoMessageTrigger,
+    CandidateStatus,
+    NotificationStatus,
+)
+from core.errors import AppError, NotFound
+from core.result import Failure, Result, Success
+from domain.messaging.quiet_hours import in_quiet_hours
+from domain.messaging.texts import Catalog, render, template_errors
+from domain.scheduling.picker import BookingRules
+from storage.dialect import insert_ignoring_conflicts
+from storage.models import (
+    AutoMessage,
+    Booking,
+    Candidate,
+    CandidateStatusChange,
+    City,
+    Notification,
+    WaitlistEntry,
+)
+from storage.uow import UnitOfWork, UnitOfWorkFactory
+
+log = structlog.get_logger(__name__)
+
+BATCH = 500
+SAMPLE = {"name": "Anna"}
+
+
+def usable_template_keys(catalog: Catalog) -> list[str]:
+    """The shipped templates an auto-message can send: those needing only the name."""
+    keys = catalog.templates.get(catalog.default_locale, {})
+    return sorted(key for key in keys if _shipped_problem(catalog, key) is None)
+
+
+def _shipped_problem(catalog: Catalog, key: str) -> str | None:
+    """Why the shipped template `key` cannot be an auto-message's text (in some language)."""
+    for locale in catalog.templates:
+        if (problem := template_errors(catalog.shipped_template(key, locale), SAMPLE)) is not None:
+            return problem
+    return None
+
+
+class InvalidAutoMessage(AppError):
+    message_key = "error.conflict"
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field = field
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Progress:
+    queued: int
+    sent: int
+    failed: int
+    unreachable: int
+    pending: int
+
+
+async def create_auto_message(
+    uow: UnitOfWork,
+    catalog: Catalog,
+    spec: dict[str, Any],
+    clock: Clock,
+    *,
+    actor: str = "api",
+    admin_user_id: int | None = None,
+) -> Result[AutoMessage, InvalidAutoMessage]:
+    """Check an admin's definition field by field and store it scheduled; the audit row names
+    `actor` (and the panel account, when there is one). Commits."""
+    name = str(spec.get("name") or "").strip()
+    if not name:
+        return Failure(InvalidAutoMessage("name", "required"))
+    try:
+        kind = AutoMessageKind(str(spec.get("kind")))
+    except ValueError:
+        return Failure(InvalidAutoMessage("kind", "broadcast or trigger"))
+    key = str(spec.get("template_key") or "")
+    body = spec.get("text")
+    if isinstance(body, str) and body.strip():
+        if (problem := template_errors(body, SAMPLE)) is not None:
+            return Failure(InvalidAutoMessage("text", f"the template does not render: {problem}"))
+    elif key not in catalog.templates.get(catalog.default_locale, {}):
+        return Failure(InvalidAutoMessage("template_key", "a known template key, or give text"))
+    elif (problem := _shipped_problem(catalog, key)) is not None:
+        # Most shipped texts speak of a booking, a test…: an auto-message has only the name.
+        return Failure(
+            InvalidAutoMessage("template_key", f"needs more than the candidate's name: {problem}")
+        )
+    audience = spec.get("audience") or {}
+    if not isinstance(audience, dict):
+        return Failure(InvalidAutoMessage("audience", "an object"))
+    try:
+        statuses = [CandidateStatus(s).value for s in audience.get("statuses", [])]
+    except ValueError:
+        return Failure(InvalidAutoMessage("audience.statuses", "known candidate statuses"))
+    city_ids = audience.get("city_ids", [])
+    if not isinstance(city_ids, list) or not all(isinstance(c, int) for c in city_ids):
+        return Failure(InvalidAutoMessage("audience.city_ids", "a list of city ids"))
+    registered = {}
+    for bound in ("registered_from", "registered_to"):
+        if audience.get(bound):
+            try:
+                registered[bound] = datetime.fromisoformat(str(audience[bound])).isoformat()
+            except ValueError:
+                return Failure(InvalidAutoMessage(f"audience.{bound}", "an ISO date-time"))
+    message = AutoMessage(
+        name=name[:200],
+        kind=kind,
+        template_key=key or "custom",
+        audience={
+            "city_ids": city_ids,
+            "statuses": statuses,
+            "source": audience.get("source") or None,
+            **registered,
+            **({"text": body} if isinstance(body, str) and body.strip() else {}),
+        },
+        state=AutoMessageState.SCHEDULED,
+    )
+    if kind is AutoMessageKind.BROADCAST:
+        try:
+            send_at = (
+                datetime.fromisoformat(str(spec["send_at"])) if spec.get("send_at") else clock.now()
+            )
+        except ValueError:
+            return Failure(InvalidAutoMessage("send_at", "an ISO date-time with a zone"))
+        if send_at.tzinfo is None:
+            return Failure(InvalidAutoMessage("send_at", "an ISO date-time with a zone"))
+        message.send_at = send_at
+    else:
+        try:
+            message.trigger = AutoMessageTrigger(str(spec.get("trigger")))
+        except ValueError:
+            return Failure(
+                InvalidAutoMessage("trigger", ", ".join(t.value for t in AutoMessageTrigger))
+            )
+        hours = spec.get("after_hours")
+        if not isinstance(hours, int) or isinstance(hours, bool) or not 0 < hours <= 24 * 90:
+            return Failure(InvalidAutoMessage("after_hours", "whole hours from 1 to 2160"))
+        message.trigger_after_hours = hours
+    uow.auto_messages.add(message)
+    await uow.session.flush()
+    uow.audit.record(
+        actor=actor,
+        admin_user_id=admin_user_id,
+        action="create",
+        entity="auto_message",
+        entity_id=message.id,
+        details={"name": message.name, "kind": kind.value},
+    )
+    await uow.commit()
+    return Success(message)
+
+
+async def set_paused(
+    uow: UnitOfWork,
+    message_id: int,
+    paused: bool,
+    *,
+    actor: str = "api",
+    admin_user_id: int | None = None,
+) -> Result[AutoMessage, NotFound]:
+    """Pause: its queued messages are held back; resume: they go out again. Audited; commits."""
+    message = await uow.auto_messages.get(message_id)
+    if message is None:
+        return Failure(NotFound("auto-message"))
+    # A broadcast that has run stays done: pausing and resuming hold and release what it
+    # queued, and never make it run again (it would reach everyone who joined since).
+    if message.state is not AutoMessageState.DONE:
+        if paused:
+            message.state = AutoMessageState.PAUSED
+        elif message.state is AutoMessageState.PAUSED:
+            message.state = AutoMessageState.SCHEDULED
+    source, target = (
+        (NotificationStatus.PENDING, NotificationStatus.HELD)
+        if paused
+        else (NotificationStatus.HELD, NotificationStatus.PENDING)
+    )
+    await uow.session.execute(
+        update(Notification)
+        .where(Notification.auto_message_id == message_id, Notification.status == source)
+        .values(status=target)
+        .execution_options(synchronize_session=False)
+    )
+    uow.mark_written("notifications")
+    uow.audit.record(
+        actor=actor,
+        admin_user_id=admin_user_id,
+        action="pause" if paused else "resume",
+        entity="auto_message",
+        entity_id=message_id,
+    )
+    await uow.commit()
+    return Success(message)
+
+
+async def progress(uow: UnitOfWork, message_id: int) -> Progress:
+    return (await progress_of(uow, [message_id]))[message_id]
+
+
+async def progress_of(uow: UnitOfWork, message_ids: Sequence[int]) -> dict[int, Progress]:
+    """Each message's progress, counted in one query for all of them."""
+    counts: dict[int, Counter[str]] = {message_id: Counter() for message_id in message_ids}
+    if counts:
+        rows = await uow.session.execute(
+            select(Notification.auto_message_id, Notification.status, func.count())
+            .where(Notification.auto_message_id.in_(list(counts)))
+            .group_by(Notification.auto_message_id, Notification.status)
+        )
+        for message_id, status, n in rows.all():
+            if message_id is not None:
+                counts[message_id][status.value] = n
+    return {
+        message_id: Progress(
+            queued=sum(c.values()),
+            sent=c["sent"],
+            failed=c["failed"],
+            unreachable=c["unreachable"],
+            pending=c["pending"] + c["sending"] + c["held"],
+        )
+        for message_id, c in counts.items()
+    }
+
+
+async def newest_with_progress(
+    uow: UnitOfWork, limit: int = 200
+) -> list[tuple[AutoMessage, Progress]]:
+    """The newest messages, each with its progress: two queries however many there are."""
+    stmt = select(AutoMessage).order_by(AutoMessage.id.desc()).limit(limit)
+    messages = list((await uow.session.scalars(stmt)).all())
+    counted = await progress_of(uow, [m.id for m in messages])
+    return [(m, counted[m.id]) for m in messages]
+
+
+def _audience_filter(message: AutoMessage) -> list[Any]:
+    audience = message.audience
+    where: list[Any] = [Candidate.reachable.is_(True)]
+    if audience.get("city_ids"):
+        where.append(Candidate.city_id.in_(audience["city_ids"]))
+    if audience.get("statuses"):
+        where.append(Candidate.status.in_(audience["statuses"]))
+    if audience.get("source"):
+        where.append(Candidate.source == audience["source"])
+    if audience.get("registered_from"):
+        where.append(Candidate.created_at >= datetime.fromisoformat(audience["registered_from"]))
+    if audience.get("registered_to"):
+        where.append(Candidate.created_at < datetime.fromisoformat(audience["registered_to"]))
+    return where
+
+
+def _trigger_filter(message: AutoMessage, now: datetime) -> list[Any]:
+    hours = timedelta(hours=message.trigger_after_hours or 0)
+    since = (
+        select(func.max(CandidateStatusChange.created_at))
+        .where(CandidateStatusChange.candidate_id == Candidate.id)
+        .scalar_subquery()
+    )
+    if message.trigger is AutoMessageTrigger.SCREENING_PASSED_NO_BOOKING:
+        booked = exists().where(
+            and_(Booking.candidate_id == Candidate.id, Booking.status.in_(ACTIVE_BOOKING_STATUSES))
+        )
+        return [Candidate.status == CandidateStatus.SCREENING_PASSED, since <= now - hours, ~booked]
+    if message.trigger is AutoMessageTrigger.NO_SHOW_FOLLOW_UP:
+        return [Candidate.status == CandidateStatus.NO_SHOW, since <= now - hours]
+    waited = exists().where(
+        and_(WaitlistEntry.candidate_id == Candidate.id, WaitlistEntry.created_at <= now - hours)
+    )
+    return [waited]
+
+
+async def run_auto_messages(
+    uows: UnitOfWorkFactory, catalog: Catalog, clock: Clock, rules: BookingRules
+) -> int:
+    """Queue what is due: broadcasts whose time has come (once each), and trigger messages for
+    candidates who now meet their condition. Returns how many messages were queued."""
+    queued = 0
+    async with uows() as uow:
+        ids = [
+            m.id
+            for m in await uow.auto_messages.list_in_state(
+                AutoMessageState.SCHEDULED, AutoMessageState.RUNNING
+            )
+        ]
+    for message_id in ids:
+        try:
+            queued += await _run_one(uows, catalog, rules, clock, message_id)
+        except Exception:  # one broken message must not keep the others from going out
+            log.exception("auto_message.run_failed", auto_message_id=message_id)
+    return queued
+
+
+async def _run_one(
+    uows: UnitOfWorkFactory, catalog: Catalog, rules: BookingRules, clock: Clock, message_id: int
+) -> int:
+    """Queue what one scheduled or running auto-message owes now. Commits."""
+    async with uows() as uow:
+        message = await uow.auto_messages.get(message_id)
+        if message is None or message.state not in (
+            AutoMessageState.SCHEDULED,
+            AutoMessageState.RUNNING,
+        ):
+            return 0
+        now = clock.now()
+        if message.kind is AutoMessageKind.BROADCAST:
+            if message.send_at is None or message.send_at > now:
+                return 0
+            where = _audience_filter(message)
+        else:
+            where = [*_audience_filter(message), *_trigger_filter(message, now)]
+        message.state = AutoMessageState.RUNNING
+        queued = await _queue_for(uow, catalog, rules, message, where, now)
+        if message.kind is AutoMessageKind.BROADCAST:
+            message.state = AutoMessageState.DONE
+        message.queued_count = (await progress(uow, message.id)).queued
+        await uow.commit()
+    return queued
+
+
+async def _queue_for(
+    uow: UnitOfWork,
+    catalog: Catalog,
+    rules: BookingRules,
+    message: AutoMessage,
+    where: list[Any],
+    now: datetime,
+) -> int:
+    added = 0
+    last_id = 0
+    while True:
+        stmt = (
+            select(Candidate, City.timezone)
+            .outerjoin(City, City.id == Candidate.city_id)
+            .where(*where, Candidate.id > last_id)
+            .order_by(Candidate.id)
+            .limit(BATCH)
+        )
+        batch = (await uow.session.execute(stmt)).all()
+        if not batch:
+            return added
+        rows = []
+        for candidate, zone in batch:
+            body = message.audience.get("text") or catalog.shipped_template(
+                message.template_key, candidate.locale
+            )
+            due = now
+            if zone and in_quiet_hours(now, zone, rules.quiet_start, rules.quiet_end):
+                due = _quiet_end(now, zone, rules)
+            rows.append(
+                {
+                    "kind": "auto_message",
+                    "recipient_chat_id": candidate.telegram_id,
+                    "candidate_id": candidate.id,
+                    "auto_message_id": message.id,
+                    "payload": {"text": render(body, {"name": candidate.full_name or ""})},
+                    "due_at": due,
+                    "dedupe_key": f"auto:{message.id}:{candidate.id}",
+                    "status": NotificationStatus.PENDING,
+                    "attempts": 0,
+                }
+            )
+        result = await uow.session.execute(
+            insert_ignoring_conflicts(uow.session, Notification, rows, conflict_on=["dedupe_key"])
+        )
+        added += int(result.rowcount)  # type: ignore[attr-defined]
+        uow.mark_written("notifications")
+        last_id = batch[-1][0].id
+
+
+def _quiet_end(now: datetime, zone: str, rules: BookingRules) -> datetime:
+    """Broadcasts and triggers wait until the recipient's quiet hours end."""
+    tz = ZoneInfo(zone)
+    local = now.astimezone(tz)
+    end = datetime.combine(local.date(), rules.quiet_end, tzinfo=tz)
+    if end <= local:
+        end += timedelta(days=1)
+    return end.astimezone(now.tzinfo)

@@ -1,0 +1,238 @@
+"""Admins' overrides of the shipped message templates: which variables a message knows, a
+preview with sample values, and saving or resetting an override. A body is refused before it
+can reach a candidate when it names a variable its message does not know, does not render in
+the bot's sandbox, is markup Telegram would refuse, or is longer than Telegram allows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, meta
+from jinja2.exceptions import SecurityError
+from jinja2.runtime import Context
+from jinja2.sandbox import SandboxedEnvironment
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from core.errors import Conflict, InvalidField, NotFound
+from core.result import Failure, Result, Success
+from core.settings import SUPPORTED_LOCALES
+from core.telegram_html import MarkupRefused, html_to_text, utf16_length
+from domain.messaging.template_samples import sample_for
+from domain.messaging.texts import Catalog, template_errors
+from storage.models import MessageTemplate
+from storage.uow import UnitOfWork
+
+TELEGRAM_LIMIT = 4096
+MAX_BUILT = 100_000  # the longest string or list one operator may build in a template
+ENTITY = "message_template"
+
+
+class _GuardedSandbox(SandboxedEnvironment):
+    """The bot's sandbox, except that `*` and `**` may not build huge values: a preview runs on
+    the admin's request, in the process that also runs the bot."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Context, op: str, left: Any, right: Any) -> Any:
+        if op == "**" and isinstance(right, int | float) and abs(right) > 64:
+            raise SecurityError("powers above 64 are not allowed in a message")
+        if op == "*":
+            for seq, times in ((left, right), (right, left)):
+                if (
+                    isinstance(seq, str | list | tuple)
+                    and isinstance(times, int)
+                    and len(seq) * times > MAX_BUILT
+                ):
+                    raise SecurityError("that repetition is far too long for a message")
+        return super().call_binop(context, op, left, right)
+
+
+_guarded = _GuardedSandbox(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=False)
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What the bot would send with the sample values (Telegram HTML), or why it would not."""
+
+    html: str | None = None
+    error: str | None = None
+    length: int = 0  # characters as Telegram counts them, markup left out
+
+
+def template_keys(catalog: Catalog) -> list[str]:
+    """Every message a template exists for, in the order the default locale ships them."""
+    keys = dict.fromkeys(catalog.templates.get(catalog.default_locale, {}))
+    for templates in catalog.templates.values():
+        keys.update(dict.fromkeys(templates))
+    return list(keys)
+
+
+def _shipped_bodies(catalog: Catalog, key: str) -> list[str]:
+    bodies = [t[key] for t in catalog.templates.values() if key in t]
+    if not bodies:
+        raise NotFound(f"template {key}")
+    return bodies
+
+
+def used_variables(body: str) -> frozenset[str]:
+    """The variables a body reads (raises TemplateSyntaxError when it does not parse)."""
+    return frozenset(meta.find_undeclared_variables(_guarded.parse(body)))
+
+
+def known_variables(catalog: Catalog, key: str) -> frozenset[str]:
+    """The variables the bot passes to this message: those its shipped bodies use, in any
+    locale. NotFound for a key nothing is shipped for."""
+    return frozenset().union(*(used_variables(body) for body in _shipped_bodies(catalog, key)))
+
+
+def sample_values(catalog: Catalog, key: str) -> dict[str, Any]:
+    return {name: sample_for(name) for name in sorted(known_variables(catalog, key))}
+
+
+def _names(names: frozenset[str]) -> str:
+    return ", ".join(sorted(names)) if names else "none"
+
+
+def preview_body(catalog: Catalog, key: str, body: str) -> Preview:
+    """The body rendered with sample values, or the reason it cannot be used for this key."""
+    known = known_variables(catalog, key)
+    try:
+        used = used_variables(body)
+    except TemplateSyntaxError as exc:
+        return Preview(error=f"line {exc.lineno}: {exc.message}")
+    unknown = used - known - frozenset(_guarded.globals)
+    if unknown:
+        plural = "s" if len(unknown) > 1 else ""
+        return Preview(
+            error=f"unknown variable{plural} {_names(unknown)}: this message knows {_names(known)}"
+        )
+    values = sample_values(catalog, key)
+    try:
+        rendered = _guarded.from_string(body).render(**values)
+    except TemplateError as exc:
+        return Preview(error=str(exc))
+    except Exception as exc:  # a template's own arithmetic: 1/0, "a" + 1, …
+        return Preview(error=f"{type(exc).__name__}: {exc}")
+    problem = template_errors(body, values)  # the very sandbox the bot renders with
+    if problem is not None:
+        return Preview(error=problem)
+    try:
+        visible = html_to_text(rendered)
+    except MarkupRefused as exc:
+        return Preview(error=f"Telegram would refuse the markup: {exc.reason}")
+    length = utf16_length(visible)
+    if not visible.strip():
+        return Preview(error="the message would be empty")
+    if length > TELEGRAM_LIMIT:
+        return Preview(
+            error=f"{length} characters with the sample values; Telegram allows {TELEGRAM_LIMIT}"
+        )
+    return Preview(html=rendered, length=length)
+
+
+def validate_body(catalog: Catalog, key: str, body: str) -> str | None:
+    """Why this body cannot be saved for the key, or None."""
+    return preview_body(catalog, key, body).error
+
+
+async def list_overrides(uow: UnitOfWork, key: str | None = None) -> list[MessageTemplate]:
+    """The admins' overrides (of one key, or all), global ones first."""
+    stmt = select(MessageTemplate).order_by(
+        MessageTemplate.key,
+        MessageTemplate.locale,
+        MessageTemplate.city_id.is_not(None),
+        MessageTemplate.city_id,
+    )
+    if key is not None:
+        stmt = stmt.where(MessageTemplate.key == key)
+    return list((await uow.session.scalars(stmt)).all())
+
+
+async def _check_place(uow: UnitOfWork, locale: str, city_id: int | None) -> InvalidField | None:
+    if locale not in SUPPORTED_LOCALES:
+        return InvalidField("locale", f"one of {', '.join(SUPPORTED_LOCALES)}")
+    if city_id is not None and await uow.cities.get(city_id) is None:
+        return InvalidField("city_id", "no such city")
+    return None
+
+
+def _audit(
+    uow: UnitOfWork, action: str, row: MessageTemplate, actor: str, admin_user_id: int | None
+) -> None:
+    """The override as it is after a save, or as it was before a reset."""
+    uow.audit.record(
+        actor=actor,
+        admin_user_id=admin_user_id,
+        action=action,
+        entity=ENTITY,
+        entity_id=row.id,
+        details={
+            "key": row.key,
+            "locale": row.locale,
+            "city_id": row.city_id,
+            "version": row.version,
+            "body": row.body,
+        },
+    )
+
+
+async def save_template(
+    uow: UnitOfWork,
+    catalog: Catalog,
+    key: str,
+    locale: str,
+    city_id: int | None,
+    body: str,
+    *,
+    actor: str,
+    admin_user_id: int | None = None,
+) -> Result[MessageTemplate, InvalidField | NotFound | Conflict]:
+    """Create or change the override of `key` for a locale and a city (None: all cities),
+    counting its versions. Commits."""
+    if key not in template_keys(catalog):
+        return Failure(NotFound(f"template {key}"))
+    refusal = await _check_place(uow, locale, city_id)
+    if refusal is not None:
+        return Failure(refusal)
+    problem = validate_body(catalog, key, body)
+    if problem is not None:
+        return Failure(InvalidField("body", problem))
+    row = await uow.templates.get_exact(key, locale, city_id)
+    if row is None:
+        row = uow.templates.add(
+            MessageTemplate(key=key, locale=locale, city_id=city_id, body=body, version=1)
+        )
+        action = "create"
+    else:
+        row.body, row.version, row.active = body, row.version + 1, True
+        action = "update"
+    try:
+        await uow.session.flush()
+    except IntegrityError:
+        await uow.rollback()
+        return Failure(Conflict("someone saved this override meanwhile: reload and try again"))
+    _audit(uow, action, row, actor, admin_user_id)
+    await uow.commit()
+    return Success(row)
+
+
+async def reset_template(
+    uow: UnitOfWork,
+    key: str,
+    locale: str,
+    city_id: int | None,
+    *,
+    actor: str,
+    admin_user_id: int | None = None,
+) -> bool:
+    """Delete the override, so the message falls back to the global override or the shipped
+    text. False when there was none. Commits."""
+    row = await uow.templates.get_exact(key, locale, city_id)
+    if row is None:
+        return False
+    _audit(uow, "reset", row, actor, admin_user_id)
+    await uow.templates.delete(row)
+    await uow.commit()
+    return True

@@ -1,0 +1,187 @@
+"""Panel accounts and API tokens as admins manage them. Every change is written to the audit
+log under the acting admin, never with a password or a token in it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from core.clock import Clock
+from core.enums import AdminRole
+from core.errors import InvalidField, NotFound
+from core.result import Failure, Result, Success
+from domain.organisation.accounts import LOGIN_PATTERN, MIN_PASSWORD_LENGTH, hash_password
+from storage.models import AdminUser, ApiToken, Recruiter
+from storage.uow import UnitOfWork
+
+LOGIN_RULE = "3–64 letters, digits or . _ @ -"
+PASSWORD_RULE = f"at least {MIN_PASSWORD_LENGTH} characters"
+RECRUITER_RULE = "a recruiter account must be linked to a recruiter"
+ADMIN_RULE = "only recruiter accounts are linked to a recruiter"
+
+
+@dataclass(frozen=True)
+class AccountRow:
+    account: AdminUser
+    recruiter_name: str | None
+
+
+@dataclass(frozen=True)
+class TokenRow:
+    token: ApiToken
+    owner_login: str
+
+
+def login_problem(login: str) -> str | None:
+    return None if LOGIN_PATTERN.match(login) else LOGIN_RULE
+
+
+def password_problem(password: str) -> str | None:
+    return None if len(password) >= MIN_PASSWORD_LENGTH else PASSWORD_RULE
+
+
+def link_problem(role: AdminRole, recruiter_id: int | None) -> str | None:
+    if role is AdminRole.RECRUITER and recruiter_id is None:
+        return RECRUITER_RULE
+    if role is AdminRole.ADMIN and recruiter_id is not None:
+        return ADMIN_RULE
+    return None
+
+
+async def list_accounts(uow: UnitOfWork) -> list[AccountRow]:
+    """Every account with its linked recruiter's name, in one query."""
+    stmt = (
+        select(AdminUser, Recruiter.name)
+        .outerjoin(Recruiter, Recruiter.id == AdminUser.recruiter_id)
+        .order_by(AdminUser.login)
+    )
+    return [AccountRow(user, name) for user, name in (await uow.session.execute(stmt)).all()]
+
+
+async def list_tokens(uow: UnitOfWork) -> list[TokenRow]:
+    """Every API token, newest first, with its owner's login, in one query."""
+    stmt = (
+        select(ApiToken, AdminUser.login)
+        .join(AdminUser, AdminUser.id == ApiToken.admin_user_id)
+        .order_by(ApiToken.id.desc())
+    )
+    return [TokenRow(token, login) for token, login in (await uow.session.execute(stmt)).all()]
+
+
+async def create_account(
+    uow: UnitOfWork,
+    login: str,
+    password: str,
+    role: AdminRole,
+    recruiter_id: int | None,
+    *,
+    actor: str,
+    admin_user_id: int | None,
+) -> Result[AdminUser, InvalidField]:
+    """A new active panel account; a recruiter account is linked to an existing recruiter.
+    Commits."""
+    checks = (
+        ("login", login_problem(login)),
+        ("password", password_problem(password)),
+        ("recruiter_id", link_problem(role, recruiter_id)),
+    )
+    for field, problem in checks:
+        if problem is not None:
+            return Failure(InvalidField(field, problem))
+    if await uow.admin_users.get_by_login(login) is not None:
+        return Failure(InvalidField("login", "an account with this login exists already"))
+    if recruiter_id is not None and await uow.recruiters.get(recruiter_id) is None:
+        return Failure(InvalidField("recruiter_id", "no such recruiter"))
+    user = uow.admin_users.add(
+        AdminUser(
+            login=login,
+            password_hash=hash_password(password),
+            role=role,
+            recruiter_id=recruiter_id,
+            active=True,
+        )
+    )
+    await uow.session.flush()
+    uow.audit.record(
+        actor=actor,
+        admin_user_id=admin_user_id,
+        action="create",
+        entity="admin_user",
+        entity_id=user.id,
+        details={"login": login, "role": role.value, "recruiter_id": recruiter_id},
+    )
+    await uow.commit()
+    return Success(user)
+
+
+async def _account(uow: UnitOfWork, account_id: int) -> Result[AdminUser, NotFound]:
+    user = await uow.admin_users.get(account_id)
+    return Failure(NotFound(f"account {account_id}")) if user is None else Success(user)
+
+
+async def set_active(
+    uow: UnitOfWork, account_id: int, active: bool, *, actor: str, admin_user_id: int | None
+) -> Result[AdminUser, InvalidField | NotFound]:
+    """Deactivate an account (its sessions end at once, its API tokens stop working) or let it
+    in again; never one's own. Commits."""
+    if account_id == admin_user_id:
+        return Failure(InvalidField("form", "you cannot deactivate or reactivate yourself"))
+    found = await _account(uow, account_id)
+    if isinstance(found, Failure):
+        return Failure(found.error)
+    user = found.value
+    user.active = active
+    if not active:
+        user.session_generation += 1  # a later reactivation must not revive old sessions
+    action = "reactivate" if active else "deactivate"
+    uow.audit.record(
+        actor=actor,
+        admin_user_id=admin_user_id,
+        action=action,
+        entity="admin_user",
+        entity_id=user.id,
+    )
+    await uow.commit()
+    return Success(user)
+
+
+async def end_sessions(
+    uow: UnitOfWork, account_id: int, *, actor: str, admin_user_id: int | None
+) -> Result[AdminUser, NotFound]:
+    """Sign the account out everywhere: every panel session it has ends. Commits."""
+    found = await _account(uow, account_id)
+    if isinstance(found, Failure):
+        return found
+    user = found.value
+    user.session_generation += 1
+    uow.audit.record(
+        actor=actor,
+        admin_user_id=admin_user_id,
+        action="end_sessions",
+        entity="admin_user",
+        entity_id=user.id,
+    )
+    await uow.commit()
+    return Success(user)
+
+
+async def revoke_token(
+    uow: UnitOfWork, token_id: int, clock: Clock, *, actor: str, admin_user_id: int | None
+) -> Result[ApiToken, NotFound]:
+    """The token stops working at once; revoking it again changes nothing. Commits."""
+    token = await uow.api_tokens.get(token_id)
+    if token is None:
+        return Failure(NotFound(f"API token {token_id}"))
+    if token.revoked_at is None:
+        token.revoked_at = clock.now()
+        uow.audit.record(
+            actor=actor,
+            admin_user_id=admin_user_id,
+            action="revoke",
+            entity="api_token",
+            entity_id=token.id,
+            details={"account_id": token.admin_user_id, "name": token.name},
+        )
+        await uow.commit()
+    return Success(token)

@@ -1,0 +1,70 @@
+"""Panel accounts: creation and password checks (argon2)."""
+
+from __future__ import annotations
+
+import re
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from core.enums import AdminRole
+from core.errors import AppError, Conflict
+from storage.models import AdminUser
+from storage.uow import UnitOfWork
+
+_hasher = PasswordHasher()
+LOGIN_PATTERN = re.compile(r"^[A-Za-z0-9_.@-]{3,64}$")
+MIN_PASSWORD_LENGTH = 10
+
+
+class InvalidAccount(AppError):
+    message_key = "error.invalid_account"
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def password_matches(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+async def create_admin(
+    uow: UnitOfWork,
+    login: str,
+    password: str,
+    role: AdminRole = AdminRole.ADMIN,
+    actor: str = "cli",
+) -> AdminUser:
+    if not LOGIN_PATTERN.match(login):
+        raise InvalidAccount("login: 3–64 letters, digits or . _ @ -")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidAccount(f"password: at least {MIN_PASSWORD_LENGTH} characters")
+    if await uow.admin_users.get_by_login(login) is not None:
+        raise Conflict(f"login {login!r} exists already")
+    user = uow.admin_users.add(
+        AdminUser(login=login, password_hash=hash_password(password), role=role)
+    )
+    await uow.session.flush()
+    uow.audit.record(actor=actor, action="create", entity="admin_user", entity_id=user.id)
+    await uow.commit()
+    return user
+
+
+async def set_password(uow: UnitOfWork, login: str, password: str, *, create: bool = False) -> None:
+    """Give an account a new password (creating it as an admin if asked) and commit."""
+    user = await uow.admin_users.get_by_login(login)
+    if user is None:
+        if not create:
+            raise InvalidAccount(f"no account {login!r}")
+        await create_admin(uow, login, password, actor="system")
+        return
+    user.password_hash = hash_password(password)
+    user.session_generation += 1  # the old password's sessions end with it
+    uow.audit.record(
+        actor="system", action="reset_password", entity="admin_user", entity_id=user.id
+    )
+    await uow.commit()

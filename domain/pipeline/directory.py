@@ -1,0 +1,488 @@
+"""Finding candidates and reading one candidate's whole story: the panel's and the API's lists,
+profiles and CSV export. Scoped by city ids (None: every city), never by who is asking, so any
+entry point can use it.
+
+Search matches `search_text` (name, @username, phone, folded in Python) as a substring; every sort
+is served by an index on SQLite and PostgreSQL, with the id as the tie-breaker, so pages are stable.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import re
+from collections.abc import AsyncIterator, Sequence
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, computed_field, field_validator
+from sqlalchemy import Row, Select, func, or_, select
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.sql.elements import ColumnElement
+
+from core.enums import (
+    ACTIVE_BOOKING_STATUSES,
+    BookingStatus,
+    CandidateStatus,
+    NotificationStatus,
+    SlotPurpose,
+    TestKind,
+    TestResultStatus,
+)
+from core.iso import IsoDate
+from domain.screening.answers import option_label, prompt_text
+from storage.dto import QuestionDTO
+from storage.models import (
+    Base,
+    Booking,
+    Candidate,
+    City,
+    Notification,
+    Recruiter,
+    Slot,
+    Test,
+    TestAnswer,
+    TestQuestion,
+    TestResult,
+)
+from storage.models.candidate import search_key
+from storage.uow import UnitOfWork
+
+SortKey = Literal[
+    "created_at",
+    "-created_at",
+    "full_name",
+    "-full_name",
+    "status",
+    "-status",
+    "updated_at",
+    "-updated_at",
+]
+SORT_KEYS: tuple[str, ...] = SortKey.__args__  # type: ignore[attr-defined]
+MESSAGES_SHOWN = 50
+CSV_BATCH = 1000
+CSV_COLUMNS = (
+    "id",
+    "telegram_id",
+    "full_name",
+    "username",
+    "phone",
+    "city",
+    "status",
+    "source",
+    "reachable",
+    "created_at",
+    "updated_at",
+)
+_PHONE_SHAPED = re.compile(r"[\d\s()+\-]+")
+_TAG = re.compile(r"<[^>]*>")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Below this many matches per row of the page wanted, sorting the matches beats walking an
+# index in order and testing each row (measured at 100k candidates on SQLite).
+_FEW_MATCHES = 8
+
+
+class CandidateFilter(BaseModel):
+    """Which candidates, in which order, which page. Unknown fields are ignored (query strings
+    carry others); dates are UTC days, both ends included."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    q: str | None = Field(None, max_length=100)
+    city_id: int | None = Field(None, ge=1, le=2**31 - 1)
+    status: CandidateStatus | None = None
+    source: str | None = Field(None, max_length=64)
+    created_from: IsoDate | None = None
+    created_to: IsoDate | None = None
+    sort: SortKey = "-created_at"
+    limit: int = Field(50, ge=1, le=500)
+    offset: int = Field(0, ge=0, le=10_000_000)
+
+    @field_validator("q", "source")
+    @classmethod
+    def _blank_is_none(cls, value: str | None) -> str | None:
+        value = value.strip() if value is not None else None
+        return value or None
+
+    @field_validator("created_to")
+    @classmethod
+    def _dates_in_order(cls, value: date | None, info: ValidationInfo) -> date | None:
+        start = info.data.get("created_from")
+        if value is not None and start is not None and value < start:
+            raise ValueError("must not be before the start date")
+        return value
+
+
+class View(BaseModel):
+    """What this module hands out: frozen, and what the API's output models extend."""
+
+    model_config = ConfigDict(frozen=True, from_attributes=True)
+
+
+class CandidateRow(View):
+    id: int
+    telegram_id: int
+    full_name: str | None
+    username: str | None
+    phone: str | None
+    city_id: int | None
+    city: str | None
+    status: CandidateStatus
+    source: str | None
+    locale: str
+    reachable: bool
+    created_at: datetime
+    updated_at: datetime
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or (f"@{self.username}" if self.username else str(self.telegram_id))
+
+
+class AnswerRow(View):
+    question_id: int
+    question: str
+    answer: str
+    is_correct: bool | None
+    attempts: int
+    seconds_spent: float | None
+
+
+class TestResultRow(View):
+    __test__ = False
+
+    id: int
+    kind: TestKind
+    title: str
+    status: TestResultStatus
+    score: float
+    max_score: float
+    stars: int | None
+    started_at: datetime
+    finished_at: datetime | None
+    answers: tuple[AnswerRow, ...] = ()
+
+
+class BookingRow(View):
+    id: int
+    slot_id: int
+    purpose: SlotPurpose
+    status: BookingStatus
+    reason: str | None
+    starts_at: datetime
+    duration_minutes: int
+    recruiter_id: int
+    recruiter: str
+    city_id: int
+    city: str
+    timezone: str
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def active(self) -> bool:
+        return self.status in ACTIVE_BOOKING_STATUSES
+
+
+class StatusChangeRow(View):
+    id: int
+    from_status: CandidateStatus | None
+    to_status: CandidateStatus
+    actor: str
+    reason: str | None
+    created_at: datetime
+
+
+class MessageRow(View):
+    id: int
+    kind: str
+    text: str
+    status: NotificationStatus
+    created_at: datetime
+    due_at: datetime
+    sent_at: datetime | None
+    last_error: str | None
+
+
+class Profile(View):
+    candidate: CandidateRow
+    tests: tuple[TestResultRow, ...]
+    bookings: tuple[BookingRow, ...]
+    timeline: tuple[StatusChangeRow, ...]
+    messages: tuple[MessageRow, ...]
+
+
+def in_scope(city_id: int | None, city_ids: frozenset[int] | None) -> bool:
+    """Whether a candidate of this city is visible to someone limited to `city_ids`."""
+    return city_ids is None or (city_id is not None and city_id in city_ids)
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time(), tzinfo=UTC)
+
+
+def _conditions(flt: CandidateFilter, city_ids: frozenset[int] | None) -> list[ColumnElement[bool]]:
+    where: list[ColumnElement[bool]] = []
+    if city_ids is not None:
+        where.append(Candidate.city_id.in_(sorted(city_ids)))
+    if flt.city_id is not None:
+        where.append(Candidate.city_id == flt.city_id)
+    if flt.status is not None:
+        where.append(Candidate.status == flt.status)
+    if flt.source is not None:
+        where.append(Candidate.source == flt.source)
+    if flt.created_from is not None:
+        where.append(Candidate.created_at >= _day_start(flt.created_from))
+    if flt.created_to is not None:
+        where.append(Candidate.created_at < _day_start(flt.created_to + timedelta(days=1)))
+    if flt.q is not None:
+        where.append(_matches(flt.q))
+    return where
+
+
+def _matches(q: str) -> ColumnElement[bool]:
+    """A substring of the name, @username or phone; a phone typed with other spacing or
+    brackets ("999 123-45") is also looked for by its digits."""
+    found = Candidate.search_text.contains(search_key(q), autoescape=True)
+    digits = re.sub(r"\D", "", q)
+    if len(digits) >= 3 and digits != q and _PHONE_SHAPED.fullmatch(q):
+        return or_(found, Candidate.search_text.contains(digits, autoescape=True))
+    return found
+
+
+def _order(sort: str) -> list[Any]:
+    """The sort key and the id as tie-breaker, in the order its index lists them."""
+    descending = sort.startswith("-")
+    name = sort.removeprefix("-")
+    by_name: dict[str, list[Any]] = {
+        "created_at": [Candidate.created_at],
+        "full_name": [Candidate.full_name],
+        # ix_candidates_status_updated: within a status, by when it was last changed.
+        "status": [Candidate.status, Candidate.updated_at],
+        "updated_at": [Candidate.updated_at],
+    }
+    ordered = [c.desc() if descending else c.asc() for c in (*by_name[name], Candidate.id)]
+    if name == "full_name":
+        # No name sorts after every name on both databases, as PostgreSQL's index keeps it.
+        ordered[0] = ordered[0].nulls_first() if descending else ordered[0].nulls_last()
+    return ordered
+
+
+def _rows_query() -> Select[*tuple[Any, ...]]:
+    return select(
+        Candidate.id,
+        Candidate.telegram_id,
+        Candidate.full_name,
+        Candidate.username,
+        Candidate.phone,
+        Candidate.city_id,
+        City.name.label("city"),
+        Candidate.status,
+        Candidate.source,
+        Candidate.locale,
+        Candidate.reachable,
+        Candidate.created_at,
+        Candidate.updated_at,
+    ).outerjoin(City, City.id == Candidate.city_id)
+
+
+def _row(values: Row[Any]) -> CandidateRow:
+    return CandidateRow(**values._mapping)
+
+
+async def search_candidates(
+    uow: UnitOfWork, flt: CandidateFilter, city_ids: frozenset[int] | None
+) -> tuple[list[CandidateRow], int]:
+    """One page of the filtered list (with city names) and how many match in all: two queries."""
+    where = _conditions(flt, city_ids)
+    total = int(
+        await uow.session.scalar(select(func.count()).select_from(Candidate).where(*where)) or 0
+    )
+    if total <= flt.offset:
+        return [], total
+    stmt = _rows_query()
+    if flt.q is not None and total < _FEW_MATCHES * (flt.offset + flt.limit):
+        # Few matches: walking the sort's index would visit most of the table to find a page
+        # of them. Collect them first (MATERIALIZED: a fence on both databases), sort only those.
+        matches = select(Candidate.id).where(*where).cte("matches").prefix_with("MATERIALIZED")
+        stmt = stmt.join(matches, matches.c.id == Candidate.id)
+    else:
+        stmt = stmt.where(*where)
+    stmt = stmt.order_by(*_order(flt.sort)).limit(flt.limit).offset(flt.offset)
+    return [_row(r) for r in await uow.session.execute(stmt)], total
+
+
+async def candidate_profile(
+    uow: UnitOfWork, candidate_id: int, city_ids: frozenset[int] | None
+) -> Profile | None:
+    """Everything about one candidate in six queries; None when absent or out of scope."""
+    found = (await uow.session.execute(_rows_query().where(Candidate.id == candidate_id))).first()
+    if found is None:
+        return None
+    candidate = _row(found)
+    if not in_scope(candidate.city_id, city_ids):
+        return None
+    return Profile(
+        candidate=candidate,
+        tests=await _tests(uow, candidate),
+        bookings=await _bookings(uow, candidate.id),
+        timeline=await _timeline(uow, candidate.id),
+        messages=await _messages(uow, candidate.telegram_id),
+    )
+
+
+def _columns(entity: Base) -> dict[str, Any]:
+    """An entity's column values by name (not its relationships, which are not loaded)."""
+    return {c.key: getattr(entity, c.key) for c in sa_inspect(entity).mapper.column_attrs}
+
+
+async def _tests(uow: UnitOfWork, candidate: CandidateRow) -> list[TestResultRow]:
+    results = await uow.session.execute(
+        select(TestResult, Test.kind, Test.title)
+        .join(Test, Test.id == TestResult.test_id)
+        .where(TestResult.candidate_id == candidate.id)
+        .order_by(TestResult.started_at, TestResult.id)
+    )
+    answers = await uow.session.execute(
+        select(TestAnswer, TestQuestion)
+        .join(TestQuestion, TestQuestion.id == TestAnswer.question_id)
+        .join(TestResult, TestResult.id == TestAnswer.result_id)
+        .where(TestResult.candidate_id == candidate.id)
+        .order_by(TestAnswer.result_id, TestAnswer.id)
+    )
+    by_result: dict[int, list[AnswerRow]] = {}
+    for answer, question in answers:
+        dto = QuestionDTO.model_validate(question)
+        by_result.setdefault(answer.result_id, []).append(
+            AnswerRow(
+                question_id=question.id,
+                question=prompt_text(dto, candidate.locale),
+                answer=option_label(dto, answer.answer, candidate.locale),
+                is_correct=answer.is_correct,
+                attempts=answer.attempts,
+                seconds_spent=answer.seconds_spent,
+            )
+        )
+    return [
+        TestResultRow.model_validate(
+            {
+                **_columns(result),
+                "kind": kind,
+                "title": title,
+                "answers": by_result.get(result.id, []),
+            }
+        )
+        for result, kind, title in results
+    ]
+
+
+async def _bookings(uow: UnitOfWork, candidate_id: int) -> list[BookingRow]:
+    rows = await uow.session.execute(
+        select(Booking, Slot, Recruiter.name, City.name, City.timezone)
+        .join(Slot, Slot.id == Booking.slot_id)
+        .join(Recruiter, Recruiter.id == Slot.recruiter_id)
+        .join(City, City.id == Slot.city_id)
+        .where(Booking.candidate_id == candidate_id)
+        .order_by(Slot.starts_at.desc(), Booking.id.desc())
+    )
+    return [
+        BookingRow(
+            id=booking.id,
+            slot_id=slot.id,
+            purpose=booking.purpose,
+            status=booking.status,
+            reason=booking.reason,
+            starts_at=slot.starts_at,
+            duration_minutes=slot.duration_minutes,
+            recruiter_id=slot.recruiter_id,
+            recruiter=recruiter,
+            city_id=slot.city_id,
+            city=city,
+            timezone=zone,
+        )
+        for booking, slot, recruiter, city, zone in rows
+    ]
+
+
+async def _timeline(uow: UnitOfWork, candidate_id: int) -> list[StatusChangeRow]:
+    history = await uow.candidates.status_history(candidate_id)
+    return [StatusChangeRow.model_validate(change) for change in history]
+
+
+async def _messages(uow: UnitOfWork, chat_id: int) -> list[MessageRow]:
+    rows = await uow.session.scalars(
+        select(Notification)
+        .where(Notification.recipient_chat_id == chat_id)
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+        .limit(MESSAGES_SHOWN)
+    )
+    return [
+        MessageRow.model_validate(
+            {**_columns(n), "text": _plain_text(str(n.payload.get("text", "")))}
+        )
+        for n in rows
+    ]
+
+
+def _plain_text(telegram_html: str) -> str:
+    """A message as its reader saw it: Telegram's HTML tags dropped, entities read."""
+    return html.unescape(_TAG.sub("", telegram_html))
+
+
+def _cell(value: str | None, *, phone: bool = False) -> str:
+    """A text cell a spreadsheet will not run as a formula."""
+    if not value:
+        return ""
+    if value.startswith(_FORMULA_START) and not (phone and _PHONE_SHAPED.fullmatch(value)):
+        return "'" + value
+    return value
+
+
+def _csv_line(row: Row[Any]) -> Sequence[object]:
+    """One line; `row` has `_rows_query`'s columns."""
+    return (
+        row.id,
+        row.telegram_id,
+        _cell(row.full_name),
+        _cell(row.username),
+        _cell(row.phone, phone=True),
+        _cell(row.city),
+        row.status.value,
+        _cell(row.source),
+        "yes" if row.reachable else "no",
+        row.created_at.isoformat(),
+        row.updated_at.isoformat(),
+    )
+
+
+async def iter_csv(
+    uow: UnitOfWork,
+    flt: CandidateFilter,
+    city_ids: frozenset[int] | None,
+    *,
+    batch: int = CSV_BATCH,
+) -> AsyncIterator[str]:
+    """The whole filtered list as CSV (a header, then one chunk per batch), in id order.
+
+    Batches continue after the last id seen (keyset), each in its own short read transaction,
+    so neither memory nor a database lock grows with the list; sort, limit and offset are not
+    used."""
+    where = _conditions(flt, city_ids)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    yield buffer.getvalue()
+    last_id = 0
+    while True:
+        stmt = (
+            _rows_query().where(*where, Candidate.id > last_id).order_by(Candidate.id).limit(batch)
+        )
+        rows = (await uow.session.execute(stmt)).all()  # rows, not models: 100k add up
+        await uow.release()
+        if not rows:
+            return
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerows(_csv_line(r) for r in rows)
+        yield buffer.getvalue()
+        last_id = rows[-1].id

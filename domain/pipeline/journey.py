@@ -1,0 +1,41 @@
+"""Where a candidate is in the journey, derived from what the database holds (so a restart,
+or another instance, picks up exactly where they stopped)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from core.enums import CandidateStatus
+from storage.models import Candidate
+
+
+class Stage(StrEnum):
+    CITY = "city"
+    SCREENING = "screening"
+    REJECTED = "rejected"
+    PICK_INTERVIEW = "pick_interview"
+    INTERVIEW_BOOKED = "interview_booked"
+    TEST2 = "test2"
+    PICK_INTRO_DAY = "pick_intro_day"
+    INTRO_DAY_BOOKED = "intro_day_booked"
+    TEST2_FAILED = "test2_failed"
+    DONE = "done"
+
+
+_BY_STATUS = {
+    CandidateStatus.SCREENING_FAILED: Stage.REJECTED,
+    CandidateStatus.SCREENING_PASSED: Stage.PICK_INTERVIEW,
+    CandidateStatus.INTERVIEW_REQUESTED: Stage.INTERVIEW_BOOKED,
+    CandidateStatus.INTERVIEW_SCHEDULED: Stage.INTERVIEW_BOOKED,
+    CandidateStatus.INTERVIEW_CONFIRMED: Stage.INTERVIEW_BOOKED,
+    CandidateStatus.INTERVIEWED_PASSED: Stage.TEST2,
+    CandidateStatus.TEST2_PASSED: Stage.PICK_INTRO_DAY,
+    CandidateStatus.TEST2_FAILED: Stage.TEST2_FAILED,
+    CandidateStatus.INTRO_DAY_SCHEDULED: Stage.INTRO_DAY_BOOKED,
+}
+
+
+def stage_of(candidate: Candidate) -> Stage:
+    if candidate.status in (CandidateStatus.NEW, CandidateStatus.SCREENING):
+        return Stage.CITY if candidate.city_id is None else Stage.SCREENING
+    return _BY_STATUS.get(candidate.status, Stage.DONE)

@@ -1,0 +1,1 @@
+"""The dashboard's figures (`dashboard`), limited to the viewer's cities."""
