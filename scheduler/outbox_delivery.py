@@ -17,15 +17,19 @@ from bot.outbox_buttons import keyboard_from_intents
 from core.clock import Clock
 from core.enums import NotificationStatus
 from core.metrics import Metrics
-from domain.bookings.reminders import REMINDERS
+from domain.messaging.delivery import (
+    REMINDER_KINDS,
+    drop_if_started,
+    record_retry,
+    record_sent,
+    record_unreachable,
+)
+from domain.records import Notification
 from scheduler.rate_limit import SendRate
-from storage.models import Notification
 from storage.uow import UnitOfWorkFactory
 
 log = structlog.get_logger(__name__)
 DEFAULT_LEASE = timedelta(seconds=30)
-REMINDER_KINDS = frozenset(kind for kind, _before, _asks in REMINDERS)
-MAX_ATTEMPTS = 5
 
 
 class _TextSentOnly(Exception):
@@ -90,8 +94,12 @@ class OutboxDelivery:
             await uow.commit()
 
     async def _deliver(self, row: Notification) -> int:
-        if row.kind in REMINDER_KINDS and await self._already_started(row):
-            return 0
+        if row.kind in REMINDER_KINDS:
+            async with self._uow_factory() as uow:
+                dropped = await drop_if_started(uow, row, self._clock.now())
+                await uow.commit()
+            if dropped:
+                return 0
         try:
             await self._send(row.recipient_chat_id, row.payload)
         except _TextSentOnly as partly:
@@ -101,41 +109,40 @@ class OutboxDelivery:
             await self._failed(row, exc)
             return 0
         async with self._uow_factory() as uow:
-            fresh = await uow.notifications.get(row.id)
-            if fresh is not None:
-                fresh.status = NotificationStatus.SENT
-                fresh.sent_at = self._clock.now()
-                fresh.attempts += 1
-                fresh.locked_by = fresh.locked_until = None
+            await record_sent(uow, row, self._clock.now())
             await uow.commit()
         self._outcomes.labels(outcome="sent").inc()
         return 1
 
-    async def _already_started(self, row: Notification) -> bool:
-        """A reminder for a booking that has started is dropped, not sent late."""
-        async with self._uow_factory() as uow:
-            booking = await uow.bookings.get(row.booking_id) if row.booking_id else None
-            slot = await uow.slots.get(booking.slot_id) if booking else None
-            if slot is None or slot.starts_at > self._clock.now():
-                return False
-            fresh = await uow.notifications.get(row.id)
-            if fresh is not None:
-                fresh.status = NotificationStatus.CANCELED
-                fresh.last_error = "dropped: the booking had already started"
-                fresh.locked_by = fresh.locked_until = None
-            await uow.commit()
-        return True
-
     async def _failed(self, row: Notification, exc: Exception, *, text_sent: bool = False) -> None:
-        if isinstance(exc, TelegramForbiddenError):
-            await self._blocked(row, str(exc))
-        elif isinstance(exc, TelegramRetryAfter):
-            delay = timedelta(seconds=exc.retry_after)
-            await self._again(row, delay, str(exc), count=False, text_sent=text_sent)
-        else:  # any other failure: retried with backoff, then kept as failed
-            log.warning("outbox.send_failed", notification_id=row.id, error=repr(exc))
-            delay = timedelta(seconds=2 ** (row.attempts + 1))
-            await self._again(row, delay, repr(exc), text_sent=text_sent)
+        """Telegram's answer, read: 403 the recipient blocked the bot, 429 wait as told and try
+        again (not counted), anything else retried with backoff, then kept as failed."""
+        async with self._uow_factory() as uow:
+            if isinstance(exc, TelegramForbiddenError):
+                await record_unreachable(uow, row, str(exc))
+                outcome = "unreachable"
+            elif isinstance(exc, TelegramRetryAfter):
+                wait = timedelta(seconds=exc.retry_after)
+                status = await record_retry(
+                    uow,
+                    row,
+                    self._clock.now(),
+                    str(exc),
+                    wait=wait,
+                    counted=False,
+                    text_sent=text_sent,
+                )
+                outcome = "failed" if status is NotificationStatus.FAILED else "retried"
+            else:
+                log.warning("outbox.send_failed", notification_id=row.id, error=repr(exc))
+                status = await record_retry(
+                    uow, row, self._clock.now(), repr(exc), text_sent=text_sent
+                )
+                outcome = "failed" if status is NotificationStatus.FAILED else "retried"
+            await uow.commit()
+        self._outcomes.labels(outcome=outcome).inc()
+        if outcome == "unreachable":
+            log.info("outbox.recipient_blocked_bot", chat_id=row.recipient_chat_id)
 
     async def _send(self, chat_id: int, payload: dict[str, Any]) -> None:
         """The text (unless an earlier attempt sent it), then the document, if any."""
@@ -153,47 +160,3 @@ class OutboxDelivery:
                 )
             except Exception as exc:
                 raise _TextSentOnly(exc) from exc
-
-    async def _again(
-        self,
-        row: Notification,
-        delay: timedelta,
-        error: str,
-        *,
-        count: bool = True,
-        text_sent: bool = False,
-    ) -> None:
-        outcome = "retried"
-        async with self._uow_factory() as uow:
-            fresh = await uow.notifications.get(row.id)
-            if fresh is not None:
-                if text_sent:  # the next attempt sends only what is missing
-                    fresh.payload = {**fresh.payload, "text_sent": True}
-                fresh.attempts += 1 if count else 0
-                fresh.last_error = error[:1000]
-                fresh.locked_by = fresh.locked_until = None
-                if fresh.attempts >= MAX_ATTEMPTS:
-                    fresh.status = NotificationStatus.FAILED
-                    outcome = "failed"
-                else:
-                    fresh.status = NotificationStatus.PENDING
-                    fresh.due_at = self._clock.now() + delay
-            await uow.commit()
-        self._outcomes.labels(outcome=outcome).inc()
-
-    async def _blocked(self, row: Notification, error: str) -> None:
-        async with self._uow_factory() as uow:
-            fresh = await uow.notifications.get(row.id)
-            if fresh is not None:
-                fresh.status = NotificationStatus.UNREACHABLE
-                fresh.last_error = error[:1000]
-                fresh.attempts += 1
-                fresh.locked_by = fresh.locked_until = None
-            await uow.notifications.cancel_pending_for_recipient(row.recipient_chat_id)
-            if row.candidate_id is not None:
-                candidate = await uow.candidates.get(row.candidate_id)
-                if candidate is not None:
-                    candidate.reachable = False
-            await uow.commit()
-        self._outcomes.labels(outcome="unreachable").inc()
-        log.info("outbox.recipient_blocked_bot", chat_id=row.recipient_chat_id)

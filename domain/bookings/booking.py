@@ -20,10 +20,12 @@ from core.errors import AlreadyBooked, AppError, NotFound, SlotTaken, SlotUnavai
 from core.result import Failure, Result, Success
 from domain.bookings.card import queue_card
 from domain.bookings.reminders import queue_reminders
+from domain.bookings.status import move_booking_status
 from domain.bookings.texts import BookingView, booking_text, calendar_file, view_of, view_of_slot
 from domain.bookings.waitlist import offer_freed_slot
 from domain.messaging.outbox import document_payload, queue_message
 from domain.messaging.texts import Catalog
+from domain.pipeline.status import move_candidate
 from domain.scheduling.picker import BookingRules
 from domain.scheduling.slots import MAX_DURATION_MINUTES
 from storage.dto import BookingDTO
@@ -51,6 +53,11 @@ _BOOKED_INTERVIEW = (
     CandidateStatus.INTERVIEW_SCHEDULED,
     CandidateStatus.INTERVIEW_CONFIRMED,
 )
+# What a candidate holding a booking of each purpose is: what its end takes them back from.
+_BOOKED = {
+    SlotPurpose.INTERVIEW: _BOOKED_INTERVIEW,
+    SlotPurpose.INTRO_DAY: (CandidateStatus.INTRO_DAY_SCHEDULED,),
+}
 
 
 @dataclass(frozen=True)
@@ -125,9 +132,7 @@ async def book_slot(
         if await uow.bookings.active_for_candidate(candidate_id, slot.purpose):
             return Failure(AlreadyBooked("booked concurrently"))
         return Failure(SlotTaken(f"slot {slot_id}"))
-    uow.candidates.change_status(
-        candidate, _status_after_booking(slot.purpose, status), actor=actor
-    )
+    move_candidate(uow, candidate, _status_after_booking(slot.purpose, status), actor=actor)
     entry = await uow.waitlist.entry_for(candidate.id, slot.purpose)
     if entry is not None:
         await uow.waitlist.delete(entry)
@@ -160,12 +165,12 @@ async def approve_booking(
     booking = await uow.bookings.get(booking_id)
     if booking is None or booking.status is not BookingStatus.PENDING:
         return Failure(NotFound("pending booking"))
-    if not await uow.bookings.change_status(booking, BookingStatus.APPROVED, actor=actor):
+    if not await move_booking_status(uow, booking, BookingStatus.APPROVED, actor=actor):
         return Failure(NotFound("pending booking"))
     candidate = await uow.candidates.get(booking.candidate_id)
     assert candidate is not None
     if candidate.status is CandidateStatus.INTERVIEW_REQUESTED:
-        uow.candidates.change_status(candidate, CandidateStatus.INTERVIEW_SCHEDULED, actor=actor)
+        move_candidate(uow, candidate, CandidateStatus.INTERVIEW_SCHEDULED, actor=actor)
     view = await view_of(uow, booking)
     await queue_confirmation(uow, m, candidate, view)
     await queue_reminders(uow, m.catalog, m.clock, candidate, view, m.rules)
@@ -247,13 +252,10 @@ async def release_booking(
     """End an active booking, cancel its reminders, offer the slot on (or, with `withdraw`,
     take it off offer for good: its recruiter cannot make it), and (with a `recruiter_key`)
     tell its recruiter. The caller commits."""
-    if not await uow.bookings.change_status(booking, to, actor=actor, reason=reason):
+    if not await move_booking_status(uow, booking, to, actor=actor, reason=reason):
         return None
-    await uow.notifications.cancel_pending_for_booking(booking.id)
-    if candidate.status in (*_BOOKED_INTERVIEW, CandidateStatus.INTRO_DAY_SCHEDULED):
-        uow.candidates.change_status(
-            candidate, _BEFORE_BOOKING[booking.purpose], actor=actor, reason=reason
-        )
+    if candidate.status in _BOOKED[booking.purpose]:
+        move_candidate(uow, candidate, _BEFORE_BOOKING[booking.purpose], actor=actor, reason=reason)
     slot = await uow.slots.get(booking.slot_id)
     assert slot is not None
     view = await view_of(uow, booking)
@@ -318,8 +320,8 @@ async def move_booking(
     )
     try:
         async with uow.savepoint():
-            moved = await uow.bookings.change_status(
-                old, BookingStatus.CANCELED, actor="candidate", reason="moved"
+            moved = await move_booking_status(
+                uow, old, BookingStatus.CANCELED, actor="candidate", reason="moved"
             )
             new = (
                 await uow.bookings.try_create(slot, candidate.id, status, actor="candidate")
@@ -330,9 +332,12 @@ async def move_booking(
                 raise _KeepOldBooking
     except _KeepOldBooking:
         return Failure(SlotTaken(f"slot {new_slot_id}"))
-    await uow.notifications.cancel_pending_for_booking(old.id)
-    uow.candidates.change_status(
-        candidate, _status_after_booking(slot.purpose, status), actor="candidate", reason="moved"
+    move_candidate(
+        uow,
+        candidate,
+        _status_after_booking(slot.purpose, status),
+        actor="candidate",
+        reason="moved",
     )
     view = await view_of_slot(uow, slot, new)
     if status is BookingStatus.APPROVED:
@@ -368,10 +373,10 @@ async def answer_attendance(
         return Failure(NotFound("approved booking"))
     if coming:
         if booking.status is not BookingStatus.CONFIRMED:
-            await uow.bookings.change_status(booking, BookingStatus.CONFIRMED, actor="candidate")
+            await move_booking_status(uow, booking, BookingStatus.CONFIRMED, actor="candidate")
             if candidate.status is CandidateStatus.INTERVIEW_SCHEDULED:
-                uow.candidates.change_status(
-                    candidate, CandidateStatus.INTERVIEW_CONFIRMED, actor="candidate"
+                move_candidate(
+                    uow, candidate, CandidateStatus.INTERVIEW_CONFIRMED, actor="candidate"
                 )
             slot = await uow.slots.get(booking.slot_id)
             assert slot is not None

@@ -18,8 +18,10 @@ from core.errors import AppError, NotFound
 from core.result import Failure, Result, Success
 from domain.bookings.booking import Messaging, approve_booking, release_booking
 from domain.bookings.outcomes import record_interview_passed
+from domain.bookings.status import move_booking_status
 from domain.bookings.texts import BookingView, booking_text, view_of
 from domain.messaging.outbox import pick_time_button, queue_message
+from domain.pipeline.status import move_candidate
 from storage.dto import RecruiterDTO
 from storage.models import Booking, Candidate, Slot
 from storage.uow import UnitOfWork
@@ -150,9 +152,7 @@ async def _decline(
     if not released:
         return Failure(NotFound("active booking"))
     if reject:
-        uow.candidates.change_status(
-            candidate, CandidateStatus.NOT_HIRED, actor=actor, reason=reason
-        )
+        move_candidate(uow, candidate, CandidateStatus.NOT_HIRED, actor=actor, reason=reason)
         await tell_candidate(uow, m, candidate, booking, "booking_rejected", view=view)
     else:
         key = (
@@ -178,12 +178,11 @@ async def record_attendance(
         return Failure(NotFound("booking awaiting its outcome"))
     if slot.starts_at > m.clock.now():
         return Failure(NotBegun())
-    await uow.notifications.cancel_pending_for_booking(booking.id)  # no "will you come?" now
     if came:
-        await uow.bookings.change_status(booking, BookingStatus.ATTENDED, actor=actor)
+        await move_booking_status(uow, booking, BookingStatus.ATTENDED, actor=actor)
     else:
-        await uow.bookings.change_status(booking, BookingStatus.NO_SHOW, actor=actor)
-        uow.candidates.change_status(candidate, CandidateStatus.NO_SHOW, actor=actor)
+        await move_booking_status(uow, booking, BookingStatus.NO_SHOW, actor=actor)
+        move_candidate(uow, candidate, CandidateStatus.NO_SHOW, actor=actor)
         await tell_candidate(uow, m, candidate, booking, "no_show")
     await uow.commit()
     return Success(booking.id)
@@ -204,13 +203,13 @@ async def record_result(
     if slot.purpose is SlotPurpose.INTRO_DAY:
         target = CandidateStatus.HIRED if passed else CandidateStatus.NOT_HIRED
         if candidate.status is not target:
-            uow.candidates.change_status(candidate, target, actor=actor)
+            move_candidate(uow, candidate, target, actor=actor)
         await uow.commit()
         return Success(booking.id)
     if passed:
         result = await record_interview_passed(uow, m, booking.id, actor=actor)
         return Success(booking.id) if isinstance(result, Success) else Failure(result.error)
-    uow.candidates.change_status(candidate, CandidateStatus.INTERVIEWED_FAILED, actor=actor)
+    move_candidate(uow, candidate, CandidateStatus.INTERVIEWED_FAILED, actor=actor)
     await tell_candidate(uow, m, candidate, booking, "interview_failed")
     await uow.commit()
     return Success(booking.id)

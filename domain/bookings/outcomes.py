@@ -6,8 +6,10 @@ from core.enums import ACTIVE_BOOKING_STATUSES, BookingStatus, CandidateStatus, 
 from core.errors import NotFound
 from core.result import Failure, Result, Success
 from domain.bookings.booking import Messaging
+from domain.bookings.status import move_booking_status
 from domain.messaging.outbox import queue_message
 from domain.messaging.texts import render_message
+from domain.pipeline.status import move_candidate
 from storage.uow import UnitOfWork
 
 
@@ -19,11 +21,11 @@ async def record_interview_passed(
     if booking is None or booking.status not in (*ACTIVE_BOOKING_STATUSES, BookingStatus.ATTENDED):
         return Failure(NotFound("booking"))
     if booking.status is not BookingStatus.ATTENDED:
-        await uow.bookings.change_status(booking, BookingStatus.ATTENDED, actor=actor)
+        await move_booking_status(uow, booking, BookingStatus.ATTENDED, actor=actor)
     candidate = await uow.candidates.get(booking.candidate_id)
     assert candidate is not None
     if candidate.status is not CandidateStatus.INTERVIEWED_PASSED:
-        uow.candidates.change_status(candidate, CandidateStatus.INTERVIEWED_PASSED, actor=actor)
+        move_candidate(uow, candidate, CandidateStatus.INTERVIEWED_PASSED, actor=actor)
     test = await uow.tests.get_dto_by_kind(TestKind.KNOWLEDGE)
     if test is not None and test.questions:
         attempts = test.default_max_attempts

@@ -17,6 +17,7 @@ from domain.bookings.booking import Messaging, release_booking
 from domain.bookings.desk import tell_candidate
 from domain.messaging.outbox import pick_time_button, queue_message
 from domain.pipeline.directory import StatusChangeRow, in_scope
+from domain.pipeline.status import move_candidate
 from storage.models import Candidate, Notification
 from storage.uow import UnitOfWork
 
@@ -85,7 +86,7 @@ async def change_status(
         return Failure(InvalidField("status", "the candidate has this status already"))
     # The pipeline's one change function writes the history and the audit row (the account is
     # linked from the actor, "admin:<id>").
-    change = uow.candidates.change_status(candidate, status, actor=actor, reason=checked)
+    change = move_candidate(uow, candidate, status, actor=actor, reason=checked, manual=True)
     await uow.session.flush()
     await uow.commit()
     return Success(StatusChangeRow.model_validate(change))

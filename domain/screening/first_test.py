@@ -9,6 +9,7 @@ from core.clock import Clock
 from core.enums import CandidateStatus, QuestionKind, TestKind, TestResultStatus
 from domain.messaging.outbox import queue_message
 from domain.messaging.texts import Catalog, render_message
+from domain.pipeline.status import move_candidate
 from domain.screening.answers import (
     Accepted,
     Rejected,
@@ -70,7 +71,7 @@ async def _open_result(
         await uow.session.flush()
         await uow.session.refresh(result, ["answers"])
         if candidate.status is CandidateStatus.NEW:
-            uow.candidates.change_status(candidate, CandidateStatus.SCREENING, actor="candidate")
+            move_candidate(uow, candidate, CandidateStatus.SCREENING, actor="candidate")
     return result
 
 
@@ -192,8 +193,12 @@ async def _finish(
         )
     target = CandidateStatus.SCREENING_PASSED if passed else CandidateStatus.SCREENING_FAILED
     if candidate.status in (CandidateStatus.NEW, CandidateStatus.SCREENING):
-        uow.candidates.change_status(
-            candidate, target, actor="candidate", reason="knock-out answer" if knocked_out else None
+        move_candidate(
+            uow,
+            candidate,
+            target,
+            actor="candidate",
+            reason="knock-out answer" if knocked_out else None,
         )
         await _tell_recruiters(uow, candidate, answers, passed, clock, catalog)
     await uow.commit()

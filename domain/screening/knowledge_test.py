@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from core.clock import Clock
 from core.enums import CandidateStatus, TestKind, TestResultStatus
+from domain.pipeline.status import move_candidate
 from domain.screening.answers import option_flags
 from storage.dto import QuestionDTO, TestDTO
 from storage.models import Candidate, TestAnswer, TestResult
@@ -156,7 +157,8 @@ def _finish(
     result.finished_at = clock.now()
     result.status = TestResultStatus.PASSED if passed else TestResultStatus.FAILED
     if candidate.status is CandidateStatus.INTERVIEWED_PASSED:
-        uow.candidates.change_status(
+        move_candidate(
+            uow,
             candidate,
             CandidateStatus.TEST2_PASSED if passed else CandidateStatus.TEST2_FAILED,
             actor="candidate",

@@ -100,6 +100,31 @@ class NotificationRepository(Repository[Notification]):
             .execution_options(synchronize_session=False)
         )
 
+    async def settle(
+        self,
+        notification_id: int,
+        status: NotificationStatus,
+        *,
+        error: str | None = None,
+        sent_at: datetime | None = None,
+        due_at: datetime | None = None,
+        attempted: bool = True,
+        text_sent: bool = False,
+    ) -> Notification | None:
+        """Record how one claimed row's attempt ended and free it from its worker."""
+        row = await self.get(notification_id)
+        if row is None:
+            return None
+        row.status = status
+        row.attempts += 1 if attempted else 0
+        row.last_error = error[:1000] if error is not None else row.last_error
+        row.sent_at = sent_at or row.sent_at
+        row.due_at = due_at or row.due_at
+        if text_sent:  # the next attempt sends only what is missing
+            row.payload = {**row.payload, "text_sent": True}
+        row.locked_by = row.locked_until = None
+        return row
+
     async def cancel_pending_for_recipient(self, chat_id: int) -> int:
         return await self._cancel_pending(Notification.recipient_chat_id == chat_id)
 

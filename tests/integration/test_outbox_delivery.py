@@ -14,7 +14,8 @@ from sqlalchemy import select
 from core.clock import FrozenClock
 from core.enums import NotificationStatus
 from core.metrics import Metrics
-from scheduler.outbox_delivery import MAX_ATTEMPTS, OutboxDelivery
+from domain.messaging.delivery import MAX_ATTEMPTS
+from scheduler.outbox_delivery import OutboxDelivery
 from scheduler.rate_limit import SendRate
 from storage.models import Notification
 from tests.conftest import Storage

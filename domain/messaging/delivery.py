@@ -1,0 +1,77 @@
+"""How a queued message's attempt ends: sent, tried again later, given up, or its recipient
+unreachable. The sender (`scheduler.outbox_delivery`) talks to Telegram and reports here."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from core.enums import NotificationStatus
+from domain.bookings.reminders import REMINDERS
+from domain.records import Notification
+from storage.uow import UnitOfWork
+
+MAX_ATTEMPTS = 5
+REMINDER_KINDS = frozenset(kind for kind, _before, _asks in REMINDERS)
+
+
+def backoff(attempts: int) -> timedelta:
+    """How long a message that failed `attempts` times waits before the next try."""
+    return timedelta(seconds=2 ** (attempts + 1))
+
+
+async def record_sent(uow: UnitOfWork, row: Notification, now: datetime) -> None:
+    await uow.notifications.settle(row.id, NotificationStatus.SENT, sent_at=now)
+
+
+async def drop_if_started(uow: UnitOfWork, row: Notification, now: datetime) -> bool:
+    """A reminder for a booking that has started is dropped, not sent late."""
+    if row.kind not in REMINDER_KINDS or row.booking_id is None:
+        return False
+    booking = await uow.bookings.get(row.booking_id)
+    slot = await uow.slots.get(booking.slot_id) if booking else None
+    if slot is None or slot.starts_at > now:
+        return False
+    await uow.notifications.settle(
+        row.id,
+        NotificationStatus.CANCELED,
+        error="dropped: the booking had already started",
+        attempted=False,
+    )
+    return True
+
+
+async def record_retry(
+    uow: UnitOfWork,
+    row: Notification,
+    now: datetime,
+    error: str,
+    *,
+    wait: timedelta | None = None,
+    counted: bool = True,
+    text_sent: bool = False,
+) -> NotificationStatus:
+    """Try again after `wait` (Telegram's own, or the backoff), unless this was the last of
+    `MAX_ATTEMPTS` counted attempts: then it is kept as failed. What the row became."""
+    attempts = row.attempts + (1 if counted else 0)
+    status = NotificationStatus.FAILED if attempts >= MAX_ATTEMPTS else NotificationStatus.PENDING
+    await uow.notifications.settle(
+        row.id,
+        status,
+        error=error,
+        due_at=now + (wait or backoff(row.attempts))
+        if status is NotificationStatus.PENDING
+        else None,
+        attempted=counted,
+        text_sent=text_sent,
+    )
+    return status
+
+
+async def record_unreachable(uow: UnitOfWork, row: Notification, error: str) -> None:
+    """The recipient blocked the bot: nothing more is sent to them until they come back."""
+    await uow.notifications.settle(row.id, NotificationStatus.UNREACHABLE, error=error)
+    await uow.notifications.cancel_pending_for_recipient(row.recipient_chat_id)
+    if row.candidate_id is not None:
+        candidate = await uow.candidates.get(row.candidate_id)
+        if candidate is not None:
+            candidate.reachable = False
