@@ -1,5 +1,6 @@
 """Runs the sender when something is due: right after a commit queued a message, at the next
-due time, and every minute as a safety net (rows queued by other instances)."""
+due time, and every minute as a safety net (rows queued by other instances). A wake-up that
+arrives while a pass runs makes that pass go round once more: it is never dropped."""
 
 from __future__ import annotations
 
@@ -35,12 +36,20 @@ class OutboxWaker:
         self._uow_factory = uow_factory
         self._clock = clock
         self._running: set[asyncio.Task[Any]] = set()
+        self._in_pass = False
+        self._again = False  # woken while in a pass: go round once more
         self._job_seconds = (metrics or Metrics()).job_seconds
 
     def wake(self, delay: timedelta = timedelta()) -> None:
         """Have the sender run after `delay` (the scheduler's clock is real time). Scheduled
         from an empty context: the caller's (an update's Unit of Work, its log ids) must not
         travel into the sender's task."""
+        if self._in_pass and delay <= timedelta():
+            self._again = True  # a job scheduled now would be skipped as a second instance
+            return
+        self._plan(delay)
+
+    def _plan(self, delay: timedelta) -> None:
         if self._scheduler.running:
             contextvars.Context().run(self._schedule, delay)
 
@@ -72,19 +81,31 @@ class OutboxWaker:
         if task is not None:
             self._running.add(task)
             task.add_done_callback(self._running.discard)
+        self._in_pass = True
         try:
             with timed(self._job_seconds, job=JOB_ID):
-                while await self._delivery.deliver_due():
-                    pass
+                while True:
+                    self._again = False
+                    while await self._delivery.deliver_due():
+                        pass
+                    if not self._again or self._delivery.stopping:
+                        break
         except Exception:
             log.exception("outbox.pass_failed")
-            self.wake(timedelta(seconds=5))
+            self._in_pass = False
+            self._plan(timedelta(seconds=5))
             return
         if self._delivery.stopping:
+            self._in_pass = False
             return
-        async with self._uow_factory() as uow:
-            next_due = await uow.notifications.next_due_at()
+        try:
+            async with self._uow_factory() as uow:
+                next_due = await uow.notifications.next_due_at()
+        except Exception:
+            log.exception("outbox.next_due_failed")
+            next_due = self._clock.now() + timedelta(seconds=5)
+        self._in_pass = False  # no await from here on: a wake-up either came or will plan
         wait = SAFETY_NET
         if next_due is not None:
             wait = min(SAFETY_NET, max(timedelta(), next_due - self._clock.now()))
-        self.wake(wait)
+        self._plan(timedelta() if self._again else wait)
