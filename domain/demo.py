@@ -210,26 +210,22 @@ async def seed_demo(uow: UnitOfWork, catalog: Catalog, clock: Clock) -> bool:
     """Fill an empty database with demo data and commit. False if it held cities already."""
     if await uow.cities.count() > 0:
         return False
-    cities = [
-        uow.cities.add(
-            City(
-                name=name,
-                timezone=zone,
-                requires_approval=approval,
-                plan_per_week=10,
-                plan_per_month=40,
-            )
+    cities = await uow.cities.add_many(
+        City(
+            name=name,
+            timezone=zone,
+            requires_approval=approval,
+            plan_per_week=10,
+            plan_per_month=40,
         )
         for name, zone, approval in DEMO_CITIES
-    ]
-    await uow.session.flush()
-    recruiters: list[Recruiter] = []
-    for name, zone, link, city_indexes in DEMO_RECRUITERS:
-        recruiter = Recruiter(
+    )
+    recruiters = await uow.recruiters.add_many(
+        Recruiter(
             name=name, timezone=zone, meeting_link=link, cities=[cities[i] for i in city_indexes]
         )
-        recruiters.append(uow.recruiters.add(recruiter))
-    await uow.session.flush()
+        for name, zone, link, city_indexes in DEMO_RECRUITERS
+    )
 
     today = clock.now().date()
     slots = [slot for recruiter in recruiters for slot in _demo_slots(recruiter, today, 14)]

@@ -7,17 +7,15 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import structlog
-from sqlalchemy import and_, exists, func, select, update
 
 from core.clock import Clock
 from core.enums import (
-    ACTIVE_BOOKING_STATUSES,
     AutoMessageKind,
     AutoMessageState,
     AutoMessageTrigger,
@@ -29,16 +27,8 @@ from core.result import Failure, Result, Success
 from domain.messaging.quiet_hours import in_quiet_hours
 from domain.messaging.texts import Catalog, render, template_errors
 from domain.scheduling.picker import BookingRules
-from storage.dialect import insert_ignoring_conflicts
-from storage.models import (
-    AutoMessage,
-    Booking,
-    Candidate,
-    CandidateStatusChange,
-    City,
-    Notification,
-    WaitlistEntry,
-)
+from storage.models import AutoMessage
+from storage.repositories.auto_messages import RecipientFilter
 from storage.uow import UnitOfWork, UnitOfWorkFactory
 
 log = structlog.get_logger(__name__)
@@ -160,8 +150,7 @@ async def create_auto_message(
         if not isinstance(hours, int) or isinstance(hours, bool) or not 0 < hours <= 24 * 90:
             return Failure(InvalidAutoMessage("after_hours", "whole hours from 1 to 2160"))
         message.trigger_after_hours = hours
-    uow.auto_messages.add(message)
-    await uow.session.flush()
+    [message] = await uow.auto_messages.add_many([message])  # flushed: the audit needs its id
     uow.audit.record(
         actor=actor,
         admin_user_id=admin_user_id,
@@ -198,13 +187,7 @@ async def set_paused(
         if paused
         else (NotificationStatus.HELD, NotificationStatus.PENDING)
     )
-    await uow.session.execute(
-        update(Notification)
-        .where(Notification.auto_message_id == message_id, Notification.status == source)
-        .values(status=target)
-        .execution_options(synchronize_session=False)
-    )
-    uow.mark_written("notifications")
+    await uow.auto_messages.move_queued(message_id, source, target)
     uow.audit.record(
         actor=actor,
         admin_user_id=admin_user_id,
@@ -224,14 +207,8 @@ async def progress_of(uow: UnitOfWork, message_ids: Sequence[int]) -> dict[int, 
     """Each message's progress, counted in one query for all of them."""
     counts: dict[int, Counter[str]] = {message_id: Counter() for message_id in message_ids}
     if counts:
-        rows = await uow.session.execute(
-            select(Notification.auto_message_id, Notification.status, func.count())
-            .where(Notification.auto_message_id.in_(list(counts)))
-            .group_by(Notification.auto_message_id, Notification.status)
-        )
-        for message_id, status, n in rows.all():
-            if message_id is not None:
-                counts[message_id][status.value] = n
+        for message_id, status, n in await uow.auto_messages.count_queued(list(counts)):
+            counts[message_id][status.value] = n
     return {
         message_id: Progress(
             queued=sum(c.values()),
@@ -248,46 +225,42 @@ async def newest_with_progress(
     uow: UnitOfWork, limit: int = 200
 ) -> list[tuple[AutoMessage, Progress]]:
     """The newest messages, each with its progress: two queries however many there are."""
-    stmt = select(AutoMessage).order_by(AutoMessage.id.desc()).limit(limit)
-    messages = list((await uow.session.scalars(stmt)).all())
+    messages = await uow.auto_messages.newest(limit)
     counted = await progress_of(uow, [m.id for m in messages])
     return [(m, counted[m.id]) for m in messages]
 
 
-def _audience_filter(message: AutoMessage) -> list[Any]:
+def _when(value: Any) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _audience_filter(message: AutoMessage) -> RecipientFilter:
+    """The reachable candidates in the message's audience (every bound the admin gave)."""
     audience = message.audience
-    where: list[Any] = [Candidate.reachable.is_(True)]
-    if audience.get("city_ids"):
-        where.append(Candidate.city_id.in_(audience["city_ids"]))
-    if audience.get("statuses"):
-        where.append(Candidate.status.in_(audience["statuses"]))
-    if audience.get("source"):
-        where.append(Candidate.source == audience["source"])
-    if audience.get("registered_from"):
-        where.append(Candidate.created_at >= datetime.fromisoformat(audience["registered_from"]))
-    if audience.get("registered_to"):
-        where.append(Candidate.created_at < datetime.fromisoformat(audience["registered_to"]))
-    return where
-
-
-def _trigger_filter(message: AutoMessage, now: datetime) -> list[Any]:
-    hours = timedelta(hours=message.trigger_after_hours or 0)
-    since = (
-        select(func.max(CandidateStatusChange.created_at))
-        .where(CandidateStatusChange.candidate_id == Candidate.id)
-        .scalar_subquery()
+    return RecipientFilter(
+        city_ids=audience.get("city_ids") or (),
+        statuses=audience.get("statuses") or (),
+        source=audience.get("source") or None,
+        registered_from=_when(audience.get("registered_from")),
+        registered_to=_when(audience.get("registered_to")),
     )
+
+
+def _trigger_filter(message: AutoMessage, now: datetime) -> RecipientFilter:
+    """The audience narrowed to those who have met the trigger's condition for its hours:
+    passed screening and booked nothing, did not come, or have waited on a waitlist."""
+    cutoff = now - timedelta(hours=message.trigger_after_hours or 0)
+    audience = _audience_filter(message)
     if message.trigger is AutoMessageTrigger.SCREENING_PASSED_NO_BOOKING:
-        booked = exists().where(
-            and_(Booking.candidate_id == Candidate.id, Booking.status.in_(ACTIVE_BOOKING_STATUSES))
+        return replace(
+            audience,
+            status=CandidateStatus.SCREENING_PASSED,
+            status_changed_by=cutoff,
+            without_active_booking=True,
         )
-        return [Candidate.status == CandidateStatus.SCREENING_PASSED, since <= now - hours, ~booked]
     if message.trigger is AutoMessageTrigger.NO_SHOW_FOLLOW_UP:
-        return [Candidate.status == CandidateStatus.NO_SHOW, since <= now - hours]
-    waited = exists().where(
-        and_(WaitlistEntry.candidate_id == Candidate.id, WaitlistEntry.created_at <= now - hours)
-    )
-    return [waited]
+        return replace(audience, status=CandidateStatus.NO_SHOW, status_changed_by=cutoff)
+    return replace(audience, waiting_since_by=cutoff)
 
 
 async def run_auto_messages(
@@ -328,7 +301,7 @@ async def _run_one(
                 return 0
             where = _audience_filter(message)
         else:
-            where = [*_audience_filter(message), *_trigger_filter(message, now)]
+            where = _trigger_filter(message, now)
         message.state = AutoMessageState.RUNNING
         queued = await _queue_for(uow, catalog, rules, message, where, now)
         if message.kind is AutoMessageKind.BROADCAST:
@@ -343,20 +316,13 @@ async def _queue_for(
     catalog: Catalog,
     rules: BookingRules,
     message: AutoMessage,
-    where: list[Any],
+    where: RecipientFilter,
     now: datetime,
 ) -> int:
     added = 0
     last_id = 0
     while True:
-        stmt = (
-            select(Candidate, City.timezone)
-            .outerjoin(City, City.id == Candidate.city_id)
-            .where(*where, Candidate.id > last_id)
-            .order_by(Candidate.id)
-            .limit(BATCH)
-        )
-        batch = (await uow.session.execute(stmt)).all()
+        batch = await uow.auto_messages.recipients(where, after_id=last_id, limit=BATCH)
         if not batch:
             return added
         rows = []
@@ -380,11 +346,7 @@ async def _queue_for(
                     "attempts": 0,
                 }
             )
-        result = await uow.session.execute(
-            insert_ignoring_conflicts(uow.session, Notification, rows, conflict_on=["dedupe_key"])
-        )
-        added += int(result.rowcount)  # type: ignore[attr-defined]
-        uow.mark_written("notifications")
+        added += await uow.notifications.enqueue(rows)  # a dedupe key queued before is skipped
         last_id = batch[-1][0].id
 
 

@@ -12,8 +12,6 @@ from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, meta
 from jinja2.exceptions import SecurityError
 from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from core.errors import Conflict, InvalidField, NotFound
 from core.result import Failure, Result, Success
@@ -139,15 +137,7 @@ def validate_body(catalog: Catalog, key: str, body: str) -> str | None:
 
 async def list_overrides(uow: UnitOfWork, key: str | None = None) -> list[MessageTemplate]:
     """The admins' overrides (of one key, or all), global ones first."""
-    stmt = select(MessageTemplate).order_by(
-        MessageTemplate.key,
-        MessageTemplate.locale,
-        MessageTemplate.city_id.is_not(None),
-        MessageTemplate.city_id,
-    )
-    if key is not None:
-        stmt = stmt.where(MessageTemplate.key == key)
-    return list((await uow.session.scalars(stmt)).all())
+    return await uow.templates.list_overrides(key)
 
 
 async def _check_place(uow: UnitOfWork, locale: str, city_id: int | None) -> InvalidField | None:
@@ -201,16 +191,12 @@ async def save_template(
         return Failure(InvalidField("body", problem))
     row = await uow.templates.get_exact(key, locale, city_id)
     if row is None:
-        row = uow.templates.add(
-            MessageTemplate(key=key, locale=locale, city_id=city_id, body=body, version=1)
-        )
+        row = MessageTemplate(key=key, locale=locale, city_id=city_id, body=body, version=1)
         action = "create"
     else:
         row.body, row.version, row.active = body, row.version + 1, True
         action = "update"
-    try:
-        await uow.session.flush()
-    except IntegrityError:
+    if not await uow.templates.save(row):
         await uow.rollback()
         return Failure(Conflict("someone saved this override meanwhile: reload and try again"))
     _audit(uow, action, row, actor, admin_user_id)

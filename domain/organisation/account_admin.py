@@ -5,14 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
-
 from core.clock import Clock
 from core.enums import AdminRole
 from core.errors import InvalidField, NotFound
 from core.result import Failure, Result, Success
 from domain.organisation.accounts import LOGIN_PATTERN, MIN_PASSWORD_LENGTH, hash_password
-from storage.models import AdminUser, ApiToken, Recruiter
+from storage.models import AdminUser, ApiToken
 from storage.uow import UnitOfWork
 
 LOGIN_RULE = "3–64 letters, digits or . _ @ -"
@@ -51,22 +49,16 @@ def link_problem(role: AdminRole, recruiter_id: int | None) -> str | None:
 
 async def list_accounts(uow: UnitOfWork) -> list[AccountRow]:
     """Every account with its linked recruiter's name, in one query."""
-    stmt = (
-        select(AdminUser, Recruiter.name)
-        .outerjoin(Recruiter, Recruiter.id == AdminUser.recruiter_id)
-        .order_by(AdminUser.login)
-    )
-    return [AccountRow(user, name) for user, name in (await uow.session.execute(stmt)).all()]
+    return [
+        AccountRow(user, name) for user, name in await uow.admin_users.list_with_recruiter_names()
+    ]
 
 
 async def list_tokens(uow: UnitOfWork) -> list[TokenRow]:
     """Every API token, newest first, with its owner's login, in one query."""
-    stmt = (
-        select(ApiToken, AdminUser.login)
-        .join(AdminUser, AdminUser.id == ApiToken.admin_user_id)
-        .order_by(ApiToken.id.desc())
-    )
-    return [TokenRow(token, login) for token, login in (await uow.session.execute(stmt)).all()]
+    return [
+        TokenRow(token, login) for token, login in await uow.api_tokens.list_with_owner_logins()
+    ]
 
 
 async def create_account(
@@ -93,16 +85,17 @@ async def create_account(
         return Failure(InvalidField("login", "an account with this login exists already"))
     if recruiter_id is not None and await uow.recruiters.get(recruiter_id) is None:
         return Failure(InvalidField("recruiter_id", "no such recruiter"))
-    user = uow.admin_users.add(
-        AdminUser(
-            login=login,
-            password_hash=hash_password(password),
-            role=role,
-            recruiter_id=recruiter_id,
-            active=True,
-        )
+    [user] = await uow.admin_users.add_many(
+        [
+            AdminUser(
+                login=login,
+                password_hash=hash_password(password),
+                role=role,
+                recruiter_id=recruiter_id,
+                active=True,
+            )
+        ]
     )
-    await uow.session.flush()
     uow.audit.record(
         actor=actor,
         admin_user_id=admin_user_id,

@@ -45,10 +45,9 @@ async def create_admin(
         raise InvalidAccount(f"password: at least {MIN_PASSWORD_LENGTH} characters")
     if await uow.admin_users.get_by_login(login) is not None:
         raise Conflict(f"login {login!r} exists already")
-    user = uow.admin_users.add(
-        AdminUser(login=login, password_hash=hash_password(password), role=role)
+    [user] = await uow.admin_users.add_many(
+        [AdminUser(login=login, password_hash=hash_password(password), role=role)]
     )
-    await uow.session.flush()
     uow.audit.record(actor=actor, action="create", entity="admin_user", entity_id=user.id)
     await uow.commit()
     return user

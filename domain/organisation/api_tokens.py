@@ -36,9 +36,9 @@ async def issue_api_token(
     if user is None or not user.active:
         return Failure(NotFound(f"account {account_id}"))
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(admin_user_id=user.id, name=name[:100], token_hash=token_hash(raw))
-    uow.session.add(token)
-    await uow.session.flush()
+    [token] = await uow.api_tokens.add_many(
+        [ApiToken(admin_user_id=user.id, name=name[:100], token_hash=token_hash(raw))]
+    )
     uow.audit.record(
         actor=actor,
         admin_user_id=admin_user_id,

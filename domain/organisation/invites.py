@@ -42,7 +42,7 @@ async def create_invite(
     if recruiter is None:
         return Failure(NotFound(f"recruiter {recruiter_id}"))
     token = secrets.token_urlsafe(24)
-    uow.session.add(
+    uow.recruiters.add_invite(
         RecruiterInvite(
             recruiter_id=recruiter_id, token_hash=_hash(token), expires_at=clock.now() + ttl
         )
@@ -72,10 +72,7 @@ async def redeem_invite(
         return Failure(InviteRefused("unknown"))
     previous = await uow.recruiters.get_by_chat_id(chat_id)
     if previous is not None and previous.id != recruiter.id:
-        other = await uow.recruiters.get(previous.id)
-        if other is not None:
-            other.telegram_chat_id = None  # one chat serves one recruiter
-            await uow.session.flush()
+        await uow.recruiters.unlink_chat(previous.id)  # one chat serves one recruiter
     invite.used_at = clock.now()
     invite.used_by_chat_id = chat_id
     recruiter.telegram_chat_id = chat_id

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
-
 from core.errors import InvalidField, NotFound
 from core.result import Failure, Result, Success
 from storage.models import City, Recruiter
@@ -13,8 +11,7 @@ from storage.uow import UnitOfWork
 
 
 async def _name_taken(uow: UnitOfWork, name: str, except_id: int | None) -> bool:
-    stmt = select(City.id).where(func.lower(City.name) == name.lower())
-    found = (await uow.session.scalars(stmt)).first()
+    found = await uow.cities.id_by_name(name)
     return found is not None and found != except_id
 
 
@@ -28,13 +25,12 @@ async def save_city(
     if await _name_taken(uow, fields["name"], city_id):
         return Failure(InvalidField("name", "a city with this name exists already"))
     if city is None:
-        city = uow.cities.add(City(**fields))
+        [city] = await uow.cities.add_many([City(**fields)])  # flushed: the audit needs its id
         action = "create"
     else:
         for key, value in fields.items():
             setattr(city, key, value)
         action = "update"
-    await uow.session.flush()
     uow.audit.record(actor=actor, action=action, entity="city", entity_id=city.id, details=fields)
     await uow.commit()
     return Success(city)
@@ -45,7 +41,7 @@ async def save_recruiter(
 ) -> Result[Recruiter, InvalidField | NotFound]:
     """Create a recruiter or change one, with the cities they serve. Commits."""
     wanted = list(dict.fromkeys(fields.pop("city_ids")))
-    cities = list((await uow.session.scalars(select(City).where(City.id.in_(wanted)))).all())
+    cities = await uow.cities.get_many(wanted)
     if len(cities) != len(wanted):
         return Failure(InvalidField("city_ids", "every city must exist"))
     recruiter = None
@@ -54,14 +50,13 @@ async def save_recruiter(
         if recruiter is None:
             return Failure(NotFound(f"recruiter {recruiter_id}"))
     if recruiter is None:
-        recruiter = uow.recruiters.add(Recruiter(**fields, cities=cities))
+        [recruiter] = await uow.recruiters.add_many([Recruiter(**fields, cities=cities)])
         action = "create"
     else:
         for key, value in fields.items():
             setattr(recruiter, key, value)
         recruiter.cities = cities
         action = "update"
-    await uow.session.flush()
     uow.audit.record(
         actor=actor,
         action=action,

@@ -12,9 +12,6 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any, Literal
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
-
 from core.enums import QuestionKind, TestKind
 from core.errors import InvalidField, NotFound
 from core.result import Failure, Result, Success
@@ -52,19 +49,13 @@ async def load_tests(uow: UnitOfWork) -> dict[TestKind, Test | None]:
 async def _test(uow: UnitOfWork, kind: TestKind) -> Test:
     test = await uow.tests.get_by_kind(kind)
     if test is None:
-        test = uow.tests.add(Test(kind=kind, questions=[], **TEST_DEFAULTS[kind]))
-        await uow.session.flush()
+        [test] = await uow.tests.add_many([Test(kind=kind, questions=[], **TEST_DEFAULTS[kind])])
     return test
 
 
 async def find_question(uow: UnitOfWork, question_id: int) -> tuple[Test, TestQuestion] | None:
     """A question with its test (and the test's other questions)."""
-    question = await uow.session.get(TestQuestion, question_id)
-    if question is None:
-        return None
-    stmt = select(Test).where(Test.id == question.test_id).options(selectinload(Test.questions))
-    test = (await uow.session.scalars(stmt)).first()
-    return (test, question) if test is not None else None
+    return await uow.tests.question_with_test(question_id)
 
 
 def _parent_in(question: TestQuestion, by_id: dict[int, TestQuestion]) -> int | None:
@@ -207,7 +198,7 @@ async def save_question(
     if question_id is not None:
         question = next((q for q in test.questions if q.id == question_id), None)
         if question is None:
-            if await uow.session.get(TestQuestion, question_id) is None:
+            if await uow.tests.get_question(question_id) is None:
                 return Failure(NotFound(f"question {question_id}"))
             return Failure(InvalidField("test", "a question stays in its own test"))
     refusal = _check(fields, question, test.questions)
@@ -215,16 +206,14 @@ async def save_question(
         return Failure(refusal)
     if question is None:
         last = max((q.position for q in test.questions), default=0)
-        question = TestQuestion(position=last + 1, **fields)
-        test.questions.append(question)
+        # Written at once: the tree it is renumbered in knows questions by id.
+        question = await uow.tests.add_question(test, TestQuestion(position=last + 1, **fields))
         action = "create"
     else:
         for name, value in fields.items():
             setattr(question, name, value)
         action = "update"
-    await uow.session.flush()
     _renumber(test.questions)
-    await uow.session.flush()
     _audit(uow, action, question, fields, actor, admin_user_id)
     await uow.commit()
     return Success(question)
@@ -255,7 +244,6 @@ async def move_question(
     neighbour = siblings[other]
     question.position, neighbour.position = neighbour.position, question.position
     _renumber(test.questions)
-    await uow.session.flush()
     _audit(
         uow, f"move_{direction}", question, {"position": question.position}, actor, admin_user_id
     )
@@ -279,7 +267,6 @@ async def set_question_active(
     _, question = found
     if question.active != active:
         question.active = active
-        await uow.session.flush()
         _audit(uow, "activate" if active else "deactivate", question, {}, actor, admin_user_id)
         await uow.commit()
     return Success(question)
@@ -299,7 +286,6 @@ async def save_test_settings(
     changed = {name: fields[name] for name in SETTINGS[kind] if name in fields}
     for name, value in changed.items():
         setattr(test, name, value)
-    await uow.session.flush()
     uow.audit.record(
         actor=actor,
         admin_user_id=admin_user_id,

@@ -1,10 +1,83 @@
+"""Auto-messages, the candidates they reach, and the outbox rows they queued."""
+
 from __future__ import annotations
 
-from sqlalchemy import select
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
-from core.enums import AutoMessageState
-from storage.models import AutoMessage
+from sqlalchemy import and_, exists, func, select, update
+
+from core.enums import (
+    ACTIVE_BOOKING_STATUSES,
+    AutoMessageState,
+    CandidateStatus,
+    NotificationStatus,
+)
+from storage.models import (
+    AutoMessage,
+    Booking,
+    Candidate,
+    CandidateStatusChange,
+    City,
+    Notification,
+    WaitlistEntry,
+)
 from storage.repositories.base import Repository
+
+
+@dataclass(frozen=True)
+class RecipientFilter:
+    """Which reachable candidates an auto-message writes to; every condition given must hold,
+    an empty or None one matches everyone."""
+
+    city_ids: Sequence[int] = ()
+    statuses: Sequence[str] = ()  # CandidateStatus values
+    source: str | None = None
+    registered_from: datetime | None = None  # created at or after
+    registered_to: datetime | None = None  # created before
+    status: CandidateStatus | None = None
+    status_changed_by: datetime | None = None  # the last status change at or before
+    without_active_booking: bool = False
+    waiting_since_by: datetime | None = None  # on a waitlist since at or before
+
+
+def _recipient_conditions(where: RecipientFilter) -> list[Any]:
+    conditions: list[Any] = [Candidate.reachable.is_(True)]
+    if where.city_ids:
+        conditions.append(Candidate.city_id.in_(where.city_ids))
+    if where.statuses:
+        conditions.append(Candidate.status.in_(where.statuses))
+    if where.source:
+        conditions.append(Candidate.source == where.source)
+    if where.registered_from:
+        conditions.append(Candidate.created_at >= where.registered_from)
+    if where.registered_to:
+        conditions.append(Candidate.created_at < where.registered_to)
+    if where.status is not None:
+        conditions.append(Candidate.status == where.status)
+    if where.status_changed_by is not None:
+        since = (
+            select(func.max(CandidateStatusChange.created_at))
+            .where(CandidateStatusChange.candidate_id == Candidate.id)
+            .scalar_subquery()
+        )
+        conditions.append(since <= where.status_changed_by)
+    if where.without_active_booking:
+        booked = exists().where(
+            and_(Booking.candidate_id == Candidate.id, Booking.status.in_(ACTIVE_BOOKING_STATUSES))
+        )
+        conditions.append(~booked)
+    if where.waiting_since_by is not None:
+        waited = exists().where(
+            and_(
+                WaitlistEntry.candidate_id == Candidate.id,
+                WaitlistEntry.created_at <= where.waiting_since_by,
+            )
+        )
+        conditions.append(waited)
+    return conditions
 
 
 class AutoMessageRepository(Repository[AutoMessage]):
@@ -14,3 +87,48 @@ class AutoMessageRepository(Repository[AutoMessage]):
     async def list_in_state(self, *states: AutoMessageState) -> list[AutoMessage]:
         stmt = select(AutoMessage).where(AutoMessage.state.in_(states)).order_by(AutoMessage.id)
         return list((await self.session.scalars(stmt)).all())
+
+    async def newest(self, limit: int) -> list[AutoMessage]:
+        stmt = select(AutoMessage).order_by(AutoMessage.id.desc()).limit(limit)
+        return list((await self.session.scalars(stmt)).all())
+
+    async def recipients(
+        self, where: RecipientFilter, *, after_id: int, limit: int
+    ) -> list[tuple[Candidate, str | None]]:
+        """The next candidates the filter matches, by id after `after_id`, each with their
+        city's time zone (None without a city)."""
+        stmt = (
+            select(Candidate, City.timezone)
+            .outerjoin(City, City.id == Candidate.city_id)
+            .where(*_recipient_conditions(where), Candidate.id > after_id)
+            .order_by(Candidate.id)
+            .limit(limit)
+        )
+        return [(candidate, zone) for candidate, zone in (await self.session.execute(stmt)).all()]
+
+    async def count_queued(
+        self, message_ids: Sequence[int]
+    ) -> list[tuple[int, NotificationStatus, int]]:
+        """How many of each message's outbox rows are in each status: one query for all."""
+        rows = await self.session.execute(
+            select(Notification.auto_message_id, Notification.status, func.count())
+            .where(Notification.auto_message_id.in_(list(message_ids)))
+            .group_by(Notification.auto_message_id, Notification.status)
+        )
+        return [
+            (message_id, status, n)
+            for message_id, status, n in rows.all()
+            if message_id is not None
+        ]
+
+    async def move_queued(
+        self, message_id: int, source: NotificationStatus, target: NotificationStatus
+    ) -> None:
+        """The message's outbox rows still in `source` go to `target` (held or pending)."""
+        await self.session.execute(
+            update(Notification)
+            .where(Notification.auto_message_id == message_id, Notification.status == source)
+            .values(status=target)
+            .execution_options(synchronize_session=False)
+        )
+        self._uow.mark_written("notifications")

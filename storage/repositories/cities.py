@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import func, select
 
 from storage.cache.decorators import cached
@@ -25,3 +27,13 @@ class CityRepository(Repository[City]):
     async def get_by_name(self, name: str) -> City | None:
         stmt = select(City).where(func.lower(City.name) == name.strip().lower())
         return (await self.session.scalars(stmt)).first()
+
+    async def id_by_name(self, name: str) -> int | None:
+        """The city called `name`, whatever the case (names are compared as given)."""
+        stmt = select(City.id).where(func.lower(City.name) == name.lower())
+        return (await self.session.scalars(stmt)).first()
+
+    async def get_many(self, city_ids: Sequence[int]) -> list[City]:
+        """The cities among `city_ids` that exist, in no particular order."""
+        stmt = select(City).where(City.id.in_(city_ids))
+        return list((await self.session.scalars(stmt)).all())

@@ -41,6 +41,20 @@ class RecruiterRepository(Repository[Recruiter]):
         )
         return (await self.session.scalars(stmt)).first()
 
+    # Linking a chat through an invite.
+
+    def add_invite(self, invite: RecruiterInvite) -> RecruiterInvite:
+        self.session.add(invite)
+        return invite
+
+    async def unlink_chat(self, recruiter_id: int) -> None:
+        """The recruiter's chat is freed now, before another recruiter takes it: the unique
+        index on the chat must never see it twice."""
+        recruiter = await self.get(recruiter_id)
+        if recruiter is not None:
+            recruiter.telegram_chat_id = None
+            await self.session.flush()
+
     @cached()
     async def get_dto(self, recruiter_id: int) -> RecruiterDTO | None:
         recruiter = await self.get_with_cities(recruiter_id)

@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 from core.enums import TestKind
 from storage.cache.decorators import cached
 from storage.dto import QuestionDTO, TestDTO
-from storage.models import Test, TestResult
+from storage.models import Test, TestQuestion, TestResult
 from storage.repositories.base import Repository
 
 
@@ -35,6 +35,26 @@ class TestRepository(Repository[Test]):
             default_time_limit_seconds=test.default_time_limit_seconds,
             questions=tuple(QuestionDTO.model_validate(q) for q in test.questions if q.active),
         )
+
+    # The question editor.
+
+    async def get_question(self, question_id: int) -> TestQuestion | None:
+        return await self.session.get(TestQuestion, question_id)
+
+    async def question_with_test(self, question_id: int) -> tuple[Test, TestQuestion] | None:
+        """A question with its test and all the test's questions (two queries)."""
+        question = await self.get_question(question_id)
+        if question is None:
+            return None
+        stmt = select(Test).where(Test.id == question.test_id).options(selectinload(Test.questions))
+        test = (await self.session.scalars(stmt)).first()
+        return (test, question) if test is not None else None
+
+    async def add_question(self, test: Test, question: TestQuestion) -> TestQuestion:
+        """Append the question to its test and write it now, so it has its id."""
+        test.questions.append(question)
+        await self.session.flush()
+        return question
 
 
 class TestResultRepository(Repository[TestResult]):

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
 
 from storage.cache.decorators import cached
 from storage.models import MessageTemplate
@@ -36,3 +37,25 @@ class TemplateRepository(Repository[MessageTemplate]):
             MessageTemplate.key == key, MessageTemplate.locale == locale, city_match
         )
         return (await self.session.scalars(stmt)).first()
+
+    async def list_overrides(self, key: str | None = None) -> list[MessageTemplate]:
+        """The admins' overrides (of one key, or all) by key and locale, global ones first."""
+        stmt = select(MessageTemplate).order_by(
+            MessageTemplate.key,
+            MessageTemplate.locale,
+            MessageTemplate.city_id.is_not(None),
+            MessageTemplate.city_id,
+        )
+        if key is not None:
+            stmt = stmt.where(MessageTemplate.key == key)
+        return list((await self.session.scalars(stmt)).all())
+
+    async def save(self, row: MessageTemplate) -> bool:
+        """Write the override now. False when another one for the same key, locale and city
+        was saved meanwhile (a unique index): the transaction must then be rolled back."""
+        self.session.add(row)
+        try:
+            await self.session.flush()
+        except IntegrityError:
+            return False
+        return True
