@@ -54,6 +54,7 @@ from storage.models import (
     recruiter_cities,
 )
 from storage.models.candidate import candidate_search_text, milestones_of
+from storage.models.city import city_name_key
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "bench.db"
 PAST_DAYS = 182
@@ -292,6 +293,7 @@ class _Generator:
             {
                 "id": i + 1,
                 "name": name,
+                "name_key": city_name_key(name),
                 "timezone": zone,
                 "active": i < len(CITIES) - 1,
                 "plan_per_week": max(2, round(share * 200)),

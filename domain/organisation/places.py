@@ -24,13 +24,14 @@ async def save_city(
         return Failure(NotFound(f"city {city_id}"))
     if await _name_taken(uow, fields["name"], city_id):
         return Failure(InvalidField("name", "a city with this name exists already"))
+    action = "create" if city is None else "update"
     if city is None:
-        [city] = await uow.cities.add_many([City(**fields)])  # flushed: the audit needs its id
-        action = "create"
+        city = City(**fields)
     else:
         for key, value in fields.items():
             setattr(city, key, value)
-        action = "update"
+    if not await uow.cities.write_unique(city):  # taken between the check and the write
+        return Failure(InvalidField("name", "a city with this name exists already"))
     uow.audit.record(actor=actor, action=action, entity="city", entity_id=city.id, details=fields)
     await uow.commit()
     return Success(city)

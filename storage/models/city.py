@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from storage.models.base import Base, CreatedAt
 
@@ -18,11 +18,19 @@ recruiter_cities = Table(
 )
 
 
+def city_name_key(name: str) -> str:
+    """What makes two city names the same: case folded in every alphabet ("Straße" and
+    "STRASSE", "Казань" and "казань"), spaces collapsed. SQLite's lower() folds ASCII only, so
+    the key is computed here and kept unique by the database."""
+    return " ".join(name.split()).casefold()
+
+
 class City(CreatedAt, Base):
     __tablename__ = "cities"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
+    name_key: Mapped[str] = mapped_column(String(120), unique=True)
     timezone: Mapped[str] = mapped_column(String(64))
     active: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
     plan_per_week: Mapped[int | None] = mapped_column(Integer)
@@ -34,3 +42,8 @@ class City(CreatedAt, Base):
     recruiters: Mapped[list[Recruiter]] = relationship(
         secondary=recruiter_cities, back_populates="cities"
     )
+
+    @validates("name")
+    def _keep_name_key(self, _key: str, name: str) -> str:
+        self.name_key = city_name_key(name)
+        return name

@@ -2,11 +2,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from storage.cache.decorators import cached
 from storage.dto import CityDTO
 from storage.models import City
+from storage.models.city import city_name_key
 from storage.repositories.base import Repository
 
 
@@ -25,13 +27,24 @@ class CityRepository(Repository[City]):
         return [CityDTO.model_validate(c) for c in (await self.session.scalars(stmt)).all()]
 
     async def get_by_name(self, name: str) -> City | None:
-        stmt = select(City).where(func.lower(City.name) == name.strip().lower())
+        """The city called `name`, whatever its case and spacing (`city_name_key`)."""
+        stmt = select(City).where(City.name_key == city_name_key(name))
         return (await self.session.scalars(stmt)).first()
 
     async def id_by_name(self, name: str) -> int | None:
-        """The city called `name`, whatever the case (names are compared as given)."""
-        stmt = select(City.id).where(func.lower(City.name) == name.lower())
+        stmt = select(City.id).where(City.name_key == city_name_key(name))
         return (await self.session.scalars(stmt)).first()
+
+    async def write_unique(self, city: City) -> bool:
+        """Write a new or changed city now; False (and nothing written) when the database finds
+        its name taken meanwhile. A savepoint keeps the unit of work usable."""
+        try:
+            async with self._uow.savepoint():
+                self.session.add(city)
+                await self.session.flush()
+        except IntegrityError:
+            return False
+        return True
 
     async def get_many(self, city_ids: Sequence[int]) -> list[City]:
         """The cities among `city_ids` that exist, in no particular order."""

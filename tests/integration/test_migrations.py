@@ -4,13 +4,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from core.enums import CandidateStatus as S
+from storage.engine import create_engine
+from storage.migrate import alembic_config
 from storage.models import Base
+from storage.models.candidate import CAME_TO_INTERVIEW, milestones_of
 from tests.support.database import postgres_engine, sqlite_engine
 
 
@@ -44,23 +51,19 @@ async def test_sqlite_runs_in_wal_with_foreign_keys_and_busy_timeout(tmp_path: P
         assert (await conn.execute(text("PRAGMA busy_timeout"))).scalar() >= 5000
 
 
+def to(revision: str) -> object:
+    """Upgrade the connection's database to `revision` (for `run_sync`)."""
+
+    def run(connection: Connection) -> None:
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+
+    return run
+
+
 async def test_milestones_are_filled_from_the_history_when_migrating(tmp_path: Path) -> None:
     """0005 gives candidates who were there before it the milestones of what happened."""
-    from alembic import command
-
-    from core.enums import CandidateStatus as S
-    from storage.engine import create_engine
-    from storage.migrate import alembic_config
-    from storage.models.candidate import CAME_TO_INTERVIEW, milestones_of
-
-    def to(revision: str) -> object:
-        def run(connection: Connection) -> None:
-            config = alembic_config()
-            config.attributes["connection"] = connection
-            command.upgrade(config, revision)
-
-        return run
-
     engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'old.db'}")
     try:
         async with engine.begin() as conn:
@@ -118,3 +121,32 @@ async def test_milestones_are_filled_from_the_history_when_migrating(tmp_path: P
         [S.SCREENING_PASSED, S.INTERVIEW_SCHEDULED, S.INTERVIEW_CONFIRMED], came=True
     )
     assert rows[2] & CAME_TO_INTERVIEW
+
+
+async def test_city_name_keys_are_filled_and_old_twins_kept_apart(tmp_path: Path) -> None:
+    """0006 keys the names there were; two spellings of one name from before stay apart."""
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'old.db'}")
+    try:
+        async with engine.begin() as conn:
+            await conn.run_sync(to("0005"))  # type: ignore[arg-type]
+            for cid, name in ((1, "Казань"), (2, "казань"), (3, " Нижний  Новгород")):
+                await conn.execute(
+                    text(
+                        "INSERT INTO cities (id, name, timezone, active, requires_approval, "
+                        f"created_at) VALUES ({cid}, '{name}', 'UTC', 1, 0, '2026-01-01')"
+                    )
+                )
+            await conn.run_sync(to("head"))  # type: ignore[arg-type]
+            keys = dict((await conn.execute(text("SELECT id, name_key FROM cities"))).all())
+            with pytest.raises(IntegrityError):
+                async with conn.begin_nested():
+                    await conn.execute(
+                        text(
+                            "INSERT INTO cities (name, name_key, timezone, active, "
+                            "requires_approval, created_at) VALUES "
+                            "('КАЗАНЬ', 'казань', 'UTC', 1, 0, '2026-01-01')"
+                        )
+                    )
+    finally:
+        await engine.dispose()
+    assert keys == {1: "казань", 2: "казань #2", 3: "нижний новгород"}
