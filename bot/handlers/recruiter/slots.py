@@ -173,18 +173,15 @@ def create_router() -> Router:
             city_id=city.id,
             starts_at=moment,
             now=messaging.clock.now(),
+            rules=messaging.rules,
             editor=ChatRecruiter(recruiter.id),
         )
-        if isinstance(created, Failure):
-            if moment <= messaging.clock.now():
-                return  # a picker left open past its time: nothing to add
-            tell(
-                callback_answer,
-                messaging.catalog.text("recruiter.slot_exists", messaging.catalog.default_locale),
-                alert=True,
-            )
-            return
         locale = messaging.catalog.default_locale
+        if isinstance(created, Failure):  # in the past, beyond the horizon or overlapping
+            days = messaging.rules.horizon.days
+            reason = messaging.catalog.text(created.error.message_key, locale, days=days)
+            tell(callback_answer, reason, alert=True)
+            return
         await reply.edit_or_send(
             await _say(
                 uow,
@@ -217,16 +214,27 @@ def create_router() -> Router:
         # The same plan as the panel's and the API's: no past times, none overlapping a slot
         # the recruiter has in any city.
         planned = await plan_series(
-            uow, NewSeries(recruiter.id, city.id, spec), now=messaging.clock.now()
+            uow,
+            NewSeries(recruiter.id, city.id, spec),
+            now=messaging.clock.now(),
+            rules=messaging.rules,
         )
         if isinstance(planned, Failure):
             await reply.send(messaging.catalog.text("recruiter.series_invalid", locale))
             return
         fresh, skipped = planned.value.starts, planned.value.skipped
+        beyond, days = planned.value.beyond_horizon, messaging.rules.horizon.days
         if not fresh:
-            key = "recruiter.series_all_taken" if skipped else "recruiter.series_invalid"
-            await reply.send(messaging.catalog.text(key, locale))
+            await reply.send(_nothing_to_add(messaging, locale, skipped, beyond))
             return
+        note = (
+            messaging.catalog.text(
+                "recruiter.series_beyond_horizon", locale, count=beyond, days=days
+            )
+            + "\n\n"
+            if beyond
+            else ""
+        )
         await state.set_state(SeriesInput.waiting_for_confirm)
         await state.update_data(line=message.text, city_id=city.id)
 
@@ -234,7 +242,8 @@ def create_router() -> Router:
             return moment_label(moment, city.timezone, locale)
 
         await reply.send(
-            await _say(
+            note
+            + await _say(
                 uow,
                 messaging,
                 "series_preview",
@@ -272,6 +281,7 @@ def create_router() -> Router:
                 uow,
                 NewSeries(recruiter.id, int(data.get("city_id", 0)), spec),
                 now=messaging.clock.now(),
+                rules=messaging.rules,
                 editor=ChatRecruiter(recruiter.id),
             )
             if spec is not None
@@ -316,6 +326,19 @@ def create_router() -> Router:
         await _list(Reply.to_callback(bot, query), uow, messaging, recruiter, edit=True)
 
     return router
+
+
+def _nothing_to_add(m: Messaging, locale: str, overlapping: int, beyond: int) -> str:
+    """Why a series would add nothing: its times overlap slots, lie beyond the horizon, or
+    there were none (all past, or no weekday in the period)."""
+    days = m.rules.horizon.days
+    if beyond and overlapping:
+        note = m.catalog.text("recruiter.series_beyond_horizon", locale, count=beyond, days=days)
+        return note + "\n" + m.catalog.text("recruiter.series_rest_taken", locale)
+    if beyond:
+        return m.catalog.text("recruiter.series_all_beyond_horizon", locale, days=days)
+    key = "recruiter.series_all_taken" if overlapping else "recruiter.series_invalid"
+    return m.catalog.text(key, locale)
 
 
 async def _list(
