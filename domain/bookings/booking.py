@@ -160,6 +160,14 @@ async def approve_booking(
     booking = await uow.bookings.get(booking_id)
     if booking is None or booking.status is not BookingStatus.PENDING:
         return Failure(NotFound("pending booking"))
+    slot = await uow.slots.get(booking.slot_id)
+    assert slot is not None
+    # Requests on overlapping slots (older data) cannot both be approved: the recruiter chooses.
+    await uow.recruiters.get_for_booking(slot.recruiter_id)  # decided one at a time
+    if await uow.bookings.recruiter_busy_during(
+        slot, besides_candidate=booking.candidate_id, longest_minutes=MAX_DURATION_MINUTES
+    ):
+        return Failure(SlotUnavailable("the recruiter has another booking at that time"))
     if not await uow.bookings.change_status(booking, BookingStatus.APPROVED, actor=actor):
         return Failure(NotFound("pending booking"))
     candidate = await uow.candidates.get(booking.candidate_id)

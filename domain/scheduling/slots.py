@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from core.enums import BookingStatus, SlotPurpose
@@ -22,6 +22,7 @@ from storage.uow import UnitOfWork
 
 MIN_DURATION_MINUTES = 10
 MAX_DURATION_MINUTES = 240
+_LONG_AGO = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class SlotInPast(InvalidField):
@@ -139,6 +140,7 @@ class SeriesPlan:
     skipped: int  # planned times that would overlap a slot the recruiter has (or an earlier one)
     timezone: str  # the city's, to show the times in
     beyond_horizon: int = 0  # planned times further ahead than candidates may book, skipped
+    past: int = 0  # times of the series that have passed, not planned
 
 
 def _audit(uow: UnitOfWork, editor: Editor, action: str, entity_id: object, **details: Any) -> None:
@@ -228,14 +230,16 @@ async def plan_series(
 ) -> Result[SeriesPlan, InvalidField | NotFound]:
     """The series' UTC start times that `refusal` lets through, each checked as one slot would
     be (against the recruiter's slots and the series' own earlier times); the others are
-    counted by reason. Past times are not planned at all. Writes nothing: a preview."""
+    counted by reason. Past times are not planned (counted only when nothing is, to say why).
+    Writes nothing: a preview."""
     city = await _served_city(uow, series.recruiter_id, series.city_id)
     if not isinstance(city, City):
         return Failure(city)
     minutes = series.duration_minutes
     planned = plan(series.spec, city.timezone, now, minutes)
     if not planned:
-        return Success(SeriesPlan([], 0, city.timezone))
+        past = len(plan(series.spec, city.timezone, _LONG_AGO, minutes))
+        return Success(SeriesPlan([], 0, city.timezone, past=past))
     last_end = planned[-1] + timedelta(minutes=minutes)
     busy = await _busy(uow, series.recruiter_id, planned[0], last_end)
     fresh: list[datetime] = []

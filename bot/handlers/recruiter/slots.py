@@ -33,6 +33,7 @@ from domain.scheduling.series import parse_series
 from domain.scheduling.slots import (
     ChatRecruiter,
     NewSeries,
+    SeriesPlan,
     create_series,
     create_slot,
     delete_slot,
@@ -211,8 +212,8 @@ def create_router() -> Router:
         if spec is None or city is None:
             await reply.send(messaging.catalog.text("recruiter.series_invalid", locale))
             return
-        # The same plan as the panel's and the API's: no past times, none overlapping a slot
-        # the recruiter has in any city.
+        # The same plan as the panel's and the API's: no past times, none beyond the booking
+        # horizon, none overlapping a slot the recruiter has in any city.
         planned = await plan_series(
             uow,
             NewSeries(recruiter.id, city.id, spec),
@@ -222,39 +223,33 @@ def create_router() -> Router:
         if isinstance(planned, Failure):
             await reply.send(messaging.catalog.text("recruiter.series_invalid", locale))
             return
-        fresh, skipped = planned.value.starts, planned.value.skipped
-        beyond, days = planned.value.beyond_horizon, messaging.rules.horizon.days
+        fresh, beyond = planned.value.starts, planned.value.beyond_horizon
         if not fresh:
-            await reply.send(_nothing_to_add(messaging, locale, skipped, beyond))
+            await reply.send(_nothing_to_add(messaging, locale, planned.value))
             return
-        note = (
-            messaging.catalog.text(
-                "recruiter.series_beyond_horizon", locale, count=beyond, days=days
-            )
-            + "\n\n"
-            if beyond
-            else ""
-        )
         await state.set_state(SeriesInput.waiting_for_confirm)
         await state.update_data(line=message.text, city_id=city.id)
 
         def label(moment: datetime) -> str:
             return moment_label(moment, city.timezone, locale)
 
-        await reply.send(
-            note
-            + await _say(
-                uow,
-                messaging,
-                "series_preview",
-                count=len(fresh),
-                city=city.name,
-                first=label(fresh[0]),
-                last=label(fresh[-1]),
-                skipped=skipped,
-            ),
-            series_decision(messaging.catalog),
+        preview = await _say(
+            uow,
+            messaging,
+            "series_preview",
+            count=len(fresh),
+            city=city.name,
+            first=label(fresh[0]),
+            last=label(fresh[-1]),
+            skipped=planned.value.skipped,
         )
+        if beyond:  # said first: the preview's template ends with its question
+            days = messaging.rules.horizon.days
+            key = "recruiter.series_beyond_horizon"
+            preview = (
+                messaging.catalog.text(key, locale, count=beyond, days=days) + "\n\n" + preview
+            )
+        await reply.send(preview, series_decision(messaging.catalog))
 
     @router.callback_query(SeriesDecision.filter(), StateFilter(SeriesInput.waiting_for_confirm))
     async def series_decided(
@@ -328,16 +323,18 @@ def create_router() -> Router:
     return router
 
 
-def _nothing_to_add(m: Messaging, locale: str, overlapping: int, beyond: int) -> str:
-    """Why a series would add nothing: its times overlap slots, lie beyond the horizon, or
-    there were none (all past, or no weekday in the period)."""
-    days = m.rules.horizon.days
-    if beyond and overlapping:
-        note = m.catalog.text("recruiter.series_beyond_horizon", locale, count=beyond, days=days)
-        return note + "\n" + m.catalog.text("recruiter.series_rest_taken", locale)
+def _nothing_to_add(m: Messaging, locale: str, planned: SeriesPlan) -> str:
+    """Why a series would add nothing: its times overlap slots, lie beyond the horizon or have
+    passed; or there were none (no chosen weekday in the period)."""
+    days, overlapping, beyond = m.rules.horizon.days, planned.skipped, planned.beyond_horizon
+    if overlapping and beyond:
+        key = "recruiter.series_nothing_to_add"
+        return m.catalog.text(key, locale, overlapping=overlapping, beyond=beyond, days=days)
     if beyond:
         return m.catalog.text("recruiter.series_all_beyond_horizon", locale, days=days)
-    key = "recruiter.series_all_taken" if overlapping else "recruiter.series_invalid"
+    if overlapping:
+        return m.catalog.text("recruiter.series_all_taken", locale)
+    key = "recruiter.series_all_past" if planned.past else "recruiter.series_invalid"
     return m.catalog.text(key, locale)
 
 
