@@ -5,9 +5,10 @@ overlapping another of the recruiter's slots in any city. Every change goes to t
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from itertools import chain
 from typing import Any, Protocol
 
 from core.enums import BookingStatus, SlotPurpose
@@ -60,7 +61,7 @@ def refusal(
     *,
     now: datetime,
     rules: BookingRules,
-    busy: Sequence[Period],
+    busy: Iterable[Period],
 ) -> SlotRefusal | None:
     """Why a slot may not be added, or None: the one rule every path applies to one slot and
     to each slot of a series (`busy`: the times the recruiter's other slots take up)."""
@@ -245,14 +246,15 @@ async def plan_series(
     fresh: list[datetime] = []
     overlapping = beyond = 0
     for start in planned:
-        refused = refusal(start, minutes, now=now, rules=rules, busy=busy)
+        # Times come in order and last alike: of the series' own, only the last kept can reach.
+        own = [period(fresh[-1], minutes)] if fresh else []
+        refused = refusal(start, minutes, now=now, rules=rules, busy=chain(busy, own))
         if isinstance(refused, SlotBeyondHorizon):
             beyond += 1
         elif refused is not None:
             overlapping += 1
         else:
             fresh.append(start)
-            busy.append(period(start, minutes))
     return Success(SeriesPlan(fresh, overlapping, city.timezone, beyond))
 
 
