@@ -14,7 +14,6 @@ from aiogram.fsm.storage.base import BaseStorage
 from aiogram.fsm.storage.redis import RedisStorage
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from admin.app import create_app
 from admin.deps import AdminDeps
@@ -39,7 +38,7 @@ from sandbox.world import World
 from scheduler.factory import SchedulerRunner
 from scheduler.outbox_schedule import OutboxWaker
 from storage.cache import Cache, MemoryBackend, RedisBackend
-from storage.engine import create_engine, create_session_factory
+from storage.engine import Engine, SessionFactory, create_engine, create_session_factory
 from storage.slow_queries import watch_slow_queries
 from storage.uow import UnitOfWorkFactory, uow_factory
 
@@ -48,8 +47,8 @@ from storage.uow import UnitOfWorkFactory, uow_factory
 class Application:
     settings: Settings
     clock: Clock
-    engine: AsyncEngine
-    session_factory: async_sessionmaker[AsyncSession]
+    engine: Engine
+    session_factory: SessionFactory
     cache: Cache
     uow_factory: UnitOfWorkFactory
     catalog: Catalog

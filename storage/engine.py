@@ -12,6 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession as AsyncSession
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
+# The names the composition root holds these by, so that it need not import SQLAlchemy.
+Engine = AsyncEngine
+SessionFactory = async_sessionmaker[AsyncSession]
+
 
 def create_engine(
     url: str,
@@ -62,5 +66,5 @@ def _create_sqlite_engine(url: str) -> AsyncEngine:
     return engine
 
 
-def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+def create_session_factory(engine: AsyncEngine) -> SessionFactory:
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=True)

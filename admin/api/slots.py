@@ -31,7 +31,10 @@ class SlotQuery(Page):
 
 class SeriesPlanOut(Output):
     count: int
-    skipped: int
+    skipped: int = Field(description="Times skipped: they overlap a slot the recruiter has")
+    beyond_horizon: int = Field(
+        0, description="Times skipped: further ahead than candidates may book (the horizon)"
+    )
     starts: list[datetime]
 
 
@@ -84,6 +87,7 @@ async def create_slot_route(call: Call) -> Any:
             duration_minutes=body.duration_minutes,
             purpose=body.purpose,
             now=call.deps.clock.now(),
+            rules=call.deps.rules,
             editor=call.scope,
         )
     if isinstance(result, Failure):
@@ -95,11 +99,18 @@ async def preview_series(call: Call) -> dict[str, Any]:
     body: SeriesIn = call.body
     _recruiter(call, body.recruiter_id)
     async with call.deps.uow_factory() as uow:
-        result = await plan_series(uow, body.series(), now=call.deps.clock.now())
+        result = await plan_series(
+            uow, body.series(), now=call.deps.clock.now(), rules=call.deps.rules
+        )
     if isinstance(result, Failure):
         raise refusal(result.error)
     plan = result.value
-    return {"count": len(plan.starts), "skipped": plan.skipped, "starts": plan.starts}
+    return {
+        "count": len(plan.starts),
+        "skipped": plan.skipped,
+        "beyond_horizon": plan.beyond_horizon,
+        "starts": plan.starts,
+    }
 
 
 async def create_series_route(call: Call) -> dict[str, Any]:
@@ -107,7 +118,7 @@ async def create_series_route(call: Call) -> dict[str, Any]:
     _recruiter(call, body.recruiter_id)
     async with call.deps.uow_factory() as uow:
         result = await create_series(
-            uow, body.series(), now=call.deps.clock.now(), editor=call.scope
+            uow, body.series(), now=call.deps.clock.now(), rules=call.deps.rules, editor=call.scope
         )
     if isinstance(result, Failure):
         raise refusal(result.error)

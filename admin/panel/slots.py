@@ -131,8 +131,9 @@ def _one_defaults(recruiter: Recruiter, today: date) -> dict[str, Any]:
     }
 
 
-def _series_defaults(recruiter: Recruiter, today: date) -> dict[str, Any]:
+def _series_defaults(recruiter: Recruiter, today: date, horizon_days: int) -> dict[str, Any]:
     first = today + timedelta(days=1)
+    last = max(first, today + timedelta(days=horizon_days - 1))  # all of it bookable
     return {
         **_one_defaults(recruiter, today),
         "weekdays": [0, 1, 2, 3, 4],
@@ -140,7 +141,7 @@ def _series_defaults(recruiter: Recruiter, today: date) -> dict[str, Any]:
         "end": "18:00",
         "step_minutes": 60,
         "first_day": first.isoformat(),
-        "last_day": (first + timedelta(days=13)).isoformat(),
+        "last_day": last.isoformat(),
     }
 
 
@@ -175,7 +176,7 @@ async def _show(
             zone=zone,
             cities=[(c.id, c.name) for c in sorted(recruiter.cities, key=lambda c: c.id)],
             one=_one_defaults(recruiter, today),
-            series=_series_defaults(recruiter, today),
+            series=_series_defaults(recruiter, today, deps(request).rules.horizon.days),
         )
         if view == "list":
             offset = _offset(request.query.get("offset"))
@@ -250,7 +251,11 @@ async def add_slot(request: web.Request, scope: Scope) -> web.StreamResponse:
         if slot_in is not None:
             async with deps(request).uow_factory() as uow:
                 result = await create_slot(
-                    uow, **slot_in.model_dump(), now=deps(request).clock.now(), editor=scope
+                    uow,
+                    **slot_in.model_dump(),
+                    now=deps(request).clock.now(),
+                    rules=deps(request).rules,
+                    editor=scope,
                 )
             if not isinstance(result, Failure):
                 when = f"{day_label(parsed.day, LOCALE)} {parsed.start_time:%H:%M}"
@@ -260,7 +265,7 @@ async def add_slot(request: web.Request, scope: Scope) -> web.StreamResponse:
     return await _show(request, scope, recruiter, status=422, one=values, one_errors=errors)
 
 
-def _preview(planned: SeriesPlan, values: dict[str, Any]) -> dict[str, Any]:
+def _preview(planned: SeriesPlan, values: dict[str, Any], horizon_days: int) -> dict[str, Any]:
     """What the series would add, day by day in the city's zone, and the fields to re-post."""
     days: dict[date, list[str]] = {}
     for start in planned.starts:
@@ -275,6 +280,8 @@ def _preview(planned: SeriesPlan, values: dict[str, Any]) -> dict[str, Any]:
     return {
         "count": len(planned.starts),
         "skipped": planned.skipped,
+        "beyond_horizon": planned.beyond_horizon,
+        "horizon_days": horizon_days,
         "days": [(day_label(day, LOCALE), times) for day, times in days.items()],
         "fields": fields,
     }
@@ -288,10 +295,12 @@ async def add_series(request: web.Request, scope: Scope) -> web.StreamResponse:
     parsed, errors = check(SeriesIn, values)
     preview = None
     if parsed is not None:
-        now = deps(request).clock.now()
+        now, rules = deps(request).clock.now(), deps(request).rules
         if form.get("action") == "create":
             async with deps(request).uow_factory() as uow:
-                created = await create_series(uow, parsed.series(), now=now, editor=scope)
+                created = await create_series(
+                    uow, parsed.series(), now=now, rules=rules, editor=scope
+                )
             if not isinstance(created, Failure):
                 count = created.value
                 notice = f"Created {count} slot{'' if count == 1 else 's'}."
@@ -299,11 +308,11 @@ async def add_series(request: web.Request, scope: Scope) -> web.StreamResponse:
             errors = refused(created.error)
         else:
             async with deps(request).uow_factory() as uow:
-                planned = await plan_series(uow, parsed.series(), now=now)
+                planned = await plan_series(uow, parsed.series(), now=now, rules=rules)
             if isinstance(planned, Failure):
                 errors = refused(planned.error)
             else:
-                preview = _preview(planned.value, values)
+                preview = _preview(planned.value, values, rules.horizon.days)
     status = 200 if preview is not None else 422
     return await _show(
         request,

@@ -83,9 +83,19 @@ async def _slot_check(
     recruiter = await uow.recruiters.get_for_booking(slot.recruiter_id)
     if recruiter is None or not recruiter.active:
         return Failure(SlotUnavailable("recruiter inactive"))
-    # One person cannot hold two interviews at once, even where slots overlap (older data).
+    busy = await _recruiter_busy(uow, slot, candidate.id)
+    if busy is not None:
+        return busy
+    return None
+
+
+async def _recruiter_busy(
+    uow: UnitOfWork, slot: Slot, candidate_id: int
+) -> Failure[BookingError] | None:
+    """One person cannot hold two interviews at once, even where slots overlap (older data).
+    The caller holds the recruiter's row, so such changes are decided one at a time."""
     if await uow.bookings.recruiter_busy_during(
-        slot, besides_candidate=candidate.id, longest_minutes=MAX_DURATION_MINUTES
+        slot, besides_candidate=candidate_id, longest_minutes=MAX_DURATION_MINUTES
     ):
         return Failure(SlotUnavailable("the recruiter has another booking at that time"))
     return None
@@ -165,6 +175,13 @@ async def approve_booking(
     booking = await uow.bookings.get(booking_id)
     if booking is None or booking.status is not BookingStatus.PENDING:
         return Failure(NotFound("pending booking"))
+    slot = await uow.slots.get(booking.slot_id)
+    assert slot is not None
+    # Requests on overlapping slots (older data) cannot both be approved: the recruiter chooses.
+    await uow.recruiters.get_for_booking(slot.recruiter_id)  # decided one at a time
+    busy = await _recruiter_busy(uow, slot, booking.candidate_id)
+    if busy is not None:
+        return busy
     if not await move_booking_status(uow, booking, BookingStatus.APPROVED, actor=actor):
         return Failure(NotFound("pending booking"))
     candidate = await uow.candidates.get(booking.candidate_id)

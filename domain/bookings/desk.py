@@ -14,7 +14,7 @@ from core.enums import (
     CandidateStatus,
     SlotPurpose,
 )
-from core.errors import AppError, NotFound
+from core.errors import AppError, NotFound, SlotUnavailable
 from core.result import Failure, Result, Success
 from domain.bookings.booking import Messaging, approve_booking, release_booking
 from domain.bookings.outcomes import record_interview_passed
@@ -52,6 +52,12 @@ class OutcomeRecorded(AppError):
     message_key = "recruiter.outcome_recorded"
 
 
+class RecruiterBusy(AppError):
+    """Another candidate's booking overlaps this one (slots made before overlaps were refused)."""
+
+    message_key = "recruiter.busy_then"
+
+
 # Where a candidate is while the outcome of a held booking is still to be given.
 AWAITING_OUTCOME = {
     SlotPurpose.INTERVIEW: (
@@ -61,7 +67,7 @@ AWAITING_OUTCOME = {
     SlotPurpose.INTRO_DAY: (CandidateStatus.INTRO_DAY_SCHEDULED,),
 }
 
-DeskError = NotYours | NotFound | TimePassed | NotBegun | OutcomeRecorded
+DeskError = NotYours | NotFound | TimePassed | NotBegun | OutcomeRecorded | RecruiterBusy
 
 
 async def own_booking(
@@ -87,6 +93,8 @@ async def approve(
     if owned[1].starts_at <= m.clock.now():
         return Failure(TimePassed())
     result = await approve_booking(uow, m, booking_id, actor=f"recruiter:{recruiter.id}")
+    if isinstance(result, Failure) and isinstance(result.error, SlotUnavailable):
+        return Failure(RecruiterBusy())
     return (
         Success(booking_id) if isinstance(result, Success) else Failure(NotFound("pending booking"))
     )

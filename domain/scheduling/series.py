@@ -9,8 +9,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from core.enums import SlotPurpose
-from storage.dialect import ignoring_conflicts
-from storage.models import Slot
 from storage.uow import UnitOfWork
 
 MAX_SERIES_SLOTS = 500
@@ -138,21 +136,6 @@ def plan(
     return starts[:MAX_SERIES_SLOTS]
 
 
-async def existing_starts(
-    uow: UnitOfWork, recruiter_id: int, starts: Sequence[datetime]
-) -> set[datetime]:
-    if not starts:
-        return set()
-    from sqlalchemy import select
-
-    stmt = select(Slot.starts_at).where(
-        Slot.recruiter_id == recruiter_id,
-        Slot.starts_at >= min(starts),
-        Slot.starts_at <= max(starts),
-    )
-    return set((await uow.session.scalars(stmt)).all())
-
-
 async def create_slots(
     uow: UnitOfWork,
     recruiter_id: int,
@@ -162,24 +145,10 @@ async def create_slots(
     duration_minutes: int = DEFAULT_DURATION_MINUTES,
     purpose: SlotPurpose = SlotPurpose.INTERVIEW,
 ) -> int:
-    """Insert the slots in one statement, skipping times the recruiter already has. Commits."""
-    if not starts:
-        return 0
-    rows = [
-        {
-            "recruiter_id": recruiter_id,
-            "city_id": city_id,
-            "starts_at": s,
-            "duration_minutes": duration_minutes,
-            "purpose": purpose,
-            "capacity": 1,
-            "created_at": uow.clock.now(),
-        }
-        for s in starts
-    ]
-    before = await existing_starts(uow, recruiter_id, starts)
-    stmt = ignoring_conflicts(uow.session, Slot, conflict_on=["recruiter_id", "starts_at"])
-    await uow.session.execute(stmt, rows)  # what was new is counted above, not from rowcount
-    uow.mark_written("slots")
+    """Insert the slots in one statement, skipping times the recruiter already has; how many
+    were new. Commits. (The rule is `slots.plan_series`'s: this only writes what it let through.)"""
+    created = await uow.slots.add_series(
+        recruiter_id, city_id, starts, duration_minutes=duration_minutes, purpose=purpose
+    )
     await uow.commit()
-    return len({s for s in starts} - before)
+    return created

@@ -1,28 +1,77 @@
-"""Slots as the panel and the API manage them: add one, plan and add a weekly series, delete a
-free one, and a recruiter's slots with their bookings. Every change goes to the audit log."""
+"""Slots as the recruiter's chat, the panel and the API manage them: add one, plan and add a
+weekly series, delete a free one, and a recruiter's slots with their bookings. One rule for all:
+no slot in the past, none beyond the booking horizon (no candidate could book it), none
+overlapping another of the recruiter's slots in any city. Every change goes to the audit log."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any, Protocol, cast
+from datetime import UTC, datetime, timedelta
+from itertools import chain
+from typing import Any, Protocol
 
-from sqlalchemy import CursorResult, and_, delete, exists, select
-from sqlalchemy.exc import IntegrityError
-
-from core.enums import ACTIVE_BOOKING_STATUSES, BookingStatus, SlotPurpose
+from core.enums import BookingStatus, SlotPurpose
 from core.errors import Conflict, InvalidField, NotFound
+from core.periods import Period, overlaps_any, period
 from core.result import Failure, Result, Success
 from domain.messaging.dates import local
+from domain.scheduling.picker import BookingRules
 from domain.scheduling.series import SeriesSpec, create_slots, plan
-from storage.models import Booking, Candidate, City, Slot
+from storage.models import City, Slot
 from storage.uow import UnitOfWork
 
 MIN_DURATION_MINUTES = 10
 MAX_DURATION_MINUTES = 240
+_LONG_AGO = datetime(1970, 1, 1, tzinfo=UTC)
 
-_ACTIVE_BOOKING = and_(Booking.slot_id == Slot.id, Booking.status.in_(ACTIVE_BOOKING_STATUSES))
+
+class SlotInPast(InvalidField):
+    message_key = "recruiter.slot_in_past"
+
+    def __init__(self) -> None:
+        super().__init__("starts_at", "must be in the future")
+
+
+class SlotBeyondHorizon(InvalidField):
+    """Further ahead than candidates may book: nobody could take it."""
+
+    message_key = "recruiter.slot_beyond_horizon"
+
+    def __init__(self, horizon: timedelta) -> None:
+        super().__init__(
+            "starts_at",
+            f"is beyond the booking horizon: candidates book at most {horizon.days} days ahead",
+        )
+
+
+class SlotOverlaps(InvalidField):
+    message_key = "recruiter.slot_exists"
+
+    def __init__(self) -> None:
+        super().__init__("starts_at", "the recruiter already has a slot at this time")
+
+
+SlotRefusal = SlotInPast | SlotBeyondHorizon | SlotOverlaps
+
+
+def refusal(
+    start: datetime,
+    minutes: int,
+    *,
+    now: datetime,
+    rules: BookingRules,
+    busy: Iterable[Period],
+) -> SlotRefusal | None:
+    """Why a slot may not be added, or None: the one rule every path applies to one slot and
+    to each slot of a series (`busy`: the times the recruiter's other slots take up)."""
+    if start <= now:
+        return SlotInPast()
+    if start > rules.window(now)[1]:
+        return SlotBeyondHorizon(rules.horizon)
+    if overlaps_any(period(start, minutes), busy):
+        return SlotOverlaps()
+    return None
 
 
 class Editor(Protocol):
@@ -89,8 +138,10 @@ class NewSeries:
 @dataclass(frozen=True)
 class SeriesPlan:
     starts: list[datetime]  # UTC, the ones that would be created
-    skipped: int  # planned times the recruiter already has a slot at
+    skipped: int  # planned times that would overlap a slot the recruiter has (or an earlier one)
     timezone: str  # the city's, to show the times in
+    beyond_horizon: int = 0  # planned times further ahead than candidates may book, skipped
+    past: int = 0  # times of the series that have passed, not planned
 
 
 def _audit(uow: UnitOfWork, editor: Editor, action: str, entity_id: object, **details: Any) -> None:
@@ -119,22 +170,11 @@ async def _served_city(
     return InvalidField("city_id", "the recruiter does not work in this city")
 
 
-async def _busy(
-    uow: UnitOfWork, recruiter_id: int, start: datetime, end: datetime
-) -> list[tuple[datetime, datetime]]:
-    """The recruiter's slots that overlap [start, end), as (start, end) pairs."""
-    stmt = select(Slot.starts_at, Slot.duration_minutes).where(
-        Slot.recruiter_id == recruiter_id,
-        Slot.starts_at > start - timedelta(minutes=MAX_DURATION_MINUTES),
-        Slot.starts_at < end,
+async def _busy(uow: UnitOfWork, recruiter_id: int, start: datetime, end: datetime) -> list[Period]:
+    """The times the recruiter's slots in any city take up, of those reaching into [start, end)."""
+    return await uow.slots.periods_near(
+        recruiter_id, start, end, longest_minutes=MAX_DURATION_MINUTES
     )
-    pairs = [(s, s + timedelta(minutes=d)) for s, d in (await uow.session.execute(stmt)).all()]
-    return [(s, e) for s, e in pairs if e > start]
-
-
-def _overlaps(start: datetime, minutes: int, busy: Sequence[tuple[datetime, datetime]]) -> bool:
-    end = start + timedelta(minutes=minutes)
-    return any(s < end and start < e for s, e in busy)
 
 
 async def create_slot(
@@ -146,34 +186,31 @@ async def create_slot(
     duration_minutes: int = 30,
     purpose: SlotPurpose = SlotPurpose.INTERVIEW,
     now: datetime,
+    rules: BookingRules,
     editor: Editor,
 ) -> Result[Slot, InvalidField | NotFound]:
-    """One slot, if the recruiter works in the city, it is in the future and does not overlap
-    another of theirs. Commits."""
+    """One slot, if the recruiter works in the city and `refusal` finds nothing against it.
+    Commits."""
     city = await _served_city(uow, recruiter_id, city_id)
     if not isinstance(city, City):
         return Failure(city)
-    if starts_at <= now:
-        return Failure(InvalidField("starts_at", "must be in the future"))
-    taken = InvalidField("starts_at", "the recruiter already has a slot at this time")
+    # Decided one at a time per recruiter (a row lock on PostgreSQL; SQLite has one writer).
+    await uow.recruiters.get_for_booking(recruiter_id)
     ends_at = starts_at + timedelta(minutes=duration_minutes)
-    if await _busy(uow, recruiter_id, starts_at, ends_at):
-        return Failure(taken)
-    slot = uow.slots.add(
-        Slot(
-            recruiter_id=recruiter_id,
-            city_id=city_id,
-            starts_at=starts_at,
-            duration_minutes=duration_minutes,
-            purpose=purpose,
-            capacity=1,
-        )
+    busy = await _busy(uow, recruiter_id, starts_at, ends_at)
+    refused = refusal(starts_at, duration_minutes, now=now, rules=rules, busy=busy)
+    if refused is not None:
+        return Failure(refused)
+    slot = Slot(
+        recruiter_id=recruiter_id,
+        city_id=city_id,
+        starts_at=starts_at,
+        duration_minutes=duration_minutes,
+        purpose=purpose,
+        capacity=1,
     )
-    try:
-        await uow.session.flush()
-    except IntegrityError:  # the same start, added a moment ago by someone else
-        await uow.rollback()
-        return Failure(taken)
+    if not await uow.slots.add_unless_taken(slot):  # the same start, added a moment ago
+        return Failure(SlotOverlaps())
     _audit(
         uow,
         editor,
@@ -190,27 +227,43 @@ async def create_slot(
 
 
 async def plan_series(
-    uow: UnitOfWork, series: NewSeries, *, now: datetime
+    uow: UnitOfWork, series: NewSeries, *, now: datetime, rules: BookingRules
 ) -> Result[SeriesPlan, InvalidField | NotFound]:
-    """The series' UTC start times, without the past ones and those that would overlap a slot
-    the recruiter has already. Writes nothing: a preview."""
+    """The series' UTC start times that `refusal` lets through, each checked as one slot would
+    be (against the recruiter's slots and the series' own earlier times); the others are
+    counted by reason. Past times are not planned (counted only when nothing is, to say why).
+    Writes nothing: a preview."""
     city = await _served_city(uow, series.recruiter_id, series.city_id)
     if not isinstance(city, City):
         return Failure(city)
-    starts = plan(series.spec, city.timezone, now, series.duration_minutes)
-    if not starts:
-        return Success(SeriesPlan([], 0, city.timezone))
     minutes = series.duration_minutes
-    busy = await _busy(uow, series.recruiter_id, starts[0], starts[-1] + timedelta(minutes=minutes))
-    fresh = [s for s in starts if not _overlaps(s, minutes, busy)]
-    return Success(SeriesPlan(fresh, len(starts) - len(fresh), city.timezone))
+    planned = plan(series.spec, city.timezone, now, minutes)
+    if not planned:
+        past = len(plan(series.spec, city.timezone, _LONG_AGO, minutes))
+        return Success(SeriesPlan([], 0, city.timezone, past=past))
+    last_end = planned[-1] + timedelta(minutes=minutes)
+    busy = await _busy(uow, series.recruiter_id, planned[0], last_end)
+    fresh: list[datetime] = []
+    overlapping = beyond = 0
+    for start in planned:
+        # Times come in order and last alike: of the series' own, only the last kept can reach.
+        own = [period(fresh[-1], minutes)] if fresh else []
+        refused = refusal(start, minutes, now=now, rules=rules, busy=chain(busy, own))
+        if isinstance(refused, SlotBeyondHorizon):
+            beyond += 1
+        elif refused is not None:
+            overlapping += 1
+        else:
+            fresh.append(start)
+    return Success(SeriesPlan(fresh, overlapping, city.timezone, beyond))
 
 
 async def create_series(
-    uow: UnitOfWork, series: NewSeries, *, now: datetime, editor: Editor
+    uow: UnitOfWork, series: NewSeries, *, now: datetime, rules: BookingRules, editor: Editor
 ) -> Result[int, InvalidField | NotFound]:
     """Insert what `plan_series` shows, in one statement; the number created. Commits."""
-    planned = await plan_series(uow, series, now=now)
+    await uow.recruiters.get_for_booking(series.recruiter_id)  # one change at a time, as above
+    planned = await plan_series(uow, series, now=now, rules=rules)
     if isinstance(planned, Failure):
         return planned
     starts = planned.value.starts
@@ -242,15 +295,10 @@ async def create_series(
 
 async def _holder(uow: UnitOfWork, slot_id: int) -> Conflict | None:
     """Why a slot cannot go: who holds it, if anyone does."""
-    stmt = (
-        select(Booking.status, Candidate.full_name)
-        .join(Candidate, Candidate.id == Booking.candidate_id)
-        .where(Booking.slot_id == slot_id, Booking.status.in_(ACTIVE_BOOKING_STATUSES))
-    )
-    row = (await uow.session.execute(stmt)).first()
-    if row is None:
+    held = await uow.slots.holder(slot_id)
+    if held is None:
         return None
-    status, name = row
+    status, name = held
     return Conflict(
         f"This slot is booked by {name or 'a candidate'} ({status.value}): "
         "cancel or move the booking first."
@@ -270,13 +318,9 @@ async def delete_slot(
     holder = await _holder(uow, slot_id)
     if holder is not None:
         return Failure(holder)
-    # Only while still free: a booking made a moment ago keeps its slot.
-    gone = delete(Slot).where(Slot.id == slot_id, ~exists().where(_ACTIVE_BOOKING))
-    result = cast(CursorResult[Any], await uow.session.execute(gone))
-    if result.rowcount == 0:
+    if not await uow.slots.delete_if_free(slot_id):  # booked (or gone) a moment ago
         await uow.rollback()
         return Failure(await _holder(uow, slot_id) or NotFound(f"slot {slot_id}"))
-    uow.mark_written("slots")
     _audit(
         uow,
         editor,
@@ -291,10 +335,6 @@ async def delete_slot(
     return Success(slot)
 
 
-def _recruiter_between(recruiter_id: int, start: datetime, end: datetime) -> list[Any]:
-    return [Slot.recruiter_id == recruiter_id, Slot.starts_at >= start, Slot.starts_at < end]
-
-
 async def recruiter_slots(
     uow: UnitOfWork,
     recruiter_id: int,
@@ -306,20 +346,11 @@ async def recruiter_slots(
 ) -> list[SlotRow]:
     """A recruiter's slots starting in [start, end), each with its city and active booking and
     the candidate's name, in one query."""
-    stmt = (
-        select(Slot, City.name, City.timezone, Booking.id, Booking.status, Candidate.full_name)
-        .join(City, City.id == Slot.city_id)
-        .outerjoin(Booking, _ACTIVE_BOOKING)
-        .outerjoin(Candidate, Candidate.id == Booking.candidate_id)
-        .where(*_recruiter_between(recruiter_id, start, end))
-        .order_by(Slot.starts_at, Slot.id)
-        .limit(limit)
-        .offset(offset)
-    )
-    return [SlotRow(*row) for row in (await uow.session.execute(stmt)).all()]
+    rows = await uow.slots.with_bookings(recruiter_id, start, end, limit=limit, offset=offset)
+    return [SlotRow(*row) for row in rows]
 
 
 async def count_recruiter_slots(
     uow: UnitOfWork, recruiter_id: int, start: datetime, end: datetime
 ) -> int:
-    return await uow.slots.count(*_recruiter_between(recruiter_id, start, end))
+    return await uow.slots.count_of_recruiter(recruiter_id, start, end)

@@ -6,6 +6,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from core.enums import ACTIVE_BOOKING_STATUSES, BookingStatus, SlotPurpose
+from core.periods import overlaps_any, period
 from storage.models import Booking, BookingStatusChange, Candidate, Slot
 from storage.models.candidate import CAME_TO_INTERVIEW
 from storage.repositories.base import Repository
@@ -75,7 +76,7 @@ class BookingRepository(Repository[Booking]):
             )
         )
         rows = (await self.session.execute(stmt)).all()
-        return any(start + timedelta(minutes=minutes) > slot.starts_at for start, minutes in rows)
+        return overlaps_any((slot.starts_at, slot.ends_at), (period(s, m) for s, m in rows))
 
     async def change_status(
         self,

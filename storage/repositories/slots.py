@@ -1,17 +1,29 @@
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import and_, exists, select
+from sqlalchemy import CursorResult, and_, delete, exists, select
+from sqlalchemy.exc import IntegrityError
 
-from core.enums import ACTIVE_BOOKING_STATUSES, SlotPurpose
+from core.enums import ACTIVE_BOOKING_STATUSES, BookingStatus, SlotPurpose
+from core.periods import Period, period
+from storage.dialect import ignoring_conflicts
 from storage.dto import SlotDTO, SlotWithPeopleDTO
 from storage.models import Booking, Candidate, City, Recruiter, Slot
 from storage.repositories.base import Repository
 
-_HAS_ACTIVE_BOOKING = exists().where(
-    and_(Booking.slot_id == Slot.id, Booking.status.in_(ACTIVE_BOOKING_STATUSES))
-)
+_ACTIVE_BOOKING = and_(Booking.slot_id == Slot.id, Booking.status.in_(ACTIVE_BOOKING_STATUSES))
+_HAS_ACTIVE_BOOKING = exists().where(_ACTIVE_BOOKING)
+
+# A slot of a recruiter's with its city and, when it is held, the active booking and candidate:
+# (slot, city name, city zone, booking id, booking status, candidate name).
+SlotWithBookingRow = tuple[Slot, str, str, int | None, BookingStatus | None, str | None]
+
+
+def _of_recruiter_between(recruiter_id: int, start: datetime, end: datetime) -> list[Any]:
+    return [Slot.recruiter_id == recruiter_id, Slot.starts_at >= start, Slot.starts_at < end]
 
 
 # SlotWithPeopleDTO's fields, by name.
@@ -106,3 +118,113 @@ class SlotRepository(Repository[Slot]):
         city = await self.session.get(City, slot.city_id)
         assert city is not None  # the foreign key guarantees it
         return city
+
+    async def periods_near(
+        self, recruiter_id: int, start: datetime, end: datetime, *, longest_minutes: int
+    ) -> list[Period]:
+        """The times the recruiter's slots (in any city, withdrawn ones too) take up, of those
+        that may reach into [start, end) (slots last at most `longest_minutes`)."""
+        stmt = select(Slot.starts_at, Slot.duration_minutes).where(
+            Slot.recruiter_id == recruiter_id,
+            Slot.starts_at > start - timedelta(minutes=longest_minutes),
+            Slot.starts_at < end,
+        )
+        return [period(s, m) for s, m in (await self.session.execute(stmt)).all()]
+
+    async def add_unless_taken(self, slot: Slot) -> bool:
+        """Insert a slot; False when the recruiter got a slot at that very start meanwhile (the
+        unique index). A savepoint keeps the unit of work usable."""
+        try:
+            async with self._uow.savepoint():
+                self.session.add(slot)
+                await self.session.flush()
+        except IntegrityError:
+            return False
+        return True
+
+    async def add_series(
+        self,
+        recruiter_id: int,
+        city_id: int,
+        starts: Sequence[datetime],
+        *,
+        duration_minutes: int,
+        purpose: SlotPurpose,
+    ) -> int:
+        """Insert the slots in one statement, skipping starts the recruiter already has; how
+        many were new."""
+        if not starts:
+            return 0
+        now = self._uow.clock.now()
+        rows = [
+            {
+                "recruiter_id": recruiter_id,
+                "city_id": city_id,
+                "starts_at": s,
+                "duration_minutes": duration_minutes,
+                "purpose": purpose,
+                "capacity": 1,
+                "created_at": now,
+            }
+            for s in starts
+        ]
+        before = await self._starts_between(recruiter_id, min(starts), max(starts))
+        stmt = ignoring_conflicts(self.session, Slot, conflict_on=["recruiter_id", "starts_at"])
+        await self.session.execute(stmt, rows)  # what was new is counted above, not from rowcount
+        self._uow.mark_written(self.cache_tag)
+        return len(set(starts) - before)
+
+    async def _starts_between(
+        self, recruiter_id: int, first: datetime, last: datetime
+    ) -> set[datetime]:
+        stmt = select(Slot.starts_at).where(
+            Slot.recruiter_id == recruiter_id, Slot.starts_at >= first, Slot.starts_at <= last
+        )
+        return set((await self.session.scalars(stmt)).all())
+
+    async def holder(self, slot_id: int) -> tuple[BookingStatus, str | None] | None:
+        """The active booking's status and its candidate's name, when the slot is held."""
+        stmt = (
+            select(Booking.status, Candidate.full_name)
+            .join(Candidate, Candidate.id == Booking.candidate_id)
+            .where(Booking.slot_id == slot_id, Booking.status.in_(ACTIVE_BOOKING_STATUSES))
+        )
+        row = (await self.session.execute(stmt)).first()
+        return None if row is None else (row[0], row[1])
+
+    async def delete_if_free(self, slot_id: int) -> bool:
+        """Delete the slot only while nobody holds it (one conditional statement): a booking
+        made a moment ago keeps its slot."""
+        gone = delete(Slot).where(Slot.id == slot_id, ~_HAS_ACTIVE_BOOKING)
+        result = cast(CursorResult[Any], await self.session.execute(gone))
+        if result.rowcount == 0:
+            return False
+        self._uow.mark_written(self.cache_tag)
+        return True
+
+    async def with_bookings(
+        self,
+        recruiter_id: int,
+        start: datetime,
+        end: datetime,
+        *,
+        limit: int = 500,
+        offset: int = 0,
+    ) -> list[SlotWithBookingRow]:
+        """A recruiter's slots starting in [start, end), each with its city, its active booking
+        and the candidate's name, in one query."""
+        stmt = (
+            select(Slot, City.name, City.timezone, Booking.id, Booking.status, Candidate.full_name)
+            .join(City, City.id == Slot.city_id)
+            .outerjoin(Booking, _ACTIVE_BOOKING)
+            .outerjoin(Candidate, Candidate.id == Booking.candidate_id)
+            .where(*_of_recruiter_between(recruiter_id, start, end))
+            .order_by(Slot.starts_at, Slot.id)
+            .limit(limit)
+            .offset(offset)
+        )
+        rows = (await self.session.execute(stmt)).all()
+        return [(s, name, zone, b, status, c) for s, name, zone, b, status, c in rows]
+
+    async def count_of_recruiter(self, recruiter_id: int, start: datetime, end: datetime) -> int:
+        return await self.count(*_of_recruiter_between(recruiter_id, start, end))

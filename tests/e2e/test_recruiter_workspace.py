@@ -6,11 +6,11 @@ import asyncio
 import itertools
 import os
 import sys
-from datetime import timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 
 from bot.handlers.recruiter.slots import moment_label
 from core.enums import BookingStatus, CandidateStatus
@@ -30,6 +30,19 @@ from tests.e2e.recruiting import invite, invited_recruiter
 from tests.support.waiting import eventually
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_saturday(app: RunningApp) -> date:
+    """A Saturday within the booking horizon: the demo data fills weekdays only."""
+    today = app.clock.now().date()
+    return today + timedelta(days=(5 - today.weekday()) % 7 or 7)
+
+
+def starting_on(first: date, last: date) -> list[ColumnElement[bool]]:
+    """Slots starting from the first (UTC) day to the last, both included."""
+    start = datetime.combine(first, time(), tzinfo=UTC)
+    end = datetime.combine(last + timedelta(days=1), time(), tzinfo=UTC)
+    return [Slot.starts_at >= start, Slot.starts_at < end]
 
 
 async def _booking(app: RunningApp) -> Booking:
@@ -233,23 +246,20 @@ async def test_slots_one_series_list_and_delete(running_app: RunningApp) -> None
     assert "Пн-Пт" in ask["text"]
     (bad,) = await julia.say("whenever you like")
     assert bad["text"].startswith("Не понял.")
-    start = (running_app.clock.now() + timedelta(days=20)).date()
-    end = start + timedelta(days=6)
+    start = free_saturday(running_app)
+    end = start + timedelta(days=8)  # two weekends, the weekdays between full of demo slots
     (preview,) = await julia.say(
-        f"Mon-Fri 10:00-12:00 step 30 break 11:00-11:30 from {start} to {end}"
+        f"Sat-Sun 10:00-12:00 step 30 break 11:00-11:30 from {start} to {end}"
     )
-    assert preview["text"].startswith("15 слотов в городе Berlin")
+    assert preview["text"].startswith("12 слотов в городе Berlin")
     (done,) = await julia.press("✅ Создать")
-    assert done["text"] == "Создано слотов: 15."
+    assert done["text"] == "Создано слотов: 12."
     async with running_app.app.uow_factory() as uow:
-        ids = (
-            await uow.session.scalars(
-                select(Slot.id).where(
-                    Slot.starts_at >= running_app.clock.now() + timedelta(days=19)
-                )
-            )
+        starts = (
+            await uow.session.scalars(select(Slot.starts_at).where(*starting_on(start, end)))
         ).all()
-    assert len(ids) == 15
+    # 10:00, 10:30 and 11:30 in Berlin (09:00-10:30 UTC) on four weekend days.
+    assert len([s for s in starts if s.weekday() >= 5 and 9 <= s.hour <= 10]) == 12
 
     (listing,) = await julia.press("📋 Мои слоты")
     first = button_texts(listing)[0]
@@ -267,7 +277,7 @@ async def test_a_recruiter_of_two_cities_picks_the_city_of_a_series(
     assert button_texts(cities) == ["Москва", "Калининград"]
     (ask,) = await anna.press("Калининград")
     assert "Пн-Пт" in ask["text"]
-    start = (running_app.clock.now() + timedelta(days=20)).date()
+    start = free_saturday(running_app)
     (preview,) = await anna.say(f"Mon-Sun 10:00-11:00 step 30 from {start} to {start}")
     assert "Калининград" in preview["text"]
     (done,) = await anna.press("✅ Создать")
@@ -277,7 +287,7 @@ async def test_a_recruiter_of_two_cities_picks_the_city_of_a_series(
             await uow.session.execute(
                 select(Slot.city_id, City.name)
                 .join(City, City.id == Slot.city_id)
-                .where(Slot.starts_at >= running_app.clock.now() + timedelta(days=19))
+                .where(*starting_on(start, start))
             )
         ).all()
     assert [name for _, name in made] == ["Калининград"] * 2
@@ -296,7 +306,7 @@ async def test_a_series_typed_in_the_chat_skips_times_that_overlap_a_slot_in_any
     the recruiter's slots, in any of their cities, is skipped and said so; the change is
     audited as the recruiter's."""
     anna = await invited_recruiter(running_app)  # Москва (UTC+3) and Калининград (UTC+2)
-    day = (running_app.clock.now() + timedelta(days=20)).date()
+    day = free_saturday(running_app)
     await _series_for(anna, "Москва")
     await anna.say(f"Mon-Sun 10:00-10:30 step 30 from {day} to {day}")  # 07:00-07:30 UTC
     (done,) = await anna.press("✅ Создать")
@@ -321,10 +331,7 @@ async def test_a_series_typed_in_the_chat_skips_times_that_overlap_a_slot_in_any
         slots = (
             await uow.session.scalars(
                 select(Slot)
-                .where(
-                    Slot.recruiter_id == recruiter.id,
-                    Slot.starts_at >= running_app.clock.now() + timedelta(days=19),
-                )
+                .where(Slot.recruiter_id == recruiter.id, *starting_on(day, day))
                 .order_by(Slot.starts_at)
             )
         ).all()

@@ -33,6 +33,7 @@ from domain.scheduling.series import parse_series
 from domain.scheduling.slots import (
     ChatRecruiter,
     NewSeries,
+    SeriesPlan,
     create_series,
     create_slot,
     delete_slot,
@@ -173,18 +174,15 @@ def create_router() -> Router:
             city_id=city.id,
             starts_at=moment,
             now=messaging.clock.now(),
+            rules=messaging.rules,
             editor=ChatRecruiter(recruiter.id),
         )
-        if isinstance(created, Failure):
-            if moment <= messaging.clock.now():
-                return  # a picker left open past its time: nothing to add
-            tell(
-                callback_answer,
-                messaging.catalog.text("recruiter.slot_exists", messaging.catalog.default_locale),
-                alert=True,
-            )
-            return
         locale = messaging.catalog.default_locale
+        if isinstance(created, Failure):  # in the past, beyond the horizon or overlapping
+            days = messaging.rules.horizon.days
+            reason = messaging.catalog.text(created.error.message_key, locale, days=days)
+            tell(callback_answer, reason, alert=True)
+            return
         await reply.edit_or_send(
             await _say(
                 uow,
@@ -214,18 +212,20 @@ def create_router() -> Router:
         if spec is None or city is None:
             await reply.send(messaging.catalog.text("recruiter.series_invalid", locale))
             return
-        # The same plan as the panel's and the API's: no past times, none overlapping a slot
-        # the recruiter has in any city.
+        # The same plan as the panel's and the API's: no past times, none beyond the booking
+        # horizon, none overlapping a slot the recruiter has in any city.
         planned = await plan_series(
-            uow, NewSeries(recruiter.id, city.id, spec), now=messaging.clock.now()
+            uow,
+            NewSeries(recruiter.id, city.id, spec),
+            now=messaging.clock.now(),
+            rules=messaging.rules,
         )
         if isinstance(planned, Failure):
             await reply.send(messaging.catalog.text("recruiter.series_invalid", locale))
             return
-        fresh, skipped = planned.value.starts, planned.value.skipped
+        fresh, beyond = planned.value.starts, planned.value.beyond_horizon
         if not fresh:
-            key = "recruiter.series_all_taken" if skipped else "recruiter.series_invalid"
-            await reply.send(messaging.catalog.text(key, locale))
+            await reply.send(_nothing_to_add(messaging, locale, planned.value))
             return
         await state.set_state(SeriesInput.waiting_for_confirm)
         await state.update_data(line=message.text, city_id=city.id)
@@ -233,19 +233,23 @@ def create_router() -> Router:
         def label(moment: datetime) -> str:
             return moment_label(moment, city.timezone, locale)
 
-        await reply.send(
-            await _say(
-                uow,
-                messaging,
-                "series_preview",
-                count=len(fresh),
-                city=city.name,
-                first=label(fresh[0]),
-                last=label(fresh[-1]),
-                skipped=skipped,
-            ),
-            series_decision(messaging.catalog),
+        preview = await _say(
+            uow,
+            messaging,
+            "series_preview",
+            count=len(fresh),
+            city=city.name,
+            first=label(fresh[0]),
+            last=label(fresh[-1]),
+            skipped=planned.value.skipped,
         )
+        if beyond:  # said first: the preview's template ends with its question
+            days = messaging.rules.horizon.days
+            key = "recruiter.series_beyond_horizon"
+            preview = (
+                messaging.catalog.text(key, locale, count=beyond, days=days) + "\n\n" + preview
+            )
+        await reply.send(preview, series_decision(messaging.catalog))
 
     @router.callback_query(SeriesDecision.filter(), StateFilter(SeriesInput.waiting_for_confirm))
     async def series_decided(
@@ -272,6 +276,7 @@ def create_router() -> Router:
                 uow,
                 NewSeries(recruiter.id, int(data.get("city_id", 0)), spec),
                 now=messaging.clock.now(),
+                rules=messaging.rules,
                 editor=ChatRecruiter(recruiter.id),
             )
             if spec is not None
@@ -316,6 +321,21 @@ def create_router() -> Router:
         await _list(Reply.to_callback(bot, query), uow, messaging, recruiter, edit=True)
 
     return router
+
+
+def _nothing_to_add(m: Messaging, locale: str, planned: SeriesPlan) -> str:
+    """Why a series would add nothing: its times overlap slots, lie beyond the horizon or have
+    passed; or there were none (no chosen weekday in the period)."""
+    days, overlapping, beyond = m.rules.horizon.days, planned.skipped, planned.beyond_horizon
+    if overlapping and beyond:
+        key = "recruiter.series_nothing_to_add"
+        return m.catalog.text(key, locale, overlapping=overlapping, beyond=beyond, days=days)
+    if beyond:
+        return m.catalog.text("recruiter.series_all_beyond_horizon", locale, days=days)
+    if overlapping:
+        return m.catalog.text("recruiter.series_all_taken", locale)
+    key = "recruiter.series_all_past" if planned.past else "recruiter.series_invalid"
+    return m.catalog.text(key, locale)
 
 
 async def _list(
