@@ -166,3 +166,28 @@ async def test_a_domain_error_without_a_form_is_a_page_not_a_500(panel: Panel) -
     assert missing.status == 404 and "There is nothing here." in await missing.text()
     boss_page = await panel.client.get("/accounts")
     assert boss_page.status == 200
+
+
+async def test_a_form_refused_after_the_domain_rolled_back_still_shows(
+    panel: Panel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A race lost in the domain (a rollback, then the refusal) expired the recruiter the page
+    holds in the same Unit of Work; the form comes back with the reason, not a 500."""
+
+    async def lost_race(uow: UnitOfWork, **_kw: Any) -> Any:
+        await uow.rollback()
+        return Failure(InvalidField("starts_at", "the recruiter already has a slot at this time"))
+
+    monkeypatch.setattr("admin.panel.slots.create_slot", lost_race)
+    await panel.login()
+    slot = {
+        "recruiter_id": str(panel.anna_id),
+        "city_id": str(panel.kazan_id),
+        "day": (NOW + timedelta(days=2)).date().isoformat(),
+        "start_time": "11:00",
+        "duration_minutes": "30",
+        "purpose": "interview",
+    }
+    page = await panel.post("/slots", slot)
+    assert page.status == 422
+    assert "already has a slot at this time" in await page.text()
