@@ -115,11 +115,12 @@ class InviteOut(Output):
 async def create_recruiter_invite(call: Call) -> dict[str, Any]:
     hours = call.body.hours
     recruiter_id = call.ids["recruiter_id"]
-    payload = await create_invite(
+    created = await create_invite(
         call.uow, recruiter_id, call.deps.clock, timedelta(hours=hours), actor=call.scope.actor
     )
-    link = invite_link(call.deps.bot_username, payload.unwrap())
-    return {"payload": payload.unwrap(), "link": link, "expires_in_hours": hours}
+    payload = created.unwrap()  # an unknown recruiter: 404 "no such recruiter"
+    link = invite_link(call.deps.bot_username, payload)
+    return {"payload": payload, "link": link, "expires_in_hours": hours}
 
 
 OPERATIONS = [
