@@ -12,7 +12,7 @@ from domain.bookings.booking import Messaging
 from domain.messaging.texts import Catalog
 from domain.scheduling.picker import BookingRules
 from storage.cache import Cache
-from storage.uow import UnitOfWorkFactory
+from storage.uow import UnitOfWork, UnitOfWorkFactory
 
 
 @dataclass
@@ -34,3 +34,11 @@ class AdminDeps:
 
 
 DEPS = web.AppKey("admin_deps", AdminDeps)
+
+# The request's Unit of Work, opened and ended by `admin.middlewares.unit_of_work`.
+UOW = web.RequestKey("uow", UnitOfWork)
+
+
+def request_uow(request: web.Request) -> UnitOfWork:
+    """The one Unit of Work of this panel page or API call."""
+    return request[UOW]

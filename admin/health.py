@@ -1,4 +1,5 @@
-"""`/health`: the state of the database, the cache, the bot and the scheduler."""
+"""`/health`: the state of the database, the cache, the bot and the scheduler. Outside the
+request's Unit of Work: it asks the engine for a connection of its own, with a timeout."""
 
 from __future__ import annotations
 
@@ -8,10 +9,9 @@ from typing import Protocol
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.cache.tagged import Cache
+from storage.health import Database, database_dialect, database_ok
 
 CHECK_TIMEOUT_SECONDS = 2.0
 
@@ -23,19 +23,10 @@ class ComponentState(Protocol):
 
 @dataclass(frozen=True)
 class HealthSources:
-    engine: AsyncEngine
+    engine: Database
     cache: Cache
     bot: ComponentState
     scheduler: ComponentState
-
-
-async def _database_ok(engine: AsyncEngine) -> bool:
-    try:
-        async with asyncio.timeout(CHECK_TIMEOUT_SECONDS), engine.connect() as conn:
-            await conn.execute(text("SELECT 1"))
-    except Exception:
-        return False
-    return True
 
 
 async def _cache_ok(cache: Cache) -> bool:
@@ -47,11 +38,11 @@ async def _cache_ok(cache: Cache) -> bool:
 
 
 async def health_report(sources: HealthSources) -> tuple[int, dict[str, object]]:
-    database_ok, cache_ok = await asyncio.gather(
-        _database_ok(sources.engine), _cache_ok(sources.cache)
+    database_up, cache_ok = await asyncio.gather(
+        database_ok(sources.engine, CHECK_TIMEOUT_SECONDS), _cache_ok(sources.cache)
     )
     report: dict[str, object] = {
-        "database": {"ok": database_ok, "dialect": sources.engine.dialect.name},
+        "database": {"ok": database_up, "dialect": database_dialect(sources.engine)},
         "cache": {
             "ok": cache_ok,
             "backend": sources.cache.backend.name,
@@ -61,8 +52,8 @@ async def health_report(sources: HealthSources) -> tuple[int, dict[str, object]]
         "scheduler": sources.scheduler.state,
     }
     # Without the database nothing works; without Redis the app still answers (degraded).
-    report["status"] = "ok" if database_ok and cache_ok else "degraded" if database_ok else "down"
-    return (200 if database_ok else 503), report
+    report["status"] = "ok" if database_up and cache_ok else "degraded" if database_up else "down"
+    return (200 if database_up else 503), report
 
 
 def create_health_handler(sources: HealthSources) -> Handler:

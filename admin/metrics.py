@@ -64,7 +64,9 @@ def metrics_handler(metrics: Metrics, token: str = "") -> Handler:
 
 
 async def _read_outbox_queue(request: web.Request, metrics: Metrics) -> None:
-    """The queue's gauges are read at scrape time; without the database they are left out."""
+    """The queue's gauges are read at scrape time; without the database they are left out.
+    /metrics is outside the request's Unit of Work (it must answer without the database), so
+    it opens its own."""
     deps = request.config_dict.get(DEPS)
     if deps is None:
         return

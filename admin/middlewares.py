@@ -1,3 +1,6 @@
+"""The admin app's own middlewares: errors shown to people (or machines), and one Unit of Work
+per panel page or API call."""
+
 from __future__ import annotations
 
 import aiohttp_jinja2
@@ -5,17 +8,25 @@ import structlog
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
-from core.errors import AppError, NotFound
+from admin.deps import DEPS, UOW
+from admin.errors import reason_of, status_of
+from core.errors import AppError
 
 log = structlog.get_logger(__name__)
 
 # Paths that answer machines: their errors stay JSON (or whatever their handler chose).
 MACHINE_PREFIXES = ("/api/", "/health", "/metrics", "/sandbox", "/telegram", "/bot", "/file")
+# Paths that need no Unit of Work of the request's: /health and /metrics ask the database
+# their own way (with a timeout, tolerating its absence), static files never touch it, and
+# the sandbox (with its long-polling getUpdates) is a Telegram stand-in with no database.
+OUTSIDE_UNIT_OF_WORK = ("/health", "/metrics", "/static/", "/sandbox")
 TITLES = {
     403: "Not allowed",
     404: "Not found",
     405: "Not allowed",
+    409: "Not possible now",
     413: "Too large",
+    422: "Not accepted",
     429: "Too many requests",
     500: "Something went wrong",
 }
@@ -38,6 +49,16 @@ def _page(request: web.Request, status: int, message: str) -> web.Response:
     return aiohttp_jinja2.render_template("error.html", request, context, status=status)
 
 
+def _refusal(request: web.Request, error: AppError) -> web.Response:
+    """A domain error that reached no form: its page for people, JSON for machines."""
+    deps = request.config_dict.get(DEPS)
+    status, reason = status_of(error), reason_of(error, deps.catalog if deps else None)
+    if _for_people(request):
+        message = "There is nothing here." if status == 404 else reason[:1].upper() + reason[1:]
+        return _page(request, status, message)
+    return web.json_response({"error": reason}, status=status)
+
+
 @web.middleware
 async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     """People get a page, machines JSON with a reason; never a traceback to anyone."""
@@ -50,16 +71,32 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
             message = exc.text if exc.text and exc.text != default else exc.reason
             return _page(request, exc.status, message)
         raise
-    except NotFound as exc:
-        if _for_people(request):
-            return _page(request, 404, "There is nothing here.")
-        return web.json_response({"error": exc.message_key, "detail": exc.detail}, status=404)
     except AppError as exc:
-        if _for_people(request):
-            return _page(request, 409, exc.detail or "That cannot be done now.")
-        return web.json_response({"error": exc.message_key, "detail": exc.detail}, status=409)
+        return _refusal(request, exc)
     except Exception:
         log.exception("admin.unhandled_error", path=request.path, method=request.method)
         if _for_people(request):
             return _page(request, 500, "The error is logged; please try again.")
         return web.json_response({"error": "internal", "detail": "internal error"}, status=500)
+
+
+@web.middleware
+async def unit_of_work(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """One Unit of Work per request, as the bot has one per update. It is committed when the
+    answer is a success or a redirect (aiohttp raises redirects: a raised 2xx/3xx commits too),
+    and rolled back on any error: an exception, or a 4xx/5xx answer (a refused form, an API
+    error body), so a request that fails half-way writes nothing."""
+    deps = request.config_dict.get(DEPS)
+    if deps is None or request.path.startswith(OUTSIDE_UNIT_OF_WORK):
+        return await handler(request)
+    async with deps.uow_factory() as uow:  # leaving it uncommitted rolls back
+        request[UOW] = uow
+        try:
+            response = await handler(request)
+        except web.HTTPException as exc:
+            if exc.status < 400:
+                await uow.commit()
+            raise
+        if response.status < 400:
+            await uow.commit()
+        return response

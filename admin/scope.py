@@ -5,12 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from aiohttp import web
-from sqlalchemy import select
-
 from core.enums import AdminRole
-from storage.models import AdminUser
-from storage.models.city import recruiter_cities
+from core.errors import Forbidden
+from domain.records import AdminUser
 from storage.uow import UnitOfWork
 
 
@@ -40,7 +37,7 @@ class Scope:
 
     def require_admin(self) -> None:
         if not self.is_admin:
-            raise web.HTTPForbidden(text="Only admins can do this.")
+            raise Forbidden("Only admins can do this.")
 
 
 async def scope_for(uow: UnitOfWork, user: AdminUser) -> Scope:
@@ -48,8 +45,5 @@ async def scope_for(uow: UnitOfWork, user: AdminUser) -> Scope:
         return Scope(user.id, user.login, is_admin=True)
     cities: frozenset[int] = frozenset()
     if user.recruiter_id is not None:
-        stmt = select(recruiter_cities.c.city_id).where(
-            recruiter_cities.c.recruiter_id == user.recruiter_id
-        )
-        cities = frozenset((await uow.session.scalars(stmt)).all())
+        cities = await uow.recruiters.city_ids(user.recruiter_id)
     return Scope(user.id, user.login, False, user.recruiter_id, cities)

@@ -37,13 +37,21 @@ class SlotUnavailable(AppError):
 
 
 class Conflict(AppError):
+    """The change contradicts the current state (a booked slot cannot be deleted)."""
+
     message_key = "error.conflict"
+
+
+class Forbidden(AppError):
+    """The account or token may not do this (an admin's page, for a recruiter's account)."""
+
+    message_key = "error.forbidden"
 
 
 class InvalidField(AppError):
     """One field of an admin's input breaks a rule the database or the domain keeps."""
 
-    message_key = "error.conflict"
+    message_key = "error.invalid_field"
 
     def __init__(self, field: str, reason: str) -> None:
         super().__init__(f"{field}: {reason}")

@@ -32,6 +32,7 @@ class Failure(Generic[E]):
         return False
 
     def unwrap(self) -> NoReturn:
+        """The error raised: entry points translate AppErrors in one place each."""
         raise self.error
 
 

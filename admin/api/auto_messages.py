@@ -10,7 +10,6 @@ from admin.api.kit import ApiError, Call, Operation
 from admin.schemas.common import Id, Input, Output, Page, listing
 from core.enums import AutoMessageKind, AutoMessageTrigger, CandidateStatus
 from core.iso import Instant
-from core.result import Failure
 from domain.messaging.auto_messages import (
     Progress,
     create_auto_message,
@@ -18,7 +17,7 @@ from domain.messaging.auto_messages import (
     progress_of,
     set_paused,
 )
-from storage.models import AutoMessage
+from domain.records import AutoMessage
 from storage.uow import UnitOfWork
 
 
@@ -81,39 +80,32 @@ async def _one(uow: UnitOfWork, message: AutoMessage) -> dict[str, Any]:
 
 async def create_auto_message_route(call: Call) -> dict[str, Any]:
     spec = call.body.model_dump(mode="json", exclude_none=True)
-    async with call.deps.uow_factory() as uow:
-        result = await create_auto_message(
-            uow, call.deps.catalog, spec, call.deps.clock, actor=call.scope.actor
-        )
-        if isinstance(result, Failure):
-            raise ApiError(422, result.error.reason, result.error.field)
-        return await _one(uow, result.value)
+    created = await create_auto_message(
+        call.uow, call.deps.catalog, spec, call.deps.clock, actor=call.scope.actor
+    )
+    return await _one(call.uow, created.unwrap())
 
 
 async def list_auto_messages(call: Call) -> dict[str, Any]:
     page: Page = call.query
-    async with call.deps.uow_factory() as uow:
-        messages = await uow.auto_messages.list(limit=page.limit, offset=page.offset)
-        counted = await progress_of(uow, [m.id for m in messages])  # one query for the page
-        items = [_out(m, counted[m.id]) for m in messages]
-        total = await uow.auto_messages.count()
+    uow = call.uow
+    messages = await uow.auto_messages.list(limit=page.limit, offset=page.offset)
+    counted = await progress_of(uow, [m.id for m in messages])  # one query for the page
+    items = [_out(m, counted[m.id]) for m in messages]
+    total = await uow.auto_messages.count()
     return {"items": items, "total": total, "limit": page.limit, "offset": page.offset}
 
 
 async def get_auto_message(call: Call) -> dict[str, Any]:
-    async with call.deps.uow_factory() as uow:
-        message = await uow.auto_messages.get(call.ids["message_id"])
-        if message is None:
-            raise ApiError(404, "no such auto-message")
-        return await _one(uow, message)
+    message = await call.uow.auto_messages.get(call.ids["message_id"])
+    if message is None:
+        raise ApiError(404, "no such auto-message")
+    return await _one(call.uow, message)
 
 
 async def _pause_or_resume(call: Call, paused: bool) -> dict[str, Any]:
-    async with call.deps.uow_factory() as uow:
-        result = await set_paused(uow, call.ids["message_id"], paused, actor=call.scope.actor)
-        if isinstance(result, Failure):
-            raise ApiError(404, "no such auto-message")
-        return await _one(uow, result.value)
+    changed = await set_paused(call.uow, call.ids["message_id"], paused, actor=call.scope.actor)
+    return await _one(call.uow, changed.unwrap())
 
 
 async def pause_auto_message(call: Call) -> dict[str, Any]:

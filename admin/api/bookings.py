@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from admin.api.kit import ApiError, Call, Operation, refusal
+from admin.api.kit import ApiError, Call, Operation
 from admin.schemas.candidates import BookingCancelIn
 from admin.schemas.common import Output, listing
-from core.result import Failure
 from domain.bookings.directory import BookingFilter, search_bookings
 from domain.pipeline.actions import cancel_booking
 
@@ -31,34 +30,32 @@ class BookingOut(Output):
 async def cancel_booking_route(call: Call) -> dict[str, Any]:
     booking_id = call.ids["booking_id"]
     body: BookingCancelIn = call.body
-    async with call.deps.uow_factory() as uow:
-        rows, _ = await search_bookings(
-            uow, BookingFilter(limit=1), call.scope.city_ids, call.scope.own_recruiter, booking_id
-        )
-        if not rows:
-            raise ApiError(404, "no such booking")
-        result = await cancel_booking(
-            uow,
-            call.deps.messaging,
-            rows[0]["candidate_id"],
-            booking_id,
-            body.reason,
-            actor=call.scope.actor,
-            admin_user_id=call.scope.user_id,
-            acting_recruiter_id=call.scope.own_recruiter,
-        )
-        if isinstance(result, Failure):
-            raise refusal(result.error)
-        rows, _ = await search_bookings(uow, BookingFilter(limit=1), booking_id=booking_id)
+    uow = call.uow
+    rows, _ = await search_bookings(
+        uow, BookingFilter(limit=1), call.scope.city_ids, call.scope.own_recruiter, booking_id
+    )
+    if not rows:
+        raise ApiError(404, "no such booking")
+    canceled = await cancel_booking(
+        uow,
+        call.deps.messaging,
+        rows[0]["candidate_id"],
+        booking_id,
+        body.reason,
+        actor=call.scope.actor,
+        admin_user_id=call.scope.user_id,
+        acting_recruiter_id=call.scope.own_recruiter,
+    )
+    canceled.unwrap()
+    rows, _ = await search_bookings(uow, BookingFilter(limit=1), booking_id=booking_id)
     return rows[0]
 
 
 async def list_bookings(call: Call) -> dict[str, Any]:
     flt: BookingFilter = call.query
-    async with call.deps.uow_factory() as uow:
-        items, total = await search_bookings(
-            uow, flt, call.scope.city_ids, call.scope.own_recruiter
-        )
+    items, total = await search_bookings(
+        call.uow, flt, call.scope.city_ids, call.scope.own_recruiter
+    )
     return {"items": items, "total": total, "limit": flt.limit, "offset": flt.offset}
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import ConfigDict
 
-from admin.api.kit import ApiError, Call, Operation, refusal
+from admin.api.kit import ApiError, Call, Operation
 from admin.schemas.candidates import (
     CandidatePageOut,
     CandidateProfileOut,
@@ -17,7 +17,6 @@ from admin.schemas.candidates import (
 )
 from admin.schemas.common import Output
 from core.iso import IsoDate
-from core.result import Failure
 from domain.pipeline.actions import change_status, send_message
 from domain.pipeline.directory import CandidateFilter, candidate_profile, search_candidates
 
@@ -37,14 +36,12 @@ class QueuedOut(Output):
 
 async def list_candidates(call: Call) -> dict[str, Any]:
     flt: CandidateQuery = call.query
-    async with call.deps.uow_factory() as uow:
-        rows, total = await search_candidates(uow, flt, call.scope.city_ids)
+    rows, total = await search_candidates(call.uow, flt, call.scope.city_ids)
     return {"items": rows, "total": total, "limit": flt.limit, "offset": flt.offset}
 
 
 async def get_candidate(call: Call) -> Any:
-    async with call.deps.uow_factory() as uow:
-        profile = await candidate_profile(uow, call.ids["candidate_id"], call.scope.city_ids)
+    profile = await candidate_profile(call.uow, call.ids["candidate_id"], call.scope.city_ids)
     if profile is None:
         raise ApiError(404, "no such candidate")
     return profile
@@ -57,24 +54,18 @@ def _who(call: Call) -> dict[str, Any]:
 
 async def change_candidate_status(call: Call) -> Any:
     body: StatusChangeIn = call.body
-    async with call.deps.uow_factory() as uow:
-        result = await change_status(
-            uow, call.ids["candidate_id"], body.status, body.reason, **_who(call)
-        )
-    if isinstance(result, Failure):
-        raise refusal(result.error)
-    return result.value
+    changed = await change_status(
+        call.uow, call.ids["candidate_id"], body.status, body.reason, **_who(call)
+    )
+    return changed.unwrap()
 
 
 async def message_candidate(call: Call) -> dict[str, Any]:
     body: MessageIn = call.body
-    async with call.deps.uow_factory() as uow:
-        result = await send_message(
-            uow, call.deps.clock, call.ids["candidate_id"], body.text, **_who(call)
-        )
-    if isinstance(result, Failure):
-        raise refusal(result.error)
-    return {"notification_id": result.value}
+    queued = await send_message(
+        call.uow, call.deps.clock, call.ids["candidate_id"], body.text, **_who(call)
+    )
+    return {"notification_id": queued.unwrap()}
 
 
 _ONE = "/candidates/{candidate_id}"

@@ -16,18 +16,21 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 from pydantic import BaseModel, ValidationError
 
-from admin.deps import DEPS, AdminDeps
+from admin.deps import DEPS, AdminDeps, request_uow
+from admin.errors import field_of, reason_of, status_of
 from admin.schemas.common import is_list_field, parse_id
 from admin.scope import Scope, scope_for
-from core.errors import AppError, InvalidField, NotFound
+from core.errors import AppError
 from domain.organisation.api_tokens import authenticate
+from storage.uow import UnitOfWork
 
 SCOPE = web.RequestKey("api_scope", Scope)
 _PARAM = re.compile(r"\{(\w+)\}")
 
 
 class ApiError(Exception):
-    """An answer other than success: a status and a reason a client can act on."""
+    """The API's own refusal of a request (its input, its token, its route): a status and a
+    reason a client can act on. The domain's refusals are AppErrors, answered by `json_errors`."""
 
     def __init__(self, status: int, reason: str, field: str | None = None) -> None:
         super().__init__(reason)
@@ -35,15 +38,6 @@ class ApiError(Exception):
         self.reason = reason
         self.field = field
         self.errors: list[dict[str, str]] = [{"field": field, "reason": reason}] if field else []
-
-
-def refusal(error: Exception) -> ApiError:
-    """A service's Failure as an API answer."""
-    if isinstance(error, InvalidField):
-        return ApiError(422, error.reason, error.field)
-    if isinstance(error, NotFound):
-        return ApiError(404, "not found")
-    return ApiError(409, error.detail if isinstance(error, AppError) else str(error))
 
 
 def _invalid(exc: ValidationError, prefix: str = "") -> ApiError:
@@ -61,11 +55,13 @@ def _invalid(exc: ValidationError, prefix: str = "") -> ApiError:
 
 @dataclass
 class Call:
-    """What a handler gets: who asks, the checked input, and the app's dependencies."""
+    """What a handler gets: who asks, the checked input, the app's dependencies and the
+    request's Unit of Work (committed by the middleware when the answer is a success)."""
 
     request: web.Request
     scope: Scope
     deps: AdminDeps
+    uow: UnitOfWork
     ids: dict[str, int]
     query: Any = None
     body: Any = None
@@ -152,7 +148,8 @@ def handler_for(op: Operation) -> Handler:
             scope = request[SCOPE]
             if op.admin_only and not scope.is_admin:
                 raise ApiError(403, "only admins can do this")
-            call = Call(request, scope, request.config_dict[DEPS], _ids(request))
+            deps = request.config_dict[DEPS]
+            call = Call(request, scope, deps, request_uow(request), _ids(request))
             if op.query is not None:
                 call.query = _query(request, op.query)
             if op.body is not None:
@@ -167,11 +164,21 @@ def handler_for(op: Operation) -> Handler:
     return handle
 
 
+def refusal(error: AppError, request: web.Request) -> web.Response:
+    """A domain error as the API answers it: its status by class (admin.errors), the reason
+    and, for a field's rule, the field; the one place the API translates domain errors."""
+    reason = reason_of(error, request.config_dict[DEPS].catalog)
+    return error_response(ApiError(status_of(error), reason, field_of(error)))
+
+
 @web.middleware
 async def json_errors(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """The router's own refusals (no such route, a method not allowed) in JSON as well."""
+    """Domain errors, and the router's own refusals (no such route, a method not allowed), in
+    JSON. An answer of 4xx leaves the request's Unit of Work rolled back."""
     try:
         return await handler(request)
+    except AppError as error:
+        return refusal(error, request)
     except web.HTTPException as exc:
         if exc.status < 400:
             raise
@@ -189,12 +196,13 @@ async def bearer_auth(request: web.Request, handler: Handler) -> web.StreamRespo
     header = request.headers.get("Authorization", "")
     if not header.startswith("Bearer "):
         return error_response(ApiError(401, "a bearer token is required"))
-    deps = request.config_dict[DEPS]
-    async with deps.uow_factory() as uow:
-        user = await authenticate(uow, header.removeprefix("Bearer ").strip(), deps.clock)
-        if user is None:
-            return error_response(ApiError(401, "the token is unknown or revoked"))
-        request[SCOPE] = await scope_for(uow, user)
+    uow = request_uow(request)
+    user = await authenticate(
+        uow, header.removeprefix("Bearer ").strip(), request.config_dict[DEPS].clock
+    )
+    if user is None:
+        return error_response(ApiError(401, "the token is unknown or revoked"))
+    request[SCOPE] = await scope_for(uow, user)
     return await handler(request)
 
 

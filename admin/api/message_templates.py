@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from admin.api.kit import ApiError, Call, Operation, refusal
+from admin.api.kit import ApiError, Call, Operation
 from admin.schemas.common import Input, Output
 from admin.schemas.templates import Body, TemplateIn, TemplatePlaceIn
-from core.result import Failure
 from domain.messaging.templates import (
     known_variables,
     list_overrides,
@@ -68,40 +67,34 @@ def _template(call: Call, key: str, overrides: list[Any]) -> dict[str, Any]:
 
 
 async def list_templates(call: Call) -> dict[str, Any]:
-    async with call.deps.uow_factory() as uow:
-        overrides = await list_overrides(uow)
+    overrides = await list_overrides(call.uow)
     return {"items": [_template(call, key, overrides) for key in template_keys(call.deps.catalog)]}
 
 
 async def get_template(call: Call) -> dict[str, Any]:
     key = _key(call)
-    async with call.deps.uow_factory() as uow:
-        return _template(call, key, await list_overrides(uow, key))
+    return _template(call, key, await list_overrides(call.uow, key))
 
 
 async def put_template(call: Call) -> Any:
     key, body = _key(call), call.body
-    async with call.deps.uow_factory() as uow:
-        result = await save_template(
-            uow,
-            call.deps.catalog,
-            key,
-            body.locale,
-            body.city_id,
-            body.body,
-            actor=call.scope.actor,
-        )
-    if isinstance(result, Failure):
-        raise refusal(result.error)
-    return result.value
+    saved = await save_template(
+        call.uow,
+        call.deps.catalog,
+        key,
+        body.locale,
+        body.city_id,
+        body.body,
+        actor=call.scope.actor,
+    )
+    return saved.unwrap()
 
 
 async def reset_template_route(call: Call) -> None:
     key, place = _key(call), call.query
-    async with call.deps.uow_factory() as uow:
-        removed = await reset_template(
-            uow, key, place.locale, place.city_id, actor=call.scope.actor
-        )
+    removed = await reset_template(
+        call.uow, key, place.locale, place.city_id, actor=call.scope.actor
+    )
     if not removed:
         raise ApiError(404, "this template has no such override")
 

@@ -7,13 +7,12 @@ from typing import Any
 
 from pydantic import Field
 
-from admin.api.kit import ApiError, Call, Operation, refusal
+from admin.api.kit import ApiError, Call, Operation
 from admin.schemas.common import Input, Output, Page, listing
 from admin.schemas.places import CityIn, CityOut, RecruiterIn, RecruiterOut
-from core.result import Failure
 from domain.organisation.invites import create_invite, invite_link
 from domain.organisation.places import save_city, save_recruiter
-from storage.models import City, Recruiter
+from domain.records import City, Recruiter
 
 
 def _recruiter_out(recruiter: Recruiter) -> dict[str, Any]:
@@ -30,16 +29,19 @@ def _recruiter_out(recruiter: Recruiter) -> dict[str, Any]:
 
 async def list_cities(call: Call) -> dict[str, Any]:
     page: Page = call.query
-    where = [] if call.scope.city_ids is None else [City.id.in_(call.scope.city_ids)]
-    async with call.deps.uow_factory() as uow:
-        items = await uow.cities.list(*where, limit=page.limit, offset=page.offset)
-        total = await uow.cities.count(*where)
+    uow = call.uow
+    if call.scope.city_ids is None:
+        items = list(await uow.cities.list(limit=page.limit, offset=page.offset))
+        total = await uow.cities.count()
+    else:  # a recruiter's few cities, in id order as an admin sees them
+        ids = sorted(call.scope.city_ids)
+        found = [await uow.cities.get(i) for i in ids[page.offset : page.offset + page.limit]]
+        items, total = [c for c in found if c is not None], len(ids)
     return {"items": items, "total": total, "limit": page.limit, "offset": page.offset}
 
 
 async def get_city(call: Call) -> City:
-    async with call.deps.uow_factory() as uow:
-        city = await uow.cities.get(call.ids["city_id"])
+    city = await call.uow.cities.get(call.ids["city_id"])
     if city is None or not call.scope.sees_city(city.id):
         raise ApiError(404, "no such city")
     return city
@@ -54,33 +56,30 @@ async def update_city(call: Call) -> City:
 
 
 async def _save_city(call: Call, city_id: int | None) -> City:
-    async with call.deps.uow_factory() as uow:
-        result = await save_city(
-            uow, call.body.model_dump(), actor=call.scope.actor, city_id=city_id
-        )
-    if isinstance(result, Failure):
-        raise refusal(result.error)
-    return result.value
-
-
-def _recruiters_where(call: Call) -> list[Any]:
-    return [] if call.scope.is_admin else [Recruiter.id == call.scope.recruiter_id]
+    saved = await save_city(
+        call.uow, call.body.model_dump(), actor=call.scope.actor, city_id=city_id
+    )
+    return saved.unwrap()
 
 
 async def list_recruiters(call: Call) -> dict[str, Any]:
     page: Page = call.query
-    where = _recruiters_where(call)
-    async with call.deps.uow_factory() as uow:
-        rows = await uow.recruiters.list_with_cities(*where, limit=page.limit, offset=page.offset)
-        total = await uow.recruiters.count(*where)
+    uow = call.uow
+    if call.scope.is_admin:
+        rows = await uow.recruiters.list_with_cities(limit=page.limit, offset=page.offset)
+        total = await uow.recruiters.count()
+    else:  # a recruiter's token: its own recruiter only
+        own = call.scope.recruiter_id
+        mine = await uow.recruiters.get_with_cities(own) if own is not None else None
+        rows = [mine] if mine is not None and page.offset == 0 else []
+        total = 0 if mine is None else 1
     items = [_recruiter_out(r) for r in rows]
     return {"items": items, "total": total, "limit": page.limit, "offset": page.offset}
 
 
 async def get_recruiter(call: Call) -> dict[str, Any]:
     recruiter_id = call.ids["recruiter_id"]
-    async with call.deps.uow_factory() as uow:
-        recruiter = await uow.recruiters.get_with_cities(recruiter_id)
+    recruiter = await call.uow.recruiters.get_with_cities(recruiter_id)
     if recruiter is None or not call.scope.sees_recruiter(recruiter_id):
         raise ApiError(404, "no such recruiter")
     return _recruiter_out(recruiter)
@@ -95,13 +94,10 @@ async def update_recruiter(call: Call) -> dict[str, Any]:
 
 
 async def _save_recruiter(call: Call, recruiter_id: int | None) -> dict[str, Any]:
-    async with call.deps.uow_factory() as uow:
-        result = await save_recruiter(
-            uow, call.body.model_dump(), actor=call.scope.actor, recruiter_id=recruiter_id
-        )
-        if isinstance(result, Failure):
-            raise refusal(result.error)
-        saved = await uow.recruiters.get_with_cities(result.value.id)
+    result = await save_recruiter(
+        call.uow, call.body.model_dump(), actor=call.scope.actor, recruiter_id=recruiter_id
+    )
+    saved = await call.uow.recruiters.get_with_cities(result.unwrap().id)
     assert saved is not None
     return _recruiter_out(saved)
 
@@ -119,14 +115,12 @@ class InviteOut(Output):
 async def create_recruiter_invite(call: Call) -> dict[str, Any]:
     hours = call.body.hours
     recruiter_id = call.ids["recruiter_id"]
-    async with call.deps.uow_factory() as uow:
-        result = await create_invite(
-            uow, recruiter_id, call.deps.clock, timedelta(hours=hours), actor=call.scope.actor
-        )
-    if isinstance(result, Failure):
-        raise ApiError(404, "no such recruiter")
-    link = invite_link(call.deps.bot_username, result.value)
-    return {"payload": result.value, "link": link, "expires_in_hours": hours}
+    created = await create_invite(
+        call.uow, recruiter_id, call.deps.clock, timedelta(hours=hours), actor=call.scope.actor
+    )
+    payload = created.unwrap()  # an unknown recruiter: 404 "no such recruiter"
+    link = invite_link(call.deps.bot_username, payload)
+    return {"payload": payload, "link": link, "expires_in_hours": hours}
 
 
 OPERATIONS = [

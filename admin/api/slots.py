@@ -8,11 +8,10 @@ from typing import Any
 
 from pydantic import Field
 
-from admin.api.kit import ApiError, Call, Operation, refusal
+from admin.api.kit import ApiError, Call, Operation
 from admin.schemas.common import Id, Output, Page, listing
 from admin.schemas.slots import SeriesIn, SlotIn, SlotOut
 from core.iso import Instant
-from core.result import Failure
 from domain.scheduling.slots import (
     count_recruiter_slots,
     create_series,
@@ -58,11 +57,10 @@ async def list_slots(call: Call) -> dict[str, Any]:
     recruiter_id = _recruiter(call, query.recruiter_id)
     start = query.starts_from or call.deps.clock.now()
     end = query.starts_to or start + timedelta(days=60)
-    async with call.deps.uow_factory() as uow:
-        page = await recruiter_slots(
-            uow, recruiter_id, start, end, limit=query.limit, offset=query.offset
-        )
-        total = await count_recruiter_slots(uow, recruiter_id, start, end)
+    page = await recruiter_slots(
+        call.uow, recruiter_id, start, end, limit=query.limit, offset=query.offset
+    )
+    total = await count_recruiter_slots(call.uow, recruiter_id, start, end)
     items = [
         {
             **SlotOut.model_validate(row.slot).model_dump(),
@@ -78,33 +76,26 @@ async def list_slots(call: Call) -> dict[str, Any]:
 async def create_slot_route(call: Call) -> Any:
     body: SlotIn = call.body
     _recruiter(call, body.recruiter_id)
-    async with call.deps.uow_factory() as uow:
-        result = await create_slot(
-            uow,
-            recruiter_id=body.recruiter_id,
-            city_id=body.city_id,
-            starts_at=body.starts_at,
-            duration_minutes=body.duration_minutes,
-            purpose=body.purpose,
-            now=call.deps.clock.now(),
-            rules=call.deps.rules,
-            editor=call.scope,
-        )
-    if isinstance(result, Failure):
-        raise refusal(result.error)
-    return result.value
+    created = await create_slot(
+        call.uow,
+        recruiter_id=body.recruiter_id,
+        city_id=body.city_id,
+        starts_at=body.starts_at,
+        duration_minutes=body.duration_minutes,
+        purpose=body.purpose,
+        now=call.deps.clock.now(),
+        rules=call.deps.rules,
+        editor=call.scope,
+    )
+    return created.unwrap()
 
 
 async def preview_series(call: Call) -> dict[str, Any]:
     body: SeriesIn = call.body
     _recruiter(call, body.recruiter_id)
-    async with call.deps.uow_factory() as uow:
-        result = await plan_series(
-            uow, body.series(), now=call.deps.clock.now(), rules=call.deps.rules
-        )
-    if isinstance(result, Failure):
-        raise refusal(result.error)
-    plan = result.value
+    plan = (
+        await plan_series(call.uow, body.series(), now=call.deps.clock.now(), rules=call.deps.rules)
+    ).unwrap()
     return {
         "count": len(plan.starts),
         "skipped": plan.skipped,
@@ -116,24 +107,18 @@ async def preview_series(call: Call) -> dict[str, Any]:
 async def create_series_route(call: Call) -> dict[str, Any]:
     body: SeriesIn = call.body
     _recruiter(call, body.recruiter_id)
-    async with call.deps.uow_factory() as uow:
-        result = await create_series(
-            uow, body.series(), now=call.deps.clock.now(), rules=call.deps.rules, editor=call.scope
-        )
-    if isinstance(result, Failure):
-        raise refusal(result.error)
-    return {"created": result.value}
+    created = await create_series(
+        call.uow, body.series(), now=call.deps.clock.now(), rules=call.deps.rules, editor=call.scope
+    )
+    return {"created": created.unwrap()}
 
 
 async def delete_slot_route(call: Call) -> None:
     slot_id = call.ids["slot_id"]
-    async with call.deps.uow_factory() as uow:
-        slot = await uow.slots.get(slot_id)
-        if slot is None or not call.scope.sees_recruiter(slot.recruiter_id):
-            raise ApiError(404, "no such slot")
-        result = await delete_slot(uow, slot_id, now=call.deps.clock.now(), editor=call.scope)
-    if isinstance(result, Failure):
-        raise refusal(result.error)
+    slot = await call.uow.slots.get(slot_id)
+    if slot is None or not call.scope.sees_recruiter(slot.recruiter_id):
+        raise ApiError(404, "no such slot")
+    (await delete_slot(call.uow, slot_id, now=call.deps.clock.now(), editor=call.scope)).unwrap()
 
 
 OPERATIONS = [

@@ -8,11 +8,10 @@ from typing import Any
 
 from aiohttp import web
 
-from admin.panel.kit import admins_only, deps, done, int_param, posted, refused, render
+from admin.panel.kit import admins_only, attempt, deps, done, int_param, posted, render, uow
 from admin.schemas.accounts import AccountIn, ApiTokenIn
 from admin.scope import Scope
 from core.enums import AdminRole
-from core.result import Failure
 from domain.organisation.account_admin import (
     create_account,
     end_sessions,
@@ -38,10 +37,9 @@ async def _show(
     new_token: dict[str, str] | None = None,
     status: int = 200,
 ) -> web.Response:
-    async with deps(request).uow_factory() as uow:
-        accounts = await list_accounts(uow)
-        tokens = await list_tokens(uow)
-        recruiters = [(r.id, r.name) for r in await uow.recruiters.list(limit=1000)]
+    accounts = await list_accounts(uow(request))
+    tokens = await list_tokens(uow(request))
+    recruiters = [(r.id, r.name) for r in await uow(request).recruiters.list(limit=1000)]
     shown = dict(values if values is not None else NEW_ACCOUNT)
     shown.pop("password", None)  # a password is never sent back
     response = await render(
@@ -73,83 +71,78 @@ async def list_page(request: web.Request, scope: Scope) -> web.Response:
 async def create(request: web.Request, scope: Scope) -> web.StreamResponse:
     parsed, errors, values = await posted(request, AccountIn)
     if parsed is not None:
-        async with deps(request).uow_factory() as uow:
-            result = await create_account(
-                uow,
+        _, errors = await attempt(
+            request,
+            create_account(
+                uow(request),
                 parsed.login,
                 parsed.password,
                 parsed.role,
                 parsed.recruiter_id,
                 actor=scope.actor,
                 admin_user_id=scope.user_id,
-            )
-        if not isinstance(result, Failure):
+            ),
+        )
+        if not errors:
             await done(request, "/accounts", f"Created the account {parsed.login}.")
-        errors = refused(result.error)
     return await _show(request, scope, values=values, errors=errors, status=422)
 
 
 @admins_only
 async def activate(request: web.Request, scope: Scope) -> web.StreamResponse:
     active = request.match_info["action"] == "reactivate"
-    async with deps(request).uow_factory() as uow:
-        result = await set_active(
-            uow,
-            int_param(request, "account_id"),
-            active,
-            actor=scope.actor,
-            admin_user_id=scope.user_id,
-        )
-    if isinstance(result, Failure):
-        raise web.HTTPConflict(text="; ".join(refused(result.error).values()))
+    changed = await set_active(
+        uow(request),
+        int_param(request, "account_id"),
+        active,
+        actor=scope.actor,
+        admin_user_id=scope.user_id,
+    )
     verb = "Reactivated" if active else "Deactivated"
-    await done(request, "/accounts", f"{verb} the account {result.value.login}.")
+    await done(request, "/accounts", f"{verb} the account {changed.unwrap().login}.")
 
 
 @admins_only
 async def sign_out_everywhere(request: web.Request, scope: Scope) -> web.StreamResponse:
-    async with deps(request).uow_factory() as uow:
-        result = await end_sessions(
-            uow, int_param(request, "account_id"), actor=scope.actor, admin_user_id=scope.user_id
-        )
-    if isinstance(result, Failure):
-        raise web.HTTPNotFound()
-    await done(request, "/accounts", f"Signed {result.value.login} out everywhere.")
+    ended = await end_sessions(
+        uow(request),
+        int_param(request, "account_id"),
+        actor=scope.actor,
+        admin_user_id=scope.user_id,
+    )
+    await done(request, "/accounts", f"Signed {ended.unwrap().login} out everywhere.")
 
 
 @admins_only
 async def create_token(request: web.Request, scope: Scope) -> web.Response:
     parsed, errors, values = await posted(request, ApiTokenIn)
     if parsed is not None:
-        async with deps(request).uow_factory() as uow:
-            result = await issue_api_token(
-                uow,
-                parsed.admin_user_id,
-                parsed.name,
-                actor=scope.actor,
-                admin_user_id=scope.user_id,
-            )
-            owner = await uow.admin_users.get(parsed.admin_user_id)
-        if not isinstance(result, Failure) and owner is not None:
-            new_token = {"value": result.value, "name": parsed.name, "owner": owner.login}
+        issued = await issue_api_token(
+            uow(request),
+            parsed.admin_user_id,
+            parsed.name,
+            actor=scope.actor,
+            admin_user_id=scope.user_id,
+        )
+        owner = await uow(request).admin_users.get(parsed.admin_user_id)
+        if issued.ok and owner is not None:
+            new_token = {"value": issued.unwrap(), "name": parsed.name, "owner": owner.login}
             return await _show(request, scope, new_token=new_token)
+        # The form's select offers active accounts only: one gone meanwhile is that field's.
         errors = {"admin_user_id": "an active account"}
     return await _show(request, scope, token_values=values, token_errors=errors, status=422)
 
 
 @admins_only
 async def revoke(request: web.Request, scope: Scope) -> web.StreamResponse:
-    async with deps(request).uow_factory() as uow:
-        result = await revoke_token(
-            uow,
-            int_param(request, "token_id"),
-            deps(request).clock,
-            actor=scope.actor,
-            admin_user_id=scope.user_id,
-        )
-    if isinstance(result, Failure):
-        raise web.HTTPNotFound()
-    await done(request, "/accounts", f"Revoked the API token {result.value.name}.")
+    revoked = await revoke_token(
+        uow(request),
+        int_param(request, "token_id"),
+        deps(request).clock,
+        actor=scope.actor,
+        admin_user_id=scope.user_id,
+    )
+    await done(request, "/accounts", f"Revoked the API token {revoked.unwrap().name}.")
 
 
 def install(app: web.Application) -> None:

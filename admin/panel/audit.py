@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
-from admin.panel.kit import admins_only, deps, render
+from admin.panel.kit import admins_only, render, uow
 from admin.scope import Scope
 from storage.repositories.audit import AuditFilter
 
@@ -37,8 +37,7 @@ async def audit_page(request: web.Request, scope: Scope) -> web.Response:
     chosen = {name: _filter_value(request, name) for name in FILTERS}
     page = _page_number(request)
     where = AuditFilter(**chosen)
-    async with deps(request).uow_factory() as uow:
-        found = await uow.audit.newest(where, limit=PER_PAGE + 1, offset=(page - 1) * PER_PAGE)
+    found = await uow(request).audit.newest(where, limit=PER_PAGE + 1, offset=(page - 1) * PER_PAGE)
     rows = [
         {
             "time": entry.created_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC"),

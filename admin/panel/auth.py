@@ -15,8 +15,8 @@ from aiohttp_session import Session, get_session, new_session
 from aiohttp_session import setup as setup_sessions
 from aiohttp_session.cookie_storage import EncryptedCookieStorage
 
-from admin.deps import DEPS
-from storage.models import AdminUser
+from admin.deps import request_uow
+from domain.records import AdminUser
 
 COOKIE = "rb_session"
 SESSION_SECONDS = 12 * 3600
@@ -61,8 +61,7 @@ async def current_user(request: web.Request) -> AdminUser | None:
     user_id, generation = session.get("user_id"), session.get("generation")
     if not isinstance(user_id, int):
         return None
-    async with request.config_dict[DEPS].uow_factory() as uow:
-        user = await uow.admin_users.get(user_id)
+    user = await request_uow(request).admin_users.get(user_id)
     if user is None or not user.active or user.session_generation != generation:
         session.invalidate()  # revoked: deactivated, or the password was changed
         return None

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 from pydantic import Field
 
-from admin.panel.kit import admins_only, deps, done, int_param, posted, render
+from admin.panel.kit import admins_only, attempt, deps, done, int_param, posted, render, uow
 from admin.schemas.common import Id, Input, TimeZone
 from admin.scope import Scope
 from core.enums import (
@@ -22,16 +22,14 @@ from core.enums import (
     CandidateStatus,
 )
 from core.iso import IsoDate, LocalDateTime
-from core.result import Failure
 from domain.messaging.auto_messages import (
-    InvalidAutoMessage,
     Progress,
     create_auto_message,
     newest_with_progress,
     set_paused,
     usable_template_keys,
 )
-from storage.models import AutoMessage, City
+from domain.records import AutoMessage, City
 
 DEFAULT_ZONE = "Europe/Moscow"
 KINDS = [(k.value, k.value) for k in AutoMessageKind]
@@ -88,12 +86,6 @@ def spec_for(form: AutoMessageForm, default_zone: str) -> dict[str, Any]:
     return spec
 
 
-def _field(error: InvalidAutoMessage) -> str:
-    """The form field a service refusal is about ("audience.city_ids" is `city_ids`)."""
-    field = error.field.removeprefix("audience.")
-    return "form" if field == "audience" else field
-
-
 def _when(moment: datetime | None) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if moment else "now"
 
@@ -144,9 +136,8 @@ async def _show(
     status: int = 200,
 ) -> web.Response:
     catalog = deps(request).catalog
-    async with deps(request).uow_factory() as uow:
-        cities = list(await uow.cities.list(limit=1000))
-        listed = await newest_with_progress(uow)
+    cities = list(await uow(request).cities.list(limit=1000))
+    listed = await newest_with_progress(uow(request))
     city_names = {c.id: c.name for c in cities}
     fresh = {"kind": AutoMessageKind.BROADCAST.value, "timezone": _default_zone(cities)}
     return await render(
@@ -180,37 +171,37 @@ async def create(request: web.Request, scope: Scope) -> web.StreamResponse:
     parsed, errors, values = await posted(request, AutoMessageForm)
     if parsed is not None:
         context = deps(request)
-        async with context.uow_factory() as uow:
-            zone = _default_zone(await uow.cities.list(limit=1))
-            result = await create_auto_message(
-                uow,
+        zone = _default_zone(await uow(request).cities.list(limit=1))
+        created, errors = await attempt(
+            request,
+            create_auto_message(
+                uow(request),
                 context.catalog,
                 spec_for(parsed, zone),
                 context.clock,
                 actor=scope.actor,
                 admin_user_id=scope.user_id,
-            )
-        if not isinstance(result, Failure):
-            await done(request, "/auto-messages", f"Created the auto-message {result.value.name}.")
-        errors = {_field(result.error): result.error.reason}
+            ),
+        )
+        if created is not None:
+            await done(request, "/auto-messages", f"Created the auto-message {created.name}.")
+        if "audience" in errors:  # the audience as a whole: the form has no field of that name
+            errors = {"form": errors["audience"]}
     return await _show(request, scope, values=values, errors=errors, status=422)
 
 
 @admins_only
 async def pause_or_resume(request: web.Request, scope: Scope) -> web.StreamResponse:
     paused = request.match_info["action"] == "pause"
-    async with deps(request).uow_factory() as uow:
-        result = await set_paused(
-            uow,
-            int_param(request, "message_id"),
-            paused,
-            actor=scope.actor,
-            admin_user_id=scope.user_id,
-        )
-    if isinstance(result, Failure):
-        raise web.HTTPNotFound()
+    changed = await set_paused(
+        uow(request),
+        int_param(request, "message_id"),
+        paused,
+        actor=scope.actor,
+        admin_user_id=scope.user_id,
+    )
     verb = "Paused" if paused else "Resumed"
-    await done(request, "/auto-messages", f"{verb} the auto-message {result.value.name}.")
+    await done(request, "/auto-messages", f"{verb} the auto-message {changed.unwrap().name}.")
 
 
 def install(app: web.Application) -> None:

@@ -13,12 +13,11 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 from pydantic import BaseModel
 
-from admin.panel.kit import check, deps, done, int_param, posted, refused, render, signed_in
+from admin.panel.kit import attempt, check, deps, done, int_param, posted, render, signed_in, uow
 from admin.schemas.candidates import BookingCancelIn, MessageIn, StatusChangeIn
 from admin.scope import Scope
 from core.enums import CandidateStatus
-from core.errors import AppError
-from core.result import Failure, Result
+from core.result import Result
 from domain.pipeline.actions import cancel_booking, change_status, send_message
 from domain.pipeline.directory import (
     CandidateFilter,
@@ -74,16 +73,14 @@ def _query(flt: CandidateFilter, fields: tuple[str, ...], **changes: Any) -> str
 
 
 async def _city_options(request: web.Request, scope: Scope) -> list[tuple[int, str]]:
-    async with deps(request).uow_factory() as uow:
-        cities = await uow.cities.list(limit=1000)
+    cities = await uow(request).cities.list(limit=1000)
     return [(c.id, c.name) for c in cities if scope.sees_city(c.id)]
 
 
 @signed_in
 async def list_candidates(request: web.Request, scope: Scope) -> web.Response:
     flt, asked, errors = _asked_filter(request)
-    async with deps(request).uow_factory() as uow:
-        rows, total = await search_candidates(uow, flt, scope.city_ids)
+    rows, total = await search_candidates(uow(request), flt, scope.city_ids)
 
     def link(**changes: Any) -> str:
         return "/candidates?" + _query(flt, FILTER_FIELDS + PAGING_FIELDS, **changes)
@@ -126,9 +123,9 @@ async def export_csv(request: web.Request, scope: Scope) -> web.StreamResponse:
     response.charset = "utf-8"
     await response.prepare(request)
     await response.write("\ufeff".encode())  # so spreadsheets read the file as UTF-8
-    async with deps(request).uow_factory() as uow:
-        async for chunk in iter_csv(uow, flt, scope.city_ids):
-            await response.write(chunk.encode("utf-8"))
+    # The page's own Unit of Work: a second one would wait on SQLite for the first's lock.
+    async for chunk in iter_csv(uow(request), flt, scope.city_ids):
+        await response.write(chunk.encode("utf-8"))
     await response.write_eof()
     return response
 
@@ -143,8 +140,7 @@ async def _show(
     status: int = 200,
 ) -> web.Response:
     candidate_id = int_param(request, "candidate_id")
-    async with deps(request).uow_factory() as uow:
-        profile = await candidate_profile(uow, candidate_id, scope.city_ids)
+    profile = await candidate_profile(uow(request), candidate_id, scope.city_ids)
     if profile is None:
         raise web.HTTPNotFound()
     return await render(
@@ -167,7 +163,7 @@ async def show_candidate(request: web.Request, scope: Scope) -> web.Response:
     return await _show(request, scope)
 
 
-Action = Callable[[UnitOfWork, M, dict[str, Any]], Awaitable[Result[Any, AppError]]]
+Action = Callable[[UnitOfWork, M, dict[str, Any]], Awaitable[Result[Any, Any]]]
 
 
 async def _act(
@@ -178,11 +174,9 @@ async def _act(
     parsed, errors, values = await posted(request, model)
     if parsed is not None:
         who = {"actor": scope.actor, "admin_user_id": scope.user_id, "city_ids": scope.city_ids}
-        async with deps(request).uow_factory() as uow:
-            result = await action(uow, parsed, who)
-        if not isinstance(result, Failure):
+        _, errors = await attempt(request, action(uow(request), parsed, who))
+        if not errors:
             await done(request, f"/candidates/{int_param(request, 'candidate_id')}", notice)
-        errors = refused(result.error)
     return await _show(request, scope, form=form, values=values, errors=errors, status=422)
 
 

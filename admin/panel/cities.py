@@ -6,19 +6,17 @@ from typing import Any
 
 from aiohttp import web
 
-from admin.panel.kit import admins_only, deps, done, int_param, posted, refused, render
+from admin.panel.kit import admins_only, attempt, done, int_param, posted, render, uow
 from admin.schemas.places import CityIn
 from admin.scope import Scope
-from core.result import Failure
 from domain.organisation.places import save_city
-from storage.models import City
+from domain.records import City
 
 NEW_CITY = {"timezone": "Europe/Moscow", "active": True, "requires_approval": True}
 
 
 async def _cities(request: web.Request) -> list[City]:
-    async with deps(request).uow_factory() as uow:
-        return list(await uow.cities.list(limit=1000))
+    return list(await uow(request).cities.list(limit=1000))
 
 
 async def _show(
@@ -49,8 +47,7 @@ async def list_cities(request: web.Request, scope: Scope) -> web.Response:
 
 @admins_only
 async def edit_form(request: web.Request, scope: Scope) -> web.Response:
-    async with deps(request).uow_factory() as uow:
-        city = await uow.cities.get(int_param(request, "city_id"))
+    city = await uow(request).cities.get(int_param(request, "city_id"))
     if city is None:
         raise web.HTTPNotFound()
     values = CityIn.model_validate(city, from_attributes=True).model_dump()
@@ -62,17 +59,17 @@ async def save(request: web.Request, scope: Scope) -> web.StreamResponse:
     city_id = int_param(request, "city_id") if "city_id" in request.match_info else None
     editing = None
     if city_id is not None:
-        async with deps(request).uow_factory() as uow:
-            editing = await uow.cities.get(city_id)
+        editing = await uow(request).cities.get(city_id)
         if editing is None:
             raise web.HTTPNotFound()
     parsed, errors, values = await posted(request, CityIn)
     if parsed is not None:
-        async with deps(request).uow_factory() as uow:
-            result = await save_city(uow, parsed.model_dump(), actor=scope.actor, city_id=city_id)
-        if not isinstance(result, Failure):
+        fields = parsed.model_dump()
+        _, errors = await attempt(
+            request, save_city(uow(request), fields, actor=scope.actor, city_id=city_id)
+        )
+        if not errors:
             await done(request, "/cities", f"Saved the city {parsed.name}.")
-        errors = refused(result.error)
     return await _show(request, scope, values=values, errors=errors, editing=editing, status=422)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from admin.panel.kit import deps, render, signed_in
+from admin.panel.kit import deps, render, signed_in, uow
 from admin.scope import Scope
 from domain.reporting.dashboard import dashboard
 
@@ -13,13 +13,7 @@ from domain.reporting.dashboard import dashboard
 @signed_in
 async def show(request: web.Request, scope: Scope) -> web.Response:
     app = deps(request)
-    async with app.uow_factory() as uow:
-        figures = await dashboard(
-            uow,
-            app.clock.now(),
-            scope.city_ids,
-            scope.own_recruiter,
-        )
+    figures = await dashboard(uow(request), app.clock.now(), scope.city_ids, scope.own_recruiter)
     cache = app.cache.stats if app.cache is not None and scope.is_admin else None
     performance = app.metrics.summary() if app.metrics is not None and scope.is_admin else None
     return await render(

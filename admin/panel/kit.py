@@ -1,10 +1,11 @@
-"""What every page handler shares: who is signed in, the CSRF check on unsafe requests, forms
-checked against the same schemas the API uses, flash notices, and rendering."""
+"""What every page handler shares: who is signed in, the request's Unit of Work, the CSRF check
+on unsafe requests, forms checked against the same schemas the API uses, a domain error shown
+next to its field, flash notices, and rendering."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any, NoReturn, TypeVar
+from typing import Any, NoReturn, Protocol, TypeVar
 
 import aiohttp_jinja2
 from aiohttp import web
@@ -12,14 +13,18 @@ from aiohttp_session import get_session
 from multidict import MultiDictProxy
 from pydantic import BaseModel, ValidationError
 
-from admin.deps import DEPS, AdminDeps
+from admin.deps import DEPS, AdminDeps, request_uow
+from admin.errors import field_of, reason_of
 from admin.panel.auth import check_csrf, csrf_token, current_user
 from admin.schemas.common import is_list_field, parse_id
 from admin.scope import Scope, scope_for
-from core.errors import InvalidField, NotFound
+from core.errors import AppError, NotFound
+from storage.uow import UnitOfWork
 
 PageHandler = Callable[[web.Request, Scope], Awaitable[web.StreamResponse]]
 M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -27,12 +32,16 @@ def deps(request: web.Request) -> AdminDeps:
     return request.config_dict[DEPS]
 
 
+def uow(request: web.Request) -> UnitOfWork:
+    """The page's one Unit of Work (see admin.middlewares.unit_of_work)."""
+    return request_uow(request)
+
+
 async def _scope(request: web.Request) -> Scope:
     user = await current_user(request)
     if user is None:
         raise web.HTTPFound("/login")
-    async with deps(request).uow_factory() as uow:
-        return await scope_for(uow, user)
+    return await scope_for(uow(request), user)
 
 
 def signed_in(handler: PageHandler) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
@@ -114,10 +123,31 @@ async def posted(
     return parsed, errors, values
 
 
-def refused(error: Exception) -> dict[str, str]:
-    """A service's refusal as form errors; something that vanished meanwhile is a 404."""
-    if isinstance(error, InvalidField):
-        return {error.field: error.reason}
+def form_errors(request: web.Request, error: AppError) -> dict[str, str]:
+    """A domain error as a form shows it: next to the field it names ("audience.city_ids" is
+    the form's `city_ids`), else above the form. Something that vanished meanwhile is not the
+    form's business: re-raised, the error middleware answers 404."""
     if isinstance(error, NotFound):
-        raise web.HTTPNotFound()
-    return {"form": str(error)}
+        raise error
+    field = field_of(error)
+    reason = reason_of(error, deps(request).catalog)
+    return {field.rsplit(".", 1)[-1] if field else "form": reason}
+
+
+class Outcome(Protocol[T_co]):
+    """What a domain change returns: a core.result Success or Failure."""
+
+    def unwrap(self) -> T_co: ...
+
+
+async def attempt(
+    request: web.Request, change: Awaitable[Outcome[T]]
+) -> tuple[T | None, dict[str, str]]:
+    """A domain change a form asked for: (its value, no errors), or (None, its refusal as the
+    form shows it). The page's Unit of Work rolls back when the form comes back refused (422)."""
+    try:
+        return (await change).unwrap(), {}
+    except AppError as error:
+        # A refusal after a rollback (a race lost) expired what the page holds: read it again.
+        await uow(request).reload_expired()
+        return None, form_errors(request, error)

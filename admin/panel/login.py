@@ -8,7 +8,7 @@ from aiohttp import web
 from aiohttp_session import get_session
 
 from admin.panel.auth import LoginThrottle, check_csrf, start_session
-from admin.panel.kit import deps, render
+from admin.panel.kit import deps, render, uow
 from domain.organisation.accounts import password_matches
 
 THROTTLE = web.AppKey("login_throttle", LoginThrottle)
@@ -29,19 +29,18 @@ async def login(request: web.Request) -> web.StreamResponse:
         errors = {"login": "Too many failed attempts: try again in 15 minutes."}
         return await render(request, "login.html", None, status=429, login=name, errors=errors)
     await asyncio.sleep(throttle.delay(*who))
-    async with deps(request).uow_factory() as uow:
-        user = await uow.admin_users.get_by_login(name)
-        ok = user is not None and user.active and password_matches(user.password_hash, password)
-        if ok and user is not None:
-            user.last_login_at = deps(request).clock.now()
-            uow.audit.record(
-                actor=f"admin:{user.id}",
-                action="login",
-                entity="admin_user",
-                entity_id=user.id,
-                admin_user_id=user.id,
-            )
-            await uow.commit()
+    # The throttle (in memory) decided first: a locked-out name does not reach the database.
+    user = await uow(request).admin_users.get_by_login(name)
+    ok = user is not None and user.active and password_matches(user.password_hash, password)
+    if ok and user is not None:
+        user.last_login_at = deps(request).clock.now()
+        uow(request).audit.record(
+            actor=f"admin:{user.id}",
+            action="login",
+            entity="admin_user",
+            entity_id=user.id,
+            admin_user_id=user.id,
+        )
     if not ok or user is None:
         throttle.failed(*who)
         errors = {"password": "Wrong login or password."}

@@ -11,10 +11,9 @@ from urllib.parse import urlencode
 from aiohttp import web
 from pydantic import ValidationError
 
-from admin.panel.kit import admins_only, deps, done, posted, refused, render
+from admin.panel.kit import admins_only, attempt, deps, done, posted, render, uow
 from admin.schemas.templates import TemplateIn, TemplatePlaceIn, TemplatePreviewIn
 from admin.scope import Scope
-from core.result import Failure
 from core.settings import SUPPORTED_LOCALES
 from domain.messaging.templates import (
     list_overrides,
@@ -25,7 +24,7 @@ from domain.messaging.templates import (
     template_keys,
 )
 from domain.messaging.texts import Catalog
-from storage.models import MessageTemplate
+from domain.records import MessageTemplate
 
 
 @dataclass(frozen=True)
@@ -61,8 +60,7 @@ def _place(request: web.Request, values: dict[str, Any]) -> Place:
 
 
 async def _cities(request: web.Request) -> dict[int, str]:
-    async with deps(request).uow_factory() as uow:
-        return {c.id: c.name for c in await uow.cities.list(limit=1000)}
+    return {c.id: c.name for c in await uow(request).cities.list(limit=1000)}
 
 
 def _where(row: MessageTemplate, cities: dict[int, str]) -> str:
@@ -73,8 +71,7 @@ def _where(row: MessageTemplate, cities: dict[int, str]) -> str:
 @admins_only
 async def list_templates(request: web.Request, scope: Scope) -> web.Response:
     catalog = _catalog(request)
-    async with deps(request).uow_factory() as uow:
-        overrides = await list_overrides(uow)
+    overrides = await list_overrides(uow(request))
     cities = await _cities(request)
     by_key: dict[str, list[dict[str, Any]]] = {}
     for row in overrides:
@@ -113,8 +110,7 @@ async def _show(
     cities = await _cities(request)
     if place.city_id is not None and place.city_id not in cities:
         raise web.HTTPNotFound()
-    async with deps(request).uow_factory() as uow:
-        overrides = await list_overrides(uow, key)
+    overrides = await list_overrides(uow(request), key)
     exact = next(
         (r for r in overrides if r.locale == place.locale and r.city_id == place.city_id), None
     )
@@ -173,9 +169,10 @@ async def save(request: web.Request, scope: Scope) -> web.StreamResponse:
     if parsed is not None and previewing:
         return await _show(request, scope, key, place, body=parsed.body)
     if parsed is not None:
-        async with deps(request).uow_factory() as uow:
-            result = await save_template(
-                uow,
+        saved, errors = await attempt(
+            request,
+            save_template(
+                uow(request),
                 _catalog(request),
                 key,
                 parsed.locale,
@@ -183,11 +180,11 @@ async def save(request: web.Request, scope: Scope) -> web.StreamResponse:
                 parsed.body,
                 actor=scope.actor,
                 admin_user_id=scope.user_id,
-            )
-        if not isinstance(result, Failure):
-            notice = f"Saved {key} ({place.locale}), version {result.value.version}."
+            ),
+        )
+        if saved is not None:
+            notice = f"Saved {key} ({place.locale}), version {saved.version}."
             await done(request, place.url(key), notice)
-        errors = refused(result.error)
     body = str(values.get("body", ""))
     return await _show(request, scope, key, place, body=body, errors=errors, status=422)
 
@@ -197,10 +194,14 @@ async def reset(request: web.Request, scope: Scope) -> web.StreamResponse:
     key = _key(request)
     _, _, values = await posted(request, TemplatePlaceIn)
     place = _place(request, values)
-    async with deps(request).uow_factory() as uow:
-        removed = await reset_template(
-            uow, key, place.locale, place.city_id, actor=scope.actor, admin_user_id=scope.user_id
-        )
+    removed = await reset_template(
+        uow(request),
+        key,
+        place.locale,
+        place.city_id,
+        actor=scope.actor,
+        admin_user_id=scope.user_id,
+    )
     notice = "Back to the default text." if removed else "There was no override to reset."
     await done(request, place.url(key), notice)
 

@@ -12,14 +12,14 @@ from aiohttp import web
 from admin.panel.kit import (
     PageHandler,
     admins_only,
+    attempt,
     check,
-    deps,
     done,
     form_values,
     int_param,
     posted,
-    refused,
     render,
+    uow,
 )
 from admin.schemas.questions import (
     OPTIONS_FORMAT,
@@ -31,7 +31,8 @@ from admin.schemas.questions import (
 from admin.scope import Scope
 from core.enums import QuestionKind, TestKind
 from core.errors import NotFound
-from core.result import Failure, Result
+from core.result import Result
+from domain.records import Test, TestQuestion
 from domain.screening.questions import (
     TEST_DEFAULTS,
     find_question,
@@ -43,7 +44,6 @@ from domain.screening.questions import (
     save_test_settings,
     set_question_active,
 )
-from storage.models import Test, TestQuestion
 from storage.uow import UnitOfWork
 
 TEST_NAMES = {
@@ -126,8 +126,7 @@ async def _show_list(
     errors: dict[str, str] | None = None,
     status: int = 200,
 ) -> web.Response:
-    async with deps(request).uow_factory() as uow:
-        tests = await load_tests(uow)
+    tests = await load_tests(uow(request))
     views = [
         {
             "kind": kind.value,
@@ -156,10 +155,9 @@ async def save_settings(request: web.Request, scope: Scope) -> web.StreamRespons
     kind = _kind(request.match_info["kind"])
     parsed, errors, values = await posted(request, SettingsIn)
     if parsed is not None:
-        async with deps(request).uow_factory() as uow:
-            await save_test_settings(
-                uow, kind, parsed.model_dump(), actor=scope.actor, admin_user_id=scope.user_id
-            )
+        await save_test_settings(
+            uow(request), kind, parsed.model_dump(), actor=scope.actor, admin_user_id=scope.user_id
+        )
         await done(
             request, f"/questions#{kind.value}", f"Saved the settings of {TEST_NAMES[kind]}."
         )
@@ -176,8 +174,7 @@ async def _show_form(
     editing: TestQuestion | None = None,
     status: int = 200,
 ) -> web.Response:
-    async with deps(request).uow_factory() as uow:
-        test = (await load_tests(uow))[kind]
+    test = (await load_tests(uow(request)))[kind]
     questions = list(test.questions) if test else []
     parents = possible_parents(questions, editing) if kind is TestKind.SCREENING else []
     return await render(
@@ -207,8 +204,7 @@ async def new_form(request: web.Request, scope: Scope) -> web.Response:
 
 
 async def _question(request: web.Request) -> tuple[Test, TestQuestion]:
-    async with deps(request).uow_factory() as uow:
-        found = await find_question(uow, int_param(request, "question_id"))
+    found = await find_question(uow(request), int_param(request, "question_id"))
     if found is None:
         raise web.HTTPNotFound()
     return found
@@ -234,18 +230,19 @@ async def save(request: web.Request, scope: Scope) -> web.StreamResponse:
     values = {**form_values(QuestionIn, form), "test": kind.value}
     parsed, errors = check(QuestionIn, values)
     if parsed is not None:
-        async with deps(request).uow_factory() as uow:
-            result = await save_question(
-                uow,
+        _, errors = await attempt(
+            request,
+            save_question(
+                uow(request),
                 kind,
                 parsed.to_fields(),
                 actor=scope.actor,
                 admin_user_id=scope.user_id,
                 question_id=editing.id if editing else None,
-            )
-        if not isinstance(result, Failure):
+            ),
+        )
+        if not errors:
             await done(request, f"/questions#{kind.value}", f"Saved the question {parsed.key}.")
-        errors = refused(result.error)
     return await _show_form(
         request, scope, kind, values=values, errors=errors, editing=editing, status=422
     )
@@ -258,11 +255,8 @@ async def _change(
 ) -> NoReturn:
     """Apply a change to the question in the path, then back to the list with `notice`
     ({key} is the question's key)."""
-    async with deps(request).uow_factory() as uow:
-        result = await change(uow, int_param(request, "question_id"))
-    if isinstance(result, Failure):
-        raise web.HTTPNotFound()
-    await done(request, "/questions", notice.format(key=result.value.key))
+    changed = await change(uow(request), int_param(request, "question_id"))
+    await done(request, "/questions", notice.format(key=changed.unwrap().key))
 
 
 @admins_only

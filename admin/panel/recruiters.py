@@ -6,13 +6,12 @@ from typing import Any
 
 from aiohttp import web
 
-from admin.panel.kit import admins_only, deps, done, int_param, posted, refused, render
+from admin.panel.kit import admins_only, attempt, deps, done, int_param, posted, render, uow
 from admin.schemas.places import RecruiterIn
 from admin.scope import Scope
-from core.result import Failure
 from domain.organisation.invites import create_invite, invite_link
 from domain.organisation.places import save_recruiter
-from storage.models import Recruiter
+from domain.records import Recruiter
 
 NEW_RECRUITER = {"timezone": "Europe/Moscow", "active": True}
 
@@ -27,9 +26,8 @@ async def _show(
     invite: dict[str, str] | None = None,
     status: int = 200,
 ) -> web.Response:
-    async with deps(request).uow_factory() as uow:
-        recruiters = await uow.recruiters.list_with_cities()
-        cities = [(c.id, c.name) for c in await uow.cities.list(limit=1000)]
+    recruiters = await uow(request).recruiters.list_with_cities()
+    cities = [(c.id, c.name) for c in await uow(request).cities.list(limit=1000)]
     return await render(
         request,
         "recruiters.html",
@@ -50,8 +48,7 @@ async def list_recruiters(request: web.Request, scope: Scope) -> web.Response:
 
 
 async def _recruiter(request: web.Request) -> Recruiter:
-    async with deps(request).uow_factory() as uow:
-        recruiter = await uow.recruiters.get_with_cities(int_param(request, "recruiter_id"))
+    recruiter = await uow(request).recruiters.get_with_cities(int_param(request, "recruiter_id"))
     if recruiter is None:
         raise web.HTTPNotFound()
     return recruiter
@@ -75,28 +72,31 @@ async def save(request: web.Request, scope: Scope) -> web.StreamResponse:
     editing = await _recruiter(request) if "recruiter_id" in request.match_info else None
     parsed, errors, values = await posted(request, RecruiterIn)
     if parsed is not None:
-        async with deps(request).uow_factory() as uow:
-            result = await save_recruiter(
-                uow,
+        _, errors = await attempt(
+            request,
+            save_recruiter(
+                uow(request),
                 parsed.model_dump(),
                 actor=scope.actor,
                 recruiter_id=editing.id if editing else None,
-            )
-        if not isinstance(result, Failure):
+            ),
+        )
+        if not errors:
             await done(request, "/recruiters", f"Saved the recruiter {parsed.name}.")
-        errors = refused(result.error)
     return await _show(request, scope, values=values, errors=errors, editing=editing, status=422)
 
 
 @admins_only
 async def create_recruiter_invite(request: web.Request, scope: Scope) -> web.Response:
     recruiter_id = int_param(request, "recruiter_id")
-    async with deps(request).uow_factory() as uow:
-        result = await create_invite(uow, recruiter_id, deps(request).clock, actor=scope.actor)
-        recruiter = await uow.recruiters.get(recruiter_id)
-    if isinstance(result, Failure) or recruiter is None:
+    created = await create_invite(
+        uow(request), recruiter_id, deps(request).clock, actor=scope.actor
+    )
+    payload = created.unwrap()  # an unknown recruiter: NotFound, a 404 page
+    recruiter = await uow(request).recruiters.get(recruiter_id)
+    if recruiter is None:
         raise web.HTTPNotFound()
-    invite = {"name": recruiter.name, "link": invite_link(deps(request).bot_username, result.value)}
+    invite = {"name": recruiter.name, "link": invite_link(deps(request).bot_username, payload)}
     return await _show(request, scope, invite=invite)
 
 

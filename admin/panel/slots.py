@@ -11,13 +11,23 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
-from admin.panel.kit import check, deps, done, form_values, int_param, refused, render, signed_in
+from admin.panel.kit import (
+    attempt,
+    check,
+    deps,
+    done,
+    form_values,
+    int_param,
+    render,
+    signed_in,
+    uow,
+)
 from admin.schemas.slots import LocalSlotIn, SeriesIn, SlotIn
 from admin.scope import Scope
 from core.enums import SlotPurpose
 from core.iso import sane_year
-from core.result import Failure
 from domain.messaging.dates import day_label, local, time_label
+from domain.records import Recruiter
 from domain.scheduling.slots import (
     SeriesPlan,
     SlotRow,
@@ -28,7 +38,6 @@ from domain.scheduling.slots import (
     plan_series,
     recruiter_slots,
 )
-from storage.models import Recruiter
 
 LOCALE = "en"
 LIST_DAYS = 60
@@ -62,8 +71,7 @@ async def _recruiter(request: web.Request, scope: Scope, raw: object) -> Recruit
         wanted = scope.recruiter_id
     if wanted is None:
         return None
-    async with deps(request).uow_factory() as uow:
-        recruiter = await uow.recruiters.get_with_cities(wanted)
+    recruiter = await uow(request).recruiters.get_with_cities(wanted)
     if recruiter is None:
         raise web.HTTPNotFound()
     return recruiter
@@ -111,8 +119,7 @@ async def _week(request: web.Request, recruiter: Recruiter, monday: date) -> lis
     zone = ZoneInfo(_zone(recruiter))
     # A day wider on each side: a slot's own city may lie in another zone than the week's.
     start = datetime.combine(monday - timedelta(days=1), time(), tzinfo=zone).astimezone(UTC)
-    async with deps(request).uow_factory() as uow:
-        rows = await recruiter_slots(uow, recruiter.id, start, start + timedelta(days=9))
+    rows = await recruiter_slots(uow(request), recruiter.id, start, start + timedelta(days=9))
     days = [monday + timedelta(days=i) for i in range(7)]
     by_day: dict[date, list[SlotRow]] = {day: [] for day in days}
     for row in rows:
@@ -167,8 +174,8 @@ async def _show(
         "preview": None,
     }
     if scope.is_admin:
-        async with deps(request).uow_factory() as uow:
-            context["recruiters"] = [(r.id, r.name) for r in await uow.recruiters.list(limit=1000)]
+        listed = await uow(request).recruiters.list(limit=1000)
+        context["recruiters"] = [(r.id, r.name) for r in listed]
     if recruiter is not None:
         zone = _zone(recruiter)
         today = local(now, zone).date()
@@ -181,11 +188,10 @@ async def _show(
         if view == "list":
             offset = _offset(request.query.get("offset"))
             until = now + timedelta(days=LIST_DAYS)
-            async with deps(request).uow_factory() as uow:
-                rows = await recruiter_slots(
-                    uow, recruiter.id, now, until, limit=LIST_LIMIT, offset=offset
-                )
-                total = await count_recruiter_slots(uow, recruiter.id, now, until)
+            rows = await recruiter_slots(
+                uow(request), recruiter.id, now, until, limit=LIST_LIMIT, offset=offset
+            )
+            total = await count_recruiter_slots(uow(request), recruiter.id, now, until)
             context.update(
                 rows=rows,
                 total=total,
@@ -234,8 +240,7 @@ async def add_slot(request: web.Request, scope: Scope) -> web.StreamResponse:
     values = form_values(LocalSlotIn, form)
     parsed, errors = check(LocalSlotIn, values)
     if parsed is not None:
-        async with deps(request).uow_factory() as uow:
-            city = await uow.cities.get(parsed.city_id)
+        city = await uow(request).cities.get(parsed.city_id)
         zone = city.timezone if city is not None else _zone(recruiter)
         starts_at = datetime.combine(parsed.day, parsed.start_time, tzinfo=ZoneInfo(zone))
         slot_in, errors = check(
@@ -249,18 +254,20 @@ async def add_slot(request: web.Request, scope: Scope) -> web.StreamResponse:
             },
         )
         if slot_in is not None:
-            async with deps(request).uow_factory() as uow:
-                result = await create_slot(
-                    uow,
+            now = deps(request).clock.now()
+            _, errors = await attempt(
+                request,
+                create_slot(
+                    uow(request),
                     **slot_in.model_dump(),
-                    now=deps(request).clock.now(),
+                    now=now,
                     rules=deps(request).rules,
                     editor=scope,
-                )
-            if not isinstance(result, Failure):
+                ),
+            )
+            if not errors:
                 when = f"{day_label(parsed.day, LOCALE)} {parsed.start_time:%H:%M}"
                 await done(request, _url(recruiter.id, week=parsed.day), f"Added a slot: {when}.")
-            errors = refused(result.error)
         errors = {_ON_FORM.get(name, name): reason for name, reason in errors.items()}
     return await _show(request, scope, recruiter, status=422, one=values, one_errors=errors)
 
@@ -297,22 +304,19 @@ async def add_series(request: web.Request, scope: Scope) -> web.StreamResponse:
     if parsed is not None:
         now, rules = deps(request).clock.now(), deps(request).rules
         if form.get("action") == "create":
-            async with deps(request).uow_factory() as uow:
-                created = await create_series(
-                    uow, parsed.series(), now=now, rules=rules, editor=scope
-                )
-            if not isinstance(created, Failure):
-                count = created.value
+            count, errors = await attempt(
+                request,
+                create_series(uow(request), parsed.series(), now=now, rules=rules, editor=scope),
+            )
+            if count is not None:
                 notice = f"Created {count} slot{'' if count == 1 else 's'}."
                 await done(request, _url(recruiter.id, week=parsed.first_day), notice)
-            errors = refused(created.error)
         else:
-            async with deps(request).uow_factory() as uow:
-                planned = await plan_series(uow, parsed.series(), now=now, rules=rules)
-            if isinstance(planned, Failure):
-                errors = refused(planned.error)
-            else:
-                preview = _preview(planned.value, values, rules.horizon.days)
+            planned, errors = await attempt(
+                request, plan_series(uow(request), parsed.series(), now=now, rules=rules)
+            )
+            if planned is not None:
+                preview = _preview(planned, values, rules.horizon.days)
     status = 200 if preview is not None else 422
     return await _show(
         request,
@@ -328,19 +332,17 @@ async def add_series(request: web.Request, scope: Scope) -> web.StreamResponse:
 @signed_in
 async def remove_slot(request: web.Request, scope: Scope) -> web.StreamResponse:
     slot_id = int_param(request, "slot_id")
-    async with deps(request).uow_factory() as uow:
-        slot = await uow.slots.get(slot_id)
+    slot = await uow(request).slots.get(slot_id)
     if slot is None or not scope.sees_recruiter(slot.recruiter_id):
         raise web.HTTPNotFound()
     recruiter = await _chosen(request, scope, slot.recruiter_id)
-    async with deps(request).uow_factory() as uow:
-        result = await delete_slot(uow, slot_id, now=deps(request).clock.now(), editor=scope)
-    if not isinstance(result, Failure):
+    now = deps(request).clock.now()
+    _, errors = await attempt(request, delete_slot(uow(request), slot_id, now=now, editor=scope))
+    if not errors:
         zone = _zone(recruiter, slot.city_id)
         when = f"{day_label(local(slot.starts_at, zone).date(), LOCALE)} "
         when += time_label(slot.starts_at, zone)
         await done(request, _url(recruiter.id, view="list"), f"Deleted the slot {when}.")
-    errors = refused(result.error)
     return await _show(request, scope, recruiter, status=422, view="list", errors=errors)
 
 

@@ -16,7 +16,7 @@ from pydantic import Field, StringConstraints, ValidationInfo, field_validator
 
 from admin.schemas.common import Id, Input, Name
 from core.enums import QuestionKind, TestKind
-from storage.models import TestQuestion
+from domain.records import TestQuestion
 
 MAX_OPTIONS = 20
 MAX_LABEL = 100

@@ -22,7 +22,7 @@ from core.enums import (
     CandidateStatus,
     NotificationStatus,
 )
-from core.errors import AppError, NotFound
+from core.errors import InvalidField, NotFound
 from core.result import Failure, Result, Success
 from domain.messaging.quiet_hours import in_quiet_hours
 from domain.messaging.texts import Catalog, render, template_errors
@@ -51,13 +51,8 @@ def _shipped_problem(catalog: Catalog, key: str) -> str | None:
     return None
 
 
-class InvalidAutoMessage(AppError):
-    message_key = "error.conflict"
-
-    def __init__(self, field: str, reason: str) -> None:
-        super().__init__(f"{field}: {reason}")
-        self.field = field
-        self.reason = reason
+class InvalidAutoMessage(InvalidField):
+    """One field of an auto-message's definition breaks a rule."""
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from core.clock import Clock
 from core.enums import AdminRole
-from core.errors import InvalidField, NotFound
+from core.errors import Conflict, InvalidField, NotFound
 from core.result import Failure, Result, Success
 from domain.organisation.accounts import LOGIN_PATTERN, MIN_PASSWORD_LENGTH, hash_password
 from storage.models import AdminUser, ApiToken
@@ -115,11 +115,11 @@ async def _account(uow: UnitOfWork, account_id: int) -> Result[AdminUser, NotFou
 
 async def set_active(
     uow: UnitOfWork, account_id: int, active: bool, *, actor: str, admin_user_id: int | None
-) -> Result[AdminUser, InvalidField | NotFound]:
+) -> Result[AdminUser, Conflict | NotFound]:
     """Deactivate an account (its sessions end at once, its API tokens stop working) or let it
     in again; never one's own. Commits."""
     if account_id == admin_user_id:
-        return Failure(InvalidField("form", "you cannot deactivate or reactivate yourself"))
+        return Failure(Conflict("You cannot deactivate or reactivate yourself."))
     found = await _account(uow, account_id)
     if isinstance(found, Failure):
         return Failure(found.error)

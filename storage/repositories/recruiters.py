@@ -7,7 +7,7 @@ from sqlalchemy.orm import selectinload
 
 from storage.cache.decorators import cached
 from storage.dto import RecruiterDTO
-from storage.models import City, Recruiter, RecruiterInvite
+from storage.models import City, Recruiter, RecruiterInvite, recruiter_cities
 from storage.repositories.base import Repository
 
 
@@ -32,6 +32,13 @@ class RecruiterRepository(Repository[Recruiter]):
         at a time anyway), so two bookings of their time are decided one after the other."""
         stmt = select(Recruiter).where(Recruiter.id == recruiter_id).with_for_update()
         return (await self.session.scalars(stmt)).first()
+
+    async def city_ids(self, recruiter_id: int) -> frozenset[int]:
+        """The ids of the cities the recruiter works in (what a recruiter's account may see)."""
+        stmt = select(recruiter_cities.c.city_id).where(
+            recruiter_cities.c.recruiter_id == recruiter_id
+        )
+        return frozenset((await self.session.scalars(stmt)).all())
 
     async def get_with_cities(self, recruiter_id: int) -> Recruiter | None:
         stmt = (
