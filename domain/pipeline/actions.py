@@ -7,8 +7,6 @@ from __future__ import annotations
 import html
 import uuid
 
-from sqlalchemy import select
-
 from core.clock import Clock
 from core.enums import ACTIVE_BOOKING_STATUSES, BookingStatus, CandidateStatus
 from core.errors import InvalidField, NotFound
@@ -17,7 +15,7 @@ from domain.bookings.booking import Messaging, release_booking
 from domain.bookings.desk import tell_candidate
 from domain.messaging.outbox import pick_time_button, queue_message
 from domain.pipeline.directory import StatusChangeRow, in_scope
-from storage.models import Candidate, Notification
+from storage.models import Candidate
 from storage.uow import UnitOfWork
 
 ActionError = InvalidField | NotFound
@@ -86,8 +84,7 @@ async def change_status(
     # The pipeline's one change function writes the history and the audit row (the account is
     # linked from the actor, "admin:<id>").
     change = uow.candidates.change_status(candidate, status, actor=actor, reason=checked)
-    await uow.session.flush()
-    await uow.commit()
+    await uow.commit()  # flushes first: the row read back has its id and time
     return Success(StatusChangeRow.model_validate(change))
 
 
@@ -121,7 +118,7 @@ async def send_message(
         text=html.escape(checked, quote=False),
         candidate_id=candidate.id,
     )
-    queued = await uow.session.scalar(select(Notification.id).where(Notification.dedupe_key == key))
+    queued = await uow.notifications.id_by_dedupe_key(key)
     assert queued is not None
     uow.audit.record(
         actor=actor,
