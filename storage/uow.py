@@ -27,11 +27,15 @@ from storage.models import (
 from storage.repositories.accounts import AdminUserRepository, ApiTokenRepository
 from storage.repositories.audit import AuditLogRepository
 from storage.repositories.auto_messages import AutoMessageRepository
+from storage.repositories.booking_lists import BookingListRepository
 from storage.repositories.bookings import BookingRepository
+from storage.repositories.candidate_profiles import CandidateProfileRepository
+from storage.repositories.candidate_search import CandidateSearchRepository
 from storage.repositories.candidates import CandidateRepository
 from storage.repositories.cities import CityRepository
 from storage.repositories.notifications import NotificationRepository
 from storage.repositories.recruiters import RecruiterRepository
+from storage.repositories.reports import ReportRepository
 from storage.repositories.screening import TestRepository, TestResultRepository
 from storage.repositories.slots import SlotRepository
 from storage.repositories.templates import TemplateRepository
@@ -84,12 +88,16 @@ class UnitOfWork:
         self.cities = CityRepository(self)
         self.recruiters = RecruiterRepository(self)
         self.candidates = CandidateRepository(self)
+        self.candidate_search = CandidateSearchRepository(self)
+        self.candidate_profiles = CandidateProfileRepository(self)
         self.tests = TestRepository(self)
         self.test_results = TestResultRepository(self)
         self.slots = SlotRepository(self)
         self.bookings = BookingRepository(self)
+        self.booking_lists = BookingListRepository(self)
         self.templates = TemplateRepository(self)
         self.notifications = NotificationRepository(self)
+        self.reports = ReportRepository(self)
         self.auto_messages = AutoMessageRepository(self)
         self.waitlist = WaitlistRepository(self)
         self.admin_users = AdminUserRepository(self)

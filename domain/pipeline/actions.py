@@ -7,8 +7,6 @@ from __future__ import annotations
 import html
 import uuid
 
-from sqlalchemy import select
-
 from core.clock import Clock
 from core.enums import ACTIVE_BOOKING_STATUSES, BookingStatus, CandidateStatus
 from core.errors import InvalidField, NotFound
@@ -18,7 +16,7 @@ from domain.bookings.desk import tell_candidate
 from domain.messaging.outbox import pick_time_button, queue_message
 from domain.pipeline.directory import StatusChangeRow, in_scope
 from domain.pipeline.status import move_candidate
-from storage.models import Candidate, Notification
+from storage.models import Candidate
 from storage.uow import UnitOfWork
 
 ActionError = InvalidField | NotFound
@@ -87,8 +85,7 @@ async def change_status(
     # The pipeline's one change function writes the history and the audit row (the account is
     # linked from the actor, "admin:<id>").
     change = move_candidate(uow, candidate, status, actor=actor, reason=checked, manual=True)
-    await uow.session.flush()
-    await uow.commit()
+    await uow.commit()  # flushes first: the row read back has its id and time
     return Success(StatusChangeRow.model_validate(change))
 
 
@@ -122,7 +119,7 @@ async def send_message(
         text=html.escape(checked, quote=False),
         candidate_id=candidate.id,
     )
-    queued = await uow.session.scalar(select(Notification.id).where(Notification.dedupe_key == key))
+    queued = await uow.notifications.id_by_dedupe_key(key)
     assert queued is not None
     uow.audit.record(
         actor=actor,

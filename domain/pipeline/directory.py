@@ -14,12 +14,9 @@ import io
 import re
 from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, Literal
+from typing import Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, computed_field, field_validator
-from sqlalchemy import Row, Select, func, or_, select
-from sqlalchemy import inspect as sa_inspect
-from sqlalchemy.sql.elements import ColumnElement
 
 from core.enums import (
     ACTIVE_BOOKING_STATUSES,
@@ -33,20 +30,12 @@ from core.enums import (
 from core.iso import IsoDate
 from domain.screening.answers import option_label, prompt_text
 from storage.dto import QuestionDTO
-from storage.models import (
-    Base,
-    Booking,
-    Candidate,
-    City,
-    Notification,
-    Recruiter,
-    Slot,
-    Test,
-    TestAnswer,
-    TestQuestion,
-    TestResult,
-)
 from storage.models.candidate import search_key
+from storage.repositories.candidate_search import (
+    CandidateCriteria,
+    CandidateListing,
+    CandidateOrder,
+)
 from storage.uow import UnitOfWork
 
 SortKey = Literal[
@@ -78,9 +67,6 @@ CSV_COLUMNS = (
 _PHONE_SHAPED = re.compile(r"[\d\s()+\-]+")
 _TAG = re.compile(r"<[^>]*>")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-# Below this many matches per row of the page wanted, sorting the matches beats walking an
-# index in order and testing each row (measured at 100k candidates on SQLite).
-_FEW_MATCHES = 8
 
 
 class CandidateFilter(BaseModel):
@@ -221,102 +207,63 @@ def _day_start(day: date) -> datetime:
     return datetime.combine(day, time(), tzinfo=UTC)
 
 
-def _conditions(flt: CandidateFilter, city_ids: frozenset[int] | None) -> list[ColumnElement[bool]]:
-    where: list[ColumnElement[bool]] = []
-    if city_ids is not None:
-        where.append(Candidate.city_id.in_(sorted(city_ids)))
-    if flt.city_id is not None:
-        where.append(Candidate.city_id == flt.city_id)
-    if flt.status is not None:
-        where.append(Candidate.status == flt.status)
-    if flt.source is not None:
-        where.append(Candidate.source == flt.source)
-    if flt.created_from is not None:
-        where.append(Candidate.created_at >= _day_start(flt.created_from))
-    if flt.created_to is not None:
-        where.append(Candidate.created_at < _day_start(flt.created_to + timedelta(days=1)))
-    if flt.q is not None:
-        where.append(_matches(flt.q))
-    return where
+def _criteria(flt: CandidateFilter, city_ids: frozenset[int] | None) -> CandidateCriteria:
+    return CandidateCriteria(
+        city_ids=city_ids,
+        city_id=flt.city_id,
+        status=flt.status,
+        source=flt.source,
+        created_since=None if flt.created_from is None else _day_start(flt.created_from),
+        created_before=(
+            None if flt.created_to is None else _day_start(flt.created_to + timedelta(days=1))
+        ),
+        text=() if flt.q is None else _needles(flt.q),
+    )
 
 
-def _matches(q: str) -> ColumnElement[bool]:
+def _needles(q: str) -> tuple[str, ...]:
     """A substring of the name, @username or phone; a phone typed with other spacing or
     brackets ("999 123-45") is also looked for by its digits."""
-    found = Candidate.search_text.contains(search_key(q), autoescape=True)
     digits = re.sub(r"\D", "", q)
     if len(digits) >= 3 and digits != q and _PHONE_SHAPED.fullmatch(q):
-        return or_(found, Candidate.search_text.contains(digits, autoescape=True))
-    return found
+        return search_key(q), digits
+    return (search_key(q),)
 
 
-def _order(sort: str) -> list[Any]:
-    """The sort key and the id as tie-breaker, in the order its index lists them."""
-    descending = sort.startswith("-")
-    name = sort.removeprefix("-")
-    by_name: dict[str, list[Any]] = {
-        "created_at": [Candidate.created_at],
-        "full_name": [Candidate.full_name],
-        # ix_candidates_status_updated: within a status, by when it was last changed.
-        "status": [Candidate.status, Candidate.updated_at],
-        "updated_at": [Candidate.updated_at],
-    }
-    ordered = [c.desc() if descending else c.asc() for c in (*by_name[name], Candidate.id)]
-    if name == "full_name":
-        # No name sorts after every name on both databases, as PostgreSQL's index keeps it.
-        ordered[0] = ordered[0].nulls_first() if descending else ordered[0].nulls_last()
-    return ordered
+def _row(listing: CandidateListing) -> CandidateRow:
+    return CandidateRow(**listing._asdict())
 
 
-def _rows_query() -> Select[*tuple[Any, ...]]:
-    return select(
-        Candidate.id,
-        Candidate.telegram_id,
-        Candidate.full_name,
-        Candidate.username,
-        Candidate.phone,
-        Candidate.city_id,
-        City.name.label("city"),
-        Candidate.status,
-        Candidate.source,
-        Candidate.locale,
-        Candidate.reachable,
-        Candidate.created_at,
-        Candidate.updated_at,
-    ).outerjoin(City, City.id == Candidate.city_id)
-
-
-def _row(values: Row[Any]) -> CandidateRow:
-    return CandidateRow(**values._mapping)
+def _order(sort: SortKey) -> tuple[CandidateOrder, bool]:
+    """The column a sort key names, and whether it runs backwards ("-" in front)."""
+    return cast(CandidateOrder, sort.removeprefix("-")), sort.startswith("-")
 
 
 async def search_candidates(
     uow: UnitOfWork, flt: CandidateFilter, city_ids: frozenset[int] | None
 ) -> tuple[list[CandidateRow], int]:
     """One page of the filtered list (with city names) and how many match in all: two queries."""
-    where = _conditions(flt, city_ids)
-    total = int(
-        await uow.session.scalar(select(func.count()).select_from(Candidate).where(*where)) or 0
-    )
+    criteria = _criteria(flt, city_ids)
+    total = await uow.candidate_search.count_matching(criteria)
     if total <= flt.offset:
         return [], total
-    stmt = _rows_query()
-    if flt.q is not None and total < _FEW_MATCHES * (flt.offset + flt.limit):
-        # Few matches: walking the sort's index would visit most of the table to find a page
-        # of them. Collect them first (MATERIALIZED: a fence on both databases), sort only those.
-        matches = select(Candidate.id).where(*where).cte("matches").prefix_with("MATERIALIZED")
-        stmt = stmt.join(matches, matches.c.id == Candidate.id)
-    else:
-        stmt = stmt.where(*where)
-    stmt = stmt.order_by(*_order(flt.sort)).limit(flt.limit).offset(flt.offset)
-    return [_row(r) for r in await uow.session.execute(stmt)], total
+    order, descending = _order(flt.sort)
+    page = await uow.candidate_search.page(
+        criteria,
+        order=order,
+        descending=descending,
+        limit=flt.limit,
+        offset=flt.offset,
+        matching=total,
+    )
+    return [_row(listing) for listing in page], total
 
 
 async def candidate_profile(
     uow: UnitOfWork, candidate_id: int, city_ids: frozenset[int] | None
 ) -> Profile | None:
     """Everything about one candidate in six queries; None when absent or out of scope."""
-    found = (await uow.session.execute(_rows_query().where(Candidate.id == candidate_id))).first()
+    found = await uow.candidate_search.listing(candidate_id)
     if found is None:
         return None
     candidate = _row(found)
@@ -331,25 +278,9 @@ async def candidate_profile(
     )
 
 
-def _columns(entity: Base) -> dict[str, Any]:
-    """An entity's column values by name (not its relationships, which are not loaded)."""
-    return {c.key: getattr(entity, c.key) for c in sa_inspect(entity).mapper.column_attrs}
-
-
 async def _tests(uow: UnitOfWork, candidate: CandidateRow) -> list[TestResultRow]:
-    results = await uow.session.execute(
-        select(TestResult, Test.kind, Test.title)
-        .join(Test, Test.id == TestResult.test_id)
-        .where(TestResult.candidate_id == candidate.id)
-        .order_by(TestResult.started_at, TestResult.id)
-    )
-    answers = await uow.session.execute(
-        select(TestAnswer, TestQuestion)
-        .join(TestQuestion, TestQuestion.id == TestAnswer.question_id)
-        .join(TestResult, TestResult.id == TestAnswer.result_id)
-        .where(TestResult.candidate_id == candidate.id)
-        .order_by(TestAnswer.result_id, TestAnswer.id)
-    )
+    results = await uow.candidate_profiles.test_results(candidate.id)
+    answers = await uow.candidate_profiles.test_answers(candidate.id)
     by_result: dict[int, list[AnswerRow]] = {}
     for answer, question in answers:
         dto = QuestionDTO.model_validate(question)
@@ -364,27 +295,23 @@ async def _tests(uow: UnitOfWork, candidate: CandidateRow) -> list[TestResultRow
             )
         )
     return [
-        TestResultRow.model_validate(
-            {
-                **_columns(result),
-                "kind": kind,
-                "title": title,
-                "answers": by_result.get(result.id, []),
-            }
+        TestResultRow(
+            id=result.id,
+            kind=kind,
+            title=title,
+            status=result.status,
+            score=result.score,
+            max_score=result.max_score,
+            stars=result.stars,
+            started_at=result.started_at,
+            finished_at=result.finished_at,
+            answers=tuple(by_result.get(result.id, ())),
         )
         for result, kind, title in results
     ]
 
 
 async def _bookings(uow: UnitOfWork, candidate_id: int) -> list[BookingRow]:
-    rows = await uow.session.execute(
-        select(Booking, Slot, Recruiter.name, City.name, City.timezone)
-        .join(Slot, Slot.id == Booking.slot_id)
-        .join(Recruiter, Recruiter.id == Slot.recruiter_id)
-        .join(City, City.id == Slot.city_id)
-        .where(Booking.candidate_id == candidate_id)
-        .order_by(Slot.starts_at.desc(), Booking.id.desc())
-    )
     return [
         BookingRow(
             id=booking.id,
@@ -400,7 +327,9 @@ async def _bookings(uow: UnitOfWork, candidate_id: int) -> list[BookingRow]:
             city=city,
             timezone=zone,
         )
-        for booking, slot, recruiter, city, zone in rows
+        for booking, slot, recruiter, city, zone in await uow.candidate_profiles.bookings(
+            candidate_id
+        )
     ]
 
 
@@ -410,17 +339,18 @@ async def _timeline(uow: UnitOfWork, candidate_id: int) -> list[StatusChangeRow]
 
 
 async def _messages(uow: UnitOfWork, chat_id: int) -> list[MessageRow]:
-    rows = await uow.session.scalars(
-        select(Notification)
-        .where(Notification.recipient_chat_id == chat_id)
-        .order_by(Notification.created_at.desc(), Notification.id.desc())
-        .limit(MESSAGES_SHOWN)
-    )
     return [
-        MessageRow.model_validate(
-            {**_columns(n), "text": _plain_text(str(n.payload.get("text", "")))}
+        MessageRow(
+            id=n.id,
+            kind=n.kind,
+            text=_plain_text(str(n.payload.get("text", ""))),
+            status=n.status,
+            created_at=n.created_at,
+            due_at=n.due_at,
+            sent_at=n.sent_at,
+            last_error=n.last_error,
         )
-        for n in rows
+        for n in await uow.candidate_profiles.messages(chat_id, MESSAGES_SHOWN)
     ]
 
 
@@ -438,8 +368,8 @@ def _cell(value: str | None, *, phone: bool = False) -> str:
     return value
 
 
-def _csv_line(row: Row[Any]) -> Sequence[object]:
-    """One line; `row` has `_rows_query`'s columns."""
+def _csv_line(row: CandidateListing) -> Sequence[object]:
+    """One line of the export."""
     return (
         row.id,
         row.telegram_id,
@@ -467,17 +397,14 @@ async def iter_csv(
     Batches continue after the last id seen (keyset), each in its own short read transaction,
     so neither memory nor a database lock grows with the list; sort, limit and offset are not
     used."""
-    where = _conditions(flt, city_ids)
+    criteria = _criteria(flt, city_ids)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     yield buffer.getvalue()
     last_id = 0
     while True:
-        stmt = (
-            _rows_query().where(*where, Candidate.id > last_id).order_by(Candidate.id).limit(batch)
-        )
-        rows = (await uow.session.execute(stmt)).all()  # rows, not models: 100k add up
+        rows = await uow.candidate_search.batch_after(criteria, last_id, batch)
         await uow.release()
         if not rows:
             return

@@ -9,20 +9,9 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, func, or_, select
-from sqlalchemy.orm import aliased
-
 from core.enums import BookingStatus, CandidateStatus, NotificationStatus, SlotPurpose
-from storage.models import (
-    Booking,
-    Candidate,
-    CandidateStatusChange,
-    City,
-    Notification,
-    Recruiter,
-    Slot,
-)
 from storage.models.candidate import milestones_of
+from storage.repositories.reports import ZoneWindow
 from storage.uow import UnitOfWork
 
 S = CandidateStatus
@@ -62,10 +51,6 @@ class Dashboard:
     queue: dict[str, int]
 
 
-def _in_cities(column: Any, city_ids: frozenset[int] | None) -> list[Any]:
-    return [] if city_ids is None else [column.in_(city_ids)]
-
-
 def funnel(reached: dict[str, int]) -> list[FunnelStage]:
     """The stages with their conversions, from how many reached each (by stage name)."""
     stages: list[FunnelStage] = []
@@ -79,12 +64,7 @@ def funnel(reached: dict[str, int]) -> list[FunnelStage]:
 async def reached_stages(uow: UnitOfWork, city_ids: frozenset[int] | None) -> dict[str, int]:
     """How many candidates reached each stage, from their milestones: one GROUP BY (a few dozen
     distinct combinations), summed per stage here."""
-    stmt = (
-        select(Candidate.milestones, func.count())
-        .where(*_in_cities(Candidate.city_id, city_ids))
-        .group_by(Candidate.milestones)
-    )
-    groups = (await uow.session.execute(stmt)).all()
+    groups = await uow.reports.milestone_groups(city_ids)
     return {
         name: sum(n for held, n in groups if wanted is None or held & wanted)
         for name, wanted in STAGES
@@ -92,26 +72,16 @@ async def reached_stages(uow: UnitOfWork, city_ids: frozenset[int] | None) -> di
 
 
 async def _by_status(uow: UnitOfWork, city_ids: frozenset[int] | None) -> dict[str, int]:
-    stmt = (
-        select(Candidate.status, func.count())
-        .where(*_in_cities(Candidate.city_id, city_ids))
-        .group_by(Candidate.status)
-    )
-    return {status.value: n for status, n in (await uow.session.execute(stmt)).all()}
+    return {status.value: n for status, n in await uow.reports.candidates_by_status(city_ids)}
 
 
 async def _no_show_rate(uow: UnitOfWork, city_ids: frozenset[int] | None) -> float | None:
-    stmt = (
-        select(Booking.status, func.count())
-        .join(Slot, Slot.id == Booking.slot_id)
-        .where(
-            Booking.purpose == SlotPurpose.INTERVIEW,
-            Booking.status.in_((BookingStatus.ATTENDED, BookingStatus.NO_SHOW)),
-            *_in_cities(Slot.city_id, city_ids),
+    """Of the interviews held (came or did not), the share nobody came to."""
+    counts = dict(
+        await uow.reports.bookings_by_status(
+            SlotPurpose.INTERVIEW, (BookingStatus.ATTENDED, BookingStatus.NO_SHOW), city_ids
         )
-        .group_by(Booking.status)
     )
-    counts = {status: n for status, n in (await uow.session.execute(stmt)).all()}
     held = sum(counts.values())
     return counts.get(BookingStatus.NO_SHOW, 0) / held if held else None
 
@@ -120,24 +90,17 @@ async def _median_days_to_interview(
     uow: UnitOfWork, city_ids: frozenset[int] | None, now: datetime
 ) -> float | None:
     """From passing screening to the start of the interview attended, over the last 90 days."""
-    passed = aliased(CandidateStatusChange)
-    stmt = (
-        select(func.min(passed.created_at), func.min(Slot.starts_at))
-        .join(Booking, Booking.candidate_id == passed.candidate_id)
-        .join(Slot, Slot.id == Booking.slot_id)
-        .where(
-            passed.to_status == CandidateStatus.SCREENING_PASSED,
-            Booking.purpose == SlotPurpose.INTERVIEW,
-            Booking.status == BookingStatus.ATTENDED,
-            Slot.starts_at >= now - timedelta(days=90),
-            *_in_cities(Slot.city_id, city_ids),
-        )
-        .group_by(passed.candidate_id)
-        .limit(20_000)
+    pairs = await uow.reports.reached_and_met(
+        reached=CandidateStatus.SCREENING_PASSED,
+        purpose=SlotPurpose.INTERVIEW,
+        booking_status=BookingStatus.ATTENDED,
+        since=now - timedelta(days=90),
+        city_ids=city_ids,
+        limit=20_000,
     )
     waits = [
         (interview - screened).total_seconds() / 86400
-        for screened, interview in (await uow.session.execute(stmt)).all()
+        for screened, interview in pairs
         if interview >= screened
     ]
     return statistics.median(waits) if waits else None
@@ -149,67 +112,41 @@ async def _today(
     """Interviews on today's date as each city's clocks read it: one window per time zone in
     use (a handful), so the database returns exactly today's rows, however busy yesterday was."""
     windows = []
-    for zone in (await uow.session.scalars(select(City.timezone).distinct())).all():
+    for zone in await uow.reports.time_zones_in_use():
         tz = ZoneInfo(zone)
         day = now.astimezone(tz).date()
         start = datetime.combine(day, time(), tzinfo=tz).astimezone(UTC)
         end = datetime.combine(day + timedelta(days=1), time(), tzinfo=tz).astimezone(UTC)
-        windows.append(and_(City.timezone == zone, Slot.starts_at >= start, Slot.starts_at < end))
+        windows.append(ZoneWindow(zone, start, end))
     if not windows:
         return []
-    stmt = (
-        select(
-            Slot.starts_at,
-            Candidate.id,
-            Candidate.full_name,
-            Recruiter.name,
-            City.name,
-            City.timezone,
-            Booking.status,
-        )
-        .join(Booking, Booking.slot_id == Slot.id)
-        .join(Candidate, Candidate.id == Booking.candidate_id)
-        .join(Recruiter, Recruiter.id == Slot.recruiter_id)
-        .join(City, City.id == Slot.city_id)
-        .where(
-            or_(*windows),
-            Booking.status.notin_(
-                (BookingStatus.CANCELED, BookingStatus.DECLINED, BookingStatus.EXPIRED)
-            ),
-            *_in_cities(Slot.city_id, city_ids),
-            *([] if recruiter_id is None else [Slot.recruiter_id == recruiter_id]),
-        )
-        .order_by(Slot.starts_at)
-        .limit(TODAY_SHOWN)
+    meetings = await uow.reports.meetings(
+        windows,
+        excluding=(BookingStatus.CANCELED, BookingStatus.DECLINED, BookingStatus.EXPIRED),
+        city_ids=city_ids,
+        recruiter_id=recruiter_id,
+        limit=TODAY_SHOWN,
     )
     return [
         {
-            "starts_at": starts,
-            "candidate_id": cid,
-            "candidate": name,
-            "recruiter": recruiter,
-            "city": city,
-            "timezone": zone,
-            "status": status.value,
+            "starts_at": m.starts_at,
+            "candidate_id": m.candidate_id,
+            "candidate": m.candidate,
+            "recruiter": m.recruiter,
+            "city": m.city,
+            "timezone": m.timezone,
+            "status": m.status.value,
         }
-        for starts, cid, name, recruiter, city, zone, status in (
-            await uow.session.execute(stmt)
-        ).all()
+        for m in meetings
     ]
 
 
 async def delivery_queue(uow: UnitOfWork, now: datetime) -> dict[str, int]:
-    due = func.sum(case((Notification.due_at <= now, 1), else_=0))
-    stmt = (
-        select(Notification.status, func.count(), due)
-        .where(Notification.status.in_(_QUEUE))
-        .group_by(Notification.status)
-    )
     counts = {"due": 0, "later": 0, "sending": 0, "failed": 0, "unreachable": 0, "held": 0}
-    for status, n, n_due in (await uow.session.execute(stmt)).all():
+    for status, n, n_due in await uow.reports.notifications_by_status(_QUEUE, due_by=now):
         if status is NotificationStatus.PENDING:
-            counts["due"] += int(n_due or 0)
-            counts["later"] += n - int(n_due or 0)
+            counts["due"] += n_due
+            counts["later"] += n - n_due
         else:
             counts[status.value] += n
     return counts

@@ -65,11 +65,14 @@ async def _open_result(
 ) -> TestResult:
     result = await uow.test_results.latest_for(candidate.id, test.id)
     if result is None:
-        result = uow.test_results.add(
-            TestResult(candidate_id=candidate.id, test_id=test.id, started_at=clock.now())
+        # Flushed at once: what follows reads its status (a column default) and its answers.
+        [result] = await uow.test_results.add_many(
+            [
+                TestResult(
+                    candidate_id=candidate.id, test_id=test.id, started_at=clock.now(), answers=[]
+                )
+            ]
         )
-        await uow.session.flush()
-        await uow.session.refresh(result, ["answers"])
         if candidate.status is CandidateStatus.NEW:
             move_candidate(uow, candidate, CandidateStatus.SCREENING, actor="candidate")
     return result
@@ -107,7 +110,6 @@ async def current_step(
                 result.answers.append(
                     TestAnswer(question_id=question.id, answer=city.name if city else "")
                 )
-        await uow.session.flush()
     step = _next(test, result, city_known=candidate.city_id is not None)
     if step is None:
         return await _finish(uow, candidate, test, result, clock, catalog)
@@ -149,7 +151,6 @@ async def submit_answer(
         candidate.phone = checked.value
     if option_flags(question, checked.value).get("knockout"):
         return await _finish(uow, candidate, test, result, clock, catalog, knocked_out=True)
-    await uow.session.flush()
     return await current_step(uow, candidate, clock, catalog)
 
 

@@ -62,11 +62,14 @@ def _limits(test: TestDTO, question: QuestionDTO) -> tuple[int, int]:
 async def _result(uow: UnitOfWork, candidate: Candidate, test: TestDTO, clock: Clock) -> TestResult:
     result = await uow.test_results.latest_for(candidate.id, test.id)
     if result is None:
-        result = uow.test_results.add(
-            TestResult(candidate_id=candidate.id, test_id=test.id, started_at=clock.now())
+        # Flushed at once: what follows reads its status (a column default) and its answers.
+        [result] = await uow.test_results.add_many(
+            [
+                TestResult(
+                    candidate_id=candidate.id, test_id=test.id, started_at=clock.now(), answers=[]
+                )
+            ]
         )
-        await uow.session.flush()
-        await uow.session.refresh(result, ["answers"])
     return result
 
 
@@ -92,7 +95,6 @@ async def current_step(
         if row is None:
             row = TestAnswer(question_id=question.id, answer="", attempts=0, created_at=now)
             result.answers.append(row)
-            await uow.session.flush()
         elif (now - row.created_at).total_seconds() > seconds:
             row.is_correct = False
             row.seconds_spent = float(seconds)
@@ -133,7 +135,6 @@ async def submit_answer(
             step.question, step.number, step.total, row.attempts + 1, step.attempts, step.seconds
         )
         return Test2Wrong(step.attempts - row.attempts, retry)
-    await uow.session.flush()
     following, _ = await current_step(uow, candidate, clock)
     return following
 

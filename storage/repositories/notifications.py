@@ -32,6 +32,10 @@ class NotificationRepository(Repository[Notification]):
         self._uow.mark_written(self.cache_tag)  # wakes the sender after the commit
         return int(result.rowcount)  # type: ignore[attr-defined]
 
+    async def id_by_dedupe_key(self, dedupe_key: str) -> int | None:
+        stmt = select(Notification.id).where(Notification.dedupe_key == dedupe_key)
+        return await self.session.scalar(stmt)
+
     async def cancel_pending_for_booking(self, booking_id: int) -> int:
         return await self._cancel_pending(Notification.booking_id == booking_id)
 

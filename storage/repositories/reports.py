@@ -1,0 +1,182 @@
+"""The counts behind the panel's dashboard and metrics, each one query. Which figures to show and
+how to read them is decided above (domain.reporting.dashboard); `city_ids` None means every city."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, NamedTuple
+
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import aliased
+
+from core.enums import BookingStatus, CandidateStatus, NotificationStatus, SlotPurpose
+from storage.models import (
+    Booking,
+    Candidate,
+    CandidateStatusChange,
+    City,
+    Notification,
+    Recruiter,
+    Slot,
+)
+from storage.repositories.base import Repository
+
+
+@dataclass(frozen=True)
+class ZoneWindow:
+    """A span of time (start included, end excluded) for the cities of one time zone."""
+
+    timezone: str
+    start: datetime
+    end: datetime
+
+
+class Meeting(NamedTuple):
+    starts_at: datetime
+    candidate_id: int
+    candidate: str | None
+    recruiter: str
+    city: str
+    timezone: str
+    status: BookingStatus
+
+
+def _in_cities(column: Any, city_ids: frozenset[int] | None) -> list[Any]:
+    return [] if city_ids is None else [column.in_(city_ids)]
+
+
+class ReportRepository(Repository[Candidate]):
+    """Reads only."""
+
+    model = Candidate
+    cache_tag = "candidates"
+
+    async def milestone_groups(self, city_ids: frozenset[int] | None) -> Sequence[tuple[int, int]]:
+        """(milestones, how many candidates hold exactly them): a few dozen combinations."""
+        stmt = (
+            select(Candidate.milestones, func.count())
+            .where(*_in_cities(Candidate.city_id, city_ids))
+            .group_by(Candidate.milestones)
+        )
+        return (await self.session.execute(stmt)).all()
+
+    async def candidates_by_status(
+        self, city_ids: frozenset[int] | None
+    ) -> Sequence[tuple[CandidateStatus, int]]:
+        stmt = (
+            select(Candidate.status, func.count())
+            .where(*_in_cities(Candidate.city_id, city_ids))
+            .group_by(Candidate.status)
+        )
+        return (await self.session.execute(stmt)).all()
+
+    async def bookings_by_status(
+        self,
+        purpose: SlotPurpose,
+        statuses: Iterable[BookingStatus],
+        city_ids: frozenset[int] | None,
+    ) -> Sequence[tuple[BookingStatus, int]]:
+        """How many bookings of this purpose are in each of `statuses` (absent: none)."""
+        stmt = (
+            select(Booking.status, func.count())
+            .join(Slot, Slot.id == Booking.slot_id)
+            .where(
+                Booking.purpose == purpose,
+                Booking.status.in_(tuple(statuses)),
+                *_in_cities(Slot.city_id, city_ids),
+            )
+            .group_by(Booking.status)
+        )
+        return (await self.session.execute(stmt)).all()
+
+    async def reached_and_met(
+        self,
+        *,
+        reached: CandidateStatus,
+        purpose: SlotPurpose,
+        booking_status: BookingStatus,
+        since: datetime,
+        city_ids: frozenset[int] | None,
+        limit: int,
+    ) -> Sequence[tuple[datetime, datetime]]:
+        """Per candidate (at most `limit`): when they first reached `reached`, and the earliest
+        start from `since` on of a `purpose` slot whose booking ended `booking_status`."""
+        changed = aliased(CandidateStatusChange)
+        stmt = (
+            select(func.min(changed.created_at), func.min(Slot.starts_at))
+            .join(Booking, Booking.candidate_id == changed.candidate_id)
+            .join(Slot, Slot.id == Booking.slot_id)
+            .where(
+                changed.to_status == reached,
+                Booking.purpose == purpose,
+                Booking.status == booking_status,
+                Slot.starts_at >= since,
+                *_in_cities(Slot.city_id, city_ids),
+            )
+            .group_by(changed.candidate_id)
+            .limit(limit)
+        )
+        return (await self.session.execute(stmt)).all()
+
+    async def time_zones_in_use(self) -> list[str]:
+        """Every city's time zone, once each."""
+        return list((await self.session.scalars(select(City.timezone).distinct())).all())
+
+    async def meetings(
+        self,
+        windows: Sequence[ZoneWindow],
+        *,
+        excluding: Iterable[BookingStatus],
+        city_ids: frozenset[int] | None,
+        recruiter_id: int | None,
+        limit: int,
+    ) -> list[Meeting]:
+        """Bookings whose slot starts inside the window of its city's time zone, but not those
+        in `excluding`; by start, at most `limit`."""
+        if not windows:
+            return []
+        within = [
+            and_(City.timezone == w.timezone, Slot.starts_at >= w.start, Slot.starts_at < w.end)
+            for w in windows
+        ]
+        stmt = (
+            select(
+                Slot.starts_at,
+                Candidate.id,
+                Candidate.full_name,
+                Recruiter.name,
+                City.name,
+                City.timezone,
+                Booking.status,
+            )
+            .join(Booking, Booking.slot_id == Slot.id)
+            .join(Candidate, Candidate.id == Booking.candidate_id)
+            .join(Recruiter, Recruiter.id == Slot.recruiter_id)
+            .join(City, City.id == Slot.city_id)
+            .where(
+                or_(*within),
+                Booking.status.notin_(tuple(excluding)),
+                *_in_cities(Slot.city_id, city_ids),
+                *([] if recruiter_id is None else [Slot.recruiter_id == recruiter_id]),
+            )
+            .order_by(Slot.starts_at)
+            .limit(limit)
+        )
+        return [Meeting._make(row) for row in await self.session.execute(stmt)]
+
+    async def notifications_by_status(
+        self, statuses: Iterable[NotificationStatus], due_by: datetime
+    ) -> Sequence[tuple[NotificationStatus, int, int]]:
+        """(status, how many, how many of them are due by `due_by`) for each of `statuses`."""
+        due = func.sum(case((Notification.due_at <= due_by, 1), else_=0))
+        stmt = (
+            select(Notification.status, func.count(), due)
+            .where(Notification.status.in_(tuple(statuses)))
+            .group_by(Notification.status)
+        )
+        return [
+            (status, n, int(n_due or 0))
+            for status, n, n_due in (await self.session.execute(stmt)).all()
+        ]
