@@ -12,24 +12,22 @@ from aiogram.fsm.storage.base import BaseStorage
 from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 
-from bot.dispatcher import RecruitingDispatcher
-from bot.handlers import errors
-from bot.handlers.candidate import (
+from bot import errors
+from bot.candidate import (
     attendance,
     city,
     fallback,
     language,
-    my_booking,
     picker,
     screening,
     start,
     test2,
     waitlist,
 )
-from bot.handlers.recruiter import desk as recruiter_desk
-from bot.handlers.recruiter import guard as recruiter_guard
-from bot.handlers.recruiter import link as recruiter_link
-from bot.handlers.recruiter import slots as recruiter_slots
+from bot.candidate import (
+    change_booking as my_booking,
+)
+from bot.dispatcher import RecruitingDispatcher
 from bot.middlewares import (
     CandidateMiddleware,
     DuplicateUpdateMiddleware,
@@ -37,6 +35,10 @@ from bot.middlewares import (
     UnitOfWorkMiddleware,
     UpdateTimingMiddleware,
 )
+from bot.recruiter import agenda as recruiter_desk
+from bot.recruiter import guard as recruiter_guard
+from bot.recruiter import link as recruiter_link
+from bot.recruiter import series as recruiter_slots
 from bot.release_before_send import ReleaseTransactionMiddleware
 from bot.response_models import KeepResponseModels
 from bot.retry_after import RetryAfterMiddleware

@@ -15,7 +15,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.callbacks import SeriesDecision, SlotCreate, SlotDelete, SlotPick, SlotsMenu
 from bot.filters import IsRecruiter
-from bot.recruiter_views import (
+from bot.recruiter.new_slot import (
     city_choice,
     day_choice,
     hour_choice,

@@ -7,7 +7,7 @@ from aiogram.types import CallbackQuery
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.callbacks import Attendance
-from bot.candidate_flow import show_recruiters, text
+from bot.candidate.journey import show_recruiters, text
 from bot.filters import IsCandidate
 from bot.reply import Reply, tell
 from core.result import Failure

@@ -14,7 +14,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from bot.callbacks import DeskAction
 from bot.filters import IsRecruiter
 from bot.outbox_buttons import keyboard_from_intents
-from bot.recruiter_views import CANCEL_REASONS, agenda_actions, attendance, reasons, result
+from bot.recruiter.new_slot import CANCEL_REASONS, agenda_actions, attendance, reasons, result
 from bot.reply import Reply, tell
 from core.result import Failure, Result
 from domain.bookings import desk

@@ -6,8 +6,7 @@ from datetime import date
 
 from markupsafe import Markup
 
-from bot.reply import Reply
-from bot.views import (
+from bot.candidate.picker_keyboards import (
     booking_keyboard,
     city_keyboard,
     day_keyboard,
@@ -19,6 +18,7 @@ from bot.views import (
     test2_markup,
     time_keyboard,
 )
+from bot.reply import Reply
 from core.enums import CandidateStatus, SlotPurpose
 from domain.bookings.booking import Messaging
 from domain.bookings.texts import booking_text, calendar_file, view_of

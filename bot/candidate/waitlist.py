@@ -6,7 +6,7 @@ from aiogram import Bot, Router
 from aiogram.types import CallbackQuery
 
 from bot.callbacks import WaitlistAction
-from bot.candidate_flow import send_booked, show_booking, text
+from bot.candidate.journey import send_booked, show_booking, text
 from bot.filters import IsCandidate
 from bot.reply import Reply
 from core.enums import SlotPurpose

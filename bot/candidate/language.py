@@ -7,10 +7,10 @@ from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 
 from bot.callbacks import LanguageChoice, LanguageMenu
-from bot.candidate_flow import show_step, text
+from bot.candidate.journey import show_step, text
+from bot.candidate.picker_keyboards import language_keyboard
 from bot.filters import IsCandidate
 from bot.reply import Reply
-from bot.views import language_keyboard
 from core.settings import SUPPORTED_LOCALES
 from domain.bookings.booking import Messaging
 from storage.models import Candidate

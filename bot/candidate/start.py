@@ -6,10 +6,10 @@ from aiogram import Bot, F, Router
 from aiogram.filters import CommandObject, CommandStart
 from aiogram.types import Message
 
-from bot.candidate_flow import show_step, text
+from bot.candidate.journey import show_step, text
+from bot.candidate.picker_keyboards import language_button
 from bot.filters import IsCandidate
 from bot.reply import Reply
-from bot.views import language_button
 from domain.bookings.booking import Messaging
 from domain.pipeline.arrival import register_candidate, source_from_payload
 from storage.uow import UnitOfWork

@@ -7,7 +7,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.callbacks import AnswerChoice
-from bot.candidate_flow import show_screening
+from bot.candidate.journey import show_screening
 from bot.filters import AtStage
 from bot.reply import Reply, tell
 from domain.bookings.booking import Messaging

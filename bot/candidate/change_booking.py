@@ -8,10 +8,10 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.callbacks import BookingAction
-from bot.candidate_flow import show_booking, show_recruiters, show_step, text
+from bot.candidate.journey import show_booking, show_recruiters, show_step, text
+from bot.candidate.picker_keyboards import REASONS, reasons_keyboard
 from bot.filters import IsCandidate
 from bot.reply import Reply, tell
-from bot.views import REASONS, reasons_keyboard
 from core.result import Failure
 from domain.bookings.booking import Messaging, cancel_booking, change_allowed
 from storage.models import Candidate

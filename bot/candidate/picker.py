@@ -9,7 +9,7 @@ from aiogram.types import CallbackQuery
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.callbacks import DayChoice, RecruiterChoice, SlotChoice
-from bot.candidate_flow import (
+from bot.candidate.journey import (
     send_booked,
     show_booking,
     show_days,

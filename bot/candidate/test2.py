@@ -7,7 +7,7 @@ from aiogram.types import CallbackQuery
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.callbacks import Test2Choice, Test2Start
-from bot.candidate_flow import show_test2, text
+from bot.candidate.journey import show_test2, text
 from bot.filters import AtStage
 from bot.reply import Reply, tell
 from domain.bookings.booking import Messaging

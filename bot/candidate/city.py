@@ -6,10 +6,10 @@ from aiogram import Bot, F, Router
 from aiogram.types import CallbackQuery, Message
 
 from bot.callbacks import CityChoice
-from bot.candidate_flow import show_cities, show_step, text
+from bot.candidate.journey import show_cities, show_step, text
+from bot.candidate.picker_keyboards import city_keyboard
 from bot.filters import AtStage
 from bot.reply import Reply
-from bot.views import city_keyboard
 from domain.bookings.booking import Messaging
 from domain.pipeline.cities import choose_city, match_city
 from domain.pipeline.journey import Stage
