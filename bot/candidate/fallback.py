@@ -10,7 +10,7 @@ from bot.candidate.journey import show_step
 from bot.filters import IsCandidate
 from bot.reply import Reply, tell
 from domain.bookings.booking import Messaging
-from storage.models import Candidate
+from domain.records import Candidate
 from storage.uow import UnitOfWork
 
 

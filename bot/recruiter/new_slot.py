@@ -1,117 +1,39 @@
-"""Keyboards for the recruiter's screens."""
+"""One new slot from pickers: the city (when the recruiter has several), the day, the hour,
+the minute; refused when it overlaps another of the recruiter's slots or has passed."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram import Bot, Router
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup
+from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot.callbacks import DeskAction, SeriesDecision, SlotCreate, SlotDelete, SlotPick, SlotsMenu
-from domain.bookings.desk import REJECT_REASONS
-from domain.messaging.dates import day_label
-from domain.messaging.texts import Catalog
-from storage.dto import CityDTO
-
-CANCEL_REASONS = ("recruiter_unavailable", "candidate_asked", "other")
-
-
-def _b(text: str, data: object) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text=text, callback_data=data.pack())  # type: ignore[attr-defined]
-
-
-def reasons(catalog: Catalog, booking_id: int, *, cancel: bool) -> InlineKeyboardMarkup:
-    locale = catalog.default_locale
-    if cancel:
-        keys = [(r, catalog.text(f"cancel.{r}", locale)) for r in CANCEL_REASONS]
-        do = "cancel_reason"
-    else:
-        keys = [(r, catalog.text(f"reject.{r}", locale)) for r in REJECT_REASONS]
-        do = "reject_reason"
-    return InlineKeyboardMarkup(
-        inline_keyboard=[
-            [_b(label, DeskAction(do=do, booking_id=booking_id, reason=r))] for r, label in keys
-        ]
-    )
-
-
-def attendance(catalog: Catalog, booking_id: int) -> InlineKeyboardMarkup:
-    locale = catalog.default_locale
-    return InlineKeyboardMarkup(
-        inline_keyboard=[
-            [
-                _b(
-                    catalog.text("button.came", locale),
-                    DeskAction(do="came", booking_id=booking_id),
-                ),
-                _b(
-                    catalog.text("button.no_show", locale),
-                    DeskAction(do="noshow", booking_id=booking_id),
-                ),
-            ]
-        ]
-    )
-
-
-def result(catalog: Catalog, booking_id: int) -> InlineKeyboardMarkup:
-    locale = catalog.default_locale
-    return InlineKeyboardMarkup(
-        inline_keyboard=[
-            [
-                _b(
-                    catalog.text("button.passed", locale),
-                    DeskAction(do="passed", booking_id=booking_id),
-                ),
-                _b(
-                    catalog.text("button.not_passed", locale),
-                    DeskAction(do="failed", booking_id=booking_id),
-                ),
-            ]
-        ]
-    )
-
-
-def agenda_actions(
-    catalog: Catalog, booking_ids: Sequence[tuple[int, str]]
-) -> InlineKeyboardMarkup:
-    locale = catalog.default_locale
-    rows = []
-    for booking_id, label in booking_ids[:10]:
-        rows.append(
-            [
-                _b(
-                    f"{catalog.text('button.open_card', locale)} · {label}",
-                    DeskAction(do="open", booking_id=booking_id),
-                ),
-                _b(
-                    catalog.text("button.outcome", locale),
-                    DeskAction(do="outcome", booking_id=booking_id),
-                ),
-                _b(
-                    catalog.text("button.cancel_short", locale),
-                    DeskAction(do="cancel", booking_id=booking_id),
-                ),
-            ]
-        )
-    return InlineKeyboardMarkup(inline_keyboard=rows)
-
-
-def slots_menu(catalog: Catalog) -> InlineKeyboardMarkup:
-    locale = catalog.default_locale
-    return InlineKeyboardMarkup(
-        inline_keyboard=[
-            [_b(catalog.text("button.add_slot", locale), SlotsMenu(do="one"))],
-            [_b(catalog.text("button.add_series", locale), SlotsMenu(do="series"))],
-            [_b(catalog.text("button.free_slots", locale), SlotsMenu(do="list"))],
-        ]
-    )
+from bot.buttons import button
+from bot.callbacks import SlotCreate, SlotPick, SlotsMenu
+from bot.filters import IsRecruiter
+from bot.recruiter.texts import say
+from bot.reply import Reply, tell
+from core.result import Failure
+from domain.bookings.booking import Messaging
+from domain.messaging.dates import day_label, local, time_label
+from domain.scheduling.slots import ChatRecruiter, create_slot, served_city
+from storage.dto import CityDTO, RecruiterDTO
+from storage.uow import UnitOfWork
 
 
 def city_choice(cities: Sequence[CityDTO], *, series: bool = False) -> InlineKeyboardMarkup:
     """A button per city: to pick one slot's day in it, or (`series`) to type a series for it."""
     return InlineKeyboardMarkup(
         inline_keyboard=[
-            [_b(c.name, SlotsMenu(do="series", city_id=c.id) if series else SlotPick(city_id=c.id))]
+            [
+                button(
+                    c.name,
+                    SlotsMenu(do="series", city_id=c.id) if series else SlotPick(city_id=c.id),
+                )
+            ]
             for c in cities
         ]
     )
@@ -119,7 +41,7 @@ def city_choice(cities: Sequence[CityDTO], *, series: bool = False) -> InlineKey
 
 def day_choice(city_id: int, today: date, locale: str, days: int = 14) -> InlineKeyboardMarkup:
     buttons = [
-        _b(
+        button(
             day_label(today + timedelta(days=i), locale),
             SlotPick(city_id=city_id, day=(today + timedelta(days=i)).toordinal()),
         )
@@ -131,7 +53,9 @@ def day_choice(city_id: int, today: date, locale: str, days: int = 14) -> Inline
 
 
 def hour_choice(city_id: int, day: int) -> InlineKeyboardMarkup:
-    buttons = [_b(f"{h:02d}:…", SlotPick(city_id=city_id, day=day, hour=h)) for h in range(8, 21)]
+    buttons = [
+        button(f"{h:02d}:…", SlotPick(city_id=city_id, day=day, hour=h)) for h in range(8, 21)
+    ]
     return InlineKeyboardMarkup(
         inline_keyboard=[buttons[i : i + 4] for i in range(0, len(buttons), 4)]
     )
@@ -141,41 +65,86 @@ def minute_choice(city_id: int, day: int, hour: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         inline_keyboard=[
             [
-                _b(f"{hour:02d}:{m:02d}", SlotCreate(city_id=city_id, day=day, hour=hour, minute=m))
+                button(
+                    f"{hour:02d}:{m:02d}", SlotCreate(city_id=city_id, day=day, hour=hour, minute=m)
+                )
                 for m in (0, 15, 30, 45)
             ]
         ]
     )
 
 
-def series_decision(catalog: Catalog) -> InlineKeyboardMarkup:
-    locale = catalog.default_locale
-    return InlineKeyboardMarkup(
-        inline_keyboard=[
-            [
-                _b(catalog.text("button.confirm", locale), SeriesDecision(do="create")),
-                _b(catalog.text("button.discard", locale), SeriesDecision(do="discard")),
-            ]
-        ]
-    )
+def create_router() -> Router:
+    router = Router(name=__name__)
+    router.callback_query.filter(IsRecruiter())
 
-
-def slot_list(
-    rows: Sequence[tuple[str, int | None, int | None]], catalog: Catalog
-) -> InlineKeyboardMarkup:
-    """Each row: (label, slot id to delete if free, booking id to cancel if booked)."""
-    locale = catalog.default_locale
-    keyboard = []
-    for label, free_slot, booking_id in rows[:30]:
-        if free_slot is not None:
-            keyboard.append(
-                [
-                    _b(
-                        f"{catalog.text('button.delete', locale)} {label}",
-                        SlotDelete(slot_id=free_slot),
-                    )
-                ]
+    @router.callback_query(SlotPick.filter())
+    async def pick(
+        query: CallbackQuery,
+        callback_data: SlotPick,
+        bot: Bot,
+        uow: UnitOfWork,
+        messaging: Messaging,
+        recruiter: RecruiterDTO,
+    ) -> None:
+        city = await served_city(uow, recruiter, callback_data.city_id)
+        if city is None:
+            return
+        reply, locale = Reply.to_callback(bot, query), messaging.catalog.default_locale
+        if callback_data.day == 0:
+            today = messaging.clock.now().astimezone(ZoneInfo(city.timezone)).date()
+            await reply.edit_or_send(
+                await say(uow, messaging, "slot_pick_day"), day_choice(city.id, today, locale)
             )
-        elif booking_id is not None:
-            keyboard.append([_b(f"✖ {label}", DeskAction(do="cancel", booking_id=booking_id))])
-    return InlineKeyboardMarkup(inline_keyboard=keyboard)
+            return
+        day = day_label(date.fromordinal(callback_data.day), locale)
+        markup = (
+            hour_choice(city.id, callback_data.day)
+            if callback_data.hour < 0
+            else minute_choice(city.id, callback_data.day, callback_data.hour)
+        )
+        await reply.edit_or_send(await say(uow, messaging, "slot_pick_time", day=day), markup)
+
+    @router.callback_query(SlotCreate.filter())
+    async def create_one(
+        query: CallbackQuery,
+        callback_answer: CallbackAnswer,
+        callback_data: SlotCreate,
+        bot: Bot,
+        uow: UnitOfWork,
+        messaging: Messaging,
+        recruiter: RecruiterDTO,
+    ) -> None:
+        city = await served_city(uow, recruiter, callback_data.city_id)
+        hour, minute = callback_data.hour, callback_data.minute
+        if city is None or not 0 <= hour <= 23 or minute not in (0, 15, 30, 45):
+            return
+        moment = datetime.combine(
+            date.fromordinal(callback_data.day), time(hour, minute), tzinfo=ZoneInfo(city.timezone)
+        ).astimezone(UTC)
+        now = messaging.clock.now()
+        created = await create_slot(
+            uow,
+            recruiter_id=recruiter.id,
+            city_id=city.id,
+            starts_at=moment,
+            now=now,
+            editor=ChatRecruiter(recruiter.id),
+        )
+        locale = messaging.catalog.default_locale
+        if isinstance(created, Failure):
+            if moment > now:  # else a picker left open past its time: nothing to add
+                why = messaging.catalog.text("recruiter.slot_exists", locale)
+                tell(callback_answer, why, alert=True)
+            return
+        text = await say(
+            uow,
+            messaging,
+            "slot_created",
+            day=day_label(local(moment, city.timezone).date(), locale),
+            time=time_label(moment, city.timezone),
+            city=city.name,
+        )
+        await Reply.to_callback(bot, query).edit_or_send(text)
+
+    return router
