@@ -12,30 +12,40 @@ from aiogram.fsm.storage.base import BaseStorage
 from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 
-from bot.dispatcher import RecruitingDispatcher
-from bot.handlers import errors
-from bot.handlers.candidate import (
+from bot import errors
+from bot.candidate import (
     attendance,
+    book,
+    booking,
+    change_booking,
     city,
     fallback,
     language,
-    my_booking,
     picker,
     screening,
     start,
     test2,
     waitlist,
 )
-from bot.handlers.recruiter import desk as recruiter_desk
-from bot.handlers.recruiter import guard as recruiter_guard
-from bot.handlers.recruiter import link as recruiter_link
-from bot.handlers.recruiter import slots as recruiter_slots
+from bot.dispatcher import RecruitingDispatcher
+from bot.errors import DomainErrors
 from bot.middlewares import (
     CandidateMiddleware,
     DuplicateUpdateMiddleware,
     RecruiterMiddleware,
     UnitOfWorkMiddleware,
     UpdateTimingMiddleware,
+)
+from bot.recruiter import (
+    agenda,
+    decisions,
+    guard,
+    link,
+    new_slot,
+    outcomes,
+    series,
+    slot_list,
+    slots_menu,
 )
 from bot.release_before_send import ReleaseTransactionMiddleware
 from bot.response_models import KeepResponseModels
@@ -90,19 +100,29 @@ def create_dispatcher(
     for observer in (dispatcher.message, dispatcher.callback_query):
         observer.outer_middleware(RecruiterMiddleware())
         observer.outer_middleware(CandidateMiddleware())
-    # Every callback query is answered, also when a handler forgets or fails.
+    # Every callback query is answered, also when a handler forgets or fails; a domain error is
+    # answered inside that, by the error router, while the query is still open.
     dispatcher.callback_query.middleware(CallbackAnswerMiddleware())
+    for observer in (dispatcher.message, dispatcher.callback_query):
+        observer.middleware(DomainErrors(dispatcher))
     dispatcher.include_routers(
-        recruiter_link.create_router(),
-        recruiter_desk.create_router(),
-        recruiter_slots.create_router(),
-        recruiter_guard.create_router(),
+        link.create_router(),
+        agenda.create_router(),
+        decisions.create_router(),
+        outcomes.create_router(),
+        slots_menu.create_router(),  # before `series`: /slots while a series is asked for
+        new_slot.create_router(),
+        series.create_router(),
+        slot_list.create_router(),
+        guard.create_router(),
         start.create_router(),
         language.create_router(),
         city.create_router(),
         screening.create_router(),
         picker.create_router(),
-        my_booking.create_router(),
+        book.create_router(),
+        booking.create_router(),
+        change_booking.create_router(),
         attendance.create_router(),
         waitlist.create_router(),
         test2.create_router(),

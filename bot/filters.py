@@ -6,8 +6,8 @@ from aiogram.filters import Filter
 from aiogram.types import TelegramObject
 
 from domain.pipeline.journey import Stage, stage_of
+from domain.records import Candidate
 from storage.dto import RecruiterDTO
-from storage.models import Candidate
 
 
 class AtStage(Filter):

@@ -12,6 +12,8 @@ from aiogram.types import TelegramObject, Update
 from aiogram.types.update import UpdateTypeLookupError
 
 from core.metrics import Metrics, timed
+from domain.organisation.places import recruiter_for_chat
+from domain.pipeline.arrival import candidate_for
 from storage.cache.tagged import Cache
 from storage.uow import UnitOfWork, UnitOfWorkFactory
 
@@ -77,9 +79,7 @@ class CandidateMiddleware(BaseMiddleware):
     ) -> Any:
         user = data.get("event_from_user")
         uow = data.get("uow")
-        data["candidate"] = (
-            await uow.candidates.get_by_telegram_id(user.id) if user and uow else None
-        )
+        data["candidate"] = await candidate_for(uow, user.id) if user and uow else None
         return await handler(event, data)
 
 
@@ -118,7 +118,7 @@ class RecruiterMiddleware(BaseMiddleware):
     ) -> Any:
         user = data.get("event_from_user")
         uow = data.get("uow")
-        recruiter = await uow.recruiters.get_by_chat_id(user.id) if user and uow else None
+        recruiter = await recruiter_for_chat(uow, user.id) if user and uow else None
         data["recruiter"] = recruiter if recruiter is not None and recruiter.active else None
         data["recruiter_switched_off"] = recruiter is not None and not recruiter.active
         return await handler(event, data)

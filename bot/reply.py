@@ -10,7 +10,7 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot.views import Markup
+from bot.buttons import Markup
 
 
 def tell(callback_answer: CallbackAnswer, text: str, *, alert: bool = False) -> None:

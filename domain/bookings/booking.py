@@ -453,3 +453,16 @@ async def _tell_recruiter(
         booking_id=view.booking_id or None,
         candidate_id=candidate.id,
     )
+
+
+async def active_booking(uow: UnitOfWork, candidate: Candidate) -> Booking | None:
+    """The booking the candidate holds: the intro day's first, else the interview's."""
+    for purpose in (SlotPurpose.INTRO_DAY, SlotPurpose.INTERVIEW):
+        booking = await uow.bookings.active_for_candidate(candidate.id, purpose)
+        if booking is not None:
+            return booking
+    return None
+
+
+async def booking_by_id(uow: UnitOfWork, booking_id: int) -> Booking | None:
+    return await uow.bookings.get(booking_id)

@@ -6,6 +6,7 @@ from typing import Any
 
 from core.errors import InvalidField, NotFound
 from core.result import Failure, Result, Success
+from storage.dto import RecruiterDTO
 from storage.models import City, Recruiter
 from storage.uow import UnitOfWork
 
@@ -67,3 +68,12 @@ async def save_recruiter(
     )
     await uow.commit()
     return Success(recruiter)
+
+
+async def recruiter_for_chat(uow: UnitOfWork, chat_id: int) -> RecruiterDTO | None:
+    """The recruiter this chat is linked to (active or not), if any."""
+    return await uow.recruiters.get_by_chat_id(chat_id)
+
+
+async def recruiter_by_id(uow: UnitOfWork, recruiter_id: int) -> RecruiterDTO | None:
+    return await uow.recruiters.get_dto(recruiter_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from core.settings import SUPPORTED_LOCALES
 from storage.dto import CandidateDTO
 from storage.models import Candidate
 from storage.uow import UnitOfWork
@@ -46,3 +47,21 @@ async def register_candidate(
             candidate.source = source
     await uow.commit()
     return CandidateDTO.model_validate(candidate)
+
+
+async def candidate_for(uow: UnitOfWork, telegram_id: int) -> Candidate | None:
+    """The candidate writing from this Telegram account, if they have started."""
+    return await uow.candidates.get_by_telegram_id(telegram_id)
+
+
+async def candidate_by_id(uow: UnitOfWork, candidate_id: int) -> Candidate | None:
+    return await uow.candidates.get(candidate_id)
+
+
+async def choose_language(uow: UnitOfWork, candidate: Candidate, locale: str) -> bool:
+    """Speak to the candidate in `locale` from now on, if it is one we speak. Commits."""
+    if locale not in SUPPORTED_LOCALES:
+        return False
+    candidate.locale = locale
+    await uow.commit()
+    return True

@@ -42,3 +42,11 @@ async def choose_city(uow: UnitOfWork, candidate: Candidate, city_id: int) -> Ci
         candidate.city_id = city.id
         await uow.commit()
     return city
+
+
+async def active_cities(uow: UnitOfWork) -> list[CityDTO]:
+    return await uow.cities.list_active()
+
+
+async def city_of(uow: UnitOfWork, candidate: Candidate) -> CityDTO | None:
+    return await uow.cities.get_dto(candidate.city_id) if candidate.city_id else None

@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from core.enums import CandidateStatus
 from storage.models import Candidate
+from storage.uow import UnitOfWork
 
 
 class Stage(StrEnum):
@@ -39,3 +40,8 @@ def stage_of(candidate: Candidate) -> Stage:
     if candidate.status in (CandidateStatus.NEW, CandidateStatus.SCREENING):
         return Stage.CITY if candidate.city_id is None else Stage.SCREENING
     return _BY_STATUS.get(candidate.status, Stage.DONE)
+
+
+async def reread(uow: UnitOfWork, candidate: Candidate) -> None:
+    """Read the candidate's row again, so the next screen follows what the last step stored."""
+    await uow.candidates.reread(candidate)

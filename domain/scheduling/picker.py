@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta
 from core.clock import Clock
 from core.enums import SlotPurpose
 from domain.messaging.dates import local
-from storage.dto import SlotDTO
+from storage.dto import RecruiterDTO, SlotDTO
 from storage.uow import UnitOfWork
 
 
@@ -57,3 +57,16 @@ def times_on(slots: Sequence[SlotDTO], zone: str, day: date) -> list[SlotDTO]:
         seen.add((moment.hour, moment.minute))
         picked.append(slot)
     return picked
+
+
+async def recruiters_with_slots(
+    uow: UnitOfWork, city_id: int, slots: Sequence[SlotDTO]
+) -> list[RecruiterDTO]:
+    """The city's active recruiters who have one of these free slots, for the candidate to pick."""
+    with_slots = {s.recruiter_id for s in slots}
+    return [r for r in await uow.recruiters.list_active_for_city(city_id) if r.id in with_slots]
+
+
+async def slot_purpose(uow: UnitOfWork, slot_id: int) -> SlotPurpose | None:
+    slot = await uow.slots.get(slot_id)
+    return slot.purpose if slot else None

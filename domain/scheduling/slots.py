@@ -12,12 +12,13 @@ from itertools import chain
 from typing import Any, Protocol
 
 from core.enums import BookingStatus, SlotPurpose
-from core.errors import Conflict, InvalidField, NotFound
+from core.errors import AppError, Conflict, InvalidField, NotFound
 from core.periods import Period, overlaps_any, period
 from core.result import Failure, Result, Success
 from domain.messaging.dates import local
 from domain.scheduling.picker import BookingRules
 from domain.scheduling.series import SeriesSpec, create_slots, plan
+from storage.dto import CityDTO, RecruiterDTO
 from storage.models import City, Slot
 from storage.uow import UnitOfWork
 
@@ -354,3 +355,44 @@ async def count_recruiter_slots(
     uow: UnitOfWork, recruiter_id: int, start: datetime, end: datetime
 ) -> int:
     return await uow.slots.count_of_recruiter(recruiter_id, start, end)
+
+
+class NotYourSlot(AppError):
+    message_key = "recruiter.not_yours"
+
+
+class SlotHeld(AppError):
+    """Booked (or begun) a moment ago: deleting it would take the time from its candidate."""
+
+    message_key = "recruiter.slot_booked"
+
+
+async def cities_served(uow: UnitOfWork, recruiter: RecruiterDTO) -> list[CityDTO]:
+    """The active cities the recruiter works in."""
+    cities = [await uow.cities.get_dto(city_id) for city_id in recruiter.city_ids]
+    return [c for c in cities if c is not None and c.active]
+
+
+async def served_city(uow: UnitOfWork, recruiter: RecruiterDTO, city_id: int) -> CityDTO | None:
+    """The city, when the recruiter works there."""
+    city = await uow.cities.get_dto(city_id)
+    return city if city is not None and city.id in recruiter.city_ids else None
+
+
+async def coming_slots(
+    uow: UnitOfWork, recruiter_id: int, now: datetime, days: int = 14
+) -> list[tuple[Slot, int | None, str | None, str]]:
+    """The recruiter's slots of the coming days: (slot, active booking id, candidate, zone)."""
+    return await uow.slots.of_recruiter_between(recruiter_id, now, now + timedelta(days=days))
+
+
+async def refuse_deletion(
+    uow: UnitOfWork, recruiter_id: int, slot_id: int
+) -> NotYourSlot | SlotHeld | None:
+    """Why the recruiter may not delete this slot from the chat, if they may not."""
+    slot = await uow.slots.get(slot_id)
+    if slot is None or slot.recruiter_id != recruiter_id:
+        return NotYourSlot(f"slot {slot_id}")
+    if not await uow.slots.is_free(slot.id):
+        return SlotHeld(f"slot {slot_id}")
+    return None

@@ -58,3 +58,7 @@ class CandidateRepository(Repository[Candidate]):
             .order_by(CandidateStatusChange.created_at, CandidateStatusChange.id)
         )
         return list((await self.session.scalars(stmt)).all())
+
+    async def reread(self, candidate: Candidate) -> None:
+        """Load the candidate's row again into the object held."""
+        await self.session.refresh(candidate)

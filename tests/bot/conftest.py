@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import pytest
 from aiogram import Bot, Dispatcher
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import CallbackQuery, Chat, Message, Update, User
 
 from bot.factory import create_bot, create_dispatcher
 from core.clock import FrozenClock
@@ -13,6 +16,8 @@ from domain.scheduling.picker import BookingRules
 from tests.conftest import Storage
 from tests.support.bot import RecordingSession
 from tests.support.factories import NOW
+
+_ids = itertools.count(10_000)
 
 
 @dataclass
@@ -32,3 +37,23 @@ def harness(sqlite_storage: Storage) -> BotHarness:
         uow_factory=sqlite_storage.uow, cache=sqlite_storage.cache, messaging=messaging
     )
     return BotHarness(dispatcher, bot, session, sqlite_storage)
+
+
+def button_update(data: CallbackData, *, user_id: int = 777, language_code: str = "en") -> Update:
+    """A press of a button carrying `data`, on a message the bot sent earlier."""
+    user = User(id=user_id, is_bot=False, first_name="Ann", language_code=language_code)
+    message = Message(
+        message_id=next(_ids),
+        date=NOW,
+        chat=Chat(id=user_id, type="private"),
+        from_user=user,
+        text="…",
+    )
+    query = CallbackQuery(
+        id=str(next(_ids)),
+        from_user=user,
+        chat_instance="chat",
+        message=message,
+        data=data.pack(),
+    )
+    return Update(update_id=next(_ids), callback_query=query)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.callbacks import RecruiterChoice
-from bot.views import no_slots_keyboard
+from bot.candidate.picker_keyboards import no_slots_keyboard
 from domain.messaging.texts import Catalog
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import ColumnElement, select
 
-from bot.handlers.recruiter.slots import moment_label
+from bot.recruiter.slot_list import moment_label
 from core.enums import BookingStatus, CandidateStatus
 from storage.models import AuditLogEntry, Booking, City, Recruiter, Slot
 from tests.e2e.chat import Chat

@@ -6,11 +6,11 @@ from aiogram import Bot, F, Router
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot.candidate_flow import show_step
+from bot.candidate.journey import show_step
 from bot.filters import IsCandidate
 from bot.reply import Reply, tell
 from domain.bookings.booking import Messaging
-from storage.models import Candidate
+from domain.records import Candidate
 from storage.uow import UnitOfWork
 
 

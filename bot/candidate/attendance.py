@@ -1,4 +1,5 @@
-"""The reminder's "I'm coming / I can't" buttons."""
+"""The reminder's "I'm coming / I can't" buttons; a stale one is told so (the booking has
+moved on), and "I can't" offers the free times again."""
 
 from __future__ import annotations
 
@@ -7,12 +8,14 @@ from aiogram.types import CallbackQuery
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.callbacks import Attendance
-from bot.candidate_flow import show_recruiters, text
+from bot.candidate.picker import show_recruiters
+from bot.candidate.texts import text
 from bot.filters import IsCandidate
 from bot.reply import Reply, tell
 from core.result import Failure
 from domain.bookings.booking import Messaging, answer_attendance
-from storage.models import Candidate
+from domain.pipeline.journey import reread
+from domain.records import Candidate
 from storage.uow import UnitOfWork
 
 
@@ -47,7 +50,7 @@ def create_router() -> Router:
             await reply.send(await text(uow, messaging, candidate, "coming_ack", place=view.place))
         else:
             await reply.send(await text(uow, messaging, candidate, "cant_come_ack"))
-            await uow.session.refresh(candidate)
+            await reread(uow, candidate)
             await show_recruiters(reply, uow, candidate, messaging, view.purpose)
 
     return router

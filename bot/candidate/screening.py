@@ -1,20 +1,61 @@
-"""The screening test: answers by button, text or the contact button; bad ones asked again."""
+"""The screening test: a question at a time, answered by button, text or the contact button;
+a bad answer asks again; the last one passes (on to the recruiters) or rejects."""
 
 from __future__ import annotations
 
 from aiogram import Bot, F, Router
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
+from markupsafe import Markup
 
 from bot.callbacks import AnswerChoice
-from bot.candidate_flow import show_screening
+from bot.candidate.picker import show_recruiters
+from bot.candidate.questions import question_markup, question_prompt
+from bot.candidate.texts import text
 from bot.filters import AtStage
 from bot.reply import Reply, tell
+from core.enums import SlotPurpose
 from domain.bookings.booking import Messaging
 from domain.pipeline.journey import Stage
+from domain.records import Candidate
 from domain.screening import first_test as screening
-from storage.models import Candidate
 from storage.uow import UnitOfWork
+
+
+async def show_screening(
+    reply: Reply,
+    uow: UnitOfWork,
+    candidate: Candidate,
+    m: Messaging,
+    step: screening.ScreeningStep,
+    *,
+    invalid: str | None = None,
+) -> None:
+    if isinstance(step, screening.QuestionStep):
+        prompt = question_prompt(step.question, candidate.locale)
+        body = await text(
+            uow, m, candidate, "question", number=step.number, total=step.total, prompt=prompt
+        )
+        if invalid is not None:
+            # The question is our own rendered template: markup to keep, not text to escape.
+            body = await text(
+                uow, m, candidate, "answer_invalid", reason=invalid, question=Markup(body)
+            )
+        await reply.send(body, question_markup(step.question, m.catalog, candidate.locale))
+    elif step.passed:
+        await reply.send(await text(uow, m, candidate, "screening_passed"))
+        await show_recruiters(reply, uow, candidate, m, SlotPurpose.INTERVIEW)
+    else:
+        await reply.send(
+            await text(uow, m, candidate, "screening_rejected", name=candidate.full_name)
+        )
+
+
+async def show_current_question(
+    reply: Reply, uow: UnitOfWork, candidate: Candidate, m: Messaging, invalid: str | None = None
+) -> None:
+    step = await screening.current_step(uow, candidate, m.clock, m.catalog)
+    await show_screening(reply, uow, candidate, m, step, invalid=invalid)
 
 
 async def _answer(
@@ -22,17 +63,11 @@ async def _answer(
     uow: UnitOfWork,
     m: Messaging,
     candidate: Candidate,
-    question_id: int | None,
+    question_id: int,
     raw: str,
     *,
     is_contact: bool = False,
-    invalid_key: str | None = None,
 ) -> None:
-    if question_id is None or invalid_key is not None:
-        step = await screening.current_step(uow, candidate, m.clock, m.catalog)
-        reason = m.catalog.text(invalid_key, candidate.locale) if invalid_key else None
-        await show_screening(reply, uow, candidate, m, step, invalid=reason)
-        return
     outcome = await screening.submit_answer(
         uow, candidate, question_id, raw, m.clock, m.catalog, is_contact=is_contact
     )
@@ -79,39 +114,34 @@ def create_router() -> Router:
         reply = Reply.to_message(bot, message)
         own = message.from_user is not None and message.contact.user_id == message.from_user.id
         question_id = await _current_question_id(uow, messaging, candidate)
-        await _answer(
-            reply,
-            uow,
-            messaging,
-            candidate,
-            question_id,
-            message.contact.phone_number,
-            is_contact=True,
-            invalid_key=None if own else "screening.invalid.not_own_contact",
-        )
+        if question_id is None or not own:
+            why = (
+                None
+                if own
+                else messaging.catalog.text("screening.invalid.not_own_contact", candidate.locale)
+            )
+            await show_current_question(reply, uow, candidate, messaging, why)
+            return
+        phone = message.contact.phone_number
+        await _answer(reply, uow, messaging, candidate, question_id, phone, is_contact=True)
 
     @router.message(F.text, ~F.text.startswith("/"))
     async def typed(
         message: Message, bot: Bot, uow: UnitOfWork, messaging: Messaging, candidate: Candidate
     ) -> None:
         assert message.text is not None
+        reply = Reply.to_message(bot, message)
         question_id = await _current_question_id(uow, messaging, candidate)
-        await _answer(
-            Reply.to_message(bot, message), uow, messaging, candidate, question_id, message.text
-        )
+        if question_id is None:
+            await show_current_question(reply, uow, candidate, messaging)
+            return
+        await _answer(reply, uow, messaging, candidate, question_id, message.text)
 
     @router.message(~F.text)
     async def not_text(
         message: Message, bot: Bot, uow: UnitOfWork, messaging: Messaging, candidate: Candidate
     ) -> None:
-        await _answer(
-            Reply.to_message(bot, message),
-            uow,
-            messaging,
-            candidate,
-            None,
-            "",
-            invalid_key="input.text_expected",
-        )
+        why = messaging.catalog.text("input.text_expected", candidate.locale)
+        await show_current_question(Reply.to_message(bot, message), uow, candidate, messaging, why)
 
     return router

@@ -7,7 +7,6 @@ from aiogram.filters import CommandObject, CommandStart
 from aiogram.types import Message
 
 from bot.reply import Reply
-from core.result import Failure
 from domain.bookings.booking import Messaging
 from domain.messaging.texts import render_message
 from domain.organisation.invites import INVITE_PREFIX, redeem_invite
@@ -26,12 +25,10 @@ def create_router() -> Router:
         reply = Reply.to_message(bot, message)
         locale = messaging.catalog.locale_for(message.from_user.language_code)
         result = await redeem_invite(uow, command.args, message.from_user.id, messaging.clock)
-        if isinstance(result, Failure):
-            await reply.send(messaging.catalog.text(result.error.message_key, locale))
-            return
+        recruiter = result.unwrap()  # a refused invite: the error router says why
         await reply.send(
             await render_message(
-                uow, messaging.catalog, "recruiter_linked", locale, None, name=result.value.name
+                uow, messaging.catalog, "recruiter_linked", locale, None, name=recruiter.name
             )
         )
 

@@ -7,14 +7,49 @@ from aiogram.types import CallbackQuery
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.callbacks import Test2Choice, Test2Start
-from bot.candidate_flow import show_test2, text
+from bot.candidate.picker import show_recruiters
+from bot.candidate.questions import question_prompt, test2_markup
+from bot.candidate.texts import text
 from bot.filters import AtStage
 from bot.reply import Reply, tell
+from core.enums import SlotPurpose
 from domain.bookings.booking import Messaging
-from domain.pipeline.journey import Stage
+from domain.pipeline.journey import Stage, reread
+from domain.records import Candidate
 from domain.screening import knowledge_test
-from storage.models import Candidate
 from storage.uow import UnitOfWork
+
+
+async def show_test2(
+    reply: Reply,
+    uow: UnitOfWork,
+    candidate: Candidate,
+    m: Messaging,
+    step: knowledge_test.Test2Step | None,
+) -> None:
+    if step is None:
+        await reply.send(await text(uow, m, candidate, "already_done"))
+    elif isinstance(step, knowledge_test.Test2Question):
+        body = await text(
+            uow,
+            m,
+            candidate,
+            "test2_question",
+            number=step.number,
+            total=step.total,
+            attempt=step.attempt,
+            attempts=step.attempts,
+            seconds=step.seconds,
+            prompt=question_prompt(step.question, candidate.locale),
+        )
+        await reply.send(body, test2_markup(step.question, candidate.locale))
+    else:
+        key = "test2_passed" if step.passed else "test2_failed"
+        await reply.send(
+            await text(uow, m, candidate, key, score=step.percent, stars="⭐" * step.stars)
+        )
+        if step.passed:
+            await show_recruiters(reply, uow, candidate, m, SlotPurpose.INTRO_DAY)
 
 
 def create_router() -> Router:
@@ -23,12 +58,7 @@ def create_router() -> Router:
 
     @router.callback_query(Test2Start.filter())
     async def start(
-        query: CallbackQuery,
-        callback_answer: CallbackAnswer,
-        bot: Bot,
-        uow: UnitOfWork,
-        messaging: Messaging,
-        candidate: Candidate,
+        query: CallbackQuery, bot: Bot, uow: UnitOfWork, messaging: Messaging, candidate: Candidate
     ) -> None:
         reply = Reply.to_callback(bot, query)
         await reply.drop_buttons()
@@ -60,7 +90,7 @@ def create_router() -> Router:
         if isinstance(outcome, knowledge_test.Test2TimeUp):
             await reply.send(messaging.catalog.text("test2.time_up", candidate.locale))
             outcome = outcome.next
-        await uow.session.refresh(candidate)
+        await reread(uow, candidate)
         await show_test2(reply, uow, candidate, messaging, outcome)
 
     return router

@@ -1,4 +1,5 @@
-"""Choosing the city: buttons (paged), or a typed name matched case-insensitively."""
+"""Choosing the city: buttons (paged), or a typed name matched case-insensitively; then the
+screening begins."""
 
 from __future__ import annotations
 
@@ -6,14 +7,15 @@ from aiogram import Bot, F, Router
 from aiogram.types import CallbackQuery, Message
 
 from bot.callbacks import CityChoice
-from bot.candidate_flow import show_cities, show_step, text
+from bot.candidate.city_list import city_keyboard, show_cities
+from bot.candidate.screening import show_current_question
+from bot.candidate.texts import text
 from bot.filters import AtStage
 from bot.reply import Reply
-from bot.views import city_keyboard
 from domain.bookings.booking import Messaging
-from domain.pipeline.cities import choose_city, match_city
+from domain.pipeline.cities import active_cities, choose_city, match_city
 from domain.pipeline.journey import Stage
-from storage.models import Candidate
+from domain.records import Candidate
 from storage.uow import UnitOfWork
 
 
@@ -25,13 +27,26 @@ async def _chosen(
         await show_cities(reply, uow, candidate, m)
         return
     await reply.send(await text(uow, m, candidate, "city_chosen", city=city.name))
-    await show_step(reply, uow, candidate, m)
+    # With a city, a candidate at this stage is at the screening's first open question.
+    await show_current_question(reply, uow, candidate, m)
 
 
 def create_router() -> Router:
     router = Router(name=__name__)
     router.message.filter(AtStage(Stage.CITY))
     router.callback_query.filter(AtStage(Stage.CITY))
+
+    @router.callback_query(CityChoice.filter(F.city_id == 0))
+    async def turn_page(
+        query: CallbackQuery,
+        callback_data: CityChoice,
+        bot: Bot,
+        uow: UnitOfWork,
+        messaging: Messaging,
+        candidate: Candidate,
+    ) -> None:
+        reply = Reply.to_callback(bot, query)
+        await show_cities(reply, uow, candidate, messaging, callback_data.page, edit=True)
 
     @router.callback_query(CityChoice.filter())
     async def pressed(
@@ -43,9 +58,6 @@ def create_router() -> Router:
         candidate: Candidate,
     ) -> None:
         reply = Reply.to_callback(bot, query)
-        if callback_data.city_id == 0:
-            await show_cities(reply, uow, candidate, messaging, callback_data.page, edit=True)
-            return
         await reply.drop_buttons()
         await _chosen(reply, uow, messaging, candidate, callback_data.city_id)
 
@@ -59,7 +71,7 @@ def create_router() -> Router:
         if found.city is not None:
             await _chosen(reply, uow, messaging, candidate, found.city.id)
             return
-        cities = await uow.cities.list_active()
+        cities = await active_cities(uow)
         body = await text(
             uow,
             messaging,

@@ -6,12 +6,13 @@ from aiogram import Bot, F, Router
 from aiogram.filters import CommandObject, CommandStart
 from aiogram.types import Message
 
-from bot.candidate_flow import show_step, text
+from bot.candidate.journey import show_step
+from bot.candidate.language import language_button
+from bot.candidate.texts import text
 from bot.filters import IsCandidate
 from bot.reply import Reply
-from bot.views import language_button
 from domain.bookings.booking import Messaging
-from domain.pipeline.arrival import register_candidate, source_from_payload
+from domain.pipeline.arrival import candidate_by_id, register_candidate, source_from_payload
 from storage.uow import UnitOfWork
 
 
@@ -28,7 +29,7 @@ async def welcome_and_resume(
         locale=m.catalog.locale_for(user.language_code),
         source=source_from_payload(payload),
     )
-    candidate = await uow.candidates.get(registered.id)
+    candidate = await candidate_by_id(uow, registered.id)
     assert candidate is not None
     reply = Reply.to_message(bot, message)
     await reply.send(

@@ -4,17 +4,36 @@ from __future__ import annotations
 
 from aiogram import Bot, Router
 from aiogram.filters import Command
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
+from bot.buttons import button
 from bot.callbacks import LanguageChoice, LanguageMenu
-from bot.candidate_flow import show_step, text
+from bot.candidate.journey import show_step
+from bot.candidate.texts import text
 from bot.filters import IsCandidate
 from bot.reply import Reply
-from bot.views import language_keyboard
-from core.settings import SUPPORTED_LOCALES
 from domain.bookings.booking import Messaging
-from storage.models import Candidate
+from domain.messaging.texts import Catalog
+from domain.pipeline.arrival import choose_language
+from domain.records import Candidate
 from storage.uow import UnitOfWork
+
+
+def language_keyboard() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                button("Русский", LanguageChoice(code="ru")),
+                button("English", LanguageChoice(code="en")),
+            ]
+        ]
+    )
+
+
+def language_button(catalog: Catalog, locale: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[[button(catalog.text("button.language", locale), LanguageMenu())]]
+    )
 
 
 def create_router() -> Router:
@@ -47,10 +66,8 @@ def create_router() -> Router:
         messaging: Messaging,
         candidate: Candidate,
     ) -> None:
-        if callback_data.code not in SUPPORTED_LOCALES:
+        if not await choose_language(uow, candidate, callback_data.code):
             return
-        candidate.locale = callback_data.code
-        await uow.commit()
         reply = Reply.to_callback(bot, query)
         await reply.drop_buttons()
         await reply.send(messaging.catalog.text("language.chosen", candidate.locale))

@@ -1,0 +1,47 @@
+"""Shows the candidate the screen for where they are: the one place that knows every stage."""
+
+from __future__ import annotations
+
+from bot.candidate.booking import show_booking
+from bot.candidate.city_list import show_cities
+from bot.candidate.picker import show_recruiters
+from bot.candidate.screening import show_current_question
+from bot.candidate.test2 import show_test2
+from bot.candidate.texts import text
+from bot.reply import Reply
+from core.enums import CandidateStatus, SlotPurpose
+from domain.bookings.booking import Messaging
+from domain.bookings.waitlist import request_contact
+from domain.pipeline.journey import Stage, stage_of
+from domain.records import Candidate
+from domain.screening import knowledge_test
+from storage.uow import UnitOfWork
+
+NO_SHOW_WROTE = "recruiter_no_show_wrote"
+
+
+async def show_step(reply: Reply, uow: UnitOfWork, candidate: Candidate, m: Messaging) -> None:
+    stage = stage_of(candidate)
+    if stage is Stage.CITY:
+        await show_cities(reply, uow, candidate, m)
+    elif stage is Stage.SCREENING:
+        await show_current_question(reply, uow, candidate, m)
+    elif stage is Stage.REJECTED:
+        await reply.send(
+            await text(uow, m, candidate, "screening_rejected", name=candidate.full_name)
+        )
+    elif stage is Stage.PICK_INTERVIEW:
+        await show_recruiters(reply, uow, candidate, m, SlotPurpose.INTERVIEW)
+    elif stage in (Stage.INTERVIEW_BOOKED, Stage.INTRO_DAY_BOOKED):
+        await show_booking(reply, uow, candidate, m)
+    elif stage is Stage.TEST2:
+        step, _ = await knowledge_test.current_step(uow, candidate, m.clock)
+        await show_test2(reply, uow, candidate, m, step)
+    elif stage is Stage.PICK_INTRO_DAY:
+        await show_recruiters(reply, uow, candidate, m, SlotPurpose.INTRO_DAY)
+    elif candidate.status is CandidateStatus.NO_SHOW:
+        # Their no-show message asked them to write here: the city's recruiters hear of it.
+        await request_contact(uow, m.catalog, m.clock, candidate, key=NO_SHOW_WROTE)
+        await reply.send(await text(uow, m, candidate, "contact_requested"))
+    else:
+        await reply.send(await text(uow, m, candidate, "already_done"))

@@ -1,0 +1,110 @@
+"""`/today` and `/week`: the recruiter's bookings, each with buttons to open its card, give its
+outcome or cancel it; and the card itself."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+
+from bot.buttons import button
+from bot.callbacks import DeskAction
+from bot.filters import IsRecruiter
+from bot.outbox_buttons import keyboard_from_intents
+from bot.recruiter.desk import owned
+from bot.recruiter.texts import say
+from bot.reply import Reply
+from domain.bookings import desk
+from domain.bookings.booking import Messaging
+from domain.bookings.card import card_buttons, card_text
+from domain.bookings.texts import view_of
+from domain.messaging.dates import day_label, local, time_label
+from domain.messaging.texts import Catalog
+from storage.dto import RecruiterDTO
+from storage.uow import UnitOfWork
+
+
+def agenda_actions(
+    catalog: Catalog, booking_ids: Sequence[tuple[int, str]]
+) -> InlineKeyboardMarkup:
+    def action(key: str, do: str, booking_id: int, label: str = "") -> InlineKeyboardButton:
+        text = f"{catalog.text(key, catalog.default_locale)}{label}"
+        return button(text, DeskAction(do=do, booking_id=booking_id))
+
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                action("button.open_card", "open", booking_id, f" · {label}"),
+                action("button.outcome", "outcome", booking_id),
+                action("button.cancel_short", "cancel", booking_id),
+            ]
+            for booking_id, label in booking_ids[:10]
+        ]
+    )
+
+
+async def _agenda(
+    reply: Reply, uow: UnitOfWork, m: Messaging, recruiter: RecruiterDTO, days: int
+) -> None:
+    locale, zone = m.catalog.default_locale, recruiter.timezone
+    today = m.clock.now().astimezone(ZoneInfo(zone)).date()
+    start = datetime.combine(today, time(0), tzinfo=ZoneInfo(zone))
+    items = await desk.agenda(uow, recruiter, start, start + timedelta(days=days))
+    title_key = "agenda_today" if days == 1 else "agenda_week"
+    lines = [await say(uow, m, title_key, date=day_label(today, locale))]
+    for item in items:
+        line = await say(
+            uow,
+            m,
+            "agenda_line",
+            mark=m.catalog.text(f"booking_status.{item.status.value}", locale),
+            date=day_label(local(item.starts_at, zone).date(), locale),
+            time=time_label(item.starts_at, zone),
+            name=item.candidate,
+        )
+        lines.append(line)
+    if not items:
+        lines.append(await say(uow, m, "agenda_empty"))
+    labels = [(i.booking_id, f"{time_label(i.starts_at, zone)} {i.candidate}") for i in items]
+    await reply.send("\n".join(lines), agenda_actions(m.catalog, labels) if items else None)
+
+
+def create_router() -> Router:
+    router = Router(name=__name__)
+    router.message.filter(IsRecruiter())
+    router.callback_query.filter(IsRecruiter())
+
+    @router.message(Command("today"))
+    async def today(
+        message: Message, bot: Bot, uow: UnitOfWork, messaging: Messaging, recruiter: RecruiterDTO
+    ) -> None:
+        await _agenda(Reply.to_message(bot, message), uow, messaging, recruiter, 1)
+
+    @router.message(Command("week"))
+    async def week(
+        message: Message, bot: Bot, uow: UnitOfWork, messaging: Messaging, recruiter: RecruiterDTO
+    ) -> None:
+        await _agenda(Reply.to_message(bot, message), uow, messaging, recruiter, 7)
+
+    @router.callback_query(DeskAction.filter(F.do == "open"))
+    async def open_card(
+        query: CallbackQuery,
+        callback_data: DeskAction,
+        bot: Bot,
+        uow: UnitOfWork,
+        messaging: Messaging,
+        recruiter: RecruiterDTO,
+    ) -> None:
+        booking, _slot, candidate = await owned(uow, recruiter, callback_data.booking_id)
+        view = replace(await view_of(uow, booking), zone=recruiter.timezone)
+        text = await card_text(uow, messaging.catalog, booking, candidate, view)
+        buttons = card_buttons(booking, messaging.catalog)
+        markup = keyboard_from_intents(buttons) if buttons else None
+        await Reply.to_callback(bot, query).send(text, markup)
+
+    return router

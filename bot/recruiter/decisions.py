@@ -1,0 +1,146 @@
+"""A request's card and a booking's buttons: approve, offer another time, reject with a reason,
+cancel with a reason (the recruiter's own unavailability withdraws the time)."""
+
+from __future__ import annotations
+
+from aiogram import Bot, F, Router
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup
+from aiogram.utils.callback_answer import CallbackAnswer
+
+from bot.buttons import button
+from bot.callbacks import DeskAction
+from bot.filters import IsRecruiter
+from bot.recruiter.desk import done, owned
+from bot.reply import Reply
+from domain.bookings import desk
+from domain.bookings.booking import Messaging
+from domain.bookings.desk import REJECT_REASONS
+from domain.messaging.texts import Catalog
+from storage.dto import RecruiterDTO
+from storage.uow import UnitOfWork
+
+CANCEL_REASONS = ("recruiter_unavailable", "candidate_asked", "other")
+
+
+def reasons(catalog: Catalog, booking_id: int, *, cancel: bool) -> InlineKeyboardMarkup:
+    locale = catalog.default_locale
+    kind, do = ("cancel", "cancel_reason") if cancel else ("reject", "reject_reason")
+    choices = CANCEL_REASONS if cancel else REJECT_REASONS
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                button(
+                    catalog.text(f"{kind}.{r}", locale),
+                    DeskAction(do=do, booking_id=booking_id, reason=r),
+                )
+            ]
+            for r in choices
+        ]
+    )
+
+
+def create_router() -> Router:
+    router = Router(name=__name__)
+    router.callback_query.filter(IsRecruiter())
+
+    @router.callback_query(DeskAction.filter(F.do == "approve"))
+    async def approve(
+        query: CallbackQuery,
+        callback_answer: CallbackAnswer,
+        callback_data: DeskAction,
+        bot: Bot,
+        uow: UnitOfWork,
+        messaging: Messaging,
+        recruiter: RecruiterDTO,
+    ) -> None:
+        booking_id = callback_data.booking_id
+        await owned(uow, recruiter, booking_id)
+        outcome = await desk.approve(uow, messaging, recruiter, booking_id)
+        await done(Reply.to_callback(bot, query), callback_answer, messaging, outcome)
+
+    @router.callback_query(DeskAction.filter(F.do == "offer"))
+    async def offer(
+        query: CallbackQuery,
+        callback_answer: CallbackAnswer,
+        callback_data: DeskAction,
+        bot: Bot,
+        uow: UnitOfWork,
+        messaging: Messaging,
+        recruiter: RecruiterDTO,
+    ) -> None:
+        booking_id = callback_data.booking_id
+        await owned(uow, recruiter, booking_id)
+        outcome = await desk.offer_another_time(uow, messaging, recruiter, booking_id)
+        await done(Reply.to_callback(bot, query), callback_answer, messaging, outcome)
+
+    @router.callback_query(DeskAction.filter(F.do == "reject"))
+    async def ask_reject_reason(
+        query: CallbackQuery,
+        callback_data: DeskAction,
+        bot: Bot,
+        uow: UnitOfWork,
+        messaging: Messaging,
+        recruiter: RecruiterDTO,
+    ) -> None:
+        booking_id = callback_data.booking_id
+        await owned(uow, recruiter, booking_id)
+        markup = reasons(messaging.catalog, booking_id, cancel=False)
+        await Reply.to_callback(bot, query).replace_buttons(markup)
+
+    @router.callback_query(DeskAction.filter(F.do == "reject_reason"))
+    async def reject(
+        query: CallbackQuery,
+        callback_answer: CallbackAnswer,
+        callback_data: DeskAction,
+        bot: Bot,
+        uow: UnitOfWork,
+        messaging: Messaging,
+        recruiter: RecruiterDTO,
+    ) -> None:
+        booking_id = callback_data.booking_id
+        await owned(uow, recruiter, booking_id)
+        catalog = messaging.catalog
+        label = catalog.text(f"reject.{callback_data.reason}", catalog.default_locale)
+        outcome = await desk.reject(uow, messaging, recruiter, booking_id, label)
+        await done(Reply.to_callback(bot, query), callback_answer, messaging, outcome)
+
+    @router.callback_query(DeskAction.filter(F.do == "cancel"))
+    async def ask_cancel_reason(
+        query: CallbackQuery,
+        callback_data: DeskAction,
+        bot: Bot,
+        uow: UnitOfWork,
+        messaging: Messaging,
+        recruiter: RecruiterDTO,
+    ) -> None:
+        booking_id = callback_data.booking_id
+        await owned(uow, recruiter, booking_id)
+        catalog = messaging.catalog
+        await Reply.to_callback(bot, query).send(
+            catalog.text("button.cancel_short", catalog.default_locale) + "?",
+            reasons(catalog, booking_id, cancel=True),
+        )
+
+    @router.callback_query(DeskAction.filter(F.do == "cancel_reason"))
+    async def cancel(
+        query: CallbackQuery,
+        callback_answer: CallbackAnswer,
+        callback_data: DeskAction,
+        bot: Bot,
+        uow: UnitOfWork,
+        messaging: Messaging,
+        recruiter: RecruiterDTO,
+    ) -> None:
+        booking_id = callback_data.booking_id
+        await owned(uow, recruiter, booking_id)
+        if callback_data.reason not in CANCEL_REASONS:
+            return
+        catalog = messaging.catalog
+        label = catalog.text(f"cancel.{callback_data.reason}", catalog.default_locale)
+        unavailable = callback_data.reason == "recruiter_unavailable"
+        outcome = await desk.cancel(
+            uow, messaging, recruiter, booking_id, label, withdraw_slot=unavailable
+        )
+        await done(Reply.to_callback(bot, query), callback_answer, messaging, outcome)
+
+    return router
