@@ -19,10 +19,13 @@ from core.enums import NotificationStatus
 from core.metrics import Metrics
 from domain.messaging.delivery import (
     REMINDER_KINDS,
+    claim,
     drop_if_started,
+    hand_back,
     record_retry,
     record_sent,
     record_unreachable,
+    renew,
 )
 from domain.records import Notification
 from scheduler.rate_limit import SendRate
@@ -67,9 +70,7 @@ class OutboxDelivery:
         seconds = self._lease.total_seconds()
         limit = limit or max(1, min(200, int(self._rate.per_second * seconds / 4)))
         async with self._uow_factory() as uow:
-            rows = await uow.notifications.claim_due(
-                self._clock.now(), self.worker, self._lease, limit
-            )
+            rows = await claim(uow, self._clock.now(), self.worker, self._lease, limit)
             await uow.commit()
         sent = 0
         renewed = time.monotonic()
@@ -85,12 +86,12 @@ class OutboxDelivery:
 
     async def _hand_back(self, ids: list[int]) -> None:
         async with self._uow_factory() as uow:
-            await uow.notifications.release_claim(ids, self.worker)
+            await hand_back(uow, ids, self.worker)
             await uow.commit()
 
     async def _renew(self, ids: list[int]) -> None:
         async with self._uow_factory() as uow:
-            await uow.notifications.extend_lease(ids, self.worker, self._clock.now() + self._lease)
+            await renew(uow, ids, self.worker, self._clock.now() + self._lease)
             await uow.commit()
 
     async def _deliver(self, row: Notification) -> int:

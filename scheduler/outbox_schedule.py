@@ -14,6 +14,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from core.clock import Clock
 from core.metrics import Metrics, timed
+from domain.messaging.delivery import next_due as next_due_at
 from scheduler.outbox_delivery import OutboxDelivery
 from storage.uow import UnitOfWorkFactory
 
@@ -100,7 +101,7 @@ class OutboxWaker:
             return
         try:
             async with self._uow_factory() as uow:
-                next_due = await uow.notifications.next_due_at()
+                next_due = await next_due_at(uow)
         except Exception:
             log.exception("outbox.next_due_failed")
             next_due = self._clock.now() + timedelta(seconds=5)

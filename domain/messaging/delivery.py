@@ -14,6 +14,29 @@ MAX_ATTEMPTS = 5
 REMINDER_KINDS = frozenset(kind for kind, _before, _asks in REMINDERS)
 
 
+async def claim(
+    uow: UnitOfWork, now: datetime, worker: str, lease: timedelta, limit: int
+) -> list[Notification]:
+    """Take up to `limit` due messages for one worker until `now + lease`: no other worker takes
+    them meanwhile, and they come free again if this one dies."""
+    return await uow.notifications.claim_due(now, worker, lease, limit)
+
+
+async def renew(uow: UnitOfWork, ids: list[int], worker: str, until: datetime) -> None:
+    """Keep holding messages a slow pass has not reached yet."""
+    await uow.notifications.extend_lease(ids, worker, until)
+
+
+async def hand_back(uow: UnitOfWork, ids: list[int], worker: str) -> None:
+    """Give back messages a stopping worker will not send."""
+    await uow.notifications.release_claim(ids, worker)
+
+
+async def next_due(uow: UnitOfWork) -> datetime | None:
+    """When the sender next has work: the earliest pending message or lease to run out."""
+    return await uow.notifications.next_due_at()
+
+
 def backoff(attempts: int) -> timedelta:
     """How long a message that failed `attempts` times waits before the next try."""
     return timedelta(seconds=2 ** (attempts + 1))
