@@ -91,7 +91,8 @@ def create_router() -> Router:
         error = event.exception
         assert isinstance(error, AppError)
         log.info("bot.app_error", error=type(error).__name__, detail=error.detail)
-        text = catalog.text(error.message_key, _locale(catalog, _user(event), candidate, recruiter))
+        locale = _locale(catalog, _user(event), candidate, recruiter)
+        text = catalog.text(error.message_key, locale, **error.values)
         if callback_answer is not None and not callback_answer.answered:
             tell(callback_answer, text, alert=True)
         else:

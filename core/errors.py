@@ -10,7 +10,8 @@ class ConfigurationError(Exception):
 class AppError(Exception):
     """A domain outcome the user should be told about politely.
 
-    `message_key` names the locale catalog entry that explains it.
+    `message_key` names the locale catalog entry that explains it, and `values` fills that
+    text's placeholders (say, how many days ahead candidates may book).
     """
 
     message_key = "error.generic"
@@ -18,6 +19,7 @@ class AppError(Exception):
     def __init__(self, detail: str = "") -> None:
         super().__init__(detail or self.message_key)
         self.detail = detail
+        self.values: dict[str, object] = {}
 
 
 class NotFound(AppError):

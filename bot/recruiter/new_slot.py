@@ -9,14 +9,12 @@ from zoneinfo import ZoneInfo
 
 from aiogram import Bot, Router
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup
-from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.buttons import button
 from bot.callbacks import SlotCreate, SlotPick, SlotsMenu
 from bot.filters import IsRecruiter
 from bot.recruiter.texts import say
-from bot.reply import Reply, tell
-from core.result import Failure
+from bot.reply import Reply
 from domain.bookings.booking import Messaging
 from domain.messaging.dates import day_label, local, time_label
 from domain.scheduling.slots import ChatRecruiter, create_slot, served_city
@@ -108,7 +106,6 @@ def create_router() -> Router:
     @router.callback_query(SlotCreate.filter())
     async def create_one(
         query: CallbackQuery,
-        callback_answer: CallbackAnswer,
         callback_data: SlotCreate,
         bot: Bot,
         uow: UnitOfWork,
@@ -132,12 +129,8 @@ def create_router() -> Router:
             rules=messaging.rules,
             editor=ChatRecruiter(recruiter.id),
         )
+        created.unwrap()  # in the past, beyond the horizon or overlapping: said by bot/errors.py
         locale = messaging.catalog.default_locale
-        if isinstance(created, Failure):  # in the past, beyond the horizon or overlapping
-            days = messaging.rules.horizon.days
-            why = messaging.catalog.text(created.error.message_key, locale, days=days)
-            tell(callback_answer, why, alert=True)
-            return
         text = await say(
             uow,
             messaging,

@@ -44,6 +44,7 @@ class SlotBeyondHorizon(InvalidField):
             "starts_at",
             f"is beyond the booking horizon: candidates book at most {horizon.days} days ahead",
         )
+        self.values = {"days": horizon.days}
 
 
 class SlotOverlaps(InvalidField):
