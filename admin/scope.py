@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from core.enums import AdminRole
 from core.errors import Forbidden
+from domain.organisation.directory import recruiter_city_ids
 from domain.records import AdminUser
 from storage.uow import UnitOfWork
 
@@ -45,5 +46,5 @@ async def scope_for(uow: UnitOfWork, user: AdminUser) -> Scope:
         return Scope(user.id, user.login, is_admin=True)
     cities: frozenset[int] = frozenset()
     if user.recruiter_id is not None:
-        cities = await uow.recruiters.city_ids(user.recruiter_id)
+        cities = await recruiter_city_ids(uow, user.recruiter_id)
     return Scope(user.id, user.login, False, user.recruiter_id, cities)

@@ -12,9 +12,10 @@ from core.enums import AutoMessageKind, AutoMessageTrigger, CandidateStatus
 from core.iso import Instant
 from domain.messaging.auto_messages import (
     Progress,
+    auto_messages_page,
     create_auto_message,
+    find_auto_message,
     progress,
-    progress_of,
     set_paused,
 )
 from domain.records import AutoMessage
@@ -88,16 +89,13 @@ async def create_auto_message_route(call: Call) -> dict[str, Any]:
 
 async def list_auto_messages(call: Call) -> dict[str, Any]:
     page: Page = call.query
-    uow = call.uow
-    messages = await uow.auto_messages.list(limit=page.limit, offset=page.offset)
-    counted = await progress_of(uow, [m.id for m in messages])  # one query for the page
-    items = [_out(m, counted[m.id]) for m in messages]
-    total = await uow.auto_messages.count()
+    listed, total = await auto_messages_page(call.uow, limit=page.limit, offset=page.offset)
+    items = [_out(m, done) for m, done in listed]
     return {"items": items, "total": total, "limit": page.limit, "offset": page.offset}
 
 
 async def get_auto_message(call: Call) -> dict[str, Any]:
-    message = await call.uow.auto_messages.get(call.ids["message_id"])
+    message = await find_auto_message(call.uow, call.ids["message_id"])
     if message is None:
         raise ApiError(404, "no such auto-message")
     return await _one(call.uow, message)

@@ -10,6 +10,12 @@ from pydantic import Field
 from admin.api.kit import ApiError, Call, Operation
 from admin.schemas.common import Input, Output, Page, listing
 from admin.schemas.places import CityIn, CityOut, RecruiterIn, RecruiterOut
+from domain.organisation.directory import (
+    cities_page,
+    find_city,
+    recruiter_with_cities,
+    recruiters_page,
+)
 from domain.organisation.invites import create_invite, invite_link
 from domain.organisation.places import save_city, save_recruiter
 from domain.records import City, Recruiter
@@ -29,19 +35,14 @@ def _recruiter_out(recruiter: Recruiter) -> dict[str, Any]:
 
 async def list_cities(call: Call) -> dict[str, Any]:
     page: Page = call.query
-    uow = call.uow
-    if call.scope.city_ids is None:
-        items = list(await uow.cities.list(limit=page.limit, offset=page.offset))
-        total = await uow.cities.count()
-    else:  # a recruiter's few cities, in id order as an admin sees them
-        ids = sorted(call.scope.city_ids)
-        found = [await uow.cities.get(i) for i in ids[page.offset : page.offset + page.limit]]
-        items, total = [c for c in found if c is not None], len(ids)
+    items, total = await cities_page(
+        call.uow, call.scope.city_ids, limit=page.limit, offset=page.offset
+    )
     return {"items": items, "total": total, "limit": page.limit, "offset": page.offset}
 
 
 async def get_city(call: Call) -> City:
-    city = await call.uow.cities.get(call.ids["city_id"])
+    city = await find_city(call.uow, call.ids["city_id"])
     if city is None or not call.scope.sees_city(city.id):
         raise ApiError(404, "no such city")
     return city
@@ -64,22 +65,20 @@ async def _save_city(call: Call, city_id: int | None) -> City:
 
 async def list_recruiters(call: Call) -> dict[str, Any]:
     page: Page = call.query
-    uow = call.uow
-    if call.scope.is_admin:
-        rows = await uow.recruiters.list_with_cities(limit=page.limit, offset=page.offset)
-        total = await uow.recruiters.count()
-    else:  # a recruiter's token: its own recruiter only
-        own = call.scope.recruiter_id
-        mine = await uow.recruiters.get_with_cities(own) if own is not None else None
-        rows = [mine] if mine is not None and page.offset == 0 else []
-        total = 0 if mine is None else 1
+    rows, total = await recruiters_page(
+        call.uow,
+        is_admin=call.scope.is_admin,
+        recruiter_id=call.scope.recruiter_id,
+        limit=page.limit,
+        offset=page.offset,
+    )
     items = [_recruiter_out(r) for r in rows]
     return {"items": items, "total": total, "limit": page.limit, "offset": page.offset}
 
 
 async def get_recruiter(call: Call) -> dict[str, Any]:
     recruiter_id = call.ids["recruiter_id"]
-    recruiter = await call.uow.recruiters.get_with_cities(recruiter_id)
+    recruiter = await recruiter_with_cities(call.uow, recruiter_id)
     if recruiter is None or not call.scope.sees_recruiter(recruiter_id):
         raise ApiError(404, "no such recruiter")
     return _recruiter_out(recruiter)
@@ -97,7 +96,7 @@ async def _save_recruiter(call: Call, recruiter_id: int | None) -> dict[str, Any
     result = await save_recruiter(
         call.uow, call.body.model_dump(), actor=call.scope.actor, recruiter_id=recruiter_id
     )
-    saved = await call.uow.recruiters.get_with_cities(result.unwrap().id)
+    saved = await recruiter_with_cities(call.uow, result.unwrap().id)
     assert saved is not None
     return _recruiter_out(saved)
 

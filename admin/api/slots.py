@@ -19,6 +19,7 @@ from domain.scheduling.slots import (
     delete_slot,
     plan_series,
     recruiter_slots,
+    visible_slot,
 )
 
 
@@ -115,8 +116,7 @@ async def create_series_route(call: Call) -> dict[str, Any]:
 
 async def delete_slot_route(call: Call) -> None:
     slot_id = call.ids["slot_id"]
-    slot = await call.uow.slots.get(slot_id)
-    if slot is None or not call.scope.sees_recruiter(slot.recruiter_id):
+    if await visible_slot(call.uow, slot_id, call.scope.own_recruiter) is None:
         raise ApiError(404, "no such slot")
     (await delete_slot(call.uow, slot_id, now=call.deps.clock.now(), editor=call.scope)).unwrap()
 

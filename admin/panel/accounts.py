@@ -20,7 +20,9 @@ from domain.organisation.account_admin import (
     revoke_token,
     set_active,
 )
+from domain.organisation.accounts import find_account
 from domain.organisation.api_tokens import issue_api_token
+from domain.organisation.directory import recruiter_choices
 
 NEW_ACCOUNT = {"role": AdminRole.RECRUITER.value}
 ROLES = [(role.value, role.value) for role in AdminRole]
@@ -39,7 +41,7 @@ async def _show(
 ) -> web.Response:
     accounts = await list_accounts(uow(request))
     tokens = await list_tokens(uow(request))
-    recruiters = [(r.id, r.name) for r in await uow(request).recruiters.list(limit=1000)]
+    recruiters = [(r.id, r.name) for r in await recruiter_choices(uow(request))]
     shown = dict(values if values is not None else NEW_ACCOUNT)
     shown.pop("password", None)  # a password is never sent back
     response = await render(
@@ -124,7 +126,7 @@ async def create_token(request: web.Request, scope: Scope) -> web.Response:
             actor=scope.actor,
             admin_user_id=scope.user_id,
         )
-        owner = await uow(request).admin_users.get(parsed.admin_user_id)
+        owner = await find_account(uow(request), parsed.admin_user_id)
         if issued.ok and owner is not None:
             new_token = {"value": issued.unwrap(), "name": parsed.name, "owner": owner.login}
             return await _show(request, scope, new_token=new_token)

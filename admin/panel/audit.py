@@ -10,9 +10,8 @@ from aiohttp import web
 
 from admin.panel.kit import admins_only, render, uow
 from admin.scope import Scope
-from storage.repositories.audit import AuditFilter
+from domain.organisation.audit_log import audit_page as read_audit_page
 
-PER_PAGE = 50
 MAX_PAGE = 100_000
 FILTERS = ("entity", "action", "actor")
 MAX_FILTER_LENGTH = 100
@@ -36,8 +35,13 @@ def _page_number(request: web.Request) -> int:
 async def audit_page(request: web.Request, scope: Scope) -> web.Response:
     chosen = {name: _filter_value(request, name) for name in FILTERS}
     page = _page_number(request)
-    where = AuditFilter(**chosen)
-    found = await uow(request).audit.newest(where, limit=PER_PAGE + 1, offset=(page - 1) * PER_PAGE)
+    found = await read_audit_page(
+        uow(request),
+        page,
+        entity=chosen["entity"],
+        action=chosen["action"],
+        actor=chosen["actor"],
+    )
     rows = [
         {
             "time": entry.created_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC"),
@@ -49,7 +53,7 @@ async def audit_page(request: web.Request, scope: Scope) -> web.Response:
             if entry.details
             else "",
         }
-        for entry, login in found[:PER_PAGE]
+        for entry, login in found.entries
     ]
     kept = {name: value for name, value in chosen.items() if value is not None}
 
@@ -64,7 +68,7 @@ async def audit_page(request: web.Request, scope: Scope) -> web.Response:
         filters=kept,
         page=page,
         previous=link(page - 1) if page > 1 else None,
-        next=link(page + 1) if len(found) > PER_PAGE else None,
+        next=link(page + 1) if found.has_next else None,
     )
 
 

@@ -16,6 +16,7 @@ from aiohttp_session import setup as setup_sessions
 from aiohttp_session.cookie_storage import EncryptedCookieStorage
 
 from admin.deps import request_uow
+from domain.organisation.accounts import signed_in_account
 from domain.records import AdminUser
 
 COOKIE = "rb_session"
@@ -61,8 +62,8 @@ async def current_user(request: web.Request) -> AdminUser | None:
     user_id, generation = session.get("user_id"), session.get("generation")
     if not isinstance(user_id, int):
         return None
-    user = await request_uow(request).admin_users.get(user_id)
-    if user is None or not user.active or user.session_generation != generation:
+    user = await signed_in_account(request_uow(request), user_id, generation)
+    if user is None:
         session.invalidate()  # revoked: deactivated, or the password was changed
         return None
     return user

@@ -29,6 +29,7 @@ from domain.messaging.auto_messages import (
     set_paused,
     usable_template_keys,
 )
+from domain.organisation.directory import city_choices
 from domain.records import AutoMessage, City
 
 DEFAULT_ZONE = "Europe/Moscow"
@@ -136,7 +137,7 @@ async def _show(
     status: int = 200,
 ) -> web.Response:
     catalog = deps(request).catalog
-    cities = list(await uow(request).cities.list(limit=1000))
+    cities = await city_choices(uow(request))
     listed = await newest_with_progress(uow(request))
     city_names = {c.id: c.name for c in cities}
     fresh = {"kind": AutoMessageKind.BROADCAST.value, "timezone": _default_zone(cities)}
@@ -171,7 +172,7 @@ async def create(request: web.Request, scope: Scope) -> web.StreamResponse:
     parsed, errors, values = await posted(request, AutoMessageForm)
     if parsed is not None:
         context = deps(request)
-        zone = _default_zone(await uow(request).cities.list(limit=1))
+        zone = _default_zone(await city_choices(uow(request), limit=1))
         created, errors = await attempt(
             request,
             create_auto_message(

@@ -18,6 +18,7 @@ from admin.schemas.candidates import BookingCancelIn, MessageIn, StatusChangeIn
 from admin.scope import Scope
 from core.enums import CandidateStatus
 from core.result import Result
+from domain.organisation.directory import visible_city_choices
 from domain.pipeline.actions import cancel_booking, change_status, send_message
 from domain.pipeline.directory import (
     CandidateFilter,
@@ -73,8 +74,8 @@ def _query(flt: CandidateFilter, fields: tuple[str, ...], **changes: Any) -> str
 
 
 async def _city_options(request: web.Request, scope: Scope) -> list[tuple[int, str]]:
-    cities = await uow(request).cities.list(limit=1000)
-    return [(c.id, c.name) for c in cities if scope.sees_city(c.id)]
+    cities = await visible_city_choices(uow(request), scope.city_ids)
+    return [(c.id, c.name) for c in cities]
 
 
 @signed_in

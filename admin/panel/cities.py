@@ -9,6 +9,7 @@ from aiohttp import web
 from admin.panel.kit import admins_only, attempt, done, int_param, posted, render, uow
 from admin.schemas.places import CityIn
 from admin.scope import Scope
+from domain.organisation.directory import city_choices, find_city
 from domain.organisation.places import save_city
 from domain.records import City
 
@@ -16,7 +17,7 @@ NEW_CITY = {"timezone": "Europe/Moscow", "active": True, "requires_approval": Tr
 
 
 async def _cities(request: web.Request) -> list[City]:
-    return list(await uow(request).cities.list(limit=1000))
+    return await city_choices(uow(request))
 
 
 async def _show(
@@ -47,7 +48,7 @@ async def list_cities(request: web.Request, scope: Scope) -> web.Response:
 
 @admins_only
 async def edit_form(request: web.Request, scope: Scope) -> web.Response:
-    city = await uow(request).cities.get(int_param(request, "city_id"))
+    city = await find_city(uow(request), int_param(request, "city_id"))
     if city is None:
         raise web.HTTPNotFound()
     values = CityIn.model_validate(city, from_attributes=True).model_dump()
@@ -59,7 +60,7 @@ async def save(request: web.Request, scope: Scope) -> web.StreamResponse:
     city_id = int_param(request, "city_id") if "city_id" in request.match_info else None
     editing = None
     if city_id is not None:
-        editing = await uow(request).cities.get(city_id)
+        editing = await find_city(uow(request), city_id)
         if editing is None:
             raise web.HTTPNotFound()
     parsed, errors, values = await posted(request, CityIn)

@@ -9,7 +9,7 @@ from aiohttp_session import get_session
 
 from admin.panel.auth import LoginThrottle, check_csrf, start_session
 from admin.panel.kit import deps, render, uow
-from domain.organisation.accounts import password_matches
+from domain.organisation.accounts import sign_in
 
 THROTTLE = web.AppKey("login_throttle", LoginThrottle)
 
@@ -30,18 +30,8 @@ async def login(request: web.Request) -> web.StreamResponse:
         return await render(request, "login.html", None, status=429, login=name, errors=errors)
     await asyncio.sleep(throttle.delay(*who))
     # The throttle (in memory) decided first: a locked-out name does not reach the database.
-    user = await uow(request).admin_users.get_by_login(name)
-    ok = user is not None and user.active and password_matches(user.password_hash, password)
-    if ok and user is not None:
-        user.last_login_at = deps(request).clock.now()
-        uow(request).audit.record(
-            actor=f"admin:{user.id}",
-            action="login",
-            entity="admin_user",
-            entity_id=user.id,
-            admin_user_id=user.id,
-        )
-    if not ok or user is None:
+    user = await sign_in(uow(request), name, password, now=deps(request).clock.now())
+    if user is None:
         throttle.failed(*who)
         errors = {"password": "Wrong login or password."}
         return await render(request, "login.html", None, login=name, errors=errors)

@@ -24,6 +24,7 @@ from domain.messaging.templates import (
     template_keys,
 )
 from domain.messaging.texts import Catalog
+from domain.organisation.directory import city_choices
 from domain.records import MessageTemplate
 
 
@@ -60,7 +61,7 @@ def _place(request: web.Request, values: dict[str, Any]) -> Place:
 
 
 async def _cities(request: web.Request) -> dict[int, str]:
-    return {c.id: c.name for c in await uow(request).cities.list(limit=1000)}
+    return {c.id: c.name for c in await city_choices(uow(request))}
 
 
 def _where(row: MessageTemplate, cities: dict[int, str]) -> str:

@@ -9,6 +9,12 @@ from aiohttp import web
 from admin.panel.kit import admins_only, attempt, deps, done, int_param, posted, render, uow
 from admin.schemas.places import RecruiterIn
 from admin.scope import Scope
+from domain.organisation.directory import (
+    city_choices,
+    find_recruiter,
+    recruiter_with_cities,
+    recruiters_with_cities,
+)
 from domain.organisation.invites import create_invite, invite_link
 from domain.organisation.places import save_recruiter
 from domain.records import Recruiter
@@ -26,8 +32,8 @@ async def _show(
     invite: dict[str, str] | None = None,
     status: int = 200,
 ) -> web.Response:
-    recruiters = await uow(request).recruiters.list_with_cities()
-    cities = [(c.id, c.name) for c in await uow(request).cities.list(limit=1000)]
+    recruiters = await recruiters_with_cities(uow(request))
+    cities = [(c.id, c.name) for c in await city_choices(uow(request))]
     return await render(
         request,
         "recruiters.html",
@@ -48,7 +54,7 @@ async def list_recruiters(request: web.Request, scope: Scope) -> web.Response:
 
 
 async def _recruiter(request: web.Request) -> Recruiter:
-    recruiter = await uow(request).recruiters.get_with_cities(int_param(request, "recruiter_id"))
+    recruiter = await recruiter_with_cities(uow(request), int_param(request, "recruiter_id"))
     if recruiter is None:
         raise web.HTTPNotFound()
     return recruiter
@@ -93,7 +99,7 @@ async def create_recruiter_invite(request: web.Request, scope: Scope) -> web.Res
         uow(request), recruiter_id, deps(request).clock, actor=scope.actor
     )
     payload = created.unwrap()  # an unknown recruiter: NotFound, a 404 page
-    recruiter = await uow(request).recruiters.get(recruiter_id)
+    recruiter = await find_recruiter(uow(request), recruiter_id)
     if recruiter is None:
         raise web.HTTPNotFound()
     invite = {"name": recruiter.name, "link": invite_link(deps(request).bot_username, payload)}

@@ -27,6 +27,7 @@ from admin.scope import Scope
 from core.enums import SlotPurpose
 from core.iso import sane_year
 from domain.messaging.dates import day_label, local, time_label
+from domain.organisation.directory import find_city, recruiter_choices, recruiter_with_cities
 from domain.records import Recruiter
 from domain.scheduling.slots import (
     SeriesPlan,
@@ -37,6 +38,7 @@ from domain.scheduling.slots import (
     delete_slot,
     plan_series,
     recruiter_slots,
+    visible_slot,
 )
 
 LOCALE = "en"
@@ -71,7 +73,7 @@ async def _recruiter(request: web.Request, scope: Scope, raw: object) -> Recruit
         wanted = scope.recruiter_id
     if wanted is None:
         return None
-    recruiter = await uow(request).recruiters.get_with_cities(wanted)
+    recruiter = await recruiter_with_cities(uow(request), wanted)
     if recruiter is None:
         raise web.HTTPNotFound()
     return recruiter
@@ -174,7 +176,7 @@ async def _show(
         "preview": None,
     }
     if scope.is_admin:
-        listed = await uow(request).recruiters.list(limit=1000)
+        listed = await recruiter_choices(uow(request))
         context["recruiters"] = [(r.id, r.name) for r in listed]
     if recruiter is not None:
         zone = _zone(recruiter)
@@ -240,7 +242,7 @@ async def add_slot(request: web.Request, scope: Scope) -> web.StreamResponse:
     values = form_values(LocalSlotIn, form)
     parsed, errors = check(LocalSlotIn, values)
     if parsed is not None:
-        city = await uow(request).cities.get(parsed.city_id)
+        city = await find_city(uow(request), parsed.city_id)
         zone = city.timezone if city is not None else _zone(recruiter)
         starts_at = datetime.combine(parsed.day, parsed.start_time, tzinfo=ZoneInfo(zone))
         slot_in, errors = check(
@@ -332,8 +334,8 @@ async def add_series(request: web.Request, scope: Scope) -> web.StreamResponse:
 @signed_in
 async def remove_slot(request: web.Request, scope: Scope) -> web.StreamResponse:
     slot_id = int_param(request, "slot_id")
-    slot = await uow(request).slots.get(slot_id)
-    if slot is None or not scope.sees_recruiter(slot.recruiter_id):
+    slot = await visible_slot(uow(request), slot_id, scope.own_recruiter)
+    if slot is None:
         raise web.HTTPNotFound()
     recruiter = await _chosen(request, scope, slot.recruiter_id)
     now = deps(request).clock.now()

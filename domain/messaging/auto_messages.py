@@ -353,3 +353,17 @@ def _quiet_end(now: datetime, zone: str, rules: BookingRules) -> datetime:
     if end <= local:
         end += timedelta(days=1)
     return end.astimezone(now.tzinfo)
+
+
+async def find_auto_message(uow: UnitOfWork, message_id: int) -> AutoMessage | None:
+    return await uow.auto_messages.get(message_id)
+
+
+async def auto_messages_page(
+    uow: UnitOfWork, *, limit: int, offset: int
+) -> tuple[list[tuple[AutoMessage, Progress]], int]:
+    """One page of auto-messages in id order, each with its progress (one query for the page),
+    and how many there are in all."""
+    messages = await uow.auto_messages.list(limit=limit, offset=offset)
+    counted = await progress_of(uow, [m.id for m in messages])
+    return [(m, counted[m.id]) for m in messages], await uow.auto_messages.count()

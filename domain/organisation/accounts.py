@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -67,3 +68,36 @@ async def set_password(uow: UnitOfWork, login: str, password: str, *, create: bo
         actor="system", action="reset_password", entity="admin_user", entity_id=user.id
     )
     await uow.commit()
+
+
+async def find_account(uow: UnitOfWork, account_id: int) -> AdminUser | None:
+    return await uow.admin_users.get(account_id)
+
+
+async def sign_in(uow: UnitOfWork, login: str, password: str, *, now: datetime) -> AdminUser | None:
+    """The active account with this login and password, or None. A success is recorded: the
+    account's last sign-in time and a "login" audit row (committed with the caller's Unit of
+    Work); a failure changes nothing."""
+    user = await uow.admin_users.get_by_login(login)
+    if user is None or not user.active or not password_matches(user.password_hash, password):
+        return None
+    user.last_login_at = now
+    uow.audit.record(
+        actor=f"admin:{user.id}",
+        action="login",
+        entity="admin_user",
+        entity_id=user.id,
+        admin_user_id=user.id,
+    )
+    return user
+
+
+async def signed_in_account(
+    uow: UnitOfWork, account_id: int, generation: object
+) -> AdminUser | None:
+    """The account a session was started for, while that session still holds: None once the
+    account is gone or deactivated, or its password changed since (a new generation)."""
+    user = await uow.admin_users.get(account_id)
+    if user is None or not user.active or user.session_generation != generation:
+        return None
+    return user

@@ -397,3 +397,12 @@ async def refuse_deletion(
     if not await uow.slots.is_free(slot.id):
         return SlotHeld(f"slot {slot_id}")
     return None
+
+
+async def visible_slot(uow: UnitOfWork, slot_id: int, own_recruiter: int | None) -> Slot | None:
+    """A slot, if the account sees it: an admin (`own_recruiter` None) every one, a recruiter's
+    account only its own recruiter's; None for one it does not see, as for one that is gone."""
+    slot = await uow.slots.get(slot_id)
+    if slot is None or (own_recruiter is not None and slot.recruiter_id != own_recruiter):
+        return None
+    return slot
