@@ -19,10 +19,13 @@ class Scope:
     is_admin: bool
     recruiter_id: int | None = None
     city_ids: frozenset[int] | None = None  # None: every city
+    token_id: int | None = None  # an API call: which of the account's tokens
 
     @property
     def actor(self) -> str:
-        return f"admin:{self.user_id}"
+        """`admin:<account>` in the panel, `admin:<account>:token:<token>` through the API."""
+        account = f"admin:{self.user_id}"
+        return account if self.token_id is None else f"{account}:token:{self.token_id}"
 
     @property
     def own_recruiter(self) -> int | None:
@@ -41,10 +44,10 @@ class Scope:
             raise Forbidden("Only admins can do this.")
 
 
-async def scope_for(uow: UnitOfWork, user: AdminUser) -> Scope:
+async def scope_for(uow: UnitOfWork, user: AdminUser, *, token_id: int | None = None) -> Scope:
     if user.role is AdminRole.ADMIN:
-        return Scope(user.id, user.login, is_admin=True)
+        return Scope(user.id, user.login, is_admin=True, token_id=token_id)
     cities: frozenset[int] = frozenset()
     if user.recruiter_id is not None:
         cities = await recruiter_city_ids(uow, user.recruiter_id)
-    return Scope(user.id, user.login, False, user.recruiter_id, cities)
+    return Scope(user.id, user.login, False, user.recruiter_id, cities, token_id)

@@ -197,12 +197,12 @@ async def bearer_auth(request: web.Request, handler: Handler) -> web.StreamRespo
     if not header.startswith("Bearer "):
         return error_response(ApiError(401, "a bearer token is required"))
     uow = request_uow(request)
-    user = await authenticate(
+    bearer = await authenticate(
         uow, header.removeprefix("Bearer ").strip(), request.config_dict[DEPS].clock
     )
-    if user is None:
+    if bearer is None:
         return error_response(ApiError(401, "the token is unknown or revoked"))
-    request[SCOPE] = await scope_for(uow, user)
+    request[SCOPE] = await scope_for(uow, bearer.account, token_id=bearer.token_id)
     return await handler(request)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 
 from core.clock import Clock
@@ -56,8 +57,17 @@ async def issue_api_token(
 LAST_USED_PRECISION = timedelta(minutes=1)
 
 
-async def authenticate(uow: UnitOfWork, raw: str, clock: Clock) -> AdminUser | None:
-    """The active account behind an unrevoked token, or None."""
+@dataclass(frozen=True)
+class Bearer:
+    """Who calls the API: the account and which of its tokens (an actor of its own in the
+    audit log and the histories)."""
+
+    account: AdminUser
+    token_id: int
+
+
+async def authenticate(uow: UnitOfWork, raw: str, clock: Clock) -> Bearer | None:
+    """The active account behind an unrevoked token, with the token, or None."""
     if not raw.startswith(TOKEN_PREFIX):
         return None
     token = await uow.api_tokens.get_active_by_hash(token_hash(raw))
@@ -70,4 +80,4 @@ async def authenticate(uow: UnitOfWork, raw: str, clock: Clock) -> AdminUser | N
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_PRECISION:
         token.last_used_at = now
         await uow.commit()
-    return user
+    return Bearer(user, token.id)

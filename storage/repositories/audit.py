@@ -36,8 +36,9 @@ class AuditLogRepository(Repository[AuditLogEntry]):
         details: dict[str, Any] | None = None,
     ) -> AuditLogEntry:
         if admin_user_id is None and actor.startswith(ADMIN_ACTOR):
-            # A panel or API account named in the actor ("admin:12") is linked as well.
-            number = actor.removeprefix(ADMIN_ACTOR)
+            # A panel or API account named in the actor ("admin:12", "admin:12:token:3") is
+            # linked as well.
+            number = actor.removeprefix(ADMIN_ACTOR).split(":", 1)[0]
             admin_user_id = int(number) if number.isdigit() else None
         return self.add(
             AuditLogEntry(

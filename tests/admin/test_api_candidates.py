@@ -8,7 +8,7 @@ from aiohttp.test_utils import TestClient
 from sqlalchemy import select
 
 from core.enums import BookingStatus, CandidateStatus, SlotPurpose
-from storage.models import Booking, Notification
+from storage.models import ApiToken, AuditLogEntry, Booking, Notification
 from tests.admin.conftest import bearer
 from tests.conftest import Storage
 from tests.support.factories import NOW, make_candidate, make_city, make_slot
@@ -134,3 +134,32 @@ async def test_a_recruiter_token_sees_only_its_cities_candidates(api: Api) -> No
     moved = await client.post(far + "/status", json={"status": "hired", "reason": "x"}, headers=rec)
     assert moved.status == 404
     assert (await client.post(far + "/messages", json={"text": "hi"}, headers=rec)).status == 404
+
+
+async def test_a_change_through_the_api_names_its_token(api: Api) -> None:
+    """The history and the audit log say which token made a change, and link its account."""
+    client, storage, tokens = api
+    ids = await _people(storage)
+    moved = await client.post(
+        f"/api/v1/candidates/{ids['olga']}/status",
+        json={"status": "withdrawn", "reason": "Asked by phone"},
+        headers=bearer(tokens["boss"]),
+    )
+    assert moved.status == 200
+    async with storage.uow() as uow:
+        account = await uow.admin_users.get_by_login("boss")
+        token = (await uow.session.scalars(select(ApiToken).where(ApiToken.name == "tests"))).all()
+        history = await uow.candidates.status_history(ids["olga"])
+        audited = (
+            await uow.session.scalars(
+                select(AuditLogEntry).where(
+                    AuditLogEntry.entity == "candidate",
+                    AuditLogEntry.entity_id == str(ids["olga"]),
+                )
+            )
+        ).all()
+    assert account is not None
+    [boss_token] = [t for t in token if t.admin_user_id == account.id]
+    actor = f"admin:{account.id}:token:{boss_token.id}"
+    assert [(h.to_status, h.actor) for h in history] == [(CandidateStatus.WITHDRAWN, actor)]
+    assert [(a.actor, a.admin_user_id) for a in audited] == [(actor, account.id)]

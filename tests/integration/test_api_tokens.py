@@ -35,8 +35,8 @@ async def test_last_used_is_written_at_most_once_a_minute(storage: Storage) -> N
     clock = FrozenClock(NOW)
     for _ in range(3):
         async with storage.uow() as uow:
-            user = await authenticate(uow, raw, clock)
-            assert user is not None and user.id == admin_id
+            bearer = await authenticate(uow, raw, clock)
+            assert bearer is not None and bearer.account.id == admin_id
         assert await _last_used(storage) == NOW
         clock.advance(timedelta(seconds=20))  # 0, 20, 40 s: within the minute, not written
     clock.advance(timedelta(seconds=1))  # 61 s after the first use
