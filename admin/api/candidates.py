@@ -55,7 +55,12 @@ def _who(call: Call) -> dict[str, Any]:
 async def change_candidate_status(call: Call) -> Any:
     body: StatusChangeIn = call.body
     changed = await change_status(
-        call.uow, call.ids["candidate_id"], body.status, body.reason, **_who(call)
+        call.uow,
+        call.ids["candidate_id"],
+        body.status,
+        body.reason,
+        tell=call.deps.messaging,
+        **_who(call),
     )
     return changed.unwrap()
 

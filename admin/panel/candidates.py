@@ -186,7 +186,8 @@ async def post_status(request: web.Request, scope: Scope) -> web.Response:
     candidate_id = int_param(request, "candidate_id")
 
     async def act(uow: UnitOfWork, form: StatusChangeIn, who: dict[str, Any]) -> Result[Any, Any]:
-        return await change_status(uow, candidate_id, form.status, form.reason, **who)
+        tell = deps(request).messaging
+        return await change_status(uow, candidate_id, form.status, form.reason, tell=tell, **who)
 
     return await _act(request, scope, StatusChangeIn, "status", act, "The status is changed.")
 

@@ -142,7 +142,9 @@ async def book_slot(
         if await uow.bookings.active_for_candidate(candidate_id, slot.purpose):
             return Failure(AlreadyBooked("booked concurrently"))
         return Failure(SlotTaken(f"slot {slot_id}"))
-    move_candidate(uow, candidate, _status_after_booking(slot.purpose, status), actor=actor)
+    await move_candidate(
+        uow, candidate, _status_after_booking(slot.purpose, status), actor=actor, tell=m
+    )
     entry = await uow.waitlist.entry_for(candidate.id, slot.purpose)
     if entry is not None:
         await uow.waitlist.delete(entry)
@@ -187,7 +189,9 @@ async def approve_booking(
     candidate = await uow.candidates.get(booking.candidate_id)
     assert candidate is not None
     if candidate.status is CandidateStatus.INTERVIEW_REQUESTED:
-        move_candidate(uow, candidate, CandidateStatus.INTERVIEW_SCHEDULED, actor=actor)
+        await move_candidate(
+            uow, candidate, CandidateStatus.INTERVIEW_SCHEDULED, actor=actor, tell=m
+        )
     view = await view_of(uow, booking)
     await queue_confirmation(uow, m, candidate, view)
     await queue_reminders(uow, m.catalog, m.clock, candidate, view, m.rules)
@@ -272,7 +276,9 @@ async def release_booking(
     if not await move_booking_status(uow, booking, to, actor=actor, reason=reason):
         return None
     if candidate.status in _BOOKED[booking.purpose]:
-        move_candidate(uow, candidate, _BEFORE_BOOKING[booking.purpose], actor=actor, reason=reason)
+        await move_candidate(
+            uow, candidate, _BEFORE_BOOKING[booking.purpose], actor=actor, reason=reason, tell=m
+        )
     slot = await uow.slots.get(booking.slot_id)
     assert slot is not None
     view = await view_of(uow, booking)
@@ -349,12 +355,13 @@ async def move_booking(
                 raise _KeepOldBooking
     except _KeepOldBooking:
         return Failure(SlotTaken(f"slot {new_slot_id}"))
-    move_candidate(
+    await move_candidate(
         uow,
         candidate,
         _status_after_booking(slot.purpose, status),
         actor="candidate",
         reason="moved",
+        tell=m,
     )
     view = await view_of_slot(uow, slot, new)
     if status is BookingStatus.APPROVED:
@@ -392,8 +399,8 @@ async def answer_attendance(
         if booking.status is not BookingStatus.CONFIRMED:
             await move_booking_status(uow, booking, BookingStatus.CONFIRMED, actor="candidate")
             if candidate.status is CandidateStatus.INTERVIEW_SCHEDULED:
-                move_candidate(
-                    uow, candidate, CandidateStatus.INTERVIEW_CONFIRMED, actor="candidate"
+                await move_candidate(
+                    uow, candidate, CandidateStatus.INTERVIEW_CONFIRMED, actor="candidate", tell=m
                 )
             slot = await uow.slots.get(booking.slot_id)
             assert slot is not None

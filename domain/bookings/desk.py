@@ -160,7 +160,9 @@ async def _decline(
     if not released:
         return Failure(NotFound("active booking"))
     if reject:
-        move_candidate(uow, candidate, CandidateStatus.NOT_HIRED, actor=actor, reason=reason)
+        await move_candidate(
+            uow, candidate, CandidateStatus.NOT_HIRED, actor=actor, reason=reason, tell=m
+        )
         await tell_candidate(uow, m, candidate, booking, "booking_rejected", view=view)
     else:
         key = (
@@ -190,7 +192,7 @@ async def record_attendance(
         await move_booking_status(uow, booking, BookingStatus.ATTENDED, actor=actor)
     else:
         await move_booking_status(uow, booking, BookingStatus.NO_SHOW, actor=actor)
-        move_candidate(uow, candidate, CandidateStatus.NO_SHOW, actor=actor)
+        await move_candidate(uow, candidate, CandidateStatus.NO_SHOW, actor=actor, tell=m)
         await tell_candidate(uow, m, candidate, booking, "no_show")
     await uow.commit()
     return Success(booking.id)
@@ -211,13 +213,13 @@ async def record_result(
     if slot.purpose is SlotPurpose.INTRO_DAY:
         target = CandidateStatus.HIRED if passed else CandidateStatus.NOT_HIRED
         if candidate.status is not target:
-            move_candidate(uow, candidate, target, actor=actor)
+            await move_candidate(uow, candidate, target, actor=actor, tell=m)
         await uow.commit()
         return Success(booking.id)
     if passed:
         result = await record_interview_passed(uow, m, booking.id, actor=actor)
         return Success(booking.id) if isinstance(result, Success) else Failure(result.error)
-    move_candidate(uow, candidate, CandidateStatus.INTERVIEWED_FAILED, actor=actor)
+    await move_candidate(uow, candidate, CandidateStatus.INTERVIEWED_FAILED, actor=actor, tell=m)
     await tell_candidate(uow, m, candidate, booking, "interview_failed")
     await uow.commit()
     return Success(booking.id)

@@ -15,7 +15,7 @@ from domain.bookings.booking import Messaging, release_booking
 from domain.bookings.desk import tell_candidate
 from domain.messaging.outbox import pick_time_button, queue_message
 from domain.pipeline.directory import StatusChangeRow, in_scope
-from domain.pipeline.status import move_candidate
+from domain.pipeline.status import Teller, move_candidate
 from storage.models import Candidate
 from storage.uow import UnitOfWork
 
@@ -72,6 +72,7 @@ async def change_status(
     reason: str,
     *,
     actor: str,
+    tell: Teller,
     admin_user_id: int | None = None,
     city_ids: frozenset[int] | None = None,
 ) -> Result[StatusChangeRow, ActionError]:
@@ -84,7 +85,9 @@ async def change_status(
         return Failure(InvalidField("status", "the candidate has this status already"))
     # The pipeline's one change function writes the history and the audit row (the account is
     # linked from the actor, "admin:<id>").
-    change = move_candidate(uow, candidate, status, actor=actor, reason=checked, manual=True)
+    change = await move_candidate(
+        uow, candidate, status, actor=actor, reason=checked, manual=True, tell=tell
+    )
     await uow.commit()  # flushes first: the row read back has its id and time
     return Success(StatusChangeRow.model_validate(change))
 

@@ -74,7 +74,9 @@ async def _open_result(
             ]
         )
         if candidate.status is CandidateStatus.NEW:
-            move_candidate(uow, candidate, CandidateStatus.SCREENING, actor="candidate")
+            await move_candidate(
+                uow, candidate, CandidateStatus.SCREENING, actor="candidate", tell=None
+            )
     return result
 
 
@@ -194,12 +196,13 @@ async def _finish(
         )
     target = CandidateStatus.SCREENING_PASSED if passed else CandidateStatus.SCREENING_FAILED
     if candidate.status in (CandidateStatus.NEW, CandidateStatus.SCREENING):
-        move_candidate(
+        await move_candidate(
             uow,
             candidate,
             target,
             actor="candidate",
             reason="knock-out answer" if knocked_out else None,
+            tell=None,
         )
         await _tell_recruiters(uow, candidate, answers, passed, clock, catalog)
     await uow.commit()

@@ -105,7 +105,7 @@ async def current_step(
             question, number, len(test.questions), row.attempts + 1, attempts, seconds
         )
         return step, timed_out
-    finished = _finish(candidate, test, result, clock, uow)
+    finished = await _finish(candidate, test, result, clock, uow)
     await uow.commit()
     return finished, timed_out
 
@@ -146,7 +146,7 @@ def _finished(result: TestResult) -> Test2Finished:
     )
 
 
-def _finish(
+async def _finish(
     candidate: Candidate, test: TestDTO, result: TestResult, clock: Clock, uow: UnitOfWork
 ) -> Test2Finished:
     correct = sum(1 for a in result.answers if a.is_correct)
@@ -158,11 +158,12 @@ def _finish(
     result.finished_at = clock.now()
     result.status = TestResultStatus.PASSED if passed else TestResultStatus.FAILED
     if candidate.status is CandidateStatus.INTERVIEWED_PASSED:
-        move_candidate(
+        await move_candidate(
             uow,
             candidate,
             CandidateStatus.TEST2_PASSED if passed else CandidateStatus.TEST2_FAILED,
             actor="candidate",
             reason=f"{round(percent)}%",
+            tell=None,
         )
     return Test2Finished(passed=passed, percent=round(percent), stars=result.stars)

@@ -86,6 +86,7 @@ async def test_a_status_change_records_the_reason_the_actor_and_the_audit(
             CandidateStatus.WITHDRAWN,
             "  changed their mind ",
             actor=w.actor,
+            tell=messaging,
             city_ids=frozenset({w.city_id}),
         )
     assert isinstance(result, Success)
@@ -132,7 +133,7 @@ async def test_a_status_change_is_refused_without_a_reason_to_the_same_status_or
     for candidate_id, status, reason, scope, error, field in attempts:
         async with storage.uow() as uow:
             result = await change_status(
-                uow, candidate_id, status, reason, actor=w.actor, city_ids=scope
+                uow, candidate_id, status, reason, actor=w.actor, tell=messaging, city_ids=scope
             )
         assert isinstance(result, Failure)
         assert isinstance(result.error, error)

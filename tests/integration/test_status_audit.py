@@ -52,7 +52,7 @@ async def test_each_actor_is_in_the_history_and_the_audit(storage: Storage) -> N
     panel = f"admin:{account.id}"
     async with uows() as uow:  # a panel account
         moved = await change_status(
-            uow, ann.id, CandidateStatus.WITHDRAWN, "moved away", actor=panel
+            uow, ann.id, CandidateStatus.WITHDRAWN, "moved away", actor=panel, tell=m
         )
     assert isinstance(moved, Success)
 

@@ -10,12 +10,16 @@ import pytest
 from sqlalchemy import select
 
 from core.clock import FrozenClock
-from core.enums import BookingStatus, CandidateStatus, NotificationStatus
+from core.enums import BookingStatus, CandidateStatus, NotificationStatus, TestKind
+from domain.bookings.booking import Messaging
 from domain.bookings.status import move_booking_status
+from domain.demo import knowledge_questions
 from domain.messaging.outbox import queue_message
+from domain.messaging.texts import Catalog
 from domain.pipeline.status import move_candidate
+from domain.scheduling.picker import BookingRules
 from domain.transitions import IllegalTransition
-from storage.models import Booking, Notification
+from storage.models import Booking, Notification, Test
 from storage.uow import UnitOfWork
 from tests.conftest import Storage
 from tests.support.factories import NOW, make_candidate, make_city, make_recruiter, make_slot
@@ -106,14 +110,17 @@ async def test_a_refused_candidate_move_writes_no_history(storage: Storage) -> N
     async with storage.uow() as uow:
         person = await make_candidate(uow, status=CandidateStatus.SCREENING_FAILED)
         with pytest.raises(IllegalTransition):
-            move_candidate(uow, person, CandidateStatus.SCREENING_PASSED, actor="candidate")
-        move_candidate(
+            await move_candidate(
+                uow, person, CandidateStatus.SCREENING_PASSED, actor="candidate", tell=None
+            )
+        await move_candidate(
             uow,
             person,
             CandidateStatus.SCREENING_PASSED,
             actor="recruiter:1",
             reason="typo",
             manual=True,
+            tell=None,
         )
         await uow.commit()
     async with storage.uow() as uow:
@@ -128,4 +135,51 @@ async def test_a_manual_correction_needs_a_reason_and_a_change(storage: Storage)
         person = await make_candidate(uow, status=CandidateStatus.NO_SHOW)
         for to, reason in [(CandidateStatus.NO_SHOW, "x"), (CandidateStatus.SCREENING_PASSED, "")]:
             with pytest.raises(IllegalTransition):
-                move_candidate(uow, person, to, actor="recruiter:1", reason=reason, manual=True)
+                await move_candidate(
+                    uow, person, to, actor="recruiter:1", reason=reason, manual=True, tell=None
+                )
+
+
+async def _test2_invites(uow: UnitOfWork, candidate_id: int) -> list[str]:
+    stmt = select(Notification.kind).where(
+        Notification.candidate_id == candidate_id, Notification.kind == "test2_invite"
+    )
+    return list((await uow.session.scalars(stmt)).all())
+
+
+async def test_entering_interviewed_passed_invites_to_test2_by_any_path(storage: Storage) -> None:
+    """A person's correction in the panel tells the candidate what the recruiter's button
+    would have: the test 2 invitation, once."""
+    tell = Messaging(Catalog.load("en"), FrozenClock(NOW), BookingRules())
+    async with storage.uow() as uow:
+        uow.tests.add(Test(kind=TestKind.KNOWLEDGE, title="t2", questions=knowledge_questions()))
+        person = await make_candidate(uow, status=CandidateStatus.NO_SHOW)
+        other = await make_candidate(uow, status=CandidateStatus.NO_SHOW)
+        await uow.commit()
+    async with storage.uow() as uow:
+        fresh = await uow.candidates.get(person.id)
+        assert fresh is not None
+        await move_candidate(
+            uow,
+            fresh,
+            CandidateStatus.INTERVIEWED_PASSED,
+            actor="recruiter:1",
+            reason="came after all",
+            manual=True,
+            tell=tell,
+        )
+        await uow.commit()
+    async with storage.uow() as uow:
+        assert await _test2_invites(uow, person.id) == ["test2_invite"]
+        fresh = await uow.candidates.get(other.id)
+        assert fresh is not None
+        with pytest.raises(TypeError):  # a path that can enter it must be able to tell
+            await move_candidate(
+                uow,
+                fresh,
+                CandidateStatus.INTERVIEWED_PASSED,
+                actor="x",
+                reason="y",
+                manual=True,
+                tell=None,
+            )
