@@ -15,7 +15,6 @@ from bot.filters import IsRecruiter
 from bot.recruiter.desk import done, owned
 from bot.recruiter.texts import say
 from bot.reply import Reply, tell
-from core.enums import BookingStatus
 from domain.bookings import desk
 from domain.bookings.booking import Messaging
 from domain.bookings.texts import view_of
@@ -71,7 +70,8 @@ def create_router() -> Router:
     ) -> None:
         reply = Reply.to_callback(bot, query)
         booking, _slot, candidate = await owned(uow, recruiter, callback_data.booking_id)
-        if booking.status is BookingStatus.ATTENDED:
+        step = (await desk.outcome_step(uow, messaging, recruiter, booking.id)).unwrap()
+        if step == "result":
             await _ask_result(reply, uow, messaging, candidate, booking.id)
             return
         view = replace(await view_of(uow, booking), zone=recruiter.timezone)

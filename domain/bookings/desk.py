@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 import structlog
 
@@ -67,7 +67,23 @@ AWAITING_OUTCOME = {
     SlotPurpose.INTRO_DAY: (CandidateStatus.INTRO_DAY_SCHEDULED,),
 }
 
-DeskError = NotYours | NotFound | TimePassed | NotBegun | OutcomeRecorded | RecruiterBusy
+
+class NoOutcome(AppError):
+    """The booking awaits no outcome: it ended without a meeting (declined, cancelled, expired),
+    its no-show is marked already, or it still waits for approval."""
+
+    message_key = "recruiter.no_outcome.declined"
+
+    def __init__(self, status: BookingStatus) -> None:
+        super().__init__(f"booking {status.value}")
+        self.message_key = f"recruiter.no_outcome.{status.value}"
+
+
+DeskError = (
+    NotYours | NotFound | TimePassed | NotBegun | OutcomeRecorded | RecruiterBusy | NoOutcome
+)
+# A booking whose attendance may be marked (once its time has begun).
+AWAITING_ATTENDANCE = (BookingStatus.APPROVED, BookingStatus.CONFIRMED)
 
 
 async def own_booking(
@@ -176,6 +192,31 @@ async def _decline(
     return Success(booking.id)
 
 
+def _attendance_refusal(booking: Booking, slot: Slot, now: datetime) -> NoOutcome | NotBegun | None:
+    if booking.status not in AWAITING_ATTENDANCE:
+        return NoOutcome(booking.status)
+    if slot.starts_at > now:
+        return NotBegun()
+    return None
+
+
+async def outcome_step(
+    uow: UnitOfWork, m: Messaging, recruiter: RecruiterDTO, booking_id: int
+) -> Result[Literal["attendance", "result"], DeskError]:
+    """What the Outcome button asks next: did they come, or (came) did they pass; refused at
+    once, with the booking's state, when there is nothing to record."""
+    owned = await own_booking(uow, recruiter, booking_id)
+    if owned is None:
+        return Failure(NotYours())
+    booking, slot, candidate = owned
+    if booking.status is BookingStatus.ATTENDED:
+        if candidate.status not in AWAITING_OUTCOME[slot.purpose]:
+            return Failure(OutcomeRecorded())
+        return Success("result")
+    refused = _attendance_refusal(booking, slot, m.clock.now())
+    return Success("attendance") if refused is None else Failure(refused)
+
+
 async def record_attendance(
     uow: UnitOfWork, m: Messaging, recruiter: RecruiterDTO, booking_id: int, *, came: bool
 ) -> Result[int, DeskError]:
@@ -184,10 +225,9 @@ async def record_attendance(
         return Failure(NotYours())
     booking, slot, candidate = owned
     actor = f"recruiter:{recruiter.id}"
-    if booking.status not in (BookingStatus.APPROVED, BookingStatus.CONFIRMED):
-        return Failure(NotFound("booking awaiting its outcome"))
-    if slot.starts_at > m.clock.now():
-        return Failure(NotBegun())
+    refused = _attendance_refusal(booking, slot, m.clock.now())
+    if refused is not None:
+        return Failure(refused)
     if came:
         await move_booking_status(uow, booking, BookingStatus.ATTENDED, actor=actor)
     else:

@@ -1,0 +1,69 @@
+"""The Outcome button asks "came?" only of a booking that awaits one: a booking declined,
+cancelled or expired since, or one not begun yet, is refused at once with its state."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from aiogram.methods import AnswerCallbackQuery
+
+from bot.callbacks import DeskAction
+from core.enums import BookingStatus, CandidateStatus
+from tests.bot.conftest import BotHarness, button_update
+from tests.support.factories import NOW, make_candidate, make_city, make_recruiter, make_slot
+
+RECRUITER_CHAT = 555
+
+
+async def _booking(harness: BotHarness, status: BookingStatus, starts_in: timedelta) -> int:
+    async with harness.storage.uow() as uow:
+        city = await make_city(uow)
+        recruiter = await make_recruiter(uow, city, telegram_chat_id=RECRUITER_CHAT, active=True)
+        slot = await make_slot(uow, recruiter, city, NOW + starts_in)
+        person = await make_candidate(uow, city, status=CandidateStatus.INTERVIEW_SCHEDULED)
+        booking = await uow.bookings.try_create(slot, person.id, status, actor="test")
+        assert booking is not None
+        await uow.commit()
+        return booking.id
+
+
+def _answers(harness: BotHarness) -> list[AnswerCallbackQuery]:
+    return [m for m in harness.session.requests if isinstance(m, AnswerCallbackQuery)]
+
+
+@pytest.mark.parametrize(
+    ("status", "said"),
+    [
+        (BookingStatus.DECLINED, "отклонена"),
+        (BookingStatus.CANCELED, "отменена"),
+        (BookingStatus.EXPIRED, "без ответа"),
+        (BookingStatus.PENDING, "не подтверждена"),
+    ],
+)
+async def test_a_booking_with_no_outcome_to_record_is_refused_at_once(
+    harness: BotHarness, status: BookingStatus, said: str
+) -> None:
+    booking_id = await _booking(harness, status, -timedelta(hours=2))
+    press = button_update(DeskAction(do="outcome", booking_id=booking_id), user_id=RECRUITER_CHAT)
+    await harness.dispatcher.feed_update(harness.bot, press)
+    (answer,) = _answers(harness)
+    assert answer.show_alert and answer.text is not None and said in answer.text
+    assert harness.session.sent() == []  # no "came?" that would end in "not found"
+
+
+async def test_an_interview_not_begun_is_refused_at_once(harness: BotHarness) -> None:
+    booking_id = await _booking(harness, BookingStatus.APPROVED, timedelta(hours=2))
+    press = button_update(DeskAction(do="outcome", booking_id=booking_id), user_id=RECRUITER_CHAT)
+    await harness.dispatcher.feed_update(harness.bot, press)
+    (answer,) = _answers(harness)
+    assert answer.show_alert and answer.text is not None and "не началось" in answer.text
+    assert harness.session.sent() == []
+
+
+async def test_a_booking_awaiting_its_outcome_is_asked_about(harness: BotHarness) -> None:
+    booking_id = await _booking(harness, BookingStatus.CONFIRMED, -timedelta(hours=2))
+    press = button_update(DeskAction(do="outcome", booking_id=booking_id), user_id=RECRUITER_CHAT)
+    await harness.dispatcher.feed_update(harness.bot, press)
+    (prompt,) = harness.session.sent()
+    assert prompt.reply_markup is not None  # came / did not come
