@@ -151,6 +151,15 @@ async def cancel(
     )
 
 
+def _told_of_release(status: BookingStatus, *, held: BookingStatus) -> str:
+    """What the candidate hears when the recruiter ends their time without rejecting them: a
+    request that was never confirmed "could not be confirmed"; a time confirmed already (at
+    once, or approved) is one the recruiter asks to change, or had to cancel."""
+    if status is BookingStatus.CANCELED:
+        return "booking_canceled_by_recruiter"
+    return "booking_declined" if held is BookingStatus.PENDING else "booking_another_time"
+
+
 async def _decline(
     uow: UnitOfWork,
     m: Messaging,
@@ -170,6 +179,7 @@ async def _decline(
         return Failure(NotFound("active booking"))
     actor = f"recruiter:{recruiter.id}"
     view = await view_of(uow, booking)
+    booking_was = booking.status
     released = await release_booking(
         uow, m, candidate, booking, to=status, reason=reason, actor=actor, withdraw=withdraw
     )
@@ -181,11 +191,7 @@ async def _decline(
         )
         await tell_candidate(uow, m, candidate, booking, "booking_rejected", view=view)
     else:
-        key = (
-            "booking_declined"
-            if status is BookingStatus.DECLINED
-            else "booking_canceled_by_recruiter"
-        )
+        key = _told_of_release(status, held=booking_was)
         buttons = pick_time_button(m.catalog, candidate.locale, slot.purpose.value)
         await tell_candidate(uow, m, candidate, booking, key, view=view, buttons=buttons)
     await uow.commit()

@@ -1,5 +1,7 @@
-"""The Outcome button asks "came?" only of a booking that awaits one: a booking declined,
-cancelled or expired since, or one not begun yet, is refused at once with its state."""
+"""The recruiter's buttons on a booking say what is true of it. The Outcome button asks
+"came?" only of a booking that awaits one: a booking declined, cancelled or expired since, or
+one not begun yet, is refused at once with its state. "Offer another time" tells the candidate
+what happened to their time."""
 
 from __future__ import annotations
 
@@ -7,9 +9,11 @@ from datetime import timedelta
 
 import pytest
 from aiogram.methods import AnswerCallbackQuery
+from sqlalchemy import select
 
 from bot.callbacks import DeskAction
 from core.enums import BookingStatus, CandidateStatus
+from storage.models import Notification
 from tests.bot.conftest import BotHarness, button_update
 from tests.support.factories import NOW, make_candidate, make_city, make_recruiter, make_slot
 
@@ -67,3 +71,28 @@ async def test_a_booking_awaiting_its_outcome_is_asked_about(harness: BotHarness
     await harness.dispatcher.feed_update(harness.bot, press)
     (prompt,) = harness.session.sent()
     assert prompt.reply_markup is not None  # came / did not come
+
+
+@pytest.mark.parametrize(
+    ("status", "kind", "said"),
+    [
+        (BookingStatus.PENDING, "booking_declined", "could not be confirmed"),
+        (BookingStatus.APPROVED, "booking_another_time", "asks you to choose another time"),
+        (BookingStatus.CONFIRMED, "booking_another_time", "asks you to choose another time"),
+    ],
+)
+async def test_offer_another_time_says_what_happened_to_the_time(
+    harness: BotHarness, status: BookingStatus, kind: str, said: str
+) -> None:
+    """A request not confirmed "could not be confirmed"; a time confirmed already (at once, in
+    a city without approval, or approved) is one the recruiter asks to change."""
+    booking_id = await _booking(harness, status, timedelta(days=2))
+    press = button_update(DeskAction(do="offer", booking_id=booking_id), user_id=RECRUITER_CHAT)
+    await harness.dispatcher.feed_update(harness.bot, press)
+    async with harness.storage.uow() as uow:
+        stmt = select(Notification.kind, Notification.payload).where(
+            Notification.booking_id.is_(None), Notification.kind.like("booking_%")
+        )
+        told = (await uow.session.execute(stmt)).all()
+    assert [k for k, _ in told] == [kind]
+    assert said in told[0][1]["text"]
