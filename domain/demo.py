@@ -55,6 +55,7 @@ def screening_questions() -> list[TestQuestion]:
             kind=QuestionKind.NUMBER,
             min_value=18,
             max_value=60,
+            whole_number=True,
             prompt=_prompt("Сколько вам лет?", "How old are you?"),
         ),
         q(
@@ -75,6 +76,7 @@ def screening_questions() -> list[TestQuestion]:
             kind=QuestionKind.NUMBER,
             min_value=0,
             max_value=10_000_000,
+            whole_number=True,
             prompt=_prompt(
                 "Какой доход в месяц вы ожидаете?", "What monthly income do you expect?"
             ),

@@ -84,6 +84,7 @@ class QuestionDTO(DTO):
     options: list[dict[str, Any]]
     min_value: float | None
     max_value: float | None
+    whole_number: bool = False
     max_attempts: int | None
     time_limit_seconds: int | None
     parent_id: int | None

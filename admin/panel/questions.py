@@ -199,7 +199,7 @@ async def _show_form(
 async def new_form(request: web.Request, scope: Scope) -> web.Response:
     kind = _kind(request.query.get("test"))
     first_kind = QuestionKind.SINGLE_CHOICE if kind is TestKind.KNOWLEDGE else QuestionKind.TEXT
-    values = {"test": kind.value, "kind": first_kind.value, "active": True}
+    values = {"test": kind.value, "kind": first_kind.value, "active": True, "whole_number": True}
     return await _show_form(request, scope, kind, values=values)
 
 

@@ -112,6 +112,7 @@ class QuestionIn(Input):
     options: str | None = Field(None, max_length=10_000, validate_default=True)
     min_value: float | None = Field(None, ge=-1e12, le=1e12, validate_default=True)
     max_value: float | None = Field(None, ge=-1e12, le=1e12, validate_default=True)
+    whole_number: bool = False
     max_attempts: int | None = Field(None, ge=1, le=10, validate_default=True)
     time_limit_seconds: int | None = Field(None, ge=10, le=3600, validate_default=True)
     parent_id: Id | None = Field(None, validate_default=True)
@@ -157,6 +158,15 @@ class QuestionIn(Input):
             raise ValueError("the maximum must not be below the minimum")
         return value
 
+    @field_validator("whole_number")
+    @classmethod
+    def _whole(cls, whole: bool, info: ValidationInfo) -> bool:
+        bounds = [info.data.get(name) for name in ("min_value", "max_value")]
+        fractional = any(b is not None and not float(b).is_integer() for b in bounds)
+        if whole and fractional and info.data.get("kind") is QuestionKind.NUMBER:
+            raise ValueError("whole numbers only: make the bounds whole numbers too")
+        return whole
+
     @field_validator("max_attempts", "time_limit_seconds")
     @classmethod
     def _limits(cls, value: int | None, info: ValidationInfo) -> int | None:
@@ -192,6 +202,8 @@ class QuestionIn(Input):
             "options": parse_options(self.options),
             "min_value": self.min_value,
             "max_value": self.max_value,
+            # Only a number question has numbers to be whole; the form's box is ticked anyway.
+            "whole_number": self.whole_number and self.kind is QuestionKind.NUMBER,
             "max_attempts": self.max_attempts,
             "time_limit_seconds": self.time_limit_seconds,
             "parent_id": self.parent_id,
@@ -212,6 +224,7 @@ def question_values(test: TestKind, question: TestQuestion) -> dict[str, Any]:
         "options": options_text(question.options or []),
         "min_value": question.min_value,
         "max_value": question.max_value,
+        "whole_number": question.whole_number,
         "max_attempts": question.max_attempts,
         "time_limit_seconds": question.time_limit_seconds,
         "parent_id": question.parent_id,

@@ -55,6 +55,8 @@ def _number(question: QuestionDTO, text: str) -> Accepted | Rejected:
     if len(found) != 1:
         return Rejected("screening.invalid.number")
     value = float(re.sub(r"[\s\u00a0]", "", found[0]).replace(",", "."))
+    if question.whole_number and not value.is_integer():
+        return Rejected("screening.invalid.whole")
     low, high = question.min_value, question.max_value
     if (low is not None and value < low) or (high is not None and value > high):
         return Rejected("screening.invalid.range", {"min": _plain(low), "max": _plain(high)})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.enums import QuestionKind, TestKind, TestResultStatus
@@ -49,6 +49,8 @@ class TestQuestion(Base):
     options: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     min_value: Mapped[float | None] = mapped_column(Float)
     max_value: Mapped[float | None] = mapped_column(Float)
+    # A number question that takes whole numbers only ("25", not "25.5"), as an age does.
+    whole_number: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     max_attempts: Mapped[int | None] = mapped_column(Integer)
     time_limit_seconds: Mapped[int | None] = mapped_column(Integer)
     parent_id: Mapped[int | None] = mapped_column(

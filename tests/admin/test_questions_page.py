@@ -479,3 +479,39 @@ async def test_unknown_questions_and_tests_are_not_found(panel: Panel) -> None:
     assert (
         await panel.post("/questions/tests/nope", {"title": "T", "pass_percent": "1"})
     ).status == 404
+
+
+async def test_a_number_question_asks_for_whole_numbers_unless_told_otherwise(
+    panel: Panel,
+) -> None:
+    await panel.login()
+    form = await (await panel.client.get("/questions/new?test=screening")).text()
+    assert re.search(r'name="whole_number"[^>]*checked', form), "whole numbers by default"
+    age = await add(panel, "age", "number", min_value="18", max_value="60", whole_number="1")
+    rate = await add(panel, "rate", "number", min_value="0")  # the box left unticked
+    async with panel.storage.uow() as uow:
+        stored = {
+            q.key: q.whole_number
+            for q in await uow.session.scalars(
+                select(TestQuestion).where(TestQuestion.id.in_([age, rate]))
+            )
+        }
+    assert stored == {"age": True, "rate": False}
+    edit = await (await panel.client.get(f"/questions/{age}")).text()
+    assert re.search(r'name="whole_number"[^>]*checked', edit)
+
+    refused = await panel.post(
+        "/questions", question("half", "number", min_value="0.5", whole_number="1")
+    )
+    assert refused.status == 422
+    assert "whole" in field_error(await refused.text(), "whole_number")
+
+    who = await candidate(panel)
+    step = await asked(panel, who)
+    assert step.question.key == "age"
+    async with panel.storage.uow() as uow:
+        person = await uow.candidates.get(who.id)
+        assert person is not None
+        again = await screening.submit_answer(uow, person, age, "25.5", CLOCK, CATALOG)
+    assert isinstance(again, screening.InvalidAnswer)
+    assert (again.reason_key, again.step.question.key) == ("screening.invalid.whole", "age")

@@ -104,3 +104,16 @@ def test_phones_are_normalised(raw: str, stored: str) -> None:
 @pytest.mark.parametrize("raw", ["call me", "12345", "+7 999 123 45 67 89 00 11"])
 def test_things_that_are_not_phones_are_refused(raw: str) -> None:
     assert check_phone(raw) == Rejected("screening.invalid.phone")
+
+
+def test_a_whole_number_question_refuses_a_fraction_and_says_so() -> None:
+    age = question(QuestionKind.NUMBER, min_value=18, max_value=60, whole_number=True)
+    assert check_answer(age, "25.5", "en") == Rejected("screening.invalid.whole")
+    assert check_answer(age, "25,5 лет", "ru") == Rejected("screening.invalid.whole")
+    assert check_answer(age, "25", "en") == Accepted("25")
+    assert check_answer(age, "25.0", "en") == Accepted("25")
+
+
+def test_a_number_question_that_allows_fractions_keeps_them() -> None:
+    rate = question(QuestionKind.NUMBER, min_value=0, whole_number=False)
+    assert check_answer(rate, "25.5", "en") == Accepted("25.5")
