@@ -72,6 +72,19 @@ class Reply:
                 chat_id=self.chat_id, message_id=self.message_id, reply_markup=markup
             )
 
+    async def close_answered(self, text: str | None) -> None:
+        """Rewrite the pressed message as `text` (the question with the answer chosen), without
+        its buttons; with no text, only take the buttons off."""
+        if text is None or self.message_id is None:
+            await self.drop_buttons()
+            return
+        try:
+            await self.bot.edit_message_text(
+                text, chat_id=self.chat_id, message_id=self.message_id, reply_markup=None
+            )
+        except TelegramBadRequest:
+            await self.drop_buttons()
+
     async def drop_buttons(self) -> None:
         """Take the buttons off the pressed message, so it cannot be pressed twice."""
         if self.message_id is None:

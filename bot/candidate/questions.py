@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from aiogram.types import InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
+import html
+
+from aiogram.types import (
+    CallbackQuery,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    Message,
+    ReplyKeyboardMarkup,
+)
 
 from bot.buttons import Markup, button
 from bot.callbacks import AnswerChoice, Test2Choice
@@ -58,3 +66,19 @@ def test2_markup(question: QuestionDTO, locale: str) -> InlineKeyboardMarkup:
             for o in question.options
         ]
     )
+
+
+def answered_text(query: CallbackQuery, catalog: Catalog, locale: str) -> str | None:
+    """The pressed question as it reads, with the chosen answer under it (the label of the
+    button pressed, from the message's own keyboard), so the chat keeps what was chosen.
+    None when Telegram no longer hands the message back."""
+    message = query.message
+    if not isinstance(message, Message) or message.text is None:
+        return None
+    markup = message.reply_markup
+    rows = markup.inline_keyboard if markup is not None else []
+    label = next((b.text for row in rows for b in row if b.callback_data == query.data), None)
+    if label is None:
+        return None
+    chosen = catalog.text("answer.chosen", locale, label=html.escape(label))
+    return f"{message.html_text}\n\n{chosen}"

@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 from bot.callbacks import AnswerChoice
 from bot.candidate.picker import show_recruiters
-from bot.candidate.questions import question_markup, question_prompt
+from bot.candidate.questions import answered_text, question_markup, question_prompt
 from bot.candidate.texts import text
 from bot.filters import AtStage
 from bot.reply import Reply, tell
@@ -103,7 +103,7 @@ def create_router() -> Router:
         if current != callback_data.question_id:
             tell(callback_answer, messaging.catalog.text("error.outdated_button", candidate.locale))
             return
-        await reply.drop_buttons()
+        await reply.close_answered(answered_text(query, messaging.catalog, candidate.locale))
         await _answer(reply, uow, messaging, candidate, current, callback_data.value)
 
     @router.message(F.contact)

@@ -8,7 +8,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.callbacks import Test2Choice, Test2Start
 from bot.candidate.picker import show_recruiters
-from bot.candidate.questions import question_prompt, test2_markup
+from bot.candidate.questions import answered_text, question_prompt, test2_markup
 from bot.candidate.texts import text
 from bot.filters import AtStage
 from bot.reply import Reply, tell
@@ -86,7 +86,10 @@ def create_router() -> Router:
                 alert=True,
             )
             return
-        await reply.drop_buttons()
+        # Too late: the answer did not count, so the question does not show it.
+        late = isinstance(outcome, knowledge_test.Test2TimeUp)
+        chosen = None if late else answered_text(query, messaging.catalog, candidate.locale)
+        await reply.close_answered(chosen)
         if isinstance(outcome, knowledge_test.Test2TimeUp):
             await reply.send(messaging.catalog.text("test2.time_up", candidate.locale))
             outcome = outcome.next

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import pytest
 from aiogram import Bot, Dispatcher
 from aiogram.filters.callback_data import CallbackData
-from aiogram.types import CallbackQuery, Chat, Message, Update, User
+from aiogram.types import CallbackQuery, Chat, InlineKeyboardMarkup, Message, Update, User
 
 from bot.factory import create_bot, create_dispatcher
 from core.clock import FrozenClock
@@ -39,15 +39,24 @@ def harness(sqlite_storage: Storage) -> BotHarness:
     return BotHarness(dispatcher, bot, session, sqlite_storage)
 
 
-def button_update(data: CallbackData, *, user_id: int = 777, language_code: str = "en") -> Update:
-    """A press of a button carrying `data`, on a message the bot sent earlier."""
+def button_update(
+    data: CallbackData,
+    *,
+    user_id: int = 777,
+    language_code: str = "en",
+    text: str = "…",
+    markup: InlineKeyboardMarkup | None = None,
+) -> Update:
+    """A press of a button carrying `data`, on a message the bot sent earlier (its `text` and
+    buttons, as Telegram hands them back with the press)."""
     user = User(id=user_id, is_bot=False, first_name="Ann", language_code=language_code)
     message = Message(
         message_id=next(_ids),
         date=NOW,
         chat=Chat(id=user_id, type="private"),
         from_user=user,
-        text="…",
+        text=text,
+        reply_markup=markup,
     )
     query = CallbackQuery(
         id=str(next(_ids)),
