@@ -14,6 +14,10 @@ class CityChoice(CallbackData, prefix="ct"):
     page: int = 0
 
 
+class CityMissing(CallbackData, prefix="cm"):
+    """ "My city is not here": the candidate will type its name."""
+
+
 class AnswerChoice(CallbackData, prefix="qa"):
     question_id: int
     value: str

@@ -30,7 +30,7 @@ from storage.uow import UnitOfWork
 
 M = TypeVar("M", bound=BaseModel)
 
-FILTER_FIELDS = ("q", "city_id", "status", "source", "created_from", "created_to")
+FILTER_FIELDS = ("q", "city_id", "status", "source", "created_from", "created_to", "unlisted_city")
 PAGING_FIELDS = ("sort", "limit", "offset")
 SORTABLE = {
     "full_name": "Name",

@@ -4,19 +4,31 @@ screening begins."""
 from __future__ import annotations
 
 from aiogram import Bot, F, Router
+from aiogram.filters import StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 
-from bot.callbacks import CityChoice
+from bot.callbacks import CityChoice, CityMissing
 from bot.candidate.city_list import city_keyboard, show_cities
 from bot.candidate.screening import show_current_question
 from bot.candidate.texts import text
 from bot.filters import AtStage
 from bot.reply import Reply
 from domain.bookings.booking import Messaging
-from domain.pipeline.cities import active_cities, choose_city, match_city
+from domain.pipeline.cities import (
+    active_cities,
+    ask_for_unlisted_city,
+    choose_city,
+    match_city,
+)
 from domain.pipeline.journey import Stage
 from domain.records import Candidate
 from storage.uow import UnitOfWork
+
+
+class CityInput(StatesGroup):
+    unlisted_name = State()  # after "my city is not here"
 
 
 async def _chosen(
@@ -60,6 +72,43 @@ def create_router() -> Router:
         reply = Reply.to_callback(bot, query)
         await reply.drop_buttons()
         await _chosen(reply, uow, messaging, candidate, callback_data.city_id)
+
+    @router.callback_query(CityMissing.filter())
+    async def not_listed(
+        query: CallbackQuery,
+        bot: Bot,
+        uow: UnitOfWork,
+        messaging: Messaging,
+        candidate: Candidate,
+        state: FSMContext,
+    ) -> None:
+        reply = Reply.to_callback(bot, query)
+        await reply.drop_buttons()
+        await state.set_state(CityInput.unlisted_name)
+        await reply.send(await text(uow, messaging, candidate, "city_missing_ask"))
+
+    @router.message(StateFilter(CityInput.unlisted_name), F.text, ~F.text.startswith("/"))
+    async def unlisted_name(
+        message: Message,
+        bot: Bot,
+        uow: UnitOfWork,
+        messaging: Messaging,
+        candidate: Candidate,
+        state: FSMContext,
+    ) -> None:
+        assert message.text is not None
+        reply = Reply.to_message(bot, message)
+        await state.clear()
+        city = await ask_for_unlisted_city(uow, candidate, message.text)
+        if city is not None:
+            await reply.send(await text(uow, messaging, candidate, "city_chosen", city=city.name))
+            await show_current_question(reply, uow, candidate, messaging)
+            return
+        cities = await active_cities(uow)
+        body = await text(
+            uow, messaging, candidate, "city_wait_listed", city=candidate.wanted_city or ""
+        )
+        await reply.send(body, city_keyboard(cities, 0, messaging.catalog, candidate.locale))
 
     @router.message(F.text)
     async def typed(

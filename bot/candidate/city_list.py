@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from aiogram.types import InlineKeyboardMarkup
 
 from bot.buttons import button
-from bot.callbacks import CityChoice
+from bot.callbacks import CityChoice, CityMissing
 from bot.candidate.texts import text
 from bot.reply import Reply
 from domain.bookings.booking import Messaging
@@ -38,6 +38,7 @@ def city_keyboard(
         )
     if nav:
         rows.append(nav)
+    rows.append([button(catalog.text("button.city_missing", locale), CityMissing())])
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 

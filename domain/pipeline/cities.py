@@ -40,8 +40,28 @@ async def choose_city(uow: UnitOfWork, candidate: Candidate, city_id: int) -> Ci
         return None
     if candidate.city_id is None:
         candidate.city_id = city.id
+        candidate.wanted_city = None  # a listed city after all: no longer waiting for another
         await uow.commit()
     return city
+
+
+MAX_CITY_NAME = 100
+
+
+async def ask_for_unlisted_city(
+    uow: UnitOfWork, candidate: Candidate, typed: str
+) -> CityDTO | None:
+    """ "My city is not here", then its name: a listed city (typed after all) is chosen and
+    returned; any other name is noted on the candidate (`wanted_city`, which the panel's
+    candidate list shows and filters) for the admins to act on when they open it. Commits."""
+    found = await match_city(uow, typed[:MAX_CITY_NAME])
+    if found.city is not None:
+        return await choose_city(uow, candidate, found.city.id)
+    name = " ".join(typed.split())[:MAX_CITY_NAME]
+    if name and candidate.city_id is None:
+        candidate.wanted_city = name
+        await uow.commit()
+    return None
 
 
 async def active_cities(uow: UnitOfWork) -> list[CityDTO]:

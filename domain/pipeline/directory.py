@@ -81,6 +81,7 @@ class CandidateFilter(BaseModel):
     source: str | None = Field(None, max_length=64)
     created_from: IsoDate | None = None
     created_to: IsoDate | None = None
+    unlisted_city: bool = False  # asked for a city not in the list ("my city is not here")
     sort: SortKey = "-created_at"
     limit: int = Field(50, ge=1, le=500)
     offset: int = Field(0, ge=0, le=10_000_000)
@@ -120,6 +121,7 @@ class CandidateRow(View):
     reachable: bool
     created_at: datetime
     updated_at: datetime
+    wanted_city: str | None = None  # a city not in the list that they asked for
 
     @property
     def display_name(self) -> str:
@@ -218,6 +220,7 @@ def _criteria(flt: CandidateFilter, city_ids: frozenset[int] | None) -> Candidat
             None if flt.created_to is None else _day_start(flt.created_to + timedelta(days=1))
         ),
         text=() if flt.q is None else _needles(flt.q),
+        unlisted_city=flt.unlisted_city,
     )
 
 

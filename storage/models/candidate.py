@@ -75,6 +75,8 @@ class Candidate(CreatedAt, Base):
         str_enum(CandidateStatus), default=CandidateStatus.NEW
     )
     source: Mapped[str | None] = mapped_column(String(64))
+    # A city not in the list, asked for by a candidate who has none yet: the panel lists them.
+    wanted_city: Mapped[str | None] = mapped_column(String(100))
     reachable: Mapped[bool] = mapped_column(Boolean, default=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     # STATUS_BITS of every status held, and CAME_TO_INTERVIEW: kept up to date by this module

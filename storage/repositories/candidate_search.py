@@ -34,6 +34,7 @@ class CandidateCriteria:
     created_since: datetime | None = None  # included
     created_before: datetime | None = None  # excluded
     text: tuple[str, ...] = ()
+    unlisted_city: bool = False  # only those who asked for a city not in the list
 
 
 class CandidateListing(NamedTuple):
@@ -52,6 +53,7 @@ class CandidateListing(NamedTuple):
     reachable: bool
     created_at: datetime
     updated_at: datetime
+    wanted_city: str | None
 
 
 def _conditions(criteria: CandidateCriteria) -> list[ColumnElement[bool]]:
@@ -68,6 +70,8 @@ def _conditions(criteria: CandidateCriteria) -> list[ColumnElement[bool]]:
         where.append(Candidate.created_at >= criteria.created_since)
     if criteria.created_before is not None:
         where.append(Candidate.created_at < criteria.created_before)
+    if criteria.unlisted_city:
+        where.append(Candidate.wanted_city.is_not(None))
     if criteria.text:
         found = [Candidate.search_text.contains(n, autoescape=True) for n in criteria.text]
         where.append(found[0] if len(found) == 1 else or_(*found))
@@ -105,6 +109,7 @@ def _listing_query() -> Select[*tuple[Any, ...]]:
         Candidate.reachable,
         Candidate.created_at,
         Candidate.updated_at,
+        Candidate.wanted_city,
     ).outerjoin(City, City.id == Candidate.city_id)
 
 

@@ -409,3 +409,18 @@ async def test_a_recruiter_cannot_cancel_another_recruiters_booking_in_their_cit
         assert booking is not None and booking.status is BookingStatus.PENDING
     own = f"/candidates/{p.ivan}/bookings/{p.booking}/cancel"  # Anna's own slot: allowed
     assert (await panel.post(own, {"reason": "ill"}, allow_redirects=False)).status == 303
+
+
+async def test_candidates_waiting_for_an_unlisted_city_are_shown_and_filtered(
+    panel: Panel,
+) -> None:
+    p = await _people(panel)
+    async with panel.storage.uow() as uow:
+        tula = await make_candidate(uow, full_name="Tula Person", wanted_city="Тула")
+        await uow.commit()
+    await panel.login()
+    page = await (await panel.client.get("/candidates")).text()
+    assert "not listed: Тула" in page
+    waiting = await (await panel.client.get("/candidates", params={"unlisted_city": "1"})).text()
+    assert _listed(waiting) == [tula.id]
+    assert p.ivan not in _listed(waiting)

@@ -82,7 +82,8 @@ async def test_many_cities_are_paged(running_app: RunningApp) -> None:
         await uow.commit()
     chat = Chat(await running_app.sandbox.persona("Ann", language="en"))
     _welcome, cities = await chat.start()
-    assert len(button_texts(cities)) == 9  # 8 cities and "More"
+    assert len(button_texts(cities)) == 10  # 8 cities, "More" and "My city is not here"
+    assert button_texts(cities)[-1] == "🏙 My city is not here"
     assert "More ▶" in button_texts(cities)
     page2 = await chat.navigate("More ▶")
     assert "◀ Back" in button_texts(page2)
