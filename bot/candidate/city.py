@@ -68,8 +68,10 @@ def create_router() -> Router:
         uow: UnitOfWork,
         messaging: Messaging,
         candidate: Candidate,
+        state: FSMContext,
     ) -> None:
         reply = Reply.to_callback(bot, query)
+        await state.clear()  # a listed city after "my city is not here": no name awaited
         await reply.drop_buttons()
         await _chosen(reply, uow, messaging, candidate, callback_data.city_id)
 
