@@ -150,3 +150,38 @@ async def test_city_name_keys_are_filled_and_old_twins_kept_apart(tmp_path: Path
     finally:
         await engine.dispose()
     assert keys == {1: "казань", 2: "казань #2", 3: "нижний новгород"}
+
+
+async def test_number_questions_with_whole_bounds_become_whole_number(tmp_path: Path) -> None:
+    """0007: an age or a salary (whole bounds, or none) takes whole numbers only; a question
+    with a fractional bound, or one that is not a number, does not."""
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'old.db'}")
+    questions = (
+        (1, "age", "number", "18", "60"),
+        (2, "years", "number", "NULL", "NULL"),
+        (3, "rate", "number", "0.5", "10"),
+        (4, "name", "text", "NULL", "NULL"),
+    )
+    try:
+        async with engine.begin() as conn:
+            await conn.run_sync(to("0006"))  # type: ignore[arg-type]
+            await conn.execute(
+                text(
+                    "INSERT INTO tests (id, kind, title, pass_percent, default_max_attempts, "
+                    "created_at) VALUES (1, 'screening', 'T', 0, 1, '2026-01-01')"
+                )
+            )
+            for qid, key, kind, low, high in questions:
+                await conn.execute(
+                    text(
+                        "INSERT INTO test_questions (id, test_id, position, key, kind, prompt, "
+                        "options, min_value, max_value, active) VALUES "
+                        f"({qid}, 1, {qid}, '{key}', '{kind}', '{{}}', '[]', {low}, {high}, 1)"
+                    )
+                )
+            await conn.run_sync(to("head"))  # type: ignore[arg-type]
+            rows = await conn.execute(text("SELECT key, whole_number FROM test_questions"))
+            whole = {key: bool(flag) for key, flag in rows.all()}
+    finally:
+        await engine.dispose()
+    assert whole == {"age": True, "years": True, "rate": False, "name": False}
