@@ -125,8 +125,11 @@ class PerformanceSummary:
     slow_queries: int
 
 
-def _buckets(histogram: Histogram, labels: dict[str, str]) -> list[tuple[float, float]]:
-    """Cumulative (upper bound, count) pairs, summed over every child matching `labels`."""
+def _buckets(
+    histogram: Histogram, labels: dict[str, str], skip_routes: tuple[str, ...] = ()
+) -> list[tuple[float, float]]:
+    """Cumulative (upper bound, count) pairs, summed over every child matching `labels`, less
+    those whose `route` label starts with one of `skip_routes`."""
     totals: dict[float, float] = {}
     for family in histogram.collect():
         for sample in family.samples:
@@ -134,15 +137,19 @@ def _buckets(histogram: Histogram, labels: dict[str, str]) -> list[tuple[float, 
                 continue
             if any(sample.labels.get(k) != v for k, v in labels.items()):
                 continue
+            if skip_routes and sample.labels.get("route", "").startswith(skip_routes):
+                continue
             bound = float(sample.labels["le"])
             totals[bound] = totals.get(bound, 0.0) + sample.value
     return sorted(totals.items())
 
 
-def quantile(histogram: Histogram, q: float, **labels: str) -> float | None:
+def quantile(
+    histogram: Histogram, q: float, skip_routes: tuple[str, ...] = (), **labels: str
+) -> float | None:
     """Prometheus's histogram_quantile: linear within the bucket the rank falls in; a rank in
     the +Inf bucket answers the highest finite bound. None when nothing was observed."""
-    buckets = _buckets(histogram, labels)
+    buckets = _buckets(histogram, labels, skip_routes)
     total = buckets[-1][1] if buckets else 0.0
     if total == 0:
         return None
@@ -159,12 +166,12 @@ def quantile(histogram: Histogram, q: float, **labels: str) -> float | None:
     return lower
 
 
-def observed(histogram: Histogram, **labels: str) -> Timing:
-    buckets = _buckets(histogram, labels)
+def observed(histogram: Histogram, skip_routes: tuple[str, ...] = (), **labels: str) -> Timing:
+    buckets = _buckets(histogram, labels, skip_routes)
     return Timing(
         count=int(buckets[-1][1]) if buckets else 0,
-        p50=quantile(histogram, 0.5, **labels),
-        p95=quantile(histogram, 0.95, **labels),
+        p50=quantile(histogram, 0.5, skip_routes, **labels),
+        p95=quantile(histogram, 0.95, skip_routes, **labels),
     )
 
 
@@ -225,11 +232,13 @@ class Metrics:
     def watch_cache(self, cache: CountsHits) -> None:
         self.registry.register(_CacheRequests(cache))
 
-    def summary(self) -> PerformanceSummary:
+    def summary(self, skip_routes: tuple[str, ...] = ()) -> PerformanceSummary:
+        """`skip_routes`: route prefixes left out of the HTTP figures (long polls, which wait
+        by design and would make the p95 read like a slow panel). /metrics still has them."""
         slow = self.registry.get_sample_value("db_slow_queries_total") or 0.0
         return PerformanceSummary(
             db=observed(self.db_query_seconds),
-            http=observed(self.http_request_seconds),
+            http=observed(self.http_request_seconds, skip_routes),
             bot=observed(self.bot_update_seconds),
             slow_queries=int(slow),
         )

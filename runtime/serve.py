@@ -11,7 +11,9 @@ import structlog
 from aiogram.client.telegram import TelegramAPIServer
 from aiohttp import web
 
+from bot.commands import set_command_menus
 from bot.dispatcher import RecruitingDispatcher
+from domain.organisation.places import linked_recruiter_chats
 from runtime.container import WEBHOOK_PATH, Application
 from runtime.sandbox_mode import MOUNT as SANDBOX_MOUNT
 from runtime.sandbox_mode import local_host, prepare_sandbox
@@ -78,6 +80,7 @@ async def serve(
                 app.metrics,
             ),
         )
+        await _set_command_menus(app)
         app.bot_runner.start()
         if app.bot_runner.webhook:
             base = settings.webhook_url or app.base_url  # the sandbox reaches us directly
@@ -98,6 +101,20 @@ async def serve(
             loop.remove_signal_handler(sig)
         await shutdown(app, runner)
         log.info("app.stopped")
+
+
+async def _set_command_menus(app: Application) -> None:
+    """The candidates' menus per language and each linked recruiter's own (bot.commands)."""
+    try:
+        async with app.uow_factory() as uow:
+            chats = await linked_recruiter_chats(uow)
+    except Exception as exc:  # the menus wait for the next start; the bot works without them
+        log.warning("bot.commands_not_set", error=repr(exc))
+        return
+    try:
+        await asyncio.wait_for(set_command_menus(app.bot, app.catalog, chats), 15)
+    except TimeoutError:  # Telegram slow at start-up must not hold the start
+        log.warning("bot.commands_not_set", error="timeout")
 
 
 async def _bot_username(app: Application) -> str:

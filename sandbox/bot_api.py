@@ -388,6 +388,34 @@ async def send_chat_action(call: Call) -> Any:
     return True
 
 
+def _commands_key(call: Call) -> str:
+    """Menus are kept per scope and language, as Telegram keeps them: "default|", "chat:42|en"."""
+    scope = call.params.json("scope") or {"type": "default"}
+    if not isinstance(scope, dict) or scope.get("type") not in _COMMAND_SCOPES:
+        raise bad_request("BOT_COMMAND_SCOPE_INVALID")
+    kind = str(scope["type"])
+    if kind in ("chat", "chat_administrators", "chat_member"):
+        if "chat_id" not in scope:
+            raise bad_request("chat_id is required in the scope")
+        kind = f"{kind}:{scope['chat_id']}"
+        if "user_id" in scope:
+            kind = f"{kind}:{scope['user_id']}"
+    return f"{kind}|{call.params.text('language_code') or ''}"
+
+
+_COMMAND_SCOPES = frozenset(
+    {
+        "default",
+        "all_private_chats",
+        "all_group_chats",
+        "all_chat_administrators",
+        "chat",
+        "chat_administrators",
+        "chat_member",
+    }
+)
+
+
 @method("setMyCommands")
 async def set_my_commands(call: Call) -> Any:
     commands = call.params.json("commands")
@@ -398,16 +426,16 @@ async def set_my_commands(call: Call) -> Any:
             raise bad_request("BOT_COMMAND_INVALID")
         if not 1 <= len(str(command.get("description", ""))) <= 256:
             raise bad_request("BOT_COMMAND_DESCRIPTION_INVALID")
-    call.bot.commands[call.params.text("language_code") or ""] = commands
+    call.bot.commands[_commands_key(call)] = commands
     return True
 
 
 @method("getMyCommands")
 async def get_my_commands(call: Call) -> Any:
-    return call.bot.commands.get(call.params.text("language_code") or "", [])
+    return call.bot.commands.get(_commands_key(call), [])
 
 
 @method("deleteMyCommands")
 async def delete_my_commands(call: Call) -> Any:
-    call.bot.commands.pop(call.params.text("language_code") or "", None)
+    call.bot.commands.pop(_commands_key(call), None)
     return True

@@ -23,6 +23,7 @@ from admin.panel import (
 )
 from admin.panel.auth import install_sessions
 from admin.panel.filters import FILTERS
+from admin.schemas.common import TIME_ZONES
 
 ADMIN_DIR = Path(__file__).resolve().parent.parent
 PAGES = (
@@ -48,6 +49,7 @@ def install_panel(app: web.Application, secret_key: str) -> None:
         autoescape=True,
         filters=FILTERS,
     )
+    aiohttp_jinja2.get_env(app).globals["time_zones"] = TIME_ZONES
     app.router.add_static("/static/", ADMIN_DIR / "static", append_version=True)
     for page in PAGES:
         page.install(app)

@@ -14,6 +14,7 @@ from aiohttp import web
 from pydantic import BaseModel
 
 from admin.panel.kit import attempt, check, deps, done, int_param, posted, render, signed_in, uow
+from admin.panel.labels import TIMES_IN, status_label
 from admin.schemas.candidates import BookingCancelIn, MessageIn, StatusChangeIn
 from admin.scope import Scope
 from core.enums import CandidateStatus
@@ -38,7 +39,7 @@ SORTABLE = {
     "created_at": "Registered",
     "updated_at": "Last change",
 }
-STATUSES = [(s.value, s.value.replace("_", " ")) for s in CandidateStatus]
+STATUSES = [(s.value, status_label(s.value)) for s in CandidateStatus]
 
 
 def when(moment: datetime | None, zone: str = "UTC") -> str:
@@ -152,6 +153,7 @@ async def _show(
         profile=profile,
         c=profile.candidate,
         statuses=STATUSES,
+        times_in=TIMES_IN,
         form=form,
         values=values or {},
         errors=errors or {},

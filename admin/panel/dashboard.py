@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from admin.metrics import NOT_SUMMARISED
 from admin.panel.kit import deps, render, signed_in, uow
 from admin.scope import Scope
 from domain.reporting.dashboard import dashboard
@@ -15,7 +16,9 @@ async def show(request: web.Request, scope: Scope) -> web.Response:
     app = deps(request)
     figures = await dashboard(uow(request), app.clock.now(), scope.city_ids, scope.own_recruiter)
     cache = app.cache.stats if app.cache is not None and scope.is_admin else None
-    performance = app.metrics.summary() if app.metrics is not None and scope.is_admin else None
+    performance = (
+        app.metrics.summary(NOT_SUMMARISED) if app.metrics is not None and scope.is_admin else None
+    )
     return await render(
         request, "dashboard.html", scope, figures=figures, cache=cache, performance=performance
     )

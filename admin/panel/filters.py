@@ -7,6 +7,8 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from admin.panel.labels import actor_label, ordered_statuses, status_label
+
 
 def local_time(moment: datetime | None, zone: str = "UTC") -> str:
     return moment.astimezone(ZoneInfo(zone)).strftime("%H:%M") if moment else "—"
@@ -19,4 +21,7 @@ def local_datetime(moment: datetime | None, zone: str = "UTC") -> str:
 FILTERS: dict[str, Callable[..., Any]] = {
     "local_time": local_time,
     "local_datetime": local_datetime,
+    "status_label": status_label,
+    "actor_label": actor_label,
+    "ordered_statuses": ordered_statuses,
 }

@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import types
 from typing import Annotated, Any, Union, get_args, get_origin
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, create_model
+
+# The IANA zones the forms offer (a searchable list) and the only ones accepted: ZoneInfo alone
+# also opens odd files of the zone database ("posixrules", "Factory").
+TIME_ZONES: tuple[str, ...] = tuple(
+    sorted(z for z in available_timezones() if z not in ("Factory", "localtime", "posixrules"))
+)
+_KNOWN_ZONES = frozenset(TIME_ZONES)
 
 
 def _zone(name: str) -> str:
     try:
+        if name not in _KNOWN_ZONES:
+            raise ValueError(name)
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         raise ValueError("an IANA time zone such as Europe/Moscow") from None

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import structlog
 from aiogram import Bot, F, Router
 from aiogram.filters import CommandObject, CommandStart
 from aiogram.types import Message
 
+from bot.commands import set_recruiter_menu
 from bot.reply import Reply
 from domain.bookings.booking import Messaging
 from domain.messaging.texts import render_message
 from domain.organisation.invites import INVITE_PREFIX, redeem_invite
 from storage.uow import UnitOfWork
+
+log = structlog.get_logger(__name__)
 
 
 def create_router() -> Router:
@@ -31,5 +35,9 @@ def create_router() -> Router:
                 uow, messaging.catalog, "recruiter_linked", locale, None, name=recruiter.name
             )
         )
+        try:  # their own menu in this chat; the commands work typed even if this fails
+            await set_recruiter_menu(bot, messaging.catalog, message.chat.id, locale)
+        except Exception as exc:
+            log.warning("bot.recruiter_commands_not_set", error=repr(exc))
 
     return router

@@ -77,3 +77,12 @@ async def recruiter_for_chat(uow: UnitOfWork, chat_id: int) -> RecruiterDTO | No
 
 async def recruiter_by_id(uow: UnitOfWork, recruiter_id: int) -> RecruiterDTO | None:
     return await uow.recruiters.get_dto(recruiter_id)
+
+
+async def linked_recruiter_chats(uow: UnitOfWork) -> list[int]:
+    """The chats of the active recruiters linked to the bot (their command menu is set there)."""
+    return [
+        r.telegram_chat_id
+        for r in await uow.recruiters.list_linked_active()
+        if r.telegram_chat_id is not None
+    ]

@@ -179,6 +179,10 @@ class StatusChangeRow(View):
     actor: str
     reason: str | None
     created_at: datetime
+    # Who `actor` names, for people: the kind (recruiter, admin, api_token, candidate, system,
+    # other) and the recruiter's name or the account's login when it still exists.
+    actor_kind: str = "other"
+    actor_name: str | None = None
 
 
 class MessageRow(View):
@@ -194,6 +198,7 @@ class MessageRow(View):
 
 class Profile(View):
     candidate: CandidateRow
+    timezone: str  # the candidate's city's zone (UTC without a city): the page's times are in it
     tests: tuple[TestResultRow, ...]
     bookings: tuple[BookingRow, ...]
     timeline: tuple[StatusChangeRow, ...]
@@ -272,8 +277,10 @@ async def candidate_profile(
     candidate = _row(found)
     if not in_scope(candidate.city_id, city_ids):
         return None
+    city = await uow.cities.get(candidate.city_id) if candidate.city_id is not None else None
     return Profile(
         candidate=candidate,
+        timezone=city.timezone if city is not None else "UTC",
         tests=await _tests(uow, candidate),
         bookings=await _bookings(uow, candidate.id),
         timeline=await _timeline(uow, candidate.id),
@@ -338,7 +345,40 @@ async def _bookings(uow: UnitOfWork, candidate_id: int) -> list[BookingRow]:
 
 async def _timeline(uow: UnitOfWork, candidate_id: int) -> list[StatusChangeRow]:
     history = await uow.candidates.status_history(candidate_id)
-    return [StatusChangeRow.model_validate(change) for change in history]
+    rows = [StatusChangeRow.model_validate(change) for change in history]
+    names: dict[str, tuple[str, str | None]] = {}
+    for row in rows:
+        if row.actor not in names:
+            names[row.actor] = await actor_name(uow, row.actor)
+    return [
+        row.model_copy(
+            update={"actor_kind": names[row.actor][0], "actor_name": names[row.actor][1]}
+        )
+        for row in rows
+    ]
+
+
+_SYSTEM_ACTORS = frozenset({"system", "scheduler", "cli"})
+
+
+async def actor_name(uow: UnitOfWork, actor: str) -> tuple[str, str | None]:
+    """Who a history's actor string names: (kind, name). "recruiter:1" is the recruiter's name,
+    "admin:3" the account's login, "admin:3:token:5" the login of the account whose API token
+    it was (kind api_token); "candidate"/"bot" the candidate; "system" and the jobs the system.
+    A recruiter or account deleted since keeps its kind, with no name."""
+    parts = actor.split(":")
+    if actor in ("candidate", "bot"):
+        return "candidate", None
+    if actor in _SYSTEM_ACTORS:
+        return "system", None
+    if len(parts) == 2 and parts[0] == "recruiter" and parts[1].isdigit():
+        recruiter = await uow.recruiters.get(int(parts[1]))
+        return "recruiter", recruiter.name if recruiter is not None else None
+    if parts[0] == "admin" and len(parts) in (2, 4) and parts[1].isdigit():
+        account = await uow.admin_users.get(int(parts[1]))
+        kind = "api_token" if len(parts) == 4 and parts[2] == "token" else "admin"
+        return kind, account.login if account is not None else None
+    return "other", None
 
 
 async def _messages(uow: UnitOfWork, chat_id: int) -> list[MessageRow]:

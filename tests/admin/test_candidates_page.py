@@ -18,7 +18,7 @@ from core.result import Success
 from domain.bookings.booking import Messaging, book_slot
 from domain.messaging.texts import Catalog
 from domain.scheduling.picker import BookingRules
-from storage.models import AuditLogEntry, Booking, Notification
+from storage.models import AuditLogEntry, Booking, CandidateStatusChange, Notification
 from tests.admin.conftest import Panel
 from tests.support.factories import NOW, make_candidate, make_recruiter, make_slot
 
@@ -278,7 +278,7 @@ async def test_changing_the_status_needs_a_reason_and_is_recorded(panel: Panel) 
     assert done.headers["Location"] == f"/candidates/{p.maria}"
     page = await (await panel.client.get(f"/candidates/{p.maria}")).text()
     assert "The status is changed." in page
-    assert '<strong id="status">hired</strong>' in page
+    assert '<strong id="status">Hired</strong>' in page
     async with panel.storage.uow() as uow:
         history = await uow.candidates.status_history(p.maria)
     assert [(h.to_status, h.reason) for h in history] == [(CandidateStatus.HIRED, "great")]
@@ -424,3 +424,43 @@ async def test_candidates_waiting_for_an_unlisted_city_are_shown_and_filtered(
     waiting = await (await panel.client.get("/candidates", params={"unlisted_city": "1"})).text()
     assert _listed(waiting) == [tula.id]
     assert p.ivan not in _listed(waiting)
+
+
+async def test_a_candidates_page_shows_city_times_and_who_by_name(panel: Panel) -> None:
+    """Times in the candidate's city's zone, labelled; the history's "by" as names, not
+    "recruiter:1"; statuses by their human names."""
+    async with panel.storage.uow() as uow:
+        samara = await uow.cities.get(panel.samara_id)
+        boss = await uow.admin_users.get_by_login("boss")
+        assert samara is not None and boss is not None
+        candidate = await make_candidate(uow, samara, status=CandidateStatus.NOT_HIRED)
+        for n, actor in enumerate(
+            (
+                f"recruiter:{panel.boris_id}",
+                f"admin:{boss.id}",
+                f"admin:{boss.id}:token:5",
+                "candidate",
+                "system",
+                "recruiter:999999",
+            )
+        ):
+            uow.session.add(
+                CandidateStatusChange(
+                    candidate_id=candidate.id,
+                    to_status=CandidateStatus.NOT_HIRED,
+                    actor=actor,
+                    created_at=NOW + timedelta(minutes=n),
+                )
+            )
+        await uow.commit()
+    await panel.login()
+    page = await (await panel.client.get(f"/candidates/{candidate.id}")).text()
+    assert 'id="times-in">Times in Europe/Samara' in page
+    timeline = page[page.index('id="timeline"') :]
+    assert (NOW + timedelta(hours=4)).strftime("%Y-%m-%d %H:%M") in timeline  # Samara is UTC+4
+    for shown in ("Boris", ">boss<", "boss (API token)", "Candidate", "System"):
+        assert shown in timeline, shown
+    assert "recruiter:999999 (deleted)" in timeline
+    assert f">recruiter:{panel.boris_id}<" not in timeline
+    assert f">admin:{boss.id}<" not in timeline
+    assert 'id="status">Not hired<' in page and "not_hired<" not in page

@@ -103,3 +103,13 @@ async def test_a_recruiter_sees_only_their_cities(panel: Panel) -> None:
     assert "<td>Started</td><td>6</td>" in page  # Samara's candidate is not counted
     assert "Samara Person" not in page
     assert 'id="queue-due"' not in page and 'id="cache-hit-rate"' not in page
+
+
+async def test_candidates_by_status_are_shown_by_their_names(panel: Panel) -> None:
+    await _fill(panel)
+    await panel.login()
+    page = await (await panel.client.get("/")).text()
+    table = page[page.index('id="by-status"') :]
+    assert '<a href="/candidates?status=no_show">Did not come</a>' in table
+    assert ">no_show<" not in table and ">screening_passed<" not in table
+    assert table.index("Passed screening") < table.index("Hired")  # the pipeline's order

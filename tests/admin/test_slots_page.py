@@ -12,6 +12,8 @@ from typing import Any
 import pytest
 from sqlalchemy import event, select
 
+from admin.deps import DEPS
+from core.clock import FrozenClock
 from core.enums import AdminRole, BookingStatus, SlotPurpose
 from domain.organisation.accounts import create_admin
 from domain.scheduling.slots import recruiter_slots
@@ -554,3 +556,26 @@ async def test_a_recruiters_slots_come_with_their_bookings_in_one_query(panel: P
     assert names == [*(f"Candidate {h}" for h in range(6, 12)), None]
     assert statuses == {BookingStatus.PENDING, None}
     assert zones == {"Europe/Moscow"}
+
+
+@pytest.mark.parametrize(
+    ("now", "monday"),
+    [
+        (utc(2026, 12, 6, 12, 0), "2026-11-30"),  # Sunday noon: the week that holds it
+        (utc(2026, 12, 6, 20, 59), "2026-11-30"),  # 23:59 Sunday in Kazan
+        (utc(2026, 12, 6, 21, 0), "2026-12-07"),  # already Monday in Kazan (UTC+3)
+        (utc(2026, 12, 7, 0, 30), "2026-12-07"),
+    ],
+)
+async def test_the_week_opens_on_the_one_holding_today_in_the_recruiters_zone(
+    panel: Panel, now: datetime, monday: str
+) -> None:
+    """Monday-based weeks, counted in the zone the page shows times in (the recruiter's first
+    city's): a Sunday shows the week that ends with it, never the one before or after."""
+    app = panel.client.app
+    assert app is not None
+    app[DEPS].clock = FrozenClock(now)
+    await panel.login()
+    page = await (await panel.client.get(f"/slots?recruiter_id={panel.anna_id}")).text()
+    assert f'id="day-{monday}"' in page
+    assert 'muted">today</span>' in page

@@ -210,6 +210,29 @@ async def test_set_my_commands_is_validated_and_kept(sandbox: Sandbox) -> None:
         await sandbox.bot.set_my_commands([BotCommand(command="Bad Command", description="x")])
 
 
+async def test_command_menus_are_kept_per_scope_and_language(sandbox: Sandbox) -> None:
+    """A chat's own menu, or a language's, does not replace the default one."""
+    from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
+
+    def menu(*names: str) -> list[BotCommand]:
+        return [BotCommand(command=n, description=n.title()) for n in names]
+
+    assert await sandbox.bot.set_my_commands(menu("start"), scope=BotCommandScopeDefault())
+    assert await sandbox.bot.set_my_commands(menu("start", "lang"), language_code="en")
+    assert await sandbox.bot.set_my_commands(menu("today"), scope=BotCommandScopeChat(chat_id=42))
+
+    async def names(**kw: object) -> list[str]:
+        return [c.command for c in await sandbox.bot.get_my_commands(**kw)]  # type: ignore[arg-type]
+
+    assert await names() == ["start"]
+    assert await names(language_code="en") == ["start", "lang"]
+    assert await names(scope=BotCommandScopeChat(chat_id=42)) == ["today"]
+    assert await names(scope=BotCommandScopeChat(chat_id=43)) == []
+    assert await sandbox.bot.delete_my_commands(scope=BotCommandScopeChat(chat_id=42))
+    assert await names(scope=BotCommandScopeChat(chat_id=42)) == []
+    assert await names() == ["start"]
+
+
 async def test_webhook_delivers_with_the_secret_and_blocks_get_updates(sandbox: Sandbox) -> None:
     from aiohttp import web
     from aiohttp.test_utils import TestServer

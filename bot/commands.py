@@ -1,0 +1,57 @@
+"""The bot's command menus (the "/" button): the candidates' in each language, and in each
+linked recruiter's chat the recruiters' own. Set at start-up and when a chat is linked; a
+failure is logged, never fatal (the commands work typed all the same)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import structlog
+from aiogram import Bot
+from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
+
+from domain.messaging.texts import Catalog
+
+log = structlog.get_logger(__name__)
+
+CANDIDATE_COMMANDS = ("start", "mybooking", "lang")
+RECRUITER_COMMANDS = ("today", "week", "slots")
+
+
+def menu(catalog: Catalog, names: Iterable[str], locale: str) -> list[BotCommand]:
+    return [
+        BotCommand(command=name, description=catalog.text(f"command.{name}", locale))
+        for name in names
+    ]
+
+
+async def set_candidate_menus(bot: Bot, catalog: Catalog) -> None:
+    """The default menu in the default language, and one per language the bot speaks (Telegram
+    picks it by the user's app language)."""
+    default = catalog.default_locale
+    await bot.set_my_commands(
+        menu(catalog, CANDIDATE_COMMANDS, default), scope=BotCommandScopeDefault()
+    )
+    for locale in sorted(catalog.ui):
+        await bot.set_my_commands(
+            menu(catalog, CANDIDATE_COMMANDS, locale),
+            scope=BotCommandScopeDefault(),
+            language_code=locale,
+        )
+
+
+async def set_recruiter_menu(bot: Bot, catalog: Catalog, chat_id: int, locale: str) -> None:
+    """A recruiter's chat: their commands instead of the candidates'."""
+    await bot.set_my_commands(
+        menu(catalog, RECRUITER_COMMANDS, locale), scope=BotCommandScopeChat(chat_id=chat_id)
+    )
+
+
+async def set_command_menus(bot: Bot, catalog: Catalog, recruiter_chats: Iterable[int]) -> None:
+    """Every menu, at start-up. Telegram away or refusing: logged, start-up goes on."""
+    try:
+        await set_candidate_menus(bot, catalog)
+        for chat_id in recruiter_chats:
+            await set_recruiter_menu(bot, catalog, chat_id, catalog.default_locale)
+    except Exception as exc:
+        log.warning("bot.commands_not_set", error=repr(exc))
