@@ -36,10 +36,27 @@ _BY_STATUS = {
 }
 
 
+# A journey that has ended: what the candidate is told when they come back, one answer each.
+_FINAL_ANSWERS = {
+    CandidateStatus.SCREENING_FAILED: "final_screening_failed",
+    CandidateStatus.NO_SHOW: "final_no_show",
+    CandidateStatus.INTERVIEWED_FAILED: "final_interviewed_failed",
+    CandidateStatus.TEST2_FAILED: "final_test2_failed",
+    CandidateStatus.HIRED: "final_hired",
+    CandidateStatus.NOT_HIRED: "final_not_hired",
+    CandidateStatus.WITHDRAWN: "final_withdrawn",
+}
+
+
 def stage_of(candidate: Candidate) -> Stage:
     if candidate.status in (CandidateStatus.NEW, CandidateStatus.SCREENING):
         return Stage.CITY if candidate.city_id is None else Stage.SCREENING
     return _BY_STATUS.get(candidate.status, Stage.DONE)
+
+
+def final_answer(candidate: Candidate) -> str | None:
+    """The template that answers a candidate whose journey has ended, else None."""
+    return _FINAL_ANSWERS.get(candidate.status)
 
 
 async def reread(uow: UnitOfWork, candidate: Candidate) -> None:
