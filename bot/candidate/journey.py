@@ -11,7 +11,7 @@ from bot.candidate.texts import text
 from bot.reply import Reply
 from core.enums import CandidateStatus, SlotPurpose
 from domain.bookings.booking import Messaging
-from domain.bookings.waitlist import request_contact
+from domain.bookings.waitlist import quote_of, request_contact
 from domain.pipeline.journey import Stage, final_answer, stage_of
 from domain.records import Candidate
 from domain.screening import knowledge_test
@@ -26,9 +26,9 @@ async def show_step(
     """`wrote`: what the candidate wrote, when they wrote something (not a command)."""
     stage = stage_of(candidate)
     final = final_answer(candidate)
-    if candidate.status is CandidateStatus.NO_SHOW and wrote:
-        # Their no-show message asked them to write here: the city's recruiters hear of it.
-        await request_contact(uow, m.catalog, m.clock, candidate, key=NO_SHOW_WROTE)
+    if candidate.status is CandidateStatus.NO_SHOW and quote_of(wrote) is not None:
+        # Their no-show message asked them to write here: the city's recruiters get their words.
+        await request_contact(uow, m.catalog, m.clock, candidate, key=NO_SHOW_WROTE, wrote=wrote)
         await reply.send(await text(uow, m, candidate, "no_show_passed_on"))
     elif final is not None:
         await reply.send(await text(uow, m, candidate, final, name=candidate.full_name))

@@ -16,7 +16,9 @@ USER = 4242
 RECRUITER_CHAT = 556
 
 
-async def _candidate(harness: BotHarness, status: CandidateStatus, locale: str = "en") -> None:
+async def candidate_with_status(
+    harness: BotHarness, status: CandidateStatus, locale: str = "en"
+) -> None:
     async with harness.storage.uow() as uow:
         city = await make_city(uow)
         await make_recruiter(uow, city, telegram_chat_id=RECRUITER_CHAT, active=True)
@@ -24,7 +26,7 @@ async def _candidate(harness: BotHarness, status: CandidateStatus, locale: str =
         await uow.commit()
 
 
-async def _notes(harness: BotHarness) -> list[str]:
+async def recruiter_notes(harness: BotHarness) -> list[str]:
     async with harness.storage.uow() as uow:
         stmt = select(Notification.payload).where(Notification.recipient_chat_id == RECRUITER_CHAT)
         return [p["text"] for p in (await uow.session.execute(stmt)).scalars()]
@@ -45,16 +47,16 @@ async def _notes(harness: BotHarness) -> list[str]:
 async def test_start_after_the_journey_ended_gets_its_own_answer_and_no_welcome(
     harness: BotHarness, status: CandidateStatus, said: str
 ) -> None:
-    await _candidate(harness, status)
+    await candidate_with_status(harness, status)
     await harness.dispatcher.feed_update(harness.bot, text_update("/start", user_id=USER))
     (answer,) = harness.session.sent()
     assert said in answer.text
     assert "recruiter will be in touch" not in answer.text
-    assert await _notes(harness) == []  # /start says nothing to pass on
+    assert await recruiter_notes(harness) == []  # /start says nothing to pass on
 
 
 async def test_the_final_answer_is_in_the_candidates_language(harness: BotHarness) -> None:
-    await _candidate(harness, CandidateStatus.NOT_HIRED, locale="ru")
+    await candidate_with_status(harness, CandidateStatus.NOT_HIRED, locale="ru")
     update = text_update("/start", user_id=USER, language_code="ru")
     await harness.dispatcher.feed_update(harness.bot, update)
     (answer,) = harness.session.sent()

@@ -424,6 +424,7 @@ async def test_a_no_show_sends_its_template(
     await running_app.deliver_outbox()
     note = await wait_for_text(recruiter, "не пришёл(ла) на собеседование", after=recruiter_before)
     assert note["text"].startswith("Ann Smith (Москва)")
+    assert "Sorry, I was ill. Can I come another day?" in note["text"]
 
 
 async def test_not_passed_later_from_the_agenda(running_app: RunningApp) -> None:
