@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from core.enums import CandidateStatus
+from core.enums import CandidateStatus, SlotPurpose
 from storage.models import Candidate
 from storage.uow import UnitOfWork
 
@@ -47,6 +47,14 @@ _FINAL_ANSWERS = {
     CandidateStatus.WITHDRAWN: "final_withdrawn",
 }
 
+# Where the candidate books (or holds) a time: what the "choose a time" button opens.
+_BOOKING_PURPOSE = {
+    Stage.PICK_INTERVIEW: SlotPurpose.INTERVIEW,
+    Stage.INTERVIEW_BOOKED: SlotPurpose.INTERVIEW,
+    Stage.PICK_INTRO_DAY: SlotPurpose.INTRO_DAY,
+    Stage.INTRO_DAY_BOOKED: SlotPurpose.INTRO_DAY,
+}
+
 
 def stage_of(candidate: Candidate) -> Stage:
     if candidate.status in (CandidateStatus.NEW, CandidateStatus.SCREENING):
@@ -57,6 +65,11 @@ def stage_of(candidate: Candidate) -> Stage:
 def final_answer(candidate: Candidate) -> str | None:
     """The template that answers a candidate whose journey has ended, else None."""
     return _FINAL_ANSWERS.get(candidate.status)
+
+
+def booking_purpose(candidate: Candidate) -> SlotPurpose | None:
+    """What the candidate may book a time for at their stage, if anything."""
+    return _BOOKING_PURPOSE.get(stage_of(candidate))
 
 
 async def reread(uow: UnitOfWork, candidate: Candidate) -> None:
