@@ -11,11 +11,14 @@ from bot.buttons import button
 from bot.callbacks import BookingAction
 from bot.candidate.texts import text
 from bot.filters import IsCandidate
+from bot.outbox_buttons import keyboard_from_intents
 from bot.reply import Reply
 from core.enums import BookingStatus, SlotPurpose
 from domain.bookings.booking import Messaging, active_booking, booking_by_id
 from domain.bookings.texts import booking_text, calendar_file, view_of
+from domain.messaging.outbox import pick_time_button
 from domain.messaging.texts import Catalog
+from domain.pipeline.journey import booking_purpose
 from domain.records import Candidate
 from storage.uow import UnitOfWork
 
@@ -41,7 +44,10 @@ def booking_keyboard(booking_id: int, catalog: Catalog, locale: str) -> InlineKe
 async def show_booking(reply: Reply, uow: UnitOfWork, candidate: Candidate, m: Messaging) -> None:
     booking = await active_booking(uow, candidate)
     if booking is None:
-        await reply.send(await text(uow, m, candidate, "no_booking"))
+        purpose = booking_purpose(candidate)
+        choose = pick_time_button(m.catalog, candidate.locale, purpose.value) if purpose else None
+        markup = keyboard_from_intents(choose) if choose else None
+        await reply.send(await text(uow, m, candidate, "no_booking"), markup)
         return
     view = await view_of(uow, booking)
     body = await booking_text(uow, m.catalog, "booking_summary", candidate.locale, view)

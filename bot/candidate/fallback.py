@@ -30,7 +30,9 @@ def create_router() -> Router:
     async def anything(
         message: Message, bot: Bot, uow: UnitOfWork, messaging: Messaging, candidate: Candidate
     ) -> None:
-        await show_step(Reply.to_message(bot, message), uow, candidate, messaging)
+        said = message.text
+        wrote = None if said is None or said.startswith("/") else said
+        await show_step(Reply.to_message(bot, message), uow, candidate, messaging, wrote)
 
     @router.callback_query()
     async def stale_button(

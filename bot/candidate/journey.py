@@ -11,8 +11,8 @@ from bot.candidate.texts import text
 from bot.reply import Reply
 from core.enums import CandidateStatus, SlotPurpose
 from domain.bookings.booking import Messaging
-from domain.bookings.waitlist import request_contact
-from domain.pipeline.journey import Stage, stage_of
+from domain.bookings.waitlist import quote_of, request_contact
+from domain.pipeline.journey import Stage, final_answer, stage_of
 from domain.records import Candidate
 from domain.screening import knowledge_test
 from storage.uow import UnitOfWork
@@ -20,16 +20,22 @@ from storage.uow import UnitOfWork
 NO_SHOW_WROTE = "recruiter_no_show_wrote"
 
 
-async def show_step(reply: Reply, uow: UnitOfWork, candidate: Candidate, m: Messaging) -> None:
+async def show_step(
+    reply: Reply, uow: UnitOfWork, candidate: Candidate, m: Messaging, wrote: str | None = None
+) -> None:
+    """`wrote`: what the candidate wrote, when they wrote something (not a command)."""
     stage = stage_of(candidate)
-    if stage is Stage.CITY:
+    final = final_answer(candidate)
+    if candidate.status is CandidateStatus.NO_SHOW and quote_of(wrote) is not None:
+        # Their no-show message asked them to write here: the city's recruiters get their words.
+        await request_contact(uow, m.catalog, m.clock, candidate, key=NO_SHOW_WROTE, wrote=wrote)
+        await reply.send(await text(uow, m, candidate, "no_show_passed_on"))
+    elif final is not None:
+        await reply.send(await text(uow, m, candidate, final, name=candidate.full_name))
+    elif stage is Stage.CITY:
         await show_cities(reply, uow, candidate, m)
     elif stage is Stage.SCREENING:
         await show_current_question(reply, uow, candidate, m)
-    elif stage is Stage.REJECTED:
-        await reply.send(
-            await text(uow, m, candidate, "screening_rejected", name=candidate.full_name)
-        )
     elif stage is Stage.PICK_INTERVIEW:
         await show_recruiters(reply, uow, candidate, m, SlotPurpose.INTERVIEW)
     elif stage in (Stage.INTERVIEW_BOOKED, Stage.INTRO_DAY_BOOKED):
@@ -39,9 +45,5 @@ async def show_step(reply: Reply, uow: UnitOfWork, candidate: Candidate, m: Mess
         await show_test2(reply, uow, candidate, m, step)
     elif stage is Stage.PICK_INTRO_DAY:
         await show_recruiters(reply, uow, candidate, m, SlotPurpose.INTRO_DAY)
-    elif candidate.status is CandidateStatus.NO_SHOW:
-        # Their no-show message asked them to write here: the city's recruiters hear of it.
-        await request_contact(uow, m.catalog, m.clock, candidate, key=NO_SHOW_WROTE)
-        await reply.send(await text(uow, m, candidate, "contact_requested"))
     else:
         await reply.send(await text(uow, m, candidate, "already_done"))

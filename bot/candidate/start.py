@@ -13,6 +13,7 @@ from bot.filters import IsCandidate
 from bot.reply import Reply
 from domain.bookings.booking import Messaging
 from domain.pipeline.arrival import candidate_by_id, register_candidate, source_from_payload
+from domain.pipeline.journey import final_answer
 from storage.uow import UnitOfWork
 
 
@@ -32,10 +33,11 @@ async def welcome_and_resume(
     candidate = await candidate_by_id(uow, registered.id)
     assert candidate is not None
     reply = Reply.to_message(bot, message)
-    await reply.send(
-        await text(uow, m, candidate, "welcome", name=user.first_name),
-        language_button(m.catalog, candidate.locale),
-    )
+    if final_answer(candidate) is None:  # an ended journey gets its own answer, no welcome
+        await reply.send(
+            await text(uow, m, candidate, "welcome", name=user.first_name),
+            language_button(m.catalog, candidate.locale),
+        )
     await show_step(reply, uow, candidate, m)
 
 

@@ -71,6 +71,20 @@ async def offer_freed_slot(
     return offered
 
 
+QUOTE_LIMIT = 500  # characters of the candidate's own words a note to recruiters carries
+
+
+def quote_of(wrote: str | None) -> str | None:
+    """What a candidate wrote, as a note quotes it: trimmed, cut to `QUOTE_LIMIT` with an
+    ellipsis; None when there is nothing to quote. The template escapes it."""
+    if wrote is None or not wrote.strip():
+        return None
+    words = wrote.strip()
+    if len(words) <= QUOTE_LIMIT:
+        return words
+    return words[: QUOTE_LIMIT - 1].rstrip() + "…"
+
+
 async def request_contact(
     uow: UnitOfWork,
     catalog: Catalog,
@@ -78,11 +92,14 @@ async def request_contact(
     candidate: Candidate,
     *,
     key: str = "contact_request_for_recruiter",
+    wrote: str | None = None,
 ) -> None:
     """The candidate asks a recruiter of their city to get in touch (they found no time, or,
-    with another `key`, wrote after missing an interview); once a day. Commits."""
+    with another `key`, wrote after missing an interview, `wrote` being what they wrote, which
+    the note quotes); once a day. Commits."""
     if candidate.city_id is None:
         return
+    quoted = quote_of(wrote)
     city = await uow.cities.get_dto(candidate.city_id)
     for recruiter in await uow.recruiters.list_active_for_city(candidate.city_id):
         if recruiter.telegram_chat_id is None:
@@ -97,6 +114,7 @@ async def request_contact(
             city=city.name if city else "",
             phone=candidate.phone,
             username=candidate.username,
+            wrote=quoted,
         )
         await queue_message(
             uow,

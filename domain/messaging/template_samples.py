@@ -45,6 +45,7 @@ SAMPLES: Mapping[str, str | int] = MappingProxyType(
         "typed": "Kazn",
         "username": "anna_ivanova",
         "what": "interview",
+        "wrote": "Sorry, I was ill. Can I come on Thursday?",
     }
 )
 

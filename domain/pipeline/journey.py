@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from core.enums import CandidateStatus
+from core.enums import CandidateStatus, SlotPurpose
 from storage.models import Candidate
 from storage.uow import UnitOfWork
 
@@ -36,10 +36,40 @@ _BY_STATUS = {
 }
 
 
+# A journey that has ended: what the candidate is told when they come back, one answer each.
+_FINAL_ANSWERS = {
+    CandidateStatus.SCREENING_FAILED: "final_screening_failed",
+    CandidateStatus.NO_SHOW: "final_no_show",
+    CandidateStatus.INTERVIEWED_FAILED: "final_interviewed_failed",
+    CandidateStatus.TEST2_FAILED: "final_test2_failed",
+    CandidateStatus.HIRED: "final_hired",
+    CandidateStatus.NOT_HIRED: "final_not_hired",
+    CandidateStatus.WITHDRAWN: "final_withdrawn",
+}
+
+# Where the candidate books (or holds) a time: what the "choose a time" button opens.
+_BOOKING_PURPOSE = {
+    Stage.PICK_INTERVIEW: SlotPurpose.INTERVIEW,
+    Stage.INTERVIEW_BOOKED: SlotPurpose.INTERVIEW,
+    Stage.PICK_INTRO_DAY: SlotPurpose.INTRO_DAY,
+    Stage.INTRO_DAY_BOOKED: SlotPurpose.INTRO_DAY,
+}
+
+
 def stage_of(candidate: Candidate) -> Stage:
     if candidate.status in (CandidateStatus.NEW, CandidateStatus.SCREENING):
         return Stage.CITY if candidate.city_id is None else Stage.SCREENING
     return _BY_STATUS.get(candidate.status, Stage.DONE)
+
+
+def final_answer(candidate: Candidate) -> str | None:
+    """The template that answers a candidate whose journey has ended, else None."""
+    return _FINAL_ANSWERS.get(candidate.status)
+
+
+def booking_purpose(candidate: Candidate) -> SlotPurpose | None:
+    """What the candidate may book a time for at their stage, if anything."""
+    return _BOOKING_PURPOSE.get(stage_of(candidate))
 
 
 async def reread(uow: UnitOfWork, candidate: Candidate) -> None:

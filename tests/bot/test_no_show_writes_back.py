@@ -1,0 +1,26 @@
+"""A no-show who writes back: the note to the city's recruiters quotes what they wrote."""
+
+from __future__ import annotations
+
+from core.enums import CandidateStatus
+from tests.bot.conftest import BotHarness
+from tests.bot.test_final_answers import USER, candidate_with_status, recruiter_notes
+from tests.support.bot import text_update
+
+
+async def test_a_no_show_who_writes_back_has_their_words_passed_on(harness: BotHarness) -> None:
+    await candidate_with_status(harness, CandidateStatus.NO_SHOW)
+    words = "I was ill <sorry>, can I come on Thursday?"
+    await harness.dispatcher.feed_update(harness.bot, text_update(words, user_id=USER))
+    (answer,) = harness.session.sent()
+    assert "passed your message on" in answer.text
+    (note,) = await recruiter_notes(harness)
+    assert "не пришёл" in note  # the recruiters' language
+    assert "I was ill &lt;sorry&gt;, can I come on Thursday?" in note
+
+
+async def test_a_long_message_is_quoted_cut_short(harness: BotHarness) -> None:
+    await candidate_with_status(harness, CandidateStatus.NO_SHOW)
+    await harness.dispatcher.feed_update(harness.bot, text_update("x" * 3000, user_id=USER))
+    (note,) = await recruiter_notes(harness)
+    assert "x" * 400 in note and "x" * 501 not in note and "…" in note
