@@ -8,6 +8,7 @@ from aiogram.types import Message
 
 from bot.reply import Reply
 from domain.bookings.booking import Messaging
+from domain.bookings.card import queue_waiting_cards
 from domain.messaging.texts import render_message
 from domain.organisation.invites import INVITE_PREFIX, redeem_invite
 from storage.uow import UnitOfWork
@@ -31,5 +32,6 @@ def create_router() -> Router:
                 uow, messaging.catalog, "recruiter_linked", locale, None, name=recruiter.name
             )
         )
+        await queue_waiting_cards(uow, messaging, recruiter.id)
 
     return router

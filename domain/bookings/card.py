@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from core.enums import BookingStatus, TestKind
+from core.enums import ACTIVE_BOOKING_STATUSES, BookingStatus, TestKind
 from domain.bookings.texts import BookingView, view_of
 from domain.messaging.outbox import queue_message
 from domain.messaging.texts import Catalog, render_message
@@ -17,6 +18,8 @@ if TYPE_CHECKING:
     from domain.bookings.booking import Messaging
 
 KEY_ANSWERS = ("age", "status", "experience", "salary")
+# How far ahead a newly linked chat is sent the cards of bookings made before it was linked.
+WAITING_HORIZON = timedelta(days=366)
 
 
 async def _answers(uow: UnitOfWork, candidate: Candidate, locale: str) -> tuple[str, str]:
@@ -85,13 +88,14 @@ def card_buttons(booking: Booking, catalog: Catalog) -> list[list[dict[str, Any]
 
 async def queue_card(
     uow: UnitOfWork, m: Messaging, booking: Booking, slot: Slot, candidate: Candidate
-) -> None:
-    """Send the booking's card to its recruiter (in the recruiter's zone, with buttons)."""
+) -> bool:
+    """Send the booking's card to its recruiter (in the recruiter's zone, with buttons), once;
+    a recruiter with no chat yet gets it on linking (`queue_waiting_cards`)."""
     recruiter = await uow.recruiters.get_dto(slot.recruiter_id)
     if recruiter is None or recruiter.telegram_chat_id is None:
-        return
+        return False
     view = replace(await view_of(uow, booking), zone=recruiter.timezone)
-    await queue_message(
+    return await queue_message(
         uow,
         m.clock,
         chat_id=recruiter.telegram_chat_id,
@@ -102,3 +106,16 @@ async def queue_card(
         booking_id=booking.id,
         candidate_id=candidate.id,
     )
+
+
+async def queue_waiting_cards(uow: UnitOfWork, m: Messaging, recruiter_id: int) -> int:
+    """On linking a chat: the cards of the recruiter's coming bookings still on (requests
+    made before the chat was linked included), each once. Commits; returns how many."""
+    now = m.clock.now()
+    rows = await uow.bookings.for_recruiter_between(recruiter_id, now, now + WAITING_HORIZON)
+    queued = 0
+    for booking, slot, candidate in rows:
+        if booking.status in ACTIVE_BOOKING_STATUSES:
+            queued += await queue_card(uow, m, booking, slot, candidate)
+    await uow.commit()
+    return queued
