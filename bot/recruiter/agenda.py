@@ -4,7 +4,6 @@ outcome or cancel it; and the card itself."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -21,8 +20,7 @@ from bot.recruiter.texts import say
 from bot.reply import Reply
 from domain.bookings import desk
 from domain.bookings.booking import Messaging
-from domain.bookings.card import card_buttons, card_text
-from domain.bookings.texts import view_of
+from domain.bookings.card import recruiter_card
 from domain.messaging.dates import day_label, local, time_label
 from domain.messaging.texts import Catalog
 from storage.dto import RecruiterDTO
@@ -101,9 +99,7 @@ def create_router() -> Router:
         recruiter: RecruiterDTO,
     ) -> None:
         booking, _slot, candidate = await owned(uow, recruiter, callback_data.booking_id)
-        view = replace(await view_of(uow, booking), zone=recruiter.timezone)
-        text = await card_text(uow, messaging.catalog, booking, candidate, view)
-        buttons = card_buttons(booking, messaging.catalog)
+        text, buttons = await recruiter_card(uow, messaging.catalog, recruiter, booking, candidate)
         markup = keyboard_from_intents(buttons) if buttons else None
         await Reply.to_callback(bot, query).send(text, markup)
 

@@ -10,7 +10,8 @@ from core.enums import ACTIVE_BOOKING_STATUSES, BookingStatus, TestKind
 from domain.bookings.texts import BookingView, view_of
 from domain.messaging.outbox import queue_message
 from domain.messaging.texts import Catalog, render_message
-from domain.screening.answers import option_label, prompt_text
+from domain.screening.answers import option_label
+from storage.dto import RecruiterDTO
 from storage.models import Booking, Candidate, Slot
 from storage.uow import UnitOfWork
 
@@ -22,7 +23,11 @@ KEY_ANSWERS = ("age", "status", "experience", "salary")
 WAITING_HORIZON = timedelta(days=366)
 
 
-async def _answers(uow: UnitOfWork, candidate: Candidate, locale: str) -> tuple[str, str]:
+async def _answers(
+    uow: UnitOfWork, catalog: Catalog, candidate: Candidate, locale: str
+) -> tuple[str, str]:
+    """The key screening answers, each under its own short label, and the score (or the
+    result's state, in words, when the test has no score)."""
     test = await uow.tests.get_dto_by_kind(TestKind.SCREENING)
     if test is None:
         return "", "—"
@@ -36,8 +41,12 @@ async def _answers(uow: UnitOfWork, candidate: Candidate, locale: str) -> tuple[
         if question is None or question.key not in KEY_ANSWERS:
             continue
         shown = option_label(question, answer.answer, locale) if question.options else answer.answer
-        lines.append(f"• {prompt_text(question, locale)}: {shown}")
-    score = f"{result.score:g}/{result.max_score:g}" if result.max_score else result.status.value
+        lines.append(f"• {catalog.text(f'card.answer.{question.key}', locale)}: {shown}")
+    score = (
+        f"{result.score:g}/{result.max_score:g}"
+        if result.max_score
+        else catalog.text(f"test_result.{result.status.value}", locale)
+    )
     return "\n".join(lines), score
 
 
@@ -46,7 +55,7 @@ async def card_text(
 ) -> str:
     """`view` must already be in the recruiter's zone."""
     locale = catalog.default_locale
-    answers, score = await _answers(uow, candidate, locale)
+    answers, score = await _answers(uow, catalog, candidate, locale)
     values = view.values(catalog, locale)
     return await render_message(
         uow,
@@ -86,6 +95,19 @@ def card_buttons(booking: Booking, catalog: Catalog) -> list[list[dict[str, Any]
     return rows
 
 
+async def recruiter_card(
+    uow: UnitOfWork,
+    catalog: Catalog,
+    recruiter: RecruiterDTO,
+    booking: Booking,
+    candidate: Candidate,
+) -> tuple[str, list[list[dict[str, Any]]]]:
+    """The booking's card as it stands now, for its recruiter: text and button intents."""
+    view = replace(await view_of(uow, booking), zone=recruiter.timezone)
+    text = await card_text(uow, catalog, booking, candidate, view)
+    return text, card_buttons(booking, catalog)
+
+
 async def queue_card(
     uow: UnitOfWork, m: Messaging, booking: Booking, slot: Slot, candidate: Candidate
 ) -> bool:
@@ -94,15 +116,15 @@ async def queue_card(
     recruiter = await uow.recruiters.get_dto(slot.recruiter_id)
     if recruiter is None or recruiter.telegram_chat_id is None:
         return False
-    view = replace(await view_of(uow, booking), zone=recruiter.timezone)
+    text, buttons = await recruiter_card(uow, m.catalog, recruiter, booking, candidate)
     return await queue_message(
         uow,
         m.clock,
         chat_id=recruiter.telegram_chat_id,
         kind="booking_card",
         dedupe_key=f"booking_card:{booking.id}",
-        text=await card_text(uow, m.catalog, booking, candidate, view),
-        buttons=card_buttons(booking, m.catalog) or None,
+        text=text,
+        buttons=buttons or None,
         booking_id=booking.id,
         candidate_id=candidate.id,
     )

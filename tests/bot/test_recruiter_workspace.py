@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from aiogram.methods import EditMessageReplyMarkup, EditMessageText
+from aiogram.types import InlineKeyboardMarkup
 from sqlalchemy import select
 
+from bot.callbacks import DeskAction
 from core.clock import FrozenClock
-from core.enums import BookingStatus, CandidateStatus
+from core.enums import BookingStatus, CandidateStatus, QuestionKind, TestKind, TestResultStatus
 from domain.organisation.invites import create_invite
-from storage.models import Notification
-from tests.bot.conftest import BotHarness
+from storage.models import Notification, Test, TestAnswer, TestQuestion, TestResult
+from tests.bot.conftest import BotHarness, button_update
 from tests.support.bot import text_update
 from tests.support.factories import NOW, make_candidate, make_city, make_recruiter, make_slot
 
@@ -51,3 +54,82 @@ async def test_linking_sends_the_cards_still_waiting(harness: BotHarness) -> Non
     cards = await _cards(harness)
     assert sorted(c.booking_id or 0 for c in cards) == waiting[:2]
     assert {c.recipient_chat_id for c in cards} == {RECRUITER_CHAT}
+
+
+async def _request(harness: BotHarness, *, answers: bool = False) -> int:
+    """A request on a linked recruiter's slot tomorrow, with screening answers if asked."""
+    async with harness.storage.uow() as uow:
+        city = await make_city(uow, requires_approval=True)
+        recruiter = await make_recruiter(uow, city, telegram_chat_id=RECRUITER_CHAT, active=True)
+        slot = await make_slot(uow, recruiter, city, NOW + timedelta(days=1))
+        person = await make_candidate(uow, city, status=CandidateStatus.INTERVIEW_SCHEDULED)
+        if answers:
+            (screening,) = await uow.tests.add_many([Test(kind=TestKind.SCREENING, title="S")])
+            age = TestQuestion(
+                test_id=screening.id,
+                position=1,
+                key="age",
+                kind=QuestionKind.NUMBER,
+                prompt={"ru": "Сколько вам лет?", "en": "How old are you?"},
+            )
+            uow.session.add(age)
+            result = TestResult(
+                candidate_id=person.id,
+                test_id=screening.id,
+                started_at=NOW,
+                status=TestResultStatus.PASSED,
+            )
+            await uow.test_results.add_many([result])
+            uow.session.add(TestAnswer(result_id=result.id, question_id=age.id, answer="22"))
+        booking = await uow.bookings.try_create(
+            slot, person.id, BookingStatus.PENDING, actor="test"
+        )
+        assert booking is not None
+        await uow.commit()
+        return booking.id
+
+
+def _edits(harness: BotHarness) -> list[EditMessageText]:
+    return [m for m in harness.session.requests if isinstance(m, EditMessageText)]
+
+
+async def test_approve_updates_the_card_to_its_new_state(harness: BotHarness) -> None:
+    booking_id = await _request(harness)
+    press = button_update(DeskAction(do="approve", booking_id=booking_id), user_id=RECRUITER_CHAT)
+    await harness.dispatcher.feed_update(harness.bot, press)
+    (card,) = _edits(harness)
+    assert card.text.startswith("<b>✅") and "⏳" not in card.text
+    assert isinstance(card.reply_markup, InlineKeyboardMarkup)
+    shown = [b.text for row in card.reply_markup.inline_keyboard for b in row]
+    assert "✅ Подтвердить" not in shown and "❌ Отказать" in shown
+
+
+async def test_the_card_speaks_one_language_and_labels_each_answer(harness: BotHarness) -> None:
+    booking_id = await _request(harness, answers=True)
+    press = button_update(DeskAction(do="open", booking_id=booking_id), user_id=RECRUITER_CHAT)
+    await harness.dispatcher.feed_update(harness.bot, press)
+    (card,) = harness.session.sent()
+    assert "Тест: пройден" in card.text and "passed" not in card.text
+    assert "• Возраст: 22" in card.text and "?:" not in card.text
+
+
+async def test_reject_reasons_have_a_back_to_the_card_buttons(harness: BotHarness) -> None:
+    booking_id = await _request(harness)
+    reject = button_update(DeskAction(do="reject", booking_id=booking_id), user_id=RECRUITER_CHAT)
+    await harness.dispatcher.feed_update(harness.bot, reject)
+    (reasons,) = [m for m in harness.session.requests if isinstance(m, EditMessageReplyMarkup)]
+    assert isinstance(reasons.reply_markup, InlineKeyboardMarkup)
+    back = reasons.reply_markup.inline_keyboard[-1][0]
+    assert back.text == "◀ Назад" and back.callback_data is not None
+    harness.session.requests.clear()
+    await harness.dispatcher.feed_update(
+        harness.bot, button_update(DeskAction.unpack(back.callback_data), user_id=RECRUITER_CHAT)
+    )
+    (card,) = _edits(harness)  # the card as it stands, with its buttons back
+    assert card.text.startswith("<b>⏳")
+    assert isinstance(card.reply_markup, InlineKeyboardMarkup)
+    shown = [b.text for row in card.reply_markup.inline_keyboard for b in row]
+    assert shown == ["✅ Подтвердить", "🔁 Предложить другое время", "❌ Отказать"]
+    async with harness.storage.uow() as uow:
+        booking = await uow.bookings.get(booking_id)
+        assert booking is not None and booking.status is BookingStatus.PENDING
