@@ -28,10 +28,10 @@ from storage.uow import UnitOfWork
 
 
 def agenda_actions(
-    catalog: Catalog, booking_ids: Sequence[tuple[int, str]]
+    catalog: Catalog, locale: str, booking_ids: Sequence[tuple[int, str]]
 ) -> InlineKeyboardMarkup:
     def action(key: str, do: str, booking_id: int, label: str = "") -> InlineKeyboardButton:
-        text = f"{catalog.text(key, catalog.default_locale)}{label}"
+        text = f"{catalog.text(key, locale)}{label}"
         return button(text, DeskAction(do=do, booking_id=booking_id))
 
     return InlineKeyboardMarkup(
@@ -49,16 +49,17 @@ def agenda_actions(
 async def _agenda(
     reply: Reply, uow: UnitOfWork, m: Messaging, recruiter: RecruiterDTO, days: int
 ) -> None:
-    locale, zone = m.catalog.default_locale, recruiter.timezone
+    locale, zone = m.catalog.locale_for(recruiter.locale), recruiter.timezone
     today = m.clock.now().astimezone(ZoneInfo(zone)).date()
     start = datetime.combine(today, time(0), tzinfo=ZoneInfo(zone))
     items = await desk.agenda(uow, recruiter, start, start + timedelta(days=days))
     title_key = "agenda_today" if days == 1 else "agenda_week"
-    lines = [await say(uow, m, title_key, date=day_label(today, locale))]
+    lines = [await say(uow, m, recruiter, title_key, date=day_label(today, locale))]
     for item in items:
         line = await say(
             uow,
             m,
+            recruiter,
             "agenda_line",
             mark=m.catalog.text(f"booking_status.{item.status.value}", locale),
             date=day_label(local(item.starts_at, zone).date(), locale),
@@ -67,9 +68,9 @@ async def _agenda(
         )
         lines.append(line)
     if not items:
-        lines.append(await say(uow, m, "agenda_empty"))
+        lines.append(await say(uow, m, recruiter, "agenda_empty"))
     labels = [(i.booking_id, f"{time_label(i.starts_at, zone)} {i.candidate}") for i in items]
-    await reply.send("\n".join(lines), agenda_actions(m.catalog, labels) if items else None)
+    await reply.send("\n".join(lines), agenda_actions(m.catalog, locale, labels) if items else None)
 
 
 def create_router() -> Router:

@@ -22,8 +22,9 @@ from storage.uow import UnitOfWork
 CANCEL_REASONS = ("recruiter_unavailable", "candidate_asked", "other")
 
 
-def reasons(catalog: Catalog, booking_id: int, *, cancel: bool) -> InlineKeyboardMarkup:
-    locale = catalog.default_locale
+def reasons(
+    catalog: Catalog, locale: str, booking_id: int, *, cancel: bool
+) -> InlineKeyboardMarkup:
     """The reasons to choose from, and Back: to the card's buttons (reject, asked on the card)
     or away from the question (cancel, asked in a message of its own)."""
     kind, do = ("cancel", "cancel_reason") if cancel else ("reject", "reject_reason")
@@ -98,7 +99,12 @@ def create_router() -> Router:
     ) -> None:
         booking_id = callback_data.booking_id
         await owned(uow, recruiter, booking_id)
-        markup = reasons(messaging.catalog, booking_id, cancel=False)
+        markup = reasons(
+            messaging.catalog,
+            messaging.catalog.locale_for(recruiter.locale),
+            booking_id,
+            cancel=False,
+        )
         await Reply.to_callback(bot, query).replace_buttons(markup)
 
     @router.callback_query(DeskAction.filter(F.do == "reject_reason"))
@@ -156,9 +162,10 @@ def create_router() -> Router:
         booking_id = callback_data.booking_id
         await owned(uow, recruiter, booking_id)
         catalog = messaging.catalog
+        locale = catalog.locale_for(recruiter.locale)
         await Reply.to_callback(bot, query).send(
-            catalog.text("button.cancel_short", catalog.default_locale) + "?",
-            reasons(catalog, booking_id, cancel=True),
+            catalog.text("button.cancel_short", locale) + "?",
+            reasons(catalog, locale, booking_id, cancel=True),
         )
 
     @router.callback_query(DeskAction.filter(F.do == "cancel_reason"))

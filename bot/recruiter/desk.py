@@ -31,11 +31,12 @@ async def done(
     reply: Reply,
     callback_answer: CallbackAnswer,
     m: Messaging,
+    recruiter: RecruiterDTO,
     outcome: Result[int, desk.DeskError],
 ) -> None:
     outcome.unwrap()
     await reply.drop_buttons()
-    tell(callback_answer, m.catalog.text("recruiter.done", m.catalog.default_locale))
+    tell(callback_answer, m.catalog.text("recruiter.done", m.catalog.locale_for(recruiter.locale)))
 
 
 async def show_card(
@@ -58,4 +59,4 @@ async def decided(
     """A decision taken: "done", and the card updated to the booking's new state."""
     booking_id = outcome.unwrap()
     await show_card(reply, uow, m, recruiter, booking_id)
-    tell(callback_answer, m.catalog.text("recruiter.done", m.catalog.default_locale))
+    tell(callback_answer, m.catalog.text("recruiter.done", m.catalog.locale_for(recruiter.locale)))

@@ -25,7 +25,9 @@ def create_router() -> Router:
         assert command.args is not None
         reply = Reply.to_message(bot, message)
         locale = messaging.catalog.locale_for(message.from_user.language_code)
-        result = await redeem_invite(uow, command.args, message.from_user.id, messaging.clock)
+        result = await redeem_invite(
+            uow, command.args, message.from_user.id, messaging.clock, locale
+        )
         recruiter = result.unwrap()  # a refused invite: the error router says why
         await reply.send(
             await render_message(

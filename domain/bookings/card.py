@@ -51,10 +51,14 @@ async def _answers(
 
 
 async def card_text(
-    uow: UnitOfWork, catalog: Catalog, booking: Booking, candidate: Candidate, view: BookingView
+    uow: UnitOfWork,
+    catalog: Catalog,
+    locale: str,
+    booking: Booking,
+    candidate: Candidate,
+    view: BookingView,
 ) -> str:
-    """`view` must already be in the recruiter's zone."""
-    locale = catalog.default_locale
+    """In the recruiter's language; `view` must already be in the recruiter's zone."""
     answers, score = await _answers(uow, catalog, candidate, locale)
     values = view.values(catalog, locale)
     return await render_message(
@@ -74,8 +78,7 @@ async def card_text(
     )
 
 
-def card_buttons(booking: Booking, catalog: Catalog) -> list[list[dict[str, Any]]]:
-    locale = catalog.default_locale
+def card_buttons(booking: Booking, catalog: Catalog, locale: str) -> list[list[dict[str, Any]]]:
 
     def button(key: str, action: str, **extra: object) -> dict[str, Any]:
         return {
@@ -102,10 +105,12 @@ async def recruiter_card(
     booking: Booking,
     candidate: Candidate,
 ) -> tuple[str, list[list[dict[str, Any]]]]:
-    """The booking's card as it stands now, for its recruiter: text and button intents."""
+    """The booking's card as it stands now, for its recruiter (in their language and zone):
+    text and button intents."""
+    locale = catalog.locale_for(recruiter.locale)
     view = replace(await view_of(uow, booking), zone=recruiter.timezone)
-    text = await card_text(uow, catalog, booking, candidate, view)
-    return text, card_buttons(booking, catalog)
+    text = await card_text(uow, catalog, locale, booking, candidate, view)
+    return text, card_buttons(booking, catalog, locale)
 
 
 async def queue_card(

@@ -6,6 +6,7 @@ from typing import Any
 
 from core.errors import InvalidField, NotFound
 from core.result import Failure, Result, Success
+from core.settings import SUPPORTED_LOCALES
 from storage.dto import RecruiterDTO
 from storage.models import City, Recruiter
 from storage.uow import UnitOfWork
@@ -77,3 +78,15 @@ async def recruiter_for_chat(uow: UnitOfWork, chat_id: int) -> RecruiterDTO | No
 
 async def recruiter_by_id(uow: UnitOfWork, recruiter_id: int) -> RecruiterDTO | None:
     return await uow.recruiters.get_dto(recruiter_id)
+
+
+async def choose_recruiter_language(uow: UnitOfWork, recruiter_id: int, locale: str) -> bool:
+    """Speak to the recruiter in `locale` from now on, if it is one we speak. Commits."""
+    if locale not in SUPPORTED_LOCALES:
+        return False
+    recruiter = await uow.recruiters.get(recruiter_id)
+    if recruiter is None:
+        return False
+    recruiter.locale = locale
+    await uow.commit()
+    return True

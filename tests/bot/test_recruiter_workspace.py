@@ -5,14 +5,19 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from aiogram.methods import EditMessageReplyMarkup, EditMessageText
+from aiogram.methods import AnswerCallbackQuery, EditMessageReplyMarkup, EditMessageText
 from aiogram.types import InlineKeyboardMarkup
 from sqlalchemy import select
 
-from bot.callbacks import DeskAction
+from bot.callbacks import DeskAction, LanguageChoice
 from core.clock import FrozenClock
 from core.enums import BookingStatus, CandidateStatus, QuestionKind, TestKind, TestResultStatus
+from domain.bookings.booking import Messaging
+from domain.bookings.jobs import queue_attendance_prompts
+from domain.messaging.texts import Catalog
 from domain.organisation.invites import create_invite
+from domain.organisation.places import choose_recruiter_language
+from domain.scheduling.picker import BookingRules
 from storage.models import Notification, Test, TestAnswer, TestQuestion, TestResult
 from tests.bot.conftest import BotHarness, button_update
 from tests.support.bot import text_update
@@ -133,3 +138,81 @@ async def test_reject_reasons_have_a_back_to_the_card_buttons(harness: BotHarnes
     async with harness.storage.uow() as uow:
         booking = await uow.bookings.get(booking_id)
         assert booking is not None and booking.status is BookingStatus.PENDING
+
+
+async def _recruiter_locale(harness: BotHarness) -> str | None:
+    async with harness.storage.uow() as uow:
+        recruiter = await uow.recruiters.get_by_chat_id(RECRUITER_CHAT)
+        assert recruiter is not None
+        return recruiter.locale
+
+
+async def test_a_recruiter_linked_from_english_telegram_works_in_english(
+    harness: BotHarness,
+) -> None:
+    async with harness.storage.uow() as uow:
+        city = await make_city(uow)
+        recruiter = await make_recruiter(uow, city, active=True)
+        await uow.commit()
+        payload = (await create_invite(uow, recruiter.id, FrozenClock(NOW))).unwrap()
+    for text in (f"/start {payload}", "/today", "hello"):
+        await harness.dispatcher.feed_update(
+            harness.bot, text_update(text, user_id=RECRUITER_CHAT, language_code="en")
+        )
+    linked, today, help_ = harness.session.sent()
+    assert linked.text.startswith("You are linked as")
+    assert today.text.startswith("<b>Today,") and "No interviews." in today.text
+    assert help_.text.startswith("You are linked as")  # not the Russian help
+    assert await _recruiter_locale(harness) == "en"
+
+
+async def test_lang_changes_the_recruiters_language(harness: BotHarness) -> None:
+    booking_id = await _request(harness)  # a recruiter in the default language, Russian
+    await harness.dispatcher.feed_update(
+        harness.bot, text_update("/lang", user_id=RECRUITER_CHAT, language_code="ru")
+    )
+    (ask,) = harness.session.sent()
+    assert ask.text == "Выберите язык:" and ask.reply_markup is not None
+    await harness.dispatcher.feed_update(
+        harness.bot, button_update(LanguageChoice(code="en"), user_id=RECRUITER_CHAT)
+    )
+    chosen, help_ = harness.session.sent()[1:]
+    assert chosen.text == "Language: English."
+    assert help_.text.startswith("You are linked as")
+    assert await _recruiter_locale(harness) == "en"
+    harness.session.requests.clear()
+    press = button_update(DeskAction(do="open", booking_id=booking_id), user_id=RECRUITER_CHAT)
+    await harness.dispatcher.feed_update(harness.bot, press)
+    (card,) = harness.session.sent()
+    assert "(your time)" in card.text and "source:" in card.text
+    assert isinstance(card.reply_markup, InlineKeyboardMarkup)
+    assert card.reply_markup.inline_keyboard[0][0].text == "✅ Approve"
+
+
+async def test_refusals_and_prompts_reach_the_recruiter_in_their_language(
+    harness: BotHarness,
+) -> None:
+    booking_id = await _request(harness)
+    async with harness.storage.uow() as uow:
+        assert await choose_recruiter_language(uow, (await _recruiter_id(harness)), "en")
+        booking = await uow.bookings.get(booking_id)
+        assert booking is not None
+        assert await uow.bookings.change_status(booking, BookingStatus.APPROVED, actor="test")
+        await uow.commit()
+    press = button_update(DeskAction(do="outcome", booking_id=booking_id), user_id=RECRUITER_CHAT)
+    await harness.dispatcher.feed_update(harness.bot, press)
+    (answer,) = [m for m in harness.session.requests if isinstance(m, AnswerCallbackQuery)]
+    assert answer.text is not None and "has not begun" in answer.text
+    m = Messaging(Catalog.load("ru"), FrozenClock(NOW + timedelta(days=2)), BookingRules())
+    assert await queue_attendance_prompts(harness.storage.uow, m) == 1
+    async with harness.storage.uow() as uow:
+        stmt = select(Notification).where(Notification.kind == "attendance_prompt")
+        (prompt,) = (await uow.session.scalars(stmt)).all()
+    assert prompt.payload["buttons"][0][0]["text"] == "🏁 Came"
+
+
+async def _recruiter_id(harness: BotHarness) -> int:
+    async with harness.storage.uow() as uow:
+        recruiter = await uow.recruiters.get_by_chat_id(RECRUITER_CHAT)
+        assert recruiter is not None
+        return recruiter.id
