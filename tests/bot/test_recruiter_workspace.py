@@ -13,7 +13,7 @@ from bot.callbacks import DeskAction, LanguageChoice
 from core.clock import FrozenClock
 from core.enums import BookingStatus, CandidateStatus, QuestionKind, TestKind, TestResultStatus
 from domain.bookings.booking import Messaging
-from domain.bookings.jobs import queue_attendance_prompts
+from domain.bookings.jobs import queue_attendance_prompts, queue_daily_digests
 from domain.messaging.texts import Catalog
 from domain.organisation.invites import create_invite
 from domain.organisation.places import choose_recruiter_language
@@ -216,3 +216,21 @@ async def _recruiter_id(harness: BotHarness) -> int:
         recruiter = await uow.recruiters.get_by_chat_id(RECRUITER_CHAT)
         assert recruiter is not None
         return recruiter.id
+
+
+async def test_the_morning_digest_is_in_the_recruiters_language(harness: BotHarness) -> None:
+    async with harness.storage.uow() as uow:
+        city = await make_city(uow)
+        recruiter = await make_recruiter(
+            uow, city, telegram_chat_id=RECRUITER_CHAT, active=True, locale="en"
+        )
+        slot = await make_slot(uow, recruiter, city, NOW + timedelta(hours=2))
+        person = await make_candidate(uow, city, status=CandidateStatus.INTERVIEW_SCHEDULED)
+        assert await uow.bookings.try_create(slot, person.id, BookingStatus.APPROVED, actor="t")
+        await uow.commit()
+    m = Messaging(Catalog.load("ru"), FrozenClock(NOW), BookingRules())
+    assert await queue_daily_digests(harness.storage.uow, m) == 1
+    async with harness.storage.uow() as uow:
+        stmt = select(Notification).where(Notification.kind == "daily_digest")
+        (digest,) = (await uow.session.scalars(stmt)).all()
+    assert digest.payload["text"].startswith("<b>Today's interviews, ")
