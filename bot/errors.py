@@ -62,9 +62,10 @@ def _locale(
     candidate: Candidate | None,
     recruiter: RecruiterDTO | None,
 ) -> str:
-    """Recruiters read the bot in the default language; candidates in the one they chose."""
+    """Recruiters and candidates read the bot in the language they chose (a recruiter's is
+    Telegram's from linking until /lang)."""
     if recruiter is not None:
-        return catalog.default_locale
+        return catalog.locale_for(recruiter.locale)
     if candidate is not None:
         return candidate.locale
     return catalog.locale_for(user.language_code if user else None)

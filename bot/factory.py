@@ -47,6 +47,7 @@ from bot.recruiter import (
     slot_list,
     slots_menu,
 )
+from bot.recruiter import language as recruiter_language
 from bot.release_before_send import ReleaseTransactionMiddleware
 from bot.response_models import KeepResponseModels
 from bot.retry_after import RetryAfterMiddleware
@@ -114,6 +115,7 @@ def create_dispatcher(
         new_slot.create_router(),
         series.create_router(),
         slot_list.create_router(),
+        recruiter_language.create_router(),
         guard.create_router(),
         start.create_router(),
         language.create_router(),

@@ -32,6 +32,7 @@ class RecruiterDTO(DTO):
     timezone: str
     meeting_link: str | None
     active: bool
+    locale: str | None = None
     city_ids: tuple[int, ...] = ()
 
 

@@ -4,7 +4,6 @@ outcome or cancel it; and the card itself."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -21,8 +20,7 @@ from bot.recruiter.texts import say
 from bot.reply import Reply
 from domain.bookings import desk
 from domain.bookings.booking import Messaging
-from domain.bookings.card import card_buttons, card_text
-from domain.bookings.texts import view_of
+from domain.bookings.card import recruiter_card
 from domain.messaging.dates import day_label, local, time_label
 from domain.messaging.texts import Catalog
 from storage.dto import RecruiterDTO
@@ -30,10 +28,10 @@ from storage.uow import UnitOfWork
 
 
 def agenda_actions(
-    catalog: Catalog, booking_ids: Sequence[tuple[int, str]]
+    catalog: Catalog, locale: str, booking_ids: Sequence[tuple[int, str]]
 ) -> InlineKeyboardMarkup:
     def action(key: str, do: str, booking_id: int, label: str = "") -> InlineKeyboardButton:
-        text = f"{catalog.text(key, catalog.default_locale)}{label}"
+        text = f"{catalog.text(key, locale)}{label}"
         return button(text, DeskAction(do=do, booking_id=booking_id))
 
     return InlineKeyboardMarkup(
@@ -51,16 +49,17 @@ def agenda_actions(
 async def _agenda(
     reply: Reply, uow: UnitOfWork, m: Messaging, recruiter: RecruiterDTO, days: int
 ) -> None:
-    locale, zone = m.catalog.default_locale, recruiter.timezone
+    locale, zone = m.catalog.locale_for(recruiter.locale), recruiter.timezone
     today = m.clock.now().astimezone(ZoneInfo(zone)).date()
     start = datetime.combine(today, time(0), tzinfo=ZoneInfo(zone))
     items = await desk.agenda(uow, recruiter, start, start + timedelta(days=days))
     title_key = "agenda_today" if days == 1 else "agenda_week"
-    lines = [await say(uow, m, title_key, date=day_label(today, locale))]
+    lines = [await say(uow, m, recruiter, title_key, date=day_label(today, locale))]
     for item in items:
         line = await say(
             uow,
             m,
+            recruiter,
             "agenda_line",
             mark=m.catalog.text(f"booking_status.{item.status.value}", locale),
             date=day_label(local(item.starts_at, zone).date(), locale),
@@ -69,9 +68,9 @@ async def _agenda(
         )
         lines.append(line)
     if not items:
-        lines.append(await say(uow, m, "agenda_empty"))
+        lines.append(await say(uow, m, recruiter, "agenda_empty"))
     labels = [(i.booking_id, f"{time_label(i.starts_at, zone)} {i.candidate}") for i in items]
-    await reply.send("\n".join(lines), agenda_actions(m.catalog, labels) if items else None)
+    await reply.send("\n".join(lines), agenda_actions(m.catalog, locale, labels) if items else None)
 
 
 def create_router() -> Router:
@@ -101,9 +100,7 @@ def create_router() -> Router:
         recruiter: RecruiterDTO,
     ) -> None:
         booking, _slot, candidate = await owned(uow, recruiter, callback_data.booking_id)
-        view = replace(await view_of(uow, booking), zone=recruiter.timezone)
-        text = await card_text(uow, messaging.catalog, booking, candidate, view)
-        buttons = card_buttons(booking, messaging.catalog)
+        text, buttons = await recruiter_card(uow, messaging.catalog, recruiter, booking, candidate)
         markup = keyboard_from_intents(buttons) if buttons else None
         await Reply.to_callback(bot, query).send(text, markup)
 

@@ -10,7 +10,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from bot.buttons import button
 from bot.callbacks import DeskAction
 from bot.filters import IsRecruiter
-from bot.recruiter.desk import done, owned
+from bot.recruiter.desk import decided, owned, show_card
 from bot.reply import Reply
 from domain.bookings import desk
 from domain.bookings.booking import Messaging
@@ -22,9 +22,13 @@ from storage.uow import UnitOfWork
 CANCEL_REASONS = ("recruiter_unavailable", "candidate_asked", "other")
 
 
-def reasons(catalog: Catalog, booking_id: int, *, cancel: bool) -> InlineKeyboardMarkup:
-    locale = catalog.default_locale
+def reasons(
+    catalog: Catalog, locale: str, booking_id: int, *, cancel: bool
+) -> InlineKeyboardMarkup:
+    """The reasons to choose from, and Back: to the card's buttons (reject, asked on the card)
+    or away from the question (cancel, asked in a message of its own)."""
     kind, do = ("cancel", "cancel_reason") if cancel else ("reject", "reject_reason")
+    back = "keep" if cancel else "card"
     choices = CANCEL_REASONS if cancel else REJECT_REASONS
     return InlineKeyboardMarkup(
         inline_keyboard=[
@@ -35,6 +39,13 @@ def reasons(catalog: Catalog, booking_id: int, *, cancel: bool) -> InlineKeyboar
                 )
             ]
             for r in choices
+        ]
+        + [
+            [
+                button(
+                    catalog.text("button.back", locale), DeskAction(do=back, booking_id=booking_id)
+                )
+            ]
         ]
     )
 
@@ -56,7 +67,9 @@ def create_router() -> Router:
         booking_id = callback_data.booking_id
         await owned(uow, recruiter, booking_id)
         outcome = await desk.approve(uow, messaging, recruiter, booking_id)
-        await done(Reply.to_callback(bot, query), callback_answer, messaging, outcome)
+        await decided(
+            Reply.to_callback(bot, query), callback_answer, uow, messaging, recruiter, outcome
+        )
 
     @router.callback_query(DeskAction.filter(F.do == "offer"))
     async def offer(
@@ -71,7 +84,9 @@ def create_router() -> Router:
         booking_id = callback_data.booking_id
         await owned(uow, recruiter, booking_id)
         outcome = await desk.offer_another_time(uow, messaging, recruiter, booking_id)
-        await done(Reply.to_callback(bot, query), callback_answer, messaging, outcome)
+        await decided(
+            Reply.to_callback(bot, query), callback_answer, uow, messaging, recruiter, outcome
+        )
 
     @router.callback_query(DeskAction.filter(F.do == "reject"))
     async def ask_reject_reason(
@@ -84,7 +99,12 @@ def create_router() -> Router:
     ) -> None:
         booking_id = callback_data.booking_id
         await owned(uow, recruiter, booking_id)
-        markup = reasons(messaging.catalog, booking_id, cancel=False)
+        markup = reasons(
+            messaging.catalog,
+            messaging.catalog.locale_for(recruiter.locale),
+            booking_id,
+            cancel=False,
+        )
         await Reply.to_callback(bot, query).replace_buttons(markup)
 
     @router.callback_query(DeskAction.filter(F.do == "reject_reason"))
@@ -102,7 +122,33 @@ def create_router() -> Router:
         catalog = messaging.catalog
         label = catalog.text(f"reject.{callback_data.reason}", catalog.default_locale)
         outcome = await desk.reject(uow, messaging, recruiter, booking_id, label)
-        await done(Reply.to_callback(bot, query), callback_answer, messaging, outcome)
+        await decided(
+            Reply.to_callback(bot, query), callback_answer, uow, messaging, recruiter, outcome
+        )
+
+    @router.callback_query(DeskAction.filter(F.do == "card"))
+    async def back_to_card(
+        query: CallbackQuery,
+        callback_data: DeskAction,
+        bot: Bot,
+        uow: UnitOfWork,
+        messaging: Messaging,
+        recruiter: RecruiterDTO,
+    ) -> None:
+        await show_card(
+            Reply.to_callback(bot, query), uow, messaging, recruiter, callback_data.booking_id
+        )
+
+    @router.callback_query(DeskAction.filter(F.do == "keep"))
+    async def keep(
+        query: CallbackQuery,
+        callback_data: DeskAction,
+        bot: Bot,
+        uow: UnitOfWork,
+        recruiter: RecruiterDTO,
+    ) -> None:
+        await owned(uow, recruiter, callback_data.booking_id)
+        await Reply.to_callback(bot, query).drop_buttons()
 
     @router.callback_query(DeskAction.filter(F.do == "cancel"))
     async def ask_cancel_reason(
@@ -116,9 +162,10 @@ def create_router() -> Router:
         booking_id = callback_data.booking_id
         await owned(uow, recruiter, booking_id)
         catalog = messaging.catalog
+        locale = catalog.locale_for(recruiter.locale)
         await Reply.to_callback(bot, query).send(
-            catalog.text("button.cancel_short", catalog.default_locale) + "?",
-            reasons(catalog, booking_id, cancel=True),
+            catalog.text("button.cancel_short", locale) + "?",
+            reasons(catalog, locale, booking_id, cancel=True),
         )
 
     @router.callback_query(DeskAction.filter(F.do == "cancel_reason"))
@@ -141,6 +188,8 @@ def create_router() -> Router:
         outcome = await desk.cancel(
             uow, messaging, recruiter, booking_id, label, withdraw_slot=unavailable
         )
-        await done(Reply.to_callback(bot, query), callback_answer, messaging, outcome)
+        await decided(
+            Reply.to_callback(bot, query), callback_answer, uow, messaging, recruiter, outcome
+        )
 
     return router

@@ -39,7 +39,8 @@ def create_router() -> Router:
 
     @router.message(SwitchedOff())
     async def switched_off(message: Message, bot: Bot, messaging: Messaging) -> None:
-        locale = messaging.catalog.default_locale
+        user = message.from_user
+        locale = messaging.catalog.locale_for(user.language_code if user else None)
         await Reply.to_message(bot, message).send(
             messaging.catalog.text("recruiter.switched_off", locale)
         )
@@ -52,7 +53,7 @@ def create_router() -> Router:
             uow,
             messaging.catalog,
             "recruiter_linked",
-            messaging.catalog.default_locale,
+            messaging.catalog.locale_for(recruiter.locale),
             None,
             name=recruiter.name,
         )
@@ -60,11 +61,16 @@ def create_router() -> Router:
 
     @router.callback_query(IsRecruiter())
     async def stale(
-        query: CallbackQuery, callback_answer: CallbackAnswer, messaging: Messaging
+        query: CallbackQuery,
+        callback_answer: CallbackAnswer,
+        messaging: Messaging,
+        recruiter: RecruiterDTO,
     ) -> None:
         tell(
             callback_answer,
-            messaging.catalog.text("error.outdated_button", messaging.catalog.default_locale),
+            messaging.catalog.text(
+                "error.outdated_button", messaging.catalog.locale_for(recruiter.locale)
+            ),
         )
 
     return router

@@ -10,6 +10,7 @@ from aiogram.types import Message
 from bot.commands import set_recruiter_menu
 from bot.reply import Reply
 from domain.bookings.booking import Messaging
+from domain.bookings.card import queue_waiting_cards
 from domain.messaging.texts import render_message
 from domain.organisation.invites import INVITE_PREFIX, redeem_invite
 from storage.uow import UnitOfWork
@@ -28,13 +29,16 @@ def create_router() -> Router:
         assert command.args is not None
         reply = Reply.to_message(bot, message)
         locale = messaging.catalog.locale_for(message.from_user.language_code)
-        result = await redeem_invite(uow, command.args, message.from_user.id, messaging.clock)
+        result = await redeem_invite(
+            uow, command.args, message.from_user.id, messaging.clock, locale
+        )
         recruiter = result.unwrap()  # a refused invite: the error router says why
         await reply.send(
             await render_message(
                 uow, messaging.catalog, "recruiter_linked", locale, None, name=recruiter.name
             )
         )
+        await queue_waiting_cards(uow, messaging, recruiter.id)
         try:  # their own menu in this chat; the commands work typed even if this fails
             await set_recruiter_menu(bot, messaging.catalog, message.chat.id, locale)
         except Exception as exc:

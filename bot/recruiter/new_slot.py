@@ -88,11 +88,15 @@ def create_router() -> Router:
         city = await served_city(uow, recruiter, callback_data.city_id)
         if city is None:
             return
-        reply, locale = Reply.to_callback(bot, query), messaging.catalog.default_locale
+        reply, locale = (
+            Reply.to_callback(bot, query),
+            messaging.catalog.locale_for(recruiter.locale),
+        )
         if callback_data.day == 0:
             today = messaging.clock.now().astimezone(ZoneInfo(city.timezone)).date()
             await reply.edit_or_send(
-                await say(uow, messaging, "slot_pick_day"), day_choice(city.id, today, locale)
+                await say(uow, messaging, recruiter, "slot_pick_day"),
+                day_choice(city.id, today, locale),
             )
             return
         day = day_label(date.fromordinal(callback_data.day), locale)
@@ -101,7 +105,9 @@ def create_router() -> Router:
             if callback_data.hour < 0
             else minute_choice(city.id, callback_data.day, callback_data.hour)
         )
-        await reply.edit_or_send(await say(uow, messaging, "slot_pick_time", day=day), markup)
+        await reply.edit_or_send(
+            await say(uow, messaging, recruiter, "slot_pick_time", day=day), markup
+        )
 
     @router.callback_query(SlotCreate.filter())
     async def create_one(
@@ -130,10 +136,11 @@ def create_router() -> Router:
             editor=ChatRecruiter(recruiter.id),
         )
         created.unwrap()  # in the past, beyond the horizon or overlapping: said by bot/errors.py
-        locale = messaging.catalog.default_locale
+        locale = messaging.catalog.locale_for(recruiter.locale)
         text = await say(
             uow,
             messaging,
+            recruiter,
             "slot_created",
             day=day_label(local(moment, city.timezone).date(), locale),
             time=time_label(moment, city.timezone),

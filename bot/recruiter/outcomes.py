@@ -24,8 +24,9 @@ from storage.dto import RecruiterDTO
 from storage.uow import UnitOfWork
 
 
-def _pair(catalog: Catalog, booking_id: int, *choices: tuple[str, str]) -> InlineKeyboardMarkup:
-    locale = catalog.default_locale
+def _pair(
+    catalog: Catalog, locale: str, booking_id: int, *choices: tuple[str, str]
+) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         inline_keyboard=[
             [
@@ -36,12 +37,14 @@ def _pair(catalog: Catalog, booking_id: int, *choices: tuple[str, str]) -> Inlin
     )
 
 
-def attendance(catalog: Catalog, booking_id: int) -> InlineKeyboardMarkup:
-    return _pair(catalog, booking_id, ("button.came", "came"), ("button.no_show", "noshow"))
+def attendance(catalog: Catalog, locale: str, booking_id: int) -> InlineKeyboardMarkup:
+    return _pair(catalog, locale, booking_id, ("button.came", "came"), ("button.no_show", "noshow"))
 
 
-def result(catalog: Catalog, booking_id: int) -> InlineKeyboardMarkup:
-    return _pair(catalog, booking_id, ("button.passed", "passed"), ("button.not_passed", "failed"))
+def result(catalog: Catalog, locale: str, booking_id: int) -> InlineKeyboardMarkup:
+    return _pair(
+        catalog, locale, booking_id, ("button.passed", "passed"), ("button.not_passed", "failed")
+    )
 
 
 def _name(candidate: Candidate) -> str:
@@ -49,10 +52,15 @@ def _name(candidate: Candidate) -> str:
 
 
 async def _ask_result(
-    reply: Reply, uow: UnitOfWork, m: Messaging, candidate: Candidate, booking_id: int
+    reply: Reply,
+    uow: UnitOfWork,
+    m: Messaging,
+    recruiter: RecruiterDTO,
+    candidate: Candidate,
+    booking_id: int,
 ) -> None:
-    text = await say(uow, m, "result_prompt", name=_name(candidate))
-    await reply.send(text, result(m.catalog, booking_id))
+    text = await say(uow, m, recruiter, "result_prompt", name=_name(candidate))
+    await reply.send(text, result(m.catalog, m.catalog.locale_for(recruiter.locale), booking_id))
 
 
 def create_router() -> Router:
@@ -72,19 +80,25 @@ def create_router() -> Router:
         booking, _slot, candidate = await owned(uow, recruiter, callback_data.booking_id)
         step = (await desk.outcome_step(uow, messaging, recruiter, booking.id)).unwrap()
         if step == "result":
-            await _ask_result(reply, uow, messaging, candidate, booking.id)
+            await _ask_result(reply, uow, messaging, recruiter, candidate, booking.id)
             return
         view = replace(await view_of(uow, booking), zone=recruiter.timezone)
-        values = view.values(messaging.catalog, messaging.catalog.default_locale)
+        values = view.values(messaging.catalog, messaging.catalog.locale_for(recruiter.locale))
         text = await say(
             uow,
             messaging,
+            recruiter,
             "attendance_prompt",
             name=_name(candidate),
             date=values["date"],
             time=values["time"],
         )
-        await reply.send(text, attendance(messaging.catalog, booking.id))
+        await reply.send(
+            text,
+            attendance(
+                messaging.catalog, messaging.catalog.locale_for(recruiter.locale), booking.id
+            ),
+        )
 
     @router.callback_query(DeskAction.filter(F.do == "came"))
     async def came(
@@ -102,10 +116,12 @@ def create_router() -> Router:
         outcome.unwrap()
         reply = Reply.to_callback(bot, query)
         await reply.drop_buttons()
-        await _ask_result(reply, uow, messaging, candidate, booking_id)
+        await _ask_result(reply, uow, messaging, recruiter, candidate, booking_id)
         tell(
             callback_answer,
-            messaging.catalog.text("recruiter.done", messaging.catalog.default_locale),
+            messaging.catalog.text(
+                "recruiter.done", messaging.catalog.locale_for(recruiter.locale)
+            ),
         )
 
     @router.callback_query(DeskAction.filter(F.do == "noshow"))
@@ -121,7 +137,7 @@ def create_router() -> Router:
         booking_id = callback_data.booking_id
         await owned(uow, recruiter, booking_id)
         outcome = await desk.record_attendance(uow, messaging, recruiter, booking_id, came=False)
-        await done(Reply.to_callback(bot, query), callback_answer, messaging, outcome)
+        await done(Reply.to_callback(bot, query), callback_answer, messaging, recruiter, outcome)
 
     @router.callback_query(DeskAction.filter(F.do.in_({"passed", "failed"})))
     async def passed_or_failed(
@@ -138,6 +154,6 @@ def create_router() -> Router:
         outcome = await desk.record_result(
             uow, messaging, recruiter, booking_id, passed=callback_data.do == "passed"
         )
-        await done(Reply.to_callback(bot, query), callback_answer, messaging, outcome)
+        await done(Reply.to_callback(bot, query), callback_answer, messaging, recruiter, outcome)
 
     return router

@@ -39,8 +39,7 @@ class SeriesInput(StatesGroup):
     waiting_for_confirm = State()
 
 
-def series_decision(catalog: Catalog) -> InlineKeyboardMarkup:
-    locale = catalog.default_locale
+def series_decision(catalog: Catalog, locale: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         inline_keyboard=[
             [
@@ -67,7 +66,7 @@ def create_router() -> Router:
     ) -> None:
         assert message.text is not None
         reply, catalog = Reply.to_message(bot, message), messaging.catalog
-        locale = catalog.default_locale
+        locale = catalog.locale_for(recruiter.locale)
         spec = parse_series(message.text)
         data = await state.get_data()
         city = await served_city(uow, recruiter, int(data.get("city_id", 0)))
@@ -96,6 +95,7 @@ def create_router() -> Router:
         preview = await say(
             uow,
             messaging,
+            recruiter,
             "series_preview",
             count=len(fresh),
             city=city.name,
@@ -107,7 +107,7 @@ def create_router() -> Router:
             days = messaging.rules.horizon.days
             key = "recruiter.series_beyond_horizon"
             preview = catalog.text(key, locale, count=beyond, days=days) + "\n\n" + preview
-        await reply.send(preview, series_decision(catalog))
+        await reply.send(preview, series_decision(catalog, locale))
 
     confirming = StateFilter(SeriesInput.waiting_for_confirm)
 
@@ -137,19 +137,27 @@ def create_router() -> Router:
             else None
         )
         if not isinstance(created, Success):
-            locale = messaging.catalog.default_locale
+            locale = messaging.catalog.locale_for(recruiter.locale)
             await reply.send(messaging.catalog.text("recruiter.series_invalid", locale))
             return
-        await reply.send(await say(uow, messaging, "series_created", count=created.value))
+        await reply.send(
+            await say(uow, messaging, recruiter, "series_created", count=created.value)
+        )
 
     @router.callback_query(SeriesDecision.filter(), confirming)
     async def discard(
-        query: CallbackQuery, bot: Bot, messaging: Messaging, state: FSMContext
+        query: CallbackQuery,
+        bot: Bot,
+        messaging: Messaging,
+        state: FSMContext,
+        recruiter: RecruiterDTO,
     ) -> None:
         reply = Reply.to_callback(bot, query)
         await state.clear()
         await reply.drop_buttons()
-        await reply.send(messaging.catalog.text("recruiter.done", messaging.catalog.default_locale))
+        await reply.send(
+            messaging.catalog.text("recruiter.done", messaging.catalog.locale_for(recruiter.locale))
+        )
 
     return router
 

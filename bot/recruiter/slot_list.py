@@ -37,8 +37,8 @@ def moment_label(moment: datetime, zone: str, locale: str) -> str:
     return f"{day_label(local(moment, zone).date(), locale)} {time_label(moment, zone)}"
 
 
-def slot_list(rows: Sequence[Row], catalog: Catalog) -> InlineKeyboardMarkup:
-    delete = catalog.text("button.delete", catalog.default_locale)
+def slot_list(rows: Sequence[Row], catalog: Catalog, locale: str) -> InlineKeyboardMarkup:
+    delete = catalog.text("button.delete", locale)
     keyboard = []
     for label, free_slot, booking_id in rows[:30]:
         if free_slot is not None:
@@ -52,7 +52,7 @@ def slot_list(rows: Sequence[Row], catalog: Catalog) -> InlineKeyboardMarkup:
 async def show_slots(
     reply: Reply, uow: UnitOfWork, m: Messaging, recruiter: RecruiterDTO, *, edit: bool = False
 ) -> None:
-    locale = m.catalog.default_locale
+    locale = m.catalog.locale_for(recruiter.locale)
     items: list[Row] = []
     for slot, booking_id, candidate_name, zone in await coming_slots(
         uow, recruiter.id, m.clock.now()
@@ -64,8 +64,8 @@ async def show_slots(
             items.append((label, slot.id, None))
         else:
             items.append((f"{label} · {candidate_name}", None, booking_id))
-    text = await say(uow, m, "free_slots" if items else "free_slots_empty")
-    await reply.show(text, slot_list(items, m.catalog) if items else None, edit=edit)
+    text = await say(uow, m, recruiter, "free_slots" if items else "free_slots_empty")
+    await reply.show(text, slot_list(items, m.catalog, locale) if items else None, edit=edit)
 
 
 def create_router() -> Router:
@@ -93,7 +93,7 @@ def create_router() -> Router:
         )
         if isinstance(deleted, Failure):  # booked or begun a moment ago
             raise SlotHeld(f"slot {callback_data.slot_id}")
-        tell(callback_answer, await say(uow, messaging, "slot_deleted"))
+        tell(callback_answer, await say(uow, messaging, recruiter, "slot_deleted"))
         await show_slots(Reply.to_callback(bot, query), uow, messaging, recruiter, edit=True)
 
     return router

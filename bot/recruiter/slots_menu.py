@@ -24,8 +24,7 @@ from storage.dto import RecruiterDTO
 from storage.uow import UnitOfWork
 
 
-def slots_menu(catalog: Catalog) -> InlineKeyboardMarkup:
-    locale = catalog.default_locale
+def slots_menu(catalog: Catalog, locale: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         inline_keyboard=[
             [button(catalog.text("button.add_slot", locale), SlotsMenu(do="one"))],
@@ -42,11 +41,17 @@ def create_router() -> Router:
 
     @router.message(Command("slots"))
     async def menu(
-        message: Message, bot: Bot, uow: UnitOfWork, messaging: Messaging, state: FSMContext
+        message: Message,
+        bot: Bot,
+        uow: UnitOfWork,
+        messaging: Messaging,
+        state: FSMContext,
+        recruiter: RecruiterDTO,
     ) -> None:
         await state.clear()
         await Reply.to_message(bot, message).send(
-            await say(uow, messaging, "slots_menu"), slots_menu(messaging.catalog)
+            await say(uow, messaging, recruiter, "slots_menu"),
+            slots_menu(messaging.catalog, messaging.catalog.locale_for(recruiter.locale)),
         )
 
     @router.callback_query(SlotsMenu.filter(F.do == "one"))
@@ -60,12 +65,14 @@ def create_router() -> Router:
         reply = Reply.to_callback(bot, query)
         cities = await cities_served(uow, recruiter)
         if len(cities) != 1:
-            await reply.send(await say(uow, messaging, "slot_pick_city"), city_choice(cities))
+            await reply.send(
+                await say(uow, messaging, recruiter, "slot_pick_city"), city_choice(cities)
+            )
             return
         today = messaging.clock.now().astimezone(ZoneInfo(cities[0].timezone)).date()
         await reply.send(
-            await say(uow, messaging, "slot_pick_day"),
-            day_choice(cities[0].id, today, messaging.catalog.default_locale),
+            await say(uow, messaging, recruiter, "slot_pick_day"),
+            day_choice(cities[0].id, today, messaging.catalog.locale_for(recruiter.locale)),
         )
 
     @router.callback_query(SlotsMenu.filter(F.do == "series"))
@@ -85,12 +92,13 @@ def create_router() -> Router:
             chosen = cities[0]
         if chosen is None and cities:  # which city is it for? (or a city no longer theirs)
             await reply.send(
-                await say(uow, messaging, "slot_pick_city"), city_choice(cities, series=True)
+                await say(uow, messaging, recruiter, "slot_pick_city"),
+                city_choice(cities, series=True),
             )
             return
         await state.set_state(SeriesInput.waiting_for_line)
         await state.update_data(city_id=chosen.id if chosen else 0)
-        await reply.send(await say(uow, messaging, "series_ask"))
+        await reply.send(await say(uow, messaging, recruiter, "series_ask"))
 
     @router.callback_query(SlotsMenu.filter())
     async def coming(

@@ -439,7 +439,7 @@ async def _tell_recruiter(
     recruiter = await uow.recruiters.get_dto(slot.recruiter_id)
     if recruiter is None or recruiter.telegram_chat_id is None:
         return
-    locale = m.catalog.default_locale
+    locale = m.catalog.locale_for(recruiter.locale)
     recruiter_view = BookingView(**{**view.__dict__, "zone": recruiter.timezone})
     text = await booking_text(
         uow,

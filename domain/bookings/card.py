@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from core.enums import BookingStatus, TestKind
+from core.enums import ACTIVE_BOOKING_STATUSES, BookingStatus, TestKind
 from domain.bookings.texts import BookingView, view_of
 from domain.messaging.outbox import queue_message
 from domain.messaging.texts import Catalog, render_message
-from domain.screening.answers import option_label, prompt_text
+from domain.screening.answers import option_label
+from storage.dto import RecruiterDTO
 from storage.models import Booking, Candidate, Slot
 from storage.uow import UnitOfWork
 
@@ -17,9 +19,15 @@ if TYPE_CHECKING:
     from domain.bookings.booking import Messaging
 
 KEY_ANSWERS = ("age", "status", "experience", "salary")
+# How far ahead a newly linked chat is sent the cards of bookings made before it was linked.
+WAITING_HORIZON = timedelta(days=366)
 
 
-async def _answers(uow: UnitOfWork, candidate: Candidate, locale: str) -> tuple[str, str]:
+async def _answers(
+    uow: UnitOfWork, catalog: Catalog, candidate: Candidate, locale: str
+) -> tuple[str, str]:
+    """The key screening answers, each under its own short label, and the score (or the
+    result's state, in words, when the test has no score)."""
     test = await uow.tests.get_dto_by_kind(TestKind.SCREENING)
     if test is None:
         return "", "—"
@@ -33,17 +41,25 @@ async def _answers(uow: UnitOfWork, candidate: Candidate, locale: str) -> tuple[
         if question is None or question.key not in KEY_ANSWERS:
             continue
         shown = option_label(question, answer.answer, locale) if question.options else answer.answer
-        lines.append(f"• {prompt_text(question, locale)}: {shown}")
-    score = f"{result.score:g}/{result.max_score:g}" if result.max_score else result.status.value
+        lines.append(f"• {catalog.text(f'card.answer.{question.key}', locale)}: {shown}")
+    score = (
+        f"{result.score:g}/{result.max_score:g}"
+        if result.max_score
+        else catalog.text(f"test_result.{result.status.value}", locale)
+    )
     return "\n".join(lines), score
 
 
 async def card_text(
-    uow: UnitOfWork, catalog: Catalog, booking: Booking, candidate: Candidate, view: BookingView
+    uow: UnitOfWork,
+    catalog: Catalog,
+    locale: str,
+    booking: Booking,
+    candidate: Candidate,
+    view: BookingView,
 ) -> str:
-    """`view` must already be in the recruiter's zone."""
-    locale = catalog.default_locale
-    answers, score = await _answers(uow, candidate, locale)
+    """In the recruiter's language; `view` must already be in the recruiter's zone."""
+    answers, score = await _answers(uow, catalog, candidate, locale)
     values = view.values(catalog, locale)
     return await render_message(
         uow,
@@ -62,8 +78,7 @@ async def card_text(
     )
 
 
-def card_buttons(booking: Booking, catalog: Catalog) -> list[list[dict[str, Any]]]:
-    locale = catalog.default_locale
+def card_buttons(booking: Booking, catalog: Catalog, locale: str) -> list[list[dict[str, Any]]]:
 
     def button(key: str, action: str, **extra: object) -> dict[str, Any]:
         return {
@@ -83,22 +98,51 @@ def card_buttons(booking: Booking, catalog: Catalog) -> list[list[dict[str, Any]
     return rows
 
 
+async def recruiter_card(
+    uow: UnitOfWork,
+    catalog: Catalog,
+    recruiter: RecruiterDTO,
+    booking: Booking,
+    candidate: Candidate,
+) -> tuple[str, list[list[dict[str, Any]]]]:
+    """The booking's card as it stands now, for its recruiter (in their language and zone):
+    text and button intents."""
+    locale = catalog.locale_for(recruiter.locale)
+    view = replace(await view_of(uow, booking), zone=recruiter.timezone)
+    text = await card_text(uow, catalog, locale, booking, candidate, view)
+    return text, card_buttons(booking, catalog, locale)
+
+
 async def queue_card(
     uow: UnitOfWork, m: Messaging, booking: Booking, slot: Slot, candidate: Candidate
-) -> None:
-    """Send the booking's card to its recruiter (in the recruiter's zone, with buttons)."""
+) -> bool:
+    """Send the booking's card to its recruiter (in the recruiter's zone, with buttons), once;
+    a recruiter with no chat yet gets it on linking (`queue_waiting_cards`)."""
     recruiter = await uow.recruiters.get_dto(slot.recruiter_id)
     if recruiter is None or recruiter.telegram_chat_id is None:
-        return
-    view = replace(await view_of(uow, booking), zone=recruiter.timezone)
-    await queue_message(
+        return False
+    text, buttons = await recruiter_card(uow, m.catalog, recruiter, booking, candidate)
+    return await queue_message(
         uow,
         m.clock,
         chat_id=recruiter.telegram_chat_id,
         kind="booking_card",
         dedupe_key=f"booking_card:{booking.id}",
-        text=await card_text(uow, m.catalog, booking, candidate, view),
-        buttons=card_buttons(booking, m.catalog) or None,
+        text=text,
+        buttons=buttons or None,
         booking_id=booking.id,
         candidate_id=candidate.id,
     )
+
+
+async def queue_waiting_cards(uow: UnitOfWork, m: Messaging, recruiter_id: int) -> int:
+    """On linking a chat: the cards of the recruiter's coming bookings still on (requests
+    made before the chat was linked included), each once. Commits; returns how many."""
+    now = m.clock.now()
+    rows = await uow.bookings.for_recruiter_between(recruiter_id, now, now + WAITING_HORIZON)
+    queued = 0
+    for booking, slot, candidate in rows:
+        if booking.status in ACTIVE_BOOKING_STATUSES:
+            queued += await queue_card(uow, m, booking, slot, candidate)
+    await uow.commit()
+    return queued

@@ -66,13 +66,13 @@ async def expire_pending(uows: UnitOfWorkFactory, m: Messaging, after: timedelta
 async def queue_attendance_prompts(uows: UnitOfWorkFactory, m: Messaging) -> int:
     """At slot end + 15 minutes the recruiter is asked "came / no-show"."""
     queued = 0
-    locale = m.catalog.default_locale
     async with uows() as uow:
         for booking, slot in await uow.bookings.needing_outcome(m.clock.now() - ATTENDANCE_AFTER):
             recruiter = await uow.recruiters.get_dto(slot.recruiter_id)
             candidate = await uow.candidates.get(booking.candidate_id)
             if recruiter is None or recruiter.telegram_chat_id is None or candidate is None:
                 continue
+            locale = m.catalog.locale_for(recruiter.locale)
             view = replace(await view_of(uow, booking), zone=recruiter.timezone)
             values = view.values(m.catalog, locale)
             text = await render_message(
@@ -119,10 +119,10 @@ async def queue_attendance_prompts(uows: UnitOfWorkFactory, m: Messaging) -> int
 async def queue_daily_digests(uows: UnitOfWorkFactory, m: Messaging) -> int:
     """At 08:00 in each recruiter's zone, the day's interviews; nothing when there are none."""
     queued = 0
-    locale = m.catalog.default_locale
     now = m.clock.now()
     async with uows() as uow:
         for recruiter in await uow.recruiters.list_linked_active():
+            locale = m.catalog.locale_for(recruiter.locale)
             zone = ZoneInfo(recruiter.timezone)
             local_now = now.astimezone(zone)
             if local_now.time() < DIGEST_AT:

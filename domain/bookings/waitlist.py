@@ -108,7 +108,7 @@ async def request_contact(
             uow,
             catalog,
             key,
-            catalog.default_locale,
+            catalog.locale_for(recruiter.locale),
             candidate.city_id,
             name=candidate.full_name or candidate.username or str(candidate.telegram_id),
             city=city.name if city else "",

@@ -57,9 +57,10 @@ def invite_link(bot_username: str, payload: str) -> str:
 
 
 async def redeem_invite(
-    uow: UnitOfWork, payload: str, chat_id: int, clock: Clock
+    uow: UnitOfWork, payload: str, chat_id: int, clock: Clock, locale: str | None = None
 ) -> Result[RecruiterDTO, InviteRefused]:
-    """Link the opener's chat to the invite's recruiter, once. Commits."""
+    """Link the opener's chat to the invite's recruiter, once, in the chat's language (`locale`,
+    from Telegram's; changed later by /lang). Commits."""
     invite = await uow.recruiters.get_invite(_hash(payload.removeprefix(INVITE_PREFIX)))
     if invite is None:
         return Failure(InviteRefused("unknown"))
@@ -76,6 +77,8 @@ async def redeem_invite(
     invite.used_at = clock.now()
     invite.used_by_chat_id = chat_id
     recruiter.telegram_chat_id = chat_id
+    if locale is not None:
+        recruiter.locale = locale
     uow.audit.record(
         actor=f"chat:{chat_id}", action="link", entity="recruiter", entity_id=recruiter.id
     )

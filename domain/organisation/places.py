@@ -6,6 +6,7 @@ from typing import Any
 
 from core.errors import InvalidField, NotFound
 from core.result import Failure, Result, Success
+from core.settings import SUPPORTED_LOCALES
 from storage.dto import RecruiterDTO
 from storage.models import City, Recruiter
 from storage.uow import UnitOfWork
@@ -86,3 +87,15 @@ async def linked_recruiter_chats(uow: UnitOfWork) -> list[int]:
         for r in await uow.recruiters.list_linked_active()
         if r.telegram_chat_id is not None
     ]
+
+
+async def choose_recruiter_language(uow: UnitOfWork, recruiter_id: int, locale: str) -> bool:
+    """Speak to the recruiter in `locale` from now on, if it is one we speak. Commits."""
+    if locale not in SUPPORTED_LOCALES:
+        return False
+    recruiter = await uow.recruiters.get(recruiter_id)
+    if recruiter is None:
+        return False
+    recruiter.locale = locale
+    await uow.commit()
+    return True

@@ -221,10 +221,10 @@ async def _tell_recruiters(
         return
     city = await uow.cities.get_dto(candidate.city_id)
     recruiters = await uow.recruiters.list_active_for_city(candidate.city_id)
-    locale = catalog.default_locale
     for recruiter in recruiters:
         if recruiter.telegram_chat_id is None:
             continue
+        locale = catalog.locale_for(recruiter.locale)
         text = await render_message(
             uow,
             catalog,

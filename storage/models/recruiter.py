@@ -23,6 +23,8 @@ class Recruiter(CreatedAt, Base):
     timezone: Mapped[str] = mapped_column(String(64))
     meeting_link: Mapped[str | None] = mapped_column(String(500))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The chat's language: set from Telegram's on linking, changed by /lang; None: the default.
+    locale: Mapped[str | None] = mapped_column(String(8))
 
     cities: Mapped[list[City]] = relationship(
         secondary=recruiter_cities, back_populates="recruiters"

@@ -19,6 +19,7 @@ def _dto(recruiter: Recruiter) -> RecruiterDTO:
         timezone=recruiter.timezone,
         meeting_link=recruiter.meeting_link,
         active=recruiter.active,
+        locale=recruiter.locale,
         city_ids=tuple(sorted(c.id for c in recruiter.cities)),
     )
 

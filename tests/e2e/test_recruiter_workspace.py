@@ -149,7 +149,12 @@ async def test_offer_another_time_frees_the_slot_and_sends_the_picker(
 async def test_reject_with_a_reason_tells_the_candidate(running_app: RunningApp) -> None:
     recruiter, candidate, _card = await _requested(running_app, "ru")
     reasons = await recruiter.navigate("❌ Отказать")
-    assert button_texts(reasons) == ["Не подходит", "Нет документов", "Вакансия закрыта"]
+    assert button_texts(reasons) == [
+        "Не подходит",
+        "Нет документов",
+        "Вакансия закрыта",
+        "◀ Назад",
+    ]
     before = len(await candidate.bot_messages())
     await recruiter.press_for_notice("Вакансия закрыта")
     await running_app.deliver_outbox()
