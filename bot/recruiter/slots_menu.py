@@ -13,7 +13,7 @@ from bot.buttons import button
 from bot.callbacks import SlotsMenu
 from bot.filters import IsRecruiter
 from bot.recruiter.new_slot import city_choice, day_choice
-from bot.recruiter.series import SeriesInput
+from bot.recruiter.series import SeriesInput, take_line
 from bot.recruiter.slot_list import show_slots
 from bot.recruiter.texts import say
 from bot.reply import Reply
@@ -33,6 +33,9 @@ def slots_menu(catalog: Catalog) -> InlineKeyboardMarkup:
             [button(catalog.text("button.free_slots", locale), SlotsMenu(do="list"))],
         ]
     )
+
+
+waiting = SeriesInput.waiting_for_line.state
 
 
 def create_router() -> Router:
@@ -79,6 +82,11 @@ def create_router() -> Router:
         state: FSMContext,
     ) -> None:
         reply = Reply.to_callback(bot, query)
+        pending = (await state.get_data()).get("pending")
+        if callback_data.city_id != 0 and pending and await state.get_state() == waiting:
+            # a series typed before the city was chosen: previewed for the city now chosen
+            await take_line(reply, uow, messaging, recruiter, state, pending, callback_data.city_id)
+            return
         cities = await cities_served(uow, recruiter)
         chosen = next((c for c in cities if c.id == callback_data.city_id), None)
         if chosen is None and callback_data.city_id == 0 and len(cities) == 1:
@@ -89,7 +97,7 @@ def create_router() -> Router:
             )
             return
         await state.set_state(SeriesInput.waiting_for_line)
-        await state.update_data(city_id=chosen.id if chosen else 0)
+        await state.update_data(city_id=chosen.id if chosen else 0, pending=None)
         await reply.send(await say(uow, messaging, "series_ask"))
 
     @router.callback_query(SlotsMenu.filter())
