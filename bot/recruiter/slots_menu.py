@@ -103,11 +103,15 @@ def create_router() -> Router:
     @router.callback_query(SlotsMenu.filter())
     async def coming(
         query: CallbackQuery,
+        callback_data: SlotsMenu,
         bot: Bot,
         uow: UnitOfWork,
         messaging: Messaging,
         recruiter: RecruiterDTO,
     ) -> None:
-        await show_slots(Reply.to_callback(bot, query), uow, messaging, recruiter)
+        """The list of coming slots: sent anew from the menu, paged (and back) in place."""
+        edit, page = callback_data.do == "page", callback_data.page
+        reply = Reply.to_callback(bot, query)
+        await show_slots(reply, uow, messaging, recruiter, edit=edit, page=page)
 
     return router

@@ -46,6 +46,7 @@ SAMPLES: Mapping[str, str | int] = MappingProxyType(
         "typed": "Kazn",
         "username": "anna_ivanova",
         "what": "interview",
+        "zone": "Europe/Moscow",
     }
 )
 

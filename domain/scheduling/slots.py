@@ -389,6 +389,17 @@ async def coming_slots(
     return await uow.slots.of_recruiter_between(recruiter_id, now, now + timedelta(days=days))
 
 
+async def coming_slot(uow: UnitOfWork, recruiter_id: int, slot_id: int) -> SlotRow | None:
+    """One of the recruiter's slots with its city and booking, or None (gone, or not theirs)."""
+    slot = await uow.slots.get(slot_id)
+    if slot is None or slot.recruiter_id != recruiter_id:
+        return None
+    rows = await recruiter_slots(
+        uow, recruiter_id, slot.starts_at, slot.starts_at + timedelta(microseconds=1)
+    )
+    return next((r for r in rows if r.slot.id == slot_id), None)
+
+
 async def refuse_deletion(
     uow: UnitOfWork, recruiter_id: int, slot_id: int
 ) -> NotYourSlot | SlotHeld | None:
