@@ -101,7 +101,10 @@ def create_router() -> Router:
             if callback_data.hour < 0
             else minute_choice(city.id, callback_data.day, callback_data.hour)
         )
-        await reply.edit_or_send(await say(uow, messaging, "slot_pick_time", day=day), markup)
+        text = await say(
+            uow, messaging, "slot_pick_time", day=day, city=city.name, zone=city.timezone
+        )
+        await reply.edit_or_send(text, markup)
 
     @router.callback_query(SlotCreate.filter())
     async def create_one(
@@ -135,8 +138,9 @@ def create_router() -> Router:
             uow,
             messaging,
             "slot_created",
-            day=day_label(local(moment, city.timezone).date(), locale),
-            time=time_label(moment, city.timezone),
+            day=day_label(local(moment, recruiter.timezone).date(), locale),
+            time=time_label(moment, recruiter.timezone),
+            zone=recruiter.timezone,  # the recruiter's own time, as the whole chat shows it
             city=city.name,
         )
         await Reply.to_callback(bot, query).edit_or_send(text)

@@ -188,8 +188,8 @@ async def take_line(
     await state.set_state(SeriesInput.waiting_for_confirm)
     await state.update_data(line=line, city_id=city.id)
 
-    def label(moment: datetime) -> str:
-        return moment_label(moment, city.timezone, locale)
+    def label(moment: datetime) -> str:  # the recruiter's own time, as the whole chat shows it
+        return moment_label(moment, recruiter.timezone, locale)
 
     preview = await say(
         uow,
@@ -201,6 +201,7 @@ async def take_line(
         last=label(fresh[-1]),
         skipped=planned.value.skipped,
         crowded=planned.value.crowded,
+        zone=recruiter.timezone,
     )
     if beyond:  # said first: the preview's template ends with its question
         days = messaging.rules.horizon.days

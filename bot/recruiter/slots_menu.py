@@ -98,7 +98,8 @@ def create_router() -> Router:
             return
         await state.set_state(SeriesInput.waiting_for_line)
         await state.update_data(city_id=chosen.id if chosen else 0, pending=None)
-        await reply.send(await say(uow, messaging, "series_ask"))
+        city, zone = (chosen.name, chosen.timezone) if chosen else ("", "")
+        await reply.send(await say(uow, messaging, "series_ask", city=city, zone=zone))
 
     @router.callback_query(SlotsMenu.filter())
     async def coming(

@@ -12,9 +12,10 @@ from aiogram.methods import EditMessageText, SendMessage
 from aiogram.types import InlineKeyboardMarkup
 from sqlalchemy import select
 
-from bot.callbacks import SlotDelete, SlotsMenu
+from bot.callbacks import SlotCreate, SlotDelete, SlotPick, SlotsMenu
 from storage.models import Slot
 from tests.bot.conftest import BotHarness
+from tests.support.bot import text_update
 from tests.support.callbacks import press
 from tests.support.factories import make_city, make_recruiter, make_slot
 
@@ -86,3 +87,31 @@ async def test_the_list_pages_past_thirty_slots(harness: BotHarness) -> None:
     second = _buttons(await _press(harness, SlotsMenu(do="page", page=1).pack()))
     assert len(second) == 6 and second[-1][1] == SlotsMenu(do="page", page=0).pack()
     assert second[0][0] == "🗑 чт, 3 дек 17:00 · Kazan"  # the 31st: 3 Dec 13:00 UTC
+
+
+async def test_a_new_slot_and_a_series_preview_show_the_recruiters_time_labelled(
+    harness: BotHarness,
+) -> None:
+    await _boris(harness, 0)
+    async with harness.storage.uow() as uow:
+        (kazan,) = [c.id for c in await uow.cities.list()]
+    day = datetime(2026, 12, 3).toordinal()
+    picking = await _press(harness, SlotPick(city_id=kazan, day=day, hour=10).pack())
+    assert "Europe/Moscow" in picking.text  # the picked time is read as Kazan's, and says so
+    created = await _press(harness, SlotCreate(city_id=kazan, day=day, hour=10, minute=0).pack())
+    assert created.text == "Слот создан: чт, 3 дек 11:00 (Europe/Samara), Kazan."
+    await _press(harness, SlotsMenu(do="series", city_id=kazan).pack())
+    line = "Fri 10:00-11:00 step 30 from 2026-12-04 to 2026-12-04"
+    await harness.dispatcher.feed_update(harness.bot, text_update(line, user_id=BORIS))
+    preview = harness.session.sent()[-1].text
+    assert preview.startswith(
+        "2 слотов в городе Kazan, с пт, 4 дек 11:00 по пт, 4 дек 11:30 (время — Europe/Samara)"
+    )
+
+
+async def test_the_series_prompt_says_whose_time_the_line_is_read_in(harness: BotHarness) -> None:
+    await _boris(harness, 0)
+    async with harness.storage.uow() as uow:
+        (kazan,) = [c.id for c in await uow.cities.list()]
+    asked = await _press(harness, SlotsMenu(do="series", city_id=kazan).pack())
+    assert asked.text.endswith("Время — города Kazan: Europe/Moscow.")
