@@ -58,7 +58,10 @@ def create_router() -> Router:
     router.message.filter(IsRecruiter())
     router.callback_query.filter(IsRecruiter())
 
-    @router.message(StateFilter(SeriesInput.waiting_for_line), F.text)
+    # a line typed over a preview replaces it
+    @router.message(
+        StateFilter(SeriesInput.waiting_for_line, SeriesInput.waiting_for_confirm), F.text
+    )
     async def series_line(
         message: Message,
         bot: Bot,
@@ -212,7 +215,7 @@ async def take_line(
 
 def _nothing_to_add(m: Messaging, locale: str, planned: SeriesPlan) -> str:
     """Why a series would add nothing: its times overlap slots, lie beyond the horizon or have
-    passed; or there were none (no chosen weekday in the period)."""
+    passed; or there were none (no chosen weekday in the period, or no slot fits the hours)."""
     days, overlapping, beyond = m.rules.horizon.days, planned.skipped, planned.beyond_horizon
     if overlapping and beyond:
         key = "recruiter.series_nothing_to_add"
@@ -221,5 +224,5 @@ def _nothing_to_add(m: Messaging, locale: str, planned: SeriesPlan) -> str:
         return m.catalog.text("recruiter.series_all_beyond_horizon", locale, days=days)
     if overlapping:
         return m.catalog.text("recruiter.series_all_taken", locale)
-    key = "recruiter.series_all_past" if planned.past else "recruiter.series_invalid"
+    key = "recruiter.series_all_past" if planned.past else "recruiter.series_no_days"
     return m.catalog.text(key, locale)

@@ -80,3 +80,25 @@ async def test_a_confirm_whose_times_were_all_taken_meanwhile_says_so(
     await harness.dispatcher.feed_update(harness.bot, pressed)
     (answer,) = harness.session.sent()[before:]
     assert answer.text == "Все эти времена пересекаются с вашими слотами: добавлять нечего."
+
+
+async def test_a_new_series_line_typed_over_a_preview_is_previewed_in_its_place(
+    harness: BotHarness,
+) -> None:
+    _anna_id, kazan, _samara = await _anna(harness)
+    await _series(harness, kazan, "Tue 10:00-11:00 step 30 from 2026-12-08 to 2026-12-08")
+    before = len(harness.session.sent())
+    line = "Wed 10:00-12:00 step 30 from 2026-12-09 to 2026-12-09"
+    await harness.dispatcher.feed_update(harness.bot, text_update(line, user_id=ANNA))
+    (answer,) = harness.session.sent()[before:]
+    assert answer.text.startswith("4 слотов в городе Kazan")
+
+
+async def test_a_series_with_no_slot_in_its_days_and_hours_says_so(harness: BotHarness) -> None:
+    _anna_id, kazan, _samara = await _anna(harness)
+    answer = await _series(harness, kazan, "Sat 10:00-11:00 from 2026-12-07 to 2026-12-11")
+    expected = "В эти дни и часы не помещается ни одного слота: проверьте дни недели, даты и часы."
+    assert answer == expected
+    assert (
+        await _series(harness, kazan, "Mon 10:00-10:15 from 2026-12-07 to 2026-12-11") == expected
+    )
