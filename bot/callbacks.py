@@ -83,8 +83,9 @@ class DeskAction(CallbackData, prefix="ra"):
 
 
 class SlotsMenu(CallbackData, prefix="rm"):
-    do: str  # one | series | list
+    do: str  # one | series | list | page (the list again, in place)
     city_id: int = 0  # series: the city it is for (0: not chosen yet)
+    page: int = 0  # list, page: which 30 of the coming slots
 
 
 class SlotPick(CallbackData, prefix="rp"):
@@ -102,6 +103,8 @@ class SlotCreate(CallbackData, prefix="rn"):
 
 class SlotDelete(CallbackData, prefix="rd"):
     slot_id: int
+    sure: bool = False  # False: ask to confirm first
+    page: int = 0  # the list's page to go back to
 
 
 class SeriesDecision(CallbackData, prefix="rc"):

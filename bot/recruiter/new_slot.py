@@ -88,10 +88,8 @@ def create_router() -> Router:
         city = await served_city(uow, recruiter, callback_data.city_id)
         if city is None:
             return
-        reply, locale = (
-            Reply.to_callback(bot, query),
-            messaging.catalog.locale_for(recruiter.locale),
-        )
+        reply = Reply.to_callback(bot, query)
+        locale = messaging.catalog.locale_for(recruiter.locale)
         if callback_data.day == 0:
             today = messaging.clock.now().astimezone(ZoneInfo(city.timezone)).date()
             await reply.edit_or_send(
@@ -105,9 +103,10 @@ def create_router() -> Router:
             if callback_data.hour < 0
             else minute_choice(city.id, callback_data.day, callback_data.hour)
         )
-        await reply.edit_or_send(
-            await say(uow, messaging, recruiter, "slot_pick_time", day=day), markup
+        text = await say(
+            uow, messaging, recruiter, "slot_pick_time", day=day, city=city.name, zone=city.timezone
         )
+        await reply.edit_or_send(text, markup)
 
     @router.callback_query(SlotCreate.filter())
     async def create_one(
@@ -142,8 +141,9 @@ def create_router() -> Router:
             messaging,
             recruiter,
             "slot_created",
-            day=day_label(local(moment, city.timezone).date(), locale),
-            time=time_label(moment, city.timezone),
+            day=day_label(local(moment, recruiter.timezone).date(), locale),
+            time=time_label(moment, recruiter.timezone),
+            zone=recruiter.timezone,  # the recruiter's own time, as the whole chat shows it
             city=city.name,
         )
         await Reply.to_callback(bot, query).edit_or_send(text)

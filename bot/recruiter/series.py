@@ -15,6 +15,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from bot.buttons import button
 from bot.callbacks import SeriesDecision
 from bot.filters import IsRecruiter
+from bot.recruiter.new_slot import city_choice
 from bot.recruiter.slot_list import moment_label
 from bot.recruiter.texts import say
 from bot.reply import Reply
@@ -26,6 +27,7 @@ from domain.scheduling.slots import (
     ChatRecruiter,
     NewSeries,
     SeriesPlan,
+    cities_served,
     create_series,
     plan_series,
     served_city,
@@ -55,7 +57,10 @@ def create_router() -> Router:
     router.message.filter(IsRecruiter())
     router.callback_query.filter(IsRecruiter())
 
-    @router.message(StateFilter(SeriesInput.waiting_for_line), F.text)
+    # a line typed over a preview replaces it
+    @router.message(
+        StateFilter(SeriesInput.waiting_for_line, SeriesInput.waiting_for_confirm), F.text
+    )
     async def series_line(
         message: Message,
         bot: Bot,
@@ -65,49 +70,30 @@ def create_router() -> Router:
         state: FSMContext,
     ) -> None:
         assert message.text is not None
-        reply, catalog = Reply.to_message(bot, message), messaging.catalog
-        locale = catalog.locale_for(recruiter.locale)
-        spec = parse_series(message.text)
         data = await state.get_data()
-        city = await served_city(uow, recruiter, int(data.get("city_id", 0)))
-        if spec is None or city is None:
-            await reply.send(catalog.text("recruiter.series_invalid", locale))
-            return
-        planned = await plan_series(
-            uow,
-            NewSeries(recruiter.id, city.id, spec),
-            now=messaging.clock.now(),
-            rules=messaging.rules,
-        )
-        if isinstance(planned, Failure):
-            await reply.send(catalog.text("recruiter.series_invalid", locale))
-            return
-        fresh, beyond = planned.value.starts, planned.value.beyond_horizon
-        if not fresh:
-            await reply.send(_nothing_to_add(messaging, locale, planned.value))
-            return
-        await state.set_state(SeriesInput.waiting_for_confirm)
-        await state.update_data(line=message.text, city_id=city.id)
-
-        def label(moment: datetime) -> str:
-            return moment_label(moment, city.timezone, locale)
-
-        preview = await say(
+        await take_line(
+            Reply.to_message(bot, message),
             uow,
             messaging,
             recruiter,
-            "series_preview",
-            count=len(fresh),
-            city=city.name,
-            first=label(fresh[0]),
-            last=label(fresh[-1]),
-            skipped=planned.value.skipped,
+            state,
+            message.text,
+            int(data.get("city_id", 0)),
         )
-        if beyond:  # said first: the preview's template ends with its question
-            days = messaging.rules.horizon.days
-            key = "recruiter.series_beyond_horizon"
-            preview = catalog.text(key, locale, count=beyond, days=days) + "\n\n" + preview
-        await reply.send(preview, series_decision(catalog, locale))
+
+    @router.message(StateFilter(None), F.text.func(lambda text: parse_series(text) is not None))
+    async def series_unasked(
+        message: Message,
+        bot: Bot,
+        uow: UnitOfWork,
+        messaging: Messaging,
+        recruiter: RecruiterDTO,
+        state: FSMContext,
+    ) -> None:
+        """A series typed straight away, before /slots: for the one city, or asks which."""
+        assert message.text is not None
+        reply = Reply.to_message(bot, message)
+        await take_line(reply, uow, messaging, recruiter, state, message.text, 0)
 
     confirming = StateFilter(SeriesInput.waiting_for_confirm)
 
@@ -136,9 +122,12 @@ def create_router() -> Router:
             if spec is not None
             else None
         )
+        locale = messaging.catalog.locale_for(recruiter.locale)
         if not isinstance(created, Success):
-            locale = messaging.catalog.locale_for(recruiter.locale)
             await reply.send(messaging.catalog.text("recruiter.series_invalid", locale))
+            return
+        if created.value == 0:  # every time was taken since the preview
+            await reply.send(messaging.catalog.text("recruiter.series_all_taken", locale))
             return
         await reply.send(
             await say(uow, messaging, recruiter, "series_created", count=created.value)
@@ -155,16 +144,86 @@ def create_router() -> Router:
         reply = Reply.to_callback(bot, query)
         await state.clear()
         await reply.drop_buttons()
-        await reply.send(
-            messaging.catalog.text("recruiter.done", messaging.catalog.locale_for(recruiter.locale))
-        )
+        locale = messaging.catalog.locale_for(recruiter.locale)
+        await reply.send(messaging.catalog.text("recruiter.done", locale))
 
     return router
 
 
+async def take_line(
+    reply: Reply,
+    uow: UnitOfWork,
+    messaging: Messaging,
+    recruiter: RecruiterDTO,
+    state: FSMContext,
+    line: str,
+    city_id: int,
+) -> None:
+    """A typed series for a city: previewed and asked to confirm, or why it adds nothing. With
+    no city chosen yet (0), the recruiter's one city, or the line waits while they pick one."""
+    catalog = messaging.catalog
+    locale = catalog.locale_for(recruiter.locale)
+    spec = parse_series(line)
+    if spec is None:
+        await state.set_state(SeriesInput.waiting_for_line)
+        await reply.send(catalog.text("recruiter.series_invalid", locale))
+        return
+    city = await served_city(uow, recruiter, city_id)
+    if city is None:
+        cities = await cities_served(uow, recruiter)
+        if len(cities) != 1:
+            await state.set_state(SeriesInput.waiting_for_line)
+            await state.update_data(city_id=0, pending=line)
+            await reply.send(
+                await say(uow, messaging, recruiter, "slot_pick_city"),
+                city_choice(cities, series=True),
+            )
+            return
+        city = cities[0]
+    await state.set_state(SeriesInput.waiting_for_line)
+    await state.update_data(city_id=city.id, pending=None)
+    planned = await plan_series(
+        uow,
+        NewSeries(recruiter.id, city.id, spec),
+        now=messaging.clock.now(),
+        rules=messaging.rules,
+    )
+    if isinstance(planned, Failure):
+        await reply.send(catalog.text("recruiter.series_invalid", locale))
+        return
+    fresh, beyond = planned.value.starts, planned.value.beyond_horizon
+    if not fresh:
+        await reply.send(_nothing_to_add(messaging, locale, planned.value))
+        return
+    await state.set_state(SeriesInput.waiting_for_confirm)
+    await state.update_data(line=line, city_id=city.id)
+
+    def label(moment: datetime) -> str:  # the recruiter's own time, as the whole chat shows it
+        return moment_label(moment, recruiter.timezone, locale)
+
+    preview = await say(
+        uow,
+        messaging,
+        recruiter,
+        "series_preview",
+        count=len(fresh),
+        city=city.name,
+        first=label(fresh[0]),
+        last=label(fresh[-1]),
+        skipped=planned.value.skipped,
+        crowded=planned.value.crowded,
+        zone=recruiter.timezone,
+    )
+    if beyond:  # said first: the preview's template ends with its question
+        days = messaging.rules.horizon.days
+        key = "recruiter.series_beyond_horizon"
+        preview = catalog.text(key, locale, count=beyond, days=days) + "\n\n" + preview
+    await reply.send(preview, series_decision(catalog, locale))
+
+
 def _nothing_to_add(m: Messaging, locale: str, planned: SeriesPlan) -> str:
     """Why a series would add nothing: its times overlap slots, lie beyond the horizon or have
-    passed; or there were none (no chosen weekday in the period)."""
+    passed; or there were none (no chosen weekday in the period, or no slot fits the hours)."""
     days, overlapping, beyond = m.rules.horizon.days, planned.skipped, planned.beyond_horizon
     if overlapping and beyond:
         key = "recruiter.series_nothing_to_add"
@@ -173,5 +232,5 @@ def _nothing_to_add(m: Messaging, locale: str, planned: SeriesPlan) -> str:
         return m.catalog.text("recruiter.series_all_beyond_horizon", locale, days=days)
     if overlapping:
         return m.catalog.text("recruiter.series_all_taken", locale)
-    key = "recruiter.series_all_past" if planned.past else "recruiter.series_invalid"
+    key = "recruiter.series_all_past" if planned.past else "recruiter.series_no_days"
     return m.catalog.text(key, locale)

@@ -13,7 +13,7 @@ from bot.buttons import button
 from bot.callbacks import SlotsMenu
 from bot.filters import IsRecruiter
 from bot.recruiter.new_slot import city_choice, day_choice
-from bot.recruiter.series import SeriesInput
+from bot.recruiter.series import SeriesInput, take_line
 from bot.recruiter.slot_list import show_slots
 from bot.recruiter.texts import say
 from bot.reply import Reply
@@ -32,6 +32,9 @@ def slots_menu(catalog: Catalog, locale: str) -> InlineKeyboardMarkup:
             [button(catalog.text("button.free_slots", locale), SlotsMenu(do="list"))],
         ]
     )
+
+
+waiting = SeriesInput.waiting_for_line.state
 
 
 def create_router() -> Router:
@@ -86,6 +89,11 @@ def create_router() -> Router:
         state: FSMContext,
     ) -> None:
         reply = Reply.to_callback(bot, query)
+        pending = (await state.get_data()).get("pending")
+        if callback_data.city_id != 0 and pending and await state.get_state() == waiting:
+            # a series typed before the city was chosen: previewed for the city now chosen
+            await take_line(reply, uow, messaging, recruiter, state, pending, callback_data.city_id)
+            return
         cities = await cities_served(uow, recruiter)
         chosen = next((c for c in cities if c.id == callback_data.city_id), None)
         if chosen is None and callback_data.city_id == 0 and len(cities) == 1:
@@ -97,17 +105,22 @@ def create_router() -> Router:
             )
             return
         await state.set_state(SeriesInput.waiting_for_line)
-        await state.update_data(city_id=chosen.id if chosen else 0)
-        await reply.send(await say(uow, messaging, recruiter, "series_ask"))
+        await state.update_data(city_id=chosen.id if chosen else 0, pending=None)
+        city, zone = (chosen.name, chosen.timezone) if chosen else ("", "")
+        await reply.send(await say(uow, messaging, recruiter, "series_ask", city=city, zone=zone))
 
     @router.callback_query(SlotsMenu.filter())
     async def coming(
         query: CallbackQuery,
+        callback_data: SlotsMenu,
         bot: Bot,
         uow: UnitOfWork,
         messaging: Messaging,
         recruiter: RecruiterDTO,
     ) -> None:
-        await show_slots(Reply.to_callback(bot, query), uow, messaging, recruiter)
+        """The list of coming slots: sent anew from the menu, paged (and back) in place."""
+        edit, page = callback_data.do == "page", callback_data.page
+        reply = Reply.to_callback(bot, query)
+        await show_slots(reply, uow, messaging, recruiter, edit=edit, page=page)
 
     return router

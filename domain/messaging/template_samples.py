@@ -17,6 +17,7 @@ SAMPLES: Mapping[str, str | int] = MappingProxyType(
         "attempts": 3,
         "city": "Kazan",
         "count": 12,
+        "crowded": 1,
         "date": "Tue, 1 Dec",
         "day": "Tue, 1 Dec",
         "first": "Tue, 1 Dec 10:00",
@@ -46,6 +47,7 @@ SAMPLES: Mapping[str, str | int] = MappingProxyType(
         "username": "anna_ivanova",
         "what": "interview",
         "wrote": "Sorry, I was ill. Can I come on Thursday?",
+        "zone": "Europe/Moscow",
     }
 )
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from itertools import chain
 from typing import Any, Protocol
 
 from core.enums import BookingStatus, SlotPurpose
@@ -140,10 +139,11 @@ class NewSeries:
 @dataclass(frozen=True)
 class SeriesPlan:
     starts: list[datetime]  # UTC, the ones that would be created
-    skipped: int  # planned times that would overlap a slot the recruiter has (or an earlier one)
+    skipped: int  # planned times that would overlap a slot the recruiter already has
     timezone: str  # the city's, to show the times in
     beyond_horizon: int = 0  # planned times further ahead than candidates may book, skipped
     past: int = 0  # times of the series that have passed, not planned
+    crowded: int = 0  # times overlapping the series' own earlier one (a step shorter than a slot)
 
 
 def _audit(uow: UnitOfWork, editor: Editor, action: str, entity_id: object, **details: Any) -> None:
@@ -246,18 +246,20 @@ async def plan_series(
     last_end = planned[-1] + timedelta(minutes=minutes)
     busy = await _busy(uow, series.recruiter_id, planned[0], last_end)
     fresh: list[datetime] = []
-    overlapping = beyond = 0
+    overlapping = beyond = crowded = 0
     for start in planned:
+        refused = refusal(start, minutes, now=now, rules=rules, busy=busy)
         # Times come in order and last alike: of the series' own, only the last kept can reach.
         own = [period(fresh[-1], minutes)] if fresh else []
-        refused = refusal(start, minutes, now=now, rules=rules, busy=chain(busy, own))
         if isinstance(refused, SlotBeyondHorizon):
             beyond += 1
-        elif refused is not None:
+        elif refused is not None:  # the recruiter has a slot then already
             overlapping += 1
+        elif overlaps_any(period(start, minutes), own):  # only the series' own earlier time
+            crowded += 1
         else:
             fresh.append(start)
-    return Success(SeriesPlan(fresh, overlapping, city.timezone, beyond))
+    return Success(SeriesPlan(fresh, overlapping, city.timezone, beyond, crowded=crowded))
 
 
 async def create_series(
@@ -385,6 +387,17 @@ async def coming_slots(
 ) -> list[tuple[Slot, int | None, str | None, str]]:
     """The recruiter's slots of the coming days: (slot, active booking id, candidate, zone)."""
     return await uow.slots.of_recruiter_between(recruiter_id, now, now + timedelta(days=days))
+
+
+async def coming_slot(uow: UnitOfWork, recruiter_id: int, slot_id: int) -> SlotRow | None:
+    """One of the recruiter's slots with its city and booking, or None (gone, or not theirs)."""
+    slot = await uow.slots.get(slot_id)
+    if slot is None or slot.recruiter_id != recruiter_id:
+        return None
+    rows = await recruiter_slots(
+        uow, recruiter_id, slot.starts_at, slot.starts_at + timedelta(microseconds=1)
+    )
+    return next((r for r in rows if r.slot.id == slot_id), None)
 
 
 async def refuse_deletion(

@@ -104,7 +104,7 @@ async def test_a_series_whose_times_overlap_each_other_keeps_the_first_of_each(
     # 30-minute slots every 15 minutes: 12:15 would overlap 12:00 (a slot of the same series).
     preview = await _series(harness, kazan, "Mon 12:00-13:00 step 15 from 2026-12-07 to 2026-12-07")
     assert preview.startswith("2 слотов в городе Kazan")
-    assert "(1 пересекаются" in preview
+    assert "(1 времени серии пересекаются с её же предыдущими" in preview
     assert await _confirm(harness) == "Создано слотов: 2."
     assert await _starts(harness, anna) == [utc(12, 7, 7), utc(12, 7, 9), utc(12, 7, 9, 30)]
 

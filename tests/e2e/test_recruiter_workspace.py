@@ -229,11 +229,12 @@ async def test_the_agenda_lists_bookings_opens_cards_and_cancels_with_a_reason(
         )
         assert free == []
         city = await uow.cities.get(slot.city_id)
-        assert city is not None
+        holder = await uow.recruiters.get(slot.recruiter_id)
+        assert city is not None and holder is not None
     await recruiter.say("/slots")
     (listing,) = await recruiter.press("📋 Мои слоты")
-    label = moment_label(slot.starts_at, city.timezone, "ru")
-    assert f"🗑 {label} · снят" in button_texts(listing)  # marked; deleting it frees the time
+    label = moment_label(slot.starts_at, holder.timezone, "ru")  # the recruiter's own time
+    assert f"🗑 {label} · {city.name} · снят" in button_texts(listing)  # deleting frees it
 
 
 async def test_slots_one_series_list_and_delete(running_app: RunningApp) -> None:
@@ -249,7 +250,7 @@ async def test_slots_one_series_list_and_delete(running_app: RunningApp) -> None
     )
     created = await julia.navigate(minutes["buttons"][0][2]["text"])
     assert created["text"].startswith("Слот создан:")
-    assert "(Berlin)" in created["text"]
+    assert created["text"].endswith(", Berlin.")
 
     (ask,) = await julia.press("➕ Серия")
     assert "Пн-Пт" in ask["text"]
@@ -273,7 +274,9 @@ async def test_slots_one_series_list_and_delete(running_app: RunningApp) -> None
     (listing,) = await julia.press("📋 Мои слоты")
     first = button_texts(listing)[0]
     assert first.startswith("🗑")
-    after = await julia.navigate(first)
+    ask = await julia.navigate(first)  # asks to confirm first
+    assert button_texts(ask) == ["🗑 Да, удалить", "◀ Назад"]
+    after = await julia.navigate("🗑 Да, удалить")
     assert first not in button_texts(after)
 
 
