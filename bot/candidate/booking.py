@@ -1,5 +1,5 @@
-"""The candidate's booking: `/mybooking` shows it with its buttons; a new one is confirmed
-(with an .ics) or noted as a request."""
+"""The candidate's booking: `/mybooking` shows it with its buttons (and a requested move still
+waiting for approval); a new one is confirmed (with an .ics) or noted as a request."""
 
 from __future__ import annotations
 
@@ -14,7 +14,13 @@ from bot.filters import IsCandidate
 from bot.outbox_buttons import keyboard_from_intents
 from bot.reply import Reply
 from core.enums import BookingStatus, SlotPurpose
-from domain.bookings.booking import Messaging, active_booking, booking_by_id
+from domain.bookings.booking import (
+    Messaging,
+    active_booking,
+    booking_by_id,
+    move_request,
+    standing_values,
+)
 from domain.bookings.texts import booking_text, calendar_file, view_of
 from domain.messaging.outbox import pick_time_button
 from domain.messaging.texts import Catalog
@@ -51,6 +57,13 @@ async def show_booking(reply: Reply, uow: UnitOfWork, candidate: Candidate, m: M
         return
     view = await view_of(uow, booking)
     body = await booking_text(uow, m.catalog, "booking_summary", candidate.locale, view)
+    requested = await move_request(uow, booking)
+    if requested is not None:  # the time above stands until the requested one is approved
+        wanted = await view_of(uow, requested)
+        pending = await booking_text(
+            uow, m.catalog, "booking_move_pending", candidate.locale, wanted
+        )
+        body = f"{body}\n\n{pending}"
     await reply.send(body, booking_keyboard(booking.id, m.catalog, candidate.locale))
 
 
@@ -63,6 +76,13 @@ async def send_booked(
     view = await view_of(uow, booking)
     locale = candidate.locale
     markup = my_booking_button(booking.id, m.catalog, locale)
+    if booking.replaces_booking_id is not None:  # a move request: the old time stands
+        standing = await standing_values(uow, m, booking, locale)
+        await reply.send(
+            await booking_text(uow, m.catalog, "booking_move_requested", locale, view, **standing),
+            markup,
+        )
+        return
     if booking.status is BookingStatus.PENDING:
         await reply.send(
             await booking_text(uow, m.catalog, "booking_requested", locale, view), markup

@@ -188,15 +188,102 @@ async def approve_booking(
         return Failure(NotFound("pending booking"))
     candidate = await uow.candidates.get(booking.candidate_id)
     assert candidate is not None
-    if candidate.status is CandidateStatus.INTERVIEW_REQUESTED:
+    view = await view_of(uow, booking)
+    if booking.replaces_booking_id is not None:
+        await _end_replaced(uow, m, candidate, booking, view, actor=actor)
+    if candidate.status in (
+        CandidateStatus.INTERVIEW_REQUESTED,
+        CandidateStatus.INTERVIEW_CONFIRMED,  # confirmed the old time, not yet the new one
+    ):
         await move_candidate(
             uow, candidate, CandidateStatus.INTERVIEW_SCHEDULED, actor=actor, tell=m
         )
-    view = await view_of(uow, booking)
     await queue_confirmation(uow, m, candidate, view)
     await queue_reminders(uow, m.catalog, m.clock, candidate, view, m.rules)
     await uow.commit()
     return Success(BookingDTO.model_validate(booking))
+
+
+async def _end_replaced(
+    uow: UnitOfWork,
+    m: Messaging,
+    candidate: Candidate,
+    request: Booking,
+    view: BookingView,
+    *,
+    actor: str,
+) -> None:
+    """An approved move request: the booking it replaces ends ("moved", its reminders with it),
+    its recruiter is told, its time offered on; the request becomes the booking held."""
+    assert request.replaces_booking_id is not None
+    old = await uow.bookings.get(request.replaces_booking_id)
+    if old is not None and await _cancel_moved(uow, old, actor=actor):
+        old_slot = await uow.slots.get(old.slot_id)
+        assert old_slot is not None
+        await _tell_recruiter(
+            uow,
+            m,
+            old_slot,
+            "recruiter_booking_canceled",
+            candidate,
+            await view_of(uow, old),
+            f"moved:{old.id}",
+            reason="→ " + view.values(m.catalog, m.catalog.default_locale)["date"],
+        )
+        await offer_freed_slot(uow, m.catalog, m.clock, old_slot, m.rules.min_notice)
+    await uow.bookings.settle_move(request)
+
+
+async def _cancel_moved(uow: UnitOfWork, old: Booking, *, actor: str) -> bool:
+    if old.status not in ACTIVE_BOOKING_STATUSES:
+        return False
+    return await move_booking_status(uow, old, BookingStatus.CANCELED, actor=actor, reason="moved")
+
+
+async def _drop_move_request(
+    uow: UnitOfWork, m: Messaging, booking: Booking, *, actor: str, reason: str
+) -> None:
+    """A booking that ends or moves takes its pending move request with it."""
+    request = await uow.bookings.move_request_for(booking.id)
+    if request is None:
+        return
+    if await move_booking_status(uow, request, BookingStatus.CANCELED, actor=actor, reason=reason):
+        slot = await uow.slots.get(request.slot_id)
+        assert slot is not None
+        await offer_freed_slot(uow, m.catalog, m.clock, slot, m.rules.min_notice)
+
+
+async def move_request(uow: UnitOfWork, booking: Booking) -> Booking | None:
+    """The pending request to move this booking to another time, if the candidate made one."""
+    return await uow.bookings.move_request_for(booking.id)
+
+
+async def standing_values(
+    uow: UnitOfWork, m: Messaging, request: Booking, locale: str
+) -> dict[str, str]:
+    """The time a move request would replace, for texts that say it still stands."""
+    assert request.replaces_booking_id is not None
+    old = await uow.bookings.get(request.replaces_booking_id)
+    assert old is not None
+    values = (await view_of(uow, old)).values(m.catalog, locale)
+    return {"standing_date": values["date"], "standing_time": values["time"]}
+
+
+async def tell_original_stands(
+    uow: UnitOfWork, m: Messaging, candidate: Candidate, request: Booking, key: str
+) -> None:
+    """A move request that ended without approval: the candidate hears their time stands."""
+    view = await view_of(uow, request)
+    standing = await standing_values(uow, m, request, candidate.locale)
+    await queue_message(
+        uow,
+        m.clock,
+        chat_id=candidate.telegram_id,
+        kind=key,
+        dedupe_key=f"{key}:{request.id}",
+        text=await booking_text(uow, m.catalog, key, candidate.locale, view, **standing),
+        candidate_id=candidate.id,
+    )
 
 
 async def queue_confirmation(
@@ -272,10 +359,15 @@ async def release_booking(
 ) -> BookingView | None:
     """End an active booking, cancel its reminders, offer the slot on (or, with `withdraw`,
     take it off offer for good: its recruiter cannot make it), and (with a `recruiter_key`)
-    tell its recruiter. The caller commits."""
+    tell its recruiter. A move request ending leaves the booking it would replace standing (and
+    the candidate where they are); a booking ending takes its move request with it. The caller
+    commits."""
     if not await move_booking_status(uow, booking, to, actor=actor, reason=reason):
         return None
-    if candidate.status in _BOOKED[booking.purpose]:
+    request = booking.replaces_booking_id is not None  # the booking it would replace stands
+    if not request:
+        await _drop_move_request(uow, m, booking, actor=actor, reason=reason or to.value)
+    if not request and candidate.status in _BOOKED[booking.purpose]:
         await move_candidate(
             uow, candidate, _BEFORE_BOOKING[booking.purpose], actor=actor, reason=reason, tell=m
         )
@@ -321,7 +413,9 @@ async def cancel_booking(
 async def move_booking(
     uow: UnitOfWork, m: Messaging, candidate: Candidate, booking_id: int, new_slot_id: int
 ) -> Result[BookingDTO, BookingError]:
-    """Move to another slot; the old one is freed only if the new one is taken."""
+    """Move to another slot; the old one is freed only if the new one is taken. Where the new
+    time needs approval and the old one is confirmed, the old one stands until the request is
+    approved (`_request_move`)."""
     checked = await _changeable(uow, m, candidate, booking_id)
     if isinstance(checked, Failure):
         return checked
@@ -341,8 +435,11 @@ async def move_booking(
         if city.requires_approval and slot.purpose is SlotPurpose.INTERVIEW
         else BookingStatus.APPROVED
     )
+    if status is BookingStatus.PENDING and old.status is not BookingStatus.PENDING:
+        return await _request_move(uow, m, candidate, old, slot)
     try:
         async with uow.savepoint():
+            await _drop_move_request(uow, m, old, actor="candidate", reason="moved")
             moved = await move_booking_status(
                 uow, old, BookingStatus.CANCELED, actor="candidate", reason="moved"
             )
@@ -384,6 +481,29 @@ async def move_booking(
         await uow.waitlist.delete(entry)
     await queue_card(uow, m, new, slot, candidate)
     await offer_freed_slot(uow, m.catalog, m.clock, old_slot, m.rules.min_notice)
+    await uow.commit()
+    return Success(BookingDTO.model_validate(new))
+
+
+async def _request_move(
+    uow: UnitOfWork, m: Messaging, candidate: Candidate, old: Booking, slot: Slot
+) -> Result[BookingDTO, BookingError]:
+    """A request to move a confirmed booking: pending beside it (replacing an earlier request),
+    the candidate's status and the old time's reminders untouched until the recruiter approves."""
+    try:
+        async with uow.savepoint():
+            await _drop_move_request(uow, m, old, actor="candidate", reason="moved")
+            new = await uow.bookings.try_create(
+                slot, candidate.id, BookingStatus.PENDING, actor="candidate", replaces=old.id
+            )
+            if new is None:
+                raise _KeepOldBooking
+    except _KeepOldBooking:
+        return Failure(SlotTaken(f"slot {slot.id}"))
+    entry = await uow.waitlist.entry_for(candidate.id, slot.purpose)
+    if entry is not None:  # asked for a time they were waiting for: no more offers
+        await uow.waitlist.delete(entry)
+    await queue_card(uow, m, new, slot, candidate)
     await uow.commit()
     return Success(BookingDTO.model_validate(new))
 

@@ -16,7 +16,12 @@ from core.enums import (
 )
 from core.errors import AppError, NotFound, SlotUnavailable
 from core.result import Failure, Result, Success
-from domain.bookings.booking import Messaging, approve_booking, release_booking
+from domain.bookings.booking import (
+    Messaging,
+    approve_booking,
+    release_booking,
+    tell_original_stands,
+)
 from domain.bookings.outcomes import record_interview_passed
 from domain.bookings.status import move_booking_status
 from domain.bookings.texts import BookingView, booking_text, view_of
@@ -185,7 +190,22 @@ async def _decline(
     )
     if not released:
         return Failure(NotFound("active booking"))
+    if (
+        booking.replaces_booking_id is not None and not reject
+    ):  # a move request: the old time stands
+        await tell_original_stands(uow, m, candidate, booking, "booking_move_declined")
+        await uow.commit()
+        return Success(booking.id)
     if reject:
+        original = (
+            await uow.bookings.get(booking.replaces_booking_id)
+            if booking.replaces_booking_id is not None
+            else None
+        )
+        if original is not None and original.status in ACTIVE_BOOKING_STATUSES:
+            await release_booking(
+                uow, m, candidate, original, to=status, reason=reason, actor=actor
+            )
         await move_candidate(
             uow, candidate, CandidateStatus.NOT_HIRED, actor=actor, reason=reason, tell=m
         )

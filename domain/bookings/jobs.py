@@ -9,7 +9,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from core.enums import BookingStatus
-from domain.bookings.booking import Messaging, release_booking
+from domain.bookings.booking import Messaging, release_booking, tell_original_stands
 from domain.bookings.desk import agenda
 from domain.bookings.texts import booking_text, view_of
 from domain.messaging.dates import day_label, local, time_label
@@ -47,6 +47,11 @@ async def expire_pending(uows: UnitOfWorkFactory, m: Messaging, after: timedelta
                 actor="system",
             )
             if view is None:
+                continue
+            if booking.replaces_booking_id is not None:  # a move request: the old time stands
+                await tell_original_stands(uow, m, candidate, booking, "booking_move_expired")
+                await uow.commit()
+                expired += 1
                 continue
             await queue_message(
                 uow,

@@ -38,6 +38,8 @@ SAMPLES: Mapping[str, str | int] = MappingProxyType(
         "seconds": 120,
         "skipped": 2,
         "source": "hh.ru",
+        "standing_date": "Mon, 30 Nov",
+        "standing_time": "15:00",
         "stars": "⭐⭐⭐⭐",
         "status": "👍",
         "suggestions": "Kazan, Kaliningrad",

@@ -14,12 +14,19 @@ if TYPE_CHECKING:
     from storage.models.candidate import Candidate
     from storage.models.slot import Slot
 
-_ACTIVE = text("status IN (" + ", ".join(f"'{s.value}'" for s in ACTIVE_BOOKING_STATUSES) + ")")
+_ACTIVE_SQL = "status IN (" + ", ".join(f"'{s.value}'" for s in ACTIVE_BOOKING_STATUSES) + ")"
+_ACTIVE = text(_ACTIVE_SQL)
+# A booking held outright, and a request to move one (it stands beside the booking it would
+# replace until approved): each at most one per candidate and purpose.
+_HELD = text(_ACTIVE_SQL + " AND replaces_booking_id IS NULL")
+_MOVE_REQUEST = text(_ACTIVE_SQL + " AND replaces_booking_id IS NOT NULL")
 
 
 class Booking(CreatedAt, Base):
     """A candidate's hold on a slot. The database allows one active booking per slot and
-    one per candidate and purpose (partial unique indexes, valid on SQLite and PostgreSQL)."""
+    one per candidate and purpose (partial unique indexes, valid on SQLite and PostgreSQL),
+    besides at most one pending request to move it (`replaces_booking_id` set): the booking it
+    would replace stands until the request is approved."""
 
     __tablename__ = "bookings"
     __table_args__ = (
@@ -35,8 +42,16 @@ class Booking(CreatedAt, Base):
             "candidate_id",
             "purpose",
             unique=True,
-            sqlite_where=_ACTIVE,
-            postgresql_where=_ACTIVE,
+            sqlite_where=_HELD,
+            postgresql_where=_HELD,
+        ),
+        Index(
+            "uq_bookings_move_request_candidate_purpose",
+            "candidate_id",
+            "purpose",
+            unique=True,
+            sqlite_where=_MOVE_REQUEST,
+            postgresql_where=_MOVE_REQUEST,
         ),
         Index("ix_bookings_slot", "slot_id"),
         Index("ix_bookings_candidate", "candidate_id"),
@@ -52,6 +67,10 @@ class Booking(CreatedAt, Base):
         str_enum(BookingStatus), default=BookingStatus.PENDING
     )
     reason: Mapped[str | None] = mapped_column(Text)
+    # Set while this is a pending request to move that booking; cleared when approved.
+    replaces_booking_id: Mapped[int | None] = mapped_column(
+        ForeignKey("bookings.id", ondelete="SET NULL")
+    )
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     slot: Mapped[Slot] = relationship()

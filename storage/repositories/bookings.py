@@ -17,12 +17,23 @@ class BookingRepository(Repository[Booking]):
     cache_tag = "bookings"
 
     async def try_create(
-        self, slot: Slot, candidate_id: int, status: BookingStatus, *, actor: str
+        self,
+        slot: Slot,
+        candidate_id: int,
+        status: BookingStatus,
+        *,
+        actor: str,
+        replaces: int | None = None,
     ) -> Booking | None:
-        """Insert an active booking, or return None when the database refuses it because the
-        slot or the candidate already has one. A savepoint keeps the unit of work usable."""
+        """Insert an active booking (with `replaces`, a request to move that booking), or
+        return None when the database refuses it because the slot or the candidate already has
+        one. A savepoint keeps the unit of work usable."""
         booking = Booking(
-            slot_id=slot.id, candidate_id=candidate_id, purpose=slot.purpose, status=status
+            slot_id=slot.id,
+            candidate_id=candidate_id,
+            purpose=slot.purpose,
+            status=status,
+            replaces_booking_id=replaces,
         )
         try:
             async with self._uow.savepoint():
@@ -40,17 +51,38 @@ class BookingRepository(Repository[Booking]):
             action="create",
             entity="booking",
             entity_id=booking.id,
-            details={"slot_id": slot.id, "candidate_id": candidate_id, "status": status.value},
+            details={
+                "slot_id": slot.id,
+                "candidate_id": candidate_id,
+                "status": status.value,
+                **({"replaces": replaces} if replaces else {}),
+            },
         )
         return booking
 
     async def active_for_candidate(self, candidate_id: int, purpose: SlotPurpose) -> Booking | None:
+        """The booking the candidate holds (not a pending request to move it)."""
         stmt = select(Booking).where(
             Booking.candidate_id == candidate_id,
             Booking.purpose == purpose,
             Booking.status.in_(ACTIVE_BOOKING_STATUSES),
+            Booking.replaces_booking_id.is_(None),
         )
         return (await self.session.scalars(stmt)).first()
+
+    async def move_request_for(self, booking_id: int) -> Booking | None:
+        """The pending request to move this booking, if any."""
+        stmt = select(Booking).where(
+            Booking.replaces_booking_id == booking_id,
+            Booking.status.in_(ACTIVE_BOOKING_STATUSES),
+        )
+        return (await self.session.scalars(stmt)).first()
+
+    async def settle_move(self, request: Booking) -> None:
+        """An approved move request becomes the booking held (the one it replaced has ended)."""
+        request.replaces_booking_id = None
+        await self.session.flush()
+        self._uow.mark_written(self.cache_tag)
 
     async def active_for_slot(self, slot_id: int) -> Booking | None:
         stmt = select(Booking).where(

@@ -203,6 +203,46 @@ async def test_moving_keeps_the_old_time_until_a_new_one_is_taken(
         assert await uow.slots.is_free(old.slot_id)
 
 
+STILL_STANDS = {"en": "your current time still stands", "ru": "в силе прежнее время"}
+WAITING = {"en": "Requested new time", "ru": "Запрошено новое время"}
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+async def test_moving_a_confirmed_time_that_needs_approval_keeps_it_until_approved(
+    running_app: RunningApp, locale: str
+) -> None:
+    says = SAYS[locale]
+    await linked_recruiter(running_app)
+    chat = await screened(running_app, locale, city="Москва")
+    await book_first_time(chat, locale, expect=1)
+    (old,) = await _bookings(running_app)
+    async with running_app.app.uow_factory() as uow:
+        approved = await approve_booking(uow, running_app.app.messaging, old.id, actor="system")
+    assert isinstance(approved, Success)
+    before = len(await chat.bot_messages())
+    await running_app.deliver_outbox()
+    await wait_for(chat, before + 2)  # the confirmation and its .ics
+    await chat.say("/mybooking")
+    await chat.press(says["move"], expect=2)
+    times = await to_times(chat, locale)
+    later = times["buttons"][0][1]["text"]
+    requested = await chat.press(later, expect=1)
+    assert any(STILL_STANDS[locale] in (m.get("text") or "") for m in requested)
+    first, second = await _bookings(running_app)
+    assert first.status is BookingStatus.APPROVED  # the confirmed time stands
+    assert second.status is BookingStatus.PENDING
+    summary = await chat.say("/mybooking", expect=1)
+    assert any(WAITING[locale] in (m.get("text") or "") for m in summary)
+    async with running_app.app.uow_factory() as uow:
+        moved = await approve_booking(uow, running_app.app.messaging, second.id, actor="system")
+    assert isinstance(moved, Success)
+    first, second = await _bookings(running_app)
+    assert (first.status, first.reason) == (BookingStatus.CANCELED, "moved")
+    assert second.status is BookingStatus.APPROVED
+    shown = await chat.say("/mybooking", expect=1)  # the confirmation may arrive meanwhile
+    assert not any(WAITING[locale] in (m.get("text") or "") for m in shown)
+
+
 @pytest.mark.parametrize("locale", LOCALES)
 async def test_cancelling_with_a_reason_and_the_cut_off(
     running_app: RunningApp, locale: str
