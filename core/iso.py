@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import date, datetime, time
 from typing import Annotated, Any, TypeVar
 
-from pydantic import AfterValidator, AwareDatetime, BeforeValidator
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator, WithJsonSchema
 
 FIRST_YEAR, LAST_YEAR = 1900, 2999
 D = TypeVar("D", date, datetime)
@@ -45,11 +45,34 @@ def _clock_time(value: time) -> time:
     return value
 
 
+# What the OpenAPI document says of each, so that it promises only what is accepted.
+SANE_YEAR_PATTERN = "^(19[0-9]{2}|2[0-9]{3})-"
+_INSTANT_SCHEMA = WithJsonSchema(
+    {"type": "string", "format": "date-time", "pattern": SANE_YEAR_PATTERN}, mode="validation"
+)
+_DATE_SCHEMA = WithJsonSchema(
+    {"type": "string", "format": "date", "pattern": SANE_YEAR_PATTERN}, mode="validation"
+)
+_CLOCK_SCHEMA = WithJsonSchema(
+    {
+        "type": "string",
+        "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]{1,6})?)?$",
+        "description": "A time of day as on the city's clocks (HH:MM), without a UTC offset.",
+    },
+    mode="validation",
+)
 _INSTANT = BeforeValidator(_from_iso(datetime, "2026-12-01T10:00:00+03:00"))
-Instant = Annotated[AwareDatetime, _INSTANT, AfterValidator(sane_year)]
-IsoDate = Annotated[date, BeforeValidator(_from_iso(date, "2026-12-01")), AfterValidator(sane_year)]
+Instant = Annotated[AwareDatetime, _INSTANT, AfterValidator(sane_year), _INSTANT_SCHEMA]
+IsoDate = Annotated[
+    date,
+    BeforeValidator(_from_iso(date, "2026-12-01")),
+    AfterValidator(sane_year),
+    _DATE_SCHEMA,
+]
 # A date and time as on the city's clocks (the panel's datetime-local fields).
 LocalDateTime = Annotated[
     datetime, BeforeValidator(_from_iso(datetime, "2026-12-01T10:00")), AfterValidator(sane_year)
 ]
-ClockTime = Annotated[time, BeforeValidator(_from_iso(time, "10:00")), AfterValidator(_clock_time)]
+ClockTime = Annotated[
+    time, BeforeValidator(_from_iso(time, "10:00")), AfterValidator(_clock_time), _CLOCK_SCHEMA
+]

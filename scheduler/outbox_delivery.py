@@ -26,6 +26,7 @@ from domain.messaging.delivery import (
     record_sent,
     record_unreachable,
     renew,
+    still_mine,
 )
 from domain.records import Notification
 from scheduler.rate_limit import SendRate
@@ -95,6 +96,9 @@ class OutboxDelivery:
             await uow.commit()
 
     async def _deliver(self, row: Notification) -> int:
+        async with self._uow_factory() as uow:
+            if not await still_mine(uow, row, self.worker):  # e.g. its auto-message paused
+                return 0
         if row.kind in REMINDER_KINDS:
             async with self._uow_factory() as uow:
                 dropped = await drop_if_started(uow, row, self._clock.now())

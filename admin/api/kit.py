@@ -99,6 +99,19 @@ def _ids(request: web.Request) -> dict[str, int]:
     return ids
 
 
+def _has_whole_floats(value: Any) -> bool:
+    """Turns, in place, every whole float (5.0) into an int; whether there was any."""
+    found = False
+    items: Any = value.items() if isinstance(value, dict) else enumerate(value)
+    for key, item in list(items):
+        if isinstance(item, float) and item.is_integer():
+            value[key] = int(item)
+            found = True
+        elif isinstance(item, dict | list):
+            found = _has_whole_floats(item) or found
+    return found
+
+
 async def _body(request: web.Request, model: type[BaseModel]) -> BaseModel:
     """JSON checked strictly: `true` is not a number and "5" is not an integer."""
     text = await request.read() if request.body_exists else b"{}"
@@ -108,6 +121,8 @@ async def _body(request: web.Request, model: type[BaseModel]) -> BaseModel:
         raise ApiError(422, "the body must be JSON", "body") from None
     if not isinstance(raw, dict):
         raise ApiError(422, "the body must be a JSON object", "body")
+    if _has_whole_floats(raw):  # JSON Schema calls 5.0 an integer: read it as one
+        text = json.dumps(raw, default=str).encode()
     try:
         return model.model_validate_json(text, strict=True)
     except ValidationError as exc:

@@ -45,12 +45,23 @@ def _schemas(ops: Sequence[Operation]) -> tuple[dict[Any, Any], dict[str, Any]]:
     return keys, top.get("$defs", {})
 
 
+def _without_null(prop: dict[str, Any]) -> dict[str, Any]:
+    """A query cannot send JSON null (it would arrive as the text "null"): an optional
+    parameter is documented as its value's type, and left out when there is none."""
+    options = [o for o in prop.get("anyOf", []) if o != {"type": "null"}]
+    if not options or len(options) == len(prop["anyOf"]):
+        return prop
+    rest = {k: v for k, v in prop.items() if k not in ("anyOf", "default")}
+    return {**rest, **options[0]} if len(options) == 1 else {**rest, "anyOf": options}
+
+
 def _query_parameters(model: type[BaseModel], components: dict[str, Any]) -> list[dict[str, Any]]:
     schema = model.model_json_schema(ref_template=REF, mode="validation")
     components.update(schema.pop("$defs", {}))
     required = set(schema.get("required", []))
     params = []
     for name, prop in schema.get("properties", {}).items():
+        prop = _without_null(prop)
         param: dict[str, Any] = {
             "name": name,
             "in": "query",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from admin.api.kit import ApiError, Call, Operation
 from admin.schemas.common import Id, Output, Page, listing
@@ -24,7 +24,11 @@ from domain.scheduling.slots import (
 
 
 class SlotQuery(Page):
-    recruiter_id: Id | None = Field(None, description="Required for admins' tokens")
+    # The document requires it, as an admin's token must give it; a recruiter's token may
+    # leave it out (its own slots are meant).
+    model_config = ConfigDict(json_schema_extra={"required": ["recruiter_id"]})
+
+    recruiter_id: Id | None = Field(None, description="Whose slots (a recruiter's token: its own)")
     starts_from: Instant | None = Field(None, description="Default: now")
     starts_to: Instant | None = Field(None, description="Default: 60 days after the start")
 

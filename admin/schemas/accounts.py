@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field, ValidationInfo, field_validator
 
-from admin.schemas.common import Id, Input, Name
+from admin.schemas.common import Id, Input, ShortName
 from core.enums import AdminRole
 from domain.organisation.account_admin import link_problem, login_problem, password_problem
 
@@ -43,4 +43,4 @@ class AccountIn(Input):
 
 class ApiTokenIn(Input):
     admin_user_id: Id
-    name: Name = Field(max_length=100)
+    name: ShortName

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import StringConstraints
+from pydantic import AfterValidator, Field
 
-from admin.schemas.common import Input, Output
+from admin.schemas.common import NAMED, Input, Output, not_blank
 from core.enums import CandidateStatus
 from domain.pipeline.directory import (
     AnswerRow,
@@ -21,9 +21,11 @@ from domain.pipeline.directory import (
     TestResultRow,
 )
 
-Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+Reason = Annotated[
+    str, Field(min_length=1, max_length=500, json_schema_extra=NAMED), AfterValidator(not_blank)
+]
 MessageText = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)
+    str, Field(min_length=1, max_length=4000, json_schema_extra=NAMED), AfterValidator(not_blank)
 ]
 
 

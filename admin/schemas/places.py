@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from admin.schemas.common import Id, Input, Link, Name, Output, TimeZone
+from admin.schemas.common import CityName, Id, Input, Link, Name, Output, TimeZone
 
 
 class CityIn(Input):
-    name: Name = Field(max_length=120)
+    name: CityName
     timezone: TimeZone
     active: bool = True
     requires_approval: bool = True

@@ -166,7 +166,8 @@ async def set_paused(
     actor: str = "api",
     admin_user_id: int | None = None,
 ) -> Result[AutoMessage, NotFound]:
-    """Pause: its queued messages are held back; resume: they go out again. Audited; commits."""
+    """Pause: its messages not yet sent are held back, including those a sender has claimed
+    but not sent; resume: they go out again. Audited; commits."""
     message = await uow.auto_messages.get(message_id)
     if message is None:
         return Failure(NotFound("auto-message"))
@@ -177,12 +178,14 @@ async def set_paused(
             message.state = AutoMessageState.PAUSED
         elif message.state is AutoMessageState.PAUSED:
             message.state = AutoMessageState.SCHEDULED
-    source, target = (
-        (NotificationStatus.PENDING, NotificationStatus.HELD)
+    # Pause holds everything not yet sent, also what a sender has claimed for its current pass
+    # (SENDING): the sender asks before each row whether it still holds it (delivery.still_mine).
+    sources, target = (
+        ((NotificationStatus.PENDING, NotificationStatus.SENDING), NotificationStatus.HELD)
         if paused
-        else (NotificationStatus.HELD, NotificationStatus.PENDING)
+        else ((NotificationStatus.HELD,), NotificationStatus.PENDING)
     )
-    await uow.auto_messages.move_queued(message_id, source, target)
+    await uow.auto_messages.move_queued(message_id, sources, target)
     uow.audit.record(
         actor=actor,
         admin_user_id=admin_user_id,

@@ -27,6 +27,12 @@ async def renew(uow: UnitOfWork, ids: list[int], worker: str, until: datetime) -
     await uow.notifications.extend_lease(ids, worker, until)
 
 
+async def still_mine(uow: UnitOfWork, row: Notification, worker: str) -> bool:
+    """Whether a claimed message may still be sent by `worker`: asked just before sending it,
+    since a pause of its auto-message takes back (holds) what a pass has claimed but not sent."""
+    return await uow.notifications.is_claimed_by(row.id, worker)
+
+
 async def hand_back(uow: UnitOfWork, ids: list[int], worker: str) -> None:
     """Give back messages a stopping worker will not send."""
     await uow.notifications.release_claim(ids, worker)
@@ -74,9 +80,17 @@ async def record_retry(
     text_sent: bool = False,
 ) -> NotificationStatus:
     """Try again after `wait` (Telegram's own, or the backoff), unless this was the last of
-    `MAX_ATTEMPTS` counted attempts: then it is kept as failed. What the row became."""
+    `MAX_ATTEMPTS` counted attempts: then it is kept as failed; a row held (its auto-message
+    paused) during the attempt stays held. What the row became."""
     attempts = row.attempts + (1 if counted else 0)
     status = NotificationStatus.FAILED if attempts >= MAX_ATTEMPTS else NotificationStatus.PENDING
+    current = await uow.notifications.get(row.id)
+    if (
+        status is NotificationStatus.PENDING
+        and current
+        and current.status is NotificationStatus.HELD
+    ):
+        status = NotificationStatus.HELD  # paused while this attempt was under way: stays held
     await uow.notifications.settle(
         row.id,
         status,

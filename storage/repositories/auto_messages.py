@@ -122,13 +122,17 @@ class AutoMessageRepository(Repository[AutoMessage]):
         ]
 
     async def move_queued(
-        self, message_id: int, source: NotificationStatus, target: NotificationStatus
+        self,
+        message_id: int,
+        sources: Sequence[NotificationStatus],
+        target: NotificationStatus,
     ) -> None:
-        """The message's outbox rows still in `source` go to `target` (held or pending)."""
+        """The message's outbox rows still in one of `sources` go to `target` (held or pending).
+        A row a sender has claimed but not sent (SENDING) is taken back from its worker."""
         await self.session.execute(
             update(Notification)
-            .where(Notification.auto_message_id == message_id, Notification.status == source)
-            .values(status=target)
+            .where(Notification.auto_message_id == message_id, Notification.status.in_(sources))
+            .values(status=target, locked_by=None, locked_until=None)
             .execution_options(synchronize_session=False)
         )
         self._uow.mark_written("notifications")

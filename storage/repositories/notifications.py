@@ -91,6 +91,15 @@ class NotificationRepository(Repository[Notification]):
             .execution_options(synchronize_session=False)
         )
 
+    async def is_claimed_by(self, notification_id: int, worker: str) -> bool:
+        """Whether `worker` still holds the row (claimed, not sent, not taken back)."""
+        stmt = select(Notification.id).where(
+            Notification.id == notification_id,
+            Notification.locked_by == worker,
+            Notification.status == NotificationStatus.SENDING,
+        )
+        return await self.session.scalar(stmt) is not None
+
     async def release_claim(self, ids: list[int], worker: str) -> None:
         """Give claimed, unsent rows back (a worker stopping); others may take them at once."""
         await self.session.execute(

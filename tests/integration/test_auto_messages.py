@@ -240,3 +240,40 @@ async def test_definitions_are_checked_field_by_field(storage: Storage) -> None:
             result = await create_auto_message(uow, CATALOG, spec, clock)
         assert isinstance(result, Failure), spec
         assert result.error.field == field
+
+
+async def test_a_pause_during_a_pass_holds_the_claimed_rows_not_yet_sent(
+    storage: Storage,
+) -> None:
+    ids = await _world(storage)
+    clock = FrozenClock(NOON_MSK)
+    message_id = await _create(
+        storage,
+        clock,
+        name="x",
+        kind="broadcast",
+        template_key="welcome",
+        audience={"city_ids": [ids["city"]]},
+    )
+    await run_auto_messages(storage.uow, CATALOG, clock, BookingRules())
+
+    class PausedAfterFirst(FakeBot):
+        """Someone pauses the auto-message in the panel while the first message goes out."""
+
+        async def send_message(self, chat_id: int, text: str, reply_markup: object = None) -> None:
+            await super().send_message(chat_id, text, reply_markup)
+            if len(self.sent) == 1:
+                async with storage.uow() as uow:
+                    assert isinstance(await set_paused(uow, message_id, True), Success)
+
+    bot = PausedAfterFirst()
+    worker = OutboxDelivery(storage.uow, bot, clock, SendRate(1000, 0))  # type: ignore[arg-type]
+    assert await worker.deliver_due() == 1  # both claimed in one pass; the second is held
+    assert len(bot.sent) == 1
+    assert Counter(r.status.value for r in await _rows(storage)) == Counter({"sent": 1, "held": 1})
+    assert await worker.deliver_due() == 0  # held stays held
+    async with storage.uow() as uow:
+        assert isinstance(await set_paused(uow, message_id, False), Success)
+    assert await worker.deliver_due() == 1
+    assert len(bot.sent) == 2
+    assert Counter(r.status.value for r in await _rows(storage)) == Counter({"sent": 2})
