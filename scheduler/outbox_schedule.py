@@ -19,8 +19,13 @@ from scheduler.outbox_delivery import OutboxDelivery
 from storage.uow import UnitOfWorkFactory
 
 log = structlog.get_logger(__name__)
+# Set inside a pass: the sender's own commits (claims, outcomes) are not news to it.
+_IN_PASS: contextvars.ContextVar[bool] = contextvars.ContextVar("outbox_in_pass", default=False)
 JOB_ID = "outbox"
 SAFETY_NET = timedelta(seconds=60)
+# The soonest a run plans the next: by then it has ended, so the next is not refused as a
+# second instance (a row due sooner is one whose lease or backoff runs out).
+MIN_WAIT = timedelta(seconds=1)
 
 
 class OutboxWaker:
@@ -45,6 +50,8 @@ class OutboxWaker:
         """Have the sender run after `delay` (the scheduler's clock is real time). Scheduled
         from an empty context: the caller's (an update's Unit of Work, its log ids) must not
         travel into the sender's task."""
+        if _IN_PASS.get():
+            return  # the pass's own writes: it plans its next run itself
         if self._in_pass and delay <= timedelta():
             self._again = True  # a job scheduled now would be skipped as a second instance
             return
@@ -82,31 +89,28 @@ class OutboxWaker:
         if task is not None:
             self._running.add(task)
             task.add_done_callback(self._running.discard)
-        self._in_pass = True
-        try:
-            with timed(self._job_seconds, job=JOB_ID):
-                while True:
-                    self._again = False
+        _IN_PASS.set(True)  # this task's context only
+        while True:
+            self._in_pass, self._again = True, False
+            try:
+                with timed(self._job_seconds, job=JOB_ID):
                     while await self._delivery.deliver_due():
                         pass
-                    if not self._again or self._delivery.stopping:
-                        break
-        except Exception:
-            log.exception("outbox.pass_failed")
-            self._in_pass = False
-            self._plan(timedelta(seconds=5))
-            return
-        if self._delivery.stopping:
-            self._in_pass = False
-            return
-        try:
-            async with self._uow_factory() as uow:
-                next_due = await next_due_at(uow)
-        except Exception:
-            log.exception("outbox.next_due_failed")
-            next_due = self._clock.now() + timedelta(seconds=5)
-        self._in_pass = False  # no await from here on: a wake-up either came or will plan
+                async with self._uow_factory() as uow:
+                    next_due = await next_due_at(uow)
+            except Exception:
+                log.exception("outbox.pass_failed")
+                self._in_pass = False
+                self._plan(timedelta(seconds=5))
+                return
+            self._in_pass = False  # no await from here on: a wake-up either came or will plan
+            if self._delivery.stopping:
+                return
+            if not self._again:
+                break
+            # Woken during the pass: go round again in this run. A job planned for now would
+            # be skipped, this run still being the one instance.
         wait = SAFETY_NET
         if next_due is not None:
-            wait = min(SAFETY_NET, max(timedelta(), next_due - self._clock.now()))
-        self._plan(timedelta() if self._again else wait)
+            wait = min(SAFETY_NET, max(MIN_WAIT, next_due - self._clock.now()))
+        self._plan(wait)
