@@ -99,7 +99,7 @@ async def _change_a_candidates_status(page: Any, url: str, app: RunningApp) -> i
     await page.select_option("#status-form [name=status]", "withdrawn")
     await page.fill("#status-form [name=reason]", "Took another offer")
     await page.click("#status-form button[type=submit]")
-    await page.wait_for_selector("#status:has-text('withdrawn')")
+    await page.wait_for_selector("#status:has-text('Withdrew')")
     await _shot(page, "candidate")
     return maria.id
 
