@@ -210,7 +210,9 @@ async def test_a_messages_outbox_rows_are_counted_held_and_released(storage: Sto
     }
     async with storage.uow() as uow:
         await uow.auto_messages.move_queued(
-            paused, NotificationStatus.PENDING, NotificationStatus.HELD
+            paused,
+            [NotificationStatus.PENDING, NotificationStatus.SENDING],
+            NotificationStatus.HELD,
         )
         assert uow.has_writes_to("notifications")  # the sender hears of it after the commit
         await uow.commit()
@@ -221,7 +223,7 @@ async def test_a_messages_outbox_rows_are_counted_held_and_released(storage: Sto
     }
     async with storage.uow() as uow:
         await uow.auto_messages.move_queued(
-            paused, NotificationStatus.HELD, NotificationStatus.PENDING
+            paused, [NotificationStatus.HELD], NotificationStatus.PENDING
         )
         await uow.commit()
     assert (paused, NotificationStatus.PENDING, 2) in await counted()
