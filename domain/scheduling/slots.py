@@ -382,13 +382,6 @@ async def served_city(uow: UnitOfWork, recruiter: RecruiterDTO, city_id: int) ->
     return city if city is not None and city.id in recruiter.city_ids else None
 
 
-async def coming_slots(
-    uow: UnitOfWork, recruiter_id: int, now: datetime, days: int = 14
-) -> list[tuple[Slot, int | None, str | None, str]]:
-    """The recruiter's slots of the coming days: (slot, active booking id, candidate, zone)."""
-    return await uow.slots.of_recruiter_between(recruiter_id, now, now + timedelta(days=days))
-
-
 async def coming_slot(uow: UnitOfWork, recruiter_id: int, slot_id: int) -> SlotRow | None:
     """One of the recruiter's slots with its city and booking, or None (gone, or not theirs)."""
     slot = await uow.slots.get(slot_id)

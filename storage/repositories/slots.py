@@ -93,23 +93,6 @@ class SlotRepository(Repository[Slot]):
         rows = (await self.session.execute(stmt)).mappings()
         return [SlotWithPeopleDTO.model_validate(row) for row in rows]
 
-    async def of_recruiter_between(
-        self, recruiter_id: int, start: datetime, end: datetime
-    ) -> list[tuple[Slot, int | None, str | None, str]]:
-        """A recruiter's slots in a period: (slot, active booking id, candidate name, zone)."""
-        stmt = (
-            select(Slot, Booking.id, Candidate.full_name, City.timezone)
-            .join(City, City.id == Slot.city_id)
-            .outerjoin(
-                Booking,
-                and_(Booking.slot_id == Slot.id, Booking.status.in_(ACTIVE_BOOKING_STATUSES)),
-            )
-            .outerjoin(Candidate, Candidate.id == Booking.candidate_id)
-            .where(Slot.recruiter_id == recruiter_id, Slot.starts_at >= start, Slot.starts_at < end)
-            .order_by(Slot.starts_at)
-        )
-        return [(s, b, n, z) for s, b, n, z in (await self.session.execute(stmt)).all()]
-
     async def is_free(self, slot_id: int) -> bool:
         stmt = select(Slot.id).where(Slot.id == slot_id, ~_HAS_ACTIVE_BOOKING)
         return (await self.session.scalar(stmt)) is not None
