@@ -89,7 +89,13 @@ class OutboxWaker:
         if task is not None:
             self._running.add(task)
             task.add_done_callback(self._running.discard)
-        _IN_PASS.set(True)  # this task's context only
+        token = _IN_PASS.set(True)
+        try:
+            await self._passes()
+        finally:
+            _IN_PASS.reset(token)
+
+    async def _passes(self) -> None:
         while True:
             self._in_pass, self._again = True, False
             try:
