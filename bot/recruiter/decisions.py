@@ -65,7 +65,6 @@ def create_router() -> Router:
         recruiter: RecruiterDTO,
     ) -> None:
         booking_id = callback_data.booking_id
-        await owned(uow, recruiter, booking_id)
         outcome = await desk.approve(uow, messaging, recruiter, booking_id)
         await decided(
             Reply.to_callback(bot, query), callback_answer, uow, messaging, recruiter, outcome
@@ -82,7 +81,6 @@ def create_router() -> Router:
         recruiter: RecruiterDTO,
     ) -> None:
         booking_id = callback_data.booking_id
-        await owned(uow, recruiter, booking_id)
         outcome = await desk.offer_another_time(uow, messaging, recruiter, booking_id)
         await decided(
             Reply.to_callback(bot, query), callback_answer, uow, messaging, recruiter, outcome
@@ -118,7 +116,6 @@ def create_router() -> Router:
         recruiter: RecruiterDTO,
     ) -> None:
         booking_id = callback_data.booking_id
-        await owned(uow, recruiter, booking_id)
         catalog = messaging.catalog
         label = catalog.text(f"reject.{callback_data.reason}", catalog.default_locale)
         outcome = await desk.reject(uow, messaging, recruiter, booking_id, label)

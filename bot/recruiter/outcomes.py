@@ -135,7 +135,6 @@ def create_router() -> Router:
         recruiter: RecruiterDTO,
     ) -> None:
         booking_id = callback_data.booking_id
-        await owned(uow, recruiter, booking_id)
         outcome = await desk.record_attendance(uow, messaging, recruiter, booking_id, came=False)
         await done(Reply.to_callback(bot, query), callback_answer, messaging, recruiter, outcome)
 
@@ -150,7 +149,6 @@ def create_router() -> Router:
         recruiter: RecruiterDTO,
     ) -> None:
         booking_id = callback_data.booking_id
-        await owned(uow, recruiter, booking_id)
         outcome = await desk.record_result(
             uow, messaging, recruiter, booking_id, passed=callback_data.do == "passed"
         )
