@@ -97,3 +97,11 @@ class AutoMessageState(StrEnum):
 class AdminRole(StrEnum):
     ADMIN = "admin"
     RECRUITER = "recruiter"
+
+
+class ContactReason(StrEnum):
+    """Why a candidate asked to be contacted."""
+
+    NO_TIME = "no_time"  # found no free time ("Please contact me")
+    NO_SHOW_WROTE = "no_show_wrote"  # missed the interview, then wrote
+    CITY_MISSING = "city_missing"  # their city is not in the list

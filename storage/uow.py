@@ -33,6 +33,7 @@ from storage.repositories.candidate_profiles import CandidateProfileRepository
 from storage.repositories.candidate_search import CandidateSearchRepository
 from storage.repositories.candidates import CandidateRepository
 from storage.repositories.cities import CityRepository
+from storage.repositories.contact_requests import ContactRequestRepository
 from storage.repositories.notifications import NotificationRepository
 from storage.repositories.recruiters import RecruiterRepository
 from storage.repositories.reports import ReportRepository
@@ -100,6 +101,7 @@ class UnitOfWork:
         self.reports = ReportRepository(self)
         self.auto_messages = AutoMessageRepository(self)
         self.waitlist = WaitlistRepository(self)
+        self.contact_requests = ContactRequestRepository(self)
         self.admin_users = AdminUserRepository(self)
         self.api_tokens = ApiTokenRepository(self)
         self.audit = AuditLogRepository(self)

@@ -8,11 +8,10 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
-from admin.panel.kit import admins_only, render, uow
+from admin.panel.kit import admins_only, page_number, render, uow
 from admin.scope import Scope
 from domain.organisation.audit_log import audit_page as read_audit_page
 
-MAX_PAGE = 100_000
 FILTERS = ("entity", "action", "actor")
 MAX_FILTER_LENGTH = 100
 
@@ -23,18 +22,10 @@ def _filter_value(request: web.Request, name: str) -> str | None:
     return value if 0 < len(value) <= MAX_FILTER_LENGTH else None
 
 
-def _page_number(request: web.Request) -> int:
-    try:
-        number = int(request.query.get("page", "1"))
-    except ValueError:
-        return 1
-    return min(max(number, 1), MAX_PAGE)
-
-
 @admins_only
 async def audit_page(request: web.Request, scope: Scope) -> web.Response:
     chosen = {name: _filter_value(request, name) for name in FILTERS}
-    page = _page_number(request)
+    page = page_number(request)
     found = await read_audit_page(
         uow(request),
         page,

@@ -19,6 +19,7 @@ from admin.panel.auth import check_csrf, csrf_token, current_user
 from admin.schemas.common import is_list_field, parse_id
 from admin.scope import Scope, scope_for
 from core.errors import AppError, NotFound
+from domain.pipeline.contact import InboxFilter, open_requests
 from storage.uow import UnitOfWork
 
 PageHandler = Callable[[web.Request, Scope], Awaitable[web.StreamResponse]]
@@ -70,6 +71,11 @@ async def render(
     session = await get_session(request)
     notice = session.pop("flash", None)
     values = {"scope": scope, "csrf": csrf_token(session), "flash": notice, "path": request.path}
+    if scope is not None:
+        # The menu's inbox shows what waits: for an admin, the requests no recruiter was told
+        # of; for a recruiter, their cities' open ones.
+        waiting = InboxFilter(admins_only=scope.is_admin, city_ids=scope.city_ids)
+        values["inbox_count"] = await open_requests(uow(request), waiting)
     return aiohttp_jinja2.render_template(template, request, {**values, **context}, status=status)
 
 
@@ -77,6 +83,18 @@ async def done(request: web.Request, location: str, notice: str) -> NoReturn:
     """Post/redirect/get, with a one-time notice shown on the next page."""
     (await get_session(request))["flash"] = notice
     raise web.HTTPSeeOther(location)
+
+
+MAX_PAGE = 100_000
+
+
+def page_number(request: web.Request) -> int:
+    """The `page` query parameter (from 1); anything else is the first page."""
+    try:
+        number = int(request.query.get("page", "1"))
+    except ValueError:
+        return 1
+    return min(max(number, 1), MAX_PAGE)
 
 
 def int_param(request: web.Request, name: str) -> int:

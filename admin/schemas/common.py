@@ -46,7 +46,9 @@ def _link(value: str) -> str:
 
 # Not blank: the document says "some non-space character" and the length is of the text as
 # sent, so the server accepts exactly what the document allows (then strips the spaces).
-NOT_BLANK = "\\S"
+# Python's strip also takes the separators \x1c-\x1f and \x85, which JSON Schema's (ECMA) `\s`
+# does not name: the class names them, so a name of separators alone is refused by both.
+NOT_BLANK = "[^\\s\\x1c-\\x1f\\x85]"
 Text = Annotated[
     str, Field(min_length=1, json_schema_extra={"pattern": NOT_BLANK}), AfterValidator(not_blank)
 ]

@@ -101,7 +101,9 @@ def create_router() -> Router:
         assert message.text is not None
         reply = Reply.to_message(bot, message)
         await state.clear()
-        city = await ask_for_unlisted_city(uow, candidate, message.text)
+        city = await ask_for_unlisted_city(
+            uow, messaging.catalog, messaging.clock, candidate, message.text
+        )
         if city is not None:
             await reply.send(await text(uow, messaging, candidate, "city_chosen", city=city.name))
             await show_current_question(reply, uow, candidate, messaging)

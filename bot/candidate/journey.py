@@ -9,15 +9,13 @@ from bot.candidate.screening import show_current_question
 from bot.candidate.test2 import show_test2
 from bot.candidate.texts import text
 from bot.reply import Reply
-from core.enums import CandidateStatus, SlotPurpose
+from core.enums import CandidateStatus, ContactReason, SlotPurpose
 from domain.bookings.booking import Messaging
-from domain.bookings.waitlist import quote_of, request_contact
+from domain.pipeline.contact import quote_of, request_contact
 from domain.pipeline.journey import Stage, final_answer, stage_of
 from domain.records import Candidate
 from domain.screening import knowledge_test
 from storage.uow import UnitOfWork
-
-NO_SHOW_WROTE = "recruiter_no_show_wrote"
 
 
 async def show_step(
@@ -28,7 +26,9 @@ async def show_step(
     final = final_answer(candidate)
     if candidate.status is CandidateStatus.NO_SHOW and quote_of(wrote) is not None:
         # Their no-show message asked them to write here: the city's recruiters get their words.
-        await request_contact(uow, m.catalog, m.clock, candidate, key=NO_SHOW_WROTE, wrote=wrote)
+        await request_contact(
+            uow, m.catalog, m.clock, candidate, ContactReason.NO_SHOW_WROTE, wrote=wrote
+        )
         await reply.send(await text(uow, m, candidate, "no_show_passed_on"))
     elif final is not None:
         await reply.send(await text(uow, m, candidate, final, name=candidate.full_name))

@@ -14,7 +14,8 @@ from core.enums import SlotPurpose
 from core.errors import AlreadyBooked, SlotTaken
 from core.result import Failure
 from domain.bookings.booking import Messaging, take_offered_slot
-from domain.bookings.waitlist import join_waitlist, request_contact
+from domain.bookings.waitlist import join_waitlist
+from domain.pipeline.contact import request_contact
 from domain.pipeline.journey import reread
 from domain.records import Candidate
 from storage.uow import UnitOfWork

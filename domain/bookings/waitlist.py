@@ -8,7 +8,7 @@ from core.clock import Clock
 from core.enums import SlotPurpose
 from domain.bookings.texts import booking_text, view_of_slot
 from domain.messaging.outbox import queue_message
-from domain.messaging.texts import Catalog, render_message
+from domain.messaging.texts import Catalog
 from storage.models import Candidate, Slot, WaitlistEntry
 from storage.uow import UnitOfWork
 
@@ -69,60 +69,3 @@ async def offer_freed_slot(
             entry.notified_at = clock.now()
             offered += 1
     return offered
-
-
-QUOTE_LIMIT = 500  # characters of the candidate's own words a note to recruiters carries
-
-
-def quote_of(wrote: str | None) -> str | None:
-    """What a candidate wrote, as a note quotes it: trimmed, cut to `QUOTE_LIMIT` with an
-    ellipsis; None when there is nothing to quote. The template escapes it."""
-    if wrote is None or not wrote.strip():
-        return None
-    words = wrote.strip()
-    if len(words) <= QUOTE_LIMIT:
-        return words
-    return words[: QUOTE_LIMIT - 1].rstrip() + "…"
-
-
-async def request_contact(
-    uow: UnitOfWork,
-    catalog: Catalog,
-    clock: Clock,
-    candidate: Candidate,
-    *,
-    key: str = "contact_request_for_recruiter",
-    wrote: str | None = None,
-) -> None:
-    """The candidate asks a recruiter of their city to get in touch (they found no time, or,
-    with another `key`, wrote after missing an interview, `wrote` being what they wrote, which
-    the note quotes); once a day. Commits."""
-    if candidate.city_id is None:
-        return
-    quoted = quote_of(wrote)
-    city = await uow.cities.get_dto(candidate.city_id)
-    for recruiter in await uow.recruiters.list_active_for_city(candidate.city_id):
-        if recruiter.telegram_chat_id is None:
-            continue
-        text = await render_message(
-            uow,
-            catalog,
-            key,
-            catalog.locale_for(recruiter.locale),
-            candidate.city_id,
-            name=candidate.full_name or candidate.username or str(candidate.telegram_id),
-            city=city.name if city else "",
-            phone=candidate.phone,
-            username=candidate.username,
-            wrote=quoted,
-        )
-        await queue_message(
-            uow,
-            clock,
-            chat_id=recruiter.telegram_chat_id,
-            kind="contact_request",
-            dedupe_key=f"{key}:{candidate.id}:{recruiter.id}:{clock.now():%Y%m%d}",
-            text=text,
-            candidate_id=candidate.id,
-        )
-    await uow.commit()

@@ -5,6 +5,10 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
+from core.clock import Clock
+from core.enums import ContactReason
+from domain.messaging.texts import Catalog
+from domain.pipeline.contact import request_contact
 from storage.dto import CityDTO
 from storage.models import Candidate
 from storage.uow import UnitOfWork
@@ -49,18 +53,21 @@ MAX_CITY_NAME = 100
 
 
 async def ask_for_unlisted_city(
-    uow: UnitOfWork, candidate: Candidate, typed: str
+    uow: UnitOfWork, catalog: Catalog, clock: Clock, candidate: Candidate, typed: str
 ) -> CityDTO | None:
     """ "My city is not here", then its name: a listed city (typed after all) is chosen and
     returned; any other name is noted on the candidate (`wanted_city`, which the panel's
-    candidate list shows and filters) for the admins to act on when they open it. Commits."""
+    candidate list shows and filters) and stands in the admins' inbox as a request to be
+    contacted. Commits."""
     found = await match_city(uow, typed[:MAX_CITY_NAME])
     if found.city is not None:
         return await choose_city(uow, candidate, found.city.id)
     name = " ".join(typed.split())[:MAX_CITY_NAME]
     if name and candidate.city_id is None:
         candidate.wanted_city = name
-        await uow.commit()
+        await request_contact(
+            uow, catalog, clock, candidate, ContactReason.CITY_MISSING, wrote=name
+        )
     return None
 
 

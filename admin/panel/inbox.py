@@ -1,0 +1,101 @@
+"""The inbox: candidates who asked to be contacted. "For admins" holds the requests no
+recruiter could be told of (a city with no linked recruiter, a city not in the list); "Open"
+every request not yet handled; "Handled" the done ones. A recruiter's account sees its own
+cities' requests."""
+
+from __future__ import annotations
+
+from datetime import UTC
+from urllib.parse import urlencode
+
+from aiohttp import web
+
+from admin.panel.kit import deps, done, int_param, page_number, render, signed_in, uow
+from admin.scope import Scope
+from domain.pipeline.contact import (
+    InboxFilter,
+    InboxRow,
+    contact_request,
+    inbox_page,
+    mark_handled,
+)
+
+REASON_LABELS = {
+    "no_time": "Found no free time",
+    "no_show_wrote": "Missed the interview and wrote",
+    "city_missing": "City not in the list",
+}
+VIEWS = {
+    "admins": ("For admins", InboxFilter(admins_only=True)),
+    "open": ("Open", InboxFilter()),
+    "handled": ("Handled", InboxFilter(handled=True)),
+}
+
+
+def _default_view(scope: Scope) -> str:
+    """Admins open on what waits for them; a recruiter on their cities' open requests."""
+    return "admins" if scope.is_admin else "open"
+
+
+def _scoped(where: InboxFilter, scope: Scope) -> InboxFilter:
+    return InboxFilter(where.handled, where.admins_only, scope.city_ids)
+
+
+def _row(row: InboxRow) -> dict[str, object]:
+    request = row.request
+    return {
+        "id": request.id,
+        "time": request.created_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "candidate_id": request.candidate_id,
+        "name": row.candidate_name or row.username or str(row.telegram_id),
+        "username": row.username,
+        "phone": row.phone,
+        "city": row.city_name or row.wanted_city or "—",
+        "listed": row.city_name is not None,
+        "reason": REASON_LABELS.get(request.reason.value, request.reason.value),
+        "wrote": request.wrote,
+        "told": request.recruiters_told,
+        "handled": request.handled_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+        if request.handled_at
+        else None,
+    }
+
+
+@signed_in
+async def inbox(request: web.Request, scope: Scope) -> web.Response:
+    view = request.query.get("show", "")
+    if view not in VIEWS:
+        view = _default_view(scope)
+    page = page_number(request)
+    found = await inbox_page(uow(request), _scoped(VIEWS[view][1], scope), page)
+
+    def link(number: int) -> str:
+        return "/inbox?" + urlencode({"show": view, "page": number})
+
+    return await render(
+        request,
+        "inbox.html",
+        scope,
+        rows=[_row(row) for row in found.rows],
+        view=view,
+        views=[(key, label) for key, (label, _) in VIEWS.items()],
+        page=page,
+        previous=link(page - 1) if page > 1 else None,
+        next=link(page + 1) if found.has_next else None,
+    )
+
+
+@signed_in
+async def post_handled(request: web.Request, scope: Scope) -> web.Response:
+    found = await contact_request(uow(request), int_param(request, "request_id"))
+    if found is None or not scope.sees_city(found.city_id):
+        raise web.HTTPNotFound()
+    handled = await mark_handled(uow(request), deps(request).clock, found, scope.actor)
+    back = request.query.get("show", "")
+    location = "/inbox?" + urlencode({"show": back if back in VIEWS else _default_view(scope)})
+    await done(request, location, "Marked handled." if handled else "It was already handled.")
+
+
+def install(app: web.Application) -> None:
+    app.router.add_get("/inbox", inbox)
+    app.router.add_post("/inbox/{request_id}/handled", post_handled)
