@@ -74,7 +74,7 @@ async def test_a_city_not_in_the_list_shows_the_name_the_candidate_typed(panel: 
         )
     await panel.login()
     page = await (await panel.client.get("/inbox")).text()
-    assert "Tver <span class=\"muted\">(not listed)</span>" in page
+    assert 'Tver <span class="muted">(not listed)</span>' in page
     assert "City not in the list" in page
 
 

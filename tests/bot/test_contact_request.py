@@ -1,4 +1,4 @@
-""""Please contact me" always reaches someone: the city's recruiters in their chat, else the
+""" "Please contact me" always reaches someone: the city's recruiters in their chat, else the
 admins' inbox in the panel; the candidate is thanked either way."""
 
 from __future__ import annotations
