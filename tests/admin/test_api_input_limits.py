@@ -10,6 +10,7 @@ from aiohttp.test_utils import TestClient
 
 from admin.api import OPERATIONS
 from admin.api.openapi import document
+from admin.schemas.common import NOT_BLANK
 from tests.admin.conftest import bearer
 from tests.conftest import Storage
 
@@ -78,7 +79,7 @@ def test_the_document_says_what_the_server_checks() -> None:
     recruiter = schemas["RecruiterIn"]["properties"]
     assert "Europe/Moscow" in recruiter["timezone"]["enum"]
     assert "" not in recruiter["timezone"]["enum"]
-    assert recruiter["name"]["pattern"] == "\\S" and recruiter["name"]["maxLength"] == 200
+    assert recruiter["name"]["pattern"] == NOT_BLANK and recruiter["name"]["maxLength"] == 200
     assert schemas["CityIn"]["properties"]["name"]["maxLength"] == 120  # the column's length
     slots = {p["name"]: p for p in spec["paths"]["/api/v1/slots"]["get"]["parameters"]}
     assert slots["recruiter_id"]["required"] is True
