@@ -9,6 +9,7 @@ from core.enums import SlotPurpose
 from domain.bookings.texts import booking_text, view_of_slot
 from domain.messaging.outbox import queue_message
 from domain.messaging.texts import Catalog, render_message
+from domain.pipeline.cities import city_name
 from storage.models import Candidate, Slot, WaitlistEntry
 from storage.uow import UnitOfWork
 
@@ -104,14 +105,15 @@ async def request_contact(
     for recruiter in await uow.recruiters.list_active_for_city(candidate.city_id):
         if recruiter.telegram_chat_id is None:
             continue
+        locale = catalog.locale_for(recruiter.locale)
         text = await render_message(
             uow,
             catalog,
             key,
-            catalog.locale_for(recruiter.locale),
+            locale,
             candidate.city_id,
             name=candidate.full_name or candidate.username or str(candidate.telegram_id),
-            city=city.name if city else "",
+            city=city_name(city, locale) if city else "",
             phone=candidate.phone,
             username=candidate.username,
             wrote=quoted,
