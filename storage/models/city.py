@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
@@ -46,6 +46,13 @@ class City(CreatedAt, Base):
     locale_names: Mapped[list[CityName]] = relationship(
         back_populates="city", cascade="all, delete-orphan", lazy="selectin"
     )
+
+    def __init__(self, **fields: Any) -> None:
+        super().__init__(**fields)
+        # A new city's names start empty here, so reading them never loads (no I/O outside
+        # async) after it is flushed.
+        if "locale_names" not in fields:
+            self.locale_names = []
 
     @property
     def names(self) -> dict[str, str]:
