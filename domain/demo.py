@@ -9,14 +9,15 @@ from zoneinfo import ZoneInfo
 from core.clock import Clock
 from core.enums import QuestionKind, SlotPurpose, TestKind
 from domain.messaging.texts import Catalog
-from storage.models import City, MessageTemplate, Recruiter, Slot, Test, TestQuestion
+from storage.models import City, CityName, MessageTemplate, Recruiter, Slot, Test, TestQuestion
 from storage.uow import UnitOfWork
 
+# (main name, its name in English or None, zone, approval): Berlin is Berlin for everyone.
 DEMO_CITIES = (
-    ("Москва", "Europe/Moscow", True),
-    ("Новосибирск", "Asia/Novosibirsk", True),
-    ("Калининград", "Europe/Kaliningrad", False),
-    ("Berlin", "Europe/Berlin", True),
+    ("Москва", "Moscow", "Europe/Moscow", True),
+    ("Новосибирск", "Novosibirsk", "Asia/Novosibirsk", True),
+    ("Калининград", "Kaliningrad", "Europe/Kaliningrad", False),
+    ("Berlin", None, "Europe/Berlin", True),
 )
 DEMO_RECRUITERS = (
     ("Анна Смирнова", "Europe/Moscow", "https://meet.example.com/anna", (0, 2)),
@@ -215,12 +216,13 @@ async def seed_demo(uow: UnitOfWork, catalog: Catalog, clock: Clock) -> bool:
     cities = await uow.cities.add_many(
         City(
             name=name,
+            locale_names=[CityName(locale="en", name=english)] if english else [],
             timezone=zone,
             requires_approval=approval,
             plan_per_week=10,
             plan_per_month=40,
         )
-        for name, zone, approval in DEMO_CITIES
+        for name, english, zone, approval in DEMO_CITIES
     )
     recruiters = await uow.recruiters.add_many(
         Recruiter(

@@ -23,6 +23,7 @@ class CityDTO(DTO):
     plan_per_month: int | None
     requires_approval: bool
     intro_day_address: str | None
+    names: dict[str, str] = {}  # the city's own name per locale; others show `name`
 
 
 class RecruiterDTO(DTO):

@@ -17,6 +17,7 @@ from storage.cache.tagged import Cache
 from storage.models import (
     Booking,
     City,
+    CityName,
     MessageTemplate,
     Recruiter,
     RecruiterInvite,
@@ -47,6 +48,7 @@ log = structlog.get_logger(__name__)
 # Which cached reads a write to a model makes stale (the default is the model's table).
 _TAGS_BY_MODEL: dict[type[Any], tuple[str, ...]] = {
     City: ("cities", "recruiters"),
+    CityName: ("cities",),  # a city's name per locale is part of the cached city
     Recruiter: ("recruiters",),
     RecruiterInvite: ("recruiters",),
     Slot: ("slots",),

@@ -57,9 +57,10 @@ async def update_city(call: Call) -> City:
 
 
 async def _save_city(call: Call, city_id: int | None) -> City:
-    saved = await save_city(
-        call.uow, call.body.model_dump(), actor=call.scope.actor, city_id=city_id
-    )
+    fields = call.body.model_dump()
+    if fields["names"] is None:  # left out: the names per language stay
+        del fields["names"]
+    saved = await save_city(call.uow, fields, actor=call.scope.actor, city_id=city_id)
     return saved.unwrap()
 
 

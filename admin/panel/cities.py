@@ -7,7 +7,7 @@ from typing import Any
 from aiohttp import web
 
 from admin.panel.kit import admins_only, attempt, done, int_param, posted, render, uow
-from admin.schemas.places import CityIn
+from admin.schemas.places import CityForm, CityIn
 from admin.scope import Scope
 from domain.organisation.directory import city_choices, find_city
 from domain.organisation.places import save_city
@@ -51,7 +51,8 @@ async def edit_form(request: web.Request, scope: Scope) -> web.Response:
     city = await find_city(uow(request), int_param(request, "city_id"))
     if city is None:
         raise web.HTTPNotFound()
-    values = CityIn.model_validate(city, from_attributes=True).model_dump()
+    values = CityIn.model_validate(city, from_attributes=True).model_dump(exclude={"names"})
+    values.update({f"name_{locale}": name for locale, name in city.names.items()})
     return await _show(request, scope, values=values, editing=city)
 
 
@@ -63,12 +64,15 @@ async def save(request: web.Request, scope: Scope) -> web.StreamResponse:
         editing = await find_city(uow(request), city_id)
         if editing is None:
             raise web.HTTPNotFound()
-    parsed, errors, values = await posted(request, CityIn)
+    parsed, errors, values = await posted(request, CityForm)
     if parsed is not None:
-        fields = parsed.model_dump()
         _, errors = await attempt(
-            request, save_city(uow(request), fields, actor=scope.actor, city_id=city_id)
+            request, save_city(uow(request), parsed.fields(), actor=scope.actor, city_id=city_id)
         )
+        # A name per language is refused on "names.<locale>": the form's field is name_<locale>.
+        errors = {
+            (f"name_{k}" if k in parsed.fields()["names"] else k): v for k, v in errors.items()
+        }
         if not errors:
             await done(request, "/cities", f"Saved the city {parsed.name}.")
     return await _show(request, scope, values=values, errors=errors, editing=editing, status=422)

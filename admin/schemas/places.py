@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import Field
 
 from admin.schemas.common import CityName, Id, Input, Link, Name, Output, TimeZone
 
 
+class CityNamesIn(Input):
+    """The city's own name in each language; one left out or null shows the main name."""
+
+    ru: CityName | None = None
+    en: CityName | None = None
+
+
+class CityNamesOut(Output):
+    ru: str | None = None
+    en: str | None = None
+
+
 class CityIn(Input):
     name: CityName
+    # Given: replaces the names per language; left out: they stay as they are.
+    names: CityNamesIn | None = None
     timezone: TimeZone
     active: bool = True
     requires_approval: bool = True
@@ -17,9 +33,23 @@ class CityIn(Input):
     intro_day_address: str | None = Field(None, max_length=500)
 
 
+class CityForm(CityIn):
+    """The panel's city form: the names per language are fields of their own (an empty one
+    shows the main name in that language)."""
+
+    name_ru: CityName | None = None
+    name_en: CityName | None = None
+
+    def fields(self) -> dict[str, Any]:
+        fields = self.model_dump(exclude={"name_ru", "name_en"})
+        fields["names"] = {"ru": self.name_ru, "en": self.name_en}
+        return fields
+
+
 class CityOut(Output):
     id: int
     name: str
+    names: CityNamesOut
     timezone: str
     active: bool
     requires_approval: bool

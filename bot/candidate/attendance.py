@@ -47,7 +47,11 @@ def create_router() -> Router:
         await reply.drop_buttons()
         view = result.value
         if callback_data.coming:
-            await reply.send(await text(uow, messaging, candidate, "coming_ack", place=view.place))
+            await reply.send(
+                await text(
+                    uow, messaging, candidate, "coming_ack", place=view.place(candidate.locale)
+                )
+            )
         else:
             await reply.send(await text(uow, messaging, candidate, "cant_come_ack"))
             await reread(uow, candidate)

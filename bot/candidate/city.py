@@ -20,6 +20,7 @@ from domain.pipeline.cities import (
     active_cities,
     ask_for_unlisted_city,
     choose_city,
+    city_name,
     match_city,
 )
 from domain.pipeline.journey import Stage
@@ -38,7 +39,8 @@ async def _chosen(
     if city is None:
         await show_cities(reply, uow, candidate, m)
         return
-    await reply.send(await text(uow, m, candidate, "city_chosen", city=city.name))
+    chosen = city_name(city, candidate.locale)
+    await reply.send(await text(uow, m, candidate, "city_chosen", city=chosen))
     # With a city, a candidate at this stage is at the screening's first open question.
     await show_current_question(reply, uow, candidate, m)
 
@@ -105,10 +107,11 @@ def create_router() -> Router:
             uow, messaging.catalog, messaging.clock, candidate, message.text
         )
         if city is not None:
-            await reply.send(await text(uow, messaging, candidate, "city_chosen", city=city.name))
+            chosen = city_name(city, candidate.locale)
+            await reply.send(await text(uow, messaging, candidate, "city_chosen", city=chosen))
             await show_current_question(reply, uow, candidate, messaging)
             return
-        cities = await active_cities(uow)
+        cities = await active_cities(uow, candidate.locale)
         body = await text(
             uow, messaging, candidate, "city_wait_listed", city=candidate.wanted_city or ""
         )
@@ -120,11 +123,11 @@ def create_router() -> Router:
     ) -> None:
         assert message.text is not None
         reply = Reply.to_message(bot, message)
-        found = await match_city(uow, message.text[:100])
+        found = await match_city(uow, message.text[:100], candidate.locale)
         if found.city is not None:
             await _chosen(reply, uow, messaging, candidate, found.city.id)
             return
-        cities = await active_cities(uow)
+        cities = await active_cities(uow, candidate.locale)
         body = await text(
             uow,
             messaging,

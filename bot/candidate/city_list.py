@@ -12,7 +12,7 @@ from bot.candidate.texts import text
 from bot.reply import Reply
 from domain.bookings.booking import Messaging
 from domain.messaging.texts import Catalog
-from domain.pipeline.cities import active_cities
+from domain.pipeline.cities import active_cities, city_name
 from domain.records import Candidate
 from storage.dto import CityDTO
 from storage.uow import UnitOfWork
@@ -26,7 +26,7 @@ def city_keyboard(
     pages = max(1, -(-len(cities) // CITIES_PER_PAGE))
     page = min(max(page, 0), pages - 1)
     chunk = cities[page * CITIES_PER_PAGE : (page + 1) * CITIES_PER_PAGE]
-    rows = [[button(c.name, CityChoice(city_id=c.id, page=page))] for c in chunk]
+    rows = [[button(city_name(c, locale), CityChoice(city_id=c.id, page=page))] for c in chunk]
     nav = []
     if page > 0:
         nav.append(
@@ -51,7 +51,7 @@ async def show_cities(
     *,
     edit: bool = False,
 ) -> None:
-    cities = await active_cities(uow)
+    cities = await active_cities(uow, candidate.locale)
     markup = city_keyboard(cities, page, m.catalog, candidate.locale)
     message = await text(uow, m, candidate, "choose_city")
     await reply.show(message, markup, edit=edit)

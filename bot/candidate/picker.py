@@ -23,7 +23,7 @@ from core.enums import SlotPurpose
 from domain.bookings.booking import Messaging
 from domain.messaging.dates import day_label
 from domain.organisation.places import recruiter_by_id
-from domain.pipeline.cities import city_of
+from domain.pipeline.cities import city_name, city_of
 from domain.records import Candidate
 from domain.scheduling.picker import days_of, free_slots, recruiters_with_slots, times_on
 from storage.uow import UnitOfWork
@@ -31,7 +31,7 @@ from storage.uow import UnitOfWork
 
 async def _city(uow: UnitOfWork, candidate: Candidate) -> tuple[str, str]:
     city = await city_of(uow, candidate)
-    return (city.name, city.timezone) if city else ("", "UTC")
+    return (city_name(city, candidate.locale), city.timezone) if city else ("", "UTC")
 
 
 async def show_recruiters(

@@ -17,18 +17,22 @@ from bot.recruiter.texts import say
 from bot.reply import Reply
 from domain.bookings.booking import Messaging
 from domain.messaging.dates import day_label, local, time_label
+from domain.pipeline.cities import city_name
 from domain.scheduling.slots import ChatRecruiter, create_slot, served_city
 from storage.dto import CityDTO, RecruiterDTO
 from storage.uow import UnitOfWork
 
 
-def city_choice(cities: Sequence[CityDTO], *, series: bool = False) -> InlineKeyboardMarkup:
-    """A button per city: to pick one slot's day in it, or (`series`) to type a series for it."""
+def city_choice(
+    cities: Sequence[CityDTO], locale: str, *, series: bool = False
+) -> InlineKeyboardMarkup:
+    """A button per city, named in the recruiter's `locale`: to pick one slot's day in it, or
+    (`series`) to type a series for it."""
     return InlineKeyboardMarkup(
         inline_keyboard=[
             [
                 button(
-                    c.name,
+                    city_name(c, locale),
                     SlotsMenu(do="series", city_id=c.id) if series else SlotPick(city_id=c.id),
                 )
             ]
@@ -104,7 +108,13 @@ def create_router() -> Router:
             else minute_choice(city.id, callback_data.day, callback_data.hour)
         )
         text = await say(
-            uow, messaging, recruiter, "slot_pick_time", day=day, city=city.name, zone=city.timezone
+            uow,
+            messaging,
+            recruiter,
+            "slot_pick_time",
+            day=day,
+            city=city_name(city, locale),
+            zone=city.timezone,
         )
         await reply.edit_or_send(text, markup)
 
@@ -144,7 +154,7 @@ def create_router() -> Router:
             day=day_label(local(moment, recruiter.timezone).date(), locale),
             time=time_label(moment, recruiter.timezone),
             zone=recruiter.timezone,  # the recruiter's own time, as the whole chat shows it
-            city=city.name,
+            city=city_name(city, locale),
         )
         await Reply.to_callback(bot, query).edit_or_send(text)
 

@@ -22,6 +22,7 @@ from bot.reply import Reply
 from core.result import Failure, Success
 from domain.bookings.booking import Messaging
 from domain.messaging.texts import Catalog
+from domain.pipeline.cities import city_name
 from domain.scheduling.series import parse_series
 from domain.scheduling.slots import (
     ChatRecruiter,
@@ -176,7 +177,7 @@ async def take_line(
             await state.update_data(city_id=0, pending=line)
             await reply.send(
                 await say(uow, messaging, recruiter, "slot_pick_city"),
-                city_choice(cities, series=True),
+                city_choice(cities, locale, series=True),
             )
             return
         city = cities[0]
@@ -207,7 +208,7 @@ async def take_line(
         recruiter,
         "series_preview",
         count=len(fresh),
-        city=city.name,
+        city=city_name(city, locale),
         first=label(fresh[0]),
         last=label(fresh[-1]),
         skipped=planned.value.skipped,

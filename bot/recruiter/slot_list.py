@@ -86,7 +86,13 @@ async def show_slots(
     locale, zone, now = m.catalog.locale_for(recruiter.locale), recruiter.timezone, m.clock.now()
     page = max(page, 0)
     found = await recruiter_slots(
-        uow, recruiter.id, now, now + timedelta(days=14), limit=PAGE + 1, offset=page * PAGE
+        uow,
+        recruiter.id,
+        now,
+        now + timedelta(days=14),
+        limit=PAGE + 1,
+        offset=page * PAGE,
+        locale=locale,
     )
     items: list[Row] = []
     for row in found[:PAGE]:
@@ -145,7 +151,7 @@ async def _ask(
 ) -> None:
     """Which slot, asked to confirm: Delete, or back to the list."""
     catalog, locale = m.catalog, m.catalog.locale_for(recruiter.locale)
-    row = await coming_slot(uow, recruiter.id, pressed.slot_id)
+    row = await coming_slot(uow, recruiter.id, pressed.slot_id, locale)
     label = slot_label(row, recruiter.timezone, locale) if row else str(pressed.slot_id)
     text = catalog.text("recruiter.slot_delete_ask", locale, slot=label, zone=recruiter.timezone)
     sure = SlotDelete(slot_id=pressed.slot_id, sure=True, page=pressed.page)

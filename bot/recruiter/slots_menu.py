@@ -19,6 +19,7 @@ from bot.recruiter.texts import say
 from bot.reply import Reply
 from domain.bookings.booking import Messaging
 from domain.messaging.texts import Catalog
+from domain.pipeline.cities import city_name
 from domain.scheduling.slots import cities_served
 from storage.dto import RecruiterDTO
 from storage.uow import UnitOfWork
@@ -69,7 +70,8 @@ def create_router() -> Router:
         cities = await cities_served(uow, recruiter)
         if len(cities) != 1:
             await reply.send(
-                await say(uow, messaging, recruiter, "slot_pick_city"), city_choice(cities)
+                await say(uow, messaging, recruiter, "slot_pick_city"),
+                city_choice(cities, messaging.catalog.locale_for(recruiter.locale)),
             )
             return
         today = messaging.clock.now().astimezone(ZoneInfo(cities[0].timezone)).date()
@@ -101,12 +103,13 @@ def create_router() -> Router:
         if chosen is None and cities:  # which city is it for? (or a city no longer theirs)
             await reply.send(
                 await say(uow, messaging, recruiter, "slot_pick_city"),
-                city_choice(cities, series=True),
+                city_choice(cities, messaging.catalog.locale_for(recruiter.locale), series=True),
             )
             return
         await state.set_state(SeriesInput.waiting_for_line)
         await state.update_data(city_id=chosen.id if chosen else 0, pending=None)
-        city, zone = (chosen.name, chosen.timezone) if chosen else ("", "")
+        locale = messaging.catalog.locale_for(recruiter.locale)
+        city, zone = (city_name(chosen, locale), chosen.timezone) if chosen else ("", "")
         await reply.send(await say(uow, messaging, recruiter, "series_ask", city=city, zone=zone))
 
     @router.callback_query(SlotsMenu.filter())

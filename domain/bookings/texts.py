@@ -10,6 +10,8 @@ from core.enums import SlotPurpose
 from domain.bookings.calendar_file import booking_ics
 from domain.messaging.dates import day_label, local, time_label
 from domain.messaging.texts import Catalog, render_message
+from domain.pipeline.cities import city_name
+from storage.dto import CityDTO
 from storage.models import Booking, Slot
 from storage.uow import UnitOfWork
 
@@ -24,9 +26,15 @@ class BookingView:
     duration_minutes: int
     zone: str
     city_id: int
-    city: str
+    city_dto: CityDTO  # the city, whose name each reader sees in their locale
     recruiter: str
-    place: str
+    own_place: str | None  # the meeting link or address; None: the city is the place
+
+    def city(self, locale: str) -> str:
+        return city_name(self.city_dto, locale)
+
+    def place(self, locale: str) -> str:
+        return self.own_place or self.city(locale)
 
     def values(self, catalog: Catalog, locale: str) -> dict[str, Any]:
         what_key = "what_intro_day" if self.purpose is SlotPurpose.INTRO_DAY else "what_interview"
@@ -34,9 +42,9 @@ class BookingView:
             "what": catalog.shipped_template(what_key, locale),
             "date": day_label(local(self.starts_at, self.zone).date(), locale),
             "time": time_label(self.starts_at, self.zone),
-            "city": self.city,
+            "city": self.city(locale),
             "recruiter": self.recruiter,
-            "place": self.place,
+            "place": self.place(locale),
             "status": catalog.text(f"status.{self.status}", locale),
         }
 
@@ -48,9 +56,9 @@ async def view_of_slot(uow: UnitOfWork, slot: Slot, booking: Booking | None = No
     assert city is not None
     assert recruiter is not None
     if slot.purpose is SlotPurpose.INTRO_DAY:
-        place = city.intro_day_address or recruiter.meeting_link or city.name
+        place = city.intro_day_address or recruiter.meeting_link
     else:
-        place = recruiter.meeting_link or city.intro_day_address or city.name
+        place = recruiter.meeting_link or city.intro_day_address
     return BookingView(
         booking_id=booking.id if booking else 0,
         slot_id=slot.id,
@@ -60,9 +68,9 @@ async def view_of_slot(uow: UnitOfWork, slot: Slot, booking: Booking | None = No
         duration_minutes=slot.duration_minutes,
         zone=city.timezone,
         city_id=city.id,
-        city=city.name,
+        city_dto=city,
         recruiter=recruiter.name,
-        place=place,
+        own_place=place,
     )
 
 
@@ -86,7 +94,7 @@ def calendar_file(view: BookingView, catalog: Catalog, locale: str, created_at: 
         starts_at=view.starts_at,
         duration_minutes=view.duration_minutes,
         summary=f"{values['what'].capitalize()}: {view.recruiter}",
-        location=view.place,
-        description=f"{values['what'].capitalize()}, {view.city}",
+        location=values["place"],
+        description=f"{values['what'].capitalize()}, {values['city']}",
         created_at=created_at,
     )

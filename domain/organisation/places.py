@@ -11,29 +11,56 @@ from storage.dto import RecruiterDTO
 from storage.models import City, Recruiter
 from storage.uow import UnitOfWork
 
+TAKEN = "a city with this name exists already"
+
 
 async def _name_taken(uow: UnitOfWork, name: str, except_id: int | None) -> bool:
-    found = await uow.cities.id_by_name(name)
-    return found is not None and found != except_id
+    """Whether another city is known as `name`, by its main name or a name in any locale: a
+    typed name must lead to one city."""
+    return bool(await uow.cities.ids_named(name) - {except_id})
+
+
+async def _taken_field(
+    uow: UnitOfWork, name: str, names: dict[str, str | None], city_id: int | None
+) -> str | None:
+    """The first field whose name another city has, if any (`name`, or `names.<locale>`)."""
+    if await _name_taken(uow, name, city_id):
+        return "name"
+    for locale, own in names.items():
+        if own and await _name_taken(uow, own, city_id):
+            return f"names.{locale}"
+    return None
 
 
 async def save_city(
     uow: UnitOfWork, fields: dict[str, Any], *, actor: str, city_id: int | None = None
 ) -> Result[City, InvalidField | NotFound]:
-    """Create a city, or change one; names are unique regardless of case. Commits."""
+    """Create a city, or change one. `fields` may hold `names`, the city's own name per locale
+    (a locale left out keeps its name, None or "" drops it: the main name shows there). Every
+    name of a city, main or per locale, is no other city's name in any locale, regardless of
+    case. Commits."""
     city = None if city_id is None else await uow.cities.get(city_id)
     if city_id is not None and city is None:
         return Failure(NotFound(f"city {city_id}"))
-    if await _name_taken(uow, fields["name"], city_id):
-        return Failure(InvalidField("name", "a city with this name exists already"))
+    columns = {k: v for k, v in fields.items() if k != "names"}
+    names: dict[str, str | None] = dict(fields.get("names") or {})
+    unknown = sorted(set(names) - set(SUPPORTED_LOCALES))
+    if unknown:
+        return Failure(InvalidField(f"names.{unknown[0]}", "not a language the bot speaks"))
+    name = columns.get("name", city.name if city else "")
+    taken = await _taken_field(uow, name, names, city_id)
+    if taken is not None:
+        return Failure(InvalidField(taken, TAKEN))
     action = "create" if city is None else "update"
     if city is None:
-        city = City(**fields)
+        city = City(**columns)
     else:
-        for key, value in fields.items():
+        for key, value in columns.items():
             setattr(city, key, value)
+    for locale, own in names.items():
+        city.set_name_in(locale, own)
     if not await uow.cities.write_unique(city):  # taken between the check and the write
-        return Failure(InvalidField("name", "a city with this name exists already"))
+        return Failure(InvalidField("name", TAKEN))
     uow.audit.record(actor=actor, action=action, entity="city", entity_id=city.id, details=fields)
     await uow.commit()
     return Success(city)

@@ -8,10 +8,16 @@ from dataclasses import dataclass
 from core.clock import Clock
 from core.enums import ContactReason
 from domain.messaging.texts import Catalog
+from domain.pipeline.city_names import city_name as city_name
+from domain.pipeline.city_names import city_names as city_names
 from domain.pipeline.contact import request_contact
 from storage.dto import CityDTO
 from storage.models import Candidate
 from storage.uow import UnitOfWork
+
+
+def _all_names(city: CityDTO) -> list[str]:
+    return list(dict.fromkeys([city.name, *city.names.values()]))
 
 
 @dataclass(frozen=True)
@@ -24,13 +30,16 @@ def _fold(name: str) -> str:
     return " ".join(name.casefold().replace("ё", "е").split())
 
 
-async def match_city(uow: UnitOfWork, typed: str) -> CityMatch:
+async def match_city(uow: UnitOfWork, typed: str, locale: str | None = None) -> CityMatch:
+    """The active city called `typed` in any locale; else up to three suggestions, each the
+    city's name in `locale` (the reader's)."""
     cities = await uow.cities.list_active()
     wanted = _fold(typed)
     for city in cities:
-        if _fold(city.name) == wanted:
+        if any(_fold(name) == wanted for name in _all_names(city)):
             return CityMatch(city)
-    by_fold = {_fold(c.name): c.name for c in cities}
+    shown = {c.id: city_name(c, locale) if locale else c.name for c in cities}
+    by_fold = {_fold(name): shown[c.id] for c in cities for name in _all_names(c)}
     close = difflib.get_close_matches(wanted, list(by_fold), n=3, cutoff=0.6)
     starts = [name for folded, name in by_fold.items() if wanted and folded.startswith(wanted)]
     suggestions = tuple(dict.fromkeys([*(by_fold[c] for c in close), *starts]))[:3]
@@ -71,8 +80,12 @@ async def ask_for_unlisted_city(
     return None
 
 
-async def active_cities(uow: UnitOfWork) -> list[CityDTO]:
-    return await uow.cities.list_active()
+async def active_cities(uow: UnitOfWork, locale: str | None = None) -> list[CityDTO]:
+    """The cities a candidate may choose, in the order of their names in `locale`."""
+    cities = await uow.cities.list_active()
+    if locale is None:
+        return cities
+    return sorted(cities, key=lambda c: _fold(city_name(c, locale)))
 
 
 async def city_of(uow: UnitOfWork, candidate: Candidate) -> CityDTO | None:

@@ -11,6 +11,7 @@ from core.clock import Clock
 from core.enums import ContactReason
 from domain.messaging.outbox import queue_message
 from domain.messaging.texts import Catalog, render_message
+from domain.pipeline.city_names import city_name
 from storage.models import Candidate, ContactRequest
 from storage.repositories.contact_requests import InboxFilter as InboxFilter
 from storage.repositories.contact_requests import InboxRow as InboxRow
@@ -92,14 +93,15 @@ async def _tell_recruiters(
     for recruiter in await uow.recruiters.list_active_for_city(request.city_id):
         if recruiter.telegram_chat_id is None:
             continue
+        locale = catalog.locale_for(recruiter.locale)
         text = await render_message(
             uow,
             catalog,
             key,
-            catalog.locale_for(recruiter.locale),
+            locale,
             request.city_id,
             name=candidate.full_name or candidate.username or str(candidate.telegram_id),
-            city=city.name if city else "",
+            city=city_name(city, locale) if city else "",
             phone=candidate.phone,
             username=candidate.username,
             wrote=quote_of(request.wrote),

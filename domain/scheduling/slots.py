@@ -6,7 +6,7 @@ overlapping another of the recruiter's slots in any city. Every change goes to t
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
@@ -15,6 +15,7 @@ from core.errors import AppError, Conflict, InvalidField, NotFound
 from core.periods import Period, overlaps_any, period
 from core.result import Failure, Result, Success
 from domain.messaging.dates import local
+from domain.pipeline.cities import city_name
 from domain.scheduling.picker import BookingRules
 from domain.scheduling.series import SeriesSpec, create_slots, plan
 from storage.dto import CityDTO, RecruiterDTO
@@ -347,11 +348,24 @@ async def recruiter_slots(
     *,
     limit: int = 500,
     offset: int = 0,
+    locale: str | None = None,
 ) -> list[SlotRow]:
-    """A recruiter's slots starting in [start, end), each with its city and active booking and
-    the candidate's name, in one query."""
-    rows = await uow.slots.with_bookings(recruiter_id, start, end, limit=limit, offset=offset)
-    return [SlotRow(*row) for row in rows]
+    """A recruiter's slots starting in [start, end), each with its city (named in `locale`,
+    else by its main name) and active booking and the candidate's name, in one query."""
+    rows = [
+        SlotRow(*row)
+        for row in await uow.slots.with_bookings(
+            recruiter_id, start, end, limit=limit, offset=offset
+        )
+    ]
+    if locale is None:
+        return rows
+    names: dict[int, str] = {}
+    for city_id in {r.slot.city_id for r in rows}:
+        city = await uow.cities.get_dto(city_id)  # cached: no query per message
+        if city is not None:
+            names[city_id] = city_name(city, locale)
+    return [replace(r, city_name=names.get(r.slot.city_id, r.city_name)) for r in rows]
 
 
 async def count_recruiter_slots(
@@ -382,13 +396,16 @@ async def served_city(uow: UnitOfWork, recruiter: RecruiterDTO, city_id: int) ->
     return city if city is not None and city.id in recruiter.city_ids else None
 
 
-async def coming_slot(uow: UnitOfWork, recruiter_id: int, slot_id: int) -> SlotRow | None:
-    """One of the recruiter's slots with its city and booking, or None (gone, or not theirs)."""
+async def coming_slot(
+    uow: UnitOfWork, recruiter_id: int, slot_id: int, locale: str | None = None
+) -> SlotRow | None:
+    """One of the recruiter's slots with its city (named in `locale`) and booking, or None
+    (gone, or not theirs)."""
     slot = await uow.slots.get(slot_id)
     if slot is None or slot.recruiter_id != recruiter_id:
         return None
     rows = await recruiter_slots(
-        uow, recruiter_id, slot.starts_at, slot.starts_at + timedelta(microseconds=1)
+        uow, recruiter_id, slot.starts_at, slot.starts_at + timedelta(microseconds=1), locale=locale
     )
     return next((r for r in rows if r.slot.id == slot_id), None)
 

@@ -9,6 +9,7 @@ from core.clock import Clock
 from core.enums import CandidateStatus, QuestionKind, TestKind, TestResultStatus
 from domain.messaging.outbox import queue_message
 from domain.messaging.texts import Catalog, render_message
+from domain.pipeline.cities import city_name
 from domain.pipeline.status import move_candidate
 from domain.screening.answers import (
     Accepted,
@@ -233,7 +234,7 @@ async def _tell_recruiters(
             candidate.city_id,
             name=candidate.full_name or str(candidate.telegram_id),
             username=candidate.username,
-            city=city.name if city else "",
+            city=city_name(city, locale) if city else "",
             phone=candidate.phone,
             source=candidate.source,
             result="✅" if passed else "❌",

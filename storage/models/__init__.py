@@ -5,7 +5,7 @@ from storage.models.auto_message import AutoMessage
 from storage.models.base import Base
 from storage.models.booking import Booking, BookingStatusChange
 from storage.models.candidate import Candidate, CandidateStatusChange
-from storage.models.city import City, recruiter_cities
+from storage.models.city import City, CityName, recruiter_cities
 from storage.models.contact_request import ContactRequest
 from storage.models.notification import Notification
 from storage.models.recruiter import Recruiter, RecruiterInvite
@@ -25,6 +25,7 @@ __all__ = [
     "Candidate",
     "CandidateStatusChange",
     "City",
+    "CityName",
     "ContactRequest",
     "MessageTemplate",
     "Notification",

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
@@ -42,6 +42,54 @@ class City(CreatedAt, Base):
     recruiters: Mapped[list[Recruiter]] = relationship(
         secondary=recruiter_cities, back_populates="cities"
     )
+    # The name in each locale that has its own (loaded with the city: every text shows one).
+    locale_names: Mapped[list[CityName]] = relationship(
+        back_populates="city", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    def __init__(self, **fields: Any) -> None:
+        super().__init__(**fields)
+        # A new city's names start empty here, so reading them never loads (no I/O outside
+        # async) after it is flushed.
+        if "locale_names" not in fields:
+            self.locale_names = []
+
+    @property
+    def names(self) -> dict[str, str]:
+        """The city's own name per locale; a locale missing here shows the main `name`."""
+        return {n.locale: n.name for n in self.locale_names}
+
+    def set_name_in(self, locale: str, name: str | None) -> None:
+        """Give the city its own name in `locale`; None or empty: show the main name there."""
+        own = next((n for n in self.locale_names if n.locale == locale), None)
+        if not name:
+            if own is not None:
+                self.locale_names.remove(own)
+        elif own is None:
+            self.locale_names.append(CityName(locale=locale, name=name))
+        else:
+            own.name = name
+
+    @validates("name")
+    def _keep_name_key(self, _key: str, name: str) -> str:
+        self.name_key = city_name_key(name)
+        return name
+
+
+class CityName(Base):
+    """A city's name in one locale ("Moscow" for en), beside its main `name`."""
+
+    __tablename__ = "city_names"
+
+    city_id: Mapped[int] = mapped_column(
+        ForeignKey("cities.id", ondelete="CASCADE"), primary_key=True
+    )
+    locale: Mapped[str] = mapped_column(String(8), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    # city_name_key(name): typed names are matched, and kept apart from other cities', by it.
+    name_key: Mapped[str] = mapped_column(String(120), index=True)
+
+    city: Mapped[City] = relationship(back_populates="locale_names")
 
     @validates("name")
     def _keep_name_key(self, _key: str, name: str) -> str:

@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import select, union
 from sqlalchemy.exc import IntegrityError
 
 from storage.cache.decorators import cached
 from storage.dto import CityDTO
-from storage.models import City
+from storage.models import City, CityName
 from storage.models.city import city_name_key
 from storage.repositories.base import Repository
 
@@ -34,6 +34,16 @@ class CityRepository(Repository[City]):
     async def id_by_name(self, name: str) -> int | None:
         stmt = select(City.id).where(City.name_key == city_name_key(name))
         return (await self.session.scalars(stmt)).first()
+
+    async def ids_named(self, name: str) -> set[int]:
+        """The cities known as `name` (whatever its case and spacing), by their main name or
+        their name in any locale."""
+        key = city_name_key(name)
+        stmt = union(
+            select(City.id).where(City.name_key == key),
+            select(CityName.city_id).where(CityName.name_key == key),
+        )
+        return set((await self.session.scalars(stmt)).all())
 
     async def write_unique(self, city: City) -> bool:
         """Write a new or changed city now; False (and nothing written) when the database finds

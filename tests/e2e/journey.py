@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from domain.demo import DEMO_CITIES
 from tests.e2e.chat import Chat, Message
 from tests.e2e.conftest import RunningApp
 
@@ -37,11 +38,17 @@ TEXTS = {
 }
 
 
+def shown(city: str, locale: str) -> str:
+    """A demo city's name as a reader in `locale` sees it (its own name there, else its main)."""
+    english = {name: en for name, en, _zone, _approval in DEMO_CITIES}
+    return (english.get(city) or city) if locale == "en" else city
+
+
 async def begin(app: RunningApp, locale: str, city: str = "Калининград", payload: str = "") -> Chat:
     persona = await app.sandbox.persona(TEXTS[locale]["name"], language=locale)
     chat = Chat(persona)
     await chat.start(payload)
-    await chat.press(city, expect=2)  # "noted" + the first question
+    await chat.press(shown(city, locale), expect=2)  # "noted" + the first question
     return chat
 
 
@@ -143,7 +150,7 @@ SAYS = {
         "summary": "Your interview",
         "actions": ["Choose another time", "Cancel the booking"],
         "my_booking": "My booking",
-        "no_times": "There are no free times in Новосибирск",
+        "no_times": "There are no free times in Novosibirsk",
         "no_times_buttons": ["Join the waiting list", "Please contact me", "🔄 Refresh"],
         "choose_new": "Choose a new time. Your current booking stays",
         "cancel": "Cancel the booking",

@@ -15,7 +15,7 @@ async def test_start_gets_the_bots_answer_in_the_chat_and_the_candidate_is_store
     await ann.start("vk_spring")
     reply, city_question = await ann.wait_for_bot(2)
     assert reply["text"].startswith("Hello, Ann!")
-    assert [b[0]["text"] for b in city_question["buttons"]][:2] == ["Berlin", "Калининград"]
+    assert [b[0]["text"] for b in city_question["buttons"]][:2] == ["Berlin", "Kaliningrad"]
     async with running_app.app.uow_factory() as uow:
         candidate = await uow.candidates.get_by_telegram_id(ann.id)
         assert candidate is not None

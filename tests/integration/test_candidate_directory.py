@@ -411,6 +411,7 @@ async def test_a_profile_outside_the_scope_is_none_and_its_queries_are_few(
             with count_queries(storage.engine) as statements:
                 assert await candidate_profile(uow, candidate_id, None) is not None
             counts.append(len(statements))
-    # the line, its city (the zone times are shown in), results, answers, bookings, history,
-    # messages: the same few whatever the candidate holds
-    assert counts == [7, 7]
+    # the line, its city (the zone times are shown in) and the city's names per language
+    # (loaded with every city), results, answers, bookings, history, messages: the same few
+    # whatever the candidate holds
+    assert counts == [8, 8]

@@ -185,3 +185,64 @@ async def test_number_questions_with_whole_bounds_become_whole_number(tmp_path: 
     finally:
         await engine.dispose()
     assert whole == {"age": True, "years": True, "rate": False, "name": False}
+
+
+def down(revision: str) -> object:
+    """Downgrade the connection's database to `revision` (for `run_sync`)."""
+
+    def run(connection: Connection) -> None:
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
+
+    return run
+
+
+async def _city_names_come_and_go(engine: AsyncEngine) -> None:
+    """0012 adds the names per locale (a city from before has none: its main name shows), and
+    goes back down and up again leaving the cities as they were."""
+
+    def tables(c: Connection) -> set[str]:
+        return set(c.dialect.get_table_names(c))
+
+    async with engine.begin() as conn:
+        await conn.run_sync(down("0011"))  # type: ignore[arg-type]
+        assert "city_names" not in await conn.run_sync(tables)
+        await conn.execute(
+            text(
+                "INSERT INTO cities (id, name, name_key, timezone, active, requires_approval, "
+                "created_at) VALUES (1, 'Москва', 'москва', 'UTC', true, false, '2026-01-01')"
+            )
+        )
+        await conn.run_sync(to("head"))  # type: ignore[arg-type]
+        assert (await conn.execute(text("SELECT count(*) FROM city_names"))).scalar() == 0
+        await conn.execute(
+            text(
+                "INSERT INTO city_names (city_id, locale, name, name_key) "
+                "VALUES (1, 'en', 'Moscow', 'moscow')"
+            )
+        )
+        with pytest.raises(IntegrityError):  # one name per city and locale
+            async with conn.begin_nested():
+                await conn.execute(
+                    text(
+                        "INSERT INTO city_names (city_id, locale, name, name_key) "
+                        "VALUES (1, 'en', 'Moskva', 'moskva')"
+                    )
+                )
+        await conn.run_sync(down("0011"))  # type: ignore[arg-type]
+        assert "city_names" not in await conn.run_sync(tables)
+        names = (await conn.execute(text("SELECT name FROM cities"))).scalars().all()
+        assert names == ["Москва"]
+        await conn.run_sync(to("head"))  # type: ignore[arg-type]
+    await _assert_in_sync(engine)
+
+
+async def test_city_names_migrate_up_and_down_on_sqlite(tmp_path: Path) -> None:
+    async with sqlite_engine(tmp_path) as engine:
+        await _city_names_come_and_go(engine)
+
+
+async def test_city_names_migrate_up_and_down_on_postgres() -> None:
+    async with postgres_engine() as engine:
+        await _city_names_come_and_go(engine)
