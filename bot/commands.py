@@ -1,6 +1,7 @@
 """The bot's command menus (the "/" button): the candidates' in each language, and in each
-linked recruiter's chat the recruiters' own. Set at start-up and when a chat is linked; a
-failure is logged, never fatal (the commands work typed all the same)."""
+linked recruiter's chat the recruiters' own, in the recruiter's language. Set at start-up, when
+a chat is linked and when its recruiter changes language; a failure is logged, never fatal (the
+commands work typed all the same)."""
 
 from __future__ import annotations
 
@@ -47,11 +48,22 @@ async def set_recruiter_menu(bot: Bot, catalog: Catalog, chat_id: int, locale: s
     )
 
 
-async def set_command_menus(bot: Bot, catalog: Catalog, recruiter_chats: Iterable[int]) -> None:
-    """Every menu, at start-up. Telegram away or refusing: logged, start-up goes on."""
+async def refresh_recruiter_menu(bot: Bot, catalog: Catalog, chat_id: int, locale: str) -> None:
+    """A recruiter's menu after linking or a change of language: a failure is only logged."""
+    try:
+        await set_recruiter_menu(bot, catalog, chat_id, locale)
+    except Exception as exc:
+        log.warning("bot.recruiter_commands_not_set", error=repr(exc))
+
+
+async def set_command_menus(
+    bot: Bot, catalog: Catalog, recruiter_chats: Iterable[tuple[int, str | None]]
+) -> None:
+    """Every menu, at start-up; each recruiter's (chat, language) in that language. Telegram
+    away or refusing: logged, start-up goes on."""
     try:
         await set_candidate_menus(bot, catalog)
-        for chat_id in recruiter_chats:
-            await set_recruiter_menu(bot, catalog, chat_id, catalog.default_locale)
+        for chat_id, locale in recruiter_chats:
+            await set_recruiter_menu(bot, catalog, chat_id, catalog.locale_for(locale))
     except Exception as exc:
         log.warning("bot.commands_not_set", error=repr(exc))

@@ -8,6 +8,7 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.callbacks import LanguageChoice
 from bot.candidate.language import language_keyboard
+from bot.commands import refresh_recruiter_menu
 from bot.filters import IsRecruiter
 from bot.recruiter.texts import say
 from bot.reply import Reply
@@ -47,5 +48,7 @@ def create_router() -> Router:
         locale = messaging.catalog.locale_for(now.locale)
         await reply.send(messaging.catalog.text("language.chosen", locale))
         await reply.send(await say(uow, messaging, now, "recruiter_linked", name=now.name))
+        if query.message is not None:  # the "/" menu follows the language too
+            await refresh_recruiter_menu(bot, messaging.catalog, query.message.chat.id, locale)
 
     return router

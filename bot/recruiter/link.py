@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import structlog
 from aiogram import Bot, F, Router
 from aiogram.filters import CommandObject, CommandStart
 from aiogram.types import Message
 
-from bot.commands import set_recruiter_menu
+from bot.commands import refresh_recruiter_menu
 from bot.reply import Reply
 from domain.bookings.booking import Messaging
 from domain.bookings.card import queue_waiting_cards
 from domain.messaging.texts import render_message
 from domain.organisation.invites import INVITE_PREFIX, redeem_invite
 from storage.uow import UnitOfWork
-
-log = structlog.get_logger(__name__)
 
 
 def create_router() -> Router:
@@ -39,9 +36,7 @@ def create_router() -> Router:
             )
         )
         await queue_waiting_cards(uow, messaging, recruiter.id)
-        try:  # their own menu in this chat; the commands work typed even if this fails
-            await set_recruiter_menu(bot, messaging.catalog, message.chat.id, locale)
-        except Exception as exc:
-            log.warning("bot.recruiter_commands_not_set", error=repr(exc))
+        # their own menu in this chat; the commands work typed even if this fails
+        await refresh_recruiter_menu(bot, messaging.catalog, message.chat.id, locale)
 
     return router

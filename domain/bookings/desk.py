@@ -84,8 +84,26 @@ class NoOutcome(AppError):
         self.message_key = f"recruiter.no_outcome.{status.value}"
 
 
+class DecidedSince(AppError):
+    """A decision (approve, offer another time, reject, cancel) on a booking that has left the
+    state it applies to since the card was sent: said with the booking's state."""
+
+    message_key = "recruiter.decided_since.declined"
+
+    def __init__(self, status: BookingStatus) -> None:
+        super().__init__(f"booking {status.value}")
+        self.message_key = f"recruiter.decided_since.{status.value}"
+
+
 DeskError = (
-    NotYours | NotFound | TimePassed | NotBegun | OutcomeRecorded | RecruiterBusy | NoOutcome
+    NotYours
+    | NotFound
+    | TimePassed
+    | NotBegun
+    | OutcomeRecorded
+    | RecruiterBusy
+    | NoOutcome
+    | DecidedSince
 )
 # A booking whose attendance may be marked (once its time has begun).
 AWAITING_ATTENDANCE = (BookingStatus.APPROVED, BookingStatus.CONFIRMED)
@@ -111,6 +129,8 @@ async def approve(
     owned = await own_booking(uow, recruiter, booking_id)
     if owned is None:
         return Failure(NotYours())
+    if owned[0].status is not BookingStatus.PENDING:
+        return Failure(DecidedSince(owned[0].status))
     if owned[1].starts_at <= m.clock.now():
         return Failure(TimePassed())
     result = await approve_booking(uow, m, booking_id, actor=f"recruiter:{recruiter.id}")
@@ -181,7 +201,7 @@ async def _decline(
         return Failure(NotYours())
     booking, slot, candidate = owned
     if booking.status not in ACTIVE_BOOKING_STATUSES:
-        return Failure(NotFound("active booking"))
+        return Failure(DecidedSince(booking.status))
     actor = f"recruiter:{recruiter.id}"
     view = await view_of(uow, booking)
     booking_was = booking.status

@@ -107,10 +107,11 @@ async def recruiter_by_id(uow: UnitOfWork, recruiter_id: int) -> RecruiterDTO | 
     return await uow.recruiters.get_dto(recruiter_id)
 
 
-async def linked_recruiter_chats(uow: UnitOfWork) -> list[int]:
-    """The chats of the active recruiters linked to the bot (their command menu is set there)."""
+async def linked_recruiter_chats(uow: UnitOfWork) -> list[tuple[int, str | None]]:
+    """The chats of the active recruiters linked to the bot, each with the recruiter's language
+    (their command menu is set there, in that language)."""
     return [
-        r.telegram_chat_id
+        (r.telegram_chat_id, r.locale)
         for r in await uow.recruiters.list_linked_active()
         if r.telegram_chat_id is not None
     ]

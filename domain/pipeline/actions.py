@@ -14,7 +14,7 @@ from core.result import Failure, Result, Success
 from domain.bookings.booking import Messaging, release_booking
 from domain.bookings.desk import tell_candidate
 from domain.messaging.outbox import pick_time_button, queue_message
-from domain.pipeline.directory import StatusChangeRow, in_scope
+from domain.pipeline.directory import StatusChangeRow, actor_name, in_scope
 from domain.pipeline.status import Teller, move_candidate
 from storage.models import Candidate
 from storage.uow import UnitOfWork
@@ -89,7 +89,9 @@ async def change_status(
         uow, candidate, status, actor=actor, reason=checked, manual=True, tell=tell
     )
     await uow.commit()  # flushes first: the row read back has its id and time
-    return Success(StatusChangeRow.model_validate(change))
+    kind, name = await actor_name(uow, actor)  # named as the record's history names it
+    row = StatusChangeRow.model_validate(change)
+    return Success(row.model_copy(update={"actor_kind": kind, "actor_name": name}))
 
 
 async def send_message(

@@ -168,6 +168,7 @@ async def _finish(
     knocked_out: bool = False,
 ) -> ScreeningFinished:
     answers: list[tuple[str, str]] = []
+    given: list[tuple[QuestionDTO, str]] = []  # for the recruiters, in their own language
     passed = not knocked_out
     if test is not None and result is not None:
         by_id = {q.id: q for q in test.questions}
@@ -181,6 +182,7 @@ async def _finish(
                 shown = option_label(question, answer.answer, candidate.locale)
                 score += float(option_flags(question, answer.answer).get("score", 0))
             answers.append((prompt_text(question, candidate.locale), shown))
+            given.append((question, answer.answer))
         max_score = sum(
             max((float(o.get("score", 0)) for o in q.options), default=0.0) for q in test.questions
         )
@@ -205,15 +207,31 @@ async def _finish(
             reason="knock-out answer" if knocked_out else None,
             tell=None,
         )
-        await _tell_recruiters(uow, candidate, answers, passed, clock, catalog)
+        await _tell_recruiters(uow, candidate, given, passed, clock, catalog)
     await uow.commit()
     return ScreeningFinished(passed=passed, knocked_out=knocked_out, answers=answers)
+
+
+def _summary_lines(given: list[tuple[QuestionDTO, str]], locale: str) -> str:
+    """Each answer under its question, both in the reader's language (a choice by its label);
+    the city question is left out, the summary names the city above."""
+    lines = []
+    for question, value in given:
+        if question.key == CITY_KEY:
+            continue
+        shown = (
+            option_label(question, value, locale)
+            if question.kind is QuestionKind.SINGLE_CHOICE
+            else value
+        )
+        lines.append(f"• {prompt_text(question, locale)}\n   {shown}")
+    return "\n".join(lines)
 
 
 async def _tell_recruiters(
     uow: UnitOfWork,
     candidate: Candidate,
-    answers: list[tuple[str, str]],
+    given: list[tuple[QuestionDTO, str]],
     passed: bool,
     clock: Clock,
     catalog: Catalog,
@@ -238,7 +256,7 @@ async def _tell_recruiters(
             phone=candidate.phone,
             source=candidate.source,
             result="✅" if passed else "❌",
-            answers="\n".join(f"• {q}: {a}" for q, a in answers),
+            answers=_summary_lines(given, locale),
         )
         await queue_message(
             uow,

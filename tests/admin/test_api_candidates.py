@@ -86,6 +86,11 @@ async def test_a_candidates_record_and_the_actions_on_it(api: Api) -> None:
         one + "/status", json={"status": "withdrawn", "reason": "Moved away"}, headers=boss
     )
     assert changed.status == 200 and (await changed.json())["reason"] == "Moved away"
+    # who made it, named as the record's history names it
+    history = (await (await client.get(one, headers=boss)).json())["timeline"][-1]
+    answered = await changed.json()
+    assert answered["actor_kind"] == history["actor_kind"] == "api_token"
+    assert answered["actor_name"] == history["actor_name"] is not None
     no_reason = await client.post(one + "/status", json={"status": "hired"}, headers=boss)
     assert no_reason.status == 422 and (await no_reason.json())["field"] == "reason"
     written = await client.post(one + "/messages", json={"text": "See you <soon>"}, headers=boss)

@@ -96,3 +96,27 @@ async def test_offer_another_time_says_what_happened_to_the_time(
         told = (await uow.session.execute(stmt)).all()
     assert [k for k, _ in told] == [kind]
     assert said in told[0][1]["text"]
+
+
+@pytest.mark.parametrize(
+    ("status", "do", "said"),
+    [
+        (BookingStatus.EXPIRED, "approve", "без ответа"),
+        (BookingStatus.DECLINED, "approve", "отклонена"),
+        (BookingStatus.CANCELED, "approve", "отменена"),
+        (BookingStatus.APPROVED, "approve", "уже подтверждена"),
+        (BookingStatus.EXPIRED, "offer", "без ответа"),
+        (BookingStatus.CANCELED, "offer", "отменена"),
+    ],
+)
+async def test_a_decision_on_a_booking_ended_since_says_its_state(
+    harness: BotHarness, status: BookingStatus, do: str, said: str
+) -> None:
+    """An old card's Approve or Offer another time, pressed after its request expired or the
+    candidate cancelled, says so instead of "could not find it"."""
+    booking_id = await _booking(harness, status, timedelta(days=2))
+    press = button_update(DeskAction(do=do, booking_id=booking_id), user_id=RECRUITER_CHAT)
+    await harness.dispatcher.feed_update(harness.bot, press)
+    (answer,) = _answers(harness)
+    assert answer.show_alert and answer.text is not None and said in answer.text
+    assert harness.session.sent() == []

@@ -96,4 +96,6 @@ async def test_the_citys_recruiters_get_a_readable_summary(running_app: RunningA
     (summary,) = await wait_for(recruiter, 1)
     assert "Ann Smith" in summary["text"]
     assert "hh_ru" in summary["text"]
-    assert "How old are you?: 25" in summary["text"] or "Сколько вам лет?: 25" in summary["text"]
+    # in the recruiter's language (Russian here), each answer under its question
+    assert "Сколько вам лет?\n   25" in summary["text"]
+    assert "How old are you?" not in summary["text"]
