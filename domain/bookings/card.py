@@ -61,6 +61,7 @@ async def card_text(
     """In the recruiter's language; `view` must already be in the recruiter's zone."""
     answers, score = await _answers(uow, catalog, candidate, locale)
     values = view.values(catalog, locale)
+    moved_from = await _moved_from(uow, catalog, locale, booking, view)
     return await render_message(
         uow,
         catalog,
@@ -74,8 +75,23 @@ async def card_text(
         score=score,
         answers=answers,
         status=catalog.text(f"booking_status.{booking.status.value}", locale),
+        moved_from=moved_from,
         **{k: values[k] for k in ("what", "date", "time", "city")},
     )
+
+
+async def _moved_from(
+    uow: UnitOfWork, catalog: Catalog, locale: str, booking: Booking, view: BookingView
+) -> str | None:
+    """For a move request, the time it would replace ("Mon, 7 Dec, 13:00"), in the card's
+    zone; None for any other booking."""
+    if booking.replaces_booking_id is None:
+        return None
+    original = await uow.bookings.get(booking.replaces_booking_id)
+    if original is None:
+        return None
+    was = replace(await view_of(uow, original), zone=view.zone).values(catalog, locale)
+    return f"{was['date']}, {was['time']}"
 
 
 def card_buttons(booking: Booking, catalog: Catalog, locale: str) -> list[list[dict[str, Any]]]:
@@ -90,6 +106,11 @@ def card_buttons(booking: Booking, catalog: Catalog, locale: str) -> list[list[d
         }
 
     rows: list[list[dict[str, Any]]] = []
+    if booking.replaces_booking_id is not None:  # a move request: approve it or keep the old
+        if booking.status is BookingStatus.PENDING:
+            rows.append([button("button.approve_move", "approve")])
+            rows.append([button("button.keep_original", "offer")])
+        return rows
     if booking.status is BookingStatus.PENDING:
         rows.append([button("button.approve", "approve")])
     if booking.status in (BookingStatus.PENDING, BookingStatus.APPROVED, BookingStatus.CONFIRMED):

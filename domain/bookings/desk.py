@@ -210,22 +210,13 @@ async def _decline(
     )
     if not released:
         return Failure(NotFound("active booking"))
-    if (
-        booking.replaces_booking_id is not None and not reject
-    ):  # a move request: the old time stands
+    if booking.replaces_booking_id is not None:
+        # A move request, whichever button declined it: only the move is refused, the time
+        # the candidate holds stands (rejecting the candidate is their booking's card's).
         await tell_original_stands(uow, m, candidate, booking, "booking_move_declined")
         await uow.commit()
         return Success(booking.id)
     if reject:
-        original = (
-            await uow.bookings.get(booking.replaces_booking_id)
-            if booking.replaces_booking_id is not None
-            else None
-        )
-        if original is not None and original.status in ACTIVE_BOOKING_STATUSES:
-            await release_booking(
-                uow, m, candidate, original, to=status, reason=reason, actor=actor
-            )
         await move_candidate(
             uow, candidate, CandidateStatus.NOT_HIRED, actor=actor, reason=reason, tell=m
         )

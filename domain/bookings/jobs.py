@@ -43,7 +43,9 @@ async def expire_pending(uows: UnitOfWorkFactory, m: Messaging, after: timedelta
                 booking,
                 to=BookingStatus.EXPIRED,
                 reason="no answer",
-                recruiter_key="recruiter_booking_expired",
+                recruiter_key="recruiter_move_expired"
+                if booking.replaces_booking_id is not None
+                else "recruiter_booking_expired",
                 actor="system",
             )
             if view is None:

@@ -39,6 +39,7 @@ SAMPLES: Mapping[str, str | int] = MappingProxyType(
         "skipped": 2,
         "source": "hh.ru",
         "standing_date": "Mon, 30 Nov",
+        "moved_from": "Mon, 30 Nov, 12:00",
         "standing_time": "15:00",
         "stars": "⭐⭐⭐⭐",
         "status": "👍",

@@ -219,7 +219,10 @@ async def test_without_approval_the_move_is_made_at_once(storage: Storage) -> No
     assert await _holds(storage, person_id) == (new, None)
 
 
-async def test_rejecting_the_candidate_on_a_move_request_ends_both(storage: Storage) -> None:
+async def test_rejecting_on_a_move_request_refuses_only_the_move(storage: Storage) -> None:
+    """Reject pressed on a move request (an old card's button) declines the move; the time the
+    candidate holds stands, and so does the candidate (rejecting them is their booking's
+    card's): a reschedule never leaves them with nothing (issue 14, item 1)."""
     from domain.bookings.desk import reject
 
     _, m = _messaging()
@@ -228,8 +231,72 @@ async def test_rejecting_the_candidate_on_a_move_request_ends_both(storage: Stor
     async with storage.uow() as uow:
         assert isinstance(await reject(uow, m, recruiter, new, "not_suitable"), Success)
     assert await _status(storage, new) is BookingStatus.DECLINED
-    assert await _status(storage, old) is BookingStatus.DECLINED
-    assert await _holds(storage, person_id) == (None, None)
+    assert await _status(storage, old) is BookingStatus.APPROVED
+    assert await _holds(storage, person_id) == (old, None)
+    (told,) = await _told(storage, "booking_move_declined")
+    assert "still stands" in told.payload["text"]
     async with storage.uow() as uow:
         person = await uow.candidates.get(person_id)
-        assert person is not None and person.status is CandidateStatus.NOT_HIRED
+        assert person is not None and person.status is CandidateStatus.INTERVIEW_SCHEDULED
+
+
+async def test_a_move_requests_card_says_it_is_a_move_and_offers_approve_or_keep(
+    storage: Storage,
+) -> None:
+    from domain.bookings.card import recruiter_card
+
+    _, m = _messaging()
+    recruiter, person_id, old, second = await _confirmed(storage, m)
+    new = await _request_move(storage, m, person_id, old, second)
+    async with storage.uow() as uow:
+        request = await uow.bookings.get(new)
+        person = await uow.candidates.get(person_id)
+        assert request is not None and person is not None
+        text, buttons = await recruiter_card(uow, m.catalog, recruiter, request, person)
+        standing = await uow.bookings.get(old)
+        assert standing is not None
+        _, standing_buttons = await recruiter_card(uow, m.catalog, recruiter, standing, person)
+    assert "Asks to move from " in text
+    assert [[b["text"] for b in row] for row in buttons] == [
+        ["✅ Approve the move"],
+        ["↩ Keep the current time"],
+    ]
+    assert [b["do"] for row in buttons for b in row] == ["approve", "offer"]
+    assert "Asks to move" not in (await _plain_card(storage, m, recruiter, old, person_id))
+    assert ["❌ Reject"] in [[b["text"] for b in row] for row in standing_buttons]
+
+
+async def _plain_card(
+    storage: Storage, m: Messaging, recruiter: RecruiterDTO, booking_id: int, person_id: int
+) -> str:
+    from domain.bookings.card import recruiter_card
+
+    async with storage.uow() as uow:
+        booking = await uow.bookings.get(booking_id)
+        person = await uow.candidates.get(person_id)
+        assert booking is not None and person is not None
+        text, _ = await recruiter_card(uow, m.catalog, recruiter, booking, person)
+        return text
+
+
+async def test_an_expired_move_request_tells_the_recruiter_the_current_time_stands(
+    storage: Storage,
+) -> None:
+    clock, m = _messaging()
+    recruiter, person_id, old, second = await _confirmed(storage, m)
+    async with storage.uow() as uow:
+        row = await uow.recruiters.get(recruiter.id)
+        assert row is not None
+        row.telegram_chat_id = 900_100
+        await uow.commit()
+    await _request_move(storage, m, person_id, old, second)
+    clock.advance(timedelta(hours=30))
+    assert await expire_pending(storage.uow, m, timedelta(hours=24)) == 1
+    async with storage.uow() as uow:
+        notes = await uow.session.scalars(
+            select(Notification).where(Notification.recipient_chat_id == 900_100)
+        )
+        texts = [n.payload["text"] for n in notes]
+    (expired,) = [t for t in texts if "expired" in t]
+    assert "their current time stands" in expired
+    assert "offered other times" not in expired
