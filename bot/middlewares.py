@@ -14,7 +14,6 @@ from aiogram.types.update import UpdateTypeLookupError
 from core.metrics import Metrics, timed
 from domain.organisation.places import recruiter_for_chat
 from domain.pipeline.arrival import candidate_for
-from storage.cache.tagged import Cache
 from storage.uow import UnitOfWork, UnitOfWorkFactory
 
 log = structlog.get_logger(__name__)
@@ -80,29 +79,6 @@ class CandidateMiddleware(BaseMiddleware):
         user = data.get("event_from_user")
         uow = data.get("uow")
         data["candidate"] = await candidate_for(uow, user.id) if user and uow else None
-        return await handler(event, data)
-
-
-class DuplicateUpdateMiddleware(BaseMiddleware):
-    """Telegram may deliver an update twice; the second time it is dropped (across instances,
-    when the cache is Redis). If the cache is away, updates are handled rather than lost."""
-
-    def __init__(self, cache: Cache, ttl_seconds: int = 24 * 3600) -> None:
-        self._cache = cache
-        self._ttl = ttl_seconds
-
-    async def __call__(
-        self,
-        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-        event: TelegramObject,
-        data: dict[str, Any],
-    ) -> Any:
-        bot = data.get("bot")
-        if isinstance(event, Update) and bot is not None:
-            first = await self._cache.claim(f"update:{bot.id}:{event.update_id}", self._ttl)
-            if not first:
-                log.info("bot.duplicate_update_dropped", update_id=event.update_id)
-                return None
         return await handler(event, data)
 
 

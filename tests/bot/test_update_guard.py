@@ -1,0 +1,100 @@
+"""The update guard: once across instances, and nothing lost to an instance that died holding it."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.update_guard import DONE, WORKING, UpdateGuard, UpdateInProgress
+from storage.cache import Cache, MemoryBackend
+from tests.support.waiting import eventually
+
+KEY = "update:7:100"
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class CountingBackend(MemoryBackend):
+    def __init__(self, clock: Clock) -> None:
+        super().__init__(monotonic=clock)
+        self.renewals = 0
+
+    async def set(self, key: str, value: bytes, ttl_seconds: int) -> None:
+        self.renewals += value == WORKING
+        await super().set(key, value, ttl_seconds)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def cache(clock: Clock) -> Cache:
+    return Cache(CountingBackend(clock))
+
+
+async def test_an_update_handled_once_is_dropped_when_delivered_again(cache: Cache) -> None:
+    guard = UpdateGuard(cache)
+    async with guard.hold(7, 100) as first:
+        assert first
+    assert await cache.peek(KEY) == DONE
+    async with guard.hold(7, 100) as again:
+        assert not again
+
+
+async def test_a_delivery_while_another_holds_the_update_is_refused_for_later(
+    cache: Cache,
+) -> None:
+    guard, other = UpdateGuard(cache, lease_seconds=10), UpdateGuard(cache)
+    async with guard.hold(7, 100):
+        with pytest.raises(UpdateInProgress) as refused:
+            async with other.hold(7, 100):
+                pytest.fail("handled twice at once")
+    assert refused.value.retry_after == 10
+
+
+async def test_a_failed_handler_lets_go_so_the_next_delivery_handles_it(cache: Cache) -> None:
+    guard = UpdateGuard(cache)
+    with pytest.raises(RuntimeError):
+        async with guard.hold(7, 100):
+            raise RuntimeError("database away")
+    async with guard.hold(7, 100) as first:
+        assert first
+
+
+async def test_an_update_held_by_a_dead_instance_is_handled_once_its_lease_ends(
+    cache: Cache, clock: Clock
+) -> None:
+    # What a killed instance leaves: its claim, never renewed and never marked done.
+    await cache.claim(KEY, 10, WORKING)
+    guard = UpdateGuard(cache, lease_seconds=10)
+    with pytest.raises(UpdateInProgress):
+        async with guard.hold(7, 100):
+            pytest.fail("taken while the lease runs")
+    clock.now = 10.0
+    async with guard.hold(7, 100) as first:
+        assert first
+    assert await cache.peek(KEY) == DONE
+
+
+async def test_the_lease_is_renewed_while_the_update_is_handled(
+    cache: Cache, clock: Clock
+) -> None:
+    backend = cache.backend
+    assert isinstance(backend, CountingBackend)
+    guard = UpdateGuard(cache, lease_seconds=3)  # renewed every second
+    async with guard.hold(7, 100):
+        backend.renewals = 0  # the claim itself is not one
+        clock.now = 2.9  # just before the first lease would end
+        await eventually(lambda: backend.renewals >= 1, "the lease renewed")
+        clock.now = 5.0  # past the first lease, within the renewed one
+        assert await cache.peek(KEY) == WORKING
+        with pytest.raises(UpdateInProgress):
+            async with UpdateGuard(cache).hold(7, 100):
+                pytest.fail("taken from a live holder")
