@@ -83,9 +83,7 @@ async def test_an_update_held_by_a_dead_instance_is_handled_once_its_lease_ends(
     assert await cache.peek(KEY) == DONE
 
 
-async def test_the_lease_is_renewed_while_the_update_is_handled(
-    cache: Cache, clock: Clock
-) -> None:
+async def test_the_lease_is_renewed_while_the_update_is_handled(cache: Cache, clock: Clock) -> None:
     backend = cache.backend
     assert isinstance(backend, CountingBackend)
     guard = UpdateGuard(cache, lease_seconds=3)  # renewed every second
