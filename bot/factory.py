@@ -50,7 +50,7 @@ from bot.recruiter import language as recruiter_language
 from bot.release_before_send import ReleaseTransactionMiddleware
 from bot.response_models import KeepResponseModels
 from bot.retry_after import RetryAfterMiddleware
-from bot.update_guard import UpdateGuard
+from bot.update_guard import UpdateGuard, quiet_aiogram_about_updates_in_progress
 from core.metrics import Metrics
 from domain.bookings.booking import Messaging
 from storage.cache.tagged import Cache
@@ -94,6 +94,7 @@ def create_dispatcher(
         messaging=messaging,
         update_guard=UpdateGuard(cache),
     )
+    quiet_aiogram_about_updates_in_progress()
     if metrics is not None:  # first, so the time includes every other middleware
         dispatcher.update.outer_middleware(UpdateTimingMiddleware(metrics))
     dispatcher.update.middleware(UnitOfWorkMiddleware(uow_factory))

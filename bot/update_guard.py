@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 
 import structlog
@@ -70,6 +71,21 @@ class UpdateGuard:
         while True:
             await asyncio.sleep(self.lease_seconds / 3)
             await self._cache.put(key, WORKING, self.lease_seconds)
+
+
+class _NotAnError(logging.Filter):
+    """aiogram logs every exception out of a webhook update with its traceback; an update
+    held elsewhere is a state (logged once by the guard, at info), not an error."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and isinstance(record.exc_info[1], UpdateInProgress))
+
+
+_QUIET = _NotAnError()
+
+
+def quiet_aiogram_about_updates_in_progress() -> None:
+    logging.getLogger("aiogram.event").addFilter(_QUIET)  # the same filter is added once
 
 
 async def _cancel(task: asyncio.Task[None]) -> None:

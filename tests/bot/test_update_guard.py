@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 
-from bot.update_guard import DONE, WORKING, UpdateGuard, UpdateInProgress
+from bot.update_guard import (
+    DONE,
+    WORKING,
+    UpdateGuard,
+    UpdateInProgress,
+    quiet_aiogram_about_updates_in_progress,
+)
 from storage.cache import Cache, MemoryBackend
 from tests.support.waiting import eventually
 
@@ -96,3 +104,22 @@ async def test_the_lease_is_renewed_while_the_update_is_handled(cache: Cache, cl
         with pytest.raises(UpdateInProgress):
             async with UpdateGuard(cache).hold(7, 100):
                 pytest.fail("taken from a live holder")
+
+
+def test_aiogram_does_not_log_an_update_held_elsewhere_as_an_error() -> None:
+    quiet_aiogram_about_updates_in_progress()
+    logger = logging.getLogger("aiogram.event")
+
+    def record(error: Exception) -> logging.LogRecord:
+        return logger.makeRecord(
+            logger.name,
+            logging.ERROR,
+            __file__,
+            1,
+            "Cause exception",
+            (),
+            (type(error), error, None),
+        )
+
+    assert not logger.filter(record(UpdateInProgress(1, 10)))
+    assert logger.filter(record(RuntimeError("a real one")))
