@@ -10,7 +10,7 @@ import structlog
 from aiogram import Bot, Dispatcher
 from aiogram.types import Update
 
-from bot.update_guard import UpdateGuard
+from bot.update_guard import DUPLICATE, UpdateGuard
 
 
 def _user_id(update: Update) -> int | None:
@@ -39,9 +39,11 @@ class RecruitingDispatcher(Dispatcher):
             ):
                 if self._guard is None:
                     return await super().feed_update(bot, update, **kwargs)
-                # Outside aiogram's error middleware: UpdateInProgress reaches the webhook.
+                # Outside aiogram's error middleware: UpdateInProgress reaches the webhook. A
+                # duplicate goes on, to be timed and dropped (`DuplicateUpdateMiddleware`).
                 async with self._guard.hold(bot.id, update.update_id) as first:
-                    return await super().feed_update(bot, update, **kwargs) if first else None
+                    kwargs[DUPLICATE] = not first
+                    return await super().feed_update(bot, update, **kwargs)
         finally:
             if task is not None:
                 self._in_hand.discard(task)

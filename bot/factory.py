@@ -31,6 +31,7 @@ from bot.dispatcher import RecruitingDispatcher
 from bot.errors import DomainErrors
 from bot.middlewares import (
     CandidateMiddleware,
+    DuplicateUpdateMiddleware,
     RecruiterMiddleware,
     UnitOfWorkMiddleware,
     UpdateTimingMiddleware,
@@ -97,6 +98,7 @@ def create_dispatcher(
     quiet_aiogram_about_updates_in_progress()
     if metrics is not None:  # first, so the time includes every other middleware
         dispatcher.update.outer_middleware(UpdateTimingMiddleware(metrics))
+    dispatcher.update.outer_middleware(DuplicateUpdateMiddleware())
     dispatcher.update.middleware(UnitOfWorkMiddleware(uow_factory))
     # Outer: the candidate must be loaded before filters such as AtStage look at it.
     for observer in (dispatcher.message, dispatcher.callback_query):

@@ -11,6 +11,7 @@ from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, Update
 from aiogram.types.update import UpdateTypeLookupError
 
+from bot.update_guard import DUPLICATE
 from core.metrics import Metrics, timed
 from domain.organisation.places import recruiter_for_chat
 from domain.pipeline.arrival import candidate_for
@@ -79,6 +80,22 @@ class CandidateMiddleware(BaseMiddleware):
         user = data.get("event_from_user")
         uow = data.get("uow")
         data["candidate"] = await candidate_for(uow, user.id) if user and uow else None
+        return await handler(event, data)
+
+
+class DuplicateUpdateMiddleware(BaseMiddleware):
+    """Telegram may deliver an update twice; the update guard (`bot.update_guard`, across
+    instances when the cache is Redis) marks the second delivery, which is dropped here, after
+    the timing middleware has seen it."""
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        if data.get(DUPLICATE):
+            return None
         return await handler(event, data)
 
 

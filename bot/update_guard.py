@@ -24,6 +24,8 @@ log = structlog.get_logger(__name__)
 
 WORKING = b"working"
 DONE = b"done"
+# The handler data key saying a delivery is a duplicate of an update handled already.
+DUPLICATE = "duplicate_update"
 
 
 class UpdateInProgress(Exception):
