@@ -25,7 +25,7 @@ TOP = """\
 error_log {dir}/error.log info;
 events {{ worker_connections 512; }}
 http {{
-    log_format upstreams '$request_uri $status [$upstream_addr] [$upstream_status]';
+    log_format upstreams '$request_uri $status [$upstream_addr] [$upstream_status] $msec $request_time';
     access_log {dir}/access.log upstreams;
     client_body_temp_path {dir}/temp/body;
     proxy_temp_path {dir}/temp/proxy;
@@ -75,7 +75,7 @@ class Nginx:
 
 def _parse(line: str) -> AccessLine:
     uri, status, rest = line.split(" ", 2)
-    addresses, statuses = rest.split("] [")
+    addresses, statuses = rest.rsplit(" ", 2)[0].split("] [")
 
     def items(text: str) -> list[str]:
         return [item.strip() for item in text.strip("[]").split(",") if item.strip()]
