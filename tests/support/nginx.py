@@ -25,7 +25,8 @@ TOP = """\
 error_log {dir}/error.log info;
 events {{ worker_connections 512; }}
 http {{
-    log_format upstreams '$request_uri $status [$upstream_addr] [$upstream_status] $msec $request_time';
+    log_format upstreams
+        '$request_uri $status [$upstream_addr] [$upstream_status] $msec $request_time';
     access_log {dir}/access.log upstreams;
     client_body_temp_path {dir}/temp/body;
     proxy_temp_path {dir}/temp/proxy;
