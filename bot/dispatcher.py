@@ -10,7 +10,7 @@ import structlog
 from aiogram import Bot, Dispatcher
 from aiogram.types import Update
 
-from bot.update_guard import DUPLICATE, UpdateGuard
+from bot.update_guard import DUPLICATE, WAIT_WHILE_HELD, UpdateGuard, UpdateInProgress
 
 
 def _user_id(update: Update) -> int | None:
@@ -39,14 +39,25 @@ class RecruitingDispatcher(Dispatcher):
             ):
                 if self._guard is None:
                     return await super().feed_update(bot, update, **kwargs)
-                # Outside aiogram's error middleware: UpdateInProgress reaches the webhook. A
-                # duplicate goes on, to be timed and dropped (`DuplicateUpdateMiddleware`).
-                async with self._guard.hold(bot.id, update.update_id) as first:
-                    kwargs[DUPLICATE] = not first
-                    return await super().feed_update(bot, update, **kwargs)
+                return await self._guarded(self._guard, bot, update, kwargs)
         finally:
             if task is not None:
                 self._in_hand.discard(task)
+
+    async def _guarded(
+        self, guard: UpdateGuard, bot: Bot, update: Update, kwargs: dict[str, Any]
+    ) -> Any:
+        while True:
+            try:
+                # Outside aiogram's error middleware: UpdateInProgress reaches the webhook. A
+                # duplicate goes on, to be timed and dropped (`DuplicateUpdateMiddleware`).
+                async with guard.hold(bot.id, update.update_id) as first:
+                    kwargs[DUPLICATE] = not first
+                    return await super().feed_update(bot, update, **kwargs)
+            except UpdateInProgress:
+                if not kwargs.get(WAIT_WHILE_HELD):
+                    raise
+                await asyncio.sleep(1.0)  # until the holder is done or its lease runs out
 
     async def finish_updates_in_hand(self, seconds: float = 1.5) -> None:
         """Let the updates being handled finish (replies sent, transaction committed) before

@@ -5,8 +5,8 @@ delivery may reach another instance. An instance takes an update with a short le
 (`working`), renews it while it handles the update, and marks it `done` once handled. A
 delivery of an update that is done is dropped. One that another instance holds, or held when
 it died (until its lease runs out), is refused with `UpdateInProgress`: the webhook answers
-503, so Telegram delivers it again later, and then it is handled, once. A handler that fails
-with an exception lets go of the update at once, for the next delivery to handle.
+503, so Telegram delivers it again later, and then it is handled, once; polling waits instead.
+A handler that fails with an exception lets go of the update at once, for the next delivery.
 """
 
 from __future__ import annotations
@@ -26,6 +26,9 @@ WORKING = b"working"
 DONE = b"done"
 # The handler data key saying a delivery is a duplicate of an update handled already.
 DUPLICATE = "duplicate_update"
+# Given by polling to the dispatcher: an update held elsewhere is waited for, not refused
+# (getUpdates has no "later"; a restarted process may fetch what it held when it was killed).
+WAIT_WHILE_HELD = "wait_while_held"
 
 
 class UpdateInProgress(Exception):

@@ -8,12 +8,15 @@ import pytest
 
 from bot.update_guard import (
     DONE,
+    WAIT_WHILE_HELD,
     WORKING,
     UpdateGuard,
     UpdateInProgress,
     quiet_aiogram_about_updates_in_progress,
 )
 from storage.cache import Cache, MemoryBackend
+from tests.bot.conftest import BotHarness
+from tests.support.bot import text_update
 from tests.support.waiting import eventually
 
 KEY = "update:7:100"
@@ -123,3 +126,14 @@ def test_aiogram_does_not_log_an_update_held_elsewhere_as_an_error() -> None:
 
     assert not logger.filter(record(UpdateInProgress(1, 10)))
     assert logger.filter(record(RuntimeError("a real one")))
+
+
+async def test_polling_waits_for_an_update_a_killed_process_held(harness: BotHarness) -> None:
+    update = text_update("/start", user_id=8)
+    # What a process killed while handling it leaves; a restarted one fetches it again.
+    await harness.storage.cache.claim(f"update:{harness.bot.id}:{update.update_id}", 1, WORKING)
+    with pytest.raises(UpdateInProgress):  # the webhook's way: refused, delivered again later
+        await harness.dispatcher.feed_update(harness.bot, update)
+    await harness.dispatcher.feed_update(harness.bot, update, **{WAIT_WHILE_HELD: True})
+    welcome, _cities = harness.session.sent()
+    assert welcome.text.startswith("Hello, Ann!")
