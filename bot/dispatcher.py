@@ -1,4 +1,5 @@
-"""The dispatcher, with the update's ids bound to every log line written while it is handled."""
+"""The dispatcher: each update taken once across instances (`bot.update_guard`), with its ids
+bound to every log line written while it is handled."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from typing import Any
 import structlog
 from aiogram import Bot, Dispatcher
 from aiogram.types import Update
+
+from bot.update_guard import DUPLICATE, WAIT_WHILE_HELD, UpdateGuard, UpdateInProgress
 
 
 def _user_id(update: Update) -> int | None:
@@ -19,9 +22,10 @@ def _user_id(update: Update) -> int | None:
 
 
 class RecruitingDispatcher(Dispatcher):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, update_guard: UpdateGuard | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._in_hand: set[asyncio.Task[Any]] = set()
+        self._guard = update_guard
 
     async def feed_update(self, bot: Bot, update: Update, **kwargs: Any) -> Any:
         task = asyncio.current_task()
@@ -33,10 +37,27 @@ class RecruitingDispatcher(Dispatcher):
             with structlog.contextvars.bound_contextvars(
                 update_id=update.update_id, user_id=_user_id(update)
             ):
-                return await super().feed_update(bot, update, **kwargs)
+                if self._guard is None:
+                    return await super().feed_update(bot, update, **kwargs)
+                return await self._guarded(self._guard, bot, update, kwargs)
         finally:
             if task is not None:
                 self._in_hand.discard(task)
+
+    async def _guarded(
+        self, guard: UpdateGuard, bot: Bot, update: Update, kwargs: dict[str, Any]
+    ) -> Any:
+        while True:
+            try:
+                # Outside aiogram's error middleware: UpdateInProgress reaches the webhook. A
+                # duplicate goes on, to be timed and dropped (`DuplicateUpdateMiddleware`).
+                async with guard.hold(bot.id, update.update_id) as first:
+                    kwargs[DUPLICATE] = not first
+                    return await super().feed_update(bot, update, **kwargs)
+            except UpdateInProgress:
+                if not kwargs.get(WAIT_WHILE_HELD):
+                    raise
+                await asyncio.sleep(1.0)  # until the holder is done or its lease runs out
 
     async def finish_updates_in_hand(self, seconds: float = 1.5) -> None:
         """Let the updates being handled finish (replies sent, transaction committed) before

@@ -51,6 +51,7 @@ from bot.recruiter import language as recruiter_language
 from bot.release_before_send import ReleaseTransactionMiddleware
 from bot.response_models import KeepResponseModels
 from bot.retry_after import RetryAfterMiddleware
+from bot.update_guard import UpdateGuard, quiet_aiogram_about_updates_in_progress
 from core.metrics import Metrics
 from domain.bookings.booking import Messaging
 from storage.cache.tagged import Cache
@@ -92,10 +93,12 @@ def create_dispatcher(
         catalog=messaging.catalog,
         clock=messaging.clock,
         messaging=messaging,
+        update_guard=UpdateGuard(cache),
     )
+    quiet_aiogram_about_updates_in_progress()
     if metrics is not None:  # first, so the time includes every other middleware
         dispatcher.update.outer_middleware(UpdateTimingMiddleware(metrics))
-    dispatcher.update.outer_middleware(DuplicateUpdateMiddleware(cache))
+    dispatcher.update.outer_middleware(DuplicateUpdateMiddleware())
     dispatcher.update.middleware(UnitOfWorkMiddleware(uow_factory))
     # Outer: the candidate must be loaded before filters such as AtStage look at it.
     for observer in (dispatcher.message, dispatcher.callback_query):

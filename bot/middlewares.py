@@ -11,10 +11,10 @@ from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, Update
 from aiogram.types.update import UpdateTypeLookupError
 
+from bot.update_guard import DUPLICATE
 from core.metrics import Metrics, timed
 from domain.organisation.places import recruiter_for_chat
 from domain.pipeline.arrival import candidate_for
-from storage.cache.tagged import Cache
 from storage.uow import UnitOfWork, UnitOfWorkFactory
 
 log = structlog.get_logger(__name__)
@@ -84,12 +84,9 @@ class CandidateMiddleware(BaseMiddleware):
 
 
 class DuplicateUpdateMiddleware(BaseMiddleware):
-    """Telegram may deliver an update twice; the second time it is dropped (across instances,
-    when the cache is Redis). If the cache is away, updates are handled rather than lost."""
-
-    def __init__(self, cache: Cache, ttl_seconds: int = 24 * 3600) -> None:
-        self._cache = cache
-        self._ttl = ttl_seconds
+    """Telegram may deliver an update twice; the update guard (`bot.update_guard`, across
+    instances when the cache is Redis) marks the second delivery, which is dropped here, after
+    the timing middleware has seen it."""
 
     async def __call__(
         self,
@@ -97,12 +94,8 @@ class DuplicateUpdateMiddleware(BaseMiddleware):
         event: TelegramObject,
         data: dict[str, Any],
     ) -> Any:
-        bot = data.get("bot")
-        if isinstance(event, Update) and bot is not None:
-            first = await self._cache.claim(f"update:{bot.id}:{event.update_id}", self._ttl)
-            if not first:
-                log.info("bot.duplicate_update_dropped", update_id=event.update_id)
-                return None
+        if data.get(DUPLICATE):
+            return None
         return await handler(event, data)
 
 

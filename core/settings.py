@@ -42,6 +42,7 @@ class Settings(BaseSettings):
     db_pool_recycle: Annotated[int, Field(ge=-1)] = 1800
 
     redis_url: str = ""
+    redis_key_prefix: Annotated[str, Field(max_length=64)] = ""
     cache_default_ttl_seconds: Annotated[int, Field(ge=1)] = 300
     slow_query_threshold_ms: Annotated[float, Field(ge=0)] = 200.0
 

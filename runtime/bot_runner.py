@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from typing import Any
 
 from aiogram import Bot, Dispatcher
+
+from bot.update_guard import WAIT_WHILE_HELD
 
 
 class BotRunner:
@@ -44,8 +47,10 @@ class BotRunner:
     async def _poll(self) -> None:
         # A webhook left from an earlier run would make getUpdates fail with 409.
         await self.bot.delete_webhook(drop_pending_updates=False)
+        # Handed to every update: one that a killed process held is waited for (update_guard).
+        extra: dict[str, Any] = {WAIT_WHILE_HELD: True}
         await self.dispatcher.start_polling(
-            self.bot, handle_signals=False, close_bot_session=False, polling_timeout=10
+            self.bot, handle_signals=False, close_bot_session=False, polling_timeout=10, **extra
         )
 
     async def stop(self) -> None:

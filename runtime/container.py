@@ -10,9 +10,8 @@ from datetime import time, timedelta
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.session.base import BaseSession
-from aiogram.fsm.storage.base import BaseStorage
+from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder
 from aiogram.fsm.storage.redis import RedisStorage
-from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 
 from admin.app import create_app
@@ -34,6 +33,7 @@ from runtime.sandbox_mode import (
     mount_sandbox,
     sandbox_bot_username,
 )
+from runtime.webhook import WEBHOOK_PATH, WebhookHandler
 from sandbox.world import World
 from scheduler.factory import SchedulerRunner
 from scheduler.outbox_schedule import OutboxWaker
@@ -74,13 +74,14 @@ def build_cache(settings: Settings) -> Cache:
     if not settings.redis_url:
         return Cache(MemoryBackend(), default_ttl=settings.cache_default_ttl_seconds)
     backend = RedisBackend(settings.redis_url)
-    cache = Cache(backend, default_ttl=settings.cache_default_ttl_seconds)
+    cache = Cache(
+        backend,
+        default_ttl=settings.cache_default_ttl_seconds,
+        prefix=f"{settings.redis_key_prefix}rb:",
+    )
     # Invalidations sent while Redis was away were lost: forget everything cached before.
     backend.on_restore = cache.invalidate_everything
     return cache
-
-
-WEBHOOK_PATH = "/telegram/webhook"
 
 
 def _run_hooks(hooks: list[Callable[[set[str]], None]], written: set[str]) -> None:
@@ -99,7 +100,10 @@ def booking_rules(settings: Settings) -> BookingRules:
 
 
 def build_fsm_storage(settings: Settings) -> BaseStorage | None:
-    return RedisStorage.from_url(settings.redis_url) if settings.redis_url else None
+    if not settings.redis_url:
+        return None
+    keys = DefaultKeyBuilder(prefix=f"{settings.redis_key_prefix}fsm")
+    return RedisStorage.from_url(settings.redis_url, key_builder=keys)
 
 
 def build_application(
@@ -170,9 +174,7 @@ def build_application(
         mount_sandbox(web_app, sandbox)
     webhook_secret = settings.webhook_secret.get_secret_value() or secrets.token_urlsafe(24)
     if webhook:
-        SimpleRequestHandler(dispatcher, bot, secret_token=webhook_secret).register(
-            web_app, path=WEBHOOK_PATH
-        )
+        WebhookHandler(dispatcher, bot, webhook_secret).register(web_app, path=WEBHOOK_PATH)
     return Application(
         settings=settings,
         clock=clock,

@@ -14,9 +14,10 @@ from aiohttp import web
 from bot.commands import set_command_menus
 from bot.dispatcher import RecruitingDispatcher
 from domain.organisation.places import linked_recruiter_chats
-from runtime.container import WEBHOOK_PATH, Application
+from runtime.container import Application
 from runtime.sandbox_mode import MOUNT as SANDBOX_MOUNT
 from runtime.sandbox_mode import local_host, prepare_sandbox
+from runtime.webhook import WEBHOOK_PATH
 from scheduler.outbox_delivery import OutboxDelivery
 from scheduler.outbox_schedule import OutboxWaker
 from scheduler.periodic import PeriodicJobs

@@ -70,11 +70,20 @@ class Cache:
     async def invalidate_everything(self) -> None:
         await self.invalidate([EPOCH_TAG])
 
-    async def claim(self, key: str, ttl: int) -> bool:
+    async def claim(self, key: str, ttl: int, value: bytes = b"1") -> bool:
         """True the first time a key is claimed within its TTL (e.g. an update id). When the
         backend is away it answers True: better to handle twice than never."""
-        claimed = await self.backend.set_if_absent(self._key(key), b"1", ttl)
+        claimed = await self.backend.set_if_absent(self._key(key), value, ttl)
         return True if claimed is None else claimed
+
+    async def peek(self, key: str) -> bytes | None:
+        """A claimed key's value; None if it is missing or the backend is away."""
+        found = await self.backend.get_many([self._key(key)])
+        return found[0] if found else None
+
+    async def put(self, key: str, value: bytes, ttl: int) -> None:
+        """Set a claimed key's value, whatever it was (the backend away: nothing is kept)."""
+        await self.backend.set(self._key(key), value, ttl)
 
     async def delete(self, key: str) -> None:
         await self.backend.delete([self._key(key)])

@@ -9,7 +9,7 @@ import aiohttp
 import pytest
 
 from core.settings import load_settings
-from runtime.container import WEBHOOK_PATH
+from runtime.webhook import WEBHOOK_PATH
 from tests.e2e.chat import Chat
 from tests.e2e.conftest import E2E_NOW, RunningApp
 

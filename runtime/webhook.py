@@ -1,0 +1,32 @@
+"""Telegram's webhook: answered only once the update is handled, 503 while another holds it.
+
+aiogram's own handler answers at once and handles the update afterwards; an instance killed
+meanwhile would lose it, since Telegram got its 200. Here the 2xx means "handled" (or a
+duplicate of one handled already); an instance that dies holding an update gives the balancer
+no answer, so it tries another instance, and Telegram delivers again what got none.
+"""
+
+from __future__ import annotations
+
+from aiogram import Bot, Dispatcher
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler
+from aiohttp import web
+
+from bot.update_guard import UpdateInProgress
+
+WEBHOOK_PATH = "/telegram/webhook"
+
+
+class WebhookHandler(SimpleRequestHandler):
+    def __init__(self, dispatcher: Dispatcher, bot: Bot, secret_token: str) -> None:
+        super().__init__(dispatcher, bot, handle_in_background=False, secret_token=secret_token)
+
+    async def handle(self, request: web.Request) -> web.Response:
+        try:
+            return await super().handle(request)
+        except UpdateInProgress as busy:
+            return web.Response(
+                status=503,
+                text="this update is being handled elsewhere; deliver it again later",
+                headers={"Retry-After": str(busy.retry_after)},
+            )
