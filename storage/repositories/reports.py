@@ -9,7 +9,6 @@ from datetime import datetime
 from typing import Any, NamedTuple, TypeVar
 
 from pydantic import TypeAdapter
-
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import aliased
 
@@ -61,9 +60,7 @@ class ReportRepository(Repository[Candidate]):
     model = Candidate
     cache_tag = "candidates"
 
-    async def kept(
-        self, key: str, ttl: int, kind: type[T], count: Callable[[], Awaitable[T]]
-    ) -> T:
+    async def kept(self, key: str, ttl: int, kind: type[T], count: Callable[[], Awaitable[T]]) -> T:
         """`count()`'s value (of type `kind`), kept in the cache for `ttl` seconds whatever is
         written meanwhile: for figures that are allowed to be that old. Counted afresh when
         there is no cache."""

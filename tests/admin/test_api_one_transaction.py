@@ -20,7 +20,7 @@ Api = tuple[TestClient, Storage, dict[str, str]]
 
 @contextmanager
 def transactions(engine: AsyncEngine) -> Iterator[list[str]]:
-    """"begin" and "commit" as the engine's connections run them inside the block."""
+    """The transactions begun and committed on the engine inside the block, in order."""
     seen: list[str] = []
 
     def began(_conn: Any) -> None:
