@@ -185,6 +185,11 @@ class ReportRepository(Repository[Candidate]):
             .join(Recruiter, Recruiter.id == Slot.recruiter_id)
             .join(City, City.id == Slot.city_id)
             .where(
+                # The span of every window first: one index range that any plan uses (a
+                # prepared statement's generic plan cannot see through the OR and read every
+                # slot: 130 ms at 100,000 candidates against 0.3 ms).
+                Slot.starts_at >= min(w.start for w in windows),
+                Slot.starts_at < max(w.end for w in windows),
                 or_(*within),
                 Booking.status.notin_(tuple(excluding)),
                 *_in_cities(Slot.city_id, city_ids),
