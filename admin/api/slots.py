@@ -66,9 +66,17 @@ async def list_slots(call: Call) -> dict[str, Any]:
         call.uow, recruiter_id, start, end, limit=query.limit, offset=query.offset
     )
     total = await count_recruiter_slots(call.uow, recruiter_id, start, end)
+    # Plain dicts of SlotOut's fields, validated once with the answer (not once more per row).
     items = [
         {
-            **SlotOut.model_validate(row.slot).model_dump(),
+            "id": row.slot.id,
+            "recruiter_id": row.slot.recruiter_id,
+            "city_id": row.slot.city_id,
+            "starts_at": row.slot.starts_at,
+            "ends_at": row.slot.ends_at,
+            "duration_minutes": row.slot.duration_minutes,
+            "purpose": row.slot.purpose,
+            "withdrawn": row.slot.withdrawn,
             "booking_id": row.booking_id,
             "booking_status": row.booking_status,
             "candidate_name": row.candidate_name,

@@ -67,7 +67,9 @@ class Bearer:
 
 
 async def authenticate(uow: UnitOfWork, raw: str, clock: Clock) -> Bearer | None:
-    """The active account behind an unrevoked token, with the token, or None."""
+    """The active account behind an unrevoked token, with the token, or None. Read in the
+    caller's transaction (the request's own), which also carries "last used" when it is due:
+    it is written when that transaction commits, so a call that fails leaves it as it was."""
     if not raw.startswith(TOKEN_PREFIX):
         return None
     token = await uow.api_tokens.get_active_by_hash(token_hash(raw))
@@ -79,5 +81,4 @@ async def authenticate(uow: UnitOfWork, raw: str, clock: Clock) -> Bearer | None
     now = clock.now()
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_PRECISION:
         token.last_used_at = now
-        await uow.commit()
     return Bearer(user, token.id)

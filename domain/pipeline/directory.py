@@ -250,7 +250,8 @@ def _order(sort: SortKey) -> tuple[CandidateOrder, bool]:
 async def search_candidates(
     uow: UnitOfWork, flt: CandidateFilter, city_ids: frozenset[int] | None
 ) -> tuple[list[CandidateRow], int]:
-    """One page of the filtered list (with city names) and how many match in all: two queries."""
+    """One page of the filtered list (with city names) and how many match in all: the page's
+    query, and a count the cache keeps until a candidate is written (so paging counts once)."""
     criteria = _criteria(flt, city_ids)
     total = await uow.candidate_search.count_matching(criteria)
     if total <= flt.offset:

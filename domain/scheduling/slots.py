@@ -20,6 +20,7 @@ from domain.scheduling.picker import BookingRules
 from domain.scheduling.series import SeriesSpec, create_slots, plan
 from storage.dto import CityDTO, RecruiterDTO
 from storage.models import City, Slot
+from storage.repositories.slots import SlotLine
 from storage.uow import UnitOfWork
 
 MIN_DURATION_MINUTES = 10
@@ -106,7 +107,7 @@ class ChatRecruiter:
 class SlotRow:
     """A slot with its city and, when it is held, the active booking and the candidate."""
 
-    slot: Slot
+    slot: SlotLine  # the slot's own columns
     city_name: str
     timezone: str
     booking_id: int | None

@@ -62,6 +62,14 @@ class Candidate(CreatedAt, Base):
         # The funnel reads these alone (GROUP BY milestones), everywhere or per city.
         Index("ix_candidates_milestones", "milestones"),
         Index("ix_candidates_city_milestones", "city_id", "milestones"),
+        # "Contains" search on PostgreSQL (pg_trgm; migration 0012, left out where the extension
+        # may not be created). SQLite scans search_text: see the README.
+        Index(
+            "ix_candidates_search_trgm",
+            "search_text",
+            postgresql_using="gin",
+            postgresql_ops={"search_text": "gin_trgm_ops"},
+        ).ddl_if(dialect="postgresql"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -13,6 +13,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from core.enums import CandidateStatus
+from storage.cache.decorators import cached
 from storage.models import Candidate, City
 from storage.repositories.base import Repository
 
@@ -119,7 +120,11 @@ class CandidateSearchRepository(Repository[Candidate]):
     model = Candidate
     cache_tag = "candidates"
 
+    @cached()
     async def count_matching(self, criteria: CandidateCriteria) -> int:
+        """How many match in all. Counting reads every matching row (the whole table for the
+        unfiltered list), so the count is kept in the cache under the `candidates` tag: paging
+        through, or asking again, counts nothing until a candidate is written; it is exact."""
         stmt = select(func.count()).select_from(Candidate).where(*_conditions(criteria))
         return int(await self.session.scalar(stmt) or 0)
 

@@ -3,11 +3,12 @@ how to read them is decided above (domain.reporting.dashboard); `city_ids` None 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
+from pydantic import TypeAdapter
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import aliased
 
@@ -43,6 +44,12 @@ class Meeting(NamedTuple):
     status: BookingStatus
 
 
+T = TypeVar("T")
+# A tag no write bumps: what is kept under it lives out its TTL (or a flush of the whole cache).
+KEPT_TAG = "reports"
+_ADAPTERS: dict[Any, TypeAdapter[Any]] = {}
+
+
 def _in_cities(column: Any, city_ids: frozenset[int] | None) -> list[Any]:
     return [] if city_ids is None else [column.in_(city_ids)]
 
@@ -52,6 +59,28 @@ class ReportRepository(Repository[Candidate]):
 
     model = Candidate
     cache_tag = "candidates"
+
+    async def kept(self, key: str, ttl: int, kind: type[T], count: Callable[[], Awaitable[T]]) -> T:
+        """`count()`'s value (of type `kind`), kept in the cache for `ttl` seconds whatever is
+        written meanwhile: for figures that are allowed to be that old. Counted afresh when
+        there is no cache."""
+        cache = self._uow.cache
+        if cache is None:
+            return await count()
+        adapter = _ADAPTERS.get(kind)
+        if adapter is None:
+            adapter = _ADAPTERS[kind] = TypeAdapter(kind)
+        counted: list[T] = []
+
+        async def load() -> bytes:
+            counted.append(await count())
+            return adapter.dump_json(counted[0])
+
+        raw = await cache.get_or_load(f"{KEPT_TAG}:{key}", (KEPT_TAG,), load, ttl)
+        if counted:
+            return counted[0]
+        value: T = adapter.validate_json(raw)
+        return value
 
     async def milestone_groups(self, city_ids: frozenset[int] | None) -> Sequence[tuple[int, int]]:
         """(milestones, how many candidates hold exactly them): a few dozen combinations."""
@@ -156,6 +185,11 @@ class ReportRepository(Repository[Candidate]):
             .join(Recruiter, Recruiter.id == Slot.recruiter_id)
             .join(City, City.id == Slot.city_id)
             .where(
+                # The span of every window first: one index range that any plan uses (a
+                # prepared statement's generic plan cannot see through the OR and read every
+                # slot: 130 ms at 100,000 candidates against 0.3 ms).
+                Slot.starts_at >= min(w.start for w in windows),
+                Slot.starts_at < max(w.end for w in windows),
                 or_(*within),
                 Booking.status.notin_(tuple(excluding)),
                 *_in_cities(Slot.city_id, city_ids),

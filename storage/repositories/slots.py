@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import CursorResult, and_, delete, exists, select
 from sqlalchemy.exc import IntegrityError
@@ -17,9 +17,37 @@ from storage.repositories.base import Repository
 _ACTIVE_BOOKING = and_(Booking.slot_id == Slot.id, Booking.status.in_(ACTIVE_BOOKING_STATUSES))
 _HAS_ACTIVE_BOOKING = exists().where(_ACTIVE_BOOKING)
 
+
+class SlotLine(NamedTuple):
+    """A slot's own columns, read as a plain row (no ORM object) for lists that only show it."""
+
+    id: int
+    recruiter_id: int
+    city_id: int
+    starts_at: datetime
+    duration_minutes: int
+    purpose: SlotPurpose
+    withdrawn: bool
+
+    @property
+    def ends_at(self) -> datetime:
+        return self.starts_at + timedelta(minutes=self.duration_minutes)
+
+
+_SLOT_LINE = (
+    Slot.id,
+    Slot.recruiter_id,
+    Slot.city_id,
+    Slot.starts_at,
+    Slot.duration_minutes,
+    Slot.purpose,
+    Slot.withdrawn,
+)
+_LINE_WIDTH = len(_SLOT_LINE)
+
 # A slot of a recruiter's with its city and, when it is held, the active booking and candidate:
 # (slot, city name, city zone, booking id, booking status, candidate name).
-SlotWithBookingRow = tuple[Slot, str, str, int | None, BookingStatus | None, str | None]
+SlotWithBookingRow = tuple[SlotLine, str, str, int | None, BookingStatus | None, str | None]
 
 
 def _of_recruiter_between(recruiter_id: int, start: datetime, end: datetime) -> list[Any]:
@@ -195,9 +223,17 @@ class SlotRepository(Repository[Slot]):
         offset: int = 0,
     ) -> list[SlotWithBookingRow]:
         """A recruiter's slots starting in [start, end), each with its city, its active booking
-        and the candidate's name, in one query."""
+        and the candidate's name, in one query of plain columns: an ORM object per slot would
+        cost more than the query."""
         stmt = (
-            select(Slot, City.name, City.timezone, Booking.id, Booking.status, Candidate.full_name)
+            select(
+                *_SLOT_LINE,
+                City.name,
+                City.timezone,
+                Booking.id,
+                Booking.status,
+                Candidate.full_name,
+            )
             .join(City, City.id == Slot.city_id)
             .outerjoin(Booking, _ACTIVE_BOOKING)
             .outerjoin(Candidate, Candidate.id == Booking.candidate_id)
@@ -207,7 +243,10 @@ class SlotRepository(Repository[Slot]):
             .offset(offset)
         )
         rows = (await self.session.execute(stmt)).all()
-        return [(s, name, zone, b, status, c) for s, name, zone, b, status, c in rows]
+        return [
+            (SlotLine._make(row[:_LINE_WIDTH]), *row[_LINE_WIDTH:])  # type: ignore[misc]
+            for row in rows
+        ]
 
     async def count_of_recruiter(self, recruiter_id: int, start: datetime, end: datetime) -> int:
         return await self.count(*_of_recruiter_between(recruiter_id, start, end))

@@ -37,11 +37,13 @@ async def test_last_used_is_written_at_most_once_a_minute(storage: Storage) -> N
         async with storage.uow() as uow:
             bearer = await authenticate(uow, raw, clock)
             assert bearer is not None and bearer.account.id == admin_id
+            await uow.commit()  # the request's own commit carries it
         assert await _last_used(storage) == NOW
         clock.advance(timedelta(seconds=20))  # 0, 20, 40 s: within the minute, not written
     clock.advance(timedelta(seconds=1))  # 61 s after the first use
     async with storage.uow() as uow:
         assert await authenticate(uow, raw, clock) is not None
+        await uow.commit()
     assert await _last_used(storage) == NOW + timedelta(seconds=61)
 
 
