@@ -1,4 +1,4 @@
-"""Search by name on PostgreSQL goes through the trigram index (migration 0012): the very
+"""Search by name on PostgreSQL goes through the trigram index (migration 0013): the very
 statements the list sends can be served by it, and they find what the scan found."""
 
 from __future__ import annotations

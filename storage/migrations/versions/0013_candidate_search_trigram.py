@@ -3,8 +3,8 @@ search_text, so "name contains ..." reads the matches instead of every candidate
 is created when it is missing and the role may create it (else the index is left out, logged,
 and search keeps scanning). SQLite keeps its scan (see the README).
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-12-04 21:30:00
 """
 
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0012"
-down_revision: str | None = "0011"
+revision: str = "0013"
+down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
