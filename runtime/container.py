@@ -19,6 +19,7 @@ from admin.app import create_app
 from admin.deps import AdminDeps
 from admin.health import HealthSources
 from bot.factory import create_bot, create_dispatcher
+from bot.fsm_fallback import FallbackStorage
 from core.clock import Clock, SystemClock
 from core.errors import ConfigurationError
 from core.metrics import Metrics
@@ -99,7 +100,10 @@ def booking_rules(settings: Settings) -> BookingRules:
 
 
 def build_fsm_storage(settings: Settings) -> BaseStorage | None:
-    return RedisStorage.from_url(settings.redis_url) if settings.redis_url else None
+    if not settings.redis_url:
+        return None
+    # Conversations go on from the process's own copy while Redis is away (bot.fsm_fallback).
+    return FallbackStorage(RedisStorage.from_url(settings.redis_url))
 
 
 def build_application(
