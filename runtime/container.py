@@ -12,7 +12,6 @@ from aiogram import Bot, Dispatcher
 from aiogram.client.session.base import BaseSession
 from aiogram.fsm.storage.base import BaseStorage
 from aiogram.fsm.storage.redis import RedisStorage
-from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 
 from admin.app import create_app
@@ -35,9 +34,11 @@ from runtime.sandbox_mode import (
     mount_sandbox,
     sandbox_bot_username,
 )
+from runtime.webhook_gate import GatedRequestHandler
 from sandbox.world import World
 from scheduler.factory import SchedulerRunner
 from scheduler.outbox_schedule import OutboxWaker
+from storage.availability import DatabaseGate
 from storage.cache import Cache, MemoryBackend, RedisBackend
 from storage.engine import Engine, SessionFactory, create_engine, create_session_factory
 from storage.slow_queries import watch_slow_queries
@@ -64,6 +65,8 @@ class Application:
     # Called after each commit with the cache tags it wrote (e.g. to wake the outbox sender).
     commit_hooks: list[Callable[[set[str]], None]]
     metrics: Metrics
+    # Closed while the database is away: polling waits, the webhook answers 503.
+    database: DatabaseGate
     sandbox: World | None = None
     # Set by serve() once the admin app listens: where this process can be reached.
     base_url: str = ""
@@ -138,6 +141,7 @@ def build_application(
     uows = uow_factory(
         session_factory, cache, lambda written: _run_hooks(commit_hooks, written), clock
     )
+    database = DatabaseGate(engine)
     catalog = Catalog.load(settings.default_locale)
     messaging = Messaging(catalog, clock, booking_rules(settings))
     dispatcher = create_dispatcher(
@@ -146,6 +150,7 @@ def build_application(
         messaging=messaging,
         fsm_storage=build_fsm_storage(settings),
         metrics=metrics,
+        database=database,
     )
     sandbox = (sandbox_world or World()) if settings.sandbox_mode else None
     if sandbox is not None:
@@ -174,9 +179,9 @@ def build_application(
         mount_sandbox(web_app, sandbox)
     webhook_secret = settings.webhook_secret.get_secret_value() or secrets.token_urlsafe(24)
     if webhook:
-        SimpleRequestHandler(dispatcher, bot, secret_token=webhook_secret).register(
-            web_app, path=WEBHOOK_PATH
-        )
+        GatedRequestHandler(
+            dispatcher, bot, database=database, secret_token=webhook_secret
+        ).register(web_app, path=WEBHOOK_PATH)
     return Application(
         settings=settings,
         clock=clock,
@@ -194,6 +199,7 @@ def build_application(
         admin_deps=admin_deps,
         commit_hooks=commit_hooks,
         metrics=metrics,
+        database=database,
         webhook_secret=webhook_secret,
         sandbox=sandbox,
     )
