@@ -37,7 +37,7 @@ def postgres_server() -> Iterator[PrivatePostgres]:
 
 
 @pytest.fixture
-async def database_url(postgres_server: PrivatePostgres) -> AsyncIterator[str]:
+async def database_url(postgres_server: PrivatePostgres) -> str:
     await asyncio.to_thread(postgres_server.start_if_stopped)
     name = f"outage_{uuid.uuid4().hex[:10]}"
     dsn = postgres_server.url.replace("postgresql+asyncpg://", "postgresql://")
@@ -46,7 +46,7 @@ async def database_url(postgres_server: PrivatePostgres) -> AsyncIterator[str]:
         await admin.execute(f'CREATE DATABASE "{name}"')
     finally:
         await admin.close()
-    yield postgres_server.url.rsplit("/", 1)[0] + f"/{name}"
+    return postgres_server.url.rsplit("/", 1)[0] + f"/{name}"
 
 
 async def _app(
