@@ -9,9 +9,8 @@ from aiogram import Bot, Dispatcher
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 
+from admin.errors import RETRY_AFTER_SECONDS
 from storage.availability import DatabaseGate
-
-RETRY_AFTER_SECONDS = 5
 
 
 class GatedRequestHandler(SimpleRequestHandler):
