@@ -19,6 +19,10 @@ STATUS_BY_ERROR: tuple[tuple[type[AppError], int], ...] = (
 # Any other refusal (a slot taken, a booking already there) contradicts the current state.
 DEFAULT_STATUS = 409
 LOCALE = "en"  # the panel and the API speak English
+# The database is away: 503, and when to try again (it is probed twice a second meanwhile).
+UNAVAILABLE_STATUS = 503
+RETRY_AFTER_SECONDS = 5
+UNAVAILABLE_REASON = "the database cannot be reached at the moment; try again in a few seconds"
 _TRAILING_ID = re.compile(r"\s+(\d+|'[^']*')$")
 
 

@@ -9,8 +9,15 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from admin.deps import DEPS, UOW
-from admin.errors import reason_of, status_of
+from admin.errors import (
+    RETRY_AFTER_SECONDS,
+    UNAVAILABLE_REASON,
+    UNAVAILABLE_STATUS,
+    reason_of,
+    status_of,
+)
 from core.errors import AppError
+from storage.availability import is_database_unavailable
 
 log = structlog.get_logger(__name__)
 
@@ -29,6 +36,7 @@ TITLES = {
     422: "Not accepted",
     429: "Too many requests",
     500: "Something went wrong",
+    503: "The database is unavailable",
 }
 
 
@@ -59,6 +67,22 @@ def _refusal(request: web.Request, error: AppError) -> web.Response:
     return web.json_response({"error": reason}, status=status)
 
 
+def _unavailable(request: web.Request) -> web.Response:
+    """The database is away: 503 with Retry-After, a page for people, JSON for machines."""
+    if _for_people(request):
+        message = (
+            "The database cannot be reached at the moment, so nothing can be shown or saved."
+            " Nothing is lost: try again in a few seconds."
+        )
+        answer = _page(request, UNAVAILABLE_STATUS, message)
+    else:
+        answer = web.json_response(
+            {"error": "unavailable", "detail": UNAVAILABLE_REASON}, status=UNAVAILABLE_STATUS
+        )
+    answer.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return answer
+
+
 @web.middleware
 async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     """People get a page, machines JSON with a reason; never a traceback to anyone."""
@@ -73,7 +97,10 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         raise
     except AppError as exc:
         return _refusal(request, exc)
-    except Exception:
+    except Exception as exc:
+        if is_database_unavailable(exc):
+            log.warning("admin.database_unavailable", path=request.path, error=str(exc)[:200])
+            return _unavailable(request)
         log.exception("admin.unhandled_error", path=request.path, method=request.method)
         if _for_people(request):
             return _page(request, 500, "The error is logged; please try again.")

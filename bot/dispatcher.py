@@ -4,6 +4,7 @@ bound to every log line written while it is handled."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncGenerator
 from typing import Any
 
 import structlog
@@ -11,6 +12,9 @@ from aiogram import Bot, Dispatcher
 from aiogram.types import Update
 
 from bot.update_guard import DUPLICATE, WAIT_WHILE_HELD, UpdateGuard, UpdateInProgress
+from storage.availability import DatabaseGate
+
+log = structlog.get_logger(__name__)
 
 
 def _user_id(update: Update) -> int | None:
@@ -22,10 +26,30 @@ def _user_id(update: Update) -> int | None:
 
 
 class RecruitingDispatcher(Dispatcher):
-    def __init__(self, *args: Any, update_guard: UpdateGuard | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        update_guard: UpdateGuard | None = None,
+        database: DatabaseGate | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self._in_hand: set[asyncio.Task[Any]] = set()
         self._guard = update_guard
+        self.database = database
+
+    async def _listen_updates(  # type: ignore[override]
+        self, bot: Bot, *args: Any, **kwargs: Any
+    ) -> AsyncGenerator[Update, None]:
+        """aiogram's polling, which confirms an update to Telegram only by asking for the next
+        ones: while the database is away it stops asking, so what arrives meanwhile stays with
+        Telegram (not lost if this process ends) and is taken once the database answers."""
+        async for update in super()._listen_updates(bot, *args, **kwargs):
+            if self.database is not None and not self.database.up:
+                log.warning("bot.polling_paused", reason="database unavailable")
+                await self.database.wait_up()
+                log.info("bot.polling_resumed")
+            yield update
 
     async def feed_update(self, bot: Bot, update: Update, **kwargs: Any) -> Any:
         task = asyncio.current_task()

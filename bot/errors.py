@@ -20,7 +20,7 @@ from aiogram.types import ErrorEvent, TelegramObject, User
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.reply import tell
-from core.errors import AppError
+from core.errors import AppError, DatabaseUnavailable
 from domain.messaging.texts import Catalog
 from domain.records import Candidate
 from storage.dto import RecruiterDTO
@@ -99,7 +99,9 @@ def create_router() -> Router:
         else:
             await _send(event, bot, text)
 
-    @router.error()
+    # The database being away is no failure of the update's: it is held and handled again
+    # (bot.outages), never apologised for.
+    @router.error(~ExceptionTypeFilter(DatabaseUnavailable))
     async def on_unexpected(event: ErrorEvent, bot: Bot, catalog: Catalog) -> None:
         user = _user(event)
         log.exception(

@@ -10,7 +10,6 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseStorage
 from aiogram.fsm.storage.memory import MemoryStorage
-from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 
 from bot import errors
 from bot.candidate import (
@@ -36,6 +35,7 @@ from bot.middlewares import (
     UnitOfWorkMiddleware,
     UpdateTimingMiddleware,
 )
+from bot.outages import CallbackAnswerOnce, HoldThroughOutages
 from bot.recruiter import (
     agenda,
     decisions,
@@ -54,6 +54,7 @@ from bot.retry_after import RetryAfterMiddleware
 from bot.update_guard import UpdateGuard, quiet_aiogram_about_updates_in_progress
 from core.metrics import Metrics
 from domain.bookings.booking import Messaging
+from storage.availability import DatabaseGate
 from storage.cache.tagged import Cache
 from storage.uow import UnitOfWorkFactory
 
@@ -87,9 +88,13 @@ def create_dispatcher(
     messaging: Messaging,
     fsm_storage: BaseStorage | None = None,
     metrics: Metrics | None = None,
+    database: DatabaseGate | None = None,
 ) -> Dispatcher:
+    """With `database`, an update the database's absence interrupted is held and handled again
+    once it answers, and polling waits for it meanwhile (bot.outages)."""
     dispatcher = RecruitingDispatcher(
         storage=fsm_storage or MemoryStorage(),
+        database=database,
         catalog=messaging.catalog,
         clock=messaging.clock,
         messaging=messaging,
@@ -99,6 +104,8 @@ def create_dispatcher(
     if metrics is not None:  # first, so the time includes every other middleware
         dispatcher.update.outer_middleware(UpdateTimingMiddleware(metrics))
     dispatcher.update.outer_middleware(DuplicateUpdateMiddleware())
+    if database is not None:  # inside the guard: a replay is no repeated delivery
+        dispatcher.update.outer_middleware(HoldThroughOutages(database))
     dispatcher.update.middleware(UnitOfWorkMiddleware(uow_factory))
     # Outer: the candidate must be loaded before filters such as AtStage look at it.
     for observer in (dispatcher.message, dispatcher.callback_query):
@@ -106,7 +113,7 @@ def create_dispatcher(
         observer.outer_middleware(CandidateMiddleware())
     # Every callback query is answered, also when a handler forgets or fails; a domain error is
     # answered inside that, by the error router, while the query is still open.
-    dispatcher.callback_query.middleware(CallbackAnswerMiddleware())
+    dispatcher.callback_query.middleware(CallbackAnswerOnce())
     for observer in (dispatcher.message, dispatcher.callback_query):
         observer.middleware(DomainErrors(dispatcher))
     dispatcher.include_routers(

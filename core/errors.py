@@ -7,6 +7,12 @@ class ConfigurationError(Exception):
     """A setting has a value the application cannot run with."""
 
 
+class DatabaseUnavailable(Exception):
+    """The database could not be reached (refused, cut off, restarting). Not the caller's
+    fault and not for good: the work is to be done again once it answers (an update held and
+    handled again, a request answered 503 with Retry-After)."""
+
+
 class AppError(Exception):
     """A domain outcome the user should be told about politely.
 

@@ -18,6 +18,7 @@ from admin.app import create_app
 from admin.deps import AdminDeps
 from admin.health import HealthSources
 from bot.factory import create_bot, create_dispatcher
+from bot.fsm_fallback import FallbackStorage
 from core.clock import Clock, SystemClock
 from core.errors import ConfigurationError
 from core.metrics import Metrics
@@ -37,6 +38,7 @@ from runtime.webhook import WEBHOOK_PATH, WebhookHandler
 from sandbox.world import World
 from scheduler.factory import SchedulerRunner
 from scheduler.outbox_schedule import OutboxWaker
+from storage.availability import DatabaseGate
 from storage.cache import Cache, MemoryBackend, RedisBackend
 from storage.engine import Engine, SessionFactory, create_engine, create_session_factory
 from storage.slow_queries import watch_slow_queries
@@ -63,6 +65,8 @@ class Application:
     # Called after each commit with the cache tags it wrote (e.g. to wake the outbox sender).
     commit_hooks: list[Callable[[set[str]], None]]
     metrics: Metrics
+    # Closed while the database is away: polling waits, the webhook answers 503.
+    database: DatabaseGate
     sandbox: World | None = None
     # Set by serve() once the admin app listens: where this process can be reached.
     base_url: str = ""
@@ -103,7 +107,8 @@ def build_fsm_storage(settings: Settings) -> BaseStorage | None:
     if not settings.redis_url:
         return None
     keys = DefaultKeyBuilder(prefix=f"{settings.redis_key_prefix}fsm")
-    return RedisStorage.from_url(settings.redis_url, key_builder=keys)
+    # Conversations go on from the process's own copy while Redis is away (bot.fsm_fallback).
+    return FallbackStorage(RedisStorage.from_url(settings.redis_url, key_builder=keys))
 
 
 def build_application(
@@ -138,6 +143,7 @@ def build_application(
     uows = uow_factory(
         session_factory, cache, lambda written: _run_hooks(commit_hooks, written), clock
     )
+    database = DatabaseGate(engine)
     catalog = Catalog.load(settings.default_locale)
     messaging = Messaging(catalog, clock, booking_rules(settings))
     dispatcher = create_dispatcher(
@@ -146,6 +152,7 @@ def build_application(
         messaging=messaging,
         fsm_storage=build_fsm_storage(settings),
         metrics=metrics,
+        database=database,
     )
     sandbox = (sandbox_world or World()) if settings.sandbox_mode else None
     if sandbox is not None:
@@ -174,7 +181,9 @@ def build_application(
         mount_sandbox(web_app, sandbox)
     webhook_secret = settings.webhook_secret.get_secret_value() or secrets.token_urlsafe(24)
     if webhook:
-        WebhookHandler(dispatcher, bot, webhook_secret).register(web_app, path=WEBHOOK_PATH)
+        WebhookHandler(dispatcher, bot, webhook_secret, database=database).register(
+            web_app, path=WEBHOOK_PATH
+        )
     return Application(
         settings=settings,
         clock=clock,
@@ -192,6 +201,7 @@ def build_application(
         admin_deps=admin_deps,
         commit_hooks=commit_hooks,
         metrics=metrics,
+        database=database,
         webhook_secret=webhook_secret,
         sandbox=sandbox,
     )

@@ -140,4 +140,5 @@ async def shutdown(app: Application, runner: web.AppRunner | None = None) -> Non
     await _step("bot session", app.bot.session.close)
     await _step("fsm storage", app.dispatcher.storage.close)
     await _step("cache", app.cache.backend.close)
+    await _step("database probe", app.database.close)
     await _step("database", app.engine.dispose)

@@ -1,4 +1,5 @@
-"""Telegram's webhook: answered only once the update is handled, 503 while another holds it.
+"""Telegram's webhook: answered only once the update is handled, 503 while another holds it
+or while the database is away (Telegram delivers it again later).
 
 aiogram's own handler answers at once and handles the update afterwards; an instance killed
 meanwhile would lose it, since Telegram got its 200. Here the 2xx means "handled" (or a
@@ -12,16 +13,37 @@ from aiogram import Bot, Dispatcher
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 
+from admin.errors import RETRY_AFTER_SECONDS
 from bot.update_guard import UpdateInProgress
+from storage.availability import DatabaseGate
 
 WEBHOOK_PATH = "/telegram/webhook"
 
 
 class WebhookHandler(SimpleRequestHandler):
-    def __init__(self, dispatcher: Dispatcher, bot: Bot, secret_token: str) -> None:
+    def __init__(
+        self,
+        dispatcher: Dispatcher,
+        bot: Bot,
+        secret_token: str,
+        *,
+        database: DatabaseGate | None = None,
+    ) -> None:
         super().__init__(dispatcher, bot, handle_in_background=False, secret_token=secret_token)
+        self._database = database
 
     async def handle(self, request: web.Request) -> web.Response:
+        secret = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
+        if (
+            self._database is not None
+            and not self._database.up
+            and self.verify_secret(secret, self.bot)
+        ):
+            return web.json_response(
+                {"error": "unavailable", "detail": "the database cannot be reached; send again"},
+                status=503,
+                headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+            )
         try:
             return await super().handle(request)
         except UpdateInProgress as busy:

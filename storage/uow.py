@@ -13,6 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
 
 from core.clock import Clock, SystemClock
+from core.errors import DatabaseUnavailable
+from storage.availability import as_unavailable
 from storage.cache.tagged import Cache
 from storage.models import (
     Booking,
@@ -118,7 +120,19 @@ class UnitOfWork:
         # close() rolls back whatever was not committed and detaches the objects without
         # expiring them, so DTOs and entities read here stay usable after the block.
         self._written = set()
-        await self.session.close()
+        try:
+            await self.session.close()
+        except Exception as close_error:
+            # Closing a connection the database dropped fails too; the first error tells more.
+            if exc is None:
+                translated = as_unavailable(close_error)
+                if translated is close_error:
+                    raise
+                raise translated from close_error
+        if exc is not None and not isinstance(exc, DatabaseUnavailable):
+            translated = as_unavailable(exc)
+            if translated is not exc:
+                raise translated
 
     async def commit(self) -> None:
         await self.session.commit()
