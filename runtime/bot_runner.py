@@ -11,10 +11,20 @@ from aiogram import Bot, Dispatcher
 class BotRunner:
     """Polling as a kept task; in webhook mode updates arrive through the admin app instead."""
 
-    def __init__(self, dispatcher: Dispatcher, bot: Bot, *, webhook: bool = False) -> None:
+    def __init__(
+        self,
+        dispatcher: Dispatcher,
+        bot: Bot,
+        *,
+        webhook: bool = False,
+        max_concurrent: int | None = None,
+    ) -> None:
         self.dispatcher = dispatcher
         self.bot = bot
         self.webhook = webhook
+        # At most this many updates handled at once: at the bound polling stops fetching, so a
+        # burst waits at Telegram instead of piling up as tasks in this process.
+        self.max_concurrent = max_concurrent
         self._webhook_set = False
         self._task: asyncio.Task[None] | None = None
 
@@ -45,7 +55,11 @@ class BotRunner:
         # A webhook left from an earlier run would make getUpdates fail with 409.
         await self.bot.delete_webhook(drop_pending_updates=False)
         await self.dispatcher.start_polling(
-            self.bot, handle_signals=False, close_bot_session=False, polling_timeout=10
+            self.bot,
+            handle_signals=False,
+            close_bot_session=False,
+            polling_timeout=10,
+            tasks_concurrency_limit=self.max_concurrent,
         )
 
     async def stop(self) -> None:

@@ -12,16 +12,18 @@ from aiogram import Bot, Dispatcher
 from aiogram.client.session.base import BaseSession
 from aiogram.fsm.storage.base import BaseStorage
 from aiogram.fsm.storage.redis import RedisStorage
-from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
+from redis import asyncio as aioredis
 
 from admin.app import create_app
 from admin.deps import AdminDeps
 from admin.health import HealthSources
+from bot.bounded_webhook import BoundedRequestHandler
 from bot.factory import create_bot, create_dispatcher
 from core.clock import Clock, SystemClock
 from core.errors import ConfigurationError
 from core.metrics import Metrics
+from core.send_rate import SendRate
 from core.settings import BotMode, Settings
 from domain.bookings.booking import Messaging
 from domain.messaging.texts import Catalog
@@ -68,6 +70,8 @@ class Application:
     base_url: str = ""
     started: asyncio.Event = field(default_factory=asyncio.Event)
     outbox: OutboxWaker | None = None  # set by serve() once the scheduler runs
+    # Set at shutdown: a reply waiting out a 429 stops waiting (until then it waits, however long).
+    sending_stops: asyncio.Event = field(default_factory=asyncio.Event)
 
 
 def build_cache(settings: Settings) -> Cache:
@@ -98,8 +102,30 @@ def booking_rules(settings: Settings) -> BookingRules:
     )
 
 
+# How long an update waits for a Redis connection for its conversation state before failing.
+FSM_POOL_TIMEOUT_SECONDS = 10.0
+
+
 def build_fsm_storage(settings: Settings) -> BaseStorage | None:
-    return RedisStorage.from_url(settings.redis_url) if settings.redis_url else None
+    """Conversation state in Redis, through a bounded pool that makes an update wait its turn
+    for a connection rather than fail (redis' default pool raises "Too many connections")."""
+    if not settings.redis_url:
+        return None
+    pool = aioredis.BlockingConnectionPool.from_url(
+        settings.redis_url,
+        max_connections=settings.bot_max_concurrent_updates + 10,  # + the shutdown's close
+        timeout=FSM_POOL_TIMEOUT_SECONDS,
+    )
+    return RedisStorage(aioredis.Redis.from_pool(pool))  # closed with the storage
+
+
+def build_send_rate(settings: Settings) -> SendRate:
+    """Telegram's pace for everything the bot sends (replies and the outbox's messages)."""
+    return SendRate(
+        settings.bot_send_rate_per_second,
+        settings.bot_chat_interval_seconds,
+        chat_burst=settings.bot_chat_burst,
+    )
 
 
 def build_application(
@@ -144,13 +170,19 @@ def build_application(
         metrics=metrics,
     )
     sandbox = (sandbox_world or World()) if settings.sandbox_mode else None
+    sending_stops = asyncio.Event()
+    pace = build_send_rate(settings)
     if sandbox is not None:
         api_url = f"http://{local_host(settings.admin_host)}:{settings.admin_port}{SANDBOX_MOUNT}"
-        bot = create_bot(SANDBOX_BOT_TOKEN, api_url, bot_session)
+        bot = create_bot(SANDBOX_BOT_TOKEN, api_url, bot_session, pace=pace, stopping=sending_stops)
     else:
         token = settings.bot_token.get_secret_value()
-        bot = create_bot(token, settings.telegram_api_url, bot_session)
-    bot_runner = BotRunner(dispatcher, bot, webhook=webhook)
+        bot = create_bot(
+            token, settings.telegram_api_url, bot_session, pace=pace, stopping=sending_stops
+        )
+    bot_runner = BotRunner(
+        dispatcher, bot, webhook=webhook, max_concurrent=settings.bot_max_concurrent_updates
+    )
     scheduler = SchedulerRunner()
     admin_deps = AdminDeps(
         uow_factory=uows,
@@ -170,9 +202,12 @@ def build_application(
         mount_sandbox(web_app, sandbox)
     webhook_secret = settings.webhook_secret.get_secret_value() or secrets.token_urlsafe(24)
     if webhook:
-        SimpleRequestHandler(dispatcher, bot, secret_token=webhook_secret).register(
-            web_app, path=WEBHOOK_PATH
-        )
+        BoundedRequestHandler(
+            dispatcher,
+            bot,
+            limit=settings.bot_max_concurrent_updates,
+            secret_token=webhook_secret,
+        ).register(web_app, path=WEBHOOK_PATH)
     return Application(
         settings=settings,
         clock=clock,
@@ -192,4 +227,5 @@ def build_application(
         metrics=metrics,
         webhook_secret=webhook_secret,
         sandbox=sandbox,
+        sending_stops=sending_stops,
     )
