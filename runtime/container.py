@@ -119,6 +119,17 @@ def build_fsm_storage(settings: Settings) -> BaseStorage | None:
     return RedisStorage(aioredis.Redis.from_pool(pool))  # closed with the storage
 
 
+# Connections beyond the updates in hand: the panel, the API and the outbox sender.
+POOL_HEADROOM = 5
+
+
+def pool_overflow(settings: Settings) -> int:
+    """DB_MAX_OVERFLOW, raised if need be so that every update in hand (the bound) and the
+    others can hold a connection at once: an update never waits for one behind the others."""
+    needed = settings.bot_max_concurrent_updates + POOL_HEADROOM - settings.db_pool_size
+    return max(settings.db_max_overflow, needed)
+
+
 def build_send_rate(settings: Settings) -> SendRate:
     """Telegram's pace for everything the bot sends (replies and the outbox's messages)."""
     return SendRate(
@@ -147,7 +158,7 @@ def build_application(
     engine = create_engine(
         settings.database_url,
         pool_size=settings.db_pool_size,
-        max_overflow=settings.db_max_overflow,
+        max_overflow=pool_overflow(settings),
         pool_timeout=settings.db_pool_timeout,
         pool_recycle=settings.db_pool_recycle,
     )
