@@ -113,7 +113,8 @@ def build_fsm_storage(settings: Settings) -> BaseStorage | None:
         return None
     pool = aioredis.BlockingConnectionPool.from_url(
         settings.redis_url,
-        max_connections=settings.bot_max_concurrent_updates + 10,  # + the shutdown's close
+        # An update in hand uses one at a time; a little room for anything else.
+        max_connections=settings.bot_max_concurrent_updates + 10,
         timeout=FSM_POOL_TIMEOUT_SECONDS,
     )
     return RedisStorage(aioredis.Redis.from_pool(pool))  # closed with the storage
