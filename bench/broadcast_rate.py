@@ -18,6 +18,7 @@ from aiohttp.test_utils import TestServer
 
 from bot.factory import create_bot
 from core.clock import SystemClock
+from core.send_rate import SendRate
 from domain.messaging.auto_messages import create_auto_message, run_auto_messages
 from domain.messaging.texts import Catalog
 from domain.scheduling.picker import BookingRules
@@ -25,7 +26,6 @@ from runtime.sandbox_mode import SANDBOX_BOT_TOKEN
 from sandbox.app import create_sandbox_app
 from sandbox.world import World
 from scheduler.outbox_delivery import OutboxDelivery
-from scheduler.rate_limit import SendRate
 from storage.cache import Cache, MemoryBackend
 from storage.engine import create_engine, create_session_factory
 from storage.migrate import upgrade

@@ -110,7 +110,10 @@ async def system_figures(
     (bar the panel's sandbox admin account that the running app creates)."""
     sizes = sizes or SystemSizes()
     ensure_app_logging()
-    settings = app_settings(database_url, redis_url)
+    # The process's capacity is measured, not Telegram's pace (the sandbox's limits are off too).
+    settings = app_settings(
+        database_url, redis_url, bot_send_rate_per_second=1000, bot_chat_interval_seconds=0
+    )
     figures: list[Figure] = []
     try:
         async with served_app(settings) as app:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
@@ -51,8 +53,10 @@ from bot.recruiter import language as recruiter_language
 from bot.release_before_send import ReleaseTransactionMiddleware
 from bot.response_models import KeepResponseModels
 from bot.retry_after import RetryAfterMiddleware
+from bot.send_pace import PaceSendsMiddleware
 from bot.update_guard import UpdateGuard, quiet_aiogram_about_updates_in_progress
 from core.metrics import Metrics
+from core.send_rate import SendRate
 from domain.bookings.booking import Messaging
 from storage.availability import DatabaseGate
 from storage.cache.tagged import Cache
@@ -65,17 +69,22 @@ def create_bot(
     session: BaseSession | None = None,
     *,
     wait_out_rate_limits: bool = True,
+    pace: SendRate | None = None,
+    stopping: asyncio.Event | None = None,
 ) -> Bot:
     """A bot talking to Telegram, or to the Bot API server at `api_url` (self-hosted, sandbox).
-    It waits out 429 answers and sends again, unless told not to (tests of the raw answers)."""
+    Its new messages go at `pace` (Telegram's limits), if given; it waits out 429 answers and
+    sends again until sent or `stopping` is set, unless told not to (tests of the raw answers)."""
     if session is None:
         session = AiohttpSession()
         if api_url:
             session.api = TelegramAPIServer.from_base(api_url)
     session.middleware(KeepResponseModels())
-    session.middleware(ReleaseTransactionMiddleware())
+    session.middleware(ReleaseTransactionMiddleware())  # first: no lock held while waiting
+    if pace is not None:
+        session.middleware(PaceSendsMiddleware(pace))
     if wait_out_rate_limits:
-        session.middleware(RetryAfterMiddleware())
+        session.middleware(RetryAfterMiddleware(stopping))
     return Bot(
         token=token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML)
     )

@@ -1,8 +1,11 @@
-"""Telegram's 429 means "wait and send again": the bot does, instead of dropping the message."""
+"""Telegram's 429 means "wait and send again": the bot does, as often as Telegram asks, so a
+reply is never dropped for it. Only shutdown ends the waiting (`stopping` set): then the 429 is
+raised, as the process is going away."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from typing import TYPE_CHECKING
 
 import structlog
@@ -21,9 +24,8 @@ log = structlog.get_logger(__name__)
 
 
 class RetryAfterMiddleware(BaseRequestMiddleware):
-    def __init__(self, max_attempts: int = 5, max_wait_seconds: float = 60.0) -> None:
-        self.max_attempts = max_attempts
-        self.max_wait_seconds = max_wait_seconds
+    def __init__(self, stopping: asyncio.Event | None = None) -> None:
+        self.stopping = stopping or asyncio.Event()
 
     async def __call__(
         self,
@@ -31,11 +33,13 @@ class RetryAfterMiddleware(BaseRequestMiddleware):
         bot: Bot,
         method: TelegramMethod[TelegramType],
     ) -> Response[TelegramType]:
-        for attempt in range(1, self.max_attempts + 1):
+        attempt = 0
+        while True:
+            attempt += 1
             try:
                 return await make_request(bot, method)
             except TelegramRetryAfter as exc:
-                if attempt == self.max_attempts or exc.retry_after > self.max_wait_seconds:
+                if self.stopping.is_set():
                     raise
                 log.info(
                     "telegram.retry_after",
@@ -43,5 +47,11 @@ class RetryAfterMiddleware(BaseRequestMiddleware):
                     seconds=exc.retry_after,
                     attempt=attempt,
                 )
-                await asyncio.sleep(exc.retry_after)
-        raise AssertionError("unreachable: the loop returns or raises")
+                if await self._stopped_within(exc.retry_after):
+                    raise
+
+    async def _stopped_within(self, seconds: float) -> bool:
+        """Wait `seconds`, or less if shutdown begins meanwhile; whether it did."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.stopping.wait(), seconds)
+        return self.stopping.is_set()

@@ -34,6 +34,13 @@ class Settings(BaseSettings):
     bot_mode: BotMode = BotMode.POLLING
     webhook_url: str = ""
     webhook_secret: SecretStr = SecretStr("")
+    # Updates handled at once; at the bound, polling stops fetching and a webhook request
+    # waits for a free place. Keep it within the database pool (DB_POOL_SIZE + DB_MAX_OVERFLOW).
+    bot_max_concurrent_updates: Annotated[int, Field(ge=1, le=1000)] = 20
+    # Everything the bot sends (replies and the outbox alike) goes at Telegram's pace.
+    bot_send_rate_per_second: Annotated[float, Field(gt=0, le=1000)] = 25.0
+    bot_chat_interval_seconds: Annotated[float, Field(ge=0, le=60)] = 1.0
+    bot_chat_burst: Annotated[int, Field(ge=1, le=100)] = 3
 
     database_url: str = "sqlite+aiosqlite:///data/app.db"
     db_pool_size: Annotated[int, Field(ge=1, le=500)] = 10

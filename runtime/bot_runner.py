@@ -14,10 +14,20 @@ from bot.update_guard import WAIT_WHILE_HELD
 class BotRunner:
     """Polling as a kept task; in webhook mode updates arrive through the admin app instead."""
 
-    def __init__(self, dispatcher: Dispatcher, bot: Bot, *, webhook: bool = False) -> None:
+    def __init__(
+        self,
+        dispatcher: Dispatcher,
+        bot: Bot,
+        *,
+        webhook: bool = False,
+        max_concurrent: int | None = None,
+    ) -> None:
         self.dispatcher = dispatcher
         self.bot = bot
         self.webhook = webhook
+        # At most this many updates handled at once: at the bound polling stops fetching, so a
+        # burst waits at Telegram instead of piling up as tasks in this process.
+        self.max_concurrent = max_concurrent
         self._webhook_set = False
         self._task: asyncio.Task[None] | None = None
 
@@ -50,7 +60,12 @@ class BotRunner:
         # Handed to every update: one that a killed process held is waited for (update_guard).
         extra: dict[str, Any] = {WAIT_WHILE_HELD: True}
         await self.dispatcher.start_polling(
-            self.bot, handle_signals=False, close_bot_session=False, polling_timeout=10, **extra
+            self.bot,
+            handle_signals=False,
+            close_bot_session=False,
+            polling_timeout=10,
+            tasks_concurrency_limit=self.max_concurrent,
+            **extra,
         )
 
     async def stop(self) -> None:

@@ -13,6 +13,7 @@ from aiogram.client.session.base import BaseSession
 from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder
 from aiogram.fsm.storage.redis import RedisStorage
 from aiohttp import web
+from redis import asyncio as aioredis
 
 from admin.app import create_app
 from admin.deps import AdminDeps
@@ -22,6 +23,7 @@ from bot.fsm_fallback import FallbackStorage
 from core.clock import Clock, SystemClock
 from core.errors import ConfigurationError
 from core.metrics import Metrics
+from core.send_rate import SendRate
 from core.settings import BotMode, Settings
 from domain.bookings.booking import Messaging
 from domain.messaging.texts import Catalog
@@ -72,6 +74,8 @@ class Application:
     base_url: str = ""
     started: asyncio.Event = field(default_factory=asyncio.Event)
     outbox: OutboxWaker | None = None  # set by serve() once the scheduler runs
+    # Set at shutdown: a reply waiting out a 429 stops waiting (until then it waits, however long).
+    sending_stops: asyncio.Event = field(default_factory=asyncio.Event)
 
 
 def build_cache(settings: Settings) -> Cache:
@@ -103,12 +107,45 @@ def booking_rules(settings: Settings) -> BookingRules:
     )
 
 
+# How long an update waits for a Redis connection for its conversation state before failing.
+FSM_POOL_TIMEOUT_SECONDS = 10.0
+
+
 def build_fsm_storage(settings: Settings) -> BaseStorage | None:
+    """Conversation state in Redis, through a bounded pool that makes an update wait its turn
+    for a connection rather than fail (redis' default pool raises "Too many connections")."""
     if not settings.redis_url:
         return None
+    pool = aioredis.BlockingConnectionPool.from_url(
+        settings.redis_url,
+        # An update in hand uses one at a time; a little room for anything else.
+        max_connections=settings.bot_max_concurrent_updates + 10,
+        timeout=FSM_POOL_TIMEOUT_SECONDS,
+    )
     keys = DefaultKeyBuilder(prefix=f"{settings.redis_key_prefix}fsm")
+    redis = RedisStorage(aioredis.Redis.from_pool(pool), key_builder=keys)  # closes the pool
     # Conversations go on from the process's own copy while Redis is away (bot.fsm_fallback).
-    return FallbackStorage(RedisStorage.from_url(settings.redis_url, key_builder=keys))
+    return FallbackStorage(redis)
+
+
+# Connections beyond the updates in hand: the panel, the API and the outbox sender.
+POOL_HEADROOM = 5
+
+
+def pool_overflow(settings: Settings) -> int:
+    """DB_MAX_OVERFLOW, raised if need be so that every update in hand (the bound) and the
+    others can hold a connection at once: an update never waits for one behind the others."""
+    needed = settings.bot_max_concurrent_updates + POOL_HEADROOM - settings.db_pool_size
+    return max(settings.db_max_overflow, needed)
+
+
+def build_send_rate(settings: Settings) -> SendRate:
+    """Telegram's pace for everything the bot sends (replies and the outbox's messages)."""
+    return SendRate(
+        settings.bot_send_rate_per_second,
+        settings.bot_chat_interval_seconds,
+        chat_burst=settings.bot_chat_burst,
+    )
 
 
 def build_application(
@@ -130,7 +167,7 @@ def build_application(
     engine = create_engine(
         settings.database_url,
         pool_size=settings.db_pool_size,
-        max_overflow=settings.db_max_overflow,
+        max_overflow=pool_overflow(settings),
         pool_timeout=settings.db_pool_timeout,
         pool_recycle=settings.db_pool_recycle,
     )
@@ -155,13 +192,19 @@ def build_application(
         database=database,
     )
     sandbox = (sandbox_world or World()) if settings.sandbox_mode else None
+    sending_stops = asyncio.Event()
+    pace = build_send_rate(settings)
     if sandbox is not None:
         api_url = f"http://{local_host(settings.admin_host)}:{settings.admin_port}{SANDBOX_MOUNT}"
-        bot = create_bot(SANDBOX_BOT_TOKEN, api_url, bot_session)
+        bot = create_bot(SANDBOX_BOT_TOKEN, api_url, bot_session, pace=pace, stopping=sending_stops)
     else:
         token = settings.bot_token.get_secret_value()
-        bot = create_bot(token, settings.telegram_api_url, bot_session)
-    bot_runner = BotRunner(dispatcher, bot, webhook=webhook)
+        bot = create_bot(
+            token, settings.telegram_api_url, bot_session, pace=pace, stopping=sending_stops
+        )
+    bot_runner = BotRunner(
+        dispatcher, bot, webhook=webhook, max_concurrent=settings.bot_max_concurrent_updates
+    )
     scheduler = SchedulerRunner()
     admin_deps = AdminDeps(
         uow_factory=uows,
@@ -181,9 +224,13 @@ def build_application(
         mount_sandbox(web_app, sandbox)
     webhook_secret = settings.webhook_secret.get_secret_value() or secrets.token_urlsafe(24)
     if webhook:
-        WebhookHandler(dispatcher, bot, webhook_secret, database=database).register(
-            web_app, path=WEBHOOK_PATH
-        )
+        WebhookHandler(
+            dispatcher,
+            bot,
+            webhook_secret,
+            database=database,
+            limit=settings.bot_max_concurrent_updates,
+        ).register(web_app, path=WEBHOOK_PATH)
     return Application(
         settings=settings,
         clock=clock,
@@ -204,4 +251,5 @@ def build_application(
         database=database,
         webhook_secret=webhook_secret,
         sandbox=sandbox,
+        sending_stops=sending_stops,
     )

@@ -13,6 +13,7 @@ from aiohttp import web
 
 from bot.commands import set_command_menus
 from bot.dispatcher import RecruitingDispatcher
+from core.send_rate import SendRate
 from domain.organisation.places import linked_recruiter_chats
 from runtime.container import Application
 from runtime.sandbox_mode import MOUNT as SANDBOX_MOUNT
@@ -21,7 +22,6 @@ from runtime.webhook import WEBHOOK_PATH
 from scheduler.outbox_delivery import OutboxDelivery
 from scheduler.outbox_schedule import OutboxWaker
 from scheduler.periodic import PeriodicJobs
-from scheduler.rate_limit import SendRate
 
 log = structlog.get_logger(__name__)
 SHUTDOWN_STEP_SECONDS = 2.0
@@ -132,6 +132,7 @@ async def shutdown(app: Application, runner: web.AppRunner | None = None) -> Non
     await _step("bot polling", app.bot_runner.stop)
     if isinstance(app.dispatcher, RecruitingDispatcher):  # no new updates come in now
         await _step("updates in hand", app.dispatcher.finish_updates_in_hand)
+    app.sending_stops.set()  # a reply still waiting out a 429 gives up: the process is going
     if app.outbox is not None:  # the message being sent is finished and marked, not lost
         await _step("outbox", app.outbox.stop)
     app.scheduler.shutdown()

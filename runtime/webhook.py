@@ -9,6 +9,8 @@ no answer, so it tries another instance, and Telegram delivers again what got no
 
 from __future__ import annotations
 
+import asyncio
+
 from aiogram import Bot, Dispatcher
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
@@ -28,9 +30,15 @@ class WebhookHandler(SimpleRequestHandler):
         secret_token: str,
         *,
         database: DatabaseGate | None = None,
+        limit: int | None = None,
     ) -> None:
         super().__init__(dispatcher, bot, handle_in_background=False, secret_token=secret_token)
         self._database = database
+        # The same bound as polling: at most `limit` updates handled at once. A request that
+        # finds every place taken waits for one, so Telegram (which holds at most its
+        # `max_connections` requests open) slows down instead of being refused; if it gives
+        # up waiting it delivers again, and the update guard drops a second copy.
+        self._places = asyncio.Semaphore(limit) if limit else None
 
     async def handle(self, request: web.Request) -> web.Response:
         secret = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
@@ -45,7 +53,10 @@ class WebhookHandler(SimpleRequestHandler):
                 headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
             )
         try:
-            return await super().handle(request)
+            if self._places is None:
+                return await super().handle(request)
+            async with self._places:  # cancelled with the request: then nothing was taken
+                return await super().handle(request)
         except UpdateInProgress as busy:
             return web.Response(
                 status=503,

@@ -17,6 +17,7 @@ from bot.outbox_buttons import keyboard_from_intents
 from core.clock import Clock
 from core.enums import NotificationStatus
 from core.metrics import Metrics
+from core.send_rate import SendRate
 from domain.messaging.delivery import (
     REMINDER_KINDS,
     claim,
@@ -29,7 +30,6 @@ from domain.messaging.delivery import (
     still_mine,
 )
 from domain.records import Notification
-from scheduler.rate_limit import SendRate
 from storage.uow import UnitOfWorkFactory
 
 log = structlog.get_logger(__name__)

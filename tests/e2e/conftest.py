@@ -154,8 +154,8 @@ class RunningApp:
 
     async def deliver_outbox(self) -> int:
         """Run one delivery pass now instead of waiting for the scheduler's next tick."""
+        from core.send_rate import SendRate
         from scheduler.outbox_delivery import OutboxDelivery
-        from scheduler.rate_limit import SendRate
 
         rate = SendRate(1000, 0)
         return await OutboxDelivery(
@@ -181,17 +181,21 @@ async def postgres_database() -> AsyncIterator[str]:
 
 
 async def _run(
-    database_url: str, now: datetime, capsys: pytest.CaptureFixture[str]
+    database_url: str, now: datetime, capsys: pytest.CaptureFixture[str], **overrides: object
 ) -> AsyncIterator[RunningApp]:
-    settings = load_settings(
-        database_url=database_url,
-        bot_token="",
-        redis_url="",
-        admin_port=0,
+    values: dict[str, object] = {
+        "database_url": database_url,
+        "bot_token": "",
+        "redis_url": "",
+        "admin_port": 0,
         # The outbox's pacing has tests of its own; here it would only make tests wait.
-        outbox_rate_per_second=1000,
-        outbox_chat_interval_seconds=0,
-    )
+        "outbox_rate_per_second": 1000,
+        "outbox_chat_interval_seconds": 0,
+        # The same for the bot's own pacing (tests/e2e/test_burst.py runs it at Telegram's).
+        "bot_send_rate_per_second": 1000,
+        "bot_chat_interval_seconds": 0,
+    }
+    settings = load_settings(**(values | overrides))
     # unsafe: accept cookies from 127.0.0.1, as browsers do (the panel login needs them)
     async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
         running = RunningApp(settings, http, now)

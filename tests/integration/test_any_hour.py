@@ -23,6 +23,7 @@ from core.enums import (
     TestKind,
 )
 from core.result import Failure, Success
+from core.send_rate import SendRate
 from domain.bookings import jobs as recruiter_jobs
 from domain.bookings.booking import Messaging, book_slot
 from domain.demo import knowledge_questions
@@ -30,7 +31,6 @@ from domain.messaging.texts import Catalog
 from domain.scheduling.picker import BookingRules, free_slots
 from domain.screening import knowledge_test
 from scheduler.outbox_delivery import OutboxDelivery
-from scheduler.rate_limit import SendRate
 from storage.cache import Cache, MemoryBackend
 from storage.engine import create_session_factory
 from storage.models import Candidate, Notification, Recruiter, Slot, Test

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from core.clock import FrozenClock
 from core.enums import AutoMessageKind, AutoMessageState, CandidateStatus
 from core.result import Failure, Success
+from core.send_rate import SendRate
 from domain.messaging.auto_messages import (
     create_auto_message,
     progress,
@@ -19,7 +20,6 @@ from domain.messaging.auto_messages import (
 from domain.messaging.texts import Catalog
 from domain.scheduling.picker import BookingRules
 from scheduler.outbox_delivery import OutboxDelivery
-from scheduler.rate_limit import SendRate
 from storage.models import AutoMessage, CandidateStatusChange, Notification
 from tests.conftest import Storage
 from tests.integration.test_outbox_delivery import FakeBot

@@ -14,9 +14,9 @@ from sqlalchemy import select
 from core.clock import FrozenClock
 from core.enums import NotificationStatus
 from core.metrics import Metrics
+from core.send_rate import SendRate
 from domain.messaging.delivery import MAX_ATTEMPTS
 from scheduler.outbox_delivery import OutboxDelivery
-from scheduler.rate_limit import SendRate
 from storage.models import Notification
 from tests.conftest import Storage
 from tests.support.factories import NOW, make_candidate, make_city

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from scheduler.rate_limit import SendRate
+from core.send_rate import SendRate
 
 
 class VirtualTime:
@@ -57,3 +57,30 @@ async def test_concurrent_callers_still_share_the_rate() -> None:
     await asyncio.gather(*(rate.wait_turn(chat) for chat in range(10)))
     # Ten bookings, 0.1 s apart: the last leaves 0.9 s after the first.
     assert abs(clock.now - 100.9) < 1e-6
+
+
+def _bursty(clock: VirtualTime, burst: int) -> SendRate:
+    return SendRate(1000, 1.0, chat_burst=burst, monotonic=clock.monotonic, sleep=clock.sleep)
+
+
+async def test_a_chat_may_get_a_short_burst_then_one_a_second() -> None:
+    clock = VirtualTime()
+    rate = _bursty(clock, 3)
+    moments = []
+    for _ in range(6):
+        await rate.wait_turn(42)
+        moments.append(round(clock.now - 100, 3))
+    # Three at once (spaced only by the overall rate), then one a second.
+    assert moments == [0.0, 0.001, 0.002, 1.0, 2.0, 3.0]
+
+
+async def test_a_burst_comes_back_once_the_chat_has_been_quiet() -> None:
+    clock = VirtualTime()
+    rate = _bursty(clock, 2)
+    await rate.wait_turn(42)
+    await rate.wait_turn(42)
+    clock.now += 10  # quiet for a while
+    start = clock.now
+    await rate.wait_turn(42)
+    await rate.wait_turn(42)
+    assert round(clock.now - start, 3) == 0.001
