@@ -11,6 +11,7 @@ another instance moved on during the outage can be out of date, and only until i
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping
@@ -29,6 +30,7 @@ RETRY_INTERVAL_SECONDS = 1.0
 MIRRORED_CONVERSATIONS = 10_000
 
 Record = tuple[str | None, dict[str, Any]]
+_PROBE = StorageKey(bot_id=0, chat_id=0, user_id=0)  # read only to see whether Redis answers
 
 
 class _Away(Exception):
@@ -48,6 +50,7 @@ class FallbackStorage(BaseStorage):
         self._down_since: float | None = None
         self._retry_at = 0.0
         self._resync_lock = asyncio.Lock()
+        self._catching_up: asyncio.Task[None] | None = None
 
     @property
     def available(self) -> bool:
@@ -86,6 +89,24 @@ class FallbackStorage(BaseStorage):
             self._down_since = now
             log.warning("fsm.redis_unavailable", error=str(exc) or type(exc).__name__)
         self._retry_at = now + RETRY_INTERVAL_SECONDS
+        if self._catching_up is None or self._catching_up.done():
+            self._catching_up = asyncio.create_task(self._catch_up(), name="fsm-catch-up")
+
+    async def _catch_up(self) -> None:
+        """While Redis is away, try it again every `RETRY_INTERVAL_SECONDS` and write back what
+        was kept aside once it answers: a conversation written during the outage reaches Redis
+        (and the other instances) even if nobody writes to the bot afterwards."""
+        while self._down_since is not None:
+            await asyncio.sleep(RETRY_INTERVAL_SECONDS)
+            try:
+                await self._primary.get_state(_PROBE)
+                await self._write_back()
+            except (RedisError, OSError) as exc:
+                self._mark_down_quietly(exc)
+
+    def _mark_down_quietly(self, exc: BaseException) -> None:
+        self._retry_at = time.monotonic() + RETRY_INTERVAL_SECONDS
+        log.debug("fsm.redis_still_unavailable", error=str(exc) or type(exc).__name__)
 
     async def _write_back(self) -> None:
         """Redis answers again: write what was kept aside, then use it as before."""
@@ -136,4 +157,8 @@ class FallbackStorage(BaseStorage):
         return data
 
     async def close(self) -> None:
+        if self._catching_up is not None:
+            self._catching_up.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._catching_up
         await self._primary.close()

@@ -14,6 +14,7 @@ from bot import fsm_fallback
 from bot.fsm_fallback import FallbackStorage
 from core.errors import DatabaseUnavailable
 from storage.availability import as_unavailable, is_database_unavailable
+from tests.support.waiting import eventually
 
 
 def _raised_in_sqlalchemy(error: BaseException) -> BaseException:
@@ -82,7 +83,7 @@ OTHER = StorageKey(bot_id=1, chat_id=3, user_id=3)
 async def test_conversations_go_on_while_redis_is_away_and_are_written_back(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(fsm_fallback, "RETRY_INTERVAL_SECONDS", 0.0)
+    monkeypatch.setattr(fsm_fallback, "RETRY_INTERVAL_SECONDS", 0.0)  # tried on every call
     redis = FlakyRedis()
     storage = FallbackStorage(redis)
     await storage.set_state(KEY, "City:name")
@@ -101,6 +102,7 @@ async def test_conversations_go_on_while_redis_is_away_and_are_written_back(
     assert storage.available
     assert await redis.get_state(OTHER) == "Series:line"  # written back
     assert await redis.get_data(OTHER) == {"city_id": 7}
+    await storage.close()
 
 
 async def test_the_copy_is_bounded() -> None:
@@ -108,3 +110,22 @@ async def test_the_copy_is_bounded() -> None:
     for chat in range(5):
         await storage.set_state(StorageKey(bot_id=1, chat_id=chat, user_id=chat), "S:s")
     assert len(storage._mirror) == 2
+
+
+async def test_what_was_kept_aside_is_written_back_without_another_update(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Redis returns and nobody writes to the bot: the conversation begun during the outage
+    still reaches Redis (the other instances read it there), by the storage's own retry."""
+    monkeypatch.setattr(fsm_fallback, "RETRY_INTERVAL_SECONDS", 0.01)
+    redis = FlakyRedis()
+    storage = FallbackStorage(redis)
+    redis.down = True
+    await storage.set_state(OTHER, "Series:line")
+    assert not storage.available
+    redis.down = False
+    try:
+        await eventually(lambda: storage.available, "Redis used again")
+        assert await redis.get_state(OTHER) == "Series:line"
+    finally:
+        await storage.close()
