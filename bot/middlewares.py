@@ -8,12 +8,14 @@ from typing import Any
 
 import structlog
 from aiogram import BaseMiddleware
+from aiogram.fsm.middleware import FSMContextMiddleware
 from aiogram.types import TelegramObject, Update
 from aiogram.types.update import UpdateTypeLookupError
 
 from core.metrics import Metrics, timed
 from domain.organisation.places import recruiter_for_chat
 from domain.pipeline.arrival import candidate_for
+from domain.pipeline.journey import Stage, stage_of
 from storage.cache.tagged import Cache
 from storage.uow import UnitOfWork, UnitOfWorkFactory
 
@@ -98,11 +100,39 @@ class DuplicateUpdateMiddleware(BaseMiddleware):
         data: dict[str, Any],
     ) -> Any:
         bot = data.get("bot")
-        if isinstance(event, Update) and bot is not None:
-            first = await self._cache.claim(f"update:{bot.id}:{event.update_id}", self._ttl)
+        if not isinstance(event, Update) or bot is None:
+            return await handler(event, data)
+        # One round trip: the claim, and the cache's versions for the update's cached reads.
+        async with self._cache.for_update(f"update:{bot.id}:{event.update_id}", self._ttl) as first:
             if not first:
                 log.info("bot.duplicate_update_dropped", update_id=event.update_id)
                 return None
+            return await handler(event, data)
+
+
+class StateWhereUsedMiddleware(BaseMiddleware):
+    """aiogram's FSM context, with the state read only for those whose handlers look at it:
+    recruiters, and candidates choosing their city. Anyone else's update reads no state (one
+    Redis command less); their handlers may still set one through the context."""
+
+    def __init__(self, fsm: FSMContextMiddleware) -> None:
+        self._fsm = fsm
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        data["fsm_storage"] = self._fsm.storage
+        context = self._fsm.resolve_event_context(data["bot"], data)
+        if context is not None:
+            candidate = data.get("candidate")
+            uses_state = data.get("recruiter") is not None or (
+                candidate is not None and stage_of(candidate) is Stage.CITY
+            )
+            data["state"] = context
+            data["raw_state"] = await context.get_state() if uses_state else None
         return await handler(event, data)
 
 

@@ -86,6 +86,8 @@ class UnitOfWork:
         self.session = self._session_factory()
         self._written = set()
         event.listen(self.session.sync_session, "before_flush", self._before_flush)
+        event.listen(self.session.sync_session, "do_orm_execute", self._on_execute)
+        self._wrote_sql = False
         self.cities = CityRepository(self)
         self.recruiters = RecruiterRepository(self)
         self.candidates = CandidateRepository(self)
@@ -116,10 +118,16 @@ class UnitOfWork:
         # close() rolls back whatever was not committed and detaches the objects without
         # expiring them, so DTOs and entities read here stay usable after the block.
         self._written = set()
+        self._wrote_sql = False
         await self.session.close()
 
     async def commit(self) -> None:
+        if not self._has_changes():
+            # Nothing to write: no COMMIT sent. A read transaction goes on to the unit's end
+            # (or to `release`), so an update's reads and writes share one transaction.
+            return
         await self.session.commit()
+        self._wrote_sql = False
         written, self._written = self._written, set()
         if self.cache is not None and written:
             await self.cache.invalidate(sorted(written))
@@ -129,13 +137,27 @@ class UnitOfWork:
     async def rollback(self) -> None:
         await self.session.rollback()
         self._written = set()
+        self._wrote_sql = False
+        self.test_results.forget()
+
+    def _has_changes(self) -> bool:
+        session = self.session
+        return bool(
+            self._written or self._wrote_sql or session.new or session.dirty or session.deleted
+        )
+
+    def _on_execute(self, state: Any) -> None:
+        # A statement sent through session.execute that is not a SELECT (an UPDATE, a DELETE,
+        # text): something to commit, even if no entity changed.
+        if not state.is_select:
+            self._wrote_sql = True
 
     async def release(self) -> None:
         """End the current read transaction without expiring loaded objects, so nothing holds
         a database lock during network I/O. Uncommitted writes here are a bug: dropped, loudly."""
         if not self.session.in_transaction():
             return
-        if self._written or self.session.new or self.session.dirty or self.session.deleted:
+        if self._has_changes():
             log.error("uow.uncommitted_writes_dropped", tags=sorted(self._written))
             await self.rollback()
             return
@@ -151,6 +173,7 @@ class UnitOfWork:
                 yield
         except BaseException:
             self._written = written
+            self.test_results.forget()
             await self.reload_expired()
             raise
 

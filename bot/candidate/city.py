@@ -3,6 +3,8 @@ screening begins."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from aiogram import Bot, F, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
@@ -32,9 +34,18 @@ class CityInput(StatesGroup):
 
 
 async def _chosen(
-    reply: Reply, uow: UnitOfWork, m: Messaging, candidate: Candidate, city_id: int
+    reply: Reply,
+    uow: UnitOfWork,
+    m: Messaging,
+    candidate: Candidate,
+    city_id: int,
+    first: Callable[[], Awaitable[object]] | None = None,
 ) -> None:
+    """`first`: what to tell Telegram before the answer (the pressed buttons taken off), once
+    the choice is stored, so no read transaction is ended by it before the write."""
     city = await choose_city(uow, candidate, city_id)
+    if first is not None:
+        await first()
     if city is None:
         await show_cities(reply, uow, candidate, m)
         return
@@ -69,11 +80,12 @@ def create_router() -> Router:
         messaging: Messaging,
         candidate: Candidate,
         state: FSMContext,
+        raw_state: str | None,
     ) -> None:
         reply = Reply.to_callback(bot, query)
-        await state.clear()  # a listed city after "my city is not here": no name awaited
-        await reply.drop_buttons()
-        await _chosen(reply, uow, messaging, candidate, callback_data.city_id)
+        if raw_state is not None:  # a listed city after "my city is not here": no name awaited
+            await state.clear()
+        await _chosen(reply, uow, messaging, candidate, callback_data.city_id, reply.drop_buttons)
 
     @router.callback_query(CityMissing.filter())
     async def not_listed(

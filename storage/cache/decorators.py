@@ -8,7 +8,7 @@ from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar, cast, get_typ
 
 from pydantic import TypeAdapter
 
-from storage.cache.tagged import Cache
+from storage.cache.tagged import CACHED_TAGS, Cache
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -60,9 +60,17 @@ def cached(
             result: T = adapter.validate_json(raw)
             return result
 
+        wrapper.cached = True  # type: ignore[attr-defined]  # see register_cached_tag
         return cast(Callable[Concatenate[R, P], Awaitable[T]], wrapper)
 
     return decorate
+
+
+def register_cached_tag(cls: type[Any]) -> None:
+    """Note a repository's tag among those cached reads carry, if it has a `@cached` method."""
+    tag = getattr(cls, "cache_tag", None)
+    if tag and any(getattr(v, "cached", False) for v in vars(cls).values()):
+        CACHED_TAGS.add(tag)
 
 
 def _key(tag: str, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> str:
