@@ -11,6 +11,7 @@ from pydantic import TypeAdapter
 from storage.cache.tagged import CACHED_TAGS, Cache
 
 P = ParamSpec("P")
+_DECODED_PER_METHOD = 1_000
 T = TypeVar("T")
 
 
@@ -37,6 +38,9 @@ def cached(
         method: Callable[Concatenate[R, P], Awaitable[T]],
     ) -> Callable[Concatenate[R, P], Awaitable[T]]:
         adapter: TypeAdapter[Any] | None = None
+        # The DTOs last decoded, by key, beside the bytes they came from: a read answered with
+        # the same bytes again skips pydantic's validation.
+        decoded: dict[str, tuple[bytes, Any]] = {}
 
         @functools.wraps(method)
         async def wrapper(self: R, *args: P.args, **kwargs: P.kwargs) -> T:
@@ -57,7 +61,13 @@ def cached(
             raw = await cache.get_or_load(key, (self.cache_tag,), load, ttl)
             if loaded:
                 return loaded[0]
+            known = decoded.get(key)
+            if known is not None and known[0] == raw:  # the same bytes: the same (frozen) DTO
+                return cast(T, known[1])
             result: T = adapter.validate_json(raw)
+            if len(decoded) >= _DECODED_PER_METHOD:
+                decoded.clear()
+            decoded[key] = (raw, result)
             return result
 
         wrapper.cached = True  # type: ignore[attr-defined]  # see register_cached_tag
