@@ -34,7 +34,7 @@ def create_engine(
 ) -> AsyncEngine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        return _create_sqlite_engine(url)
+        return _create_sqlite_engine(url, pool_size + max_overflow, pool_timeout)
     engine = create_async_engine(
         url,
         pool_size=pool_size,
@@ -72,11 +72,17 @@ def _ping_idle_connections(engine: AsyncEngine, idle_seconds: float) -> None:
             raise DisconnectionError("a pooled connection failed its ping") from exc
 
 
-def _create_sqlite_engine(url: str) -> AsyncEngine:
+def _create_sqlite_engine(url: str, connections: int, pool_timeout: float) -> AsyncEngine:
     database = make_url(url).database
+    pool: dict[str, Any] = {}
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_async_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        # All kept open: an overflow connection closed after each use would cost a thread and
+        # the pragmas below every time concurrency passes the pool's size.
+        pool = {"pool_size": connections, "max_overflow": 0, "pool_timeout": pool_timeout}
+    engine = create_async_engine(
+        url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **pool
+    )
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
