@@ -141,10 +141,14 @@ class UnitOfWork:
         self.test_results.forget()
 
     def _has_changes(self) -> bool:
+        return self._wrote_sql or self._pending_writes()
+
+    def _pending_writes(self) -> bool:
         session = self.session
-        return bool(
-            self._written or self._wrote_sql or session.new or session.dirty or session.deleted
-        )
+        if self._written or session.new or session.deleted:
+            return True
+        # An attribute set to the value it had leaves its object in `dirty`, unmodified.
+        return any(session.is_modified(obj) for obj in session.dirty)
 
     def _on_execute(self, state: Any) -> None:
         # A statement sent through session.execute that is not a SELECT (an UPDATE, a DELETE,
@@ -157,11 +161,12 @@ class UnitOfWork:
         a database lock during network I/O. Uncommitted writes here are a bug: dropped, loudly."""
         if not self.session.in_transaction():
             return
-        if self._has_changes():
+        if self._pending_writes():
             log.error("uow.uncommitted_writes_dropped", tags=sorted(self._written))
             await self.rollback()
             return
         await self.session.commit()  # read-only: commits nothing; expire_on_commit is off
+        self._wrote_sql = False
 
     @contextlib.asynccontextmanager
     async def savepoint(self) -> AsyncIterator[None]:
