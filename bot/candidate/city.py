@@ -13,7 +13,7 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.callbacks import CityChoice, CityMissing
 from bot.candidate.city_list import city_keyboard, show_cities
-from bot.candidate.screening import show_current_question
+from bot.candidate.screening import show_current_question, show_screening
 from bot.candidate.texts import text
 from bot.filters import AtStage
 from bot.reply import Reply
@@ -26,6 +26,7 @@ from domain.pipeline.cities import (
 )
 from domain.pipeline.journey import Stage
 from domain.records import Candidate
+from domain.screening import first_test as screening
 from storage.uow import UnitOfWork
 
 
@@ -41,17 +42,22 @@ async def _chosen(
     city_id: int,
     first: Callable[[], Awaitable[object]] | None = None,
 ) -> None:
-    """`first`: what to tell Telegram before the answer (the pressed buttons taken off), once
-    the choice is stored, so no read transaction is ended by it before the write."""
-    city = await choose_city(uow, candidate, city_id)
-    if first is not None:
-        await first()
+    """`first`: what to tell Telegram before the answer (the pressed buttons taken off). The
+    city and the screening it opens are stored in one transaction, before anything is sent."""
+    city = await choose_city(uow, candidate, city_id, commit=False)
     if city is None:
+        if first is not None:
+            await first()
         await show_cities(reply, uow, candidate, m)
         return
+    # With a city, a candidate at this stage is at the screening's first open question; working
+    # it out commits the city with the test result it opens.
+    step = await screening.current_step(uow, candidate, m.clock, m.catalog)
+    await uow.commit()  # whatever current_step left (nothing, if it committed)
+    if first is not None:
+        await first()
     await reply.send(await text(uow, m, candidate, "city_chosen", city=city.name))
-    # With a city, a candidate at this stage is at the screening's first open question.
-    await show_current_question(reply, uow, candidate, m)
+    await show_screening(reply, uow, candidate, m, step)
 
 
 def create_router() -> Router:
