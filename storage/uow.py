@@ -200,7 +200,9 @@ class UnitOfWork:
         return any(tag in tags_for(obj) for obj in pending)
 
     def _before_flush(self, session: Session, _context: Any, _instances: Any) -> None:
-        for obj in (*session.new, *session.dirty, *session.deleted):
+        # An object in `dirty` whose attributes were set to what they were writes nothing.
+        modified = [obj for obj in session.dirty if session.is_modified(obj)]
+        for obj in (*session.new, *modified, *session.deleted):
             self._written.update(tags_for(obj))
         self._stamp(session)
 

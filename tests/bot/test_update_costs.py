@@ -153,3 +153,20 @@ async def test_a_recruiter_command(counted: Counted) -> None:
     # the candidate lookup (none), the agenda; the FSM state read for a recruiter
     _within(costs, statements=2, redis=3)
     assert not [s for s in costs.statements if "FROM recruiters" in s], str(costs)
+
+
+async def test_start_again_after_answers_writes_and_drops_nothing(
+    counted: Counted, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Coming back sets the candidate's name and reachability to what they were: nothing to
+    write, so nothing is committed and nothing is left to drop before the answer is sent."""
+    for _ in range(2):  # the first time warms the process's copies
+        user = await _new_user_at_screening(counted)
+        await counted.dispatcher.feed_update(counted.bot, text_update("Ann Smith", user_id=user))
+        costs = await counted.cost(text_update("/start", user_id=user))
+    assert "uncommitted_writes_dropped" not in caplog.text
+    assert "unhandled_error" not in caplog.text
+    assert all(s.lstrip().upper().startswith("SELECT") for s in costs.statements), str(costs)
+    # the candidate; after the welcome is sent, the test result and its answers for the next
+    # question (a second, read-only transaction: the welcome goes first)
+    _within(costs, statements=3, transactions=2)
