@@ -34,6 +34,7 @@ from bot.middlewares import (
     CandidateMiddleware,
     DuplicateUpdateMiddleware,
     RecruiterMiddleware,
+    StateWhereUsedMiddleware,
     UnitOfWorkMiddleware,
     UpdateTimingMiddleware,
 )
@@ -104,6 +105,7 @@ def create_dispatcher(
     dispatcher = RecruitingDispatcher(
         storage=fsm_storage or MemoryStorage(),
         database=database,
+        disable_fsm=True,  # the state is read by StateWhereUsedMiddleware, where it is used
         catalog=messaging.catalog,
         clock=messaging.clock,
         messaging=messaging,
@@ -120,6 +122,7 @@ def create_dispatcher(
     for observer in (dispatcher.message, dispatcher.callback_query):
         observer.outer_middleware(RecruiterMiddleware())
         observer.outer_middleware(CandidateMiddleware())
+        observer.outer_middleware(StateWhereUsedMiddleware(dispatcher.fsm))
     # Every callback query is answered, also when a handler forgets or fails; a domain error is
     # answered inside that, by the error router, while the query is still open.
     dispatcher.callback_query.middleware(CallbackAnswerOnce())

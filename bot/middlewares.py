@@ -8,6 +8,7 @@ from typing import Any
 
 import structlog
 from aiogram import BaseMiddleware
+from aiogram.fsm.middleware import FSMContextMiddleware
 from aiogram.types import TelegramObject, Update
 from aiogram.types.update import UpdateTypeLookupError
 
@@ -15,6 +16,7 @@ from bot.update_guard import DUPLICATE
 from core.metrics import Metrics, timed
 from domain.organisation.places import recruiter_for_chat
 from domain.pipeline.arrival import candidate_for
+from domain.pipeline.journey import Stage, stage_of
 from storage.uow import UnitOfWork, UnitOfWorkFactory
 
 log = structlog.get_logger(__name__)
@@ -96,6 +98,32 @@ class DuplicateUpdateMiddleware(BaseMiddleware):
     ) -> Any:
         if data.get(DUPLICATE):
             return None
+        return await handler(event, data)
+
+
+class StateWhereUsedMiddleware(BaseMiddleware):
+    """aiogram's FSM context, with the state read only for those whose handlers look at it:
+    recruiters, and candidates choosing their city. Anyone else's update reads no state (one
+    Redis command less); their handlers may still set one through the context."""
+
+    def __init__(self, fsm: FSMContextMiddleware) -> None:
+        self._fsm = fsm
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        data["fsm_storage"] = self._fsm.storage
+        context = self._fsm.resolve_event_context(data["bot"], data)
+        if context is not None:
+            candidate = data.get("candidate")
+            uses_state = data.get("recruiter") is not None or (
+                candidate is not None and stage_of(candidate) is Stage.CITY
+            )
+            data["state"] = context
+            data["raw_state"] = await context.get_state() if uses_state else None
         return await handler(event, data)
 
 

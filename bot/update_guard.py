@@ -53,23 +53,26 @@ class UpdateGuard:
         """Yields True when this delivery is to be handled, False for a duplicate of one
         handled already; raises UpdateInProgress while someone else holds it."""
         key = f"update:{bot_id}:{update_id}"
-        if not await self._cache.claim(key, self.lease_seconds, WORKING):
-            if await self._cache.peek(key) == DONE:
-                log.info("bot.duplicate_update_dropped", update_id=update_id)
-                yield False
-                return
-            # Working elsewhere, or the lease ran out a moment ago: either way, again later.
-            log.info("bot.update_in_progress_elsewhere", update_id=update_id)
-            raise UpdateInProgress(update_id, self.lease_seconds)
-        renewal = asyncio.create_task(self._renew(key), name=f"lease-{update_id}")
-        try:
-            yield True
-        except BaseException:
+        # One round trip: the claim, and the cache's versions for the update's cached reads
+        # (inside the block, reference data is answered from this process's copies).
+        async with self._cache.for_update(key, self.lease_seconds, WORKING) as claimed:
+            if not claimed:
+                if await self._cache.peek(key) == DONE:
+                    log.info("bot.duplicate_update_dropped", update_id=update_id)
+                    yield False
+                    return
+                # Working elsewhere, or the lease ran out a moment ago: either way, again later.
+                log.info("bot.update_in_progress_elsewhere", update_id=update_id)
+                raise UpdateInProgress(update_id, self.lease_seconds)
+            renewal = asyncio.create_task(self._renew(key), name=f"lease-{update_id}")
+            try:
+                yield True
+            except BaseException:
+                await _cancel(renewal)
+                await self._cache.delete(key)
+                raise
             await _cancel(renewal)
-            await self._cache.delete(key)
-            raise
-        await _cancel(renewal)
-        await self._cache.put(key, DONE, self._done_seconds)
+            await self._cache.put(key, DONE, self._done_seconds)
 
     async def _renew(self, key: str) -> None:
         """Keeps the lease while the update is handled (a long 429 wait, a slow database)."""

@@ -90,6 +90,8 @@ class UnitOfWork:
         self.session = self._session_factory()
         self._written = set()
         event.listen(self.session.sync_session, "before_flush", self._before_flush)
+        event.listen(self.session.sync_session, "do_orm_execute", self._on_execute)
+        self._wrote_sql = False
         self.cities = CityRepository(self)
         self.recruiters = RecruiterRepository(self)
         self.candidates = CandidateRepository(self)
@@ -120,6 +122,7 @@ class UnitOfWork:
         # close() rolls back whatever was not committed and detaches the objects without
         # expiring them, so DTOs and entities read here stay usable after the block.
         self._written = set()
+        self._wrote_sql = False
         try:
             await self.session.close()
         except Exception as close_error:
@@ -135,7 +138,12 @@ class UnitOfWork:
                 raise translated
 
     async def commit(self) -> None:
+        if not self._has_changes():
+            # Nothing to write: no COMMIT sent. A read transaction goes on to the unit's end
+            # (or to `release`), so an update's reads and writes share one transaction.
+            return
         await self.session.commit()
+        self._wrote_sql = False
         written, self._written = self._written, set()
         if self.cache is not None and written:
             await self.cache.invalidate(sorted(written))
@@ -145,17 +153,36 @@ class UnitOfWork:
     async def rollback(self) -> None:
         await self.session.rollback()
         self._written = set()
+        self._wrote_sql = False
+        self.test_results.forget()
+
+    def _has_changes(self) -> bool:
+        return self._wrote_sql or self._pending_writes()
+
+    def _pending_writes(self) -> bool:
+        session = self.session
+        if self._written or session.new or session.deleted:
+            return True
+        # An attribute set to the value it had leaves its object in `dirty`, unmodified.
+        return any(session.is_modified(obj) for obj in session.dirty)
+
+    def _on_execute(self, state: Any) -> None:
+        # A statement sent through session.execute that is not a SELECT (an UPDATE, a DELETE,
+        # text): something to commit, even if no entity changed.
+        if not state.is_select:
+            self._wrote_sql = True
 
     async def release(self) -> None:
         """End the current read transaction without expiring loaded objects, so nothing holds
         a database lock during network I/O. Uncommitted writes here are a bug: dropped, loudly."""
         if not self.session.in_transaction():
             return
-        if self._written or self.session.new or self.session.dirty or self.session.deleted:
+        if self._pending_writes():
             log.error("uow.uncommitted_writes_dropped", tags=sorted(self._written))
             await self.rollback()
             return
         await self.session.commit()  # read-only: commits nothing; expire_on_commit is off
+        self._wrote_sql = False
 
     @contextlib.asynccontextmanager
     async def savepoint(self) -> AsyncIterator[None]:
@@ -167,6 +194,7 @@ class UnitOfWork:
                 yield
         except BaseException:
             self._written = written
+            self.test_results.forget()
             await self.reload_expired()
             raise
 
@@ -188,7 +216,9 @@ class UnitOfWork:
         return any(tag in tags_for(obj) for obj in pending)
 
     def _before_flush(self, session: Session, _context: Any, _instances: Any) -> None:
-        for obj in (*session.new, *session.dirty, *session.deleted):
+        # An object in `dirty` whose attributes were set to what they were writes nothing.
+        modified = [obj for obj in session.dirty if session.is_modified(obj)]
+        for obj in (*session.new, *modified, *session.deleted):
             self._written.update(tags_for(obj))
         self._stamp(session)
 

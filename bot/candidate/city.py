@@ -3,6 +3,8 @@ screening begins."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from aiogram import Bot, F, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
@@ -11,7 +13,7 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.callbacks import CityChoice, CityMissing
 from bot.candidate.city_list import city_keyboard, show_cities
-from bot.candidate.screening import show_current_question
+from bot.candidate.screening import show_current_question, show_screening
 from bot.candidate.texts import text
 from bot.filters import AtStage
 from bot.reply import Reply
@@ -25,6 +27,7 @@ from domain.pipeline.cities import (
 )
 from domain.pipeline.journey import Stage
 from domain.records import Candidate
+from domain.screening import first_test as screening
 from storage.uow import UnitOfWork
 
 
@@ -33,16 +36,30 @@ class CityInput(StatesGroup):
 
 
 async def _chosen(
-    reply: Reply, uow: UnitOfWork, m: Messaging, candidate: Candidate, city_id: int
+    reply: Reply,
+    uow: UnitOfWork,
+    m: Messaging,
+    candidate: Candidate,
+    city_id: int,
+    first: Callable[[], Awaitable[object]] | None = None,
 ) -> None:
-    city = await choose_city(uow, candidate, city_id)
+    """`first`: what to tell Telegram before the answer (the pressed buttons taken off). The
+    city and the screening it opens are stored in one transaction, before anything is sent."""
+    city = await choose_city(uow, candidate, city_id, commit=False)
     if city is None:
+        if first is not None:
+            await first()
         await show_cities(reply, uow, candidate, m)
         return
+    # With a city, a candidate at this stage is at the screening's first open question; working
+    # it out commits the city with the test result it opens.
+    step = await screening.current_step(uow, candidate, m.clock, m.catalog)
+    await uow.commit()  # whatever current_step left (nothing, if it committed)
+    if first is not None:
+        await first()
     chosen = city_name(city, candidate.locale)
     await reply.send(await text(uow, m, candidate, "city_chosen", city=chosen))
-    # With a city, a candidate at this stage is at the screening's first open question.
-    await show_current_question(reply, uow, candidate, m)
+    await show_screening(reply, uow, candidate, m, step)
 
 
 def create_router() -> Router:
@@ -71,11 +88,12 @@ def create_router() -> Router:
         messaging: Messaging,
         candidate: Candidate,
         state: FSMContext,
+        raw_state: str | None,
     ) -> None:
         reply = Reply.to_callback(bot, query)
-        await state.clear()  # a listed city after "my city is not here": no name awaited
-        await reply.drop_buttons()
-        await _chosen(reply, uow, messaging, candidate, callback_data.city_id)
+        if raw_state is not None:  # a listed city after "my city is not here": no name awaited
+            await state.clear()
+        await _chosen(reply, uow, messaging, candidate, callback_data.city_id, reply.drop_buttons)
 
     @router.callback_query(CityMissing.filter())
     async def not_listed(

@@ -12,26 +12,32 @@ from bot.candidate.texts import text
 from bot.filters import IsCandidate
 from bot.reply import Reply
 from domain.bookings.booking import Messaging
-from domain.pipeline.arrival import candidate_by_id, register_candidate, source_from_payload
+from domain.pipeline.arrival import arrive, source_from_payload
 from domain.pipeline.journey import final_answer
+from domain.records import Candidate
 from storage.uow import UnitOfWork
 
 
 async def welcome_and_resume(
-    message: Message, bot: Bot, uow: UnitOfWork, m: Messaging, payload: str | None
+    message: Message,
+    bot: Bot,
+    uow: UnitOfWork,
+    m: Messaging,
+    payload: str | None,
+    known: Candidate | None,
 ) -> None:
+    """`known`: the candidate CandidateMiddleware read for this account in this unit, if any."""
     user = message.from_user
     assert user is not None
-    registered = await register_candidate(
+    candidate = await arrive(
         uow,
+        known,
         telegram_id=user.id,
         username=user.username,
         full_name=user.full_name,
         locale=m.catalog.locale_for(user.language_code),
         source=source_from_payload(payload),
     )
-    candidate = await candidate_by_id(uow, registered.id)
-    assert candidate is not None
     reply = Reply.to_message(bot, message)
     if final_answer(candidate) is None:  # an ended journey gets its own answer, no welcome
         await reply.send(
@@ -46,13 +52,18 @@ def create_router() -> Router:
 
     @router.message(CommandStart(), F.from_user)
     async def start(
-        message: Message, command: CommandObject, bot: Bot, uow: UnitOfWork, messaging: Messaging
+        message: Message,
+        command: CommandObject,
+        bot: Bot,
+        uow: UnitOfWork,
+        messaging: Messaging,
+        candidate: Candidate | None,
     ) -> None:
-        await welcome_and_resume(message, bot, uow, messaging, command.args)
+        await welcome_and_resume(message, bot, uow, messaging, command.args, candidate)
 
     @router.message(F.from_user, ~IsCandidate())
     async def stranger(message: Message, bot: Bot, uow: UnitOfWork, messaging: Messaging) -> None:
         """Someone who writes before /start (or after their data was removed) starts too."""
-        await welcome_and_resume(message, bot, uow, messaging, None)
+        await welcome_and_resume(message, bot, uow, messaging, None, None)
 
     return router

@@ -100,6 +100,8 @@ async def save_recruiter(
 
 async def recruiter_for_chat(uow: UnitOfWork, chat_id: int) -> RecruiterDTO | None:
     """The recruiter this chat is linked to (active or not), if any."""
+    if chat_id not in await uow.recruiters.linked_chats():
+        return None
     return await uow.recruiters.get_by_chat_id(chat_id)
 
 

@@ -29,7 +29,31 @@ async def register_candidate(
     source: str | None,
 ) -> CandidateDTO:
     """Find or create the candidate; the first source seen is kept. Commits."""
-    candidate = await uow.candidates.get_by_telegram_id(telegram_id)
+    found = await uow.candidates.get_by_telegram_id(telegram_id)
+    candidate = await arrive(
+        uow,
+        found,
+        telegram_id=telegram_id,
+        username=username,
+        full_name=full_name,
+        locale=locale,
+        source=source,
+    )
+    return CandidateDTO.model_validate(candidate)
+
+
+async def arrive(
+    uow: UnitOfWork,
+    candidate: Candidate | None,
+    *,
+    telegram_id: int,
+    username: str | None,
+    full_name: str | None,
+    locale: str,
+    source: str | None,
+) -> Candidate:
+    """Create the candidate for this account, or mark the one already read (`candidate`, this
+    unit's own copy) as reachable again; the first source seen is kept. Commits."""
     if candidate is None:
         candidate = uow.candidates.add(
             Candidate(
@@ -46,7 +70,7 @@ async def register_candidate(
         if candidate.source is None and source is not None:
             candidate.source = source
     await uow.commit()
-    return CandidateDTO.model_validate(candidate)
+    return candidate
 
 
 async def candidate_for(uow: UnitOfWork, telegram_id: int) -> Candidate | None:

@@ -46,15 +46,19 @@ async def match_city(uow: UnitOfWork, typed: str, locale: str | None = None) -> 
     return CityMatch(None, suggestions)
 
 
-async def choose_city(uow: UnitOfWork, candidate: Candidate, city_id: int) -> CityDTO | None:
-    """Set the candidate's city (only while it is still open to change) and commit."""
+async def choose_city(
+    uow: UnitOfWork, candidate: Candidate, city_id: int, *, commit: bool = True
+) -> CityDTO | None:
+    """Set the candidate's city (only while it is still open to change) and commit; with
+    `commit=False` the caller commits it with what it does next (one transaction)."""
     city = await uow.cities.get_dto(city_id)
     if city is None or not city.active:
         return None
     if candidate.city_id is None:
         candidate.city_id = city.id
         candidate.wanted_city = None  # a listed city after all: no longer waiting for another
-        await uow.commit()
+        if commit:
+            await uow.commit()
     return city
 
 

@@ -74,6 +74,7 @@ async def _open_result(
                 )
             ]
         )
+        uow.test_results.remember(result)
         if candidate.status is CandidateStatus.NEW:
             await move_candidate(
                 uow, candidate, CandidateStatus.SCREENING, actor="candidate", tell=None

@@ -19,6 +19,12 @@ class CacheBackend(Protocol):
         """Set only if missing: True if set, False if it existed, None on an outage."""
         ...
 
+    async def claim_and_get(
+        self, key: str, value: bytes, ttl_seconds: int, keys: Sequence[str]
+    ) -> tuple[bool | None, list[bytes | None] | None]:
+        """`set_if_absent` and `get_many` in one round trip (None for each on an outage)."""
+        ...
+
     async def delete(self, keys: Sequence[str]) -> None: ...
 
     async def incr(self, keys: Sequence[str]) -> bool:

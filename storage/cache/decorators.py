@@ -8,9 +8,10 @@ from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar, cast, get_typ
 
 from pydantic import TypeAdapter
 
-from storage.cache.tagged import Cache
+from storage.cache.tagged import CACHED_TAGS, Cache
 
 P = ParamSpec("P")
+_DECODED_PER_METHOD = 1_000
 T = TypeVar("T")
 
 
@@ -37,6 +38,9 @@ def cached(
         method: Callable[Concatenate[R, P], Awaitable[T]],
     ) -> Callable[Concatenate[R, P], Awaitable[T]]:
         adapter: TypeAdapter[Any] | None = None
+        # The DTOs last decoded, by key, beside the bytes they came from: a read answered with
+        # the same bytes again skips pydantic's validation.
+        decoded: dict[str, tuple[bytes, Any]] = {}
 
         @functools.wraps(method)
         async def wrapper(self: R, *args: P.args, **kwargs: P.kwargs) -> T:
@@ -57,12 +61,26 @@ def cached(
             raw = await cache.get_or_load(key, (self.cache_tag,), load, ttl)
             if loaded:
                 return loaded[0]
+            known = decoded.get(key)
+            if known is not None and known[0] == raw:  # the same bytes: the same (frozen) DTO
+                return cast(T, known[1])
             result: T = adapter.validate_json(raw)
+            if len(decoded) >= _DECODED_PER_METHOD:
+                decoded.clear()
+            decoded[key] = (raw, result)
             return result
 
+        wrapper.cached = True  # type: ignore[attr-defined]  # see register_cached_tag
         return cast(Callable[Concatenate[R, P], Awaitable[T]], wrapper)
 
     return decorate
+
+
+def register_cached_tag(cls: type[Any]) -> None:
+    """Note a repository's tag among those cached reads carry, if it has a `@cached` method."""
+    tag = getattr(cls, "cache_tag", None)
+    if tag and any(getattr(v, "cached", False) for v in vars(cls).values()):
+        CACHED_TAGS.add(tag)
 
 
 def _key(tag: str, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> str:

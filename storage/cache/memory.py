@@ -25,6 +25,16 @@ class MemoryBackend:
     async def get_many(self, keys: Sequence[str]) -> list[bytes | None] | None:
         return [self._get(key) for key in keys]
 
+    def get(self, key: str) -> bytes | None:
+        """One value, synchronously (the cache's own copies live in one of these)."""
+        return self._get(key)
+
+    def put(self, key: str, value: bytes, ttl_seconds: int) -> None:
+        self._entries[key] = (self._monotonic() + ttl_seconds, value)
+        self._entries.move_to_end(key)
+        while len(self._entries) > self._max_entries:
+            self._entries.popitem(last=False)
+
     def _get(self, key: str) -> bytes | None:
         if key in self._counters:
             return str(self._counters[key]).encode()
@@ -39,16 +49,19 @@ class MemoryBackend:
         return value
 
     async def set(self, key: str, value: bytes, ttl_seconds: int) -> None:
-        self._entries[key] = (self._monotonic() + ttl_seconds, value)
-        self._entries.move_to_end(key)
-        while len(self._entries) > self._max_entries:
-            self._entries.popitem(last=False)
+        self.put(key, value, ttl_seconds)
 
     async def set_if_absent(self, key: str, value: bytes, ttl_seconds: int) -> bool | None:
         if self._get(key) is not None:
             return False
         await self.set(key, value, ttl_seconds)
         return True
+
+    async def claim_and_get(
+        self, key: str, value: bytes, ttl_seconds: int, keys: Sequence[str]
+    ) -> tuple[bool | None, list[bytes | None] | None]:
+        claimed = await self.set_if_absent(key, value, ttl_seconds)
+        return claimed, [self._get(k) for k in keys]
 
     async def delete(self, keys: Sequence[str]) -> None:
         for key in keys:

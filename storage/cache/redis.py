@@ -98,6 +98,18 @@ class RedisBackend:
 
         return await self._call(run, None)
 
+    async def claim_and_get(
+        self, key: str, value: bytes, ttl_seconds: int, keys: Sequence[str]
+    ) -> tuple[bool | None, list[bytes | None] | None]:
+        async def run() -> tuple[bool | None, list[bytes | None] | None]:
+            async with self._client.pipeline(transaction=False) as pipe:
+                pipe.set(key, value, ex=ttl_seconds, nx=True)
+                pipe.mget(list(keys))
+                claimed, found = await pipe.execute()
+            return bool(claimed), cast(list[bytes | None], found)
+
+        return await self._call(run, (None, None))
+
     async def delete(self, keys: Sequence[str]) -> None:
         if keys:
             await self._call(lambda: self._client.delete(*keys), None)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.cache.decorators import register_cached_tag
 from storage.cache.tagged import Cache
 from storage.models import Base
 
@@ -27,6 +28,10 @@ M = TypeVar("M", bound=Base)
 class Repository(Generic[M]):
     model: type[M]
     cache_tag: str
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        register_cached_tag(cls)
 
     def __init__(self, uow: UnitOfWork) -> None:
         self._uow = uow

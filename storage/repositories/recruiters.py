@@ -69,6 +69,13 @@ class RecruiterRepository(Repository[Recruiter]):
         return _dto(recruiter) if recruiter else None
 
     @cached()
+    async def linked_chats(self) -> list[int]:
+        """The chats recruiters are linked to (active or not): reference data, so a chat that is
+        not one of them is told apart without a query of its own."""
+        stmt = select(Recruiter.telegram_chat_id).where(Recruiter.telegram_chat_id.is_not(None))
+        return sorted(c for c in (await self.session.scalars(stmt)).all() if c is not None)
+
+    @cached()
     async def get_by_chat_id(self, chat_id: int) -> RecruiterDTO | None:
         stmt = (
             select(Recruiter)

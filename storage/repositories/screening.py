@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -10,6 +12,9 @@ from storage.cache.decorators import cached
 from storage.dto import QuestionDTO, TestDTO
 from storage.models import Test, TestQuestion, TestResult
 from storage.repositories.base import Repository
+
+if TYPE_CHECKING:
+    from storage.uow import UnitOfWork
 
 
 class TestRepository(Repository[Test]):
@@ -62,11 +67,30 @@ class TestResultRepository(Repository[TestResult]):
     model = TestResult
     cache_tag = "test_results"
 
+    def __init__(self, uow: UnitOfWork) -> None:
+        super().__init__(uow)
+        # What this unit has read or added, so asking again costs no query (the same rows).
+        self._latest: dict[tuple[int, int], TestResult] = {}
+
+    def forget(self) -> None:
+        """After a rollback the rows read may be gone or changed: read them again."""
+        self._latest.clear()
+
     async def latest_for(self, candidate_id: int, test_id: int) -> TestResult | None:
+        known = self._latest.get((candidate_id, test_id))
+        if known is not None:
+            return known
         stmt = (
             select(TestResult)
             .where(TestResult.candidate_id == candidate_id, TestResult.test_id == test_id)
             .options(selectinload(TestResult.answers))
             .order_by(TestResult.started_at.desc(), TestResult.id.desc())
         )
-        return (await self.session.scalars(stmt)).first()
+        result = (await self.session.scalars(stmt)).first()
+        if result is not None:
+            self._latest[(candidate_id, test_id)] = result
+        return result
+
+    def remember(self, result: TestResult) -> None:
+        """A result this unit added is the latest for its candidate and test."""
+        self._latest[(result.candidate_id, result.test_id)] = result

@@ -133,3 +133,24 @@ async def test_more_requests_than_connections_wait_their_turn_instead_of_failing
         assert backend.available  # a full pool is not an outage
     finally:
         await backend.close()
+
+
+async def test_an_updates_claim_and_tag_versions_are_one_round_trip(
+    redis_cache: Cache,
+) -> None:
+    load_count: list[int] = []
+
+    async def load() -> bytes:
+        load_count.append(1)
+        return b"v"
+
+    await redis_cache.get_or_load("k", ("cities",), load)
+    async with redis_cache.for_update(f"u-{uuid.uuid4().hex}", 60) as first:
+        assert first
+        assert await redis_cache.get_or_load("k", ("cities",), load) == b"v"
+        assert await redis_cache.get_or_load("k", ("cities",), load) == b"v"
+    assert len(load_count) == 2  # once through Redis, once for this process's copy
+    await redis_cache.invalidate(["cities"])
+    async with redis_cache.for_update(f"u-{uuid.uuid4().hex}", 60):
+        assert await redis_cache.get_or_load("k", ("cities",), load) == b"v"
+    assert len(load_count) == 3

@@ -1,0 +1,252 @@
+"""CPU per bot update against a trivial aiogram bot, in one run: `python -m bench.bot_cpu`.
+
+The application is built as `python main.py run` builds it (`runtime.container.build_application`:
+its dispatcher, middlewares, cache, FSM storage and pool) on a fresh database with the demo rows;
+it talks over HTTP to bench.bot_api_stub, a Bot API answering at once in its own process, so
+the client's side of every request is counted but none of the server's. New candidates go
+through /start, their city typed, two screening answers, and /start again; the updates are
+JSON, parsed and fed to `Dispatcher.feed_update` a batch at a time, all of a batch at once,
+as polling hands them over.
+
+The floor: aiogram with one handler that replies "ok" (no middleware, no storage), fed the same
+number of updates the same way, replying through the same stub. The figure is the ratio of the
+process CPU time per update (`time.process_time`) of the two, measured one after the other.
+
+`--backend postgres` uses a scratch database on BENCH_POSTGRES_URL and Redis at BENCH_REDIS_URL.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import itertools
+import os
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from aiogram import Bot, Dispatcher, Router
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.session.middlewares.base import (
+    BaseRequestMiddleware,
+    NextRequestMiddlewareType,
+)
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.methods.base import TelegramType
+from aiogram.types import Message, Update
+
+from bench.system_rows import app_settings, quiet_logs, scratch_database
+from core.clock import SystemClock
+from core.logging import configure_logging
+from core.settings import LogFormat
+from domain.demo import DEMO_CITIES, seed_demo
+from runtime.container import build_application
+from storage.engine import create_engine
+from storage.migrate import upgrade
+
+POSTGRES_URL = os.environ.get(
+    "BENCH_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+)
+if TYPE_CHECKING:
+    from aiogram.methods import Response, TelegramMethod
+
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
+CITY = DEMO_CITIES[3][0]  # "Berlin": a Latin name, typed as a candidate would
+
+
+@contextlib.contextmanager
+def bot_api_stub() -> Iterator[str]:
+    """bench.bot_api_stub in its own process; its base URL."""
+    stub = subprocess.Popen(
+        [sys.executable, "-m", "bench.bot_api_stub"], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert stub.stdout is not None
+        port = int(stub.stdout.readline())
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        stub.terminate()
+        stub.wait()
+
+
+def stub_session(base_url: str) -> AiohttpSession:
+    return AiohttpSession(api=TelegramAPIServer.from_base(base_url))
+
+
+class CountRequests(BaseRequestMiddleware):
+    def __init__(self) -> None:
+        self.count = 0
+
+    async def __call__(
+        self,
+        make_request: NextRequestMiddlewareType[TelegramType],
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+    ) -> Response[TelegramType]:
+        self.count += 1
+        return await make_request(bot, method)
+
+
+_update_ids = itertools.count(time.time_ns() // 1000)
+
+
+def text_update(user_id: int, text: str) -> dict[str, Any]:
+    """The JSON Telegram sends for a private text message (a command carries its entity)."""
+    message: dict[str, Any] = {
+        "message_id": next(_update_ids),
+        "date": int(time.time()),
+        "chat": {"id": user_id, "type": "private", "first_name": "Bench"},
+        "from": {
+            "id": user_id,
+            "is_bot": False,
+            "first_name": "Bench",
+            "username": f"b{user_id}",
+            "language_code": "en",
+        },
+        "text": text,
+    }
+    if text.startswith("/"):
+        length = len(text.split()[0])
+        message["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
+    return {"update_id": next(_update_ids), "message": message}
+
+
+Step = Callable[[int], dict[str, Any]]
+CONVERSATION: tuple[Step, ...] = (
+    lambda user: text_update(user, "/start bench"),
+    lambda user: text_update(user, CITY),
+    lambda user: text_update(user, "Ann Smith"),
+    lambda user: text_update(user, "30"),
+    lambda user: text_update(user, "/start"),
+)
+
+
+@dataclass(frozen=True)
+class Cpu:
+    updates: int
+    cpu_seconds: float
+    requests: int  # Bot API requests the handlers made
+
+    @property
+    def ms_per_update(self) -> float:
+        return 1000 * self.cpu_seconds / max(1, self.updates)
+
+
+async def feed(
+    dispatcher: Dispatcher,
+    bot: Bot,
+    requests: CountRequests,
+    users: Sequence[int],
+    steps: Sequence[Step],
+    batch: int,
+) -> Cpu:
+    """Every user takes each step, a batch of users at a time; parsing and handling are timed."""
+    handled, cpu, requests_before = 0, 0.0, requests.count
+    for step in steps:
+        for start in range(0, len(users), batch):
+            raw = [step(user) for user in users[start : start + batch]]
+            started = time.process_time()
+            updates = [Update.model_validate(u, context={"bot": bot}) for u in raw]
+            await asyncio.gather(*(dispatcher.feed_update(bot, u) for u in updates))
+            cpu += time.process_time() - started
+            handled += len(updates)
+    return Cpu(handled, cpu, requests.count - requests_before)
+
+
+def trivial_dispatcher() -> Dispatcher:
+    """aiogram with one handler that replies, nothing else."""
+    router = Router(name="bench-trivial")
+
+    @router.message()
+    async def answer(message: Message) -> None:
+        await message.answer("ok")
+
+    dispatcher = Dispatcher()
+    dispatcher.include_router(router)
+    return dispatcher
+
+
+@dataclass(frozen=True)
+class Result:
+    backend: str
+    project: Cpu
+    floor: Cpu
+
+    @property
+    def ratio(self) -> float:
+        return self.project.ms_per_update / max(1e-9, self.floor.ms_per_update)
+
+    def report(self) -> str:
+        return (
+            f"{self.backend}: {self.project.ms_per_update:.2f} ms CPU per update "
+            f"({self.project.updates} updates, {self.project.requests} Bot API requests) "
+            f"against {self.floor.ms_per_update:.2f} ms for a trivial aiogram bot "
+            f"({self.floor.updates} updates, {self.floor.requests} requests): "
+            f"{self.ratio:.1f}x"
+        )
+
+
+async def measure(
+    database_url: str, redis_url: str | None, api_url: str, users: int, batch: int
+) -> Result:
+    engine = create_engine(database_url)
+    try:
+        await upgrade(engine)
+    finally:
+        await engine.dispose()
+    settings = app_settings(database_url, redis_url)
+    app = build_application(settings, bot_session=stub_session(api_url))
+    counted = CountRequests()
+    app.bot.session.middleware(counted)
+    trivial_bot = Bot("42:BENCH", session=stub_session(api_url))
+    trivial_bot.session.middleware(counted)
+    try:
+        async with app.uow_factory() as uow:
+            await seed_demo(uow, app.catalog, SystemClock())
+        base = 2**52 + uuid.uuid4().int % 10**9  # no Telegram user has such an id
+        warm = range(base, base + batch)
+        measured = range(base + batch, base + batch + users)
+        floor_users = range(base + batch + users, base + batch + 2 * users)
+        with quiet_logs():
+            await feed(app.dispatcher, app.bot, counted, warm, CONVERSATION, batch)
+            project = await feed(app.dispatcher, app.bot, counted, measured, CONVERSATION, batch)
+            floor_steps = [lambda user: text_update(user, "hello")] * len(CONVERSATION)
+            trivial = trivial_dispatcher()
+            await feed(trivial, trivial_bot, counted, warm, floor_steps, batch)
+            floor = await feed(trivial, trivial_bot, counted, floor_users, floor_steps, batch)
+    finally:
+        await trivial_bot.session.close()
+        await app.bot.session.close()
+        await app.dispatcher.storage.close()
+        await app.cache.backend.close()
+        await app.engine.dispose()
+    backend = "sqlite" if database_url.startswith("sqlite") else "postgres+redis"
+    return Result(backend, project, floor)
+
+
+async def run(backend: str, users: int, batch: int) -> Result:
+    base_url = "sqlite+aiosqlite:///unused.db" if backend == "sqlite" else POSTGRES_URL
+    redis_url = None if backend == "sqlite" else REDIS_URL
+    with bot_api_stub() as api_url:
+        async with scratch_database(base_url, "cpu") as url:
+            return await measure(url, redis_url, api_url, users, batch)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--backend", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument("--users", type=int, default=200)
+    parser.add_argument("--batch", type=int, default=50)
+    args = parser.parse_args()
+    configure_logging("INFO", LogFormat.JSON)
+    result = asyncio.run(run(args.backend, args.users, args.batch))
+    print(result.report())
+
+
+if __name__ == "__main__":
+    main()
