@@ -219,9 +219,15 @@ async def test_two_instances_behind_nginx_handle_a_burst_once_and_lose_nothing_t
         assert retried, "the update the killed instance held went on to the other one"
 
         welcomes = {user: await _welcomes(http, sandbox, user) for user in users}
-        wrong = {user: n for user, n in welcomes.items() if n != 1}
-        assert not wrong, f"users not welcomed exactly once: {wrong}"
         assert gate.held_chat in welcomes, "the held reply was to one of the burst's users"
+        # Everyone is welcomed once, except perhaps the user whose update the killed instance
+        # held: when the held message was the second of its reply (the city list after the
+        # welcome), the welcome had gone out before the kill and the other instance, handling
+        # the update again, sends it again. Nothing is lost; a reply in flight at the moment
+        # of a kill can come twice (the README says so).
+        wrong = {user: n for user, n in welcomes.items() if n != 1}
+        assert set(wrong) <= {gate.held_chat}, f"users not welcomed exactly once: {wrong}"
+        assert all(n == 2 for n in wrong.values()), f"welcomed {wrong}"
 
         connection = await asyncpg.connect(database.replace("postgresql+asyncpg", "postgresql"))
         try:

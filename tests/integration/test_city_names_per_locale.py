@@ -10,9 +10,10 @@ from sqlalchemy import select
 from core.clock import FrozenClock
 from core.enums import BookingStatus, CandidateStatus, SlotPurpose
 from domain.bookings.card import recruiter_card
-from domain.bookings.waitlist import offer_freed_slot, request_contact
+from domain.bookings.waitlist import offer_freed_slot
 from domain.messaging.texts import Catalog
 from domain.pipeline.cities import city_name
+from domain.pipeline.contact import request_contact
 from storage.dto import CityDTO
 from storage.models import Notification, WaitlistEntry
 from tests.conftest import Storage
