@@ -11,7 +11,6 @@ from datetime import time, timedelta
 from aiogram import Bot, Dispatcher
 from aiogram.client.session.base import BaseSession
 from aiogram.fsm.storage.base import BaseStorage
-from aiogram.fsm.storage.redis import RedisStorage
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 
@@ -37,7 +36,7 @@ from runtime.sandbox_mode import (
 from sandbox.world import World
 from scheduler.factory import SchedulerRunner
 from scheduler.outbox_schedule import OutboxWaker
-from storage.cache import Cache, MemoryBackend, RedisBackend
+from storage.cache import Cache, MemoryBackend
 from storage.engine import Engine, SessionFactory, create_engine, create_session_factory
 from storage.slow_queries import watch_slow_queries
 from storage.uow import UnitOfWorkFactory, uow_factory
@@ -73,6 +72,8 @@ class Application:
 def build_cache(settings: Settings) -> Cache:
     if not settings.redis_url:
         return Cache(MemoryBackend(), default_ttl=settings.cache_default_ttl_seconds)
+    from storage.cache.redis import RedisBackend  # redis is imported only when configured
+
     backend = RedisBackend(settings.redis_url)
     cache = Cache(backend, default_ttl=settings.cache_default_ttl_seconds)
     # Invalidations sent while Redis was away were lost: forget everything cached before.
@@ -99,7 +100,11 @@ def booking_rules(settings: Settings) -> BookingRules:
 
 
 def build_fsm_storage(settings: Settings) -> BaseStorage | None:
-    return RedisStorage.from_url(settings.redis_url) if settings.redis_url else None
+    if not settings.redis_url:
+        return None
+    from aiogram.fsm.storage.redis import RedisStorage  # redis is imported only when configured
+
+    return RedisStorage.from_url(settings.redis_url)
 
 
 def build_application(
