@@ -34,7 +34,8 @@ async def test_the_bot_is_measured_from_outside_beside_a_trivial_bot(tmp_path: P
     for figure in figures:
         assert figure.backend == "sqlite"
         assert figure.unit == "ms"
-        assert figure.project > 0 and figure.floor is not None and figure.floor > 0
+        # CPU is read in clock ticks (10 ms): three updates of the trivial bot may cost none.
+        assert figure.project >= 0 and figure.floor is not None and figure.floor >= 0
         assert figure.extra["users"] == 3
         assert figure.extra["lost"] == 0 and figure.extra["floor_lost"] == 0
         assert figure.extra["replies"] >= 3
