@@ -41,7 +41,7 @@ from sandbox import user_actions
 from sandbox.world import SandboxBot, SandboxUser, World
 
 # Parts of the bench's Telegram id range (see bench.system_rows.telegram_ids).
-_PROJECT, _NAIVE, _FLOOR, _BARE = 4, 5, 6, 7
+_PROJECT, _FLOOR, _BARE = 4, 6, 7
 TARGET_PER_SECOND = 500.0
 
 
@@ -161,7 +161,6 @@ async def bot_updates_figure(
     size: int,
     updates: int = 2000,
     batch: int = 100,
-    naive_updates: int = 300,
 ) -> Figure:
     """`app` comes from `served_app`; its database is filled. The caller removes the bench's
     rows afterwards, and the sandbox's update ids from Redis (forget_sandbox_update_claims)."""
@@ -183,12 +182,10 @@ async def bot_updates_figure(
     say_hello: list[Step] = [lambda u: user_actions.send_text(world, sandbox_bot, u, "hello")]
     project_ids = telegram_ids(_PROJECT, max(1, updates // len(steps)))
     users = source.users(project_ids)
-    naive_users = source.users(telegram_ids(_NAIVE, max(1, naive_updates // len(steps))))
     floor_users = source.users(telegram_ids(_FLOOR, updates))
     bare_users = source.users(telegram_ids(_BARE, updates))
     with quiet_logs(), counting("storage.cache.redis", "cache.redis_unavailable") as redis_down:
         project = await feed(app.dispatcher, source, users, steps, batch)
-        naive = await feed(app.dispatcher, source, naive_users, steps, 1)
         replying, silent = bare_dispatcher(reply=True), bare_dispatcher(reply=False)
         floor = await feed(replying, source, floor_users, say_hello, batch)
         bare = await feed(silent, source, bare_users, say_hello, batch)
@@ -200,7 +197,6 @@ async def bot_updates_figure(
         backend=backend,
         project=project.per_second,
         unit="updates/s",
-        naive=naive.per_second,
         floor=floor.per_second,
         size=size,
         target=f"≥ {TARGET_PER_SECOND:.0f} updates/s per process on PostgreSQL",
@@ -210,7 +206,6 @@ async def bot_updates_figure(
             f"an answer{'' if screening else ' — no screening test in this database'}) fed "
             f"{batch} at a time to the dispatcher build_application makes; answered through "
             "the sandbox Bot API in the same process, its rate limits off. "
-            "Naive: the same conversation fed one update at a time. "
             "Floor: aiogram with a trivial handler that only replies 'ok' through the sandbox "
             "(no storage, no middleware); aiogram's per-update INFO log line off while measuring"
             + ("" if met is not None else "; the target is stated for PostgreSQL")
@@ -227,13 +222,11 @@ async def bot_updates_figure(
             "batch": batch,
             "seconds": project.seconds,
             "cpu_ms_per_update": 1000 * project.cpu_seconds / max(1, project.updates),
-            "naive_cpu_ms_per_update": 1000 * naive.cpu_seconds / max(1, naive.updates),
             "floor_cpu_ms_per_update": 1000 * floor.cpu_seconds / max(1, floor.updates),
             "redis_unavailable_events": redis_down.count,
             "candidates_registered": registered,
             "bot_messages_sent": replies,
             "screening_test": screening,
-            "naive_updates": naive.updates,
             "floor_updates": floor.updates,
             "dispatch_only_per_second": bare.per_second,
         },

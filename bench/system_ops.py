@@ -5,7 +5,12 @@ On a migrated database filled with `candidates` candidates:
 2. bot updates per second through the dispatcher the app builds (bench.bot_updates);
 3. a broadcast's send rate against its configured limit (bench.broadcast_rate, on a scratch
    database next to the given one, since it fills its own recipients);
-4. the resident memory of `python main.py run` on this database (bench.app_memory).
+4. the resident memory of `python main.py run` on this database, idle after start, beside a bare
+   import floor (bench.app_memory);
+5. the bot from outside: `python main.py run` polling a Bot API server over HTTP under a burst
+   of new users, against a trivial aiogram bot (bench.bot_outside);
+6. HTTP requests/s and latency of the API and the dashboard beside an SQL floor, when
+   bench.http_floor is there (another part of issue 15 adds it; see `http_figures`).
 
 The rows the bench adds (a city, a recruiter, slots, candidates with Telegram ids in
 bench.system_rows.BENCH_TELEGRAM_IDS) are removed afterwards."""
@@ -16,6 +21,7 @@ import argparse
 import asyncio
 import importlib
 import importlib.util
+import inspect
 import json
 import platform
 from collections.abc import Awaitable
@@ -28,6 +34,7 @@ import structlog
 from bench import broadcast_rate
 from bench.app_memory import app_memory_figure
 from bench.booking_race import booking_race_figure
+from bench.bot_outside import bot_outside_figures
 from bench.bot_updates import bot_updates_figure, served_app
 from bench.harness import Figure, Report
 from bench.system_rows import (
@@ -64,12 +71,15 @@ class SystemSizes:
     race_rounds: int = 3
     updates: int = 2000
     update_batch: int = 100
-    naive_updates: int = 300
     broadcast_recipients: int = 300
     broadcast_rate: float | None = None  # None: 50/s on SQLite, 25/s on PostgreSQL
     memory: bool = True
     memory_personas: int = 20
     memory_panel: bool = True
+    outside: bool = True
+    outside_users: int = 1000  # new users in one burst
+    outside_spread_seconds: float = 3.0
+    http: bool = True
 
 
 async def broadcast_figure(backend: str, database_url: str, recipients: int, rate: float) -> Figure:
@@ -137,7 +147,6 @@ async def system_figures(
                         size=candidates,
                         updates=sizes.updates,
                         batch=sizes.update_batch,
-                        naive_updates=sizes.naive_updates,
                     )
                     await _add(figures, "bot updates", updates)
             finally:
@@ -159,9 +168,58 @@ async def system_figures(
             finally:
                 async with bench_storage(settings) as uows:
                     await remove_bench_rows(uows)
+        if sizes.outside:
+            try:
+                await _add_all(
+                    figures,
+                    "bot from outside",
+                    bot_outside_figures(
+                        backend,
+                        database_url,
+                        redis_url is not None,
+                        candidates,
+                        users=sizes.outside_users,
+                        spread=sizes.outside_spread_seconds,
+                    ),
+                )
+            finally:
+                async with bench_storage(settings) as uows:
+                    await remove_bench_rows(uows)
+        if sizes.http:
+            await _add_all(
+                figures, "http", http_figures(backend, database_url, redis_url, candidates)
+            )
     finally:
         await forget_sandbox_update_claims(redis_url, SANDBOX_BOT_ID)
     return figures
+
+
+async def http_figures(
+    backend: str, database_url: str, redis_url: str | None, candidates: int
+) -> list[Figure]:
+    """The hook for the HTTP rows: `bench.http_floor.http_figures(backend, database_url,
+    redis_url, candidates)` returning Figures (API and dashboard requests/s and latency, each
+    with its SQL floor), sync or async; nothing while that module is absent."""
+    try:
+        module = importlib.import_module("bench.http_floor")
+    except ImportError:
+        log.info("bench.http_floor_absent")
+        return []
+    measure = getattr(module, "http_figures", None)
+    if measure is None:
+        log.warning("bench.http_floor_has_no_http_figures")
+        return []
+    found = measure(backend, database_url, redis_url, candidates)
+    if inspect.isawaitable(found):
+        found = await found
+    return list(found)
+
+
+async def _add_all(figures: list[Figure], what: str, measuring: Awaitable[list[Figure]]) -> None:
+    try:
+        figures.extend(await measuring)
+    except Exception as exc:  # one failed measurement must not cost the others
+        log.warning("bench.figure_failed", figure=what, error=repr(exc))
 
 
 async def _add(figures: list[Figure], what: str, measuring: Awaitable[Figure]) -> None:

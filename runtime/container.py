@@ -11,15 +11,12 @@ from datetime import time, timedelta
 from aiogram import Bot, Dispatcher
 from aiogram.client.session.base import BaseSession
 from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder
-from aiogram.fsm.storage.redis import RedisStorage
 from aiohttp import web
-from redis import asyncio as aioredis
 
 from admin.app import create_app
 from admin.deps import AdminDeps
 from admin.health import HealthSources
 from bot.factory import create_bot, create_dispatcher
-from bot.fsm_fallback import FallbackStorage
 from core.clock import Clock, SystemClock
 from core.errors import ConfigurationError
 from core.metrics import Metrics
@@ -41,7 +38,7 @@ from sandbox.world import World
 from scheduler.factory import SchedulerRunner
 from scheduler.outbox_schedule import OutboxWaker
 from storage.availability import DatabaseGate
-from storage.cache import Cache, MemoryBackend, RedisBackend
+from storage.cache import Cache, MemoryBackend
 from storage.engine import Engine, SessionFactory, create_engine, create_session_factory
 from storage.slow_queries import watch_slow_queries
 from storage.uow import UnitOfWorkFactory, uow_factory
@@ -81,6 +78,8 @@ class Application:
 def build_cache(settings: Settings) -> Cache:
     if not settings.redis_url:
         return Cache(MemoryBackend(), default_ttl=settings.cache_default_ttl_seconds)
+    from storage.cache.redis import RedisBackend  # redis is imported only when configured
+
     backend = RedisBackend(settings.redis_url)
     cache = Cache(
         backend,
@@ -116,6 +115,12 @@ def build_fsm_storage(settings: Settings) -> BaseStorage | None:
     for a connection rather than fail (redis' default pool raises "Too many connections")."""
     if not settings.redis_url:
         return None
+    # redis, and what it pulls in, is imported only when configured.
+    from aiogram.fsm.storage.redis import RedisStorage
+    from redis import asyncio as aioredis
+
+    from bot.fsm_fallback import FallbackStorage
+
     pool = aioredis.BlockingConnectionPool.from_url(
         settings.redis_url,
         # An update in hand uses one at a time; a little room for anything else.

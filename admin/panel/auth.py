@@ -11,9 +11,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from aiohttp import web
-from aiohttp_session import Session, get_session, new_session
+from aiohttp_session import AbstractStorage, Session, get_session, new_session
 from aiohttp_session import setup as setup_sessions
-from aiohttp_session.cookie_storage import EncryptedCookieStorage
 
 from admin.deps import request_uow
 from domain.organisation.accounts import signed_in_account
@@ -26,13 +25,42 @@ MAX_TRACKED = 10_000
 LOCKOUT_SECONDS = 15 * 60
 
 
+class _FirstUseCookieStorage(AbstractStorage):
+    """aiohttp_session's encrypted cookie, built at the first session read or write: its module
+    imports `cryptography` (about 7 MB resident), which a process that never serves the panel
+    (the bot, /health, the API) does without."""
+
+    def __init__(self, key: bytes) -> None:
+        super().__init__(cookie_name=COOKIE, httponly=True, samesite="Lax", max_age=SESSION_SECONDS)
+        self._key = key
+        self._inner: AbstractStorage | None = None
+
+    def _storage(self) -> AbstractStorage:
+        if self._inner is None:
+            from aiohttp_session.cookie_storage import EncryptedCookieStorage
+
+            self._inner = EncryptedCookieStorage(
+                self._key,
+                cookie_name=COOKIE,
+                httponly=True,
+                samesite="Lax",
+                max_age=SESSION_SECONDS,
+            )
+        return self._inner
+
+    async def load_session(self, request: web.Request) -> Session:
+        return await self._storage().load_session(request)
+
+    async def save_session(
+        self, request: web.Request, response: web.StreamResponse, session: Session
+    ) -> None:
+        await self._storage().save_session(request, response, session)
+
+
 def install_sessions(app: web.Application, secret_key: str) -> None:
     """An empty key gets a random one: everyone is logged out when the process restarts."""
     key = hashlib.sha256(secret_key.encode()).digest() if secret_key else secrets.token_bytes(32)
-    storage = EncryptedCookieStorage(
-        key, cookie_name=COOKIE, httponly=True, samesite="Lax", max_age=SESSION_SECONDS
-    )
-    setup_sessions(app, storage)
+    setup_sessions(app, _FirstUseCookieStorage(key))
 
 
 def csrf_token(session: Session) -> str:

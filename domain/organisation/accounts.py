@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
+from typing import TYPE_CHECKING
 
 from core.enums import AdminRole
 from core.errors import AppError, Conflict
 from storage.models import AdminUser
 from storage.uow import UnitOfWork
 
-_hasher = PasswordHasher()
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
+
 LOGIN_PATTERN = re.compile(r"^[A-Za-z0-9_.@-]{3,64}$")
 MIN_PASSWORD_LENGTH = 10
 
@@ -22,13 +22,28 @@ class InvalidAccount(AppError):
     message_key = "error.invalid_account"
 
 
+_hasher: PasswordHasher | None = None  # tests put a cheaper one here
+
+
+def _password_hasher() -> PasswordHasher:
+    """argon2 is imported at the first sign-in or new password, not at start-up."""
+    global _hasher
+    if _hasher is None:
+        from argon2 import PasswordHasher
+
+        _hasher = PasswordHasher()
+    return _hasher
+
+
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _password_hasher().hash(password)
 
 
 def password_matches(password_hash: str, password: str) -> bool:
+    from argon2.exceptions import InvalidHashError, VerificationError
+
     try:
-        return _hasher.verify(password_hash, password)
+        return _password_hasher().verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 
