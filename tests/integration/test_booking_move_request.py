@@ -240,43 +240,34 @@ async def test_rejecting_on_a_move_request_refuses_only_the_move(storage: Storag
         assert person is not None and person.status is CandidateStatus.INTERVIEW_SCHEDULED
 
 
-async def test_a_move_requests_card_says_it_is_a_move_and_offers_approve_or_keep(
-    storage: Storage,
-) -> None:
-    from domain.bookings.card import recruiter_card
-
-    _, m = _messaging()
-    recruiter, person_id, old, second = await _confirmed(storage, m)
-    new = await _request_move(storage, m, person_id, old, second)
-    async with storage.uow() as uow:
-        request = await uow.bookings.get(new)
-        person = await uow.candidates.get(person_id)
-        assert request is not None and person is not None
-        text, buttons = await recruiter_card(uow, m.catalog, recruiter, request, person)
-        standing = await uow.bookings.get(old)
-        assert standing is not None
-        _, standing_buttons = await recruiter_card(uow, m.catalog, recruiter, standing, person)
-    assert "Asks to move from " in text
-    assert [[b["text"] for b in row] for row in buttons] == [
-        ["✅ Approve the move"],
-        ["↩ Keep the current time"],
-    ]
-    assert [b["do"] for row in buttons for b in row] == ["approve", "offer"]
-    assert "Asks to move" not in (await _plain_card(storage, m, recruiter, old, person_id))
-    assert ["❌ Reject"] in [[b["text"] for b in row] for row in standing_buttons]
-
-
-async def _plain_card(
+async def _card(
     storage: Storage, m: Messaging, recruiter: RecruiterDTO, booking_id: int, person_id: int
-) -> str:
+) -> tuple[str, list[list[str]], list[str]]:
+    """The booking's card for its recruiter: text, button labels by row, button actions."""
     from domain.bookings.card import recruiter_card
 
     async with storage.uow() as uow:
         booking = await uow.bookings.get(booking_id)
         person = await uow.candidates.get(person_id)
         assert booking is not None and person is not None
-        text, _ = await recruiter_card(uow, m.catalog, recruiter, booking, person)
-        return text
+        text, buttons = await recruiter_card(uow, m.catalog, recruiter, booking, person)
+    labels = [[b["text"] for b in row] for row in buttons]
+    return text, labels, [b["do"] for row in buttons for b in row]
+
+
+async def test_a_move_requests_card_says_it_is_a_move_and_offers_approve_or_keep(
+    storage: Storage,
+) -> None:
+    _, m = _messaging()
+    recruiter, person_id, old, second = await _confirmed(storage, m)
+    new = await _request_move(storage, m, person_id, old, second)
+    text, labels, actions = await _card(storage, m, recruiter, new, person_id)
+    assert "Asks to move from " in text
+    assert labels == [["✅ Approve the move"], ["↩ Keep the current time"]]
+    assert actions == ["approve", "offer"]
+    standing_text, standing_labels, _ = await _card(storage, m, recruiter, old, person_id)
+    assert "Asks to move" not in standing_text
+    assert ["❌ Reject"] in standing_labels
 
 
 async def test_an_expired_move_request_tells_the_recruiter_the_current_time_stands(
