@@ -24,19 +24,16 @@ import asyncio
 import re
 import statistics
 import time
-from collections.abc import Awaitable, Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import aiohttp
 import asyncpg  # type: ignore[import-untyped]
-from sqlalchemy import event
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bench.bot_updates import served_app
+from bench.storage_ops import captured
 from bench.system_rows import app_settings, ensure_app_logging, quiet_logs
 from core.enums import AdminRole
 from core.result import Success
@@ -50,12 +47,6 @@ LOGIN = "bench-http"
 PASSWORD = "bench-http password, not a secret"
 ROUNDS = 5  # project and floor take turns this many times per measurement
 SEARCHED = "щербаков"  # a surname of the dataset's: a few hundred of 100,000 match
-
-
-@dataclass(frozen=True)
-class Statement:
-    sql: str
-    params: tuple[Any, ...]
 
 
 @dataclass(frozen=True)
@@ -90,22 +81,6 @@ class Row:
     @property
     def ratio(self) -> float:
         return self.project.per_second / self.floor.per_second
-
-
-@contextmanager
-def captured(engine: AsyncEngine) -> Iterator[list[Statement]]:
-    """The reads sent to the driver inside the block, as sent (asyncpg's `$n` parameters)."""
-    found: list[Statement] = []
-
-    def record(_conn: Any, _cursor: Any, sql: str, params: Any, _ctx: Any, many: bool) -> None:
-        if not many and sql.lstrip().upper().startswith(("SELECT", "WITH")):
-            found.append(Statement(sql, tuple(params or ())))
-
-    event.listen(engine.sync_engine, "before_cursor_execute", record)
-    try:
-        yield found
-    finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", record)
 
 
 async def loop_for(seconds: float, workers: int, once: Callable[[int], Awaitable[None]]) -> Rate:
