@@ -102,11 +102,7 @@ class FallbackStorage(BaseStorage):
                 await self._primary.get_state(_PROBE)
                 await self._write_back()
             except (RedisError, OSError) as exc:
-                self._mark_down_quietly(exc)
-
-    def _mark_down_quietly(self, exc: BaseException) -> None:
-        self._retry_at = time.monotonic() + RETRY_INTERVAL_SECONDS
-        log.debug("fsm.redis_still_unavailable", error=str(exc) or type(exc).__name__)
+                self._mark_down(exc)  # still away: logged once, when it went
 
     async def _write_back(self) -> None:
         """Redis answers again: write what was kept aside, then use it as before."""

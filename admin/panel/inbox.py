@@ -5,6 +5,7 @@ cities' requests."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC
 from urllib.parse import urlencode
 
@@ -38,7 +39,7 @@ def _default_view(scope: Scope) -> str:
 
 
 def _scoped(where: InboxFilter, scope: Scope) -> InboxFilter:
-    return InboxFilter(where.handled, where.admins_only, scope.city_ids)
+    return replace(where, city_ids=scope.city_ids)
 
 
 def _row(row: InboxRow) -> dict[str, object]:

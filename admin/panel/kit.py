@@ -19,7 +19,7 @@ from admin.panel.auth import check_csrf, csrf_token, current_user
 from admin.schemas.common import is_list_field, parse_id
 from admin.scope import Scope, scope_for
 from core.errors import AppError, NotFound
-from domain.pipeline.contact import InboxFilter, open_requests
+from domain.pipeline.contact import InboxFilter, count_requests
 from storage.uow import UnitOfWork
 
 PageHandler = Callable[[web.Request, Scope], Awaitable[web.StreamResponse]]
@@ -75,7 +75,7 @@ async def render(
         # The menu's inbox shows what waits: for an admin, the requests no recruiter was told
         # of; for a recruiter, their cities' open ones.
         waiting = InboxFilter(admins_only=scope.is_admin, city_ids=scope.city_ids)
-        values["inbox_count"] = await open_requests(uow(request), waiting)
+        values["inbox_count"] = await count_requests(uow(request), waiting)
     return aiohttp_jinja2.render_template(template, request, {**values, **context}, status=status)
 
 

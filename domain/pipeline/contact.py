@@ -136,9 +136,9 @@ async def inbox_page(
     return InboxPage(found[:per_page], has_next=len(found) > per_page)
 
 
-async def open_requests(uow: UnitOfWork, where: InboxFilter) -> int:
-    """How many open requests match `where` (the panel's menu shows it)."""
-    return await uow.contact_requests.count(InboxFilter(False, where.admins_only, where.city_ids))
+async def count_requests(uow: UnitOfWork, where: InboxFilter) -> int:
+    """How many requests match `where` (the panel's menu shows the open ones)."""
+    return await uow.contact_requests.count(where)
 
 
 async def contact_request(uow: UnitOfWork, request_id: int) -> ContactRequest | None:

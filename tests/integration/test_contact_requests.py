@@ -13,9 +13,9 @@ from domain.messaging.texts import Catalog
 from domain.pipeline.cities import ask_for_unlisted_city
 from domain.pipeline.contact import (
     InboxFilter,
+    count_requests,
     inbox_page,
     mark_handled,
-    open_requests,
     request_contact,
 )
 from storage.models import AuditLogEntry, Notification
@@ -46,7 +46,7 @@ async def test_a_city_with_no_linked_recruiter_puts_the_request_in_the_admins_in
     assert request.recruiters_told == 0
     assert await _notes(storage) == []
     async with storage.uow() as uow:
-        assert await open_requests(uow, ADMINS) == 1
+        assert await count_requests(uow, ADMINS) == 1
         (row,) = (await inbox_page(uow, ADMINS, 1)).rows
     assert row.candidate_name == "Nobody Told" and row.city_name == city.name
     assert row.request.reason is ContactReason.NO_TIME
@@ -65,10 +65,10 @@ async def test_a_city_with_a_linked_recruiter_tells_them_and_the_inbox_shows_it_
     (note,) = await _notes(storage)
     assert note.recipient_chat_id == 555
     async with storage.uow() as uow:
-        assert await open_requests(uow, ADMINS) == 0  # a recruiter has it
-        assert await open_requests(uow, InboxFilter()) == 1  # still visible to everyone
-        assert await open_requests(uow, InboxFilter(city_ids={city.id})) == 1
-        assert await open_requests(uow, InboxFilter(city_ids={city.id + 1000})) == 0
+        assert await count_requests(uow, ADMINS) == 0  # a recruiter has it
+        assert await count_requests(uow, InboxFilter()) == 1  # still visible to everyone
+        assert await count_requests(uow, InboxFilter(city_ids={city.id})) == 1
+        assert await count_requests(uow, InboxFilter(city_ids={city.id + 1000})) == 0
 
 
 async def test_asking_again_the_same_day_adds_to_the_open_request_and_tells_nobody_twice(
@@ -102,7 +102,7 @@ async def test_handled_requests_leave_the_inbox_and_a_new_one_is_a_new_request(
         assert await mark_handled(uow, clock, request, "recruiter:1") is True
         assert await mark_handled(uow, clock, request, "recruiter:2") is False  # once
     async with storage.uow() as uow:
-        assert await open_requests(uow, InboxFilter()) == 0
+        assert await count_requests(uow, InboxFilter()) == 0
         (handled,) = (await inbox_page(uow, InboxFilter(handled=True), 1)).rows
         assert handled.request.handled_by == "recruiter:1"
         (audit,) = (
