@@ -23,6 +23,7 @@ from admin.app import create_app
 from admin.deps import AdminDeps
 from admin.health import HealthSources
 from core.clock import FrozenClock
+from core.settings import SUPPORTED_LOCALES
 from domain.messaging.texts import Catalog
 from domain.organisation.accounts import create_admin
 from domain.organisation.api_tokens import token_hash
@@ -45,6 +46,7 @@ schema = schemathesis.openapi.from_dict(
 ACCEPTED_OR_NOT_THERE = {200, 201, 204, 404, 409}
 BEYOND_THE_DOCUMENT = {
     ("name", "a city with this name exists already"),  # stored data
+    *((f"names.{locale}", "a city with this name exists already") for locale in SUPPORTED_LOCALES),
     ("city_ids", "every city must exist"),
     ("city_id", "there is no such city"),
     ("city_id", "the recruiter does not work in this city"),
