@@ -311,8 +311,7 @@ class SlotRepository(Repository[Slot]):
             total = await self.count_of_recruiter(recruiter_id, start, end) if offset else 0
             return [], total
         page: list[SlotWithBookingRow] = [
-            (SlotLine._make(row[:_LINE_WIDTH]), *row[_LINE_WIDTH:-1])
-            for row in rows
+            (SlotLine._make(row[:_LINE_WIDTH]), *row[_LINE_WIDTH:-1]) for row in rows
         ]
         return page, int(rows[0][-1])
 
