@@ -174,7 +174,10 @@ def handler_for(op: Operation) -> Handler:
             return error_response(problem)
         if op.answer is None:
             return web.Response(status=204)
-        return _json(op.status, op.answer.model_validate(result).model_dump(mode="json"))
+        # Checked against the answer's schema, then written as JSON by pydantic's own
+        # serialiser in one pass (no dict of it for the json module to walk again).
+        body = op.answer.model_validate(result).model_dump_json()
+        return web.Response(text=body, status=op.status, content_type="application/json")
 
     return handle
 

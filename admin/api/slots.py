@@ -13,12 +13,11 @@ from admin.schemas.common import Id, Output, Page, listing
 from admin.schemas.slots import SeriesIn, SlotIn, SlotOut
 from core.iso import Instant
 from domain.scheduling.slots import (
-    count_recruiter_slots,
     create_series,
     create_slot,
     delete_slot,
     plan_series,
-    recruiter_slots,
+    recruiter_slot_page,
     visible_slot,
 )
 
@@ -62,10 +61,9 @@ async def list_slots(call: Call) -> dict[str, Any]:
     recruiter_id = _recruiter(call, query.recruiter_id)
     start = query.starts_from or call.deps.clock.now()
     end = query.starts_to or start + timedelta(days=60)
-    page = await recruiter_slots(
+    page, total = await recruiter_slot_page(
         call.uow, recruiter_id, start, end, limit=query.limit, offset=query.offset
     )
-    total = await count_recruiter_slots(call.uow, recruiter_id, start, end)
     # Plain dicts of SlotOut's fields, validated once with the answer (not once more per row).
     items = [
         {

@@ -32,11 +32,11 @@ from domain.records import Recruiter
 from domain.scheduling.slots import (
     SeriesPlan,
     SlotRow,
-    count_recruiter_slots,
     create_series,
     create_slot,
     delete_slot,
     plan_series,
+    recruiter_slot_page,
     recruiter_slots,
     visible_slot,
 )
@@ -190,10 +190,9 @@ async def _show(
         if view == "list":
             offset = _offset(request.query.get("offset"))
             until = now + timedelta(days=LIST_DAYS)
-            rows = await recruiter_slots(
+            rows, total = await recruiter_slot_page(
                 uow(request), recruiter.id, now, until, limit=LIST_LIMIT, offset=offset
             )
-            total = await count_recruiter_slots(uow(request), recruiter.id, now, until)
             context.update(
                 rows=rows,
                 total=total,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -15,8 +16,15 @@ _MONTHS = {
 }
 
 
+@functools.cache
+def zone_info(name: str) -> ZoneInfo:
+    """The zone, read once per process: ZoneInfo keeps only its last 8 zones for sure and the
+    cities use more, so pages read the zone files again on every view."""
+    return ZoneInfo(name)
+
+
 def local(moment: datetime, zone: str) -> datetime:
-    return moment.astimezone(ZoneInfo(zone))
+    return moment.astimezone(zone_info(zone))
 
 
 def day_label(day: date, locale: str) -> str:

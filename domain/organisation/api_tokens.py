@@ -72,11 +72,11 @@ async def authenticate(uow: UnitOfWork, raw: str, clock: Clock) -> Bearer | None
     it is written when that transaction commits, so a call that fails leaves it as it was."""
     if not raw.startswith(TOKEN_PREFIX):
         return None
-    token = await uow.api_tokens.get_active_by_hash(token_hash(raw))
-    if token is None:
+    found = await uow.api_tokens.active_with_account(token_hash(raw))
+    if found is None:
         return None
-    user = await uow.admin_users.get(token.admin_user_id)
-    if user is None or not user.active:
+    token, user = found
+    if not user.active:
         return None
     now = clock.now()
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_PRECISION:

@@ -13,11 +13,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 
 from core.enums import BookingStatus, CandidateStatus, NotificationStatus, SlotPurpose
+from domain.messaging.dates import zone_info
 from storage.models.candidate import milestones_of
 from storage.repositories.reports import ZoneWindow
 from storage.uow import UnitOfWork
@@ -137,8 +137,8 @@ async def _today(
     """Interviews on today's date as each city's clocks read it: one window per time zone in
     use (a handful), so the database returns exactly today's rows, however busy yesterday was."""
     windows = []
-    for zone in await uow.reports.time_zones_in_use():
-        tz = ZoneInfo(zone)
+    for zone in await uow.cities.time_zones_in_use():
+        tz = zone_info(zone)
         day = now.astimezone(tz).date()
         start = datetime.combine(day, time(), tzinfo=tz).astimezone(UTC)
         end = datetime.combine(day + timedelta(days=1), time(), tzinfo=tz).astimezone(UTC)

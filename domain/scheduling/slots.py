@@ -369,10 +369,15 @@ async def recruiter_slots(
     return [replace(r, city_name=names.get(r.slot.city_id, r.city_name)) for r in rows]
 
 
-async def count_recruiter_slots(
-    uow: UnitOfWork, recruiter_id: int, start: datetime, end: datetime
-) -> int:
-    return await uow.slots.count_of_recruiter(recruiter_id, start, end)
+async def recruiter_slot_page(
+    uow: UnitOfWork, recruiter_id: int, start: datetime, end: datetime, *, limit: int, offset: int
+) -> tuple[list[SlotRow], int]:
+    """A page of `recruiter_slots` (cities by their main names) and how many slots start in
+    [start, end) in all, in one query."""
+    page, total = await uow.slots.page_of_recruiter(
+        recruiter_id, start, end, limit=limit, offset=offset
+    )
+    return [SlotRow(*row) for row in page], total
 
 
 class NotYourSlot(AppError):

@@ -57,24 +57,31 @@ class CandidateListing(NamedTuple):
     wanted_city: str | None
 
 
+# Core columns, not the ORM's attributes: the list reads plain rows, and the ORM's row loading
+# cost more per page than the database's part.
+_candidates = Candidate.__table__
+_cities = City.__table__
+_c = _candidates.c
+
+
 def _conditions(criteria: CandidateCriteria) -> list[ColumnElement[bool]]:
     where: list[ColumnElement[bool]] = []
     if criteria.city_ids is not None:
-        where.append(Candidate.city_id.in_(sorted(criteria.city_ids)))
+        where.append(_c.city_id.in_(sorted(criteria.city_ids)))
     if criteria.city_id is not None:
-        where.append(Candidate.city_id == criteria.city_id)
+        where.append(_c.city_id == criteria.city_id)
     if criteria.status is not None:
-        where.append(Candidate.status == criteria.status)
+        where.append(_c.status == criteria.status)
     if criteria.source is not None:
-        where.append(Candidate.source == criteria.source)
+        where.append(_c.source == criteria.source)
     if criteria.created_since is not None:
-        where.append(Candidate.created_at >= criteria.created_since)
+        where.append(_c.created_at >= criteria.created_since)
     if criteria.created_before is not None:
-        where.append(Candidate.created_at < criteria.created_before)
+        where.append(_c.created_at < criteria.created_before)
     if criteria.unlisted_city:
-        where.append(Candidate.wanted_city.is_not(None))
+        where.append(_c.wanted_city.is_not(None))
     if criteria.text:
-        found = [Candidate.search_text.contains(n, autoescape=True) for n in criteria.text]
+        found = [_c.search_text.contains(n, autoescape=True) for n in criteria.text]
         where.append(found[0] if len(found) == 1 else or_(*found))
     return where
 
@@ -82,36 +89,40 @@ def _conditions(criteria: CandidateCriteria) -> list[ColumnElement[bool]]:
 def _order(by: CandidateOrder, descending: bool) -> list[Any]:
     """The sort key and the id as tie-breaker, in the order its index lists them."""
     by_name: dict[str, list[Any]] = {
-        "created_at": [Candidate.created_at],
-        "full_name": [Candidate.full_name],
+        "created_at": [_c.created_at],
+        "full_name": [_c.full_name],
         # ix_candidates_status_updated: within a status, by when it was last changed.
-        "status": [Candidate.status, Candidate.updated_at],
-        "updated_at": [Candidate.updated_at],
+        "status": [_c.status, _c.updated_at],
+        "updated_at": [_c.updated_at],
     }
-    ordered = [c.desc() if descending else c.asc() for c in (*by_name[by], Candidate.id)]
+    ordered = [c.desc() if descending else c.asc() for c in (*by_name[by], _c.id)]
     if by == "full_name":
         # No name sorts after every name on both databases, as PostgreSQL's index keeps it.
         ordered[0] = ordered[0].nulls_first() if descending else ordered[0].nulls_last()
     return ordered
 
 
+_LISTING = select(
+    _c.id,
+    _c.telegram_id,
+    _c.full_name,
+    _c.username,
+    _c.phone,
+    _c.city_id,
+    _cities.c.name.label("city"),
+    _c.status,
+    _c.source,
+    _c.locale,
+    _c.reachable,
+    _c.created_at,
+    _c.updated_at,
+    _c.wanted_city,
+).outerjoin(_cities, _cities.c.id == _c.city_id)
+
+
 def _listing_query() -> Select[*tuple[Any, ...]]:
-    return select(
-        Candidate.id,
-        Candidate.telegram_id,
-        Candidate.full_name,
-        Candidate.username,
-        Candidate.phone,
-        Candidate.city_id,
-        City.name.label("city"),
-        Candidate.status,
-        Candidate.source,
-        Candidate.locale,
-        Candidate.reachable,
-        Candidate.created_at,
-        Candidate.updated_at,
-        Candidate.wanted_city,
-    ).outerjoin(City, City.id == Candidate.city_id)
+    """The list's columns, built once (a statement is immutable: each use adds to a copy)."""
+    return _LISTING
 
 
 class CandidateSearchRepository(Repository[Candidate]):
@@ -125,7 +136,7 @@ class CandidateSearchRepository(Repository[Candidate]):
         """How many match in all. Counting reads every matching row (the whole table for the
         unfiltered list), so the count is kept in the cache under the `candidates` tag: paging
         through, or asking again, counts nothing until a candidate is written; it is exact."""
-        stmt = select(func.count()).select_from(Candidate).where(*_conditions(criteria))
+        stmt = select(func.count()).select_from(_candidates).where(*_conditions(criteria))
         return int(await self.session.scalar(stmt) or 0)
 
     async def page(
@@ -146,15 +157,15 @@ class CandidateSearchRepository(Repository[Candidate]):
             # Few matches: walking the sort's index would visit most of the table to find a page
             # of them. Collect them first (MATERIALIZED: a fence on both databases), sort only
             # those.
-            matches = select(Candidate.id).where(*where).cte("matches").prefix_with("MATERIALIZED")
-            stmt = stmt.join(matches, matches.c.id == Candidate.id)
+            matches = select(_c.id).where(*where).cte("matches").prefix_with("MATERIALIZED")
+            stmt = stmt.join(matches, matches.c.id == _c.id)
         else:
             stmt = stmt.where(*where)
         stmt = stmt.order_by(*_order(order, descending)).limit(limit).offset(offset)
         return [CandidateListing._make(row) for row in await self.session.execute(stmt)]
 
     async def listing(self, candidate_id: int) -> CandidateListing | None:
-        stmt = _listing_query().where(Candidate.id == candidate_id)
+        stmt = _listing_query().where(_c.id == candidate_id)
         found = (await self.session.execute(stmt)).first()
         return None if found is None else CandidateListing._make(found)
 
@@ -165,8 +176,8 @@ class CandidateSearchRepository(Repository[Candidate]):
         at any depth). Rows, not models: an export of 100k adds up."""
         stmt = (
             _listing_query()
-            .where(*_conditions(criteria), Candidate.id > after_id)
-            .order_by(Candidate.id)
+            .where(*_conditions(criteria), _c.id > after_id)
+            .order_by(_c.id)
             .limit(limit)
         )
         return [CandidateListing._make(row) for row in await self.session.execute(stmt)]

@@ -26,6 +26,11 @@ class CityRepository(Repository[City]):
         stmt = select(City).where(City.active.is_(True)).order_by(City.name)
         return [CityDTO.model_validate(c) for c in (await self.session.scalars(stmt)).all()]
 
+    @cached()
+    async def time_zones_in_use(self) -> list[str]:
+        """Every city's time zone, once each (kept until a city is written)."""
+        return list((await self.session.scalars(select(City.timezone).distinct())).all())
+
     async def get_by_name(self, name: str) -> City | None:
         """The city called `name`, whatever its case and spacing (`city_name_key`)."""
         stmt = select(City).where(City.name_key == city_name_key(name))

@@ -3,13 +3,14 @@ how to read them is decided above (domain.reporting.dashboard); `city_ids` None 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple, TypeVar
 
 from pydantic import TypeAdapter
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import Select, and_, bindparam, case, func, or_, select
 from sqlalchemy.orm import aliased
 
 from core.enums import BookingStatus, CandidateStatus, NotificationStatus, SlotPurpose
@@ -52,6 +53,54 @@ _ADAPTERS: dict[Any, TypeAdapter[Any]] = {}
 
 def _in_cities(column: Any, city_ids: frozenset[int] | None) -> list[Any]:
     return [] if city_ids is None else [column.in_(city_ids)]
+
+
+@functools.lru_cache(maxsize=64)
+def _meetings_query(
+    zones: int, excluding: tuple[BookingStatus, ...], in_cities: bool, of_recruiter: bool
+) -> Select[*tuple[Any, ...]]:
+    """`ReportRepository.meetings`'s statement for `zones` time zones, its values bound when
+    it runs: built once per shape, not per dashboard view (building and keying a statement of
+    a dozen windows cost more than the database took to answer it), of Core columns: plain
+    rows, no ORM row loading."""
+    slot, city, candidate = Slot.__table__, City.__table__, Candidate.__table__
+    recruiter, booking = Recruiter.__table__, Booking.__table__
+    within = [
+        and_(
+            city.c.timezone == bindparam(f"zone_{i}"),
+            slot.c.starts_at >= bindparam(f"start_{i}"),
+            slot.c.starts_at < bindparam(f"end_{i}"),
+        )
+        for i in range(zones)
+    ]
+    return (
+        select(
+            slot.c.starts_at,
+            candidate.c.id,
+            candidate.c.full_name,
+            recruiter.c.name,
+            city.c.name,
+            city.c.timezone,
+            booking.c.status,
+        )
+        .join(booking, booking.c.slot_id == slot.c.id)
+        .join(candidate, candidate.c.id == booking.c.candidate_id)
+        .join(recruiter, recruiter.c.id == slot.c.recruiter_id)
+        .join(city, city.c.id == slot.c.city_id)
+        .where(
+            # The span of every window first: one index range that any plan uses (a prepared
+            # statement's generic plan cannot see through the OR and read every slot: 130 ms
+            # at 100,000 candidates against 0.3 ms).
+            slot.c.starts_at >= bindparam("span_start"),
+            slot.c.starts_at < bindparam("span_end"),
+            or_(*within),
+            booking.c.status.notin_(excluding),
+            *([slot.c.city_id.in_(bindparam("city_ids", expanding=True))] if in_cities else []),
+            *([slot.c.recruiter_id == bindparam("recruiter_id")] if of_recruiter else []),
+        )
+        .order_by(slot.c.starts_at)
+        .limit(bindparam("limit"))
+    )
 
 
 class ReportRepository(Repository[Candidate]):
@@ -149,10 +198,6 @@ class ReportRepository(Repository[Candidate]):
         )
         return (await self.session.execute(stmt)).all()
 
-    async def time_zones_in_use(self) -> list[str]:
-        """Every city's time zone, once each."""
-        return list((await self.session.scalars(select(City.timezone).distinct())).all())
-
     async def meetings(
         self,
         windows: Sequence[ZoneWindow],
@@ -166,39 +211,21 @@ class ReportRepository(Repository[Candidate]):
         in `excluding`; by start, at most `limit`."""
         if not windows:
             return []
-        within = [
-            and_(City.timezone == w.timezone, Slot.starts_at >= w.start, Slot.starts_at < w.end)
-            for w in windows
-        ]
-        stmt = (
-            select(
-                Slot.starts_at,
-                Candidate.id,
-                Candidate.full_name,
-                Recruiter.name,
-                City.name,
-                City.timezone,
-                Booking.status,
-            )
-            .join(Booking, Booking.slot_id == Slot.id)
-            .join(Candidate, Candidate.id == Booking.candidate_id)
-            .join(Recruiter, Recruiter.id == Slot.recruiter_id)
-            .join(City, City.id == Slot.city_id)
-            .where(
-                # The span of every window first: one index range that any plan uses (a
-                # prepared statement's generic plan cannot see through the OR and read every
-                # slot: 130 ms at 100,000 candidates against 0.3 ms).
-                Slot.starts_at >= min(w.start for w in windows),
-                Slot.starts_at < max(w.end for w in windows),
-                or_(*within),
-                Booking.status.notin_(tuple(excluding)),
-                *_in_cities(Slot.city_id, city_ids),
-                *([] if recruiter_id is None else [Slot.recruiter_id == recruiter_id]),
-            )
-            .order_by(Slot.starts_at)
-            .limit(limit)
+        stmt = _meetings_query(
+            len(windows), tuple(excluding), city_ids is not None, recruiter_id is not None
         )
-        return [Meeting._make(row) for row in await self.session.execute(stmt)]
+        params: dict[str, Any] = {
+            "span_start": min(w.start for w in windows),
+            "span_end": max(w.end for w in windows),
+            "limit": limit,
+        }
+        for i, w in enumerate(windows):
+            params.update({f"zone_{i}": w.timezone, f"start_{i}": w.start, f"end_{i}": w.end})
+        if city_ids is not None:
+            params["city_ids"] = sorted(city_ids)
+        if recruiter_id is not None:
+            params["recruiter_id"] = recruiter_id
+        return [Meeting._make(row) for row in await self.session.execute(stmt, params)]
 
     async def notifications_by_status(
         self, statuses: Iterable[NotificationStatus], due_by: datetime

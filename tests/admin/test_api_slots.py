@@ -102,6 +102,8 @@ async def test_a_series_is_previewed_then_created(api: Api) -> None:
     paged = await client.get("/api/v1/slots?recruiter_id=1&limit=3&offset=2", headers=boss)
     page = await paged.json()
     assert page["total"] == 4 and len(page["items"]) == 2  # the database pages, not Python
+    past = await client.get("/api/v1/slots?recruiter_id=1&limit=3&offset=9", headers=boss)
+    assert (await past.json())["total"] == 4  # a page past the end still says how many
     again = await client.post("/api/v1/slots/series/preview", json=SERIES, headers=boss)
     assert (await again.json())["skipped"] == 4
     bad = await client.post("/api/v1/slots/series", json={**SERIES, "end": "09:00"}, headers=boss)

@@ -144,12 +144,12 @@ async def test_reached_and_met_pairs_the_first_change_with_the_earliest_meeting(
 
 async def test_time_zones_in_use_are_each_listed_once(storage: Storage) -> None:
     async with storage.uow() as uow:
-        assert await uow.reports.time_zones_in_use() == []
+        assert await uow.cities.time_zones_in_use() == []
         for zone in ("Europe/Moscow", "Asia/Vladivostok", "Europe/Moscow"):
             await make_city(uow, timezone=zone)
         await uow.commit()
     async with storage.uow() as uow:
-        assert sorted(await uow.reports.time_zones_in_use()) == [
+        assert sorted(await uow.cities.time_zones_in_use()) == [
             "Asia/Vladivostok",
             "Europe/Moscow",
         ]
