@@ -18,11 +18,12 @@ from __future__ import annotations
 import functools
 import re
 import string
+import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NoReturn
 
 from jinja2 import StrictUndefined, Template, nodes
 from jinja2.exceptions import SecurityError
@@ -33,7 +34,7 @@ from jinja2.utils import Cycler, Joiner, Namespace
 from jinja2.visitor import NodeTransformer
 
 MAX_RANGE = 100  # items one range() may give
-MAX_STEPS = 5_000  # loop turns and calls in one render
+MAX_STEPS = 1_000  # loop turns and calls in one render (a few ms at most)
 MAX_WORK = 500_000  # characters built in one render (output, joins, filters' results)
 MAX_VALUE = 20_000  # characters (or items) of any one value a template builds
 MAX_NUMBER_BITS = 512  # a number a template computes (a 154-digit one)
@@ -389,6 +390,11 @@ class MessageSandbox(ImmutableSandboxedEnvironment):
             raise TemplateLimit("value", limit=MAX_VALUE)
         return _checked(super().call(__context, __obj, *args, **kwargs))
 
+    def handle_exception(self, source: str | None = None) -> NoReturn:
+        """Raised as it is: Jinja's rewriting of the traceback into template lines compiles
+        code, costing more than the render it reports on, and the reason is all we show."""
+        raise sys.exc_info()[1] or TemplateLimit("steps", limit=MAX_STEPS)
+
     def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
         wrapped = super().wrap_str_format(value)
         if wrapped is None:
@@ -402,9 +408,14 @@ GLOBALS = frozenset(_sandbox.globals)
 
 
 @lru_cache(maxsize=2048)
-def _compiled(body: str) -> Template:
-    """Compiling is most of a render's cost; shipped and admins' bodies are few and reused."""
-    return _sandbox.from_string(body)
+def _compiled(body: str) -> Template | Exception:
+    """Compiling is most of a render's cost; shipped and admins' bodies are few and reused. A
+    body that does not compile is remembered too: a stored one is not compiled anew for
+    every message it fails to render."""
+    try:
+        return _sandbox.from_string(body)
+    except Exception as exc:  # TemplateSyntaxError, TemplateLimit (a refused construct)
+        return exc
 
 
 def parse(body: str) -> nodes.Template:
@@ -417,6 +428,8 @@ def render(body: str, values: Mapping[str, Any]) -> str:
     """The body rendered within the limits (raises a jinja2 TemplateError, TemplateLimit
     among them, or whatever a template's own arithmetic raises: 1/0)."""
     template = _compiled(body)
+    if isinstance(template, Exception):
+        raise template.with_traceback(None)
     token = _budget.set(_Budget())
     try:
         return template.render(**values)
