@@ -26,7 +26,7 @@ from core.errors import InvalidField, NotFound
 from core.result import Failure, Result, Success
 from domain.messaging.quiet_hours import in_quiet_hours
 from domain.messaging.rendering import render
-from domain.messaging.templates import check_body
+from domain.messaging.templates import check_body, check_body_aside
 from domain.messaging.texts import Catalog
 from domain.scheduling.picker import BookingRules
 from storage.models import AutoMessage
@@ -89,7 +89,7 @@ async def create_auto_message(
     key = str(spec.get("template_key") or "")
     body = spec.get("text")
     if isinstance(body, str) and body.strip():
-        if (problem := check_body(catalog, body, VARIABLES).error) is not None:
+        if (problem := (await check_body_aside(catalog, body, VARIABLES)).error) is not None:
             return Failure(InvalidAutoMessage("text", problem))
     elif key not in catalog.templates.get(catalog.default_locale, {}):
         return Failure(InvalidAutoMessage("template_key", "a known template key, or give text"))

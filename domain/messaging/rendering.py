@@ -15,15 +15,18 @@ shipped text (texts.render_message)."""
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import re
 import string
 import sys
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from contextvars import ContextVar
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 from jinja2 import StrictUndefined, Template, nodes
 from jinja2.exceptions import SecurityError
@@ -100,6 +103,7 @@ REFUSED_NODES: tuple[tuple[type[nodes.Node], str], ...] = (
 )
 _PRINTF_SPEC = re.compile(r"%(?:\([^)]*\))?[#0\- +]*(\*|\d+)?(?:\.(\*|\d+))?")
 _NUMBERS = re.compile(r"\d+")
+T = TypeVar("T")
 _JINJA_KWARGS = frozenset({"_loop_vars", "_block_vars"})  # what Jinja passes along to calls
 
 
@@ -405,17 +409,47 @@ class MessageSandbox(ImmutableSandboxedEnvironment):
 
 _sandbox = MessageSandbox()
 GLOBALS = frozenset(_sandbox.globals)
+CACHE_SIZE = 2048  # compiled bodies kept: every shipped one and the admins' overrides
+_cache: OrderedDict[str, Template | Exception] = OrderedDict()
+_cache_lock = threading.Lock()
+_worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="templates")
 
 
-@lru_cache(maxsize=2048)
 def _compiled(body: str) -> Template | Exception:
     """Compiling is most of a render's cost; shipped and admins' bodies are few and reused. A
     body that does not compile is remembered too: a stored one is not compiled anew for
     every message it fails to render."""
+    with _cache_lock:
+        known = _cache.get(body)
+        if known is not None:
+            _cache.move_to_end(body)
+            return known
+    compiled: Template | Exception
     try:
-        return _sandbox.from_string(body)
+        compiled = _sandbox.from_string(body)
     except Exception as exc:  # TemplateSyntaxError, TemplateLimit (a refused construct)
-        return exc
+        compiled = exc
+    with _cache_lock:
+        _cache[body] = compiled
+        if len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+    return compiled
+
+
+async def aside(function: Callable[..., T], *args: Any) -> T:
+    """Runs template work (compiling, checking a body) in the one thread kept for it: Jinja
+    takes about 100 ms to parse and compile a 4,000-character body, which must not hold the
+    event loop (the thread gives it the interpreter back every few ms). One at a time, so many
+    at once delay only each other, never the bot."""
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(_worker, functools.partial(function, *args))
+
+
+async def compile_aside(body: str) -> None:
+    """Makes sure `body` is compiled (in the worker), so that render() does not compile it on
+    the event loop."""
+    if body not in _cache:
+        await aside(_compiled, body)
 
 
 def parse(body: str) -> nodes.Template:

@@ -14,7 +14,7 @@ from core.errors import Conflict, InvalidField, NotFound
 from core.result import Failure, Result, Success
 from core.settings import SUPPORTED_LOCALES
 from core.telegram_html import MarkupRefused, html_to_text, utf16_length
-from domain.messaging.rendering import GLOBALS, TemplateLimit, parse, render
+from domain.messaging.rendering import GLOBALS, TemplateLimit, aside, parse, render
 from domain.messaging.template_samples import sample_for
 from domain.messaging.texts import Catalog
 from storage.models import MessageTemplate
@@ -116,6 +116,16 @@ def check_body(
     return Preview(html=rendered, length=length)
 
 
+async def preview_aside(catalog: Catalog, key: str, body: str) -> Preview:
+    """preview_body in the templates' worker thread: what the panel and the API call."""
+    return await aside(preview_body, catalog, key, body)
+
+
+async def check_body_aside(catalog: Catalog, body: str, known: frozenset[str]) -> Preview:
+    """check_body in the templates' worker thread: what the panel and the API call."""
+    return await aside(check_body, catalog, body, known)
+
+
 def validate_body(catalog: Catalog, key: str, body: str) -> str | None:
     """Why this body cannot be saved for the key, or None."""
     return preview_body(catalog, key, body).error
@@ -172,7 +182,7 @@ async def save_template(
     refusal = await _check_place(uow, locale, city_id)
     if refusal is not None:
         return Failure(refusal)
-    problem = validate_body(catalog, key, body)
+    problem = (await preview_aside(catalog, key, body)).error
     if problem is not None:
         return Failure(InvalidField("body", problem))
     row = await uow.templates.get_exact(key, locale, city_id)

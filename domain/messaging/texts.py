@@ -11,7 +11,7 @@ from typing import Any
 import structlog
 
 from core.settings import SUPPORTED_LOCALES
-from domain.messaging.rendering import render
+from domain.messaging.rendering import compile_aside, render
 from storage.uow import UnitOfWork
 
 log = structlog.get_logger(__name__)
@@ -63,8 +63,11 @@ async def render_message(
     """The admin's override for the city (or all cities), else the shipped default."""
     body = await uow.templates.find_body(key, locale, city_id)
     if body is not None:
+        await compile_aside(body)  # a new override compiles off the event loop
         try:
             return render(body, values)
         except Exception as exc:  # a broken override must never silence the bot
             log.warning("template.override_failed", key=key, locale=locale, error=repr(exc)[:300])
-    return render(catalog.shipped_template(key, locale), values)
+    shipped = catalog.shipped_template(key, locale)
+    await compile_aside(shipped)
+    return render(shipped, values)

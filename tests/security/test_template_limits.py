@@ -6,6 +6,7 @@ stored falls back to the shipped text at send time."""
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pytest
@@ -160,3 +161,38 @@ async def test_a_stored_bomb_falls_back_to_the_shipped_text_at_send_time(
     async with sqlite_storage.uow() as uow:
         text = await render_message(uow, CATALOG, "welcome", "en", None, **values)
     assert text.startswith("Hello, Ann!")
+
+
+def _recording_thread(function: Any, threads: list[str]) -> Any:
+    def recorded(*args: Any) -> Any:
+        threads.append(threading.current_thread().name)
+        return function(*args)
+
+    return recorded
+
+
+async def test_checks_and_first_compiles_run_off_the_event_loop(
+    api: Api,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Jinja takes about 100 ms to compile a 4,000-character body: previews, saves and a new
+    override's first render compile in the templates' worker thread, never on the loop."""
+    from domain.messaging import rendering, templates
+
+    threads: list[str] = []
+    monkeypatch.setattr(templates, "preview_body", _recording_thread(preview_body, threads))
+    compile_ = rendering._sandbox.from_string
+    monkeypatch.setattr(rendering._sandbox, "from_string", _recording_thread(compile_, threads))
+    client, storage, tokens = api
+    boss = bearer(tokens["boss"])
+    body = "{{ name }} " * 300
+    for call in (
+        client.post("/api/v1/templates/welcome/preview", json={"body": body}, headers=boss),
+        client.put("/api/v1/templates/welcome", json={"locale": "en", "body": body}, headers=boss),
+    ):
+        assert (await call).status == 200
+    async with storage.uow() as uow:
+        await render_message(uow, CATALOG, "welcome", "en", None, name="Ann")
+    loop_thread = threading.current_thread().name
+    assert threads and all(name.startswith("templates") for name in threads)
+    assert loop_thread not in threads
