@@ -6,6 +6,7 @@ the bot's sandbox, is markup Telegram would refuse, or is longer than Telegram a
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from jinja2 import TemplateError, TemplateSyntaxError, meta
@@ -50,9 +51,11 @@ def _shipped_bodies(catalog: Catalog, key: str) -> list[str]:
     return bodies
 
 
+@lru_cache(maxsize=2048)
 def used_variables(body: str) -> frozenset[str]:
     """The variables a body reads (raises TemplateSyntaxError when it does not parse, and
-    TemplateLimit for a construct the sandbox refuses)."""
+    TemplateLimit for a construct the sandbox refuses). Remembered: parsing is slow (tens of
+    ms for a long body) and the list pages ask it of every shipped body."""
     return frozenset(meta.find_undeclared_variables(parse(body)))
 
 
@@ -124,6 +127,19 @@ async def preview_aside(catalog: Catalog, key: str, body: str) -> Preview:
 async def check_body_aside(catalog: Catalog, body: str, known: frozenset[str]) -> Preview:
     """check_body in the templates' worker thread: what the panel and the API call."""
     return await aside(check_body, catalog, body, known)
+
+
+def _learn_shipped(catalog: Catalog) -> None:
+    for key in template_keys(catalog):
+        known = known_variables(catalog, key)
+        for body in _shipped_bodies(catalog, key):
+            check_body(catalog, body, known)
+
+
+async def learn_shipped_templates(catalog: Catalog) -> None:
+    """Parses and compiles every shipped template once, in the templates' worker thread (about
+    200 ms in all), so that the first page or message needing them does not on the loop."""
+    await aside(_learn_shipped, catalog)
 
 
 def validate_body(catalog: Catalog, key: str, body: str) -> str | None:
