@@ -13,7 +13,7 @@ from domain.demo import seed_demo
 from domain.messaging.texts import Catalog
 from domain.organisation.accounts import set_password
 from domain.organisation.directory import highest_telegram_id
-from sandbox.access import Gate, gate_middleware, is_local_client
+from sandbox.access import REFUSED, Gate, gate_middleware, is_local_client
 from sandbox.app import create_sandbox_app
 from sandbox.world import World
 from storage.uow import UnitOfWorkFactory
@@ -41,7 +41,7 @@ async def may_use_sandbox(request: web.Request, signed_in: Gate = is_signed_in) 
     return is_local_client(request) or await signed_in(request)
 
 
-def mount_sandbox(admin_app: web.Application, world: World, refusal: str) -> None:
+def mount_sandbox(admin_app: web.Application, world: World, refusal: str = REFUSED) -> None:
     """The sandbox under MOUNT, answering only whom may_use_sandbox lets in (anyone else:
     403 with `refusal`, or a browser sent to the panel's login)."""
     gate = gate_middleware(may_use_sandbox, refusal, login_url=LOGIN_URL)

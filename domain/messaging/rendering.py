@@ -397,7 +397,9 @@ class MessageSandbox(ImmutableSandboxedEnvironment):
     def handle_exception(self, source: str | None = None) -> NoReturn:
         """Raised as it is: Jinja's rewriting of the traceback into template lines compiles
         code, costing more than the render it reports on, and the reason is all we show."""
-        raise sys.exc_info()[1] or TemplateLimit("steps", limit=MAX_STEPS)
+        raised = sys.exc_info()[1]
+        assert raised is not None  # Jinja calls this only while handling an exception
+        raise raised
 
     def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
         wrapped = super().wrap_str_format(value)
