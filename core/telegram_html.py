@@ -48,21 +48,24 @@ def html_to_text(source: str) -> str:
         char = source[i]
         if char == "<":
             match = _TAG.match(source, i)
-            offset = len(source[:i].encode("utf-8"))
             if match is None:
-                raise MarkupRefused(f"unexpected end of name token at byte offset {offset}")
+                raise MarkupRefused(
+                    f"unexpected end of name token at byte offset {_offset(source, i)}"
+                )
             closing, name, _attrs, _self = match.groups()
             name = name.lower()
             if name not in ALLOWED_TAGS:
                 kind = "end" if closing else "start"
-                raise MarkupRefused(f'unsupported {kind} tag "{name}" at byte offset {offset}')
+                raise MarkupRefused(
+                    f'unsupported {kind} tag "{name}" at byte offset {_offset(source, i)}'
+                )
             if closing:
                 if not stack:
-                    raise MarkupRefused(f"unexpected end tag at byte offset {offset}")
+                    raise MarkupRefused(f"unexpected end tag at byte offset {_offset(source, i)}")
                 if stack[-1] != name:
                     raise MarkupRefused(
-                        f'unmatched end tag at byte offset {offset}, expected "</{stack[-1]}>", '
-                        f'found "</{name}>"'
+                        f"unmatched end tag at byte offset {_offset(source, i)}, "
+                        f'expected "</{stack[-1]}>", found "</{name}>"'
                     )
                 stack.pop()
             else:
@@ -82,6 +85,12 @@ def html_to_text(source: str) -> str:
     if stack:
         raise MarkupRefused(f'can\'t find end tag corresponding to start tag "{stack[-1]}"')
     return "".join(out)
+
+
+def _offset(source: str, i: int) -> int:
+    """Where `i` falls in the UTF-8 bytes of `source`: counted only for an error, since doing it
+    at every tag makes a long text with many tags take quadratic time."""
+    return len(source[:i].encode("utf-8"))
 
 
 def utf16_length(text: str) -> int:

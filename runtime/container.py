@@ -15,6 +15,7 @@ from aiohttp import web
 
 from admin.app import create_app
 from admin.deps import AdminDeps
+from admin.errors import LOCALE as ADMIN_LOCALE
 from admin.health import HealthSources
 from bot.factory import create_bot, create_dispatcher
 from core.clock import Clock, SystemClock
@@ -226,7 +227,7 @@ def build_application(
         HealthSources(engine=engine, cache=cache, bot=bot_runner, scheduler=scheduler), admin_deps
     )
     if sandbox is not None:
-        mount_sandbox(web_app, sandbox)
+        mount_sandbox(web_app, sandbox, catalog.text("sandbox.refused", ADMIN_LOCALE))
     webhook_secret = settings.webhook_secret.get_secret_value() or secrets.token_urlsafe(24)
     if webhook:
         WebhookHandler(

@@ -7,10 +7,13 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
+from admin.panel.signed_in import is_signed_in
 from core.clock import Clock
 from domain.demo import seed_demo
 from domain.messaging.texts import Catalog
 from domain.organisation.accounts import set_password
+from domain.organisation.directory import highest_telegram_id
+from sandbox.access import REFUSED, Gate, gate_middleware, is_local_client
 from sandbox.app import create_sandbox_app
 from sandbox.world import World
 from storage.uow import UnitOfWorkFactory
@@ -19,6 +22,7 @@ from storage.uow import UnitOfWorkFactory
 SANDBOX_BOT_TOKEN = "7000000001:sandbox-recruiting-bot"
 SANDBOX_ADMIN_LOGIN = "sandbox-admin"
 MOUNT = "/sandbox"
+LOGIN_URL = "/login"
 
 
 def sandbox_bot_username(token: str = SANDBOX_BOT_TOKEN) -> str:
@@ -31,8 +35,24 @@ def local_host(host: str) -> str:
     return "127.0.0.1" if host in ("", "0.0.0.0", "::") else host
 
 
-def mount_sandbox(admin_app: web.Application, world: World) -> None:
-    admin_app.add_subapp(MOUNT, create_sandbox_app(world))
+async def may_use_sandbox(request: web.Request, signed_in: Gate = is_signed_in) -> bool:
+    """A client on this machine (the bot itself, the tests, the developer's browser), or
+    someone signed in to the panel."""
+    return is_local_client(request) or await signed_in(request)
+
+
+def mount_sandbox(admin_app: web.Application, world: World, refusal: str = REFUSED) -> None:
+    """The sandbox under MOUNT, answering only whom may_use_sandbox lets in (anyone else:
+    403 with `refusal`, or a browser sent to the panel's login)."""
+    gate = gate_middleware(may_use_sandbox, refusal, login_url=LOGIN_URL)
+    admin_app.add_subapp(MOUNT, create_sandbox_app(world, gate))
+
+
+async def skip_known_user_ids(uow_factory: UnitOfWorkFactory, world: World) -> None:
+    """A fresh sandbox on a database from an earlier run hands out ids above those the
+    database knows: a new persona must never be someone already there (a recruiter)."""
+    async with uow_factory() as uow:
+        world.skip_user_ids_through(await highest_telegram_id(uow))
 
 
 @dataclass(frozen=True)

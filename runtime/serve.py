@@ -14,10 +14,11 @@ from aiohttp import web
 from bot.commands import set_command_menus
 from bot.dispatcher import RecruitingDispatcher
 from core.send_rate import SendRate
+from domain.messaging.templates import learn_shipped_templates
 from domain.organisation.places import linked_recruiter_chats
 from runtime.container import Application
 from runtime.sandbox_mode import MOUNT as SANDBOX_MOUNT
-from runtime.sandbox_mode import local_host, prepare_sandbox
+from runtime.sandbox_mode import local_host, prepare_sandbox, skip_known_user_ids
 from runtime.webhook import WEBHOOK_PATH
 from scheduler.outbox_delivery import OutboxDelivery
 from scheduler.outbox_schedule import OutboxWaker
@@ -48,6 +49,9 @@ async def serve(
     runner = web.AppRunner(app.web_app, handle_signals=False, access_log=None, shutdown_timeout=1.0)
     await runner.setup()
     try:
+        if app.sandbox is not None:  # before anyone can ask it for a persona
+            await skip_known_user_ids(app.uow_factory, app.sandbox)
+        await learn_shipped_templates(app.catalog)
         site = web.TCPSite(runner, settings.admin_host, settings.admin_port)
         await site.start()
         port = runner.addresses[0][1]

@@ -8,25 +8,32 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 from aiohttp import web
+from aiohttp.typedefs import Middleware
 
 from sandbox import bot_api, user_api
+from sandbox.access import gate_middleware, local_clients_only
 from sandbox.bot_api import WORLD
 from sandbox.webhook import deliver_webhooks
 from sandbox.world import World
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
+_LOCAL_CLIENTS_ONLY = gate_middleware(local_clients_only)
 
 
 async def _web_chat(_request: web.Request) -> web.FileResponse:
     return web.FileResponse(STATIC_DIR / "chat.html")
 
 
-def create_sandbox_app(world: World) -> web.Application:
-    """Routes: `/bot<token>/<method>` (Bot API), `/api/...` (persons), `/` (the web chat)."""
+def create_sandbox_app(world: World, gate: Middleware = _LOCAL_CLIENTS_ONLY) -> web.Application:
+    """Routes: `/bot<token>/<method>` (Bot API), `/api/...` (persons), `/` (the web chat).
+    `gate` says who may use any of them (by default a client on this machine only)."""
     # "/sandbox" redirects to "/sandbox/", so the page's relative links resolve under it.
     app = web.Application(
         client_max_size=50 * 1024 * 1024,
-        middlewares=[web.normalize_path_middleware(append_slash=True, merge_slashes=False)],
+        middlewares=[
+            gate,
+            web.normalize_path_middleware(append_slash=True, merge_slashes=False),
+        ],
     )
     app[WORLD] = world
     app.router.add_route("*", "/bot{token}/{method}", bot_api.handle)

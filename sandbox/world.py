@@ -193,6 +193,12 @@ class World:
         self.touch()
         return user
 
+    def skip_user_ids_through(self, highest: int | None) -> None:
+        """New personas get ids above `highest`: a fresh sandbox on a database from an earlier
+        run must not hand out an id that database already knows as someone else."""
+        if highest is not None:
+            self._user_ids = itertools.count(max(highest + 1, next(self._user_ids)))
+
     # --- chats ----------------------------------------------------------------------------
 
     def chat(self, bot_id: int, user_id: int) -> list[ChatMessage]:

@@ -11,7 +11,7 @@ from admin.schemas.templates import Body, TemplateIn, TemplatePlaceIn
 from domain.messaging.templates import (
     known_variables,
     list_overrides,
-    preview_body,
+    preview_aside,
     reset_template,
     save_template,
     template_keys,
@@ -100,7 +100,7 @@ async def reset_template_route(call: Call) -> None:
 
 
 async def preview_template(call: Call) -> dict[str, Any]:
-    preview = preview_body(call.deps.catalog, _key(call), call.body.body)
+    preview = await preview_aside(call.deps.catalog, _key(call), call.body.body)
     if preview.error is not None or preview.html is None:
         raise ApiError(422, preview.error or "nothing to show", "body")
     return {"html": preview.html, "length": preview.length}

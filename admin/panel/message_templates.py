@@ -17,7 +17,7 @@ from admin.scope import Scope
 from core.settings import SUPPORTED_LOCALES
 from domain.messaging.templates import (
     list_overrides,
-    preview_body,
+    preview_aside,
     reset_template,
     sample_values,
     save_template,
@@ -142,7 +142,7 @@ async def _show(
         override=exact,
         in_use=in_use,
         variables=sample_values(catalog, key),
-        preview=preview_body(catalog, key, body),
+        preview=await preview_aside(catalog, key, body),
         values={"body": body, "locale": place.locale, "city_id": place.city_id},
         errors=errors or {},
         others=[
@@ -216,7 +216,7 @@ async def preview(request: web.Request, scope: Scope) -> web.Response:
         return web.json_response({"error": f"{field}: {reason}"}, status=422)
     if parsed.key not in template_keys(_catalog(request)):
         return web.json_response({"error": "no such template"}, status=404)
-    result = preview_body(_catalog(request), parsed.key, parsed.body)
+    result = await preview_aside(_catalog(request), parsed.key, parsed.body)
     if result.error is not None:
         return web.json_response({"error": result.error}, status=422)
     return web.json_response({"html": result.html, "length": result.length})

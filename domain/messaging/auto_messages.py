@@ -25,7 +25,9 @@ from core.enums import (
 from core.errors import InvalidField, NotFound
 from core.result import Failure, Result, Success
 from domain.messaging.quiet_hours import in_quiet_hours
-from domain.messaging.texts import Catalog, render, template_errors
+from domain.messaging.rendering import render
+from domain.messaging.templates import check_body, check_body_aside
+from domain.messaging.texts import Catalog
 from domain.scheduling.picker import BookingRules
 from storage.models import AutoMessage
 from storage.repositories.auto_messages import RecipientFilter
@@ -34,7 +36,9 @@ from storage.uow import UnitOfWork, UnitOfWorkFactory
 log = structlog.get_logger(__name__)
 
 BATCH = 500
-SAMPLE = {"name": "Anna"}
+# What an auto-message's text (or shipped template) may use: it goes to many candidates at
+# once, knowing only each one's name.
+VARIABLES = frozenset({"name"})
 
 
 def usable_template_keys(catalog: Catalog) -> list[str]:
@@ -46,7 +50,7 @@ def usable_template_keys(catalog: Catalog) -> list[str]:
 def _shipped_problem(catalog: Catalog, key: str) -> str | None:
     """Why the shipped template `key` cannot be an auto-message's text (in some language)."""
     for locale in catalog.templates:
-        if (problem := template_errors(catalog.shipped_template(key, locale), SAMPLE)) is not None:
+        if problem := check_body(catalog, catalog.shipped_template(key, locale), VARIABLES).error:
             return problem
     return None
 
@@ -85,8 +89,8 @@ async def create_auto_message(
     key = str(spec.get("template_key") or "")
     body = spec.get("text")
     if isinstance(body, str) and body.strip():
-        if (problem := template_errors(body, SAMPLE)) is not None:
-            return Failure(InvalidAutoMessage("text", f"the template does not render: {problem}"))
+        if (problem := (await check_body_aside(catalog, body, VARIABLES)).error) is not None:
+            return Failure(InvalidAutoMessage("text", problem))
     elif key not in catalog.templates.get(catalog.default_locale, {}):
         return Failure(InvalidAutoMessage("template_key", "a known template key, or give text"))
     elif (problem := _shipped_problem(catalog, key)) is not None:

@@ -6,48 +6,25 @@ the bot's sandbox, is markup Telegram would refuse, or is longer than Telegram a
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, meta
-from jinja2.exceptions import SecurityError
-from jinja2.runtime import Context
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2 import TemplateError, TemplateSyntaxError, meta
 
 from core.errors import Conflict, InvalidField, NotFound
 from core.result import Failure, Result, Success
 from core.settings import SUPPORTED_LOCALES
 from core.telegram_html import MarkupRefused, html_to_text, utf16_length
+from domain.messaging.rendering import GLOBALS, TemplateLimit, aside, parse, render
 from domain.messaging.template_samples import sample_for
-from domain.messaging.texts import Catalog, template_errors
+from domain.messaging.texts import Catalog
 from storage.models import MessageTemplate
 from storage.uow import UnitOfWork
 
 TELEGRAM_LIMIT = 4096
-MAX_BUILT = 100_000  # the longest string or list one operator may build in a template
 ENTITY = "message_template"
-
-
-class _GuardedSandbox(SandboxedEnvironment):
-    """The bot's sandbox, except that `*` and `**` may not build huge values: a preview runs on
-    the admin's request, in the process that also runs the bot."""
-
-    intercepted_binops = frozenset({"*", "**"})
-
-    def call_binop(self, context: Context, op: str, left: Any, right: Any) -> Any:
-        if op == "**" and isinstance(right, int | float) and abs(right) > 64:
-            raise SecurityError("powers above 64 are not allowed in a message")
-        if op == "*":
-            for seq, times in ((left, right), (right, left)):
-                if (
-                    isinstance(seq, str | list | tuple)
-                    and isinstance(times, int)
-                    and len(seq) * times > MAX_BUILT
-                ):
-                    raise SecurityError("that repetition is far too long for a message")
-        return super().call_binop(context, op, left, right)
-
-
-_guarded = _GuardedSandbox(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=False)
+# The panel and the API speak English: the reasons a body is refused are given in it.
+REASON_LOCALE = "en"
 
 
 @dataclass(frozen=True)
@@ -74,9 +51,12 @@ def _shipped_bodies(catalog: Catalog, key: str) -> list[str]:
     return bodies
 
 
+@lru_cache(maxsize=2048)
 def used_variables(body: str) -> frozenset[str]:
-    """The variables a body reads (raises TemplateSyntaxError when it does not parse)."""
-    return frozenset(meta.find_undeclared_variables(_guarded.parse(body)))
+    """The variables a body reads (raises TemplateSyntaxError when it does not parse, and
+    TemplateLimit for a construct the sandbox refuses). Remembered: parsing is slow (tens of
+    ms for a long body) and the list pages ask it of every shipped body."""
+    return frozenset(meta.find_undeclared_variables(parse(body)))
 
 
 def known_variables(catalog: Catalog, key: str) -> frozenset[str]:
@@ -95,27 +75,36 @@ def _names(names: frozenset[str]) -> str:
 
 def preview_body(catalog: Catalog, key: str, body: str) -> Preview:
     """The body rendered with sample values, or the reason it cannot be used for this key."""
-    known = known_variables(catalog, key)
+    return check_body(catalog, body, known_variables(catalog, key))
+
+
+def check_body(
+    catalog: Catalog, body: str, known: frozenset[str], locale: str = REASON_LOCALE
+) -> Preview:
+    """Whether the bot can send this body, given the variables it will have: it parses, reads
+    only `known` ones, renders within the sandbox's limits with sample values, is markup
+    Telegram accepts, and is neither empty nor longer than Telegram allows. The one check of
+    every text an admin writes (template overrides, auto-messages' texts)."""
     try:
         used = used_variables(body)
     except TemplateSyntaxError as exc:
         return Preview(error=f"line {exc.lineno}: {exc.message}")
-    unknown = used - known - frozenset(_guarded.globals)
+    except TemplateLimit as exc:
+        return Preview(error=catalog.text(exc.key, locale, **exc.values))
+    unknown = used - known - GLOBALS
     if unknown:
         plural = "s" if len(unknown) > 1 else ""
         return Preview(
             error=f"unknown variable{plural} {_names(unknown)}: this message knows {_names(known)}"
         )
-    values = sample_values(catalog, key)
     try:
-        rendered = _guarded.from_string(body).render(**values)
+        rendered = render(body, {name: sample_for(name) for name in sorted(known)})
+    except TemplateLimit as exc:
+        return Preview(error=catalog.text(exc.key, locale, **exc.values))
     except TemplateError as exc:
         return Preview(error=str(exc))
     except Exception as exc:  # a template's own arithmetic: 1/0, "a" + 1, …
         return Preview(error=f"{type(exc).__name__}: {exc}")
-    problem = template_errors(body, values)  # the very sandbox the bot renders with
-    if problem is not None:
-        return Preview(error=problem)
     try:
         visible = html_to_text(rendered)
     except MarkupRefused as exc:
@@ -128,6 +117,29 @@ def preview_body(catalog: Catalog, key: str, body: str) -> Preview:
             error=f"{length} characters with the sample values; Telegram allows {TELEGRAM_LIMIT}"
         )
     return Preview(html=rendered, length=length)
+
+
+async def preview_aside(catalog: Catalog, key: str, body: str) -> Preview:
+    """preview_body in the templates' worker thread: what the panel and the API call."""
+    return await aside(preview_body, catalog, key, body)
+
+
+async def check_body_aside(catalog: Catalog, body: str, known: frozenset[str]) -> Preview:
+    """check_body in the templates' worker thread: what the panel and the API call."""
+    return await aside(check_body, catalog, body, known)
+
+
+def _learn_shipped(catalog: Catalog) -> None:
+    for key in template_keys(catalog):
+        known = known_variables(catalog, key)
+        for body in _shipped_bodies(catalog, key):
+            check_body(catalog, body, known)
+
+
+async def learn_shipped_templates(catalog: Catalog) -> None:
+    """Parses and compiles every shipped template once, in the templates' worker thread (about
+    200 ms in all), so that the first page or message needing them does not on the loop."""
+    await aside(_learn_shipped, catalog)
 
 
 def validate_body(catalog: Catalog, key: str, body: str) -> str | None:
@@ -186,7 +198,7 @@ async def save_template(
     refusal = await _check_place(uow, locale, city_id)
     if refusal is not None:
         return Failure(refusal)
-    problem = validate_body(catalog, key, body)
+    problem = (await preview_aside(catalog, key, body)).error
     if problem is not None:
         return Failure(InvalidField("body", problem))
     row = await uow.templates.get_exact(key, locale, city_id)

@@ -5,22 +5,18 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import StrictUndefined, Template, TemplateError
-from jinja2.sandbox import SandboxedEnvironment
+import structlog
 
 from core.settings import SUPPORTED_LOCALES
+from domain.messaging.rendering import compile_aside, render
 from storage.uow import UnitOfWork
 
-LOCALES_DIR = Path(__file__).resolve().parents[2] / "locales"
+log = structlog.get_logger(__name__)
 
-# Admins' templates run here: no attribute access to Python internals, HTML escaped for Telegram.
-_jinja = SandboxedEnvironment(
-    autoescape=True, undefined=StrictUndefined, keep_trailing_newline=False
-)
+LOCALES_DIR = Path(__file__).resolve().parents[2] / "locales"
 
 
 @dataclass(frozen=True)
@@ -56,25 +52,6 @@ class Catalog:
         return body
 
 
-@lru_cache(maxsize=2048)
-def _compiled(body: str) -> Template:
-    """Compiling is most of a render's cost; shipped and admins' bodies are few and reused."""
-    return _jinja.from_string(body)
-
-
-def render(body: str, values: Mapping[str, Any]) -> str:
-    return _compiled(body).render(**values)
-
-
-def template_errors(body: str, values: Mapping[str, Any]) -> str | None:
-    """Why a template body cannot be rendered with these variables, or None if it can."""
-    try:
-        render(body, values)
-    except TemplateError as exc:
-        return str(exc)
-    return None
-
-
 async def render_message(
     uow: UnitOfWork,
     catalog: Catalog,
@@ -86,8 +63,11 @@ async def render_message(
     """The admin's override for the city (or all cities), else the shipped default."""
     body = await uow.templates.find_body(key, locale, city_id)
     if body is not None:
+        await compile_aside(body)  # a new override compiles off the event loop
         try:
             return render(body, values)
-        except TemplateError:
-            pass  # A broken override must never silence the bot: fall back to the default.
-    return render(catalog.shipped_template(key, locale), values)
+        except Exception as exc:  # a broken override must never silence the bot
+            log.warning("template.override_failed", key=key, locale=locale, error=repr(exc)[:300])
+    shipped = catalog.shipped_template(key, locale)
+    await compile_aside(shipped)
+    return render(shipped, values)

@@ -71,3 +71,14 @@ async def recruiters_page(
     if mine is None:
         return [], 0
     return ([mine] if offset == 0 else []), 1
+
+
+async def highest_telegram_id(uow: UnitOfWork) -> int | None:
+    """The highest Telegram user or chat id anyone here is known by: candidates, recruiters'
+    chats (linked now or once) and the recipients of queued messages."""
+    known = (
+        await uow.candidates.highest_telegram_id(),
+        await uow.recruiters.highest_chat_id(),
+        await uow.notifications.highest_recipient(),
+    )
+    return max((i for i in known if i is not None), default=None)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from core.enums import CandidateStatus
 from storage.dto import CandidateDTO
@@ -16,6 +16,9 @@ class CandidateRepository(Repository[Candidate]):
     async def get_by_telegram_id(self, telegram_id: int) -> Candidate | None:
         stmt = select(Candidate).where(Candidate.telegram_id == telegram_id)
         return (await self.session.scalars(stmt)).first()
+
+    async def highest_telegram_id(self) -> int | None:
+        return await self.session.scalar(select(func.max(Candidate.telegram_id)))
 
     async def get_dto(self, candidate_id: int) -> CandidateDTO | None:
         candidate = await self.get(candidate_id)

@@ -32,6 +32,9 @@ class NotificationRepository(Repository[Notification]):
         self._uow.mark_written(self.cache_tag)  # wakes the sender after the commit
         return int(result.rowcount)  # type: ignore[attr-defined]
 
+    async def highest_recipient(self) -> int | None:
+        return await self.session.scalar(select(func.max(Notification.recipient_chat_id)))
+
     async def id_by_dedupe_key(self, dedupe_key: str) -> int | None:
         stmt = select(Notification.id).where(Notification.dedupe_key == dedupe_key)
         return await self.session.scalar(stmt)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from storage.cache.decorators import cached
@@ -50,6 +50,12 @@ class RecruiterRepository(Repository[Recruiter]):
         return (await self.session.scalars(stmt)).first()
 
     # Linking a chat through an invite.
+
+    async def highest_chat_id(self) -> int | None:
+        """The highest chat a recruiter is, or was once, linked to (an invite remembers it)."""
+        linked = await self.session.scalar(select(func.max(Recruiter.telegram_chat_id)))
+        used = await self.session.scalar(select(func.max(RecruiterInvite.used_by_chat_id)))
+        return max((c for c in (linked, used) if c is not None), default=None)
 
     def add_invite(self, invite: RecruiterInvite) -> RecruiterInvite:
         self.session.add(invite)

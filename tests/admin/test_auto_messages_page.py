@@ -145,7 +145,7 @@ async def test_an_admin_defines_a_trigger_for_those_registered_in_a_period(
         ({"kind": "broadcast", "text": "Hi", "statuses": "nope"}, "statuses", "known candidate"),
         ({"kind": "trigger", "text": "Hi", "after_hours": "4"}, "trigger", "screening_passed"),
         ({"kind": "nope", "text": "Hi"}, "kind", "broadcast or trigger"),
-        ({"kind": "broadcast", "text": "Hi {{ name"}, "text", "does not render"),
+        ({"kind": "broadcast", "text": "Hi {{ name"}, "text", "line 1"),
         ({"kind": "broadcast", "text": "Hi", "send_at": "soon"}, "send_at", "ISO 8601 date-time"),
         ({"kind": "broadcast", "text": "Hi", "timezone": "Mars/Base"}, "timezone", "IANA"),
         ({"kind": "broadcast", "text": "Hi", "city_ids": "x"}, "city_ids", "integer"),

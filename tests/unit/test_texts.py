@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 from jinja2.exceptions import SecurityError, UndefinedError
 
-from domain.messaging.texts import Catalog, render, template_errors
+from domain.messaging.rendering import render
+from domain.messaging.templates import check_body
+from domain.messaging.texts import Catalog
 
 
 @pytest.fixture
@@ -45,5 +47,6 @@ def test_templates_cannot_reach_python_internals() -> None:
 def test_unknown_variables_are_reported_not_silently_blank() -> None:
     with pytest.raises(UndefinedError):
         render("Hi {{ nmae }}", {"name": "x"})
-    assert template_errors("Hi {{ nmae }}", {"name": "x"}) is not None
-    assert template_errors("Hi {{ name }}", {"name": "x"}) is None
+    catalog = Catalog.load("ru")
+    assert check_body(catalog, "Hi {{ nmae }}", frozenset({"name"})).error is not None
+    assert check_body(catalog, "Hi {{ name }}", frozenset({"name"})).error is None
