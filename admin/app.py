@@ -10,16 +10,19 @@ from admin.health import HealthSources, create_health_handler
 from admin.metrics import install_metrics
 from admin.middlewares import error_middleware, unit_of_work
 from admin.panel import install_panel
+from admin.security import install_security, same_origin
 
 
 def create_app(health: HealthSources, deps: AdminDeps | None = None) -> web.Application:
-    # Errors outside the Unit of Work: it has rolled back before an error is shown.
-    app = web.Application(middlewares=[error_middleware, unit_of_work])
+    # Errors outside the Unit of Work: it has rolled back before an error is shown. A request
+    # from another site is refused before one is opened.
+    app = web.Application(middlewares=[error_middleware, same_origin, unit_of_work])
+    install_security(app)
     app.router.add_get("/health", create_health_handler(health))
     if deps is not None:
         app[DEPS] = deps
         if deps.metrics is not None:
             install_metrics(app, deps.metrics, deps.metrics_token)
         app.add_subapp("/api/v1", create_api())
-        install_panel(app, deps.secret_key)
+        install_panel(app, deps)
     return app

@@ -26,6 +26,13 @@ class AdminDeps:
     metrics: Metrics | None = None  # exported at /metrics, summarised on the dashboard
     metrics_token: str = ""  # when set, /metrics wants it as a bearer token
     rules: BookingRules = field(default_factory=BookingRules)  # the configured booking rules
+    # Where people open the panel (ADMIN_PUBLIC_URL): https means TLS, so the session cookie is
+    # Secure and HSTS is sent; its origin is accepted on forms besides the request's own host.
+    public_url: str = ""
+
+    @property
+    def served_over_tls(self) -> bool:
+        return self.public_url.startswith("https://")
 
     @property
     def messaging(self) -> Messaging:

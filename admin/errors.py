@@ -22,6 +22,8 @@ LOCALE = "en"  # the panel and the API speak English
 # The database is away: 503, and when to try again (it is probed twice a second meanwhile).
 UNAVAILABLE_STATUS = 503
 RETRY_AFTER_SECONDS = 5
+# The database is there but busy (a lock held past the wait): try again sooner.
+BUSY_RETRY_AFTER_SECONDS = 2
 UNAVAILABLE_REASON = "the database cannot be reached at the moment; try again in a few seconds"
 _TRAILING_ID = re.compile(r"\s+(\d+|'[^']*')$")
 

@@ -10,6 +10,8 @@ from aiohttp.typedefs import Handler
 
 from admin.deps import DEPS, UOW
 from admin.errors import (
+    BUSY_RETRY_AFTER_SECONDS,
+    LOCALE,
     RETRY_AFTER_SECONDS,
     UNAVAILABLE_REASON,
     UNAVAILABLE_STATUS,
@@ -17,7 +19,7 @@ from admin.errors import (
     status_of,
 )
 from core.errors import AppError
-from storage.availability import is_database_unavailable
+from storage.availability import is_database_busy, is_database_unavailable
 
 log = structlog.get_logger(__name__)
 
@@ -36,7 +38,7 @@ TITLES = {
     422: "Not accepted",
     429: "Too many requests",
     500: "Something went wrong",
-    503: "The database is unavailable",
+    503: "Not available at the moment",
 }
 
 
@@ -83,6 +85,19 @@ def _unavailable(request: web.Request) -> web.Response:
     return answer
 
 
+def _busy(request: web.Request) -> web.Response:
+    """The database is there but locked past the wait (SQLite's busy timeout): nothing was
+    written; 503 with a short Retry-After rather than a 500."""
+    deps = request.config_dict.get(DEPS)
+    message = deps.catalog.text("panel.database_busy", LOCALE) if deps else "database busy"
+    if _for_people(request):
+        answer = _page(request, UNAVAILABLE_STATUS, message)
+    else:
+        answer = web.json_response({"error": "busy", "detail": message}, status=UNAVAILABLE_STATUS)
+    answer.headers["Retry-After"] = str(BUSY_RETRY_AFTER_SECONDS)
+    return answer
+
+
 @web.middleware
 async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     """People get a page, machines JSON with a reason; never a traceback to anyone."""
@@ -98,6 +113,9 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
     except AppError as exc:
         return _refusal(request, exc)
     except Exception as exc:
+        if is_database_busy(exc):
+            log.warning("admin.database_busy", path=request.path, error=str(exc)[:200])
+            return _busy(request)
         if is_database_unavailable(exc):
             log.warning("admin.database_unavailable", path=request.path, error=str(exc)[:200])
             return _unavailable(request)

@@ -56,6 +56,9 @@ class Settings(BaseSettings):
     admin_host: str = "127.0.0.1"
     admin_port: Annotated[int, Field(ge=0, le=65535)] = 8080
     admin_secret_key: SecretStr = SecretStr("")
+    # Where people open the panel, e.g. https://panel.example.org behind a TLS proxy: https
+    # makes the session cookie Secure and sends HSTS; its origin is accepted on forms.
+    admin_public_url: str = ""
     metrics_token: SecretStr = SecretStr("")
 
     min_booking_notice_hours: Annotated[float, Field(ge=0)] = 2.0
@@ -89,6 +92,13 @@ class Settings(BaseSettings):
     @field_validator("webhook_url")
     @classmethod
     def _webhook_url(cls, value: str) -> str:
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http:// or https:// URL, or empty")
+        return value.rstrip("/")
+
+    @field_validator("admin_public_url")
+    @classmethod
+    def _public_url(cls, value: str) -> str:
         if value and not value.startswith(("http://", "https://")):
             raise ValueError("must be an http:// or https:// URL, or empty")
         return value.rstrip("/")

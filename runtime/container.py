@@ -222,6 +222,7 @@ def build_application(
         metrics=metrics,
         metrics_token=settings.metrics_token.get_secret_value(),
         rules=messaging.rules,
+        public_url=settings.admin_public_url,
     )
     web_app = create_app(
         HealthSources(engine=engine, cache=cache, bot=bot_runner, scheduler=scheduler), admin_deps

@@ -56,6 +56,26 @@ def is_database_unavailable(exc: BaseException) -> bool:
     return away and _raised_by_driver(exc)
 
 
+# A database that answers but cannot take this write now: SQLite's lock held past its busy
+# timeout, PostgreSQL's lock_not_available, serialization_failure and deadlock_detected.
+_BUSY_MESSAGES = ("database is locked", "database table is locked")
+_BUSY_STATES = ("55P03", "40001", "40P01")
+
+
+def is_database_busy(exc: BaseException) -> bool:
+    """True for errors that say "not now, try again" (a lock), not that the database is away
+    or a statement wrong."""
+    if not isinstance(exc, DBAPIError):
+        return False
+    for cause in (exc.orig, exc.__cause__):
+        if cause is None:
+            continue
+        state = getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)
+        if state in _BUSY_STATES or any(m in str(cause).lower() for m in _BUSY_MESSAGES):
+            return True
+    return False
+
+
 def as_unavailable(exc: BaseException) -> BaseException:
     """The error to raise in place of `exc`: DatabaseUnavailable if the database was away."""
     if isinstance(exc, DatabaseUnavailable) or not is_database_unavailable(exc):

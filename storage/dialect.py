@@ -12,6 +12,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import Base
 
 
+def upserting(session: AsyncSession, model: type[Base]) -> postgresql.Insert | sqlite.Insert:
+    """INSERT for the session's dialect, with its `on_conflict_do_update` (the same on both)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(model)
+    return sqlite.insert(model)
+
+
 def ignoring_conflicts(
     session: AsyncSession, model: type[Base], conflict_on: Sequence[str]
 ) -> Insert:

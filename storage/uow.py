@@ -27,7 +27,12 @@ from storage.models import (
     Test,
     TestQuestion,
 )
-from storage.repositories.accounts import AdminUserRepository, ApiTokenRepository
+from storage.repositories.accounts import (
+    AdminSessionRepository,
+    AdminUserRepository,
+    ApiTokenRepository,
+    LoginFailureRepository,
+)
 from storage.repositories.audit import AuditLogRepository
 from storage.repositories.auto_messages import AutoMessageRepository
 from storage.repositories.booking_lists import BookingListRepository
@@ -109,6 +114,8 @@ class UnitOfWork:
         self.waitlist = WaitlistRepository(self)
         self.contact_requests = ContactRequestRepository(self)
         self.admin_users = AdminUserRepository(self)
+        self.admin_sessions = AdminSessionRepository(self)
+        self.login_failures = LoginFailureRepository(self)
         self.api_tokens = ApiTokenRepository(self)
         self.audit = AuditLogRepository(self)
         return self

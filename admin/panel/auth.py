@@ -1,28 +1,29 @@
-"""Panel sessions: an encrypted HttpOnly SameSite cookie, a CSRF token per session, revocation
-by the account's session generation, and failed logins slowed and then refused for a while."""
+"""Panel sessions: an encrypted HttpOnly SameSite cookie (Secure when the panel is served over
+TLS) carrying a token whose session is kept on the server (`domain.organisation.sessions`), and
+a CSRF token per session."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
 import secrets
-import time
-from collections import defaultdict
-from dataclasses import dataclass, field
+from datetime import datetime
 
 from aiohttp import web
 from aiohttp_session import AbstractStorage, Session, get_session, new_session
 from aiohttp_session import setup as setup_sessions
 
-from admin.deps import request_uow
-from domain.organisation.accounts import signed_in_account
+from admin.deps import DEPS, request_uow
+from domain.organisation.sessions import (
+    SESSION_LIFETIME,
+    end_session,
+    open_session,
+    signed_in_account,
+)
 from domain.records import AdminUser
 
 COOKIE = "rb_session"
-SESSION_SECONDS = 12 * 3600
-MAX_FAILURES = 5
-MAX_TRACKED = 10_000
-LOCKOUT_SECONDS = 15 * 60
+SESSION_SECONDS = int(SESSION_LIFETIME.total_seconds())
 
 
 class _FirstUseCookieStorage(AbstractStorage):
@@ -30,9 +31,16 @@ class _FirstUseCookieStorage(AbstractStorage):
     imports `cryptography` (about 7 MB resident), which a process that never serves the panel
     (the bot, /health, the API) does without."""
 
-    def __init__(self, key: bytes) -> None:
-        super().__init__(cookie_name=COOKIE, httponly=True, samesite="Lax", max_age=SESSION_SECONDS)
+    def __init__(self, key: bytes, *, secure: bool) -> None:
+        super().__init__(
+            cookie_name=COOKIE,
+            httponly=True,
+            samesite="Lax",
+            max_age=SESSION_SECONDS,
+            secure=secure,
+        )
         self._key = key
+        self._secure = secure
         self._inner: AbstractStorage | None = None
 
     def _storage(self) -> AbstractStorage:
@@ -45,6 +53,7 @@ class _FirstUseCookieStorage(AbstractStorage):
                 httponly=True,
                 samesite="Lax",
                 max_age=SESSION_SECONDS,
+                secure=self._secure,
             )
         return self._inner
 
@@ -57,10 +66,11 @@ class _FirstUseCookieStorage(AbstractStorage):
         await self._storage().save_session(request, response, session)
 
 
-def install_sessions(app: web.Application, secret_key: str) -> None:
-    """An empty key gets a random one: everyone is logged out when the process restarts."""
+def install_sessions(app: web.Application, secret_key: str, *, secure: bool = False) -> None:
+    """An empty key gets a random one: everyone is logged out when the process restarts.
+    `secure`: the panel is served over TLS, so the cookie is never sent over plain HTTP."""
     key = hashlib.sha256(secret_key.encode()).digest() if secret_key else secrets.token_bytes(32)
-    setup_sessions(app, _FirstUseCookieStorage(key))
+    setup_sessions(app, _FirstUseCookieStorage(key, secure=secure))
 
 
 def csrf_token(session: Session) -> str:
@@ -85,59 +95,36 @@ async def check_csrf(request: web.Request) -> None:
         raise web.HTTPForbidden(text="The form has expired: reload the page and try again.")
 
 
+def _now(request: web.Request) -> datetime:
+    return request.config_dict[DEPS].clock.now()
+
+
+def session_token(session: Session) -> str | None:
+    token = session.get("token")
+    return token if isinstance(token, str) else None
+
+
 async def current_user(request: web.Request) -> AdminUser | None:
     session = await get_session(request)
-    user_id, generation = session.get("user_id"), session.get("generation")
-    if not isinstance(user_id, int):
+    token = session_token(session)
+    if token is None:
         return None
-    user = await signed_in_account(request_uow(request), user_id, generation)
+    user = await signed_in_account(request_uow(request), token, _now(request))
     if user is None:
-        session.invalidate()  # revoked: deactivated, or the password was changed
+        session.invalidate()  # ended: logged out, deactivated, or the password was changed
         return None
     return user
 
 
 async def start_session(request: web.Request, user: AdminUser) -> None:
-    session = await new_session(request)  # a fresh id and CSRF token: no session fixation
-    session["user_id"] = user.id
-    session["generation"] = user.session_generation
+    token = await open_session(request_uow(request), user, _now(request))
+    session = await new_session(request)  # a fresh cookie and CSRF token: no fixation
+    session["token"] = token
     csrf_token(session)
 
 
-@dataclass
-class LoginThrottle:
-    """Failed logins, counted per login name *and address*: each failure waits a little longer,
-    and after MAX_FAILURES that name is refused from that address for LOCKOUT_SECONDS, so
-    someone guessing elsewhere cannot lock the real owner out. No cap per address alone: behind
-    a reverse proxy every request has the proxy's address, and one would lock everyone out. In
-    memory: per process, forgotten on restart."""
-
-    failures: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
-
-    @staticmethod
-    def _key(login: str, address: str) -> str:
-        return f"{address}\n{login}"
-
-    def _recent(self, key: str, now: float) -> list[float]:
-        recent = [t for t in self.failures.get(key, ()) if now - t < LOCKOUT_SECONDS]
-        if recent:
-            self.failures[key] = recent
-        else:
-            self.failures.pop(key, None)
-        return recent
-
-    def locked(self, login: str, address: str) -> bool:
-        return len(self._recent(self._key(login, address), time.monotonic())) >= MAX_FAILURES
-
-    def delay(self, login: str, address: str) -> float:
-        return min(2.0, 0.25 * len(self._recent(self._key(login, address), time.monotonic())))
-
-    def failed(self, login: str, address: str) -> None:
-        now = time.monotonic()
-        if len(self.failures) > MAX_TRACKED:  # many names or addresses: forget the stale ones
-            for key in list(self.failures):
-                self._recent(key, now)
-        self.failures[self._key(login, address)].append(now)
-
-    def succeeded(self, login: str, address: str) -> None:
-        self.failures.pop(self._key(login, address), None)
+async def stop_session(request: web.Request) -> None:
+    """Logout: the session ends on the server, then the cookie is cleared."""
+    session = await get_session(request)
+    await end_session(request_uow(request), session_token(session))
+    session.invalidate()

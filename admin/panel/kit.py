@@ -14,7 +14,7 @@ from multidict import MultiDictProxy
 from pydantic import BaseModel, ValidationError
 
 from admin.deps import DEPS, AdminDeps, request_uow
-from admin.errors import field_of, reason_of
+from admin.errors import LOCALE, field_of, reason_of
 from admin.panel.auth import check_csrf, csrf_token, current_user
 from admin.schemas.common import is_list_field, parse_id
 from admin.scope import Scope, scope_for
@@ -31,6 +31,11 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 def deps(request: web.Request) -> AdminDeps:
     return request.config_dict[DEPS]
+
+
+def text(request: web.Request, key: str, **values: Any) -> str:
+    """A panel text from the locale catalogs, in the panel's language."""
+    return deps(request).catalog.text(key, LOCALE, **values)
 
 
 def uow(request: web.Request) -> UnitOfWork:

@@ -1,17 +1,18 @@
-"""Signing in and out."""
+"""Signing in and out, and an account's own password."""
 
 from __future__ import annotations
 
-import asyncio
+from typing import Any
 
 from aiohttp import web
 from aiohttp_session import get_session
 
-from admin.panel.auth import LoginThrottle, check_csrf, start_session
-from admin.panel.kit import deps, render, uow
-from domain.organisation.accounts import sign_in
-
-THROTTLE = web.AppKey("login_throttle", LoginThrottle)
+from admin.panel.auth import check_csrf, session_token, start_session, stop_session
+from admin.panel.kit import deps, done, form_errors, render, signed_in, text, uow
+from admin.scope import Scope
+from core.result import Failure
+from domain.organisation.account_admin import change_own_password
+from domain.organisation.accounts import LoginLocked, PasswordChecksBusy, find_account, sign_in
 
 
 async def login_form(request: web.Request) -> web.Response:
@@ -23,31 +24,82 @@ async def login(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     name = str(form.get("login", "")).strip()[:64]
     password = str(form.get("password", ""))
-    throttle = request.app[THROTTLE]
-    who = (name, request.remote or "")
-    if throttle.locked(*who):
-        errors = {"login": "Too many failed attempts: try again in 15 minutes."}
-        return await render(request, "login.html", None, status=429, login=name, errors=errors)
-    await asyncio.sleep(throttle.delay(*who))
-    # The throttle (in memory) decided first: a locked-out name does not reach the database.
-    user = await sign_in(uow(request), name, password, now=deps(request).clock.now())
+    try:
+        user = await sign_in(
+            uow(request),
+            name,
+            password,
+            address=request.remote or "",
+            now=deps(request).clock.now(),
+        )
+    except (LoginLocked, PasswordChecksBusy) as refused:
+        errors = {"login": text(request, refused.message_key)}
+        return await _refused(request, refused, "login.html", None, login=name, errors=errors)
     if user is None:
-        throttle.failed(*who)
-        errors = {"password": "Wrong login or password."}
+        errors = {"password": text(request, "panel.login.wrong")}
         return await render(request, "login.html", None, login=name, errors=errors)
-    throttle.succeeded(*who)
     await start_session(request, user)
     raise web.HTTPSeeOther("/")
 
 
 async def logout(request: web.Request) -> web.StreamResponse:
     await check_csrf(request)
-    (await get_session(request)).invalidate()
+    await stop_session(request)
     raise web.HTTPSeeOther("/login")
 
 
+@signed_in
+async def password_form(request: web.Request, scope: Scope) -> web.Response:
+    return await render(request, "password.html", scope, errors={})
+
+
+async def _refused(
+    request: web.Request,
+    refused: LoginLocked | PasswordChecksBusy,
+    template: str,
+    scope: Scope | None,
+    **context: Any,
+) -> web.Response:
+    """Locked out: 429 until the lockout passes; too many checks at once: 503, a moment."""
+    status = 429 if isinstance(refused, LoginLocked) else 503
+    page = await render(request, template, scope, status=status, **context)
+    page.headers["Retry-After"] = str(refused.retry_after_seconds)
+    return page
+
+
+@signed_in
+async def change_password(request: web.Request, scope: Scope) -> web.StreamResponse:
+    form = await request.post()
+    current, new = str(form.get("current_password", "")), str(form.get("new_password", ""))
+    if new != str(form.get("new_password_again", "")):
+        errors = {"new_password_again": text(request, "panel.password.mismatch")}
+        return await render(request, "password.html", scope, status=422, errors=errors)
+    user = await find_account(uow(request), scope.user_id)
+    token = session_token(await get_session(request))
+    if user is None or token is None:  # signed in a moment ago: gone meanwhile
+        raise web.HTTPFound("/login")
+    try:
+        changed = await change_own_password(
+            uow(request),
+            user,
+            current,
+            new,
+            session_token=token,
+            address=request.remote or "",
+            now=deps(request).clock.now(),
+        )
+    except (LoginLocked, PasswordChecksBusy) as refused:
+        errors = {"current_password": text(request, refused.message_key)}
+        return await _refused(request, refused, "password.html", scope, errors=errors)
+    if isinstance(changed, Failure):
+        errors = form_errors(request, changed.error)
+        return await render(request, "password.html", scope, status=422, errors=errors)
+    await done(request, "/account/password", text(request, "panel.password.changed"))
+
+
 def install(app: web.Application) -> None:
-    app[THROTTLE] = LoginThrottle()
     app.router.add_get("/login", login_form)
     app.router.add_post("/login", login)
     app.router.add_post("/logout", logout)
+    app.router.add_get("/account/password", password_form)
+    app.router.add_post("/account/password", change_password)

@@ -1,15 +1,23 @@
-"""Panel accounts and API tokens as admins manage them. Every change is written to the audit
-log under the acting admin, never with a password or a token in it."""
+"""Panel accounts and API tokens as admins manage them, and an account's own password. Every
+change is written to the audit log under the acting account, never with a password or a token
+in it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from core.clock import Clock
 from core.enums import AdminRole
 from core.errors import Conflict, InvalidField, NotFound
 from core.result import Failure, Result, Success
-from domain.organisation.accounts import LOGIN_PATTERN, MIN_PASSWORD_LENGTH, hash_password
+from domain.organisation.accounts import (
+    LOGIN_PATTERN,
+    MIN_PASSWORD_LENGTH,
+    checked_password,
+    hash_password,
+)
+from domain.organisation.sessions import end_all_sessions
 from storage.models import AdminUser, ApiToken
 from storage.uow import UnitOfWork
 
@@ -17,6 +25,8 @@ LOGIN_RULE = "3–64 letters, digits or . _ @ -"
 PASSWORD_RULE = f"at least {MIN_PASSWORD_LENGTH} characters"
 RECRUITER_RULE = "a recruiter account must be linked to a recruiter"
 ADMIN_RULE = "only recruiter accounts are linked to a recruiter"
+WRONG_PASSWORD = "this is not your current password"
+OWN_PASSWORD = "change your own password on your password page, with the current one"
 
 
 @dataclass(frozen=True)
@@ -89,7 +99,7 @@ async def create_account(
         [
             AdminUser(
                 login=login,
-                password_hash=hash_password(password),
+                password_hash=await hash_password(password),
                 role=role,
                 recruiter_id=recruiter_id,
                 active=True,
@@ -126,7 +136,7 @@ async def set_active(
     user = found.value
     user.active = active
     if not active:
-        user.session_generation += 1  # a later reactivation must not revive old sessions
+        await end_all_sessions(uow, user.id)  # a later reactivation must not revive them
     action = "reactivate" if active else "deactivate"
     uow.audit.record(
         actor=actor,
@@ -147,11 +157,70 @@ async def end_sessions(
     if isinstance(found, Failure):
         return found
     user = found.value
-    user.session_generation += 1
+    await end_all_sessions(uow, user.id)
     uow.audit.record(
         actor=actor,
         admin_user_id=admin_user_id,
         action="end_sessions",
+        entity="admin_user",
+        entity_id=user.id,
+    )
+    await uow.commit()
+    return Success(user)
+
+
+async def change_own_password(
+    uow: UnitOfWork,
+    user: AdminUser,
+    current: str,
+    new: str,
+    *,
+    session_token: str,
+    address: str,
+    now: datetime,
+) -> Result[AdminUser, InvalidField]:
+    """An account's new password, given its current one (checked as a sign-in is: counted,
+    LoginLocked at the limit). Every other session of the account ends; this one goes on.
+    Commits."""
+    problem = password_problem(new)
+    if problem is not None:
+        return Failure(InvalidField("new_password", problem))
+    checked = await checked_password(uow, user.login, current, address=address, now=now)
+    if checked is None or checked.id != user.id:
+        return Failure(InvalidField("current_password", WRONG_PASSWORD))
+    checked.password_hash = await hash_password(new)
+    await end_all_sessions(uow, checked.id, keep=session_token)
+    uow.audit.record(
+        actor=f"admin:{checked.id}",
+        admin_user_id=checked.id,
+        action="change_password",
+        entity="admin_user",
+        entity_id=checked.id,
+    )
+    await uow.commit()
+    return Success(checked)
+
+
+async def reset_password(
+    uow: UnitOfWork, account_id: int, password: str, *, actor: str, admin_user_id: int | None
+) -> Result[AdminUser, InvalidField | NotFound]:
+    """An admin gives another account a new password; every session of that account ends.
+    One's own is changed with the current password instead. Commits."""
+    if account_id == admin_user_id:
+        return Failure(InvalidField("password", OWN_PASSWORD))
+    problem = password_problem(password)
+    if problem is not None:
+        return Failure(InvalidField("password", problem))
+    found = await _account(uow, account_id)
+    if isinstance(found, Failure):
+        return Failure(found.error)
+    user = found.value
+    user.password_hash = await hash_password(password)
+    await end_all_sessions(uow, user.id)
+    uow.audit.record(
+        actor=actor,
+        admin_user_id=admin_user_id,
+        action="reset_password",
         entity="admin_user",
         entity_id=user.id,
     )

@@ -1,6 +1,6 @@
 """All tables of the domain; importing this module registers them on `Base.metadata`."""
 
-from storage.models.admin import AdminUser, ApiToken, AuditLogEntry
+from storage.models.admin import AdminSession, AdminUser, ApiToken, AuditLogEntry, LoginFailure
 from storage.models.auto_message import AutoMessage
 from storage.models.base import Base
 from storage.models.booking import Booking, BookingStatusChange
@@ -15,6 +15,7 @@ from storage.models.test import Test, TestAnswer, TestQuestion, TestResult
 from storage.models.waitlist import WaitlistEntry
 
 __all__ = [
+    "AdminSession",
     "AdminUser",
     "ApiToken",
     "AuditLogEntry",
@@ -27,6 +28,7 @@ __all__ = [
     "City",
     "CityName",
     "ContactRequest",
+    "LoginFailure",
     "MessageTemplate",
     "Notification",
     "Recruiter",

@@ -22,9 +22,36 @@ class AdminUser(CreatedAt, Base):
         ForeignKey("recruiters.id", ondelete="SET NULL")
     )
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    # Bumped to revoke every session of this user at once.
-    session_generation: Mapped[int] = mapped_column(Integer, default=0)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class AdminSession(CreatedAt, Base):
+    """A signed-in panel session. The cookie carries a random token; only its SHA-256 is
+    stored, and deleting the row ends the session (logout, a new password, deactivation)."""
+
+    __tablename__ = "admin_sessions"
+    __table_args__ = (
+        Index("ix_admin_sessions_admin_user", "admin_user_id"),
+        Index("ix_admin_sessions_expires_at", "expires_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    admin_user_id: Mapped[int] = mapped_column(ForeignKey("admin_users.id", ondelete="CASCADE"))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class LoginFailure(Base):
+    """Sign-in attempts not (yet) successful for one login name from one address, counted
+    before the password is checked, so that concurrent guesses cannot pass the limit."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (Index("ix_login_failures_expires_at", "expires_at"),)
+
+    login: Mapped[str] = mapped_column(String(64), primary_key=True)
+    address: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    # The count is forgotten after this; every counted attempt moves it on.
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class ApiToken(CreatedAt, Base):

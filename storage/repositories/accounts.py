@@ -1,10 +1,13 @@
-"""Panel accounts and API tokens."""
+"""Panel accounts, their sessions, failed sign-ins and API tokens."""
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, select
+from datetime import datetime
 
-from storage.models import AdminUser, ApiToken, Recruiter
+from sqlalchemy import bindparam, case, delete, select
+
+from storage.dialect import upserting
+from storage.models import AdminSession, AdminUser, ApiToken, LoginFailure, Recruiter
 from storage.repositories.base import Repository
 
 
@@ -24,6 +27,75 @@ class AdminUserRepository(Repository[AdminUser]):
             .order_by(AdminUser.login)
         )
         return [(user, name) for user, name in (await self.session.execute(stmt)).all()]
+
+
+class AdminSessionRepository(Repository[AdminSession]):
+    model = AdminSession
+    cache_tag = "admin_sessions"
+
+    async def account_for(self, session_id: str, now: datetime) -> AdminUser | None:
+        """The active account of an unexpired session: one query, on every panel request."""
+        stmt = (
+            select(AdminUser)
+            .join(AdminSession, AdminSession.admin_user_id == AdminUser.id)
+            .where(
+                AdminSession.id == session_id,
+                AdminSession.expires_at > now,
+                AdminUser.active.is_(True),
+            )
+        )
+        return (await self.session.scalars(stmt)).first()
+
+    async def end(self, session_id: str) -> None:
+        await self.session.execute(delete(AdminSession).where(AdminSession.id == session_id))
+
+    async def end_for_account(self, admin_user_id: int, *, keep: str | None = None) -> None:
+        """Every session of the account ends, except `keep` (the one asking) if given."""
+        stmt = delete(AdminSession).where(AdminSession.admin_user_id == admin_user_id)
+        if keep is not None:
+            stmt = stmt.where(AdminSession.id != keep)
+        await self.session.execute(stmt)
+
+    async def end_expired(self, now: datetime) -> None:
+        await self.session.execute(delete(AdminSession).where(AdminSession.expires_at <= now))
+
+
+class LoginFailureRepository(Repository[LoginFailure]):
+    model = LoginFailure
+    cache_tag = "login_failures"
+
+    async def count_attempt(
+        self, login: str, address: str, *, now: datetime, until: datetime, limit: int
+    ) -> int | None:
+        """Count one more attempt in a single statement (an upsert that adds 1 and returns the
+        count), unless `limit` attempts are counted already and not yet expired: then None and
+        nothing changes. Concurrent attempts each get their own count, so no more than `limit`
+        ever get a number."""
+        table = LoginFailure.__table__
+        expired = table.c.expires_at <= now
+        stmt = (
+            upserting(self.session, LoginFailure)
+            .values(login=login, address=address, failures=1, expires_at=until)
+            .on_conflict_do_update(
+                index_elements=["login", "address"],
+                set_={
+                    "failures": case((expired, 1), else_=table.c.failures + 1),
+                    "expires_at": until,
+                },
+                where=(table.c.failures < limit) | expired,
+            )
+            .returning(table.c.failures)
+        )
+        counted = (await self.session.execute(stmt)).scalar_one_or_none()
+        return None if counted is None else int(counted)
+
+    async def forget(self, login: str, address: str) -> None:
+        await self.session.execute(
+            delete(LoginFailure).where(LoginFailure.login == login, LoginFailure.address == address)
+        )
+
+    async def forget_expired(self, now: datetime) -> None:
+        await self.session.execute(delete(LoginFailure).where(LoginFailure.expires_at <= now))
 
 
 # Built once: every API call runs it, and building a statement (and its cache key) per call

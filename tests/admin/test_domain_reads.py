@@ -3,10 +3,13 @@ and recruiter pages within an account's scope, one slot, a page of the audit log
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from core.enums import AdminRole
-from domain.organisation.accounts import create_admin, sign_in, signed_in_account
+from domain.organisation.accounts import create_admin, sign_in
 from domain.organisation.audit_log import audit_page
 from domain.organisation.directory import cities_page, recruiters_page, visible_city_choices
+from domain.organisation.sessions import end_all_sessions, open_session, signed_in_account
 from domain.scheduling.slots import visible_slot
 from tests.conftest import Storage
 from tests.support.factories import NOW, make_city, make_recruiter, make_slot
@@ -18,11 +21,11 @@ PASSWORD = "a long enough password"
 async def test_only_a_successful_sign_in_is_recorded(sqlite_storage: Storage) -> None:
     async with sqlite_storage.uow() as uow:
         boss = await create_admin(uow, "boss", PASSWORD)
-        assert await sign_in(uow, "boss", "wrong password", now=NOW) is None
-        assert await sign_in(uow, "nobody", PASSWORD, now=NOW) is None
+        assert await sign_in(uow, "boss", "wrong password", address="", now=NOW) is None
+        assert await sign_in(uow, "nobody", PASSWORD, address="", now=NOW) is None
         assert boss.last_login_at is None
         assert [e.action for e in await uow.audit.list(limit=10)] == ["create"]
-        assert await sign_in(uow, "boss", PASSWORD, now=NOW) is boss
+        assert await sign_in(uow, "boss", PASSWORD, address="", now=NOW) is boss
         await uow.commit()
     async with sqlite_storage.uow() as uow:
         logins = [e for e in await uow.audit.list(limit=10) if e.action == "login"]
@@ -30,17 +33,19 @@ async def test_only_a_successful_sign_in_is_recorded(sqlite_storage: Storage) ->
         stored = await uow.admin_users.get(boss.id)
         assert stored is not None and stored.last_login_at == NOW
         stored.active = False
-        assert await sign_in(uow, "boss", PASSWORD, now=NOW) is None
+        await uow.commit()
+        assert await sign_in(uow, "boss", PASSWORD, address="", now=NOW) is None
 
 
-async def test_a_session_holds_until_the_password_changes(sqlite_storage: Storage) -> None:
+async def test_a_session_holds_until_it_is_ended_or_runs_out(sqlite_storage: Storage) -> None:
     async with sqlite_storage.uow() as uow:
         boss = await create_admin(uow, "boss", PASSWORD)
-        generation = boss.session_generation
-        assert await signed_in_account(uow, boss.id, generation) is boss
-        boss.session_generation += 1
-        assert await signed_in_account(uow, boss.id, generation) is None
-        assert await signed_in_account(uow, boss.id + 1, generation) is None
+        token = await open_session(uow, boss, NOW)
+        assert await signed_in_account(uow, token, NOW) is boss
+        assert await signed_in_account(uow, token + "x", NOW) is None
+        assert await signed_in_account(uow, token, NOW + timedelta(hours=12)) is None
+        await end_all_sessions(uow, boss.id)
+        assert await signed_in_account(uow, token, NOW) is None
 
 
 async def test_an_account_sees_its_cities_a_page_at_a_time(sqlite_storage: Storage) -> None:

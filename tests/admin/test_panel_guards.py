@@ -10,7 +10,7 @@ from aiohttp import web
 from tests.admin.conftest import Panel
 
 # Pages a recruiter's account may open (limited to what it owns); every other page is admins'.
-RECRUITER_PAGES = {"/", "/candidates", "/candidates.csv", "/slots", "/inbox"}
+RECRUITER_PAGES = {"/", "/candidates", "/candidates.csv", "/slots", "/inbox", "/account/password"}
 OPEN = {"/login", "/logout", "/health", "/metrics"}
 
 

@@ -44,7 +44,7 @@ async def test_an_empty_database_gets_demo_data_and_a_one_time_admin(
     password = out.split(f"{admin.login} / ")[1].split()[0]
     from domain.organisation.accounts import password_matches
 
-    assert password_matches(admin.password_hash, password)
+    assert await password_matches(admin.password_hash, password)
     # ...and it opens the panel.
     import re
 

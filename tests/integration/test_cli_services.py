@@ -50,8 +50,8 @@ async def test_create_admin_stores_only_an_argon2_hash(storage: Storage) -> None
     assert user.role is AdminRole.ADMIN
     assert user.password_hash.startswith("$argon2")
     assert "correct horse" not in user.password_hash
-    assert password_matches(user.password_hash, "correct horse battery")
-    assert not password_matches(user.password_hash, "wrong password!")
+    assert await password_matches(user.password_hash, "correct horse battery")
+    assert not await password_matches(user.password_hash, "wrong password!")
     async with storage.uow() as uow:
         with pytest.raises(Conflict):
             await create_admin(uow, "boss", "another long password")
