@@ -8,13 +8,13 @@ from admin.api import create_api
 from admin.deps import DEPS, AdminDeps
 from admin.health import HealthSources, create_health_handler
 from admin.metrics import install_metrics
-from admin.middlewares import error_middleware, unit_of_work
+from admin.middlewares import error_middleware, refuse_nul, unit_of_work
 from admin.panel import install_panel
 
 
 def create_app(health: HealthSources, deps: AdminDeps | None = None) -> web.Application:
     # Errors outside the Unit of Work: it has rolled back before an error is shown.
-    app = web.Application(middlewares=[error_middleware, unit_of_work])
+    app = web.Application(middlewares=[error_middleware, refuse_nul, unit_of_work])
     app.router.add_get("/health", create_health_handler(health))
     if deps is not None:
         app[DEPS] = deps
