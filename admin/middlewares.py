@@ -19,6 +19,7 @@ from admin.errors import (
     status_of,
 )
 from core.errors import AppError
+from core.inputs import NUL
 from storage.availability import is_database_busy, is_database_unavailable
 
 log = structlog.get_logger(__name__)
@@ -123,6 +124,37 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         if _for_people(request):
             return _page(request, 500, "The error is logged; please try again.")
         return web.json_response({"error": "internal", "detail": "internal error"}, status=500)
+
+
+FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
+NUL_MESSAGE = (
+    "The {where} contains a NUL character (\\0), which cannot be stored. Remove it and try again."
+)
+
+
+async def _nul_in_page_request(request: web.Request) -> str | None:
+    """Where a page's request carries a NUL character, if anywhere: its address (path and
+    query) or its form."""
+    if NUL in request.path or any(NUL in k or NUL in v for k, v in request.query.items()):
+        return "address"
+    if request.method not in ("GET", "HEAD") and request.content_type in FORMS:
+        form = await request.post()  # kept by aiohttp: the handler reads the same form
+        if any(NUL in k or (isinstance(v, str) and NUL in v) for k, v in form.items()):
+            return "form"
+    return None
+
+
+@web.middleware
+async def refuse_nul(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """The panel's pages refuse a NUL character in the address or a form (422, saying so)
+    before any handler reads them: PostgreSQL cannot store one and no text needs it. The API
+    checks its own input field by field (`admin.api.kit`); the Telegram webhook's updates are
+    cleaned by the bot (`bot.dispatcher.without_nul`)."""
+    if _for_people(request):
+        where = await _nul_in_page_request(request)
+        if where is not None:
+            return _page(request, 422, NUL_MESSAGE.format(where=where))
+    return await handler(request)
 
 
 @web.middleware

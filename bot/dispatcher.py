@@ -10,11 +10,35 @@ from typing import Any
 import structlog
 from aiogram import Bot, Dispatcher
 from aiogram.types import Update
+from pydantic import BaseModel
 
 from bot.update_guard import DUPLICATE, WAIT_WHILE_HELD, UpdateGuard, UpdateInProgress
+from core import inputs
 from storage.availability import DatabaseGate
 
 log = structlog.get_logger(__name__)
+
+
+def without_nul(value: Any) -> Any:
+    """An update (or any part of it) with the NUL characters taken out of its text: the one
+    place where what Telegram sends enters, so a name, an answer or a button's data carrying
+    one (PostgreSQL refuses them in text) reaches no handler. Parts are copied only where they
+    change; an update without any is returned as it is."""
+    if isinstance(value, str):
+        return inputs.without_nul(value)
+    if isinstance(value, list | tuple):
+        cleaned = [without_nul(item) for item in value]
+        changed = any(new is not old for new, old in zip(cleaned, value, strict=True))
+        return type(value)(cleaned) if changed else value
+    if isinstance(value, BaseModel):
+        changes = {}
+        for name in value.model_fields_set:
+            old = getattr(value, name, None)
+            new = without_nul(old)
+            if new is not old:
+                changes[name] = new
+        return value.model_copy(update=changes) if changes else value
+    return value
 
 
 def _user_id(update: Update) -> int | None:
@@ -52,6 +76,7 @@ class RecruitingDispatcher(Dispatcher):
             yield update
 
     async def feed_update(self, bot: Bot, update: Update, **kwargs: Any) -> Any:
+        update = without_nul(update)
         task = asyncio.current_task()
         if task is not None:
             self._in_hand.add(task)

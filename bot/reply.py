@@ -11,12 +11,19 @@ from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.buttons import Markup
+from domain.messaging.texts import Catalog
 
 
 def tell(callback_answer: CallbackAnswer, text: str, *, alert: bool = False) -> None:
     """What the answer to a pressed button says (sent once, by the callback middleware)."""
     callback_answer.text = text[:200]
     callback_answer.show_alert = alert
+
+
+def tell_outdated(callback_answer: CallbackAnswer, catalog: Catalog, locale: str) -> None:
+    """The answer to a button whose action is not (or no longer) open to the one pressing it:
+    an old one, one for a stage they have left, or a forged one. Nothing changes."""
+    tell(callback_answer, catalog.text("error.outdated_button", locale))
 
 
 @dataclass(frozen=True)

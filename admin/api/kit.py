@@ -21,6 +21,7 @@ from admin.errors import field_of, reason_of, status_of
 from admin.schemas.common import is_list_field, parse_id
 from admin.scope import Scope, scope_for
 from core.errors import AppError
+from core.inputs import MAX_JSON_DEPTH, NUL, NUL_REASON, json_problem
 from domain.organisation.api_tokens import authenticate
 from storage.uow import UnitOfWork
 
@@ -90,6 +91,8 @@ class Operation:
 def _ids(request: web.Request) -> dict[str, int]:
     ids = {}
     for name, raw in request.match_info.items():
+        if NUL in raw:  # a key such as a template's: no such thing has one
+            raise ApiError(404, f"no such {name.removesuffix('_id')}")
         if not name.endswith("_id"):
             continue
         value = parse_id(raw)
@@ -119,8 +122,14 @@ async def _body(request: web.Request, model: type[BaseModel]) -> BaseModel:
         raw = json.loads(text)
     except ValueError:
         raise ApiError(422, "the body must be JSON", "body") from None
+    except RecursionError:  # nested past the parser's stack: refused, never a 500
+        reason = f"the body must be JSON nested at most {MAX_JSON_DEPTH} levels deep"
+        raise ApiError(422, reason, "body") from None
     if not isinstance(raw, dict):
         raise ApiError(422, "the body must be a JSON object", "body")
+    problem = json_problem(raw)  # too deep, or text with a NUL character (not storable)
+    if problem is not None:
+        raise ApiError(422, problem[1], problem[0])
     if _has_whole_floats(raw):  # JSON Schema calls 5.0 an integer: read it as one
         text = json.dumps(raw, default=str).encode()
     try:
@@ -133,6 +142,9 @@ def _query(request: web.Request, model: type[BaseModel]) -> BaseModel:
     unknown = sorted(set(request.query) - set(model.model_fields))
     if unknown:
         raise ApiError(422, "unknown query parameter (a typo?)", unknown[0])
+    nul = next((name for name, value in request.query.items() if NUL in value), None)
+    if nul is not None:
+        raise ApiError(422, NUL_REASON, nul)
     values: dict[str, Any] = {}
     for name, spec in model.model_fields.items():
         found = request.query.getall(name, [])

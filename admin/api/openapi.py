@@ -9,7 +9,8 @@ from pydantic import BaseModel, Field
 from pydantic.json_schema import models_json_schema
 
 from admin.api.kit import Operation, path_params
-from admin.schemas.common import MAX_ID, Output
+from admin.schemas.common import Output
+from core.inputs import MAX_ID
 
 REF = "#/components/schemas/{model}"
 REASONS = {

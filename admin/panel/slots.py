@@ -22,6 +22,7 @@ from admin.panel.kit import (
     signed_in,
     uow,
 )
+from admin.schemas.common import parse_id
 from admin.schemas.slots import LocalSlotIn, SeriesIn, SlotIn
 from admin.scope import Scope
 from core.enums import SlotPurpose
@@ -54,11 +55,8 @@ _ON_FORM = {"starts_at": "start_time"}
 def _id(raw: object) -> int | None:
     if raw is None or str(raw).strip() == "":
         return None
-    try:
-        value = int(str(raw))
-    except ValueError:
-        raise web.HTTPNotFound() from None
-    if not 0 < value < 2**31:
+    value = parse_id(str(raw).strip())
+    if value is None:
         raise web.HTTPNotFound()
     return value
 

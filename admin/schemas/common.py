@@ -15,6 +15,8 @@ from pydantic import (
     create_model,
 )
 
+from core.inputs import MAX_ID
+
 # The IANA zones the forms offer (a searchable list), the API's document lists, and the only
 # ones accepted: ZoneInfo alone also opens odd files of the zone database ("posixrules",
 # "Factory") and long or odd names as paths.
@@ -80,7 +82,6 @@ Link = Annotated[
     Field(max_length=500, json_schema_extra={"pattern": "^https?://"}),
     AfterValidator(_link),
 ]
-MAX_ID = 2**31 - 1  # ids are 32-bit integer columns
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 

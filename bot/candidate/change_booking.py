@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from aiogram import Bot, F, Router
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup
+from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.buttons import button
 from bot.callbacks import BookingAction
@@ -13,7 +14,7 @@ from bot.candidate.journey import show_step
 from bot.candidate.picker import show_recruiters
 from bot.candidate.texts import text
 from bot.filters import IsCandidate
-from bot.reply import Reply
+from bot.reply import Reply, tell_outdated
 from domain.bookings.booking import Messaging, cancel_booking, change_allowed
 from domain.messaging.texts import Catalog
 from domain.records import Candidate
@@ -95,6 +96,7 @@ def create_router() -> Router:
     @router.callback_query(BookingAction.filter(F.action == "reason"))
     async def cancel(
         query: CallbackQuery,
+        callback_answer: CallbackAnswer,
         callback_data: BookingAction,
         bot: Bot,
         uow: UnitOfWork,
@@ -102,7 +104,8 @@ def create_router() -> Router:
         candidate: Candidate,
     ) -> None:
         booking = await _changeable(uow, messaging, candidate, callback_data)
-        if callback_data.reason not in REASONS:
+        if callback_data.reason not in REASONS:  # not one the question offers: forged
+            tell_outdated(callback_answer, messaging.catalog, candidate.locale)
             return
         catalog = messaging.catalog
         reason = catalog.text(f"reason.{callback_data.reason}", catalog.default_locale)

@@ -7,6 +7,7 @@ from datetime import date
 
 from aiogram import Bot, Router
 from aiogram.types import CallbackQuery
+from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.callbacks import DayChoice, RecruiterChoice
 from bot.candidate.city_list import show_cities
@@ -18,12 +19,13 @@ from bot.candidate.picker_keyboards import (
 )
 from bot.candidate.texts import text
 from bot.filters import IsCandidate
-from bot.reply import Reply
+from bot.reply import Reply, tell_outdated
 from core.enums import SlotPurpose
 from domain.bookings.booking import Messaging
 from domain.messaging.dates import day_label
 from domain.organisation.places import recruiter_by_id
 from domain.pipeline.cities import city_name, city_of
+from domain.pipeline.journey import booking_purpose
 from domain.records import Candidate
 from domain.scheduling.picker import days_of, free_slots, recruiters_with_slots, times_on
 from storage.uow import UnitOfWork
@@ -101,8 +103,11 @@ async def show_times(
     await reply.edit_or_send(body, markup)
 
 
-def _known(purpose: str) -> bool:
-    return purpose in {p.value for p in SlotPurpose}
+def _open_to(candidate: Candidate, asked: str) -> bool:
+    """Whether the candidate books (or holds) a time of the purpose asked for at their stage: a
+    picker of another stage's purpose (an old button, or a forged one) is not theirs to see."""
+    purpose = booking_purpose(candidate)
+    return purpose is not None and purpose.value == asked and candidate.city_id is not None
 
 
 def create_router() -> Router:
@@ -112,13 +117,15 @@ def create_router() -> Router:
     @router.callback_query(RecruiterChoice.filter())
     async def recruiter(
         query: CallbackQuery,
+        callback_answer: CallbackAnswer,
         callback_data: RecruiterChoice,
         bot: Bot,
         uow: UnitOfWork,
         messaging: Messaging,
         candidate: Candidate,
     ) -> None:
-        if not _known(callback_data.purpose) or candidate.city_id is None:
+        if not _open_to(candidate, callback_data.purpose):
+            tell_outdated(callback_answer, messaging.catalog, candidate.locale)
             return
         reply = Reply.to_callback(bot, query)
         if callback_data.recruiter_id < 0:  # refresh, or back to the recruiters
@@ -131,15 +138,15 @@ def create_router() -> Router:
     @router.callback_query(DayChoice.filter())
     async def day(
         query: CallbackQuery,
+        callback_answer: CallbackAnswer,
         callback_data: DayChoice,
         bot: Bot,
         uow: UnitOfWork,
         messaging: Messaging,
         candidate: Candidate,
     ) -> None:
-        if not _known(callback_data.purpose) or candidate.city_id is None:
-            return
-        if not 1 <= callback_data.day <= 3_652_059:  # date.fromordinal's range
+        if not _open_to(candidate, callback_data.purpose):
+            tell_outdated(callback_answer, messaging.catalog, candidate.locale)
             return
         await show_times(Reply.to_callback(bot, query), uow, candidate, messaging, callback_data)
 

@@ -11,7 +11,7 @@ from bot.candidate.picker import show_recruiters
 from bot.candidate.questions import answered_text, question_prompt, test2_markup
 from bot.candidate.texts import text
 from bot.filters import AtStage
-from bot.reply import Reply, tell
+from bot.reply import Reply, tell, tell_outdated
 from core.enums import SlotPurpose
 from domain.bookings.booking import Messaging
 from domain.pipeline.journey import Stage, reread
@@ -79,6 +79,9 @@ def create_router() -> Router:
         outcome = await knowledge_test.submit_answer(
             uow, candidate, callback_data.question_id, callback_data.value, messaging.clock
         )
+        if isinstance(outcome, knowledge_test.Test2Outdated):
+            tell_outdated(callback_answer, messaging.catalog, candidate.locale)
+            return
         if isinstance(outcome, knowledge_test.Test2Wrong):
             tell(
                 callback_answer,

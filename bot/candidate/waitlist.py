@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from aiogram import Bot, F, Router
 from aiogram.types import CallbackQuery
+from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.callbacks import WaitlistAction
 from bot.candidate.booking import send_booked, show_booking
 from bot.candidate.texts import text
 from bot.filters import IsCandidate
-from bot.reply import Reply
-from core.enums import SlotPurpose
+from bot.reply import Reply, tell_outdated
 from core.errors import AlreadyBooked, SlotTaken
 from core.result import Failure
 from domain.bookings.booking import Messaging, take_offered_slot
-from domain.bookings.waitlist import join_waitlist
+from domain.bookings.waitlist import NoLiveOffer, join_waitlist
 from domain.pipeline.contact import request_contact
-from domain.pipeline.journey import reread
+from domain.pipeline.journey import booking_purpose, reread
 from domain.records import Candidate
 from storage.uow import UnitOfWork
 
@@ -28,14 +28,17 @@ def create_router() -> Router:
     @router.callback_query(WaitlistAction.filter(F.action == "join"))
     async def join(
         query: CallbackQuery,
+        callback_answer: CallbackAnswer,
         callback_data: WaitlistAction,
         bot: Bot,
         uow: UnitOfWork,
         messaging: Messaging,
         candidate: Candidate,
     ) -> None:
-        intro_day = callback_data.purpose == "intro_day"
-        purpose = SlotPurpose.INTRO_DAY if intro_day else SlotPurpose.INTERVIEW
+        purpose = booking_purpose(candidate)
+        if purpose is None or purpose.value != callback_data.purpose:  # not at that stage now
+            tell_outdated(callback_answer, messaging.catalog, candidate.locale)
+            return
         await join_waitlist(uow, candidate, purpose)
         reply = Reply.to_callback(bot, query)
         await reply.drop_buttons()
@@ -53,6 +56,7 @@ def create_router() -> Router:
     @router.callback_query(WaitlistAction.filter(F.action == "take"))
     async def take(
         query: CallbackQuery,
+        callback_answer: CallbackAnswer,
         callback_data: WaitlistAction,
         bot: Bot,
         uow: UnitOfWork,
@@ -60,6 +64,9 @@ def create_router() -> Router:
         candidate: Candidate,
     ) -> None:
         result = await take_offered_slot(uow, messaging, candidate, callback_data.slot_id)
+        if isinstance(result, Failure) and isinstance(result.error, NoLiveOffer):
+            tell_outdated(callback_answer, messaging.catalog, candidate.locale)
+            return
         reply = Reply.to_callback(bot, query)
         await reply.drop_buttons()
         if not isinstance(result, Failure):

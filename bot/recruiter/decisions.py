@@ -11,7 +11,7 @@ from bot.buttons import button
 from bot.callbacks import DeskAction
 from bot.filters import IsRecruiter
 from bot.recruiter.desk import decided, owned, show_card
-from bot.reply import Reply
+from bot.reply import Reply, tell_outdated
 from domain.bookings import desk
 from domain.bookings.booking import Messaging
 from domain.bookings.desk import REJECT_REASONS
@@ -117,6 +117,9 @@ def create_router() -> Router:
     ) -> None:
         booking_id = callback_data.booking_id
         catalog = messaging.catalog
+        if callback_data.reason not in REJECT_REASONS:  # not one the card offers: forged
+            tell_outdated(callback_answer, catalog, catalog.locale_for(recruiter.locale))
+            return
         label = catalog.text(f"reject.{callback_data.reason}", catalog.default_locale)
         outcome = await desk.reject(uow, messaging, recruiter, booking_id, label)
         await decided(
@@ -177,9 +180,10 @@ def create_router() -> Router:
     ) -> None:
         booking_id = callback_data.booking_id
         await owned(uow, recruiter, booking_id)
-        if callback_data.reason not in CANCEL_REASONS:
-            return
         catalog = messaging.catalog
+        if callback_data.reason not in CANCEL_REASONS:  # not one the question offers: forged
+            tell_outdated(callback_answer, catalog, catalog.locale_for(recruiter.locale))
+            return
         label = catalog.text(f"cancel.{callback_data.reason}", catalog.default_locale)
         unavailable = callback_data.reason == "recruiter_unavailable"
         outcome = await desk.cancel(

@@ -81,6 +81,7 @@ async def show_slots(
     *,
     edit: bool = False,
     page: int = 0,
+    step_back: bool = True,
 ) -> None:
     """A page of the recruiter's coming slots (the next 14 days), in the recruiter's time."""
     locale, zone, now = m.catalog.locale_for(recruiter.locale), recruiter.timezone, m.clock.now()
@@ -103,8 +104,10 @@ async def show_slots(
             items.append((label, row.slot.id, None))
         else:
             items.append((f"{label} · {row.candidate_name}", None, row.booking_id))
-    if not items and page > 0:  # the page emptied meanwhile: the one before it
-        await show_slots(reply, uow, m, recruiter, edit=edit, page=page - 1)
+    if not items and page > 0:  # the page emptied meanwhile: the one before it; a page that
+        # was never there (a forged button) goes back to the first, never page by page
+        back = page - 1 if step_back else 0
+        await show_slots(reply, uow, m, recruiter, edit=edit, page=back, step_back=False)
         return
     text = await say(uow, m, recruiter, "free_slots" if items else "free_slots_empty", zone=zone)
     markup = slot_list(items, m.catalog, locale, page, more=len(found) > PAGE) if items else None

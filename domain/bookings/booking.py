@@ -22,7 +22,7 @@ from domain.bookings.card import queue_card
 from domain.bookings.reminders import queue_reminders
 from domain.bookings.status import move_booking_status
 from domain.bookings.texts import BookingView, booking_text, calendar_file, view_of, view_of_slot
-from domain.bookings.waitlist import offer_freed_slot
+from domain.bookings.waitlist import NoLiveOffer, has_live_offer, offer_freed_slot
 from domain.messaging.outbox import document_payload, queue_message
 from domain.messaging.texts import Catalog
 from domain.pipeline.status import move_candidate
@@ -41,7 +41,9 @@ class TooLateToChange(AppError):
     message_key = "error.too_late_to_change"
 
 
-BookingError = NotFound | SlotTaken | AlreadyBooked | SlotUnavailable | TooLateToChange
+BookingError = (
+    NotFound | SlotTaken | AlreadyBooked | SlotUnavailable | TooLateToChange | NoLiveOffer
+)
 
 # Where a candidate goes back to when a booking of each purpose ends without happening.
 _BEFORE_BOOKING = {
@@ -160,12 +162,18 @@ async def take_offered_slot(
     uow: UnitOfWork, m: Messaging, candidate: Candidate, slot_id: int
 ) -> Result[BookingDTO, BookingError]:
     """A waiting-list offer taken: a new booking, or a move for someone still on the list who
-    joined it while holding a booking they wanted to change (an old offer tapped after booking
-    another way is refused as before: they have a booking)."""
+    joined it while holding a booking they wanted to change. Only a live offer of that slot to
+    that candidate can be taken (`has_live_offer`); an old offer tapped after booking another
+    way is refused as before (they have a booking), any other is an outdated button."""
     slot = await uow.slots.get(slot_id)
-    held = await uow.bookings.active_for_candidate(candidate.id, slot.purpose) if slot else None
-    waiting = await uow.waitlist.entry_for(candidate.id, slot.purpose) if slot else None
-    if held is not None and waiting is not None:
+    if slot is None:
+        return Failure(NoLiveOffer(f"slot {slot_id}"))
+    held = await uow.bookings.active_for_candidate(candidate.id, slot.purpose)
+    if not await has_live_offer(uow, candidate, slot):
+        if held is not None:
+            return Failure(AlreadyBooked(f"booking {held.id}"))
+        return Failure(NoLiveOffer(f"slot {slot_id} was not offered to candidate {candidate.id}"))
+    if held is not None:
         return await move_booking(uow, m, candidate, held.id, slot_id)
     return await book_slot(uow, m, candidate_id=candidate.id, slot_id=slot_id)
 

@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from core.enums import BookingStatus, SlotPurpose
+from core.inputs import MAX_ID
 from core.iso import Instant
 from storage.repositories.booking_lists import BookingCriteria
 from storage.uow import UnitOfWork
@@ -17,9 +18,9 @@ class BookingFilter(BaseModel):
 
     status: BookingStatus | None = None
     purpose: SlotPurpose | None = None
-    recruiter_id: int | None = Field(None, ge=1, le=2**31 - 1)
-    city_id: int | None = Field(None, ge=1, le=2**31 - 1)
-    candidate_id: int | None = Field(None, ge=1, le=2**31 - 1)
+    recruiter_id: int | None = Field(None, ge=1, le=MAX_ID)
+    city_id: int | None = Field(None, ge=1, le=MAX_ID)
+    candidate_id: int | None = Field(None, ge=1, le=MAX_ID)
     starts_from: Instant | None = None
     starts_to: Instant | None = None
     limit: int = Field(50, ge=1, le=500)

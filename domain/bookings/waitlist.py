@@ -6,11 +6,37 @@ from datetime import timedelta
 
 from core.clock import Clock
 from core.enums import SlotPurpose
+from core.errors import AppError
 from domain.bookings.texts import booking_text, view_of_slot
 from domain.messaging.outbox import queue_message
 from domain.messaging.texts import Catalog
 from storage.models import Candidate, Slot, WaitlistEntry
 from storage.uow import UnitOfWork
+
+OFFER_KIND = "waitlist_offer"
+
+
+class NoLiveOffer(AppError):
+    """A "take this time" button with no live offer behind it: the candidate left the line, was
+    never offered this slot, or the button is forged. Answered as any outdated button."""
+
+    message_key = "error.outdated_button"
+
+
+def _offer_key_prefix(slot_id: int, candidate_id: int) -> str:
+    """What every offer of this slot to this candidate has its dedupe key start with."""
+    return f"{OFFER_KIND}:{slot_id}:{candidate_id}:"
+
+
+async def has_live_offer(uow: UnitOfWork, candidate: Candidate, slot: Slot) -> bool:
+    """Whether the candidate may take this slot from the waiting list now: they are still in
+    line for its city and purpose, and it was offered to them (an offer queued to them and not
+    given up). Whether the slot is still free and bookable is the booking's own check."""
+    entry = await uow.waitlist.entry_for(candidate.id, slot.purpose)
+    if entry is None or entry.city_id != slot.city_id:
+        return False
+    prefix = _offer_key_prefix(slot.id, candidate.id)
+    return await uow.notifications.queued_with_key_prefix(candidate.id, OFFER_KIND, prefix)
 
 
 async def join_waitlist(uow: UnitOfWork, candidate: Candidate, purpose: SlotPurpose) -> None:
@@ -60,8 +86,8 @@ async def offer_freed_slot(
             uow,
             clock,
             chat_id=candidate.telegram_id,
-            kind="waitlist_offer",
-            dedupe_key=f"waitlist_offer:{slot.id}:{candidate.id}:{freed_at}",
+            kind=OFFER_KIND,
+            dedupe_key=_offer_key_prefix(slot.id, candidate.id) + freed_at,
             text=text,
             buttons=buttons,
             candidate_id=candidate.id,

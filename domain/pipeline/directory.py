@@ -35,6 +35,7 @@ from core.enums import (
     TestKind,
     TestResultStatus,
 )
+from core.inputs import MAX_ID
 from core.iso import IsoDate
 from domain.screening.answers import option_label, prompt_text
 from storage.dto import QuestionDTO
@@ -84,7 +85,7 @@ class CandidateFilter(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
     q: str | None = Field(None, max_length=100)
-    city_id: int | None = Field(None, ge=1, le=2**31 - 1)
+    city_id: int | None = Field(None, ge=1, le=MAX_ID)
     status: CandidateStatus | None = None
     source: str | None = Field(None, max_length=64)
     created_from: IsoDate | None = None

@@ -48,6 +48,15 @@ class Test2Finished:
 Test2Step = Test2Question | Test2Finished
 
 
+@dataclass(frozen=True)
+class Test2Outdated:
+    """An answer to a question that is not the one asked now (an old button, a repeated update
+    or a forged one): nothing changes; `step` is where the candidate is."""
+
+    __test__ = False
+    step: Test2Step | None
+
+
 def stars_for(percent: float) -> int:
     """1 star at 0 %, one more for each quarter, 5 at 100 %."""
     return min(5, 1 + int(percent // 25))
@@ -112,12 +121,12 @@ async def current_step(
 
 async def submit_answer(
     uow: UnitOfWork, candidate: Candidate, question_id: int, value: str, clock: Clock
-) -> Test2Step | Test2Wrong | Test2TimeUp | None:
+) -> Test2Step | Test2Wrong | Test2TimeUp | Test2Outdated | None:
     step, timed_out = await current_step(uow, candidate, clock)
     if timed_out and step is not None:
         return Test2TimeUp(step)
     if not isinstance(step, Test2Question) or step.question.id != question_id:
-        return step  # an old button or a repeated update: nothing changes
+        return Test2Outdated(step)
     test = await uow.tests.get_dto_by_kind(TestKind.KNOWLEDGE)
     assert test is not None
     result = await _result(uow, candidate, test, clock)

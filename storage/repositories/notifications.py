@@ -11,6 +11,9 @@ from storage.dialect import insert_ignoring_conflicts
 from storage.models import Notification
 from storage.repositories.base import Repository
 
+# A message in these states is on its way or delivered: its buttons may be pressed.
+_DELIVERABLE = (NotificationStatus.PENDING, NotificationStatus.SENDING, NotificationStatus.SENT)
+
 
 class NotificationRepository(Repository[Notification]):
     model = Notification
@@ -38,6 +41,21 @@ class NotificationRepository(Repository[Notification]):
     async def id_by_dedupe_key(self, dedupe_key: str) -> int | None:
         stmt = select(Notification.id).where(Notification.dedupe_key == dedupe_key)
         return await self.session.scalar(stmt)
+
+    async def queued_with_key_prefix(self, candidate_id: int, kind: str, prefix: str) -> bool:
+        """Whether a message of `kind` whose dedupe key starts with `prefix` was queued to this
+        candidate and not given up (cancelled, failed, unreachable or held)."""
+        stmt = (
+            select(Notification.id)
+            .where(
+                Notification.candidate_id == candidate_id,
+                Notification.kind == kind,
+                Notification.dedupe_key.startswith(prefix, autoescape=True),
+                Notification.status.in_(_DELIVERABLE),
+            )
+            .limit(1)
+        )
+        return await self.session.scalar(stmt) is not None
 
     async def cancel_pending_for_booking(self, booking_id: int) -> int:
         return await self._cancel_pending(Notification.booking_id == booking_id)

@@ -13,12 +13,15 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from bot.callbacks import DeskAction, SlotChoice, WaitlistAction
+from core.clock import FrozenClock
 from core.enums import BookingStatus, CandidateStatus, SlotPurpose
 from core.periods import overlap
+from domain.bookings.waitlist import offer_freed_slot
+from domain.messaging.texts import Catalog
 from storage.models import Booking, Slot, WaitlistEntry
 from tests.bot.conftest import BotHarness
 from tests.support.callbacks import answers, press
-from tests.support.factories import make_candidate, make_city, make_recruiter, make_slot
+from tests.support.factories import NOW, make_candidate, make_city, make_recruiter, make_slot
 
 RECRUITER, ANN, BOB = 500, 601, 602  # their chats
 REFUSED = "That time can no longer be booked."  # the candidates speak English
@@ -124,6 +127,11 @@ async def test_a_waiting_list_offer_overlapping_anothers_booking_cannot_be_taken
     await w.holds(w.ann, w.ten, BookingStatus.APPROVED)
     async with harness.storage.uow() as uow:
         uow.waitlist.add(WaitlistEntry(candidate_id=w.bob, city_id=w.city))
+        await uow.commit()
+    async with harness.storage.uow() as uow:  # offered: only a live offer can be taken
+        slot = await uow.slots.get(w.quarter_past)
+        assert slot is not None
+        await offer_freed_slot(uow, Catalog.load("ru"), FrozenClock(NOW), slot)
         await uow.commit()
     before = len(harness.session.sent())
     await w.press(BOB, WaitlistAction(action="take", slot_id=w.quarter_past).pack())

@@ -172,6 +172,7 @@ async def test_racing_for_overlapping_slots_leaves_one_booking(storage: Storage)
 
 async def test_moving_or_taking_an_offer_onto_a_busy_time_is_refused(storage: Storage) -> None:
     from domain.bookings.booking import move_booking, take_offered_slot
+    from domain.bookings.waitlist import offer_freed_slot
 
     (ann, bob), ten, quarter_past, noon = await _overlapping(storage)
     assert isinstance(await _attempt(storage, ann, ten), Success)
@@ -186,6 +187,11 @@ async def test_moving_or_taking_an_offer_onto_a_busy_time_is_refused(storage: St
         person = await uow.candidates.get(bob)
         assert person is not None
         uow.waitlist.add(WaitlistEntry(candidate_id=bob, city_id=person.city_id))
+        await uow.commit()
+    async with storage.uow() as uow:  # offered (only a live offer can be taken)
+        slot = await uow.slots.get(quarter_past)
+        assert slot is not None
+        await offer_freed_slot(uow, messaging.catalog, messaging.clock, slot)
         await uow.commit()
     async with storage.uow() as uow:
         person = await uow.candidates.get(bob)

@@ -59,6 +59,11 @@ async def test_taking_an_offer_while_holding_a_booking_moves_it(storage: Storage
         )
         await uow.commit()
     async with storage.uow() as uow:
+        slot = await uow.slots.get(wanted.id)
+        assert slot is not None
+        assert await offer_freed_slot(uow, catalog, clock, slot) == 1
+        await uow.commit()
+    async with storage.uow() as uow:
         candidate = await uow.candidates.get(person.id)
         assert candidate is not None
         taken = await take_offered_slot(uow, m, candidate, wanted.id)
