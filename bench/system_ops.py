@@ -9,7 +9,9 @@ On a migrated database filled with `candidates` candidates:
    import floor (bench.app_memory);
 5. the bot from outside: `python main.py run` polling a Bot API server over HTTP under a burst
    of new users, against a trivial aiogram bot (bench.bot_outside);
-6. HTTP requests/s and latency of the API and the dashboard beside an SQL floor, when
+6. the CPU per update in process, the dispatcher the app builds against a trivial aiogram bot
+   (bench.bot_cpu, on a scratch database next to the given one);
+7. HTTP requests/s and latency of the API and the dashboard beside an SQL floor, when
    bench.http_floor is there (another part of issue 15 adds it; see `http_figures`).
 
 The rows the bench adds (a city, a recruiter, slots, candidates with Telegram ids in
@@ -34,6 +36,7 @@ import structlog
 from bench import broadcast_rate
 from bench.app_memory import app_memory_figure
 from bench.booking_race import booking_race_figure
+from bench.bot_cpu import bot_cpu_figure
 from bench.bot_outside import bot_outside_figures
 from bench.bot_updates import bot_updates_figure, served_app
 from bench.harness import Figure, Report
@@ -79,6 +82,8 @@ class SystemSizes:
     outside: bool = True
     outside_users: int = 1000  # new users in one burst
     outside_spread_seconds: float = 3.0
+    cpu: bool = True
+    cpu_users: int = 200  # new candidates, five updates each (bench.bot_cpu)
     http: bool = True
 
 
@@ -185,6 +190,9 @@ async def system_figures(
             finally:
                 async with bench_storage(settings) as uows:
                     await remove_bench_rows(uows)
+        if sizes.cpu:
+            cpu = bot_cpu_figure(backend, database_url, redis_url, None, users=sizes.cpu_users)
+            await _add(figures, "bot cpu", cpu)
         if sizes.http:
             await _add_all(
                 figures, "http", http_figures(backend, database_url, redis_url, candidates)
