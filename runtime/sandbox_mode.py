@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 
 from core.clock import Clock
-from domain.demo import seed_demo
 from domain.messaging.texts import Catalog
 from domain.organisation.accounts import set_password
-from sandbox.app import create_sandbox_app
-from sandbox.world import World
 from storage.uow import UnitOfWorkFactory
+
+if TYPE_CHECKING:
+    # The sandbox and the demo data are imported only in sandbox mode: with a BOT_TOKEN
+    # nothing needs them (tests/unit/test_startup_imports.py).
+    from sandbox.world import World
 
 # The sandbox accepts any well-formed token; this one names the product's own bot.
 SANDBOX_BOT_TOKEN = "7000000001:sandbox-recruiting-bot"
@@ -32,6 +35,8 @@ def local_host(host: str) -> str:
 
 
 def mount_sandbox(admin_app: web.Application, world: World) -> None:
+    from sandbox.app import create_sandbox_app
+
     admin_app.add_subapp(MOUNT, create_sandbox_app(world))
 
 
@@ -61,6 +66,8 @@ async def prepare_sandbox(
     uow_factory: UnitOfWorkFactory, catalog: Catalog, clock: Clock, base_url: str
 ) -> SandboxWelcome:
     """Demo data on an empty database, and a fresh admin password to print."""
+    from domain.demo import seed_demo
+
     async with uow_factory() as uow:
         demo_loaded = await seed_demo(uow, catalog, clock)
     password = secrets.token_urlsafe(12)
