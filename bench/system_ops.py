@@ -74,7 +74,7 @@ class SystemSizes:
     attempts: int = 200
     slots: int = 10
     race_rounds: int = 3
-    updates: int = 1000  # 2,000 took twice as long for the same rate
+    updates: int = 600  # 200 users, three updates each; 2,000 took minutes for the same rate
     update_batch: int = 100
     broadcast_recipients: int = 300
     broadcast_rate: float | None = None  # None: 50/s on SQLite, 25/s on PostgreSQL
@@ -85,7 +85,7 @@ class SystemSizes:
     outside_users: int = 1000  # new users in one burst
     outside_spread_seconds: float = 3.0
     cpu: bool = True
-    cpu_users: int = 200  # new candidates, five updates each (bench.bot_cpu)
+    cpu_users: int = 100  # new candidates, five updates each (bench.bot_cpu)
     http: bool = True
 
 
