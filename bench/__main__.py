@@ -57,8 +57,13 @@ INDEXED = (
 )
 
 
+_STARTED = time.monotonic()
+
+
 def say(text: str) -> None:
-    print(text, file=sys.stderr, flush=True)
+    """Progress on stderr, with the time since the run began (mm:ss)."""
+    elapsed = int(time.monotonic() - _STARTED)
+    print(f"[{elapsed // 60:02d}:{elapsed % 60:02d}] {text}", file=sys.stderr, flush=True)
 
 
 @dataclass
@@ -425,6 +430,9 @@ async def main_async(args: argparse.Namespace) -> int:
                 quick=args.quick,
                 seed=args.seed,
             )
+    minutes = (time.monotonic() - _STARTED) / 60
+    say(f"measured in {minutes:.1f} min")
+    run.notes.append(f"the run took {minutes:.1f} minutes (`make bench`, its defaults)")
     report = write_results(run, Path(args.out))
     print(run.machine)
     print()

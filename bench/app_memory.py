@@ -257,3 +257,61 @@ async def app_memory_figure(
             "stop_seconds": stop_seconds,
         },
     )
+
+
+def main() -> None:
+    import argparse
+    import json
+
+    from bench.system_rows import bench_storage, remove_bench_rows, scratch_database
+    from storage.engine import create_engine
+    from storage.migrate import upgrade
+
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.app_memory", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument(
+        "--database-url",
+        default="sqlite+aiosqlite:///unused.db",
+        help="where a scratch database is made (a temporary SQLite file by default, or a new "
+        "database on this PostgreSQL server), migrated and dropped afterwards",
+    )
+    parser.add_argument("--redis-url", default="", help="REDIS_URL for the app (default: none)")
+    parser.add_argument("--personas", type=int, default=20)
+    parser.add_argument("--no-panel", action="store_true", help="do not read the panel's pages")
+    args = parser.parse_args()
+
+    async def measure() -> Figure:
+        async with scratch_database(args.database_url, "memory") as url:
+            engine = create_engine(url)
+            try:
+                await upgrade(engine)
+            finally:
+                await engine.dispose()
+            backend = "sqlite" if url.startswith("sqlite") else "postgres"
+            try:
+                return await app_memory_figure(
+                    backend=backend + ("+redis" if args.redis_url else ""),
+                    database_url=url,
+                    redis_url=args.redis_url or None,
+                    size=0,
+                    personas=args.personas,
+                    panel=not args.no_panel,
+                )
+            finally:
+                from bench.system_rows import app_settings
+
+                async with bench_storage(app_settings(url, args.redis_url or None)) as uows:
+                    await remove_bench_rows(uows)
+
+    figure = asyncio.run(measure())
+    times = figure.project / figure.floor if figure.floor else float("nan")
+    print(
+        f"{figure.backend}: idle {figure.project:.1f} MB, import floor {figure.floor:.1f} MB "
+        f"({times:.3f}×, target ≤ {TARGET_TIMES_FLOOR:g}×)"
+    )
+    print(json.dumps(figure.extra, default=str))
+
+
+if __name__ == "__main__":
+    main()

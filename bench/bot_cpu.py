@@ -40,6 +40,7 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.methods.base import TelegramType
 from aiogram.types import Message, Update
 
+from bench.harness import Figure
 from bench.system_rows import app_settings, quiet_logs, scratch_database
 from core.clock import SystemClock
 from core.logging import configure_logging
@@ -199,7 +200,11 @@ async def measure(
         await upgrade(engine)
     finally:
         await engine.dispose()
-    settings = app_settings(database_url, redis_url)
+    # Unpaced, as the trivial bot is: pacing sleeps (no CPU), but at 25 messages/s it would
+    # make the run minutes long for nothing.
+    settings = app_settings(
+        database_url, redis_url, bot_send_rate_per_second=1000, bot_chat_interval_seconds=0
+    )
     app = build_application(settings, bot_session=stub_session(api_url))
     counted = CountRequests()
     app.bot.session.middleware(counted)
@@ -227,6 +232,52 @@ async def measure(
         await app.engine.dispose()
     backend = "sqlite" if database_url.startswith("sqlite") else "postgres+redis"
     return Result(backend, project, floor)
+
+
+CPU_TARGET = 3.0  # × the trivial aiogram bot's CPU per update (issue 15)
+
+
+async def bot_cpu_figure(
+    backend: str,
+    database_url: str,
+    redis_url: str | None,
+    size: int | None,
+    *,
+    users: int = 200,
+    batch: int = 50,
+) -> Figure:
+    """The in-process CPU per update as a row of `make bench`'s table, on a scratch database
+    next to `database_url` (the demo rows only: the conversation reads no more of a big one)."""
+    with bot_api_stub() as api_url:
+        async with scratch_database(database_url, "cpu") as url:
+            result = await measure(url, redis_url, api_url, users, batch)
+    project, floor = result.project.ms_per_update, result.floor.ms_per_update
+    return Figure(
+        operation="bot in process, a conversation's updates: CPU per update",
+        backend=backend,
+        project=project,
+        unit="ms",
+        floor=floor,
+        size=size,
+        target=f"≤ {CPU_TARGET:g}× the trivial aiogram bot",
+        met=project <= CPU_TARGET * floor,
+        note=(
+            "bench.bot_cpu: the dispatcher build_application makes (its middlewares, cache, FSM "
+            f"storage and pool), fed {users} new candidates' /start, their city typed, two "
+            f"screening answers and /start again, {batch} at a time as polling hands them over "
+            f"({result.project.updates} updates, {result.project.requests} Bot API requests to "
+            "a stub in its own process); process CPU time per update, parsing included; floor: "
+            f'aiogram with one handler replying "ok", fed as many updates the same way '
+            f"({result.floor.requests} requests). On a scratch database with the demo rows."
+        ),
+        extra={
+            "updates": result.project.updates,
+            "requests": result.project.requests,
+            "floor_updates": result.floor.updates,
+            "floor_requests": result.floor.requests,
+            "ratio": result.ratio,
+        },
+    )
 
 
 async def run(backend: str, users: int, batch: int) -> Result:

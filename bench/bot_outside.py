@@ -54,6 +54,7 @@ FLOOR_TOKEN = "4242002:bench-outside-floor"
 _APP_PART, _FLOOR_PART = 20, 21  # parts of the bench's Telegram id range
 CPU_TARGET = 3.0  # × the trivial bot's CPU per update
 P99_TARGET_MS = 5000.0
+UNPACED_PER_SECOND = 1000  # BOT_SEND_RATE_PER_SECOND's highest value
 _TICK = os.sysconf("SC_CLK_TCK")
 _METRIC = re.compile(
     r'^(db_query_seconds_count|bot_update_seconds_count)\{(\w+)="([^"]*)"\} (\S+)$'
@@ -299,6 +300,11 @@ async def measure_app(
             "ADMIN_PORT": str(port),
             "METRICS_TOKEN": "",
             "LOG_LEVEL": "WARNING",
+            # The server's rate limits are off, and so is the app's own pacing of what it sends
+            # (25 messages/s by default: 2,000 replies to 1,000 new users would take 80 s):
+            # the process's capacity is measured, as the trivial bot's, which paces nothing.
+            "BOT_SEND_RATE_PER_SECOND": str(UNPACED_PER_SECOND),
+            "BOT_CHAT_INTERVAL_SECONDS": "0",
         }
         log = tmp / "app.log"
         with log.open("wb") as out:
@@ -567,3 +573,69 @@ def summary(fs: Sequence[Figure]) -> str:
                 f"{e['floor_first_reply_ms_p99']:.0f})"
             )
     return "\n".join(lines)
+
+
+def main() -> None:
+    import argparse
+    import os as _os
+
+    from bench.system_rows import app_settings, bench_storage, remove_bench_rows, scratch_database
+    from core.clock import SystemClock
+    from domain.demo import seed_demo
+    from domain.messaging.texts import Catalog
+    from storage.engine import create_engine
+    from storage.migrate import upgrade
+
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.bot_outside", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument("--backend", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument(
+        "--postgres-url",
+        default=_os.environ.get(
+            "BENCH_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+        ),
+        help="the server a scratch database is made on (--backend postgres)",
+    )
+    parser.add_argument("--users", type=int, default=1000, help="new users in the burst")
+    parser.add_argument("--spread", type=float, default=3.0, help="seconds the burst lasts")
+    parser.add_argument("--wait", type=float, default=60.0, help="seconds to wait for replies")
+    args = parser.parse_args()
+    postgres = args.backend == "postgres"
+    base = args.postgres_url if postgres else "sqlite+aiosqlite:///unused.db"
+    if postgres and base.startswith("postgresql://"):
+        base = base.replace("postgresql://", "postgresql+asyncpg://", 1)
+
+    async def measure() -> list[Figure]:
+        # A migrated scratch database with the demo rows (cities, recruiters, slots).
+        async with scratch_database(base, "outside") as url:
+            engine = create_engine(url)
+            try:
+                await upgrade(engine)
+            finally:
+                await engine.dispose()
+            async with bench_storage(app_settings(url, None)) as uows, uows() as uow:
+                await seed_demo(uow, Catalog.load("en"), SystemClock())
+            try:
+                return await bot_outside_figures(
+                    "postgres+redis" if postgres else "sqlite",
+                    url,
+                    postgres,
+                    None,
+                    users=args.users,
+                    spread=args.spread,
+                    wait_seconds=args.wait,
+                )
+            finally:
+                async with bench_storage(app_settings(url, None)) as uows:
+                    await remove_bench_rows(uows)
+
+    found = asyncio.run(measure())
+    print(summary(found))
+    for f in found:
+        if "first reply" in f.operation:
+            print(f"{f.backend} {f.operation}: {f.note}")
+
+
+if __name__ == "__main__":
+    main()

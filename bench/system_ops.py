@@ -9,7 +9,9 @@ On a migrated database filled with `candidates` candidates:
    import floor (bench.app_memory);
 5. the bot from outside: `python main.py run` polling a Bot API server over HTTP under a burst
    of new users, against a trivial aiogram bot (bench.bot_outside);
-6. HTTP requests/s and latency of the API and the dashboard beside an SQL floor, when
+6. the CPU per update in process, the dispatcher the app builds against a trivial aiogram bot
+   (bench.bot_cpu, on a scratch database next to the given one);
+7. HTTP requests/s and latency of the API and the dashboard beside an SQL floor, when
    bench.http_floor is there (another part of issue 15 adds it; see `http_figures`).
 
 The rows the bench adds (a city, a recruiter, slots, candidates with Telegram ids in
@@ -24,6 +26,8 @@ import importlib.util
 import inspect
 import json
 import platform
+import sys
+import time
 from collections.abc import Awaitable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -34,6 +38,7 @@ import structlog
 from bench import broadcast_rate
 from bench.app_memory import app_memory_figure
 from bench.booking_race import booking_race_figure
+from bench.bot_cpu import bot_cpu_figure
 from bench.bot_outside import bot_outside_figures
 from bench.bot_updates import bot_updates_figure, served_app
 from bench.harness import Figure, Report
@@ -69,7 +74,7 @@ class SystemSizes:
     attempts: int = 200
     slots: int = 10
     race_rounds: int = 3
-    updates: int = 2000
+    updates: int = 600  # 200 users, three updates each; 2,000 took minutes for the same rate
     update_batch: int = 100
     broadcast_recipients: int = 300
     broadcast_rate: float | None = None  # None: 50/s on SQLite, 25/s on PostgreSQL
@@ -79,6 +84,8 @@ class SystemSizes:
     outside: bool = True
     outside_users: int = 1000  # new users in one burst
     outside_spread_seconds: float = 3.0
+    cpu: bool = True
+    cpu_users: int = 100  # new candidates, five updates each (bench.bot_cpu)
     http: bool = True
 
 
@@ -185,6 +192,9 @@ async def system_figures(
             finally:
                 async with bench_storage(settings) as uows:
                     await remove_bench_rows(uows)
+        if sizes.cpu:
+            cpu = bot_cpu_figure(backend, database_url, redis_url, None, users=sizes.cpu_users)
+            await _add(figures, "bot cpu", cpu)
         if sizes.http:
             await _add_all(
                 figures, "http", http_figures(backend, database_url, redis_url, candidates)
@@ -216,17 +226,28 @@ async def http_figures(
 
 
 async def _add_all(figures: list[Figure], what: str, measuring: Awaitable[list[Figure]]) -> None:
+    started = time.perf_counter()
     try:
         figures.extend(await measuring)
     except Exception as exc:  # one failed measurement must not cost the others
         log.warning("bench.figure_failed", figure=what, error=repr(exc))
+    finally:
+        _took(what, started)
 
 
 async def _add(figures: list[Figure], what: str, measuring: Awaitable[Figure]) -> None:
+    started = time.perf_counter()
     try:
         figures.append(await measuring)
     except Exception as exc:  # one failed measurement must not cost the others
         log.warning("bench.figure_failed", figure=what, error=repr(exc))
+    finally:
+        _took(what, started)
+
+
+def _took(what: str, started: float) -> None:
+    """Where `make bench`'s time goes, on its progress output (stderr)."""
+    print(f"    {what}: {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
 
 
 async def _fill_if_empty(database_url: str, redis_url: str | None, candidates: int) -> int:

@@ -7,6 +7,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import time, timedelta
+from typing import TYPE_CHECKING
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.session.base import BaseSession
@@ -35,7 +36,6 @@ from runtime.sandbox_mode import (
     sandbox_bot_username,
 )
 from runtime.webhook import WEBHOOK_PATH, WebhookHandler
-from sandbox.world import World
 from scheduler.factory import SchedulerRunner
 from scheduler.outbox_schedule import OutboxWaker
 from storage.availability import DatabaseGate
@@ -43,6 +43,9 @@ from storage.cache import Cache, MemoryBackend
 from storage.engine import Engine, SessionFactory, create_engine, create_session_factory
 from storage.slow_queries import watch_slow_queries
 from storage.uow import UnitOfWorkFactory, uow_factory
+
+if TYPE_CHECKING:
+    from sandbox.world import World
 
 
 @dataclass
@@ -197,7 +200,11 @@ def build_application(
         metrics=metrics,
         database=database,
     )
-    sandbox = (sandbox_world or World()) if settings.sandbox_mode else None
+    sandbox = None
+    if settings.sandbox_mode:  # the sandbox is imported only when it stands in for Telegram
+        from sandbox.world import World
+
+        sandbox = sandbox_world or World()
     sending_stops = asyncio.Event()
     pace = build_send_rate(settings)
     if sandbox is not None:

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 
 from admin.panel.signed_in import is_signed_in
 from core.clock import Clock
-from domain.demo import seed_demo
 from domain.messaging.texts import Catalog
 from domain.organisation.accounts import set_password
 from domain.organisation.directory import highest_telegram_id
-from sandbox.access import REFUSED, Gate, gate_middleware, is_local_client
-from sandbox.app import create_sandbox_app
-from sandbox.world import World
 from storage.uow import UnitOfWorkFactory
+
+if TYPE_CHECKING:
+    # The sandbox and the demo data are imported only in sandbox mode: with a BOT_TOKEN
+    # nothing needs them (tests/unit/test_startup_imports.py).
+    from sandbox.access import Gate
+    from sandbox.world import World
 
 # The sandbox accepts any well-formed token; this one names the product's own bot.
 SANDBOX_BOT_TOKEN = "7000000001:sandbox-recruiting-bot"
@@ -38,13 +41,19 @@ def local_host(host: str) -> str:
 async def may_use_sandbox(request: web.Request, signed_in: Gate = is_signed_in) -> bool:
     """A client on this machine (the bot itself, the tests, the developer's browser), or
     someone signed in to the panel."""
+    from sandbox.access import is_local_client
+
     return is_local_client(request) or await signed_in(request)
 
 
-def mount_sandbox(admin_app: web.Application, world: World, refusal: str = REFUSED) -> None:
+def mount_sandbox(admin_app: web.Application, world: World, refusal: str | None = None) -> None:
     """The sandbox under MOUNT, answering only whom may_use_sandbox lets in (anyone else:
-    403 with `refusal`, or a browser sent to the panel's login)."""
-    gate = gate_middleware(may_use_sandbox, refusal, login_url=LOGIN_URL)
+    403 with `refusal`, the sandbox's own words when none is given, or a browser sent to the
+    panel's login)."""
+    from sandbox.access import REFUSED, gate_middleware
+    from sandbox.app import create_sandbox_app
+
+    gate = gate_middleware(may_use_sandbox, refusal or REFUSED, login_url=LOGIN_URL)
     admin_app.add_subapp(MOUNT, create_sandbox_app(world, gate))
 
 
@@ -81,6 +90,8 @@ async def prepare_sandbox(
     uow_factory: UnitOfWorkFactory, catalog: Catalog, clock: Clock, base_url: str
 ) -> SandboxWelcome:
     """Demo data on an empty database, and a fresh admin password to print."""
+    from domain.demo import seed_demo
+
     async with uow_factory() as uow:
         demo_loaded = await seed_demo(uow, catalog, clock)
     password = secrets.token_urlsafe(12)

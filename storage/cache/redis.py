@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TypeVar, cast
@@ -16,6 +17,11 @@ F = TypeVar("F")
 
 # While Redis is down, try it again at most this often instead of on every request.
 RETRY_INTERVAL_SECONDS = 1.0
+
+
+def _cancelling() -> bool:
+    task = asyncio.current_task()
+    return task is not None and task.cancelling() > 0
 
 
 class RedisBackend:
@@ -55,8 +61,16 @@ class RedisBackend:
         try:
             result = await operation()
         except (RedisError, OSError) as exc:
+            if _cancelling():
+                # redis-py can turn a cancellation into an error of its own (the connection it
+                # dropped mid-reply, a pool wait cut short): the cancellation goes on; answering
+                # the fallback would let a task that was told to stop run on, e.g. a loop
+                # awaited by whoever cancelled it. Nor is it an outage.
+                raise asyncio.CancelledError from exc
             self._mark_down(exc)
             return fallback
+        if _cancelling():  # swallowed on the way, the cancellation is delivered here
+            raise asyncio.CancelledError
         if self._down_since is not None:
             await self._mark_up()
             return fallback

@@ -27,6 +27,7 @@ TINY = SystemSizes(
     broadcast_rate=1000,
     memory=False,
     outside=False,
+    cpu_users=4,
 )
 
 
@@ -63,7 +64,7 @@ async def _row_counts(url: str) -> dict[str, int]:
 
 async def test_the_figures_come_back_filled_in_and_the_dataset_as_found(dataset: str) -> None:
     before = await _row_counts(dataset)
-    race, updates, broadcast = await system_figures("sqlite", dataset, None, 5, sizes=TINY)
+    race, updates, broadcast, cpu = await system_figures("sqlite", dataset, None, 5, sizes=TINY)
 
     assert race.operation == "20 concurrent attempts to book 2 slots"
     assert race.unit == "ms"
@@ -82,7 +83,14 @@ async def test_the_figures_come_back_filled_in_and_the_dataset_as_found(dataset:
     assert broadcast.extra["delivered"] == 5
     assert broadcast.size == 5
 
-    for figure in (race, updates, broadcast):
+    # The in-process CPU per update, beside the trivial aiogram bot (its own scratch database).
+    assert cpu.unit == "ms"
+    assert cpu.extra["updates"] == 4 * 5  # five steps of each new candidate's conversation
+    assert cpu.floor is not None and cpu.floor > 0
+    assert cpu.met is not None
+    assert cpu.size is None  # measured on the demo rows, not on the dataset
+
+    for figure in (race, updates, broadcast, cpu):
         assert figure.backend == "sqlite"
         assert figure.project > 0
         assert figure.target

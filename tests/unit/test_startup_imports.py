@@ -30,6 +30,10 @@ NOT_AT_START = (
     "pytest",
 )
 
+# With a BOT_TOKEN (production) the sandbox stands in for nothing: neither the built-in Bot API
+# server nor the demo data it fills an empty database with are needed.
+NOT_AT_START_WITH_A_TOKEN = ("sandbox", "domain.demo")
+
 _PROBE = """
 import json, sys
 import main
@@ -38,20 +42,36 @@ from runtime.container import build_application
 import runtime.serve
 
 url = "sqlite+aiosqlite:///:memory:"
-build_application(Settings(_env_file=None, database_url=url, redis_url="", bot_token=""))
+build_application(Settings(_env_file=None, database_url=url, redis_url="", bot_token=%r))
 print(json.dumps(sorted(sys.modules)))
 """
 
 
-def test_start_up_leaves_the_rarely_used_libraries_unimported() -> None:
+def _loaded_at_start(bot_token: str) -> set[str]:
     done = subprocess.run(
-        [sys.executable, "-c", _PROBE], cwd=ROOT, capture_output=True, text=True, check=True
+        [sys.executable, "-c", _PROBE % bot_token],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     loaded = set(json.loads(done.stdout.strip().splitlines()[-1]))
-    eager = sorted(
-        name
-        for name in NOT_AT_START
-        if name in loaded or any(m.startswith(name + ".") for m in loaded)
-    )
-    assert eager == [], f"imported at start-up: {eager}"
     assert "runtime.container" in loaded and "aiogram" in loaded  # the probe did build the app
+    return loaded
+
+
+def _eager(names: tuple[str, ...], loaded: set[str]) -> list[str]:
+    return sorted(
+        name for name in names if name in loaded or any(m.startswith(name + ".") for m in loaded)
+    )
+
+
+def test_start_up_leaves_the_rarely_used_libraries_unimported() -> None:
+    eager = _eager(NOT_AT_START, _loaded_at_start(bot_token=""))
+    assert eager == [], f"imported at start-up: {eager}"
+
+
+def test_with_a_bot_token_the_sandbox_is_not_imported() -> None:
+    loaded = _loaded_at_start(bot_token="123456:production-token")
+    eager = _eager(NOT_AT_START + NOT_AT_START_WITH_A_TOKEN, loaded)
+    assert eager == [], f"imported at start-up with a BOT_TOKEN: {eager}"
