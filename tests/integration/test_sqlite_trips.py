@@ -24,14 +24,13 @@ async def test_a_statement_is_one_trip_to_the_thread(
         trips.append(getattr(fn, "__name__", repr(fn)))
         return await original(self, fn, *args, **kwargs)
 
-    async with sqlite_engine(tmp_path) as engine:
-        async with engine.connect() as connection:
-            await connection.execute(text("SELECT 1"))  # the transaction begun
-            monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
-            rows = (await connection.execute(text("SELECT 1 UNION SELECT 2"))).all()
-            assert [tuple(r) for r in rows] == [(1,), (2,)]
-            await connection.execute(text("CREATE TABLE t (x INTEGER)"))
-            written = await connection.execute(text("INSERT INTO t VALUES (1), (2)"))
-            assert written.rowcount == 2
-            monkeypatch.undo()
+    async with sqlite_engine(tmp_path) as engine, engine.connect() as connection:
+        await connection.execute(text("SELECT 1"))  # the transaction begun
+        monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
+        rows = (await connection.execute(text("SELECT 1 UNION SELECT 2"))).all()
+        assert [tuple(r) for r in rows] == [(1,), (2,)]
+        await connection.execute(text("CREATE TABLE t (x INTEGER)"))
+        written = await connection.execute(text("INSERT INTO t VALUES (1), (2)"))
+        assert written.rowcount == 2
+        monkeypatch.undo()
     assert len(trips) == 3, trips
