@@ -42,9 +42,12 @@ def _parser() -> argparse.ArgumentParser:
 
 async def _run(settings: Settings) -> None:
     from runtime.container import build_application
+    from runtime.heap import settle_heap
     from runtime.serve import serve
 
-    await serve(build_application(settings))
+    app = build_application(settings)
+    settle_heap()
+    await serve(app)
 
 
 async def _api_token(settings: Settings, login: str, name: str) -> int:

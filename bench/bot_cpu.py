@@ -20,8 +20,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import cProfile
 import itertools
 import os
+import pstats
 import subprocess
 import sys
 import time
@@ -47,6 +49,7 @@ from core.logging import configure_logging
 from core.settings import LogFormat
 from domain.demo import DEMO_CITIES, seed_demo
 from runtime.container import build_application
+from runtime.heap import settle_heap
 from storage.engine import create_engine
 from storage.migrate import upgrade
 
@@ -145,15 +148,21 @@ async def feed(
     users: Sequence[int],
     steps: Sequence[Step],
     batch: int,
+    profile: cProfile.Profile | None = None,
 ) -> Cpu:
-    """Every user takes each step, a batch of users at a time; parsing and handling are timed."""
+    """Every user takes each step, a batch of users at a time; parsing and handling are timed
+    (and profiled, with `profile`)."""
     handled, cpu, requests_before = 0, 0.0, requests.count
     for step in steps:
         for start in range(0, len(users), batch):
             raw = [step(user) for user in users[start : start + batch]]
             started = time.process_time()
+            if profile is not None:
+                profile.enable()
             updates = [Update.model_validate(u, context={"bot": bot}) for u in raw]
             await asyncio.gather(*(dispatcher.feed_update(bot, u) for u in updates))
+            if profile is not None:
+                profile.disable()
             cpu += time.process_time() - started
             handled += len(updates)
     return Cpu(handled, cpu, requests.count - requests_before)
@@ -193,7 +202,12 @@ class Result:
 
 
 async def measure(
-    database_url: str, redis_url: str | None, api_url: str, users: int, batch: int
+    database_url: str,
+    redis_url: str | None,
+    api_url: str,
+    users: int,
+    batch: int,
+    profile: cProfile.Profile | None = None,
 ) -> Result:
     engine = create_engine(database_url)
     try:
@@ -206,6 +220,7 @@ async def measure(
         database_url, redis_url, bot_send_rate_per_second=1000, bot_chat_interval_seconds=0
     )
     app = build_application(settings, bot_session=stub_session(api_url))
+    settle_heap()  # as `python main.py run` does
     counted = CountRequests()
     app.bot.session.middleware(counted)
     trivial_bot = Bot("42:BENCH", session=stub_session(api_url))
@@ -219,7 +234,9 @@ async def measure(
         floor_users = range(base + batch + users, base + batch + 2 * users)
         with quiet_logs():
             await feed(app.dispatcher, app.bot, counted, warm, CONVERSATION, batch)
-            project = await feed(app.dispatcher, app.bot, counted, measured, CONVERSATION, batch)
+            project = await feed(
+                app.dispatcher, app.bot, counted, measured, CONVERSATION, batch, profile
+            )
             floor_steps = [lambda user: text_update(user, "hello")] * len(CONVERSATION)
             trivial = trivial_dispatcher()
             await feed(trivial, trivial_bot, counted, warm, floor_steps, batch)
@@ -280,12 +297,14 @@ async def bot_cpu_figure(
     )
 
 
-async def run(backend: str, users: int, batch: int) -> Result:
+async def run(
+    backend: str, users: int, batch: int, profile: cProfile.Profile | None = None
+) -> Result:
     base_url = "sqlite+aiosqlite:///unused.db" if backend == "sqlite" else POSTGRES_URL
     redis_url = None if backend == "sqlite" else REDIS_URL
     with bot_api_stub() as api_url:
         async with scratch_database(base_url, "cpu") as url:
-            return await measure(url, redis_url, api_url, users, batch)
+            return await measure(url, redis_url, api_url, users, batch, profile)
 
 
 def main() -> None:
@@ -293,10 +312,22 @@ def main() -> None:
     parser.add_argument("--backend", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--batch", type=int, default=50)
+    parser.add_argument(
+        "--profile",
+        metavar="FILE",
+        help="profile the application's measured updates (cProfile), write the stats to FILE "
+        "and print the top entries; the CPU figures then include the profiler's overhead",
+    )
     args = parser.parse_args()
     configure_logging("INFO", LogFormat.JSON)
-    result = asyncio.run(run(args.backend, args.users, args.batch))
+    profile = cProfile.Profile(time.process_time) if args.profile else None
+    result = asyncio.run(run(args.backend, args.users, args.batch, profile))
     print(result.report())
+    if profile is not None:
+        profile.dump_stats(args.profile)
+        stats = pstats.Stats(args.profile).strip_dirs()
+        stats.sort_stats("tottime").print_stats(40)
+        stats.sort_stats("cumulative").print_stats(60)
 
 
 if __name__ == "__main__":

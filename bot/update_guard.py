@@ -64,21 +64,43 @@ class UpdateGuard:
                 # Working elsewhere, or the lease ran out a moment ago: either way, again later.
                 log.info("bot.update_in_progress_elsewhere", update_id=update_id)
                 raise UpdateInProgress(update_id, self.lease_seconds)
-            renewal = asyncio.create_task(self._renew(key), name=f"lease-{update_id}")
+            lease = _Lease(self._cache, key, self.lease_seconds)
             try:
                 yield True
             except BaseException:
-                await _cancel(renewal)
+                await lease.end()
                 await self._cache.delete(key)
                 raise
-            await _cancel(renewal)
+            await lease.end()
             await self._cache.put(key, DONE, self._done_seconds)
 
-    async def _renew(self, key: str) -> None:
-        """Keeps the lease while the update is handled (a long 429 wait, a slow database)."""
-        while True:
-            await asyncio.sleep(self.lease_seconds / 3)
-            await self._cache.put(key, WORKING, self.lease_seconds)
+
+class _Lease:
+    """Keeps an update's lease while it is handled (a long 429 wait, a slow database): renewed
+    every third of its length by a timer, so an update handled sooner costs no task."""
+
+    def __init__(self, cache: Cache, key: str, seconds: int) -> None:
+        self._cache = cache
+        self._key = key
+        self._seconds = seconds
+        self._loop = asyncio.get_running_loop()
+        self._renewal: asyncio.Task[None] | None = None
+        self._timer: asyncio.TimerHandle | None = self._loop.call_later(seconds / 3, self._renew)
+
+    def _renew(self) -> None:
+        self._renewal = self._loop.create_task(self._put(), name=f"lease-{self._key}")
+
+    async def _put(self) -> None:
+        await self._cache.put(self._key, WORKING, self._seconds)
+        if self._timer is not None:  # not ended meanwhile
+            self._timer = self._loop.call_later(self._seconds / 3, self._renew)
+
+    async def end(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        if self._renewal is not None:
+            await _cancel(self._renewal)
 
 
 class _NotAnError(logging.Filter):

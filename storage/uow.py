@@ -16,6 +16,7 @@ from core.clock import Clock, SystemClock
 from core.errors import DatabaseUnavailable
 from storage.availability import as_unavailable
 from storage.cache.tagged import Cache
+from storage.engine import UnitSession
 from storage.models import (
     Booking,
     City,
@@ -94,8 +95,12 @@ class UnitOfWork:
     async def __aenter__(self) -> Self:
         self.session = self._session_factory()
         self._written = set()
-        event.listen(self.session.sync_session, "before_flush", self._before_flush)
-        event.listen(self.session.sync_session, "do_orm_execute", self._on_execute)
+        sync_session = self.session.sync_session
+        if isinstance(sync_session, UnitSession):  # the class's listeners find the unit here
+            sync_session.info[_UNIT] = self
+        else:
+            event.listen(sync_session, "before_flush", self._before_flush)
+            event.listen(sync_session, "do_orm_execute", self._on_execute)
         self._wrote_sql = False
         self.cities = CityRepository(self)
         self.recruiters = RecruiterRepository(self)
@@ -219,6 +224,8 @@ class UnitOfWork:
     def has_writes_to(self, tag: str) -> bool:
         if tag in self._written:
             return True
+        if self.session.sync_session._is_clean():  # nothing added, changed or deleted
+            return False
         pending = (*self.session.new, *self.session.dirty, *self.session.deleted)
         return any(tag in tags_for(obj) for obj in pending)
 
@@ -244,6 +251,22 @@ class UnitOfWork:
 
 
 UnitOfWorkFactory = Callable[[], UnitOfWork]
+
+_UNIT = "unit_of_work"  # the key of a UnitSession's unit in its `info`
+
+
+@event.listens_for(UnitSession, "before_flush")
+def _unit_before_flush(session: Session, context: Any, instances: Any) -> None:
+    unit = session.info.get(_UNIT)
+    if unit is not None:
+        unit._before_flush(session, context, instances)
+
+
+@event.listens_for(UnitSession, "do_orm_execute")
+def _unit_on_execute(state: Any) -> None:
+    unit = state.session.info.get(_UNIT)
+    if unit is not None:
+        unit._on_execute(state)
 
 
 def uow_factory(

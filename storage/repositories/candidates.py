@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from core.enums import CandidateStatus
 from storage.dto import CandidateDTO
@@ -8,14 +8,17 @@ from storage.models import Candidate, CandidateStatusChange
 from storage.models.candidate import STATUS_BITS
 from storage.repositories.base import Repository
 
+# Every update reads its sender's candidate: the statement is built once, not per read.
+_BY_TELEGRAM_ID = select(Candidate).where(Candidate.telegram_id == bindparam("telegram_id"))
+
 
 class CandidateRepository(Repository[Candidate]):
     model = Candidate
     cache_tag = "candidates"
 
     async def get_by_telegram_id(self, telegram_id: int) -> Candidate | None:
-        stmt = select(Candidate).where(Candidate.telegram_id == telegram_id)
-        return (await self.session.scalars(stmt)).first()
+        found = await self.session.scalars(_BY_TELEGRAM_ID, {"telegram_id": telegram_id})
+        return found.first()
 
     async def highest_telegram_id(self) -> int | None:
         return await self.session.scalar(select(func.max(Candidate.telegram_id)))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import selectinload
 
 from core.enums import TestKind
@@ -62,6 +62,18 @@ class TestRepository(Repository[Test]):
         return question
 
 
+# Read at every screening step: the statement is built once, not per read.
+_LATEST_RESULT = (
+    select(TestResult)
+    .where(
+        TestResult.candidate_id == bindparam("candidate_id"),
+        TestResult.test_id == bindparam("test_id"),
+    )
+    .options(selectinload(TestResult.answers))
+    .order_by(TestResult.started_at.desc(), TestResult.id.desc())
+)
+
+
 class TestResultRepository(Repository[TestResult]):
     __test__ = False
     model = TestResult
@@ -80,13 +92,10 @@ class TestResultRepository(Repository[TestResult]):
         known = self._latest.get((candidate_id, test_id))
         if known is not None:
             return known
-        stmt = (
-            select(TestResult)
-            .where(TestResult.candidate_id == candidate_id, TestResult.test_id == test_id)
-            .options(selectinload(TestResult.answers))
-            .order_by(TestResult.started_at.desc(), TestResult.id.desc())
+        found = await self.session.scalars(
+            _LATEST_RESULT, {"candidate_id": candidate_id, "test_id": test_id}
         )
-        result = (await self.session.scalars(stmt)).first()
+        result = found.first()
         if result is not None:
             self._latest[(candidate_id, test_id)] = result
         return result

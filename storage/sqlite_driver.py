@@ -1,0 +1,118 @@
+"""SQLite statements in one trip each to the connection's thread.
+
+aiosqlite runs every call on a thread of the connection's own, and SQLAlchemy's adapter makes
+four calls per statement (open a cursor, execute, fetch, close): four hand-overs to the thread
+and four wake-ups of the event loop, most of the CPU a statement costs. `one_trip` gives a
+connection a cursor that does all four in one call on that thread."""
+
+from __future__ import annotations
+
+import collections
+import sqlite3
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy.dialects.sqlite.aiosqlite import (
+    AsyncAdapt_aiosqlite_connection,
+    AsyncAdapt_aiosqlite_cursor,
+)
+from sqlalchemy.util import EMPTY_DICT
+
+_Outcome = tuple[Any, list[Any], int, int | None]
+
+
+def _execute(connection: sqlite3.Connection, operation: str, parameters: Any) -> _Outcome:
+    cursor = connection.cursor()
+    try:
+        if parameters is None:
+            cursor.execute(operation)
+        else:
+            cursor.execute(operation, parameters)
+        description = cursor.description
+        rows = cursor.fetchall() if description else []
+        return description, rows, cursor.rowcount, cursor.lastrowid
+    finally:
+        cursor.close()
+
+
+def _executemany(connection: sqlite3.Connection, operation: str, parameters: Any) -> _Outcome:
+    cursor = connection.cursor()
+    try:
+        cursor.executemany(operation, parameters)
+        return None, [], cursor.rowcount, cursor.lastrowid
+    finally:
+        cursor.close()
+
+
+class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
+    """A buffered cursor (as SQLAlchemy's is) whose statement, rows and close are one call."""
+
+    __slots__ = ("_arraysize", "_description", "_lastrowid", "_rowcount")
+
+    def __init__(self, adapt_connection: Any) -> None:
+        self._adapt_connection = adapt_connection
+        self._connection = adapt_connection._connection
+        self._cursor = None  # type: ignore[assignment]  # no aiosqlite cursor: nothing to close
+        self._soft_closed_memoized = EMPTY_DICT
+        self._rows = collections.deque()
+        self._description: Any = None
+        self._rowcount = -1
+        self._lastrowid: int | None = None
+        self._arraysize = 1
+
+    @property
+    def description(self) -> Any:
+        return self._description
+
+    @property
+    def rowcount(self) -> int:
+        return self._rowcount
+
+    @property
+    def lastrowid(self) -> int:
+        return self._lastrowid  # type: ignore[return-value]
+
+    @property
+    def arraysize(self) -> int:
+        return self._arraysize
+
+    @arraysize.setter
+    def arraysize(self, value: int) -> None:
+        self._arraysize = value
+
+    async def _async_soft_close(self) -> None:
+        return None  # the rows are fetched and the cursor closed already
+
+    async def _execute_async(self, operation: Any, parameters: Any) -> Any:
+        return await self._run(_execute, operation, parameters)
+
+    async def _executemany_async(self, operation: Any, seq_of_parameters: Any) -> Any:
+        return await self._run(_executemany, operation, seq_of_parameters)
+
+    async def _run(self, call: Any, operation: Any, parameters: Any) -> None:
+        aiosqlite_connection = self._connection
+        async with self._adapt_connection._execute_mutex:
+            outcome: _Outcome = await aiosqlite_connection._execute(
+                _on_thread, aiosqlite_connection, call, operation, parameters
+            )
+        self._description, rows, self._rowcount, self._lastrowid = outcome
+        self._rows = collections.deque(rows)
+
+    def setinputsizes(self, *inputsizes: Sequence[Any]) -> None:
+        return None
+
+
+def _on_thread(aiosqlite_connection: Any, call: Any, operation: str, parameters: Any) -> _Outcome:
+    # `_conn`: the sqlite3 connection, used on its own thread as aiosqlite does.
+    return call(aiosqlite_connection._conn, operation, parameters)  # type: ignore[no-any-return]
+
+
+class _OneTripConnection(AsyncAdapt_aiosqlite_connection):
+    __slots__ = ()
+    _cursor_cls = OneTripCursor
+
+
+def one_trip(dbapi_connection: Any) -> None:
+    """Give SQLAlchemy's aiosqlite connection the one-trip cursor (called as it connects)."""
+    if type(dbapi_connection) is AsyncAdapt_aiosqlite_connection:
+        dbapi_connection.__class__ = _OneTripConnection
