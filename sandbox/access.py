@@ -47,6 +47,10 @@ def is_local_client(request: web.Request) -> bool:
     name = _host_name(request.host).lower()
     if name not in LOOPBACK_NAMES and (own is None or _address(name) != own):
         return False
+    # A browser marks what another site's page sends, even a plain GET (an <img>, a link),
+    # which carries no Origin: refused, or any page the developer opens could drive the bot.
+    if request.headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "none"):
+        return False
     origin = request.headers.get("Origin")
     return origin is None or origin == f"{request.scheme}://{request.host}"
 

@@ -9,6 +9,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 from storage.engine import create_engine
+from storage.migrate import migrating
 from storage.models import Base
 from storage.types import UTCDateTime
 
@@ -52,8 +53,7 @@ async def _run_async() -> None:
     engine = create_engine(_database_url())
     try:
         async with engine.connect() as connection:
-            await connection.run_sync(_run_with)
-            await connection.commit()
+            await migrating(connection, _run_with)
     finally:
         await engine.dispose()
 

@@ -23,6 +23,7 @@ from admin.app import create_app
 from admin.deps import AdminDeps
 from admin.health import HealthSources
 from core.clock import FrozenClock
+from core.inputs import NUL_REASON
 from core.settings import SUPPORTED_LOCALES
 from domain.messaging.texts import Catalog
 from domain.organisation.accounts import create_admin
@@ -127,6 +128,8 @@ def test_the_api_does_what_its_document_says(case: schemathesis.Case, live_api: 
     if case.meta is not None and case.meta.generation.mode.is_positive:
         if response.status_code == 422:
             problem = response.json()
+            if problem.get("error") == NUL_REASON:
+                return  # any text may not hold a NUL character (PostgreSQL cannot store one)
             assert (problem.get("field"), problem.get("error")) in BEYOND_THE_DOCUMENT, problem
         else:
             assert response.status_code in ACCEPTED_OR_NOT_THERE, response.text

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from core.enums import CandidateStatus as S
 from storage.engine import create_engine
-from storage.migrate import alembic_config
+from storage.migrate import alembic_config, upgrade_to
 from storage.models import Base
 from storage.models.candidate import CAME_TO_INTERVIEW, milestones_of
 from tests.support.database import postgres_engine, sqlite_engine
@@ -255,3 +255,41 @@ async def test_city_names_migrate_up_and_down_on_sqlite(tmp_path: Path) -> None:
 async def test_city_names_migrate_up_and_down_on_postgres() -> None:
     async with postgres_engine() as engine:
         await _city_names_come_and_go(engine)
+
+
+async def test_rebuilding_a_table_on_sqlite_keeps_the_rows_pointing_at_it(tmp_path: Path) -> None:
+    """0014 rebuilds admin_users on SQLite (a column dropped): its API tokens and the audit
+    log's authors must survive it (with foreign keys on, dropping the old table deleted them)."""
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'old.db'}")
+    try:
+        await upgrade_to(engine, "0013")
+        async with engine.begin() as conn:
+            await conn.execute(
+                text(
+                    "INSERT INTO admin_users (id, login, password_hash, role, active, "
+                    "session_generation, created_at) "
+                    "VALUES (1, 'boss', 'x', 'admin', 1, 0, '2026-01-01')"
+                )
+            )
+            await conn.execute(
+                text(
+                    "INSERT INTO api_tokens (admin_user_id, name, token_hash, created_at) "
+                    "VALUES (1, 'ci', 'h', '2026-01-01')"
+                )
+            )
+            await conn.execute(
+                text(
+                    "INSERT INTO audit_log (admin_user_id, actor, action, entity, details, "
+                    "created_at) VALUES (1, 'boss', 'login', 'account', '{}', '2026-01-01')"
+                )
+            )
+        await upgrade_to(engine, "head")
+        async with engine.connect() as conn:
+            tokens = (await conn.execute(text("SELECT admin_user_id FROM api_tokens"))).all()
+            authors = (await conn.execute(text("SELECT admin_user_id FROM audit_log"))).all()
+            foreign_keys = (await conn.execute(text("PRAGMA foreign_keys"))).scalar()
+    finally:
+        await engine.dispose()
+    assert tokens == [(1,)]
+    assert authors == [(1,)]
+    assert foreign_keys == 1  # on again for the connection's next user

@@ -11,7 +11,7 @@ from typing import Any
 from aiohttp import web
 from aiohttp.test_utils import TestClient, make_mocked_request
 
-from runtime.sandbox_mode import may_use_sandbox
+from runtime.sandbox_mode import SANDBOX_BOT_TOKEN, may_use_sandbox
 from sandbox.world import World
 from tests.admin.conftest import api, bearer  # noqa: F401  (fixtures)
 from tests.conftest import Storage
@@ -75,6 +75,16 @@ async def test_a_web_page_elsewhere_cannot_drive_the_sandbox_through_a_local_bro
         url, json={"first_name": "Y"}, headers={"Origin": running_app.url}
     )
     assert own.status == 201
+    # a plain GET from another site's page (an <img>, a link) carries no Origin; the browser
+    # still says where it came from
+    bot_api = f"{running_app.url}/sandbox/bot{SANDBOX_BOT_TOKEN}/getUpdates"
+    for site in ("cross-site", "same-site"):
+        driven = await running_app.http.get(bot_api, headers={"Sec-Fetch-Site": site})
+        assert driven.status == 403, site
+    typed = await running_app.http.get(
+        running_app.url + "/sandbox/api/users", headers={"Sec-Fetch-Site": "none"}
+    )
+    assert typed.status == 200
 
 
 def _request(peer: str, headers: dict[str, str] | None = None, host: str = "127.0.0.1:8080") -> Any:
