@@ -188,6 +188,9 @@ async def change_own_password(
     checked = await checked_password(uow, user.login, current, address=address, now=now)
     if checked is None or checked.id != user.id:
         return Failure(InvalidField("current_password", WRONG_PASSWORD))
+    # The cleared failures are kept; no transaction (on SQLite, the write lock) is held while
+    # the new password is hashed.
+    await uow.commit()
     checked.password_hash = await hash_password(new)
     await end_all_sessions(uow, checked.id, keep=session_token)
     uow.audit.record(
@@ -211,11 +214,14 @@ async def reset_password(
     problem = password_problem(password)
     if problem is not None:
         return Failure(InvalidField("password", problem))
+    # Hashed before the account is read, with no transaction (on SQLite, the write lock) held.
+    await uow.release()
+    password_hash = await hash_password(password)
     found = await _account(uow, account_id)
     if isinstance(found, Failure):
         return Failure(found.error)
     user = found.value
-    user.password_hash = await hash_password(password)
+    user.password_hash = password_hash
     await end_all_sessions(uow, user.id)
     uow.audit.record(
         actor=actor,

@@ -7,10 +7,13 @@ import html
 import re
 from typing import Any
 
+from domain.organisation import account_admin
+from domain.organisation.accounts import create_admin, hash_password
 from tests.conftest import Storage
 from tests.security.conftest import PASSWORD, Panel, panel_on
 from tests.security.test_login_lockout import MAX_FAILURES
 from tests.security.test_sessions import _cookie, _with_copied_cookie
+from tests.support.factories import NOW
 
 NEW_PASSWORD = "a brand new password"
 
@@ -127,3 +130,40 @@ async def test_a_recruiter_cannot_reset_anyones_password(
     assert refused.status == 403
     panel.client.session.cookie_jar.clear()
     assert (await panel.login("boss")).status == 303
+
+
+async def test_no_transaction_is_open_while_a_new_password_is_hashed(
+    storage: Storage, monkeypatch: Any
+) -> None:
+    """A hash takes a good part of a second; on SQLite an open transaction holds the write
+    lock, so the bot's writers would wait on it."""
+    async with storage.uow() as uow:
+        boss = await create_admin(uow, "boss2", PASSWORD)
+        other = await create_admin(uow, "other2", PASSWORD)
+    open_during_hash: list[bool] = []
+
+    async def watched_hash(password: str) -> str:
+        open_during_hash.append(uow.session.in_transaction())
+        return await hash_password(password)
+
+    monkeypatch.setattr(account_admin, "hash_password", watched_hash)
+    async with storage.uow() as uow:
+        await uow.admin_users.get(boss.id)  # the request's own reads came first
+        reset = await account_admin.reset_password(
+            uow, other.id, NEW_PASSWORD, actor="admin:boss2", admin_user_id=boss.id
+        )
+        assert reset.ok, reset
+    async with storage.uow() as uow:
+        user = await uow.admin_users.get(other.id)
+        assert user is not None
+        changed = await account_admin.change_own_password(
+            uow,
+            user,
+            NEW_PASSWORD,
+            "yet another password",
+            session_token="t",
+            address="127.0.0.1",
+            now=NOW,
+        )
+        assert changed.ok, changed
+    assert open_during_hash == [False, False]
