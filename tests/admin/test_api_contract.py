@@ -19,23 +19,12 @@ from schemathesis.config import SchemathesisConfig
 
 from admin.api import OPERATIONS
 from admin.api.openapi import document
-from admin.app import create_app
-from admin.deps import AdminDeps
-from admin.health import HealthSources
-from core.clock import FrozenClock
 from core.inputs import NUL_REASON
 from core.settings import SUPPORTED_LOCALES
-from domain.messaging.texts import Catalog
-from domain.organisation.accounts import create_admin
-from domain.organisation.api_tokens import token_hash
 from domain.scheduling.series import MAX_SERIES_DAYS
-from scheduler.factory import SchedulerRunner
-from storage.cache import Cache, MemoryBackend
-from storage.engine import create_engine, create_session_factory
+from storage.engine import create_engine
 from storage.migrate import upgrade
-from storage.models import ApiToken
-from storage.uow import uow_factory
-from tests.support.factories import NOW, make_city, make_recruiter
+from tests.support.served_api import serve_api
 
 TOKEN = "rbt_contract-tests-only"
 # The token reaches schemathesis through the document's security scheme, so it knows which
@@ -66,10 +55,6 @@ BEYOND_THE_DOCUMENT = {
 }
 
 
-class Off:
-    state = "off"
-
-
 @dataclass
 class LiveApi:
     url: str
@@ -78,29 +63,7 @@ class LiveApi:
 async def _start(directory: Path) -> tuple[web.AppRunner, str]:
     engine = create_engine(f"sqlite+aiosqlite:///{directory / 'contract.db'}")
     await upgrade(engine)
-    cache = Cache(MemoryBackend())
-    uows = uow_factory(create_session_factory(engine), cache)
-    async with uows() as uow:
-        city = await make_city(uow, "Kazan")
-        await make_recruiter(uow, city, name="Anna")
-        await uow.commit()
-    async with uows() as uow:
-        await create_admin(uow, "boss", "a long password 1")
-    async with uows() as uow:
-        boss = await uow.admin_users.get_by_login("boss")
-        assert boss is not None
-        uow.session.add(
-            ApiToken(admin_user_id=boss.id, name="contract", token_hash=token_hash(TOKEN))
-        )
-        await uow.commit()
-    deps = AdminDeps(uows, FrozenClock(NOW), Catalog.load("ru"), bot_username="our_bot")
-    app = create_app(HealthSources(engine, cache, Off(), SchedulerRunner()), deps)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = runner.addresses[0][1]
-    return runner, f"http://127.0.0.1:{port}"
+    return await serve_api(engine, TOKEN)
 
 
 @pytest.fixture(scope="module")

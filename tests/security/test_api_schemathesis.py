@@ -15,7 +15,6 @@ from typing import Any
 
 import pytest
 import schemathesis
-from aiohttp import web
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error, positive_data_acceptance
 from schemathesis.config import SchemathesisConfig
@@ -23,20 +22,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from admin.api import OPERATIONS
 from admin.api.openapi import document
-from admin.app import create_app
-from admin.deps import AdminDeps
-from admin.health import HealthSources
-from core.clock import FrozenClock
-from domain.messaging.texts import Catalog
-from domain.organisation.accounts import create_admin
-from domain.organisation.api_tokens import token_hash
-from scheduler.factory import SchedulerRunner
-from storage.cache import Cache, MemoryBackend
-from storage.engine import create_session_factory
-from storage.models import ApiToken
-from storage.uow import uow_factory
 from tests.support.database import postgres_engine, sqlite_engine
-from tests.support.factories import NOW, make_city, make_recruiter
+from tests.support.served_api import serve_api
 
 TOKEN = "rbt_security-schemathesis-only"
 schema = schemathesis.openapi.from_dict(
@@ -46,10 +33,6 @@ schema = schemathesis.openapi.from_dict(
 HUGE = 2**63
 
 
-class Off:
-    state = "off"
-
-
 def _engine(backend: str, directory: Path) -> AbstractAsyncContextManager[AsyncEngine]:
     return sqlite_engine(directory) if backend == "sqlite" else postgres_engine(pool_size=5)
 
@@ -57,29 +40,9 @@ def _engine(backend: str, directory: Path) -> AbstractAsyncContextManager[AsyncE
 @asynccontextmanager
 async def _served(backend: str, directory: Path) -> AsyncIterator[str]:
     async with _engine(backend, directory) as engine:
-        cache = Cache(MemoryBackend())
-        uows = uow_factory(create_session_factory(engine), cache)
-        async with uows() as uow:
-            city = await make_city(uow, "Kazan")
-            await make_recruiter(uow, city, name="Anna")
-            await uow.commit()
-        async with uows() as uow:
-            await create_admin(uow, "boss", "a long password 1")
-        async with uows() as uow:
-            boss = await uow.admin_users.get_by_login("boss")
-            assert boss is not None
-            uow.session.add(
-                ApiToken(admin_user_id=boss.id, name="probe", token_hash=token_hash(TOKEN))
-            )
-            await uow.commit()
-        deps = AdminDeps(uows, FrozenClock(NOW), Catalog.load("ru"), bot_username="our_bot")
-        app = create_app(HealthSources(engine, cache, Off(), SchedulerRunner()), deps)
-        runner = web.AppRunner(app)
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
+        runner, url = await serve_api(engine, TOKEN)
         try:
-            yield f"http://127.0.0.1:{runner.addresses[0][1]}"
+            yield url
         finally:
             await runner.cleanup()
 
