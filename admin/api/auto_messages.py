@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import Field
 
 from admin.api.kit import ApiError, Call, Operation
-from admin.schemas.common import Id, Input, Output, Page, listing
+from admin.schemas.common import Id, Input, Name, Output, Page, listing
 from core.enums import AutoMessageKind, AutoMessageTrigger, CandidateStatus
 from core.iso import Instant
 from domain.messaging.auto_messages import (
@@ -31,7 +31,7 @@ class AudienceIn(Input):
 
 
 class AutoMessageIn(Input):
-    name: str = Field(min_length=1, max_length=200)
+    name: Name
     kind: AutoMessageKind
     text: str | None = Field(None, max_length=4000, description="A template body; or give one")
     template_key: str | None = Field(None, max_length=100, description="a shipped template key")
