@@ -21,6 +21,7 @@ REASONS = {
     409: "Conflicts with the current state",
     422: "A field is missing or invalid: `field` names it, `error` says why",
 }
+UNREADABLE = "The request could not be read: malformed HTTP, or a line or header over 8 KB"
 
 
 class FieldProblem(Output):
@@ -117,7 +118,9 @@ def _operation(op: Operation, keys: dict[Any, Any], components: dict[str, Any]) 
         statuses.add(403)
     for status in sorted(statuses):
         responses[str(status)] = {"description": REASONS[status], "content": problem}
-    entry["responses"] = responses
+    # Before any handler: the HTTP server refuses what it cannot read (plain text).
+    responses.setdefault("400", {"description": UNREADABLE})
+    entry["responses"] = dict(sorted(responses.items()))
     return entry
 
 
