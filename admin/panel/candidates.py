@@ -8,11 +8,11 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any, TypeVar
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 from aiohttp import web
 from pydantic import BaseModel
 
+from admin.panel.filters import local_datetime
 from admin.panel.kit import attempt, check, deps, done, int_param, posted, render, signed_in, uow
 from admin.panel.labels import TIMES_IN, status_label
 from admin.schemas.candidates import BookingCancelIn, MessageIn, StatusChangeIn
@@ -46,8 +46,7 @@ def when(moment: datetime | None, zone: str = "UTC") -> str:
     """An instant in the given zone, for people."""
     if moment is None:
         return "—"
-    suffix = " UTC" if zone == "UTC" else ""
-    return moment.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M") + suffix
+    return local_datetime(moment, zone) + (" UTC" if zone == "UTC" else "")
 
 
 def _asked_filter(request: web.Request) -> tuple[CandidateFilter, dict[str, str], dict[str, str]]:

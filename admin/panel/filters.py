@@ -5,17 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from admin.panel.labels import actor_label, ordered_statuses, status_label
+from domain.messaging.dates import local, time_label
 
 
 def local_time(moment: datetime | None, zone: str = "UTC") -> str:
-    return moment.astimezone(ZoneInfo(zone)).strftime("%H:%M") if moment else "—"
+    return time_label(moment, zone) if moment else "—"
 
 
 def local_datetime(moment: datetime | None, zone: str = "UTC") -> str:
-    return moment.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M") if moment else "—"
+    return local(moment, zone).strftime("%Y-%m-%d %H:%M") if moment else "—"
 
 
 FILTERS: dict[str, Callable[..., Any]] = {
