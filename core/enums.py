@@ -105,3 +105,18 @@ class ContactReason(StrEnum):
     NO_TIME = "no_time"  # found no free time ("Please contact me")
     NO_SHOW_WROTE = "no_show_wrote"  # missed the interview, then wrote
     CITY_MISSING = "city_missing"  # their city is not in the list
+
+
+class InboundKind(StrEnum):
+    """What a candidate sent that the flow was not waiting for (the conversation's inbox)."""
+
+    TEXT = "text"
+    PHOTO = "photo"
+    DOCUMENT = "document"
+    VOICE = "voice"
+    VIDEO = "video"
+    VIDEO_NOTE = "video_note"
+    AUDIO = "audio"
+    STICKER = "sticker"
+    ANIMATION = "animation"
+    OTHER = "other"  # a contact, a location, a poll: kept as its description

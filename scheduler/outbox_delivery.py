@@ -106,7 +106,7 @@ class OutboxDelivery:
             if dropped:
                 return 0
         try:
-            await self._send(row.recipient_chat_id, row.payload)
+            sent_as = await self._send(row.recipient_chat_id, row.payload)
         except _TextSentOnly as partly:
             await self._failed(row, partly.cause, text_sent=True)
             return 0
@@ -114,7 +114,7 @@ class OutboxDelivery:
             await self._failed(row, exc)
             return 0
         async with self._uow_factory() as uow:
-            await record_sent(uow, row, self._clock.now())
+            await record_sent(uow, row, self._clock.now(), sent_as)
             await uow.commit()
         self._outcomes.labels(outcome="sent").inc()
         return 1
@@ -149,12 +149,15 @@ class OutboxDelivery:
         if outcome == "unreachable":
             log.info("outbox.recipient_blocked_bot", chat_id=row.recipient_chat_id)
 
-    async def _send(self, chat_id: int, payload: dict[str, Any]) -> None:
-        """The text (unless an earlier attempt sent it), then the document, if any."""
+    async def _send(self, chat_id: int, payload: dict[str, Any]) -> int | None:
+        """The text (unless an earlier attempt sent it), then the document, if any. The text's
+        Telegram message id (None when an earlier attempt sent it)."""
+        sent_as = None
         if not payload.get("text_sent"):
             markup = keyboard_from_intents(payload["buttons"]) if payload.get("buttons") else None
             await self._rate.wait_turn(chat_id)
-            await self._bot.send_message(chat_id, payload["text"], reply_markup=markup)
+            sent = await self._bot.send_message(chat_id, payload["text"], reply_markup=markup)
+            sent_as = sent.message_id
         document = payload.get("document")
         if document:
             await self._rate.wait_turn(chat_id)
@@ -165,3 +168,4 @@ class OutboxDelivery:
                 )
             except Exception as exc:
                 raise _TextSentOnly(exc) from exc
+        return sent_as

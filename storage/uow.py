@@ -19,6 +19,7 @@ from storage.cache.tagged import Cache
 from storage.engine import UnitSession
 from storage.models import (
     Booking,
+    CandidateTag,
     City,
     CityName,
     MessageTemplate,
@@ -43,6 +44,11 @@ from storage.repositories.candidate_search import CandidateSearchRepository
 from storage.repositories.candidates import CandidateRepository
 from storage.repositories.cities import CityRepository
 from storage.repositories.contact_requests import ContactRequestRepository
+from storage.repositories.conversations import (
+    InboundMessageRepository,
+    NoteRepository,
+    TagRepository,
+)
 from storage.repositories.notifications import NotificationRepository
 from storage.repositories.recruiters import RecruiterRepository
 from storage.repositories.reports import ReportRepository
@@ -64,6 +70,8 @@ _TAGS_BY_MODEL: dict[type[Any], tuple[str, ...]] = {
     Test: ("tests",),
     TestQuestion: ("tests",),
     MessageTemplate: ("templates",),
+    # The candidate list's cached count filters by tag.
+    CandidateTag: ("candidate_tags", "candidates"),
 }
 
 
@@ -118,6 +126,9 @@ class UnitOfWork:
         self.auto_messages = AutoMessageRepository(self)
         self.waitlist = WaitlistRepository(self)
         self.contact_requests = ContactRequestRepository(self)
+        self.inbound_messages = InboundMessageRepository(self)
+        self.notes = NoteRepository(self)
+        self.tags = TagRepository(self)
         self.admin_users = AdminUserRepository(self)
         self.admin_sessions = AdminSessionRepository(self)
         self.login_failures = LoginFailureRepository(self)

@@ -17,7 +17,8 @@ from admin.schemas.candidates import (
 )
 from admin.schemas.common import Output
 from core.iso import IsoDate
-from domain.pipeline.actions import change_status, send_message
+from domain.conversations.replies import send_reply
+from domain.pipeline.actions import change_status
 from domain.pipeline.directory import CandidateFilter, candidate_profile, search_candidates
 
 
@@ -67,8 +68,9 @@ async def change_candidate_status(call: Call) -> Any:
 
 async def message_candidate(call: Call) -> dict[str, Any]:
     body: MessageIn = call.body
-    queued = await send_message(
-        call.uow, call.deps.clock, call.ids["candidate_id"], body.text, **_who(call)
+    m = call.deps.messaging
+    queued = await send_reply(
+        call.uow, m.catalog, m.clock, call.ids["candidate_id"], body.text, **_who(call)
     )
     return {"notification_id": queued.unwrap()}
 

@@ -19,8 +19,9 @@ from admin.schemas.candidates import BookingCancelIn, MessageIn, StatusChangeIn
 from admin.scope import Scope
 from core.enums import CandidateStatus
 from core.result import Result
+from domain.conversations.replies import send_reply
 from domain.organisation.directory import visible_city_choices
-from domain.pipeline.actions import cancel_booking, change_status, send_message
+from domain.pipeline.actions import cancel_booking, change_status
 from domain.pipeline.directory import (
     CandidateFilter,
     candidate_profile,
@@ -196,10 +197,10 @@ async def post_status(request: web.Request, scope: Scope) -> web.Response:
 @signed_in
 async def post_message(request: web.Request, scope: Scope) -> web.Response:
     candidate_id = int_param(request, "candidate_id")
-    clock = deps(request).clock
+    m = deps(request).messaging
 
     async def act(uow: UnitOfWork, form: MessageIn, who: dict[str, Any]) -> Result[Any, Any]:
-        return await send_message(uow, clock, candidate_id, form.text, **who)
+        return await send_reply(uow, m.catalog, m.clock, candidate_id, form.text, **who)
 
     return await _act(request, scope, MessageIn, "message", act, "The message is queued.")
 

@@ -48,8 +48,13 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=2 ** (attempts + 1))
 
 
-async def record_sent(uow: UnitOfWork, row: Notification, now: datetime) -> None:
-    await uow.notifications.settle(row.id, NotificationStatus.SENT, sent_at=now)
+async def record_sent(
+    uow: UnitOfWork, row: Notification, now: datetime, message_id: int | None = None
+) -> None:
+    """`message_id`: the Telegram message it went out as, so a reply to it can be traced."""
+    await uow.notifications.settle(
+        row.id, NotificationStatus.SENT, sent_at=now, sent_message_id=message_id
+    )
 
 
 async def drop_if_started(uow: UnitOfWork, row: Notification, now: datetime) -> bool:

@@ -45,9 +45,13 @@ async def queue_message(
     due_at: datetime | None = None,
     candidate_id: int | None = None,
     booking_id: int | None = None,
+    author: dict[str, Any] | None = None,
 ) -> bool:
-    """Queue one message in the caller's transaction. False if its dedupe key was queued before."""
+    """Queue one message in the caller's transaction. False if its dedupe key was queued before.
+    `author`: who wrote it, when a person did (the thread shows their name)."""
     payload: dict[str, Any] = {"text": text}
+    if author is not None:
+        payload["author"] = author
     if buttons is not None:
         # Intents, not callback data: the bot turns each {"text", "action", ...} into a button.
         payload["buttons"] = buttons

@@ -14,6 +14,7 @@ SAMPLES: Mapping[str, str | int] = MappingProxyType(
             "• Are you ready to work 5 days a week in the office?: Yes"
         ),
         "attempt": 1,
+        "author": "Julia Weber",
         "attempts": 3,
         "city": "Kazan",
         "count": 12,
@@ -44,6 +45,7 @@ SAMPLES: Mapping[str, str | int] = MappingProxyType(
         "stars": "⭐⭐⭐⭐",
         "status": "👍",
         "suggestions": "Kazan, Kaliningrad",
+        "text": "Yes, 9:00 works too. See you on Thursday!",
         "time": "10:30",
         "total": 8,
         "typed": "Kazn",

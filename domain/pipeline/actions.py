@@ -1,19 +1,16 @@
 """What a person in the panel or the API does to one candidate: move their status with a reason,
-write to them, cancel one of their bookings. Each is scoped by city ids (None: every city),
-written to the audit log and committed; a refusal names the field it is about."""
+cancel one of their bookings (writing to them is `domain.conversations.replies`). Each is
+scoped by city ids (None: every city), written to the audit log and committed; a refusal names
+the field it is about."""
 
 from __future__ import annotations
 
-import html
-import uuid
-
-from core.clock import Clock
 from core.enums import ACTIVE_BOOKING_STATUSES, BookingStatus, CandidateStatus
 from core.errors import InvalidField, NotFound
 from core.result import Failure, Result, Success
 from domain.bookings.booking import Messaging, release_booking
 from domain.bookings.desk import tell_candidate
-from domain.messaging.outbox import pick_time_button, queue_message
+from domain.messaging.outbox import pick_time_button
 from domain.pipeline.directory import StatusChangeRow, actor_name, in_scope
 from domain.pipeline.status import Teller, move_candidate
 from storage.models import Candidate
@@ -21,8 +18,6 @@ from storage.uow import UnitOfWork
 
 ActionError = InvalidField | NotFound
 MAX_REASON = 500
-MAX_MESSAGE = 4000
-MESSAGE_KIND = "panel_message"
 CANCELED_KEY = "booking_canceled_by_recruiter"
 # The slot's recruiter hears of a booking cancelled in the panel or through the API by someone
 # else (an admin, an integration); one who cancels their own booking is not told of it.
@@ -92,50 +87,6 @@ async def change_status(
     kind, name = await actor_name(uow, actor)  # named as the record's history names it
     row = StatusChangeRow.model_validate(change)
     return Success(row.model_copy(update={"actor_kind": kind, "actor_name": name}))
-
-
-async def send_message(
-    uow: UnitOfWork,
-    clock: Clock,
-    candidate_id: int,
-    text: str,
-    *,
-    actor: str,
-    admin_user_id: int | None = None,
-    city_ids: frozenset[int] | None = None,
-) -> Result[int, ActionError]:
-    """Queue a plain-text message to the candidate through the outbox (so the sender's rate
-    limits and retries apply); the text is HTML-escaped. The new outbox row's id. Commits."""
-    found = await _candidate_and_text(uow, candidate_id, city_ids, "text", text, MAX_MESSAGE)
-    if isinstance(found, Failure):
-        return found
-    candidate, checked = found
-    if not candidate.reachable:
-        return Failure(
-            InvalidField("text", "the candidate has blocked the bot: nothing reaches them")
-        )
-    key = f"{MESSAGE_KIND}:{candidate.id}:{uuid.uuid4().hex}"
-    await queue_message(
-        uow,
-        clock,
-        chat_id=candidate.telegram_id,
-        kind=MESSAGE_KIND,
-        dedupe_key=key,
-        text=html.escape(checked, quote=False),
-        candidate_id=candidate.id,
-    )
-    queued = await uow.notifications.id_by_dedupe_key(key)
-    assert queued is not None
-    uow.audit.record(
-        actor=actor,
-        admin_user_id=admin_user_id,
-        action="send_message",
-        entity="candidate",
-        entity_id=candidate.id,
-        details={"notification_id": queued, "length": len(checked)},
-    )
-    await uow.commit()
-    return Success(queued)
 
 
 async def cancel_booking(

@@ -91,6 +91,7 @@ class CandidateFilter(BaseModel):
     created_from: IsoDate | None = None
     created_to: IsoDate | None = None
     unlisted_city: bool = False  # asked for a city not in the list ("my city is not here")
+    tag_id: int | None = Field(None, ge=1, le=MAX_ID)  # carries this tag
     sort: SortKey = "-created_at"
     limit: int = Field(50, ge=1, le=500)
     offset: int = Field(0, ge=0, le=10_000_000)
@@ -235,6 +236,7 @@ def _criteria(flt: CandidateFilter, city_ids: frozenset[int] | None) -> Candidat
         ),
         text=() if flt.q is None else _needles(flt.q),
         unlisted_city=flt.unlisted_city,
+        tag_id=flt.tag_id,
     )
 
 

@@ -7,6 +7,7 @@ from storage.models.booking import Booking, BookingStatusChange
 from storage.models.candidate import Candidate, CandidateStatusChange
 from storage.models.city import City, CityName, recruiter_cities
 from storage.models.contact_request import ContactRequest
+from storage.models.conversation import CandidateNote, CandidateTag, InboundMessage, Tag
 from storage.models.notification import Notification
 from storage.models.recruiter import Recruiter, RecruiterInvite
 from storage.models.slot import Slot
@@ -24,16 +25,20 @@ __all__ = [
     "Booking",
     "BookingStatusChange",
     "Candidate",
+    "CandidateNote",
     "CandidateStatusChange",
+    "CandidateTag",
     "City",
     "CityName",
     "ContactRequest",
+    "InboundMessage",
     "LoginFailure",
     "MessageTemplate",
     "Notification",
     "Recruiter",
     "RecruiterInvite",
     "Slot",
+    "Tag",
     "Test",
     "TestAnswer",
     "TestQuestion",

@@ -22,6 +22,8 @@ class Notification(CreatedAt, Base):
         Index("ix_notifications_auto_message", "auto_message_id"),
         # The candidate page's messages, and the cascade when a candidate is deleted.
         Index("ix_notifications_candidate", "candidate_id"),
+        # A recruiter's reply to a relayed message finds the candidate it was about.
+        Index("ix_notifications_sent_message", "recipient_chat_id", "sent_message_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -45,3 +47,5 @@ class Notification(CreatedAt, Base):
     locked_by: Mapped[str | None] = mapped_column(String(64))
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The Telegram message id it went out as (the last one, when it is text and a file).
+    sent_message_id: Mapped[int | None] = mapped_column(BigInteger)

@@ -14,7 +14,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from core.enums import CandidateStatus
 from storage.cache.decorators import cached
-from storage.models import Candidate, City
+from storage.models import Candidate, CandidateTag, City
 from storage.repositories.base import Repository
 
 CandidateOrder = Literal["created_at", "full_name", "status", "updated_at"]
@@ -36,6 +36,7 @@ class CandidateCriteria:
     created_before: datetime | None = None  # excluded
     text: tuple[str, ...] = ()
     unlisted_city: bool = False  # only those who asked for a city not in the list
+    tag_id: int | None = None  # only those carrying this tag
 
 
 class CandidateListing(NamedTuple):
@@ -62,6 +63,7 @@ class CandidateListing(NamedTuple):
 _candidates = Candidate.__table__
 _cities = City.__table__
 _c = _candidates.c
+_tagged = CandidateTag.__table__
 
 
 def _conditions(criteria: CandidateCriteria) -> list[ColumnElement[bool]]:
@@ -80,6 +82,9 @@ def _conditions(criteria: CandidateCriteria) -> list[ColumnElement[bool]]:
         where.append(_c.created_at < criteria.created_before)
     if criteria.unlisted_city:
         where.append(_c.wanted_city.is_not(None))
+    if criteria.tag_id is not None:
+        tagged = select(_tagged.c.candidate_id).where(_tagged.c.tag_id == criteria.tag_id)
+        where.append(_c.id.in_(tagged))
     if criteria.text:
         found = [_c.search_text.contains(n, autoescape=True) for n in criteria.text]
         where.append(found[0] if len(found) == 1 else or_(*found))

@@ -144,6 +144,7 @@ class NotificationRepository(Repository[Notification]):
         due_at: datetime | None = None,
         attempted: bool = True,
         text_sent: bool = False,
+        sent_message_id: int | None = None,
     ) -> Notification | None:
         """Record how one claimed row's attempt ended and free it from its worker."""
         row = await self.get(notification_id)
@@ -153,6 +154,7 @@ class NotificationRepository(Repository[Notification]):
         row.attempts += 1 if attempted else 0
         row.last_error = error[:1000] if error is not None else row.last_error
         row.sent_at = sent_at or row.sent_at
+        row.sent_message_id = sent_message_id or row.sent_message_id
         row.due_at = due_at or row.due_at
         if text_sent:  # the next attempt sends only what is missing
             row.payload = {**row.payload, "text_sent": True}
@@ -186,3 +188,12 @@ class NotificationRepository(Repository[Notification]):
         )
         moments = [m for m in (pending, leased) if m is not None]
         return min(moments) if moments else None
+
+    async def relayed_as(self, chat_id: int, message_id: int) -> Notification | None:
+        """The outbox message that went out to `chat_id` as Telegram message `message_id`
+        (what a recruiter's reply points at)."""
+        stmt = select(Notification).where(
+            Notification.recipient_chat_id == chat_id,
+            Notification.sent_message_id == message_id,
+        )
+        return (await self.session.scalars(stmt.limit(1))).first()

@@ -306,7 +306,7 @@ async def test_sending_a_message_queues_it_escaped(panel: Panel) -> None:
         assert maria is not None
         maria.reachable = False
         await uow.commit()
-    assert queued.payload["text"] == "Come at &lt;b&gt;10&lt;/b&gt; &amp; bring ID"
+    assert queued.payload["text"].endswith(":\nCome at &lt;b&gt;10&lt;/b&gt; &amp; bring ID")
     assert queued.recipient_chat_id == maria.telegram_id
     page = await (await panel.client.get(f"/candidates/{p.maria}")).text()
     assert "Come at &lt;b&gt;10&lt;/b&gt; &amp; bring ID" in page  # shown as the candidate saw it

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 
@@ -260,11 +261,12 @@ async def test_a_pause_during_a_pass_holds_the_claimed_rows_not_yet_sent(
     class PausedAfterFirst(FakeBot):
         """Someone pauses the auto-message in the panel while the first message goes out."""
 
-        async def send_message(self, chat_id: int, text: str, reply_markup: object = None) -> None:
-            await super().send_message(chat_id, text, reply_markup)
+        async def send_message(self, chat_id: int, text: str, reply_markup: object = None) -> Any:
+            sent = await super().send_message(chat_id, text, reply_markup)
             if len(self.sent) == 1:
                 async with storage.uow() as uow:
                     assert isinstance(await set_paused(uow, message_id, True), Success)
+            return sent
 
     bot = PausedAfterFirst()
     worker = OutboxDelivery(storage.uow, bot, clock, SendRate(1000, 0))  # type: ignore[arg-type]

@@ -15,7 +15,8 @@ from domain.bookings.reminders import queue_reminders
 from domain.bookings.texts import view_of
 from domain.messaging.texts import Catalog
 from domain.organisation.accounts import create_admin
-from domain.pipeline.actions import cancel_booking, change_status, send_message
+from domain.conversations.replies import send_reply
+from domain.pipeline.actions import cancel_booking, change_status
 from domain.scheduling.picker import BookingRules
 from storage.models import AuditLogEntry, Booking, Notification
 from tests.conftest import Storage
@@ -156,8 +157,9 @@ async def test_a_message_is_queued_escaped_through_the_outbox_each_time(storage:
     ids = []
     for _ in range(2):  # the same words twice are two messages
         async with storage.uow() as uow:
-            result = await send_message(
+            result = await send_reply(
                 uow,
+                messaging.catalog,
                 clock,
                 w.candidate_id,
                 " <b>Hi</b> & welcome ",
@@ -169,7 +171,10 @@ async def test_a_message_is_queued_escaped_through_the_outbox_each_time(storage:
     queued = await _manual_messages(storage)
     assert [n.id for n in queued] == ids
     first = queued[0]
-    assert first.payload == {"text": "&lt;b&gt;Hi&lt;/b&gt; &amp; welcome"}
+    # Under the writer's name (the account's login), the words escaped.
+    login = first.payload["author"]["name"]
+    assert first.payload["text"] == f"💬 <b>{login}</b>:\n&lt;b&gt;Hi&lt;/b&gt; &amp; welcome"
+    assert first.payload["author"]["kind"] == "admin"
     assert (first.recipient_chat_id, first.candidate_id, first.status, first.due_at) == (
         w.telegram_id,
         w.candidate_id,
@@ -199,8 +204,8 @@ async def test_a_message_is_refused_when_empty_unreachable_or_out_of_scope(
     ]
     for candidate_id, text, scope, error in cases:
         async with storage.uow() as uow:
-            result = await send_message(
-                uow, clock, candidate_id, text, actor=w.actor, city_ids=scope
+            result = await send_reply(
+                uow, messaging.catalog, clock, candidate_id, text, actor=w.actor, city_ids=scope
             )
         assert isinstance(result, Failure)
         assert isinstance(result.error, error)

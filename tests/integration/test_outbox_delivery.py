@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import asyncio
 from collections import Counter
 from datetime import timedelta
@@ -30,11 +32,12 @@ class FakeBot:
         self.fail_with: list[Exception] = []
         self.fail_documents_with: list[Exception] = []
 
-    async def send_message(self, chat_id: int, text: str, reply_markup: Any = None) -> None:
+    async def send_message(self, chat_id: int, text: str, reply_markup: Any = None) -> Any:
         await asyncio.sleep(0)  # let the other worker run in between
         if self.fail_with:
             raise self.fail_with.pop(0)
         self.sent.append((chat_id, text))
+        return SimpleNamespace(message_id=5000 + len(self.sent))
 
     async def send_document(self, chat_id: int, document: Any) -> None:
         if self.fail_documents_with:
@@ -106,6 +109,11 @@ async def test_nothing_is_sent_before_it_is_due(storage: Storage) -> None:
     assert await _worker(storage, bot, clock).deliver_due() == 0
     clock.advance(timedelta(hours=1))
     assert await _worker(storage, bot, clock).deliver_due() == 1
+    async with storage.uow() as uow:
+        # The Telegram message it went out as: a reply to it finds the row.
+        sent = await uow.notifications.relayed_as(1, 5001)
+        assert sent is not None and sent.dedupe_key == "later"
+        assert await uow.notifications.relayed_as(2, 5001) is None
 
 
 async def test_a_429_is_waited_out_and_never_dropped(storage: Storage) -> None:
@@ -189,9 +197,10 @@ async def test_a_stopping_worker_finishes_its_message_and_hands_back_the_rest(
     worker = _worker(storage, bot, clock)
     original = bot.send_message
 
-    async def send_then_stop(chat_id: int, text: str, reply_markup: Any = None) -> None:
-        await original(chat_id, text, reply_markup)
+    async def send_then_stop(chat_id: int, text: str, reply_markup: Any = None) -> Any:
+        sent = await original(chat_id, text, reply_markup)
         worker.stopping = True  # SIGTERM arrives while the first message is on its way
+        return sent
 
     bot.send_message = send_then_stop  # type: ignore[method-assign]
     assert await worker.deliver_due(limit=5) == 1

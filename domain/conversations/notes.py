@@ -1,0 +1,54 @@
+"""Private notes on a candidate: written by recruiters and accounts, never sent, kept in the
+thread and the audit log."""
+
+from __future__ import annotations
+
+from core.clock import Clock
+from core.errors import InvalidField, NotFound
+from core.result import Failure, Result, Success
+from domain.pipeline.directory import in_scope
+from storage.models import CandidateNote
+from storage.uow import UnitOfWork
+
+NoteError = InvalidField | NotFound
+MAX_NOTE = 4000
+NOTES_SHOWN = 200
+
+
+async def add_note(
+    uow: UnitOfWork,
+    clock: Clock,
+    candidate_id: int,
+    text: str,
+    *,
+    actor: str,
+    admin_user_id: int | None = None,
+    city_ids: frozenset[int] | None = None,
+) -> Result[CandidateNote, NoteError]:
+    """Keep a note on the candidate (in scope), audited with its length. Commits."""
+    candidate = await uow.candidates.get(candidate_id)
+    if candidate is None or not in_scope(candidate.city_id, city_ids):
+        return Failure(NotFound(f"candidate {candidate_id}"))
+    words = text.strip()
+    if not words:
+        return Failure(InvalidField("text", "required"))
+    if len(words) > MAX_NOTE:
+        return Failure(InvalidField("text", f"at most {MAX_NOTE} characters"))
+    note = await uow.notes.create(
+        CandidateNote(candidate_id=candidate.id, actor=actor, text=words, created_at=clock.now())
+    )
+    uow.audit.record(
+        actor=actor,
+        admin_user_id=admin_user_id,
+        action="add_note",
+        entity="candidate",
+        entity_id=candidate.id,
+        details={"note_id": note.id, "length": len(words)},
+    )
+    await uow.commit()
+    return Success(note)
+
+
+async def notes_of(uow: UnitOfWork, candidate_id: int) -> list[CandidateNote]:
+    """The candidate's notes, oldest first (the latest `NOTES_SHOWN`)."""
+    return list(reversed(await uow.notes.of_candidate(candidate_id, NOTES_SHOWN)))

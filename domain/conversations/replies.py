@@ -1,0 +1,81 @@
+"""What a recruiter or an account writes to a candidate: through the outbox (its rate limits and
+retries apply), under the writer's name, in the candidate's thread."""
+
+from __future__ import annotations
+
+import uuid
+
+from core.clock import Clock
+from core.errors import InvalidField, NotFound
+from core.result import Failure, Result, Success
+from domain.messaging.outbox import queue_message
+from domain.messaging.texts import Catalog, render_message
+from domain.pipeline.directory import actor_name, in_scope
+from storage.uow import UnitOfWork
+
+ReplyError = InvalidField | NotFound
+MAX_REPLY = 4000
+# The outbox kind of a message written by a person (the panel's and the API's since the start).
+STAFF_MESSAGE_KIND = "panel_message"
+TEMPLATE = "staff_reply"
+BLOCKED = "the candidate has blocked the bot: nothing reaches them"
+
+
+async def send_reply(
+    uow: UnitOfWork,
+    catalog: Catalog,
+    clock: Clock,
+    candidate_id: int,
+    text: str,
+    *,
+    actor: str,
+    admin_user_id: int | None = None,
+    city_ids: frozenset[int] | None = None,
+) -> Result[int, ReplyError]:
+    """Queue `text` to the candidate under the writer's name (`actor`, as the audit log names
+    people); the text is HTML-escaped by the template. The outbox row's id. Refused: a candidate
+    out of scope (NotFound), an empty or too long text, a candidate who blocked the bot
+    (InvalidField "text", reason `BLOCKED`). Commits."""
+    candidate = await uow.candidates.get(candidate_id)
+    if candidate is None or not in_scope(candidate.city_id, city_ids):
+        return Failure(NotFound(f"candidate {candidate_id}"))
+    words = text.strip()
+    if not words:
+        return Failure(InvalidField("text", "required"))
+    if len(words) > MAX_REPLY:
+        return Failure(InvalidField("text", f"at most {MAX_REPLY} characters"))
+    if not candidate.reachable:
+        return Failure(InvalidField("text", BLOCKED))
+    kind, name = await actor_name(uow, actor)
+    body = await render_message(
+        uow,
+        catalog,
+        TEMPLATE,
+        catalog.locale_for(candidate.locale),
+        candidate.city_id,
+        author=name or catalog.text(f"author.{kind}", candidate.locale),
+        text=words,
+    )
+    key = f"{STAFF_MESSAGE_KIND}:{candidate.id}:{uuid.uuid4().hex}"
+    await queue_message(
+        uow,
+        clock,
+        chat_id=candidate.telegram_id,
+        kind=STAFF_MESSAGE_KIND,
+        dedupe_key=key,
+        text=body,
+        candidate_id=candidate.id,
+        author={"actor": actor, "kind": kind, "name": name},
+    )
+    queued = await uow.notifications.id_by_dedupe_key(key)
+    assert queued is not None
+    uow.audit.record(
+        actor=actor,
+        admin_user_id=admin_user_id,
+        action="send_message",
+        entity="candidate",
+        entity_id=candidate.id,
+        details={"notification_id": queued, "length": len(words)},
+    )
+    await uow.commit()
+    return Success(queued)

@@ -1,0 +1,45 @@
+"""Who answers for a candidate: the recruiter of their active booking, else their city's active
+recruiters; a candidate none of them covers is the admins' (the panel's inbox)."""
+
+from __future__ import annotations
+
+from core.enums import SlotPurpose
+from storage.dto import RecruiterDTO
+from storage.models import Candidate
+from storage.uow import UnitOfWork
+
+
+async def booking_recruiter_id(uow: UnitOfWork, candidate_id: int) -> int | None:
+    """The recruiter of the candidate's active booking (an intro day before an interview)."""
+    for purpose in (SlotPurpose.INTRO_DAY, SlotPurpose.INTERVIEW):
+        booking = await uow.bookings.active_for_candidate(candidate_id, purpose)
+        if booking is not None:
+            slot = await uow.slots.get(booking.slot_id)
+            if slot is not None:
+                return slot.recruiter_id
+    return None
+
+
+async def answering_recruiters(uow: UnitOfWork, candidate: Candidate) -> list[RecruiterDTO]:
+    """Who is told when the candidate writes: active and linked to a chat. Empty: the admins."""
+    booked_with = await booking_recruiter_id(uow, candidate.id)
+    if booked_with is not None:
+        recruiter = await uow.recruiters.get_dto(booked_with)
+        if recruiter is not None and recruiter.active and recruiter.telegram_chat_id is not None:
+            return [recruiter]
+    if candidate.city_id is None:
+        return []
+    return [
+        r
+        for r in await uow.recruiters.list_active_for_city(candidate.city_id)
+        if r.telegram_chat_id is not None
+    ]
+
+
+async def recruiter_may_see(uow: UnitOfWork, recruiter_id: int, candidate: Candidate) -> bool:
+    """A recruiter reads and answers candidates of their cities, and those booked with them."""
+    if candidate.city_id is not None and candidate.city_id in await uow.recruiters.city_ids(
+        recruiter_id
+    ):
+        return True
+    return await booking_recruiter_id(uow, candidate.id) == recruiter_id

@@ -1,0 +1,113 @@
+"""Tags on candidates: a short label, one tag per folded name ("Night shift" and "night shift"
+are one), given and taken away by recruiters and accounts, audited; the list and the export
+filter by them."""
+
+from __future__ import annotations
+
+import re
+
+from core.errors import InvalidField, NotFound
+from core.result import Failure, Result, Success
+from domain.pipeline.directory import in_scope
+from storage.models import Tag
+from storage.uow import UnitOfWork
+
+TagError = InvalidField | NotFound
+MAX_TAG = 50
+_SPACES = re.compile(r"\s+")
+
+
+def tag_name(raw: str) -> str | InvalidField:
+    """A tag as written, spaces collapsed; refused when empty, too long or with a comma (the
+    panel takes several at once, separated by commas)."""
+    name = _SPACES.sub(" ", raw).strip().lstrip("#")
+    if not name:
+        return InvalidField("tag", "required")
+    if len(name) > MAX_TAG:
+        return InvalidField("tag", f"at most {MAX_TAG} characters")
+    if "," in name:
+        return InvalidField("tag", "a tag has no commas")
+    return name
+
+
+def tag_key(name: str) -> str:
+    return name.casefold().replace("ё", "е")
+
+
+async def _candidate_in_scope(
+    uow: UnitOfWork, candidate_id: int, city_ids: frozenset[int] | None
+) -> bool:
+    candidate = await uow.candidates.get(candidate_id)
+    return candidate is not None and in_scope(candidate.city_id, city_ids)
+
+
+async def add_tag(
+    uow: UnitOfWork,
+    candidate_id: int,
+    raw: str,
+    *,
+    actor: str,
+    admin_user_id: int | None = None,
+    city_ids: frozenset[int] | None = None,
+) -> Result[Tag, TagError]:
+    """Give the candidate the tag (made on first use); giving it twice changes nothing.
+    Commits."""
+    if not await _candidate_in_scope(uow, candidate_id, city_ids):
+        return Failure(NotFound(f"candidate {candidate_id}"))
+    name = tag_name(raw)
+    if isinstance(name, InvalidField):
+        return Failure(name)
+    tag = await uow.tags.by_key(tag_key(name))
+    if tag is None:
+        tag = await uow.tags.create(Tag(name=name, key=tag_key(name)))
+    if not await uow.tags.carries(candidate_id, tag.id):
+        uow.tags.attach(candidate_id, tag.id, actor)
+        uow.audit.record(
+            actor=actor,
+            admin_user_id=admin_user_id,
+            action="add_tag",
+            entity="candidate",
+            entity_id=candidate_id,
+            details={"tag": tag.name},
+        )
+        await uow.commit()
+    return Success(tag)
+
+
+async def remove_tag(
+    uow: UnitOfWork,
+    candidate_id: int,
+    raw: str,
+    *,
+    actor: str,
+    admin_user_id: int | None = None,
+    city_ids: frozenset[int] | None = None,
+) -> Result[bool, TagError]:
+    """Take the tag away; whether the candidate had it. Commits."""
+    if not await _candidate_in_scope(uow, candidate_id, city_ids):
+        return Failure(NotFound(f"candidate {candidate_id}"))
+    name = tag_name(raw)
+    if isinstance(name, InvalidField):
+        return Failure(name)
+    tag = await uow.tags.by_key(tag_key(name))
+    if tag is None or not await uow.tags.detach(candidate_id, tag.id):
+        return Success(False)
+    uow.audit.record(
+        actor=actor,
+        admin_user_id=admin_user_id,
+        action="remove_tag",
+        entity="candidate",
+        entity_id=candidate_id,
+        details={"tag": tag.name},
+    )
+    await uow.commit()
+    return Success(True)
+
+
+async def tags_of(uow: UnitOfWork, candidate_id: int) -> list[str]:
+    return [tag.name for tag in await uow.tags.of_candidate(candidate_id)]
+
+
+async def all_tags(uow: UnitOfWork) -> list[tuple[Tag, int]]:
+    """Every tag and how many candidates carry it, by name (the list's filter offers them)."""
+    return await uow.tags.all_tags()
