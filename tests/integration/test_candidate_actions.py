@@ -13,9 +13,9 @@ from core.result import Failure, Success
 from domain.bookings.booking import Messaging, book_slot
 from domain.bookings.reminders import queue_reminders
 from domain.bookings.texts import view_of
+from domain.conversations.replies import send_reply
 from domain.messaging.texts import Catalog
 from domain.organisation.accounts import create_admin
-from domain.conversations.replies import send_reply
 from domain.pipeline.actions import cancel_booking, change_status
 from domain.scheduling.picker import BookingRules
 from storage.models import AuditLogEntry, Booking, Notification
