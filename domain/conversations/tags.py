@@ -57,11 +57,8 @@ async def add_tag(
     name = tag_name(raw)
     if isinstance(name, InvalidField):
         return Failure(name)
-    tag = await uow.tags.by_key(tag_key(name))
-    if tag is None:
-        tag = await uow.tags.create(Tag(name=name, key=tag_key(name)))
-    if not await uow.tags.carries(candidate_id, tag.id):
-        uow.tags.attach(candidate_id, tag.id, actor)
+    tag = await uow.tags.find_or_create(name, tag_key(name))
+    if await uow.tags.attach(candidate_id, tag.id, actor):
         uow.audit.record(
             actor=actor,
             admin_user_id=admin_user_id,

@@ -58,7 +58,7 @@ async def thread_messages(
             ThreadMessage(
                 direction="out",
                 id=n.id,
-                at=n.sent_at or n.created_at,
+                at=n.sent_at or n.due_at,  # when it went, else when it is due
                 kind=n.kind,
                 text=str(n.payload.get("text", "")),
                 author_kind=author.get("kind"),

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import NamedTuple
 
 from sqlalchemy import ColumnElement, delete, func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from storage.models import Candidate, CandidateNote, CandidateTag, City, InboundMessage, Tag
 from storage.repositories.base import Repository
@@ -139,10 +140,21 @@ class TagRepository(Repository[Tag]):
     model = Tag
     cache_tag = "tags"
 
-    async def create(self, tag: Tag) -> Tag:
-        """Add and flush, so the tag has its id."""
-        self.session.add(tag)
-        await self.session.flush()
+    async def find_or_create(self, name: str, key: str) -> Tag:
+        """The tag of this folded name, made on first use; two people making it at once get
+        the one the database kept (a savepoint keeps the unit of work usable)."""
+        found = await self.by_key(key)
+        if found is not None:
+            return found
+        tag = Tag(name=name, key=key)
+        try:
+            async with self._uow.savepoint():
+                self.session.add(tag)
+                await self.session.flush()
+        except IntegrityError:
+            kept = await self.by_key(key)
+            assert kept is not None
+            return kept
         return tag
 
     async def by_key(self, key: str) -> Tag | None:
@@ -182,14 +194,18 @@ class TagRepository(Repository[Tag]):
             found.setdefault(candidate_id, []).append(name)
         return found
 
-    async def carries(self, candidate_id: int, tag_id: int) -> bool:
-        stmt = select(CandidateTag.id).where(
-            CandidateTag.candidate_id == candidate_id, CandidateTag.tag_id == tag_id
-        )
-        return (await self.session.scalars(stmt)).first() is not None
-
-    def attach(self, candidate_id: int, tag_id: int, actor: str) -> None:
-        self.session.add(CandidateTag(candidate_id=candidate_id, tag_id=tag_id, actor=actor))
+    async def attach(self, candidate_id: int, tag_id: int, actor: str) -> bool:
+        """Give the tag; False when the candidate carries it already (also when someone gave it
+        at the same moment)."""
+        try:
+            async with self._uow.savepoint():
+                self.session.add(
+                    CandidateTag(candidate_id=candidate_id, tag_id=tag_id, actor=actor)
+                )
+                await self.session.flush()
+        except IntegrityError:
+            return False
+        return True
 
     async def detach(self, candidate_id: int, tag_id: int) -> bool:
         stmt = delete(CandidateTag).where(
