@@ -24,7 +24,7 @@ from domain.conversations.inbox import Inbound, record_inbound
 from domain.messaging.outbox import queue_message
 from domain.messaging.texts import Catalog
 from domain.scheduling.picker import BookingRules
-from storage.models import AuditLogEntry, InboundMessage, Notification
+from storage.models import AuditLogEntry, InboundMessage
 from tests.admin.conftest import Panel
 from tests.support.factories import NOW, make_candidate, make_slot
 
@@ -70,12 +70,6 @@ async def _thread(panel: Panel) -> Thread:
             text='<b>Tomorrow</b> at 10 <a href="javascript:alert(1)">map</a> &lt;ok&gt;',
             candidate_id=ivan.id,
         )
-        # Queued 200 minutes ago (the outbox stamps rows with the database's clock).
-        reminder = await uow.session.scalar(
-            select(Notification).where(Notification.kind == "reminder")
-        )
-        assert reminder is not None
-        reminder.created_at = NOW - timedelta(minutes=200)
         await uow.commit()
     messaging = Messaging(Catalog.load("en"), FrozenClock(NOW), BookingRules())
     async with panel.storage.uow() as uow:
