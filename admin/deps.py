@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from aiohttp import web
 
+from admin.telegram_files import TelegramFiles
 from core.clock import Clock
 from core.metrics import Metrics
 from domain.bookings.booking import Messaging
@@ -29,6 +30,8 @@ class AdminDeps:
     # Where people open the panel (ADMIN_PUBLIC_URL): https means TLS, so the session cookie is
     # Secure and HSTS is sent; its origin is accepted on forms besides the request's own host.
     public_url: str = ""
+    # Where media candidates sent is fetched from when opened (the bot; None: nowhere, e.g. tests).
+    files: TelegramFiles | None = None
 
     @property
     def served_over_tls(self) -> bool:

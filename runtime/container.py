@@ -18,6 +18,7 @@ from admin.app import create_app
 from admin.deps import AdminDeps
 from admin.errors import LOCALE as ADMIN_LOCALE
 from admin.health import HealthSources
+from admin.telegram_files import BotFiles
 from bot.factory import create_bot, create_dispatcher
 from core.clock import Clock, SystemClock
 from core.errors import ConfigurationError
@@ -230,6 +231,7 @@ def build_application(
         metrics_token=settings.metrics_token.get_secret_value(),
         rules=messaging.rules,
         public_url=settings.admin_public_url,
+        files=BotFiles(bot),
     )
     web_app = create_app(
         HealthSources(engine=engine, cache=cache, bot=bot_runner, scheduler=scheduler), admin_deps

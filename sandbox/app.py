@@ -25,7 +25,8 @@ async def _web_chat(_request: web.Request) -> web.FileResponse:
 
 
 def create_sandbox_app(world: World, gate: Middleware = _LOCAL_CLIENTS_ONLY) -> web.Application:
-    """Routes: `/bot<token>/<method>` (Bot API), `/api/...` (persons), `/` (the web chat).
+    """Routes: `/bot<token>/<method>` (Bot API), `/file/bot<token>/<path>` (its files),
+    `/api/...` (persons), `/` (the web chat).
     `gate` says who may use any of them (by default a client on this machine only)."""
     # "/sandbox" redirects to "/sandbox/", so the page's relative links resolve under it.
     app = web.Application(
@@ -37,6 +38,7 @@ def create_sandbox_app(world: World, gate: Middleware = _LOCAL_CLIENTS_ONLY) -> 
     )
     app[WORLD] = world
     app.router.add_route("*", "/bot{token}/{method}", bot_api.handle)
+    app.router.add_get("/file/bot{token}/{file_path:.+}", bot_api.download_file)
     user_api.add_routes(app)
     app.router.add_get("/", _web_chat)
     app.router.add_static("/static", STATIC_DIR)

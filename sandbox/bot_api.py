@@ -13,6 +13,7 @@ from aiohttp import web
 
 from core.telegram_html import MarkupRefused, html_to_text, utf16_length
 from sandbox.errors import ApiError, bad_request, forbidden, too_many_requests
+from sandbox.files import file_at, file_json, find_file
 from sandbox.markup import check_reply_markup
 from sandbox.objects import message_json
 from sandbox.params import Params, read_params
@@ -439,3 +440,28 @@ async def get_my_commands(call: Call) -> Any:
 async def delete_my_commands(call: Call) -> Any:
     call.bot.commands.pop(_commands_key(call), None)
     return True
+
+
+# --- files ---------------------------------------------------------------------------------
+
+
+@method("getFile")
+async def get_file(call: Call) -> Any:
+    found = find_file(call.world, call.params.text("file_id") or "")
+    if found is None:
+        raise bad_request("invalid file_id")
+    return file_json(found)
+
+
+async def download_file(request: web.Request) -> web.Response:
+    """GET /file/bot<token>/<file_path>: a file's bytes, as Telegram's file server gives them."""
+    if not TOKEN.match(request.match_info["token"]):
+        return web.json_response(
+            {"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401
+        )
+    found = file_at(request.app[WORLD], request.match_info["file_path"])
+    if found is None:
+        return web.json_response(
+            {"ok": False, "error_code": 404, "description": "Not Found"}, status=404
+        )
+    return web.Response(body=found.content, content_type=found.content_type)

@@ -15,11 +15,16 @@ from pydantic import BaseModel
 from admin.panel.filters import local_datetime
 from admin.panel.kit import attempt, check, deps, done, int_param, posted, render, signed_in, uow
 from admin.panel.labels import TIMES_IN, status_label
+from admin.schemas.candidate_notes import NoteIn, TagRemoveIn, TagsIn
 from admin.schemas.candidates import BookingCancelIn, MessageIn, StatusChangeIn
 from admin.scope import Scope
 from core.enums import CandidateStatus
 from core.result import Result
+from domain.conversations.inbox import mark_read
+from domain.conversations.notes import add_note
 from domain.conversations.replies import send_reply
+from domain.conversations.tags import add_tags, all_tags, remove_tag, tags_of, tags_of_candidates
+from domain.conversations.timeline import candidate_timeline
 from domain.organisation.directory import visible_city_choices
 from domain.pipeline.actions import cancel_booking, change_status
 from domain.pipeline.directory import (
@@ -32,7 +37,16 @@ from storage.uow import UnitOfWork
 
 M = TypeVar("M", bound=BaseModel)
 
-FILTER_FIELDS = ("q", "city_id", "status", "source", "created_from", "created_to", "unlisted_city")
+FILTER_FIELDS = (
+    "q",
+    "city_id",
+    "status",
+    "source",
+    "created_from",
+    "created_to",
+    "unlisted_city",
+    "tag_id",
+)
 PAGING_FIELDS = ("sort", "limit", "offset")
 SORTABLE = {
     "full_name": "Name",
@@ -100,6 +114,8 @@ async def list_candidates(request: web.Request, scope: Scope) -> web.Response:
         values=asked,
         errors=errors,
         cities=await _city_options(request, scope),
+        tags=[(tag.id, f"{tag.name} ({count})") for tag, count in await all_tags(uow(request))],
+        row_tags=await tags_of_candidates(uow(request), [row.id for row in rows]),
         statuses=STATUSES,
         sortable=SORTABLE,
         link=link,
@@ -140,11 +156,15 @@ async def _show(
     values: dict[str, Any] | None = None,
     errors: dict[str, str] | None = None,
     status: int = 200,
+    opened: bool = False,
 ) -> web.Response:
     candidate_id = int_param(request, "candidate_id")
     profile = await candidate_profile(uow(request), candidate_id, scope.city_ids)
     if profile is None:
         raise web.HTTPNotFound()
+    entries = await candidate_timeline(uow(request), profile)
+    if opened:  # shown, so read (the page still marks what was new); the menu's count drops
+        await mark_read(uow(request), deps(request).clock, candidate_id, actor=scope.actor)
     return await render(
         request,
         "candidate.html",
@@ -152,6 +172,8 @@ async def _show(
         status=status,
         profile=profile,
         c=profile.candidate,
+        entries=entries,
+        tags=await tags_of(uow(request), candidate_id),
         statuses=STATUSES,
         times_in=TIMES_IN,
         form=form,
@@ -163,7 +185,7 @@ async def _show(
 
 @signed_in
 async def show_candidate(request: web.Request, scope: Scope) -> web.Response:
-    return await _show(request, scope)
+    return await _show(request, scope, opened=True)
 
 
 Action = Callable[[UnitOfWork, M, dict[str, Any]], Awaitable[Result[Any, Any]]]
@@ -206,6 +228,37 @@ async def post_message(request: web.Request, scope: Scope) -> web.Response:
 
 
 @signed_in
+async def post_note(request: web.Request, scope: Scope) -> web.Response:
+    candidate_id = int_param(request, "candidate_id")
+    clock = deps(request).clock
+
+    async def act(uow: UnitOfWork, form: NoteIn, who: dict[str, Any]) -> Result[Any, Any]:
+        return await add_note(uow, clock, candidate_id, form.text, **who)
+
+    return await _act(request, scope, NoteIn, "note", act, "The note is added.")
+
+
+@signed_in
+async def post_tags(request: web.Request, scope: Scope) -> web.Response:
+    candidate_id = int_param(request, "candidate_id")
+
+    async def act(uow: UnitOfWork, form: TagsIn, who: dict[str, Any]) -> Result[Any, Any]:
+        return await add_tags(uow, candidate_id, form.tags, **who)
+
+    return await _act(request, scope, TagsIn, "tags", act, "The tags are added.")
+
+
+@signed_in
+async def post_tag_removal(request: web.Request, scope: Scope) -> web.Response:
+    candidate_id = int_param(request, "candidate_id")
+
+    async def act(uow: UnitOfWork, form: TagRemoveIn, who: dict[str, Any]) -> Result[Any, Any]:
+        return await remove_tag(uow, candidate_id, form.tag, **who)
+
+    return await _act(request, scope, TagRemoveIn, "tags", act, "The tag is removed.")
+
+
+@signed_in
 async def post_cancel(request: web.Request, scope: Scope) -> web.Response:
     candidate_id = int_param(request, "candidate_id")
     booking_id = int_param(request, "booking_id")
@@ -233,4 +286,7 @@ def install(app: web.Application) -> None:
     app.router.add_get("/candidates/{candidate_id}", show_candidate)
     app.router.add_post("/candidates/{candidate_id}/status", post_status)
     app.router.add_post("/candidates/{candidate_id}/message", post_message)
+    app.router.add_post("/candidates/{candidate_id}/notes", post_note)
+    app.router.add_post("/candidates/{candidate_id}/tags", post_tags)
+    app.router.add_post("/candidates/{candidate_id}/tags/remove", post_tag_removal)
     app.router.add_post("/candidates/{candidate_id}/bookings/{booking_id}/cancel", post_cancel)

@@ -1,4 +1,6 @@
-"""The inbox: candidates who asked to be contacted. "For admins" holds the requests no
+"""The inbox: conversations with messages nobody has read yet (who has waited longest first; the
+thread is the candidate's page, and opening it reads them), and candidates who asked to be
+contacted. "For admins" holds the requests no
 recruiter could be told of (a city with no linked recruiter, a city not in the list); "Open"
 every request not yet handled; "Handled" the done ones. A recruiter's account sees its own
 cities' requests."""
@@ -12,7 +14,9 @@ from urllib.parse import urlencode
 from aiohttp import web
 
 from admin.panel.kit import deps, done, int_param, page_number, render, signed_in, uow
+from admin.panel.labels import UTC_TIME
 from admin.scope import Scope
+from domain.conversations.inbox import UnreadThread, unread_threads
 from domain.pipeline.contact import (
     InboxFilter,
     InboxRow,
@@ -46,7 +50,7 @@ def _row(row: InboxRow) -> dict[str, object]:
     request = row.request
     return {
         "id": request.id,
-        "time": request.created_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "time": request.created_at.astimezone(UTC).strftime(UTC_TIME),
         "candidate_id": request.candidate_id,
         "name": row.candidate_name or row.username or str(row.telegram_id),
         "username": row.username,
@@ -56,10 +60,29 @@ def _row(row: InboxRow) -> dict[str, object]:
         "reason": REASON_LABELS.get(request.reason.value, request.reason.value),
         "wrote": request.wrote,
         "told": request.recruiters_told,
-        "handled": request.handled_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+        "handled": request.handled_at.astimezone(UTC).strftime(UTC_TIME)
         if request.handled_at
         else None,
     }
+
+
+def _thread(row: UnreadThread) -> dict[str, object]:
+    return {
+        "candidate_id": row.candidate_id,
+        "name": row.candidate_name
+        or (f"@{row.username}" if row.username else str(row.telegram_id)),
+        "city": row.city_name or "—",
+        "unread": row.unread,
+        "waiting_since": row.waiting_since.astimezone(UTC).strftime(UTC_TIME),
+        "last_at": row.last_at.astimezone(UTC).strftime(UTC_TIME),
+    }
+
+
+def _conversations_page(request: web.Request) -> int:
+    try:
+        return min(max(int(request.query.get("conversations", "1")), 1), 100_000)
+    except ValueError:
+        return 1
 
 
 @signed_in
@@ -69,9 +92,11 @@ async def inbox(request: web.Request, scope: Scope) -> web.Response:
         view = _default_view(scope)
     page = page_number(request)
     found = await inbox_page(uow(request), _scoped(VIEWS[view][1], scope), page)
+    talk_page = _conversations_page(request)
+    talks = await unread_threads(uow(request), scope.city_ids, talk_page)
 
-    def link(number: int) -> str:
-        return "/inbox?" + urlencode({"show": view, "page": number})
+    def link(number: int, conversations: int = talk_page) -> str:
+        return "/inbox?" + urlencode({"show": view, "page": number, "conversations": conversations})
 
     return await render(
         request,
@@ -83,6 +108,9 @@ async def inbox(request: web.Request, scope: Scope) -> web.Response:
         page=page,
         previous=link(page - 1) if page > 1 else None,
         next=link(page + 1) if found.has_next else None,
+        threads=[_thread(row) for row in talks.rows],
+        threads_previous=link(page, talk_page - 1) if talk_page > 1 else None,
+        threads_next=link(page, talk_page + 1) if talks.has_next else None,
     )
 
 

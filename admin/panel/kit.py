@@ -19,6 +19,7 @@ from admin.panel.auth import check_csrf, csrf_token, current_user
 from admin.schemas.common import is_list_field, parse_id
 from admin.scope import Scope, scope_for
 from core.errors import AppError, NotFound
+from domain.conversations.inbox import unread_count
 from domain.pipeline.contact import InboxFilter, count_requests
 from storage.uow import UnitOfWork
 
@@ -77,10 +78,13 @@ async def render(
     notice = session.pop("flash", None)
     values = {"scope": scope, "csrf": csrf_token(session), "flash": notice, "path": request.path}
     if scope is not None:
-        # The menu's inbox shows what waits: for an admin, the requests no recruiter was told
-        # of; for a recruiter, their cities' open ones.
+        # The menu's inbox shows what waits: unread messages of the account's candidates, and
+        # the requests to be contacted: for an admin, those no recruiter was told of; for a
+        # recruiter, their cities' open ones.
         waiting = InboxFilter(admins_only=scope.is_admin, city_ids=scope.city_ids)
-        values["inbox_count"] = await count_requests(uow(request), waiting)
+        values["inbox_count"] = await count_requests(uow(request), waiting) + await unread_count(
+            uow(request), scope.city_ids
+        )
     return aiohttp_jinja2.render_template(template, request, {**values, **context}, status=status)
 
 

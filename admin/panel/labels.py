@@ -37,6 +37,7 @@ ACTOR_LABELS: dict[str, str] = {
     "other": "{actor}",
 }
 TIMES_IN = "Times in {zone}"
+UTC_TIME = "%Y-%m-%d %H:%M UTC"
 
 
 def status_label(status: str | None) -> str:

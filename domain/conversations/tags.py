@@ -108,3 +108,37 @@ async def tags_of(uow: UnitOfWork, candidate_id: int) -> list[str]:
 async def all_tags(uow: UnitOfWork) -> list[tuple[Tag, int]]:
     """Every tag and how many candidates carry it, by name (the list's filter offers them)."""
     return await uow.tags.all_tags()
+
+
+async def tags_of_candidates(uow: UnitOfWork, candidate_ids: list[int]) -> dict[int, list[str]]:
+    """Tag names per candidate, for a page of the list (one query)."""
+    return await uow.tags.of_candidates(candidate_ids)
+
+
+async def add_tags(
+    uow: UnitOfWork,
+    candidate_id: int,
+    written: str,
+    *,
+    actor: str,
+    admin_user_id: int | None = None,
+    city_ids: frozenset[int] | None = None,
+) -> Result[list[Tag], TagError]:
+    """Several tags written at once, separated by commas (empty pieces skipped): every one is
+    checked before any is given, so a bad one changes nothing. Commits."""
+    pieces = [piece for piece in written.split(",") if piece.strip()]
+    if not pieces:
+        return Failure(InvalidField("tags", "required"))
+    for piece in pieces:
+        name = tag_name(piece)
+        if isinstance(name, InvalidField):
+            return Failure(InvalidField("tags", f'"{piece.strip()[:MAX_TAG]}": {name.reason}'))
+    given: list[Tag] = []
+    for piece in pieces:
+        result = await add_tag(
+            uow, candidate_id, piece, actor=actor, admin_user_id=admin_user_id, city_ids=city_ids
+        )
+        if isinstance(result, Failure):
+            return result
+        given.append(result.value)
+    return Success(given)

@@ -58,7 +58,9 @@ async def thread_messages(
             ThreadMessage(
                 direction="out",
                 id=n.id,
-                at=n.sent_at or n.due_at,  # when it went, else when it is due
+                # When it went, else when it is due: both read from the product's clock, as
+                # the inbound side's times are (the row's created_at is the database's).
+                at=n.sent_at or n.due_at,
                 kind=n.kind,
                 text=str(n.payload.get("text", "")),
                 author_kind=author.get("kind"),

@@ -72,6 +72,7 @@ CSV_COLUMNS = (
     "reachable",
     "created_at",
     "updated_at",
+    "tags",
 )
 _PHONE_SHAPED = re.compile(r"[\d\s()+\-]+")
 _TAG = re.compile(r"<[^>]*>")
@@ -427,8 +428,8 @@ def _cell(value: str | None, *, phone: bool = False) -> str:
     return value
 
 
-def _csv_line(row: CandidateListing) -> Sequence[object]:
-    """One line of the export."""
+def _csv_line(row: CandidateListing, tags: Sequence[str]) -> Sequence[object]:
+    """One line of the export (tags separated by commas, in one cell)."""
     return (
         row.id,
         row.telegram_id,
@@ -441,6 +442,7 @@ def _csv_line(row: CandidateListing) -> Sequence[object]:
         "yes" if row.reachable else "no",
         row.created_at.isoformat(),
         row.updated_at.isoformat(),
+        _cell(", ".join(tags)),
     )
 
 
@@ -464,11 +466,13 @@ async def iter_csv(
     last_id = 0
     while True:
         rows = await uow.candidate_search.batch_after(criteria, last_id, batch)
-        await uow.release()
         if not rows:
+            await uow.release()
             return
+        tags = await uow.tags.of_candidates([r.id for r in rows])
+        await uow.release()
         buffer.seek(0)
         buffer.truncate()
-        writer.writerows(_csv_line(r) for r in rows)
+        writer.writerows(_csv_line(r, tags.get(r.id, ())) for r in rows)
         yield buffer.getvalue()
         last_id = rows[-1].id
