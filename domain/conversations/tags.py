@@ -111,3 +111,17 @@ async def tags_of(uow: UnitOfWork, candidate_id: int) -> list[str]:
 async def all_tags(uow: UnitOfWork) -> list[tuple[Tag, int]]:
     """Every tag and how many candidates carry it, by name (the list's filter offers them)."""
     return await uow.tags.all_tags()
+
+
+async def candidate_tags(
+    uow: UnitOfWork, candidate_id: int, city_ids: frozenset[int] | None
+) -> list[Tag] | None:
+    """The candidate's tags by name, for someone limited to `city_ids`; None when out of scope."""
+    if not await _candidate_in_scope(uow, candidate_id, city_ids):
+        return None
+    return await uow.tags.of_candidate(candidate_id)
+
+
+async def tags_by_candidate(uow: UnitOfWork, candidate_ids: list[int]) -> dict[int, list[str]]:
+    """Tag names per candidate for a page of a list, in one query."""
+    return await uow.tags.of_candidates(candidate_ids)
