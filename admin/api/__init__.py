@@ -7,13 +7,26 @@ from typing import Any
 
 from aiohttp import web
 
-from admin.api import auto_messages, bookings, candidates, message_templates, places, slots
+from admin.api import (
+    auto_messages,
+    bookings,
+    candidates,
+    message_templates,
+    notes,
+    places,
+    slots,
+    tags,
+    threads,
+)
 from admin.api.kit import Operation, bearer_auth, handler_for, json_errors, numeric_ids
 
 OPERATIONS: list[Operation] = [
     *places.OPERATIONS,
     *slots.OPERATIONS,
     *candidates.OPERATIONS,
+    *threads.OPERATIONS,
+    *notes.OPERATIONS,
+    *tags.OPERATIONS,
     *bookings.OPERATIONS,
     *message_templates.OPERATIONS,
     *auto_messages.OPERATIONS,

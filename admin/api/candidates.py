@@ -1,5 +1,6 @@
-"""/candidates: the filtered list, one candidate's whole record, changing a status with a reason
-and writing to a candidate. A recruiter's token sees its own cities' candidates only."""
+"""/candidates: the filtered list (with tags), one candidate's whole record, changing a status
+with a reason (the thread, notes and tags: threads.py, notes.py, tags.py). A recruiter's token
+sees its own cities' candidates only."""
 
 from __future__ import annotations
 
@@ -11,13 +12,11 @@ from admin.api.kit import ApiError, Call, Operation
 from admin.schemas.candidates import (
     CandidatePageOut,
     CandidateProfileOut,
-    MessageIn,
     StatusChangeIn,
     StatusChangeOut,
 )
-from admin.schemas.common import Output
 from core.iso import IsoDate
-from domain.conversations.replies import send_reply
+from domain.conversations.tags import tags_of_candidates
 from domain.pipeline.actions import change_status
 from domain.pipeline.directory import CandidateFilter, candidate_profile, search_candidates
 
@@ -31,26 +30,21 @@ class CandidateQuery(CandidateFilter):
     created_to: IsoDate | None = None
 
 
-class QueuedOut(Output):
-    notification_id: int
-
-
 async def list_candidates(call: Call) -> dict[str, Any]:
     flt: CandidateQuery = call.query
     rows, total = await search_candidates(call.uow, flt, call.scope.city_ids)
-    return {"items": rows, "total": total, "limit": flt.limit, "offset": flt.offset}
+    tags = await tags_of_candidates(call.uow, [row.id for row in rows])  # one query a page
+    items = [{**dict(row), "tags": tags.get(row.id, [])} for row in rows]
+    return {"items": items, "total": total, "limit": flt.limit, "offset": flt.offset}
 
 
 async def get_candidate(call: Call) -> Any:
     profile = await candidate_profile(call.uow, call.ids["candidate_id"], call.scope.city_ids)
     if profile is None:
         raise ApiError(404, "no such candidate")
-    return profile
-
-
-def _who(call: Call) -> dict[str, Any]:
-    scope = call.scope
-    return {"actor": scope.actor, "admin_user_id": scope.user_id, "city_ids": scope.city_ids}
+    tags = await tags_of_candidates(call.uow, [profile.candidate.id])
+    candidate = {**dict(profile.candidate), "tags": tags.get(profile.candidate.id, [])}
+    return {**dict(profile), "candidate": candidate}
 
 
 async def change_candidate_status(call: Call) -> Any:
@@ -61,18 +55,9 @@ async def change_candidate_status(call: Call) -> Any:
         body.status,
         body.reason,
         tell=call.deps.messaging,
-        **_who(call),
+        **call.who(),
     )
     return changed.unwrap()
-
-
-async def message_candidate(call: Call) -> dict[str, Any]:
-    body: MessageIn = call.body
-    m = call.deps.messaging
-    queued = await send_reply(
-        call.uow, m.catalog, m.clock, call.ids["candidate_id"], body.text, **_who(call)
-    )
-    return {"notification_id": queued.unwrap()}
 
 
 _ONE = "/candidates/{candidate_id}"
@@ -104,16 +89,5 @@ OPERATIONS = [
         None,
         StatusChangeIn,
         StatusChangeOut,
-    ),
-    Operation(
-        "POST",
-        _ONE + "/messages",
-        "Write to the candidate through the bot",
-        "candidates",
-        message_candidate,
-        None,
-        MessageIn,
-        QueuedOut,
-        status=202,
     ),
 ]

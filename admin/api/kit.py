@@ -67,6 +67,11 @@ class Call:
     query: Any = None
     body: Any = None
 
+    def who(self) -> dict[str, Any]:
+        """Who acts and what they may reach, as the domain's use cases take it."""
+        scope = self.scope
+        return {"actor": scope.actor, "admin_user_id": scope.user_id, "city_ids": scope.city_ids}
+
 
 @dataclass(frozen=True)
 class Operation:
@@ -82,6 +87,8 @@ class Operation:
     errors: tuple[int, ...] = (401, 404)
     admin_only: bool = False
     extra: Mapping[str, Any] = field(default_factory=dict)
+    # The schema of a path parameter that is neither an id nor a lower-case key.
+    path_schemas: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     @property
     def operation_id(self) -> str:

@@ -90,7 +90,12 @@ def _operation(op: Operation, keys: dict[Any, Any], components: dict[str, Any]) 
         **op.extra,
     }
     params = [
-        {"name": name, "in": "path", "required": True, "schema": _path_schema(name)}
+        {
+            "name": name,
+            "in": "path",
+            "required": True,
+            "schema": dict(op.path_schemas.get(name) or _path_schema(name)),
+        }
         for name in path_params(op.path)
     ]
     if op.query is not None:

@@ -43,7 +43,7 @@ class BookingCancelIn(Input):
 
 
 class CandidateOut(CandidateRow, Output):
-    pass
+    tags: list[str] = Field(default_factory=list, description="The names of its tags, by name.")
 
 
 class CandidatePageOut(Output):

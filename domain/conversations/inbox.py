@@ -8,6 +8,9 @@ from dataclasses import dataclass
 
 from core.clock import Clock
 from core.enums import InboundKind
+from core.errors import NotFound
+from core.result import Failure, Result, Success
+from domain.pipeline.directory import in_scope
 from storage.models import Candidate, InboundMessage
 from storage.repositories.conversations import UnreadThread as UnreadThread
 from storage.uow import UnitOfWork
@@ -75,3 +78,38 @@ async def unread_threads(
         city_ids, limit=per_page + 1, offset=(page - 1) * per_page
     )
     return UnreadPage(found[:per_page], has_next=len(found) > per_page)
+
+
+async def read_thread(
+    uow: UnitOfWork,
+    clock: Clock,
+    candidate_id: int,
+    *,
+    actor: str,
+    city_ids: frozenset[int] | None = None,
+) -> Result[int, NotFound]:
+    """`mark_read` for someone limited to `city_ids`: a candidate out of scope is NotFound."""
+    candidate = await uow.candidates.get(candidate_id)
+    if candidate is None or not in_scope(candidate.city_id, city_ids):
+        return Failure(NotFound(f"candidate {candidate_id}"))
+    return Success(await mark_read(uow, clock, candidate.id, actor=actor))
+
+
+@dataclass(frozen=True)
+class Inbox:
+    rows: list[UnreadThread]  # who has waited longest first
+    threads: int  # candidates with unread messages, in all
+    unread: int  # their unread messages, in all
+
+
+async def inbox(
+    uow: UnitOfWork, city_ids: Collection[int] | None, *, limit: int, offset: int = 0
+) -> Inbox:
+    """`limit` conversations with unread messages from `offset`, with the totals."""
+    threads = await uow.inbound_messages.unread_thread_count(city_ids)
+    rows = (
+        await uow.inbound_messages.unread_threads(city_ids, limit=limit, offset=offset)
+        if offset < threads
+        else []
+    )
+    return Inbox(rows, threads, await unread_count(uow, city_ids))

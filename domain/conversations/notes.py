@@ -3,10 +3,13 @@ thread and the audit log."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from core.clock import Clock
 from core.errors import InvalidField, NotFound
 from core.result import Failure, Result, Success
-from domain.pipeline.directory import in_scope
+from domain.pipeline.directory import actor_name, in_scope
 from storage.models import CandidateNote
 from storage.uow import UnitOfWork
 
@@ -52,3 +55,34 @@ async def add_note(
 async def notes_of(uow: UnitOfWork, candidate_id: int) -> list[CandidateNote]:
     """The candidate's notes, oldest first (the latest `NOTES_SHOWN`)."""
     return list(reversed(await uow.notes.of_candidate(candidate_id, NOTES_SHOWN)))
+
+
+@dataclass(frozen=True)
+class NoteView:
+    """A note with who wrote it: `author_kind` as the history names actors (recruiter, admin,
+    api_token, ...), `author_name` the recruiter's name or the account's login."""
+
+    id: int
+    text: str
+    created_at: datetime
+    author_kind: str
+    author_name: str | None
+
+
+async def note_views(uow: UnitOfWork, notes: list[CandidateNote]) -> list[NoteView]:
+    """The notes with their authors named (one look-up per author)."""
+    authors: dict[str, tuple[str, str | None]] = {}
+    for note in notes:
+        if note.actor not in authors:
+            authors[note.actor] = await actor_name(uow, note.actor)
+    return [NoteView(note.id, note.text, note.created_at, *authors[note.actor]) for note in notes]
+
+
+async def candidate_notes(
+    uow: UnitOfWork, candidate_id: int, city_ids: frozenset[int] | None
+) -> list[NoteView] | None:
+    """`notes_of` with authors, for someone limited to `city_ids`; None when out of scope."""
+    candidate = await uow.candidates.get(candidate_id)
+    if candidate is None or not in_scope(candidate.city_id, city_ids):
+        return None
+    return await note_views(uow, await notes_of(uow, candidate.id))

@@ -142,3 +142,12 @@ async def add_tags(
             return result
         given.append(result.value)
     return Success(given)
+
+
+async def candidate_tags(
+    uow: UnitOfWork, candidate_id: int, city_ids: frozenset[int] | None
+) -> list[Tag] | None:
+    """The candidate's tags by name, for someone limited to `city_ids`; None when out of scope."""
+    if not await _candidate_in_scope(uow, candidate_id, city_ids):
+        return None
+    return await uow.tags.of_candidate(candidate_id)

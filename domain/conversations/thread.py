@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Literal
 
 from core.enums import InboundKind, NotificationStatus
+from domain.pipeline.directory import in_scope
 from storage.models import Candidate
 from storage.uow import UnitOfWork
 
@@ -69,3 +70,35 @@ async def thread_messages(
             )
         )
     return sorted(found, key=lambda m: (m.at, m.direction == "out", m.id))
+
+
+async def visible_candidate(
+    uow: UnitOfWork, candidate_id: int, city_ids: frozenset[int] | None
+) -> Candidate | None:
+    """The candidate, when someone limited to `city_ids` (None: every city) may see them."""
+    candidate = await uow.candidates.get(candidate_id)
+    if candidate is None or not in_scope(candidate.city_id, city_ids):
+        return None
+    return candidate
+
+
+@dataclass(frozen=True)
+class ThreadPage:
+    messages: list[ThreadMessage]  # oldest first
+    total: int  # messages in the whole thread, both directions
+
+
+async def thread_page(
+    uow: UnitOfWork, candidate: Candidate, *, limit: int, offset: int = 0
+) -> ThreadPage:
+    """The thread read from its end, as a chat is: the latest `limit` messages after the
+    `offset` newest ones, oldest first. The latest `offset + limit` of each direction hold the
+    page, so a deeper page reads more rows."""
+    total = await uow.inbound_messages.count_of_candidate(
+        candidate.id
+    ) + await uow.candidate_profiles.message_count(candidate.telegram_id)
+    if offset >= total:
+        return ThreadPage([], total)
+    merged = await thread_messages(uow, candidate, min(offset + limit, total))
+    end = len(merged) - offset
+    return ThreadPage(merged[max(end - limit, 0) : end], total)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from core.enums import TestKind
 from storage.models import (
@@ -75,3 +75,8 @@ class CandidateProfileRepository(Repository[Candidate]):
             .limit(limit)
         )
         return list((await self.session.scalars(stmt)).all())
+
+    async def message_count(self, chat_id: int) -> int:
+        """How many messages were ever queued to this chat."""
+        stmt = select(func.count(Notification.id)).where(Notification.recipient_chat_id == chat_id)
+        return int((await self.session.execute(stmt)).scalar_one())

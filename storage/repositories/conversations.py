@@ -52,6 +52,12 @@ class InboundMessageRepository(Repository[InboundMessage]):
         )
         return list((await self.session.scalars(stmt)).all())
 
+    async def count_of_candidate(self, candidate_id: int) -> int:
+        stmt = select(func.count(InboundMessage.id)).where(
+            InboundMessage.candidate_id == candidate_id
+        )
+        return int((await self.session.execute(stmt)).scalar_one())
+
     async def mark_read(self, candidate_id: int, at: datetime, by: str) -> int:
         """Every unread message of the candidate read; how many were unread."""
         stmt = (
@@ -76,6 +82,17 @@ class InboundMessageRepository(Repository[InboundMessage]):
         stmt = select(func.count(InboundMessage.id)).where(
             InboundMessage.candidate_id == candidate_id, InboundMessage.read_at.is_(None)
         )
+        return int((await self.session.execute(stmt)).scalar_one())
+
+    async def unread_thread_count(self, city_ids: Collection[int] | None) -> int:
+        """How many candidates in these cities (None: everyone) have unread messages."""
+        stmt = select(func.count(func.distinct(InboundMessage.candidate_id))).where(
+            InboundMessage.read_at.is_(None)
+        )
+        if city_ids is not None:
+            stmt = stmt.join(Candidate, Candidate.id == InboundMessage.candidate_id).where(
+                *_in_cities(city_ids)
+            )
         return int((await self.session.execute(stmt)).scalar_one())
 
     async def unread_threads(
