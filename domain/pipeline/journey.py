@@ -67,6 +67,17 @@ def final_answer(candidate: Candidate) -> str | None:
     return _FINAL_ANSWERS.get(candidate.status)
 
 
+# Where the bot waits for the candidate's next step (a city, an answer, a time to choose): a
+# message written there is acknowledged, then the step is shown again so the flow goes on.
+_MID_FLOW = frozenset(
+    (Stage.CITY, Stage.SCREENING, Stage.PICK_INTERVIEW, Stage.TEST2, Stage.PICK_INTRO_DAY)
+)
+
+
+def mid_flow(candidate: Candidate) -> bool:
+    return final_answer(candidate) is None and stage_of(candidate) in _MID_FLOW
+
+
 def booking_purpose(candidate: Candidate) -> SlotPurpose | None:
     """What the candidate may book a time for at their stage, if anything."""
     return _BOOKING_PURPOSE.get(stage_of(candidate))
