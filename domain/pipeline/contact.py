@@ -111,6 +111,7 @@ async def _tell_recruiters(
             phone=candidate.phone,
             username=candidate.username,
             wrote=quote_of(request.wrote),
+            kind=None,
         )
         await queue_message(
             uow,
