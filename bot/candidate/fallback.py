@@ -1,6 +1,7 @@
 """Whatever no other handler took: a message no flow was waiting for is kept in the candidate's
-thread, relayed to their recruiters and acknowledged, and the step they are at shown again
-where they are mid-flow; a command shows where they are; stale buttons are told so."""
+thread, relayed to their recruiters and acknowledged, and their step shown again where the
+flow waits for one or has ended (`step_follows_a_message`); a command shows where they are;
+stale buttons are told so."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from bot.filters import IsCandidate
 from bot.reply import Reply, tell
 from domain.bookings.booking import Messaging
 from domain.conversations.relay import relay_inbound
-from domain.pipeline.journey import mid_flow
+from domain.pipeline.journey import step_follows_a_message
 from domain.records import Candidate
 from storage.uow import UnitOfWork
 
@@ -44,7 +45,7 @@ def create_router() -> Router:
         )
         reply = Reply.to_message(bot, message)
         await reply.send(await text(uow, messaging, candidate, relayed.acknowledgement))
-        if mid_flow(candidate):
+        if step_follows_a_message(candidate):
             await show_step(reply, uow, candidate, messaging)
 
     @router.callback_query()

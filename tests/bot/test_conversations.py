@@ -407,3 +407,14 @@ async def test_a_command_while_asked_for_a_reply_goes_to_the_command(
     await scene.feed(text_update("/today", user_id=BOOKED_WITH, language_code="ru"))
     await scene.recruiter_writes(BOOKED_WITH, text="not a reply")
     assert await scene.rows(ANN) == []
+
+
+async def test_after_the_journey_ended_the_message_is_kept_and_the_answer_stands(
+    harness: BotHarness,
+) -> None:
+    scene = await _scene(harness, status=CandidateStatus.SCREENING_FAILED, booked=False)
+    await scene.candidate_writes(text="please?")
+    thanks, answer = harness.session.sent()
+    assert "passed it on" in thanks.text
+    assert "You have already answered our questions" in answer.text
+    assert [m.text for m in await scene.inbound()] == ["please?"]
