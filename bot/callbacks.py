@@ -130,3 +130,8 @@ class SlotDelete(CallbackData, prefix="rd"):
 
 class SeriesDecision(CallbackData, prefix="rc"):
     do: str  # create | discard
+
+
+class ConversationAction(CallbackData, prefix="rv"):
+    do: str  # reply | open | note | cancel
+    candidate_id: Id

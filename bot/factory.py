@@ -41,6 +41,7 @@ from bot.middlewares import (
 from bot.outages import CallbackAnswerOnce, HoldThroughOutages
 from bot.recruiter import (
     agenda,
+    conversation,
     decisions,
     guard,
     link,
@@ -99,6 +100,7 @@ def create_dispatcher(
     fsm_storage: BaseStorage | None = None,
     metrics: Metrics | None = None,
     database: DatabaseGate | None = None,
+    panel_url: str = "",
 ) -> Dispatcher:
     """With `database`, an update the database's absence interrupted is held and handled again
     once it answers, and polling waits for it meanwhile (bot.outages)."""
@@ -110,6 +112,7 @@ def create_dispatcher(
         clock=messaging.clock,
         messaging=messaging,
         update_guard=UpdateGuard(cache),
+        panel_url=panel_url,  # the panel's public address: Open links a candidate's page
     )
     quiet_aiogram_about_updates_in_progress()
     if metrics is not None:  # first, so the time includes every other middleware
@@ -130,6 +133,7 @@ def create_dispatcher(
         observer.middleware(DomainErrors(dispatcher))
     dispatcher.include_routers(
         link.create_router(),
+        conversation.create_router(),  # before the rest: a reply, or the text it asked for
         agenda.create_router(),
         decisions.create_router(),
         outcomes.create_router(),

@@ -7,7 +7,14 @@ from typing import Any
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.callbacks import Attendance, DeskAction, RecruiterChoice, Test2Start, WaitlistAction
+from bot.callbacks import (
+    Attendance,
+    ConversationAction,
+    DeskAction,
+    RecruiterChoice,
+    Test2Start,
+    WaitlistAction,
+)
 
 
 def _data(intent: dict[str, Any]) -> CallbackData:
@@ -20,15 +27,18 @@ def _data(intent: dict[str, Any]) -> CallbackData:
         return Test2Start()
     if action == "recruiter":
         return DeskAction(do=str(intent["do"]), booking_id=int(intent["booking_id"]))
+    if action == "conversation":
+        return ConversationAction(do=str(intent["do"]), candidate_id=int(intent["candidate_id"]))
     if action == "pick_time":
         return RecruiterChoice(purpose=str(intent["purpose"]), recruiter_id=-1)
     raise ValueError(f"unknown button action {action!r}")
 
 
+def _button(intent: dict[str, Any]) -> InlineKeyboardButton:
+    if "url" in intent:  # a link (the candidate's page in the panel)
+        return InlineKeyboardButton(text=intent["text"], url=intent["url"])
+    return InlineKeyboardButton(text=intent["text"], callback_data=_data(intent).pack())
+
+
 def keyboard_from_intents(rows: list[list[dict[str, Any]]]) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        inline_keyboard=[
-            [InlineKeyboardButton(text=b["text"], callback_data=_data(b).pack()) for b in row]
-            for row in rows
-        ]
-    )
+    return InlineKeyboardMarkup(inline_keyboard=[[_button(b) for b in row] for row in rows])

@@ -200,6 +200,7 @@ def build_application(
         fsm_storage=build_fsm_storage(settings),
         metrics=metrics,
         database=database,
+        panel_url=settings.admin_public_url,
     )
     sandbox = None
     if settings.sandbox_mode:  # the sandbox is imported only when it stands in for Telegram

@@ -320,6 +320,44 @@ async def send_document(call: Call) -> Any:
     return _deliver(call, user, message)
 
 
+@method("copyMessage")
+async def copy_message(call: Call) -> Any:
+    """A copy of a message of another chat of this bot (its text, media or document, and
+    caption, but not who sent it), as Telegram answers: the new message's id only."""
+    user = _recipient(call)
+    source_chat = call.params.integer("from_chat_id")
+    if source_chat is None:
+        raise bad_request("from_chat_id is empty")
+    source = call.world.find_message(
+        call.bot.id, source_chat, call.params.integer("message_id") or 0
+    )
+    if source is None:
+        raise bad_request("message to copy not found")
+    caption, caption_html = _text(
+        call, "caption", call.world.rules.max_caption_length, required=False
+    )
+    markup = check_reply_markup(call.params.json("reply_markup"), call.world.rules)
+    _take_rate(call, user)
+    _apply_reply_keyboard(call, user, markup)
+    copied = ChatMessage(
+        message_id=call.world.next_id(),
+        from_bot=True,
+        date=call.world.now(),
+        text=source.text,
+        html=source.html,
+        parse_mode=source.parse_mode,
+        reply_markup=markup,
+        document=source.document,
+        caption=caption if caption is not None else source.caption,
+        contact=source.contact,
+        media=source.media,
+    )
+    if caption_html is not None:
+        copied.html = caption_html
+    call.world.add_message(call.bot.id, user.id, copied)
+    return {"message_id": copied.message_id}
+
+
 @method("editMessageText")
 async def edit_message_text(call: Call) -> Any:
     user, message = _own_message(call)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from sandbox.world import ChatMessage, SandboxBot, SandboxUser
@@ -34,6 +35,8 @@ def message_json(bot: SandboxBot, user: SandboxUser, message: ChatMessage) -> di
         data["caption"] = message.caption
     if message.contact is not None:
         data["contact"] = message.contact
+    if message.reply_to is not None:
+        data["reply_to_message"] = message_json(bot, user, replace(message.reply_to, reply_to=None))
     if message.media == "sticker":
         data["sticker"] = {
             "file_id": f"sticker-{message.message_id}",

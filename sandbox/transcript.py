@@ -37,6 +37,10 @@ def transcript(world: World, bot: SandboxBot, user: SandboxUser) -> dict[str, An
             item["contact"] = message.contact
         if message.media is not None:
             item["media"] = message.media
+            if message.caption is not None:
+                item["caption"] = message.caption
+        if message.reply_to is not None:
+            item["reply_to"] = message.reply_to.message_id
         messages.append(item)
     notices = [
         {"message_id": r.message_id, "text": r.answer_text, "show_alert": r.show_alert}

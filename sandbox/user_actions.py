@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from sandbox.objects import chat_member_update, message_json
-from sandbox.world import CallbackRecord, ChatMessage, SandboxBot, SandboxUser, World
+from sandbox.world import CallbackRecord, ChatMessage, Document, SandboxBot, SandboxUser, World
 
 
 class UserActionError(Exception):
@@ -17,24 +17,78 @@ def _unblock_if_needed(world: World, bot: SandboxBot, user: SandboxUser) -> None
         set_blocked(world, bot, user, blocked=False)
 
 
-def send_text(world: World, bot: SandboxBot, user: SandboxUser, text: str) -> ChatMessage:
+def _replied(
+    world: World, bot: SandboxBot, user: SandboxUser, message_id: int | None
+) -> ChatMessage | None:
+    if message_id is None:
+        return None
+    found = world.find_message(bot.id, user.id, message_id)
+    if found is None:
+        raise UserActionError("the message replied to is not in this chat")
+    return found
+
+
+def send_text(
+    world: World,
+    bot: SandboxBot,
+    user: SandboxUser,
+    text: str,
+    reply_to_message_id: int | None = None,
+) -> ChatMessage:
+    """`reply_to_message_id`: a message of the chat this one replies to (Telegram's reply)."""
     if not text.strip():
         raise UserActionError("the message is empty")
     if len(text) > 4096:
         raise UserActionError("a Telegram message holds at most 4096 characters")
+    replied = _replied(world, bot, user, reply_to_message_id)
     _unblock_if_needed(world, bot, user)
     user.started_bots.add(bot.id)
-    message = ChatMessage(message_id=world.next_id(), from_bot=False, date=world.now(), text=text)
+    message = ChatMessage(
+        message_id=world.next_id(),
+        from_bot=False,
+        date=world.now(),
+        text=text,
+        reply_to=replied,
+    )
     world.add_message(bot.id, user.id, message)
     world.push_update(bot, "message", message_json(bot, user, message))
     return message
 
 
-def send_media(world: World, bot: SandboxBot, user: SandboxUser, kind: str) -> ChatMessage:
-    """A sticker or a photo: what people send where a bot expects text."""
+MEDIA = ("sticker", "photo", "document")
+
+
+def send_media(
+    world: World, bot: SandboxBot, user: SandboxUser, kind: str, caption: str | None = None
+) -> ChatMessage:
+    """A sticker, a photo or a document (a small PDF, "cv.pdf", kept in the world so the bot
+    may fetch it): what people send where a bot expects text, or to their recruiter."""
+    if kind not in MEDIA:
+        raise UserActionError(f"one of {', '.join(MEDIA)} can be sent")
+    if caption is not None and len(caption) > 1024:
+        raise UserActionError("a caption holds at most 1024 characters")
     _unblock_if_needed(world, bot, user)
     user.started_bots.add(bot.id)
-    message = ChatMessage(message_id=world.next_id(), from_bot=False, date=world.now(), media=kind)
+    document = None
+    if kind == "document":
+        unique = uuid.uuid4().hex
+        stored = Document(
+            file_id=f"doc-{unique}",
+            file_unique_id=unique[:16],
+            file_name="cv.pdf",
+            mime_type="application/pdf",
+            content=b"%PDF-1.4\n% a sandbox document\n%%EOF\n",
+        )
+        world.documents[stored.file_id] = stored
+        document = stored.as_telegram()
+    message = ChatMessage(
+        message_id=world.next_id(),
+        from_bot=False,
+        date=world.now(),
+        media=None if document else kind,
+        document=document,
+        caption=caption or None,
+    )
     world.add_message(bot.id, user.id, message)
     world.push_update(bot, "message", message_json(bot, user, message))
     return message

@@ -104,7 +104,10 @@ async def _act(request: web.Request, action: str) -> web.Response:
             text = body.get("text")
             if not isinstance(text, str):
                 raise _json_error(422, "text: required")
-            result: Any = user_actions.send_text(world, bot, user, text).message_id
+            to = body.get("reply_to_message_id")
+            result: Any = user_actions.send_text(
+                world, bot, user, text, int(to) if to is not None else None
+            ).message_id
         elif action == "start":
             result = user_actions.start(world, bot, user, str(body.get("payload") or "")).message_id
         elif action == "press":
@@ -118,8 +121,11 @@ async def _act(request: web.Request, action: str) -> web.Response:
                 forged=bool(body.get("forged")),
             )
             result = record.id
-        elif action in ("sticker", "photo"):
-            result = user_actions.send_media(world, bot, user, action).message_id
+        elif action in user_actions.MEDIA:
+            caption = body.get("caption")
+            result = user_actions.send_media(
+                world, bot, user, action, str(caption) if caption else None
+            ).message_id
         elif action == "contact":
             of_user = body.get("of_user_id")
             result = user_actions.share_contact(
@@ -211,7 +217,7 @@ async def get_bot(request: web.Request) -> web.Response:
 def add_routes(app: web.Application) -> None:
     app.router.add_get("/api/users", list_users)
     app.router.add_post("/api/users", create_user)
-    for name in ("message", "start", "press", "contact", "sticker", "photo", "block", "unblock"):
+    for name in ("message", "start", "press", "contact", *user_actions.MEDIA, "block", "unblock"):
         app.router.add_post(f"/api/users/{{user_id}}/{name}", _action(name))
     app.router.add_get("/api/users/{user_id}/transcript", get_transcript)
     app.router.add_get("/api/documents/{file_id}", get_document)

@@ -59,6 +59,7 @@ class ChatMessage:
     caption: str | None = None
     contact: dict[str, Any] | None = None
     media: str | None = None  # "sticker" or "photo"
+    reply_to: ChatMessage | None = None  # the message this one answers (Telegram's reply)
     edited: bool = False
     deleted: bool = False
 

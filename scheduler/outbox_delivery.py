@@ -151,9 +151,18 @@ class OutboxDelivery:
 
     async def _send(self, chat_id: int, payload: dict[str, Any]) -> int | None:
         """The text (unless an earlier attempt sent it), then the document, if any. The text's
-        Telegram message id (None when an earlier attempt sent it)."""
+        Telegram message id (None when an earlier attempt sent it). A copy of a message (a
+        candidate's media relayed to a recruiter) goes out instead of an empty text, and its
+        id is the one recorded, so a reply to the copy is traced too."""
         sent_as = None
-        if not payload.get("text_sent"):
+        copy = payload.get("copy")
+        if copy:
+            await self._rate.wait_turn(chat_id)
+            copied = await self._bot.copy_message(
+                chat_id, from_chat_id=int(copy["from_chat_id"]), message_id=int(copy["message_id"])
+            )
+            sent_as = copied.message_id
+        if payload.get("text") and not payload.get("text_sent"):
             markup = keyboard_from_intents(payload["buttons"]) if payload.get("buttons") else None
             await self._rate.wait_turn(chat_id)
             sent = await self._bot.send_message(chat_id, payload["text"], reply_markup=markup)

@@ -1,4 +1,7 @@
-"""Whatever no other handler took: show where the candidate is; tell stale buttons so."""
+"""Whatever no other handler took: a message no flow was waiting for is kept in the candidate's
+thread, relayed to their recruiters and acknowledged, and their step shown again where the
+flow waits for one or has ended (`step_follows_a_message`); a command shows where they are;
+stale buttons are told so."""
 
 from __future__ import annotations
 
@@ -6,10 +9,14 @@ from aiogram import Bot, F, Router
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
+from bot.candidate.inbound import inbound_of
 from bot.candidate.journey import show_step
+from bot.candidate.texts import text
 from bot.filters import IsCandidate
 from bot.reply import Reply, tell
 from domain.bookings.booking import Messaging
+from domain.conversations.relay import relay_inbound
+from domain.pipeline.journey import step_follows_a_message
 from domain.records import Candidate
 from storage.uow import UnitOfWork
 
@@ -18,21 +25,28 @@ def create_router() -> Router:
     router = Router(name=__name__)
     router.message.filter(IsCandidate())
 
-    @router.message(~F.text)
-    async def not_text(
+    @router.message(F.text.startswith("/"))
+    async def command(
         message: Message, bot: Bot, uow: UnitOfWork, messaging: Messaging, candidate: Candidate
     ) -> None:
-        reply = Reply.to_message(bot, message)
-        await reply.send(messaging.catalog.text("input.text_expected", candidate.locale))
-        await show_step(reply, uow, candidate, messaging)
+        await show_step(Reply.to_message(bot, message), uow, candidate, messaging)
 
     @router.message()
-    async def anything(
+    async def wrote(
         message: Message, bot: Bot, uow: UnitOfWork, messaging: Messaging, candidate: Candidate
     ) -> None:
-        said = message.text
-        wrote = None if said is None or said.startswith("/") else said
-        await show_step(Reply.to_message(bot, message), uow, candidate, messaging, wrote)
+        relayed = await relay_inbound(
+            uow,
+            messaging.catalog,
+            messaging.clock,
+            candidate,
+            inbound_of(message),
+            from_chat_id=message.chat.id,
+        )
+        reply = Reply.to_message(bot, message)
+        await reply.send(await text(uow, messaging, candidate, relayed.acknowledgement))
+        if step_follows_a_message(candidate):
+            await show_step(reply, uow, candidate, messaging)
 
     @router.callback_query()
     async def stale_button(

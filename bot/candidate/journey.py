@@ -9,28 +9,19 @@ from bot.candidate.screening import show_current_question
 from bot.candidate.test2 import show_test2
 from bot.candidate.texts import text
 from bot.reply import Reply
-from core.enums import CandidateStatus, ContactReason, SlotPurpose
+from core.enums import SlotPurpose
 from domain.bookings.booking import Messaging
-from domain.pipeline.contact import quote_of, request_contact
 from domain.pipeline.journey import Stage, final_answer, stage_of
 from domain.records import Candidate
 from domain.screening import knowledge_test
 from storage.uow import UnitOfWork
 
 
-async def show_step(
-    reply: Reply, uow: UnitOfWork, candidate: Candidate, m: Messaging, wrote: str | None = None
-) -> None:
-    """`wrote`: what the candidate wrote, when they wrote something (not a command)."""
+async def show_step(reply: Reply, uow: UnitOfWork, candidate: Candidate, m: Messaging) -> None:
+    """(What a candidate writes that no step waits for is relayed: `bot.candidate.fallback`.)"""
     stage = stage_of(candidate)
     final = final_answer(candidate)
-    if candidate.status is CandidateStatus.NO_SHOW and quote_of(wrote) is not None:
-        # Their no-show message asked them to write here: the city's recruiters get their words.
-        await request_contact(
-            uow, m.catalog, m.clock, candidate, ContactReason.NO_SHOW_WROTE, wrote=wrote
-        )
-        await reply.send(await text(uow, m, candidate, "no_show_passed_on"))
-    elif final is not None:
+    if final is not None:
         await reply.send(await text(uow, m, candidate, final, name=candidate.full_name))
     elif stage is Stage.CITY:
         await show_cities(reply, uow, candidate, m)

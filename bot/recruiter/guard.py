@@ -29,7 +29,7 @@ class SwitchedOff(Filter):
 def create_router() -> Router:
     router = Router(name=__name__)
 
-    @router.callback_query(F.data.regexp(r"^(ra|rm|rp|rn|rd|rc):"), ~IsRecruiter())
+    @router.callback_query(F.data.regexp(r"^(ra|rm|rp|rn|rd|rc|rv):"), ~IsRecruiter())
     async def not_a_recruiter(
         query: CallbackQuery, callback_answer: CallbackAnswer, messaging: Messaging
     ) -> None:

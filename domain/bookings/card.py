@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from core.enums import ACTIVE_BOOKING_STATUSES, BookingStatus, TestKind
 from domain.bookings.texts import BookingView, view_of
+from domain.conversations.buttons import note_button
 from domain.messaging.outbox import queue_message
 from domain.messaging.texts import Catalog, render_message
 from domain.screening.answers import option_label
@@ -106,17 +107,18 @@ def card_buttons(booking: Booking, catalog: Catalog, locale: str) -> list[list[d
         }
 
     rows: list[list[dict[str, Any]]] = []
+    note = [note_button(catalog, locale, booking.candidate_id)]  # a private note, any time
     if booking.replaces_booking_id is not None:  # a move request: approve it or keep the old
         if booking.status is BookingStatus.PENDING:
             rows.append([button("button.approve_move", "approve")])
             rows.append([button("button.keep_original", "offer")])
-        return rows
+        return [*rows, note]
     if booking.status is BookingStatus.PENDING:
         rows.append([button("button.approve", "approve")])
     if booking.status in (BookingStatus.PENDING, BookingStatus.APPROVED, BookingStatus.CONFIRMED):
         rows.append([button("button.offer_other", "offer")])
         rows.append([button("button.reject", "reject")])
-    return rows
+    return [*rows, note]
 
 
 async def recruiter_card(

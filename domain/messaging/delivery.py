@@ -115,5 +115,6 @@ async def record_unreachable(uow: UnitOfWork, row: Notification, error: str) -> 
     await uow.notifications.cancel_pending_for_recipient(row.recipient_chat_id)
     if row.candidate_id is not None:
         candidate = await uow.candidates.get(row.candidate_id)
-        if candidate is not None:
+        # A message about the candidate to a recruiter who blocked the bot leaves them be.
+        if candidate is not None and candidate.telegram_id == row.recipient_chat_id:
             candidate.reachable = False

@@ -46,9 +46,12 @@ async def queue_message(
     candidate_id: int | None = None,
     booking_id: int | None = None,
     author: dict[str, Any] | None = None,
+    copy: dict[str, Any] | None = None,
 ) -> bool:
     """Queue one message in the caller's transaction. False if its dedupe key was queued before.
-    `author`: who wrote it, when a person did (the thread shows their name)."""
+    `author`: who wrote it, when a person did (the thread shows their name). `copy`: a message
+    to copy to the chat ({"from_chat_id", "message_id"}: a candidate's media relayed to a
+    recruiter), sent before the text, if there is one."""
     payload: dict[str, Any] = {"text": text}
     if author is not None:
         payload["author"] = author
@@ -57,6 +60,8 @@ async def queue_message(
         payload["buttons"] = buttons
     if document is not None:
         payload["document"] = document
+    if copy is not None:
+        payload["copy"] = copy
     added = await uow.notifications.enqueue(
         [
             {

@@ -22,6 +22,7 @@ SAMPLES: Mapping[str, str | int] = MappingProxyType(
         "date": "Tue, 1 Dec",
         "day": "Tue, 1 Dec",
         "first": "Tue, 1 Dec 10:00",
+        "kind": "a photo",
         "last": "Mon, 14 Dec 17:00",
         "left": 2,
         "lines": "👍 10:00 · Anna Ivanova\n⏳ 11:00 · Pavel Sokolov",

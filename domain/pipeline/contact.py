@@ -55,12 +55,14 @@ async def request_contact(
     reason: ContactReason = ContactReason.NO_TIME,
     *,
     wrote: str | None = None,
+    recruiters_told: int | None = None,
 ) -> ContactRequest:
     """The candidate asks to be contacted (they found no time; they wrote after missing an
     interview, `wrote` being their words; their city is not listed, `wrote` its name). The
     city's active recruiters with a chat get a note in their language; with none, the request
     is the admins'. Asked again within `ONCE_PER` while still open, the open request takes the
-    new words and nobody is told twice. Commits."""
+    new words and nobody is told twice. `recruiters_told`: the caller has told that many
+    recruiters already (the relay of a candidate's message), so no note is queued here. Commits."""
     words = (wrote or "").strip()[:WROTE_LIMIT] or None
     open_one = await uow.contact_requests.open_since(candidate.id, reason, clock.now() - ONCE_PER)
     if open_one is not None:
@@ -77,7 +79,11 @@ async def request_contact(
             created_at=clock.now(),
         )
     )
-    request.recruiters_told = await _tell_recruiters(uow, catalog, clock, candidate, request)
+    request.recruiters_told = (
+        recruiters_told
+        if recruiters_told is not None
+        else await _tell_recruiters(uow, catalog, clock, candidate, request)
+    )
     await uow.commit()
     return request
 
@@ -105,6 +111,7 @@ async def _tell_recruiters(
             phone=candidate.phone,
             username=candidate.username,
             wrote=quote_of(request.wrote),
+            kind=None,
         )
         await queue_message(
             uow,

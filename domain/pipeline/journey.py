@@ -67,6 +67,22 @@ def final_answer(candidate: Candidate) -> str | None:
     return _FINAL_ANSWERS.get(candidate.status)
 
 
+# Where the bot waits for the candidate's next step (a city, an answer, a time to choose).
+_MID_FLOW = frozenset(
+    (Stage.CITY, Stage.SCREENING, Stage.PICK_INTERVIEW, Stage.TEST2, Stage.PICK_INTRO_DAY)
+)
+
+
+def step_follows_a_message(candidate: Candidate) -> bool:
+    """Whether a message the candidate wrote, once acknowledged, is followed by their step
+    again: yes where the bot waits for a step (so the flow goes on) and where the journey has
+    ended (its answer stands); no for a booked candidate (nothing changed) or a no-show
+    (their acknowledgement says their words are passed on)."""
+    if candidate.status is CandidateStatus.NO_SHOW:
+        return False
+    return final_answer(candidate) is not None or stage_of(candidate) in _MID_FLOW
+
+
 def booking_purpose(candidate: Candidate) -> SlotPurpose | None:
     """What the candidate may book a time for at their stage, if anything."""
     return _BOOKING_PURPOSE.get(stage_of(candidate))

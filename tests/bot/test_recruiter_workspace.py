@@ -134,7 +134,7 @@ async def test_reject_reasons_have_a_back_to_the_card_buttons(harness: BotHarnes
     assert card.text.startswith("<b>⏳")
     assert isinstance(card.reply_markup, InlineKeyboardMarkup)
     shown = [b.text for row in card.reply_markup.inline_keyboard for b in row]
-    assert shown == ["✅ Подтвердить", "🔁 Предложить другое время", "❌ Отказать"]
+    assert shown == ["✅ Подтвердить", "🔁 Предложить другое время", "❌ Отказать", "📝 Заметка"]
     async with harness.storage.uow() as uow:
         booking = await uow.bookings.get(booking_id)
         assert booking is not None and booking.status is BookingStatus.PENDING

@@ -53,8 +53,9 @@ class Chat:
     async def start(self, payload: str = "", expect: int = 2) -> list[Message]:
         return await self._after(lambda: self.persona.start(payload), expect)
 
-    async def say(self, text: str, expect: int = 1) -> list[Message]:
-        return await self._after(lambda: self.persona.say(text), expect)
+    async def say(self, text: str, expect: int = 1, reply_to: int | None = None) -> list[Message]:
+        """`reply_to`: a message of the chat this one replies to (Telegram's reply)."""
+        return await self._after(lambda: self.persona.say(text, reply_to), expect)
 
     async def send_media(self, kind: str, expect: int = 1) -> list[Message]:
         return await self._after(lambda: self.persona.send_media(kind), expect)

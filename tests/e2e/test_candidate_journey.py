@@ -76,7 +76,11 @@ async def test_a_knock_out_answer_ends_politely_with_no_slots(
     (rejection,) = await answer_screening(chat, locale, ready=False)
     assert TEXTS[locale]["rejected"] in rejection["text"]
     assert rejection["buttons"] == []
-    (again,) = await chat.say("please?")
+    # Kept for the recruiting team and thanked for; the journey's answer stands (issue 17).
+    thanks, again = await chat.say("please?", expect=2)
+    assert thanks["text"].startswith(
+        "Thank you, we have received" if locale == "en" else "Спасибо, мы получили"
+    )
     assert TEXTS[locale]["rejected"] in again["text"]
     async with running_app.app.uow_factory() as uow:
         candidate = await uow.candidates.get_by_telegram_id(chat.id)

@@ -64,7 +64,12 @@ async def test_a_city_with_approval_confirms_later_with_details_and_ics(
     assert booking.status is BookingStatus.PENDING
     await running_app.deliver_outbox()
     card = await wait_for_message(recruiter, "⏳ Ann Smith")
-    assert button_texts(card) == ["✅ Подтвердить", "🔁 Предложить другое время", "❌ Отказать"]
+    assert button_texts(card) == [
+        "✅ Подтвердить",
+        "🔁 Предложить другое время",
+        "❌ Отказать",
+        "📝 Заметка",
+    ]
 
     async with running_app.app.uow_factory() as uow:
         approved = await approve_booking(

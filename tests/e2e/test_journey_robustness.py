@@ -92,14 +92,16 @@ async def test_an_old_button_and_forged_data_change_nothing(
 
 
 @pytest.mark.parametrize("locale", ["en", "ru"])
-async def test_stickers_photos_and_very_long_texts_are_explained_and_asked_again(
+async def test_stickers_photos_and_very_long_texts_are_answered_and_asked_again(
     running_app: RunningApp, locale: str
 ) -> None:
     chat = await begin(running_app, locale)
+    # A sticker or a photo is no answer but a message: kept for the recruiters and thanked
+    # for, above the question asked again (issue 17).
     expected = (
-        "I can only read text messages here."
+        "Thank you, we have received your message"
         if locale == "en"
-        else "Здесь я понимаю только текстовые сообщения."
+        else "Спасибо, мы получили ваше сообщение"
     )
     for kind in ("sticker", "photo"):
         (reply,) = await chat.send_media(kind)

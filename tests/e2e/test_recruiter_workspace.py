@@ -121,7 +121,12 @@ async def test_the_card_shows_the_candidate_and_approve_confirms_with_ics(
     assert "Ann Smith" in text
     assert "(ваше время), Москва" in text
     assert ": 25" in text  # the age answer
-    assert button_texts(card) == ["✅ Подтвердить", "🔁 Предложить другое время", "❌ Отказать"]
+    assert button_texts(card) == [
+        "✅ Подтвердить",
+        "🔁 Предложить другое время",
+        "❌ Отказать",
+        "📝 Заметка",
+    ]
     before = len(await candidate.bot_messages())
     await recruiter.press_for_notice("✅ Подтвердить")
     await running_app.deliver_outbox()

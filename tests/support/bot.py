@@ -9,8 +9,8 @@ from typing import Any
 
 from aiogram import Bot
 from aiogram.client.session.base import BaseSession
-from aiogram.methods import SendMessage, TelegramMethod
-from aiogram.types import Chat, Message, MessageEntity, Update, User
+from aiogram.methods import CopyMessage, SendMessage, TelegramMethod
+from aiogram.types import Chat, Message, MessageEntity, MessageId, Update, User
 
 _update_ids = itertools.count(1)
 
@@ -36,6 +36,8 @@ class RecordingSession(BaseSession):
                 chat=Chat(id=int(method.chat_id), type="private"),
                 text=method.text,
             )
+        if isinstance(method, CopyMessage):
+            return MessageId(message_id=len(self.requests))
         return True
 
     async def stream_content(self, *args: Any, **kwargs: Any) -> AsyncGenerator[bytes, None]:
@@ -75,3 +77,35 @@ def text_update(
         entities=entities,
     )
     return Update(update_id=next(_update_ids), message=message)
+
+
+def message_update(
+    *,
+    user_id: int = 777,
+    first_name: str = "Ann",
+    language_code: str = "en",
+    **content: Any,
+) -> Update:
+    """A message with any content Telegram may carry (`photo`, `document`, `sticker`, `voice`,
+    `caption`, `text`, `reply_to_message`...), from `user_id` in their private chat."""
+    user = User(id=user_id, is_bot=False, first_name=first_name, language_code=language_code)
+    message = Message(
+        message_id=next(_update_ids),
+        date=datetime.now(UTC),
+        chat=Chat(id=user_id, type="private"),
+        from_user=user,
+        **content,
+    )
+    return Update(update_id=next(_update_ids), message=message)
+
+
+def bot_message(chat_id: int, message_id: int, text: str = "…") -> Message:
+    """A message the bot sent to `chat_id` (what a reply points at)."""
+    bot = User(id=42, is_bot=True, first_name="Bot")
+    return Message(
+        message_id=message_id,
+        date=datetime.now(UTC),
+        chat=Chat(id=chat_id, type="private"),
+        from_user=bot,
+        text=text,
+    )

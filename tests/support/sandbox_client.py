@@ -23,8 +23,11 @@ class Persona:
     async def start(self, payload: str = "") -> None:
         await self.client.post(f"users/{self.id}/start", {"payload": payload})
 
-    async def say(self, text: str) -> None:
-        await self.client.post(f"users/{self.id}/message", {"text": text})
+    async def say(self, text: str, reply_to: int | None = None) -> None:
+        body: dict[str, Any] = {"text": text}
+        if reply_to is not None:
+            body["reply_to_message_id"] = reply_to
+        await self.client.post(f"users/{self.id}/message", body)
 
     async def press(
         self,
