@@ -185,7 +185,7 @@ async def _show(
 
 @signed_in
 async def show_candidate(request: web.Request, scope: Scope) -> web.Response:
-    return await _show(request, scope, opened=True)
+    return await _show(request, scope, opened=request.method == "GET")  # not a HEAD
 
 
 Action = Callable[[UnitOfWork, M, dict[str, Any]], Awaitable[Result[Any, Any]]]

@@ -386,3 +386,25 @@ async def test_without_a_bot_media_is_a_clear_page_too(panel: Panel) -> None:
     response = await panel.client.get(f"/candidates/{t.ivan}/messages/{t.photo}/file")
     assert response.status == 502
     assert "not connected to a bot" in await response.text()
+
+
+async def test_a_booking_made_and_cancelled_shows_in_the_thread_with_who(panel: Panel) -> None:
+    t = await _thread(panel)
+    async with panel.storage.uow() as uow:
+        [booking] = await uow.candidate_profiles.bookings(t.ivan)
+        booking_id = booking[0].id
+    await panel.login()
+    cancelled = await panel.post(
+        f"/candidates/{t.ivan}/bookings/{booking_id}/cancel", {"reason": "Anna is <ill>"}
+    )
+    assert cancelled.status == 200
+    page = await cancelled.text()
+    events = re.findall(
+        rf'<li class="entry event booking" id="booking-event-{booking_id}-\d+">(.*?)</li>',
+        page,
+        re.S,
+    )
+    assert len(events) == 2
+    assert "<strong>booked</strong>" in events[0]
+    assert "<strong>canceled</strong>" in events[1]
+    assert "boss" in events[1] and "Anna is &lt;ill&gt;" in events[1]
