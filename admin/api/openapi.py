@@ -139,9 +139,10 @@ def document(ops: Sequence[Operation], base: str = "/api/v1") -> dict[str, Any]:
         "info": {
             "title": "Recruiting API",
             "version": "1",
-            "description": "Cities, recruiters, slots, candidates, bookings, message templates "
-            "and auto-messages. Every request needs `Authorization: Bearer <token>` (tokens are "
-            "made in the panel's Accounts page or with `main.py create-api-token`).",
+            "description": "Cities, recruiters, slots, candidates, their conversations, notes and "
+            "tags, bookings, message templates and auto-messages. Every request needs "
+            "`Authorization: Bearer <token>` (tokens are made in the panel's Accounts page or "
+            "with `main.py create-api-token`).",
         },
         "servers": [{"url": "/"}],
         "components": {

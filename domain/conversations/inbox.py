@@ -10,7 +10,7 @@ from core.clock import Clock
 from core.enums import InboundKind
 from core.errors import NotFound
 from core.result import Failure, Result, Success
-from domain.pipeline.directory import in_scope
+from domain.conversations.thread import visible_candidate
 from storage.models import Candidate, InboundMessage
 from storage.repositories.conversations import UnreadThread as UnreadThread
 from storage.uow import UnitOfWork
@@ -89,8 +89,8 @@ async def read_thread(
     city_ids: frozenset[int] | None = None,
 ) -> Result[int, NotFound]:
     """`mark_read` for someone limited to `city_ids`: a candidate out of scope is NotFound."""
-    candidate = await uow.candidates.get(candidate_id)
-    if candidate is None or not in_scope(candidate.city_id, city_ids):
+    candidate = await visible_candidate(uow, candidate_id, city_ids)
+    if candidate is None:
         return Failure(NotFound(f"candidate {candidate_id}"))
     return Success(await mark_read(uow, clock, candidate.id, actor=actor))
 

@@ -9,6 +9,7 @@ from datetime import datetime
 from core.clock import Clock
 from core.errors import InvalidField, NotFound
 from core.result import Failure, Result, Success
+from domain.conversations.thread import visible_candidate
 from domain.pipeline.directory import actor_name, in_scope
 from storage.models import CandidateNote
 from storage.uow import UnitOfWork
@@ -82,7 +83,7 @@ async def candidate_notes(
     uow: UnitOfWork, candidate_id: int, city_ids: frozenset[int] | None
 ) -> list[NoteView] | None:
     """`notes_of` with authors, for someone limited to `city_ids`; None when out of scope."""
-    candidate = await uow.candidates.get(candidate_id)
-    if candidate is None or not in_scope(candidate.city_id, city_ids):
+    candidate = await visible_candidate(uow, candidate_id, city_ids)
+    if candidate is None:
         return None
     return await note_views(uow, await notes_of(uow, candidate.id))

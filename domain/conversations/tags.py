@@ -8,7 +8,7 @@ import re
 
 from core.errors import InvalidField, NotFound
 from core.result import Failure, Result, Success
-from domain.pipeline.directory import in_scope
+from domain.conversations.thread import visible_candidate
 from storage.models import Tag
 from storage.uow import UnitOfWork
 
@@ -37,8 +37,7 @@ def tag_key(name: str) -> str:
 async def _candidate_in_scope(
     uow: UnitOfWork, candidate_id: int, city_ids: frozenset[int] | None
 ) -> bool:
-    candidate = await uow.candidates.get(candidate_id)
-    return candidate is not None and in_scope(candidate.city_id, city_ids)
+    return await visible_candidate(uow, candidate_id, city_ids) is not None
 
 
 async def add_tag(

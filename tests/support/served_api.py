@@ -1,5 +1,6 @@
 """The admin app served on a free port of 127.0.0.1 over a migrated engine, with what an API
-probe needs: a city (Kazan) with a recruiter (Anna), an admin `boss` and an API token of theirs.
+probe needs: a city (Kazan) with a recruiter (Anna), a candidate there (id 1, who wrote to the
+bot: a thread, notes and tags to reach), an admin `boss` and an API token of theirs.
 The contract test and the security probe both drive it over HTTP."""
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from admin.app import create_app
 from admin.deps import AdminDeps
 from admin.health import HealthSources
 from core.clock import FrozenClock
+from core.enums import InboundKind
+from domain.conversations.inbox import Inbound, record_inbound
 from domain.messaging.texts import Catalog
 from domain.organisation.accounts import create_admin
 from domain.organisation.api_tokens import token_hash
@@ -19,7 +22,7 @@ from storage.cache import Cache, MemoryBackend
 from storage.engine import create_session_factory
 from storage.models import ApiToken
 from storage.uow import uow_factory
-from tests.support.factories import NOW, make_city, make_recruiter
+from tests.support.factories import NOW, make_candidate, make_city, make_recruiter
 
 
 class _BotOff:
@@ -33,6 +36,9 @@ async def serve_api(engine: AsyncEngine, token: str) -> tuple[web.AppRunner, str
     async with uows() as uow:
         city = await make_city(uow, "Kazan")
         await make_recruiter(uow, city, name="Anna")
+        candidate = await make_candidate(uow, city, full_name="Ivan")
+        await uow.commit()
+        await record_inbound(uow, FrozenClock(NOW), candidate, Inbound(InboundKind.TEXT, "Hi"))
         await uow.commit()
     async with uows() as uow:
         await create_admin(uow, "boss", "a long password 1")
