@@ -2,7 +2,7 @@
 // New messages arrive by long polling the transcript, so the page never needs a reload.
 "use strict";
 
-const state = { users: [], current: null, blocked: false, generation: 0, seenNotices: 0 };
+const state = { users: [], current: null, blocked: false, generation: 0, seenNotices: 0, replyTo: null };
 const $ = (id) => document.getElementById(id);
 
 async function api(path, options = {}) {
@@ -44,6 +44,7 @@ function select(userId) {
   state.current = userId;
   state.generation += 1;
   state.seenNotices = 0;
+  setReplyTo(null);
   const user = state.users.find((u) => u.id === userId);
   $("who").textContent = user ? user.first_name + " (" + user.persona + ")" : "";
   loadUsers();
@@ -90,6 +91,24 @@ function render(chat) {
     el.dataset.messageId = message.message_id;
     if (message.text) el.append(document.createTextNode(message.text));
     if (message.contact) el.append(document.createTextNode("Contact: " + message.contact.phone_number));
+    if (message.media) {
+      el.append(document.createTextNode((message.media === "photo" ? "🖼 Photo" : "💟 Sticker")
+        + (message.caption ? "\n" + message.caption : "")));
+    }
+    if (message.reply_to) {
+      const meta = document.createElement("div");
+      meta.className = "meta";
+      meta.textContent = "↩ reply to #" + message.reply_to;
+      el.prepend(meta);
+    }
+    if (message.from === "bot") {
+      // Telegram's reply: click a bot message, then write (click it again to stop replying).
+      el.title = "Click to reply to this message";
+      el.onclick = (event) => {
+        if (event.target.closest("button, a")) return;
+        setReplyTo(state.replyTo === message.message_id ? null : message.message_id);
+      };
+    }
     if (message.document) {
       const a = document.createElement("a");
       a.href = message.document.url;
@@ -140,6 +159,11 @@ async function poll(generation) {
   }
 }
 
+function setReplyTo(messageId) {
+  state.replyTo = messageId;
+  $("text").placeholder = messageId === null ? "Message" : "Reply to #" + messageId + " (click it again to stop)";
+}
+
 async function act(action, body) {
   if (state.current === null) return toast("Choose a persona first");
   try {
@@ -166,10 +190,19 @@ $("send").onsubmit = (event) => {
   const text = $("text").value;
   if (!text.trim()) return;
   $("text").value = "";
-  act("message", { text });
+  const replyTo = state.replyTo;
+  setReplyTo(null);
+  act("message", replyTo === null ? { text } : { text, reply_to_message_id: replyTo });
 };
 $("start").onclick = () => act("start", { payload: $("payload").value });
 $("contact").onclick = () => act("contact", {});
+function sendMedia(kind) {
+  const caption = $("text").value.slice(0, 1024) || null;  // the text box, if filled
+  $("text").value = "";
+  act(kind, { caption });
+}
+$("photo").onclick = () => sendMedia("photo");
+$("document").onclick = () => sendMedia("document");
 $("block").onclick = () => act(state.blocked ? "unblock" : "block", {});
 
 loadUsers();

@@ -11,7 +11,15 @@ from typing import Any
 import pytest
 from aiogram import Bot
 from aiogram.methods import CopyMessage, SendMessage
-from aiogram.types import Document, InlineKeyboardMarkup, PhotoSize, Sticker
+from aiogram.types import (
+    Document,
+    InlineKeyboardMarkup,
+    Location,
+    PhotoSize,
+    Sticker,
+    Video,
+    Voice,
+)
 from sqlalchemy import select
 
 from bot.callbacks import ConversationAction
@@ -418,3 +426,30 @@ async def test_after_the_journey_ended_the_message_is_kept_and_the_answer_stands
     assert "passed it on" in thanks.text
     assert "You have already answered our questions" in answer.text
     assert [m.text for m in await scene.inbound()] == ["please?"]
+
+
+@pytest.mark.parametrize(
+    ("content", "kind", "text"),
+    [
+        ({"voice": Voice(file_id="v", file_unique_id="v", duration=3)}, InboundKind.VOICE, None),
+        (
+            {"video": Video(file_id="w", file_unique_id="w", width=1, height=1, duration=1)},
+            InboundKind.VIDEO,
+            None,
+        ),
+        (
+            {"location": Location(latitude=55.75, longitude=37.62)},
+            InboundKind.OTHER,
+            "55.750000, 37.620000",
+        ),
+    ],
+)
+async def test_voice_video_and_the_rest_are_kept_too(
+    harness: BotHarness, content: dict[str, Any], kind: InboundKind, text: str | None
+) -> None:
+    scene = await _scene(harness)
+    await scene.candidate_writes(**content)
+    (kept,) = await scene.inbound()
+    assert (kept.kind, kept.text) == (kind, text)
+    assert "passed it on" in harness.session.sent()[0].text
+    assert [r.kind for r in await scene.rows(BOOKED_WITH)] == ["inbound_copy", "inbound_relay"]

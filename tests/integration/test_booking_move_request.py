@@ -263,8 +263,8 @@ async def test_a_move_requests_card_says_it_is_a_move_and_offers_approve_or_keep
     new = await _request_move(storage, m, person_id, old, second)
     text, labels, actions = await _card(storage, m, recruiter, new, person_id)
     assert "Asks to move from " in text
-    assert labels == [["✅ Approve the move"], ["↩ Keep the current time"]]
-    assert actions == ["approve", "offer"]
+    assert labels == [["✅ Approve the move"], ["↩ Keep the current time"], ["📝 Note"]]
+    assert actions == ["approve", "offer", "note"]  # a private note, as on every card
     standing_text, standing_labels, _ = await _card(storage, m, recruiter, old, person_id)
     assert "Asks to move" not in standing_text
     assert ["❌ Reject"] in standing_labels
