@@ -216,8 +216,13 @@ async def measure(
         await engine.dispose()
     # Unpaced, as the trivial bot is: pacing sleeps (no CPU), but at 25 messages/s it would
     # make the run minutes long for nothing.
+    # Configured for the updates it is fed at once, as polling would bound them.
     settings = app_settings(
-        database_url, redis_url, bot_send_rate_per_second=1000, bot_chat_interval_seconds=0
+        database_url,
+        redis_url,
+        bot_send_rate_per_second=1000,
+        bot_chat_interval_seconds=0,
+        bot_max_concurrent_updates=batch,
     )
     app = build_application(settings, bot_session=stub_session(api_url))
     settle_heap()  # as `python main.py run` does
