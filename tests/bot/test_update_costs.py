@@ -89,11 +89,11 @@ async def _new_user_at_screening(counted: Counted) -> int:
     return user
 
 
-# Redis per update: the claim with the cache's versions (SET NX + MGET, one round trip) and the
-# update guard's "done" mark (SET), which lets a redelivery to another instance be dropped
-# (deploy behind nginx); an update that writes a candidate bumps the `candidates` tag (INCR)
-# that keeps the panel's candidate total exact. Past issue 15's two: the price of those two.
-GUARD = 3
+# Redis per update: the claim with the cache's versions (SET NX + MGET in one script, EVALSHA)
+# and the update guard's "done" mark (SET), which lets a redelivery to another instance be
+# dropped (deploy behind nginx); an update that writes a candidate bumps the `candidates` tag
+# (INCR) that keeps the panel's candidate total exact: past issue 15's two, the price of that.
+GUARD = 2
 CANDIDATE_WRITTEN = 1
 
 
