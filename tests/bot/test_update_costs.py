@@ -113,7 +113,7 @@ async def test_start_from_someone_coming_back(counted: Counted) -> None:
     await _new_user_at_city(counted)
     user = await _new_user_at_city(counted)
     costs = await counted.cost(text_update("/start", user_id=user))
-    _within(costs, statements=2, redis=GUARD + 1)  # the candidate read once; at the city, state
+    _within(costs, statements=1, redis=GUARD + 1)  # the candidate read once; at the city, state
 
 
 async def test_a_city_typed(counted: Counted) -> None:
