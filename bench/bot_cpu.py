@@ -128,6 +128,32 @@ CONVERSATION: tuple[Step, ...] = (
     lambda user: text_update(user, "30"),
     lambda user: text_update(user, "/start"),
 )
+STEP_NAMES = ("/start, new", "city typed", "answer: name", "answer: age", "/start again")
+
+
+class RedisCommands:
+    """Counts the commands this process sends to Redis (each command of a pipeline counts)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self._original: Any = None
+
+    def __enter__(self) -> RedisCommands:
+        from redis.asyncio.connection import AbstractConnection
+
+        self._original = original = AbstractConnection.pack_command
+
+        def counted(connection: Any, *args: Any) -> Any:
+            self.count += 1
+            return original(connection, *args)
+
+        AbstractConnection.pack_command = counted  # type: ignore[method-assign,assignment]
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        from redis.asyncio.connection import AbstractConnection
+
+        AbstractConnection.pack_command = self._original  # type: ignore[method-assign]
 
 
 @dataclass(frozen=True)
@@ -135,10 +161,16 @@ class Cpu:
     updates: int
     cpu_seconds: float
     requests: int  # Bot API requests the handlers made
+    redis: int = 0  # Redis commands sent
+    steps: tuple[Cpu, ...] = ()  # the same, for each step of the conversation
 
     @property
     def ms_per_update(self) -> float:
         return 1000 * self.cpu_seconds / max(1, self.updates)
+
+    @property
+    def redis_per_update(self) -> float:
+        return self.redis / max(1, self.updates)
 
 
 async def feed(
@@ -152,20 +184,31 @@ async def feed(
 ) -> Cpu:
     """Every user takes each step, a batch of users at a time; parsing and handling are timed
     (and profiled, with `profile`)."""
-    handled, cpu, requests_before = 0, 0.0, requests.count
-    for step in steps:
-        for start in range(0, len(users), batch):
-            raw = [step(user) for user in users[start : start + batch]]
-            started = time.process_time()
-            if profile is not None:
-                profile.enable()
-            updates = [Update.model_validate(u, context={"bot": bot}) for u in raw]
-            await asyncio.gather(*(dispatcher.feed_update(bot, u) for u in updates))
-            if profile is not None:
-                profile.disable()
-            cpu += time.process_time() - started
-            handled += len(updates)
-    return Cpu(handled, cpu, requests.count - requests_before)
+    per_step = []
+    with RedisCommands() as redis:
+        for step in steps:
+            handled, cpu, requests_before, redis_before = 0, 0.0, requests.count, redis.count
+            for start in range(0, len(users), batch):
+                raw = [step(user) for user in users[start : start + batch]]
+                started = time.process_time()
+                if profile is not None:
+                    profile.enable()
+                updates = [Update.model_validate(u, context={"bot": bot}) for u in raw]
+                await asyncio.gather(*(dispatcher.feed_update(bot, u) for u in updates))
+                if profile is not None:
+                    profile.disable()
+                cpu += time.process_time() - started
+                handled += len(updates)
+            per_step.append(
+                Cpu(handled, cpu, requests.count - requests_before, redis.count - redis_before)
+            )
+    return Cpu(
+        sum(s.updates for s in per_step),
+        sum(s.cpu_seconds for s in per_step),
+        sum(s.requests for s in per_step),
+        sum(s.redis for s in per_step),
+        tuple(per_step),
+    )
 
 
 def trivial_dispatcher() -> Dispatcher:
@@ -192,13 +235,22 @@ class Result:
         return self.project.ms_per_update / max(1e-9, self.floor.ms_per_update)
 
     def report(self) -> str:
-        return (
+        floor = self.floor.ms_per_update
+        lines = [
             f"{self.backend}: {self.project.ms_per_update:.2f} ms CPU per update "
-            f"({self.project.updates} updates, {self.project.requests} Bot API requests) "
-            f"against {self.floor.ms_per_update:.2f} ms for a trivial aiogram bot "
+            f"({self.project.updates} updates, {self.project.requests} Bot API requests, "
+            f"{self.project.redis_per_update:.1f} Redis commands per update) "
+            f"against {floor:.2f} ms for a trivial aiogram bot "
             f"({self.floor.updates} updates, {self.floor.requests} requests): "
             f"{self.ratio:.1f}x"
-        )
+        ]
+        for name, step in zip(STEP_NAMES, self.project.steps, strict=True):
+            lines.append(
+                f"  {name:<14} {step.ms_per_update:6.2f} ms ({step.ms_per_update / floor:4.1f}x), "
+                f"{step.requests / max(1, step.updates):.1f} replies, "
+                f"{step.redis_per_update:.1f} Redis commands per update"
+            )
+        return "\n".join(lines)
 
 
 async def measure(
@@ -216,8 +268,13 @@ async def measure(
         await engine.dispose()
     # Unpaced, as the trivial bot is: pacing sleeps (no CPU), but at 25 messages/s it would
     # make the run minutes long for nothing.
+    # Configured for the updates it is fed at once, as polling would bound them.
     settings = app_settings(
-        database_url, redis_url, bot_send_rate_per_second=1000, bot_chat_interval_seconds=0
+        database_url,
+        redis_url,
+        bot_send_rate_per_second=1000,
+        bot_chat_interval_seconds=0,
+        bot_max_concurrent_updates=batch,
     )
     app = build_application(settings, bot_session=stub_session(api_url))
     settle_heap()  # as `python main.py run` does

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from aiogram import Bot, Dispatcher
+from aiogram import Bot, Dispatcher, Router
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.base import BaseSession
@@ -30,6 +30,8 @@ from bot.candidate import (
 )
 from bot.dispatcher import RecruitingDispatcher
 from bot.errors import DomainErrors
+from bot.filters import IsCandidate, IsRecruiter
+from bot.inline_filters import run_sync_filters_inline
 from bot.middlewares import (
     CandidateMiddleware,
     DuplicateUpdateMiddleware,
@@ -133,28 +135,49 @@ def create_dispatcher(
         observer.middleware(DomainErrors(dispatcher))
     dispatcher.include_routers(
         link.create_router(),
-        conversation.create_router(),  # before the rest: a reply, or the text it asked for
-        agenda.create_router(),
-        decisions.create_router(),
-        outcomes.create_router(),
-        slots_menu.create_router(),  # before `series`: /slots while a series is asked for
-        new_slot.create_router(),
-        series.create_router(),
-        slot_list.create_router(),
-        recruiter_language.create_router(),
+        # Every handler of these needs a linked, active recruiter: a candidate's update skips
+        # them with one check.
+        _only_for(
+            IsRecruiter(),
+            "recruiter",
+            conversation.create_router(),  # before the rest: a reply, or the text it asked for
+            agenda.create_router(),
+            decisions.create_router(),
+            outcomes.create_router(),
+            slots_menu.create_router(),  # before `series`: /slots while a series is asked for
+            new_slot.create_router(),
+            series.create_router(),
+            slot_list.create_router(),
+            recruiter_language.create_router(),
+        ),
         guard.create_router(),
         start.create_router(),
-        language.create_router(),
-        city.create_router(),
-        screening.create_router(),
-        picker.create_router(),
-        book.create_router(),
-        booking.create_router(),
-        change_booking.create_router(),
-        attendance.create_router(),
-        waitlist.create_router(),
-        test2.create_router(),
+        # Every handler of these needs a candidate (a stranger's message stops at `start`).
+        _only_for(
+            IsCandidate(),
+            "candidate",
+            language.create_router(),
+            city.create_router(),
+            screening.create_router(),
+            picker.create_router(),
+            book.create_router(),
+            booking.create_router(),
+            change_booking.create_router(),
+            attendance.create_router(),
+            waitlist.create_router(),
+            test2.create_router(),
+        ),
         fallback.create_router(),
         errors.create_router(),
     )
+    run_sync_filters_inline(dispatcher)
     return dispatcher
+
+
+def _only_for(check: IsRecruiter | IsCandidate, name: str, *routers: Router) -> Router:
+    """`routers` under one router whose messages and button presses pass `check` first."""
+    group = Router(name=name)
+    group.message.filter(check)
+    group.callback_query.filter(check)
+    group.include_routers(*routers)
+    return group

@@ -14,6 +14,7 @@ from core.metrics import Metrics, sql_operation
 
 log = structlog.get_logger(__name__)
 _STARTED = "slow_queries.started"
+_CHILDREN = 1000
 
 
 def watch_slow_queries(
@@ -23,11 +24,21 @@ def watch_slow_queries(
     def _before(conn: Any, _cursor: Any, _statement: str, *_args: Any) -> None:
         conn.info.setdefault(_STARTED, []).append(time.perf_counter())
 
+    # The histogram's child for each statement's text, found once: the texts come from
+    # SQLAlchemy's compiled cache, a bounded set (cleared if it ever grows past that).
+    children: dict[str, Any] = {}
+
     @event.listens_for(engine.sync_engine, "after_cursor_execute")
     def _after(conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         elapsed = time.perf_counter() - conn.info[_STARTED].pop()
         if metrics is not None:
-            metrics.db_query_seconds.labels(operation=sql_operation(statement)).observe(elapsed)
+            child = children.get(statement)
+            if child is None:
+                if len(children) >= _CHILDREN:
+                    children.clear()
+                child = metrics.db_query_seconds.labels(operation=sql_operation(statement))
+                children[statement] = child
+            child.observe(elapsed)
         if elapsed * 1000 >= threshold_ms:
             if metrics is not None:
                 metrics.db_slow_queries.inc()

@@ -22,7 +22,7 @@ class CacheBackend(Protocol):
     async def claim_and_get(
         self, key: str, value: bytes, ttl_seconds: int, keys: Sequence[str]
     ) -> tuple[bool | None, list[bytes | None] | None]:
-        """`set_if_absent` and `get_many` in one round trip (None for each on an outage)."""
+        """`set_if_absent` and `get_many` in one command (None for each on an outage)."""
         ...
 
     async def delete(self, keys: Sequence[str]) -> None: ...

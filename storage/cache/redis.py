@@ -18,6 +18,15 @@ F = TypeVar("F")
 # While Redis is down, try it again at most this often instead of on every request.
 RETRY_INTERVAL_SECONDS = 1.0
 
+# `claim_and_get` as one command (EVALSHA): SET NX of KEYS[1], then GET of every other key.
+# A missing key comes back as nil (Lua's false), as MGET would answer.
+_CLAIM_AND_GET = """
+local claimed = redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2], 'NX')
+local found = {}
+if #KEYS > 1 then found = redis.call('MGET', unpack(KEYS, 2)) end
+return {claimed and 1 or 0, found}
+"""
+
 
 def _cancelling() -> bool:
     task = asyncio.current_task()
@@ -46,6 +55,8 @@ class RedisBackend:
             retry_on_timeout=False,
         )
         self._client: aioredis.Redis = aioredis.Redis.from_pool(pool)  # closes the pool too
+        # Sent by its digest; loaded again by redis-py when the server does not know it yet.
+        self._claim_and_get = self._client.register_script(_CLAIM_AND_GET)
         self._down_since: float | None = None
         self._retry_at = 0.0
         self._recovering = False
@@ -116,10 +127,7 @@ class RedisBackend:
         self, key: str, value: bytes, ttl_seconds: int, keys: Sequence[str]
     ) -> tuple[bool | None, list[bytes | None] | None]:
         async def run() -> tuple[bool | None, list[bytes | None] | None]:
-            async with self._client.pipeline(transaction=False) as pipe:
-                pipe.set(key, value, ex=ttl_seconds, nx=True)
-                pipe.mget(list(keys))
-                claimed, found = await pipe.execute()
+            claimed, found = await self._claim_and_get(keys=[key, *keys], args=[value, ttl_seconds])
             return bool(claimed), cast(list[bytes | None], found)
 
         return await self._call(run, (None, None))

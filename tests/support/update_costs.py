@@ -61,7 +61,7 @@ class CountingBackend:
     async def claim_and_get(
         self, key: str, value: bytes, ttl_seconds: int, keys: Sequence[str]
     ) -> tuple[bool | None, list[bytes | None] | None]:
-        self._note("SET NX", "MGET")
+        self._note("EVALSHA")  # SET NX and MGET in one script
         claim_and_get = getattr(self.inner, "claim_and_get")  # noqa: B009
         result: tuple[bool | None, list[bytes | None] | None] = await claim_and_get(
             key, value, ttl_seconds, keys

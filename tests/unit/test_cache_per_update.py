@@ -41,7 +41,7 @@ async def test_cached_reads_inside_an_update_ask_the_store_nothing() -> None:
         assert first
         for _ in range(3):
             assert await read(cache, load) == b"v"
-    assert shared.log == ["SET NX", "MGET"]
+    assert shared.log == ["EVALSHA"]  # the claim and the versions, one command
     async with cache.for_update("u2", 60):
         assert await read(cache, load) == b"v"
     assert load.count == 2  # once outside an update, once for the process's own copy

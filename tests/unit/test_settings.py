@@ -98,10 +98,10 @@ def test_webhook_mode_with_telegram_needs_a_url_and_a_secret(
         build_application(load_settings())
 
 
-def test_the_database_pool_holds_every_update_in_hand() -> None:
-    from runtime.container import POOL_HEADROOM, pool_overflow
+def test_the_database_pool_keeps_a_connection_for_every_update_in_hand() -> None:
+    from runtime.container import POOL_HEADROOM, pool_size
 
     settings = load_settings(db_pool_size=10, db_max_overflow=10, bot_max_concurrent_updates=40)
-    assert 10 + pool_overflow(settings) == 40 + POOL_HEADROOM
-    roomy = load_settings(db_pool_size=10, db_max_overflow=100, bot_max_concurrent_updates=40)
-    assert pool_overflow(roomy) == 100
+    assert pool_size(settings) == 40 + POOL_HEADROOM  # kept open, not overflow opened anew
+    roomy = load_settings(db_pool_size=100, db_max_overflow=10, bot_max_concurrent_updates=40)
+    assert pool_size(roomy) == 100
