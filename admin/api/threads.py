@@ -12,7 +12,8 @@ from admin.schemas.common import Output, Page
 from admin.schemas.conversations import InboxOut, ReadOut, ThreadOut, ThreadQuery
 from domain.conversations.inbox import inbox, read_thread
 from domain.conversations.replies import send_reply
-from domain.conversations.thread import thread_page, visible_candidate
+from domain.conversations.routing import visible_candidate
+from domain.conversations.thread import thread_page
 
 
 class QueuedOut(Output):

@@ -10,7 +10,7 @@ from core.clock import Clock
 from core.enums import InboundKind
 from core.errors import NotFound
 from core.result import Failure, Result, Success
-from domain.conversations.thread import visible_candidate
+from domain.conversations.routing import visible_candidate
 from storage.models import Candidate, InboundMessage
 from storage.repositories.conversations import UnreadThread as UnreadThread
 from storage.uow import UnitOfWork

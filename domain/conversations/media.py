@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.enums import InboundKind
-from domain.pipeline.directory import in_scope
+from domain.conversations.routing import visible_candidate
 from storage.uow import UnitOfWork
 
 
@@ -23,8 +23,8 @@ async def inbound_file(
 ) -> InboundFile | None:
     """The file of the candidate's message; None when the candidate is absent or out of scope,
     the message is not theirs, or it carried no file."""
-    candidate = await uow.candidates.get(candidate_id)
-    if candidate is None or not in_scope(candidate.city_id, city_ids):
+    candidate = await visible_candidate(uow, candidate_id, city_ids)
+    if candidate is None:
         return None
     message = await uow.inbound_messages.get(message_id)
     if message is None or message.candidate_id != candidate.id or message.file_id is None:

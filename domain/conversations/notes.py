@@ -9,8 +9,8 @@ from datetime import datetime
 from core.clock import Clock
 from core.errors import InvalidField, NotFound
 from core.result import Failure, Result, Success
-from domain.conversations.thread import visible_candidate
-from domain.pipeline.directory import actor_name, in_scope
+from domain.conversations.routing import visible_candidate
+from domain.pipeline.directory import actor_name
 from storage.models import CandidateNote
 from storage.uow import UnitOfWork
 
@@ -30,8 +30,8 @@ async def add_note(
     city_ids: frozenset[int] | None = None,
 ) -> Result[CandidateNote, NoteError]:
     """Keep a note on the candidate (in scope), audited with its length. Commits."""
-    candidate = await uow.candidates.get(candidate_id)
-    if candidate is None or not in_scope(candidate.city_id, city_ids):
+    candidate = await visible_candidate(uow, candidate_id, city_ids)
+    if candidate is None:
         return Failure(NotFound(f"candidate {candidate_id}"))
     words = text.strip()
     if not words:

@@ -8,9 +8,10 @@ import uuid
 from core.clock import Clock
 from core.errors import InvalidField, NotFound
 from core.result import Failure, Result, Success
+from domain.conversations.routing import visible_candidate
 from domain.messaging.outbox import queue_message
 from domain.messaging.texts import Catalog, render_message
-from domain.pipeline.directory import actor_name, in_scope
+from domain.pipeline.directory import actor_name
 from storage.uow import UnitOfWork
 
 ReplyError = InvalidField | NotFound
@@ -36,8 +37,8 @@ async def send_reply(
     people); the text is HTML-escaped by the template. The outbox row's id. Refused: a candidate
     out of scope (NotFound), an empty or too long text, a candidate who blocked the bot
     (InvalidField "text", reason `BLOCKED`). Commits."""
-    candidate = await uow.candidates.get(candidate_id)
-    if candidate is None or not in_scope(candidate.city_id, city_ids):
+    candidate = await visible_candidate(uow, candidate_id, city_ids)
+    if candidate is None:
         return Failure(NotFound(f"candidate {candidate_id}"))
     words = text.strip()
     if not words:

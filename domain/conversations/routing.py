@@ -1,9 +1,12 @@
 """Who answers for a candidate: the recruiter of their active booking, else their city's active
-recruiters; a candidate none of them covers is the admins' (the panel's inbox)."""
+recruiters; a candidate none of them covers is the admins' (the panel's inbox). And who may see
+a candidate's conversation: an account limited to cities sees those cities' candidates; a
+recruiter in the chat, their cities' and those booked with them."""
 
 from __future__ import annotations
 
 from core.enums import SlotPurpose
+from domain.pipeline.directory import in_scope
 from storage.dto import RecruiterDTO
 from storage.models import Candidate
 from storage.uow import UnitOfWork
@@ -43,3 +46,13 @@ async def recruiter_may_see(uow: UnitOfWork, recruiter_id: int, candidate: Candi
     ):
         return True
     return await booking_recruiter_id(uow, candidate.id) == recruiter_id
+
+
+async def visible_candidate(
+    uow: UnitOfWork, candidate_id: int, city_ids: frozenset[int] | None
+) -> Candidate | None:
+    """The candidate, when someone limited to `city_ids` (None: every city) may see them."""
+    candidate = await uow.candidates.get(candidate_id)
+    if candidate is None or not in_scope(candidate.city_id, city_ids):
+        return None
+    return candidate

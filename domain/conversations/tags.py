@@ -8,7 +8,7 @@ import re
 
 from core.errors import InvalidField, NotFound
 from core.result import Failure, Result, Success
-from domain.conversations.thread import visible_candidate
+from domain.conversations.routing import visible_candidate
 from storage.models import Tag
 from storage.uow import UnitOfWork
 

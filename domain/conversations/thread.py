@@ -9,7 +9,6 @@ from datetime import datetime
 from typing import Literal
 
 from core.enums import InboundKind, NotificationStatus
-from domain.pipeline.directory import in_scope
 from storage.models import Candidate
 from storage.uow import UnitOfWork
 
@@ -70,16 +69,6 @@ async def thread_messages(
             )
         )
     return sorted(found, key=lambda m: (m.at, m.direction == "out", m.id))
-
-
-async def visible_candidate(
-    uow: UnitOfWork, candidate_id: int, city_ids: frozenset[int] | None
-) -> Candidate | None:
-    """The candidate, when someone limited to `city_ids` (None: every city) may see them."""
-    candidate = await uow.candidates.get(candidate_id)
-    if candidate is None or not in_scope(candidate.city_id, city_ids):
-        return None
-    return candidate
 
 
 @dataclass(frozen=True)
