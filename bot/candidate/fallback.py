@@ -9,13 +9,11 @@ from aiogram import Bot, F, Router
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot.candidate.inbound import inbound_of
+from bot.candidate.inbound import keep_and_relay
 from bot.candidate.journey import show_step
-from bot.candidate.texts import text
 from bot.filters import IsCandidate
 from bot.reply import Reply, tell
 from domain.bookings.booking import Messaging
-from domain.conversations.relay import relay_inbound
 from domain.pipeline.journey import step_follows_a_message
 from domain.records import Candidate
 from storage.uow import UnitOfWork
@@ -35,16 +33,9 @@ def create_router() -> Router:
     async def wrote(
         message: Message, bot: Bot, uow: UnitOfWork, messaging: Messaging, candidate: Candidate
     ) -> None:
-        relayed = await relay_inbound(
-            uow,
-            messaging.catalog,
-            messaging.clock,
-            candidate,
-            inbound_of(message),
-            from_chat_id=message.chat.id,
-        )
+        ack = await keep_and_relay(message, uow, messaging, candidate)
         reply = Reply.to_message(bot, message)
-        await reply.send(await text(uow, messaging, candidate, relayed.acknowledgement))
+        await reply.send(ack)
         if step_follows_a_message(candidate):
             await show_step(reply, uow, candidate, messaging)
 

@@ -5,8 +5,13 @@ from __future__ import annotations
 
 from aiogram.types import Message
 
+from bot.candidate.texts import text
 from core.enums import InboundKind
+from domain.bookings.booking import Messaging
 from domain.conversations.inbox import Inbound
+from domain.conversations.relay import relay_inbound
+from domain.records import Candidate
+from storage.uow import UnitOfWork
 
 
 def _described(message: Message) -> str | None:
@@ -58,3 +63,14 @@ def inbound_of(message: Message) -> Inbound:
         mime_type=mime,
         telegram_message_id=message.message_id,
     )
+
+
+async def keep_and_relay(
+    message: Message, uow: UnitOfWork, m: Messaging, candidate: Candidate
+) -> str:
+    """Keep the message in the candidate's thread and relay it to who answers for them; the
+    acknowledgement to send them."""
+    relayed = await relay_inbound(
+        uow, m.catalog, m.clock, candidate, inbound_of(message), from_chat_id=message.chat.id
+    )
+    return await text(uow, m, candidate, relayed.acknowledgement)

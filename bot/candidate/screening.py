@@ -9,7 +9,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from markupsafe import Markup
 
 from bot.callbacks import AnswerChoice
-from bot.candidate.inbound import inbound_of
+from bot.candidate.inbound import keep_and_relay
 from bot.candidate.picker import show_recruiters
 from bot.candidate.questions import answered_text, question_markup, question_prompt
 from bot.candidate.texts import text
@@ -17,7 +17,6 @@ from bot.filters import AtStage
 from bot.reply import Reply, tell
 from core.enums import SlotPurpose
 from domain.bookings.booking import Messaging
-from domain.conversations.relay import relay_inbound
 from domain.pipeline.journey import Stage
 from domain.records import Candidate
 from domain.screening import first_test as screening
@@ -145,15 +144,7 @@ def create_router() -> Router:
     ) -> None:
         """A photo, a document, a sticker: no answer, but a message for the recruiters, kept
         and acknowledged above the question asked again."""
-        relayed = await relay_inbound(
-            uow,
-            messaging.catalog,
-            messaging.clock,
-            candidate,
-            inbound_of(message),
-            from_chat_id=message.chat.id,
-        )
-        ack = await text(uow, messaging, candidate, relayed.acknowledgement)
+        ack = await keep_and_relay(message, uow, messaging, candidate)
         reply = Reply.to_message(bot, message)
         await show_current_question(reply, uow, candidate, messaging, Markup(ack))
 
