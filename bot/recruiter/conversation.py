@@ -5,6 +5,7 @@ private Note from a relayed message or a booking's card. Only candidates the rec
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from aiogram import Bot, F, Router
@@ -49,12 +50,17 @@ class AboutCandidate(Filter):
         assert isinstance(message, Message)
         if uow is None or recruiter is None or message.reply_to_message is None:
             return False
+        if message.chat.id != recruiter.telegram_chat_id:
+            return False  # a group's message ids are not the ones relayed to the recruiter
         found = await recruiter_chat.replied_to(uow, recruiter, message.reply_to_message.message_id)
         return False if found is None else {"thread": found}
 
 
 def _say(m: Messaging, recruiter: RecruiterDTO, key: str, **values: object) -> str:
-    return m.catalog.text(key, m.catalog.locale_for(recruiter.locale), **values)
+    """An interface text in the recruiter's language; the values (a candidate's name) escaped,
+    as the bot sends HTML."""
+    safe = {k: html.escape(v, quote=False) if isinstance(v, str) else v for k, v in values.items()}
+    return m.catalog.text(key, m.catalog.locale_for(recruiter.locale), **safe)
 
 
 async def _reply(
@@ -150,14 +156,15 @@ def create_router() -> Router:
             return
         candidate = found.unwrap()
         writing = callback_data.do == "reply"
-        await state.set_state(ConversationInput.reply if writing else ConversationInput.note)
-        await state.update_data(candidate_id=candidate.id)
         cancel = ConversationAction(do="cancel", candidate_id=candidate.id)
         label = _say(messaging, recruiter, "button.conv_cancel")
         markup = InlineKeyboardMarkup(inline_keyboard=[[button(label, cancel)]])
         key = "conversation.reply_ask" if writing else "conversation.note_ask"
         name = candidate_label(candidate)
         await Reply.to_callback(bot, query).send(_say(messaging, recruiter, key, name=name), markup)
+        # Only once they were asked: their next message is the text.
+        await state.set_state(ConversationInput.reply if writing else ConversationInput.note)
+        await state.update_data(candidate_id=candidate.id)
 
     @router.callback_query(ConversationAction.filter(F.do == "cancel"))
     async def cancel(
@@ -213,8 +220,11 @@ def create_router() -> Router:
             await state.clear()
             await reply.send(_say(messaging, recruiter, "conversation.not_yours"))
             return
+        # Cleared before the text goes: a failure after it is queued must not send it twice.
+        await state.clear()
         act = _reply if raw_state == ConversationInput.reply.state else _note
-        if await act(reply, uow, messaging, recruiter, found.unwrap(), message):
-            await state.clear()
+        if not await act(reply, uow, messaging, recruiter, found.unwrap(), message):
+            await state.set_state(raw_state)  # asked to write it again
+            await state.update_data(candidate_id=found.unwrap().id)
 
     return router

@@ -12,6 +12,7 @@ import pytest
 from aiogram import Bot
 from aiogram.methods import CopyMessage, SendMessage
 from aiogram.types import (
+    Chat,
     Document,
     InlineKeyboardMarkup,
     Location,
@@ -34,6 +35,7 @@ from core.enums import (
     TestKind,
 )
 from core.send_rate import SendRate
+from core.telegram_html import html_to_text
 from domain.bookings.booking import Messaging
 from domain.messaging.texts import Catalog
 from domain.scheduling.picker import BookingRules
@@ -453,3 +455,39 @@ async def test_voice_video_and_the_rest_are_kept_too(
     assert (kept.kind, kept.text) == (kind, text)
     assert "passed it on" in harness.session.sent()[0].text
     assert [r.kind for r in await scene.rows(BOOKED_WITH)] == ["inbound_copy", "inbound_relay"]
+
+
+async def test_a_name_with_markup_characters_is_escaped_in_what_the_recruiter_is_told(
+    harness: BotHarness,
+) -> None:
+    scene = await _scene(harness)
+    async with harness.storage.uow() as uow:
+        candidate = await uow.candidates.get(scene.ann)
+        assert candidate is not None
+        candidate.full_name = "Tom <3 & Jerry"
+        await uow.commit()
+    await scene.feed(
+        press(ConversationAction(do="reply", candidate_id=scene.ann).pack(), user_id=BOOKED_WITH)
+    )
+    asked = harness.session.sent()[-1].text
+    assert "Tom <3 & Jerry" in html_to_text(asked)  # Telegram would refuse it unescaped
+    await scene.recruiter_writes(BOOKED_WITH, text="Hello")
+    told = harness.session.sent()[-1].text
+    assert "Tom <3 & Jerry" in html_to_text(told)
+    assert len(await scene.rows(ANN)) == 1
+
+
+async def test_a_reply_in_a_group_is_not_matched_against_the_recruiters_own_chat(
+    harness: BotHarness,
+) -> None:
+    scene = await _scene(harness)
+    await scene.candidate_writes(text="Can I come at 9?")
+    await scene.deliver()
+    ((relayed_as, _),) = scene.sent_to(BOOKED_WITH)
+    in_group = message_update(
+        user_id=BOOKED_WITH, text="Sure", reply_to_message=bot_message(-100_5, relayed_as)
+    )
+    assert in_group.message is not None
+    grouped = in_group.message.model_copy(update={"chat": Chat(id=-100_5, type="group")})
+    await scene.feed(in_group.model_copy(update={"message": grouped}))
+    assert await scene.rows(ANN) == []  # the same message id in a group is another message
