@@ -58,9 +58,18 @@ async def relay_inbound(
     panel's inbox, for the admins), and say which acknowledgement the candidate gets. Media
     is copied from the candidate's chat (`from_chat_id`, `received.telegram_message_id`) to
     each recruiter, just before the note. A no-show's message also stands as their
-    NO_SHOW_WROTE contact request, the relay being the one note recruiters get. Commits."""
-    inbound = await record_inbound(uow, clock, candidate, received)
+    NO_SHOW_WROTE contact request, the relay being the one note recruiters get. The same
+    Telegram message handled again (a redelivered or replayed update) is kept and relayed once:
+    it is only acknowledged again. Commits."""
     no_show = candidate.status is CandidateStatus.NO_SHOW
+    if received.telegram_message_id is not None:
+        earlier = await uow.inbound_messages.by_telegram_id(
+            candidate.id, received.telegram_message_id
+        )
+        if earlier is not None:
+            told = len(await answering_recruiters(uow, candidate))
+            return Relayed(earlier.id, told, NO_SHOW_PASSED_ON if no_show else _ack(told))
+    inbound = await record_inbound(uow, clock, candidate, received)
     copy = (
         {"from_chat_id": from_chat_id, "message_id": received.telegram_message_id}
         if received.kind is not InboundKind.TEXT and received.telegram_message_id is not None
@@ -106,8 +115,11 @@ async def relay_inbound(
         )
     else:
         await uow.commit()
-    acknowledgement = NO_SHOW_PASSED_ON if no_show else RECEIVED if told else KEPT
-    return Relayed(inbound.id, told, acknowledgement)
+    return Relayed(inbound.id, told, NO_SHOW_PASSED_ON if no_show else _ack(told))
+
+
+def _ack(told: int) -> str:
+    return RECEIVED if told else KEPT
 
 
 def _cut(text: str | None) -> str | None:

@@ -21,6 +21,8 @@ class InboundMessage(CreatedAt, Base):
     __tablename__ = "inbound_messages"
     __table_args__ = (
         Index("ix_inbound_messages_candidate", "candidate_id", "created_at"),
+        # A Telegram message is kept once, however often its update is delivered.
+        UniqueConstraint("candidate_id", "telegram_message_id"),
         # The inbox: unread messages, by candidate.
         Index("ix_inbound_messages_unread", "read_at", "candidate_id"),
     )

@@ -42,6 +42,16 @@ class InboundMessageRepository(Repository[InboundMessage]):
         await self.session.flush()
         return message
 
+    async def by_telegram_id(
+        self, candidate_id: int, telegram_message_id: int
+    ) -> InboundMessage | None:
+        """The candidate's message kept from this Telegram message, if it was kept."""
+        stmt = select(InboundMessage).where(
+            InboundMessage.candidate_id == candidate_id,
+            InboundMessage.telegram_message_id == telegram_message_id,
+        )
+        return (await self.session.scalars(stmt.limit(1))).first()
+
     async def of_candidate(self, candidate_id: int, limit: int) -> list[InboundMessage]:
         """The candidate's latest `limit` messages, newest first."""
         stmt = (

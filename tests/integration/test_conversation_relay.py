@@ -152,3 +152,27 @@ async def test_a_recruiters_reply_is_scoped_and_reads_the_thread(storage: Storag
         blocked = await recruiter_chat.reply_to_candidate(uow, CATALOG, CLOCK, mine_dto, ann, "?")
         assert isinstance(blocked, Failure) and isinstance(blocked.error, InvalidField)
         assert blocked.error.reason == BLOCKED
+
+
+async def test_the_same_telegram_message_handled_again_is_kept_and_relayed_once(
+    storage: Storage,
+) -> None:
+    """A webhook redelivery, or an update replayed after an outage interrupted its reply."""
+    async with storage.uow() as uow:
+        city = await make_city(uow)
+        await make_recruiter(uow, city, telegram_chat_id=54)
+        ann = await make_candidate(uow, city, status=CandidateStatus.NO_SHOW)
+        await uow.commit()
+    question = Inbound(InboundKind.TEXT, "Sorry, can I come tomorrow?", telegram_message_id=8)
+    for _ in range(2):
+        async with storage.uow() as uow:
+            relayed = await relay_inbound(
+                uow, CATALOG, CLOCK, ann, question, from_chat_id=ann.telegram_id
+            )
+        assert relayed.acknowledgement == "no_show_passed_on"  # thanked each time
+    async with storage.uow() as uow:
+        request = (await uow.session.scalars(select(ContactRequest))).one()
+        kept = await uow.inbound_messages.of_candidate(ann.id, 10)
+    assert [m.text for m in kept] == ["Sorry, can I come tomorrow?"]
+    assert [r.kind for r in await _rows(storage)] == [RELAY_KIND]
+    assert request.wrote == "Sorry, can I come tomorrow?"  # not the words twice

@@ -60,6 +60,11 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         _candidate_fk("inbound_messages"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_inbound_messages")),
+        sa.UniqueConstraint(
+            "candidate_id",
+            "telegram_message_id",
+            name=op.f("uq_inbound_messages_candidate_id"),
+        ),
     )
     op.create_table(
         "candidate_notes",
