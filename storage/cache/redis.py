@@ -9,7 +9,7 @@ from typing import TypeVar, cast
 
 import structlog
 from redis import asyncio as aioredis
-from redis.exceptions import RedisError
+from redis.exceptions import RedisError, ResponseError
 
 log = structlog.get_logger(__name__)
 T = TypeVar("T")
@@ -57,6 +57,7 @@ class RedisBackend:
         self._client: aioredis.Redis = aioredis.Redis.from_pool(pool)  # closes the pool too
         # Sent by its digest; loaded again by redis-py when the server does not know it yet.
         self._claim_and_get = self._client.register_script(_CLAIM_AND_GET)
+        self._scripts_refused = False
         self._down_since: float | None = None
         self._retry_at = 0.0
         self._recovering = False
@@ -127,8 +128,22 @@ class RedisBackend:
         self, key: str, value: bytes, ttl_seconds: int, keys: Sequence[str]
     ) -> tuple[bool | None, list[bytes | None] | None]:
         async def run() -> tuple[bool | None, list[bytes | None] | None]:
-            claimed, found = await self._claim_and_get(keys=[key, *keys], args=[value, ttl_seconds])
-            return bool(claimed), cast(list[bytes | None], found)
+            if not self._scripts_refused:
+                try:
+                    claimed, found = await self._claim_and_get(
+                        keys=[key, *keys], args=[value, ttl_seconds]
+                    )
+                    return bool(claimed), cast(list[bytes | None], found)
+                except ResponseError as exc:  # NOSCRIPT is reloaded by redis-py itself
+                    # A Redis whose ACL or configuration refuses scripts is not an outage:
+                    # the claim goes on as two commands in one round trip.
+                    self._scripts_refused = True
+                    log.warning("cache.redis_scripts_refused", error=str(exc)[:200])
+            async with self._client.pipeline(transaction=False) as pipe:
+                pipe.set(key, value, ex=ttl_seconds, nx=True)
+                pipe.mget([key, *keys])
+                claimed, found = await pipe.execute()
+            return bool(claimed), cast(list[bytes | None], found[1:])
 
         return await self._call(run, (None, None))
 
