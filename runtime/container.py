@@ -150,6 +150,14 @@ def pool_size(settings: Settings) -> int:
     return max(settings.db_pool_size, settings.bot_max_concurrent_updates + POOL_HEADROOM)
 
 
+def pool_overflow(settings: Settings) -> int:
+    """DB_MAX_OVERFLOW, less what raising the pool already added: the most connections one
+    process opens stays DB_POOL_SIZE + DB_MAX_OVERFLOW (what the database was sized for), or
+    the raised pool when that is more."""
+    ceiling = settings.db_pool_size + settings.db_max_overflow
+    return max(0, ceiling - pool_size(settings))
+
+
 def build_send_rate(settings: Settings) -> SendRate:
     """Telegram's pace for everything the bot sends (replies and the outbox's messages)."""
     return SendRate(
@@ -178,7 +186,7 @@ def build_application(
     engine = create_engine(
         settings.database_url,
         pool_size=pool_size(settings),
-        max_overflow=settings.db_max_overflow,
+        max_overflow=pool_overflow(settings),
         pool_timeout=settings.db_pool_timeout,
         pool_recycle=settings.db_pool_recycle,
     )

@@ -99,9 +99,12 @@ def test_webhook_mode_with_telegram_needs_a_url_and_a_secret(
 
 
 def test_the_database_pool_keeps_a_connection_for_every_update_in_hand() -> None:
-    from runtime.container import POOL_HEADROOM, pool_size
+    from runtime.container import POOL_HEADROOM, pool_overflow, pool_size
 
     settings = load_settings(db_pool_size=10, db_max_overflow=10, bot_max_concurrent_updates=40)
     assert pool_size(settings) == 40 + POOL_HEADROOM  # kept open, not overflow opened anew
+    assert pool_overflow(settings) == 0  # already past the 20 the database was sized for
     roomy = load_settings(db_pool_size=100, db_max_overflow=10, bot_max_concurrent_updates=40)
-    assert pool_size(roomy) == 100
+    assert (pool_size(roomy), pool_overflow(roomy)) == (100, 10)
+    some = load_settings(db_pool_size=10, db_max_overflow=20, bot_max_concurrent_updates=20)
+    assert (pool_size(some), pool_overflow(some)) == (25, 5)  # 30 at most, as configured
