@@ -164,7 +164,11 @@ async def _show(
         raise web.HTTPNotFound()
     entries = await candidate_timeline(uow(request), profile)
     if opened:  # shown, so read (the page still marks what was new); the menu's count drops
-        await mark_read(uow(request), deps(request).clock, candidate_id, actor=scope.actor)
+        shown = [e.message.id for e in entries if e.message and e.message.direction == "in"]
+        if shown:  # what came after the page was read stays unread
+            await mark_read(
+                uow(request), deps(request).clock, candidate_id, actor=scope.actor, up_to=max(shown)
+            )
     return await render(
         request,
         "candidate.html",

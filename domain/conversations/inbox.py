@@ -50,10 +50,13 @@ async def record_inbound(
     )
 
 
-async def mark_read(uow: UnitOfWork, clock: Clock, candidate_id: int, *, actor: str) -> int:
-    """Whoever opened the thread has read it: every unread message of the candidate is read.
-    How many were unread. Commits when there were any."""
-    read = await uow.inbound_messages.mark_read(candidate_id, clock.now(), actor)
+async def mark_read(
+    uow: UnitOfWork, clock: Clock, candidate_id: int, *, actor: str, up_to: int | None = None
+) -> int:
+    """Whoever opened the thread has read it: every unread message of the candidate is read
+    (with `up_to`, those up to that message id: what was shown, not one that came since). How
+    many were unread. Commits when there were any."""
+    read = await uow.inbound_messages.mark_read(candidate_id, clock.now(), actor, up_to)
     if read:
         await uow.commit()
     return read

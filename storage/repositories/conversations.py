@@ -68,13 +68,17 @@ class InboundMessageRepository(Repository[InboundMessage]):
         )
         return int((await self.session.execute(stmt)).scalar_one())
 
-    async def mark_read(self, candidate_id: int, at: datetime, by: str) -> int:
-        """Every unread message of the candidate read; how many were unread."""
+    async def mark_read(
+        self, candidate_id: int, at: datetime, by: str, up_to: int | None = None
+    ) -> int:
+        """Every unread message of the candidate (up to id `up_to`) read; how many were."""
         stmt = (
             update(InboundMessage)
             .where(InboundMessage.candidate_id == candidate_id, InboundMessage.read_at.is_(None))
             .values(read_at=at, read_by=by)
         )
+        if up_to is not None:
+            stmt = stmt.where(InboundMessage.id <= up_to)
         result = await self.session.execute(stmt)
         self._uow.mark_written(self.cache_tag)
         return int(result.rowcount)  # type: ignore[attr-defined]
