@@ -32,11 +32,12 @@ async def answering_recruiters(uow: UnitOfWork, candidate: Candidate) -> list[Re
             return [recruiter]
     if candidate.city_id is None:
         return []
-    return [
-        r
-        for r in await uow.recruiters.list_active_for_city(candidate.city_id)
-        if r.telegram_chat_id is not None
-    ]
+    return await city_recruiters(uow, candidate.city_id)
+
+
+async def city_recruiters(uow: UnitOfWork, city_id: int) -> list[RecruiterDTO]:
+    """The city's recruiters who can be told in the chat: active, and linked to one."""
+    return [r for r in await uow.recruiters.list_active_for_city(city_id) if r.telegram_chat_id]
 
 
 async def recruiter_may_see(uow: UnitOfWork, recruiter_id: int, candidate: Candidate) -> bool:

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from core.clock import Clock
 from core.enums import ContactReason
+from domain.conversations.routing import city_recruiters
 from domain.messaging.outbox import queue_message
 from domain.messaging.texts import Catalog, render_message
 from domain.pipeline.city_names import city_name
@@ -96,9 +97,8 @@ async def _tell_recruiters(
         return 0
     city = await uow.cities.get_dto(request.city_id)
     told = 0
-    for recruiter in await uow.recruiters.list_active_for_city(request.city_id):
-        if recruiter.telegram_chat_id is None:
-            continue
+    for recruiter in await city_recruiters(uow, request.city_id):
+        assert recruiter.telegram_chat_id is not None
         locale = catalog.locale_for(recruiter.locale)
         text = await render_message(
             uow,
