@@ -20,8 +20,10 @@ from bot.candidate import (
     booking,
     change_booking,
     city,
+    consent,
     fallback,
     language,
+    personal_data,
     picker,
     screening,
     start,
@@ -143,8 +145,10 @@ def create_dispatcher(
         slot_list.create_router(),
         recruiter_language.create_router(),
         guard.create_router(),
+        personal_data.create_router(),  # before `start`: strangers may ask too
         start.create_router(),
         language.create_router(),
+        consent.create_router(),  # before every step: nothing is taken without consent
         city.create_router(),
         screening.create_router(),
         picker.create_router(),

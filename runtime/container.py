@@ -192,7 +192,7 @@ def build_application(
     )
     database = DatabaseGate(engine)
     catalog = Catalog.load(settings.default_locale)
-    messaging = Messaging(catalog, clock, booking_rules(settings))
+    messaging = Messaging(catalog, clock, booking_rules(settings), settings.privacy_policy_url)
     dispatcher = create_dispatcher(
         uow_factory=uows,
         cache=cache,

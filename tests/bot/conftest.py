@@ -46,10 +46,17 @@ def button_update(
     language_code: str = "en",
     text: str = "…",
     markup: InlineKeyboardMarkup | None = None,
+    username: str | None = "ann",
 ) -> Update:
     """A press of a button carrying `data`, on a message the bot sent earlier (its `text` and
     buttons, as Telegram hands them back with the press)."""
-    user = User(id=user_id, is_bot=False, first_name="Ann", language_code=language_code)
+    user = User(
+        id=user_id,
+        is_bot=False,
+        first_name="Ann",
+        username=username,
+        language_code=language_code,
+    )
     message = Message(
         message_id=next(_ids),
         date=NOW,
