@@ -231,6 +231,7 @@ def build_application(
         metrics=metrics,
         metrics_token=settings.metrics_token.get_secret_value(),
         rules=messaging.rules,
+        retention_days=settings.retention_days,
         public_url=settings.admin_public_url,
         files=BotFiles(bot),
     )

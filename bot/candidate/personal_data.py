@@ -66,10 +66,11 @@ def create_router() -> Router:
     ) -> None:
         reply = Reply.to_message(bot, message)
         catalog = messaging.catalog
-        locale = candidate.locale if candidate else catalog.locale_for(None)
         if candidate is None:
-            await reply.send(catalog.text("mydata.nothing", locale))
+            asker = message.from_user.language_code if message.from_user else None
+            await reply.send(catalog.text("mydata.nothing", catalog.locale_for(asker)))
             return
+        locale = candidate.locale
         copy = await personal_copy(uow, candidate)
         await reply.send(summary(catalog, locale, copy))
         await reply.send_file(
@@ -83,7 +84,8 @@ def create_router() -> Router:
         catalog = messaging.catalog
         reply = Reply.to_message(bot, message)
         if candidate is None:
-            await reply.send(catalog.text("mydata.nothing", catalog.locale_for(None)))
+            asker = message.from_user.language_code if message.from_user else None
+            await reply.send(catalog.text("mydata.nothing", catalog.locale_for(asker)))
             return
         await reply.send(
             catalog.text("forget.ask", candidate.locale),
@@ -102,7 +104,9 @@ def create_router() -> Router:
         catalog = messaging.catalog
         reply = Reply.to_callback(bot, query)
         await reply.drop_buttons()
-        locale = candidate.locale if candidate else catalog.locale_for(None)
+        locale = (
+            candidate.locale if candidate else catalog.locale_for(query.from_user.language_code)
+        )
         if candidate is not None and callback_data.sure:
             await forget_me(uow, messaging, candidate)
             await reply.send(catalog.text("forget.done", locale))

@@ -8,13 +8,14 @@ what was erased."""
 from __future__ import annotations
 
 from core.enums import BookingStatus, SlotPurpose
-from core.errors import InvalidField, NotFound
+from core.errors import Conflict, InvalidField, NotFound
 from core.result import Failure, Result, Success
 from domain.bookings.booking import Messaging, release_booking
 from domain.records import Candidate
 from storage.uow import UnitOfWork
 
 MAX_REASON = 500
+ERASE_ACTION = "erase"  # the audit log's action
 # What erasure does to each table holding a person's rows (`storage`'s personal tables, found
 # by foreign keys): a table added there must be named here (a test checks), with a decision.
 TABLES: dict[str, str] = {
@@ -81,7 +82,7 @@ async def erase_now(
     uow.audit.record(
         actor=actor,
         admin_user_id=admin_user_id,
-        action="erase",
+        action=ERASE_ACTION,
         entity="candidate",
         entity_id=candidate.id,
         details={"reason": reason},
@@ -96,7 +97,7 @@ async def erase_candidate(
     actor: str,
     reason: str,
     admin_user_id: int | None = None,
-) -> Result[int, NotFound | InvalidField]:
+) -> Result[int, NotFound | InvalidField | Conflict]:
     """An admin's erasure: a reason is required. Commits."""
     words = reason.strip()
     if not words:
@@ -107,7 +108,7 @@ async def erase_candidate(
     if candidate is None:
         return Failure(NotFound("candidate"))
     if candidate.erased_at is not None:
-        return Failure(InvalidField("candidate", "already erased"))
+        return Failure(Conflict("the personal data is erased already"))
     await erase_now(uow, m, candidate, actor=actor, reason=words, admin_user_id=admin_user_id)
     await uow.commit()
     return Success(candidate.id)

@@ -8,8 +8,9 @@ from datetime import timedelta
 import structlog
 
 from domain.bookings.booking import Messaging
-from domain.privacy.erasure import erase_now
-from storage.uow import UnitOfWorkFactory
+from domain.privacy.erasure import ERASE_ACTION, erase_now
+from storage.models import AuditLogEntry
+from storage.uow import UnitOfWork, UnitOfWorkFactory
 
 log = structlog.get_logger(__name__)
 
@@ -42,3 +43,10 @@ async def erase_inactive(uows: UnitOfWorkFactory, m: Messaging, days: int) -> in
             break
     log.info("retention.erased", candidates=erased, days=days)
     return erased
+
+
+async def retention_erasures(uow: UnitOfWork) -> int:
+    """How many candidates the retention limit has erased, ever (the dashboard's figure)."""
+    return await uow.audit.count(
+        AuditLogEntry.action == ERASE_ACTION, AuditLogEntry.actor == RETENTION_ACTOR
+    )

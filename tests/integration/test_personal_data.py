@@ -21,7 +21,7 @@ from core.enums import (
     TestKind,
     TestResultStatus,
 )
-from core.errors import InvalidField
+from core.errors import Conflict
 from core.result import Failure, Success
 from domain.bookings.booking import Messaging, book_slot
 from domain.messaging.texts import Catalog
@@ -209,7 +209,7 @@ async def test_after_erasure_no_value_of_the_person_remains_and_the_funnel_is_th
         assert person.telegram_id < 0 and not person.reachable
     async with storage.uow() as uow:
         again = await erase_candidate(uow, messaging, world.person, actor="admin:1", reason="x")
-        assert isinstance(again, Failure) and isinstance(again.error, InvalidField)
+        assert isinstance(again, Failure) and isinstance(again.error, Conflict)
 
 
 async def test_an_erasure_needs_a_reason(storage: Storage) -> None:
