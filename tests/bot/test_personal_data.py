@@ -132,3 +132,18 @@ async def test_forgetme_asks_first_then_erases(harness: BotHarness) -> None:
         assert erased is not None and erased.full_name is None and erased.erased_at == NOW
     await _feed(harness, text_update("/start", user_id=USER))  # a newcomer again, asked again
     assert harness.session.sent()[-1].text.startswith("Before we start")
+
+
+async def test_declining_a_changed_text_erases_what_was_given(harness: BotHarness) -> None:
+    async with harness.storage.uow() as uow:
+        person = await make_candidate(uow, telegram_id=USER, full_name="Zoltan Quixote")
+        uow.templates.add(MessageTemplate(key="consent", locale="en", body="New terms. Agree?"))
+        await uow.commit()
+    await _feed(harness, text_update("hello", user_id=USER))
+    assert harness.session.sent()[-1].text == "New terms. Agree?"
+    await _feed(harness, button_update(ConsentChoice(agree=False), user_id=USER))
+    assert harness.session.sent()[-1].text.startswith("Understood: we keep nothing")
+    async with harness.storage.uow() as uow:
+        erased = await uow.candidates.get(person.id)
+        assert erased is not None and erased.full_name is None and erased.erased_at == NOW
+    await _nobody_without_consent_has_personal_data(harness)

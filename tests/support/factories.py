@@ -35,11 +35,11 @@ async def make_recruiter(uow: UnitOfWork, *cities: City, **kw: object) -> Recrui
 _catalog: list[Catalog] = []
 
 
-def agreed_consent(locale: str) -> dict[str, object]:
+def agreed_consent() -> dict[str, object]:
     """The consent to the shipped consent text, as a candidate who tapped Agree holds it."""
     if not _catalog:
         _catalog.append(Catalog.load("ru"))
-    version = shipped_version(_catalog[0], locale)
+    version = shipped_version(_catalog[0])
     return {"consent": AGREED, "consent_version": version, "consent_at": NOW}
 
 
@@ -52,7 +52,7 @@ async def make_candidate(uow: UnitOfWork, city: City | None = None, **kw: object
     }
     values.update(kw)
     if "consent" not in kw:  # a candidate in a test has agreed, unless it says otherwise
-        values.update(agreed_consent(str(values["locale"])))
+        values.update(agreed_consent())
     candidate = uow.candidates.add(Candidate(city_id=city.id if city else None, **values))
     await uow.session.flush()
     return candidate
