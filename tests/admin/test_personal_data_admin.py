@@ -107,3 +107,16 @@ async def test_the_api_exports_and_erases_for_admins_only(api: Api) -> None:
     copy = await (await client.get(f"/api/v1/candidates/{person}/export", headers=boss)).json()
     assert copy["tables"]["candidates"][0]["full_name"] is None
     assert NAME not in str(copy)
+
+
+async def test_the_dashboard_counts_the_retention_erasures_for_admins(panel: Panel) -> None:
+    async with panel.storage.uow() as uow:
+        for actor in ("retention", "retention", "admin:1"):
+            uow.audit.record(actor=actor, action="erase", entity="candidate", entity_id=1)
+        await uow.commit()
+    await panel.login()
+    page = await (await panel.client.get("/")).text()
+    assert 'id="retention-erased">2<' in page
+    assert "limit off (RETENTION_DAYS)" in page
+    await panel.login("rec")
+    assert 'id="retention-erased"' not in await (await panel.client.get("/")).text()
