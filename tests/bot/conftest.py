@@ -47,13 +47,14 @@ def button_update(
     text: str = "…",
     markup: InlineKeyboardMarkup | None = None,
     username: str | None = "ann",
+    first_name: str = "Ann",
 ) -> Update:
     """A press of a button carrying `data`, on a message the bot sent earlier (its `text` and
     buttons, as Telegram hands them back with the press)."""
     user = User(
         id=user_id,
         is_bot=False,
-        first_name="Ann",
+        first_name=first_name,
         username=username,
         language_code=language_code,
     )
