@@ -6,7 +6,6 @@ language is not), Agree and Decline."""
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
 
 from core.settings import SUPPORTED_LOCALES
 from domain.bookings.booking import Messaging
@@ -50,11 +49,6 @@ async def needs_consent(uow: UnitOfWork, m: Messaging, candidate: Candidate) -> 
     if candidate.consent != AGREED or candidate.erased_at is not None:
         return True
     return candidate.consent_version != await current_version(uow, m)
-
-
-def consent_state(candidate: Candidate) -> tuple[str | None, datetime | None]:
-    """What the panel shows: "agreed", "declined" or None (never asked), and when."""
-    return candidate.consent, candidate.consent_at
 
 
 async def agree(
