@@ -8,7 +8,9 @@ from datetime import timedelta
 from aiohttp.test_utils import TestClient
 from sqlalchemy import select
 
+from core.clock import FrozenClock
 from core.enums import BookingStatus, SlotPurpose
+from domain.messaging.outbox import queue_message
 from storage.models import AuditLogEntry, Booking
 from tests.admin.conftest import Panel, bearer
 from tests.conftest import Storage
@@ -41,9 +43,23 @@ async def _person(storage: Storage, *, booked: bool = False) -> int:
 
 async def test_the_page_shows_consent_and_an_admin_erases_with_a_reason(panel: Panel) -> None:
     person = await _person(panel.storage, booked=True)
+    async with panel.storage.uow() as uow:  # a message sent to them, naming them
+        found = await uow.candidates.get(person)
+        assert found is not None
+        await queue_message(
+            uow,
+            FrozenClock(NOW),
+            chat_id=found.telegram_id,
+            kind="reply",
+            dedupe_key="hello",
+            text=f"Hello, {NAME}!",
+            candidate_id=person,
+        )
+        await uow.commit()
     await panel.login()
     page = await (await panel.client.get(f"/candidates/{person}")).text()
     assert 'id="consent"' in page and "agreed" in page
+    assert f"Hello, {NAME}!" in page
     assert 'id="erase-form"' in page
     refused = await panel.post(f"/candidates/{person}/erase", {"reason": " ", "confirm": "on"})
     assert refused.status == 422
