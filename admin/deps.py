@@ -32,6 +32,7 @@ class AdminDeps:
     public_url: str = ""
     # Where media candidates sent is fetched from when opened (the bot; None: nowhere, e.g. tests).
     files: TelegramFiles | None = None
+    retention_days: int = 0  # RETENTION_DAYS, shown on the dashboard (0: off)
 
     @property
     def served_over_tls(self) -> bool:

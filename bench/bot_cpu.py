@@ -4,9 +4,9 @@ The application is built as `python main.py run` builds it (`runtime.container.b
 its dispatcher, middlewares, cache, FSM storage and pool) on a fresh database with the demo rows;
 it talks over HTTP to bench.bot_api_stub, a Bot API answering at once in its own process, so
 the client's side of every request is counted but none of the server's. New candidates go
-through /start, their city typed, two screening answers, and /start again; the updates are
-JSON, parsed and fed to `Dispatcher.feed_update` a batch at a time, all of a batch at once,
-as polling hands them over.
+through /start, the consent agreed (a button), their city typed, two screening answers, and
+/start again; the updates are JSON, parsed and fed to `Dispatcher.feed_update` a batch at a
+time, all of a batch at once, as polling hands them over.
 
 The floor: aiogram with one handler that replies "ok" (no middleware, no storage), fed the same
 number of updates the same way, replying through the same stub. The figure is the ratio of the
@@ -44,6 +44,7 @@ from aiogram.types import Message, Update
 
 from bench.harness import Figure
 from bench.system_rows import app_settings, quiet_logs, scratch_database
+from bot.callbacks import ConsentChoice
 from core.clock import SystemClock
 from core.logging import configure_logging
 from core.settings import LogFormat
@@ -120,9 +121,29 @@ def text_update(user_id: int, text: str) -> dict[str, Any]:
     return {"update_id": next(_update_ids), "message": message}
 
 
+def consent_update(user_id: int) -> dict[str, Any]:
+    """The JSON Telegram sends for a press of the consent's Agree button."""
+    user = {"id": user_id, "is_bot": False, "first_name": "Bench", "username": f"b{user_id}"}
+    message = {
+        "message_id": next(_update_ids),
+        "date": int(time.time()),
+        "chat": {"id": user_id, "type": "private", "first_name": "Bench"},
+        "text": "consent",
+    }
+    query = {
+        "id": str(next(_update_ids)),
+        "from": {**user, "language_code": "en"},
+        "chat_instance": "bench",
+        "data": ConsentChoice(agree=True).pack(),
+        "message": message,
+    }
+    return {"update_id": next(_update_ids), "callback_query": query}
+
+
 Step = Callable[[int], dict[str, Any]]
 CONVERSATION: tuple[Step, ...] = (
     lambda user: text_update(user, "/start bench"),
+    consent_update,
     lambda user: text_update(user, CITY),
     lambda user: text_update(user, "Ann Smith"),
     lambda user: text_update(user, "30"),

@@ -92,6 +92,14 @@ class LanguageMenu(CallbackData, prefix="lm"):
     pass
 
 
+class ConsentChoice(CallbackData, prefix="pc"):
+    agree: bool
+
+
+class ForgetChoice(CallbackData, prefix="pf"):
+    sure: bool  # False: keep the data after all
+
+
 # --- the recruiter's buttons -----------------------------------------------------------------
 
 

@@ -15,7 +15,7 @@ from domain.messaging.texts import Catalog
 
 log = structlog.get_logger(__name__)
 
-CANDIDATE_COMMANDS = ("start", "mybooking", "lang")
+CANDIDATE_COMMANDS = ("start", "mybooking", "lang", "mydata", "forgetme")
 RECRUITER_COMMANDS = ("today", "week", "slots")
 
 

@@ -20,8 +20,10 @@ from bot.candidate import (
     booking,
     change_booking,
     city,
+    consent,
     fallback,
     language,
+    personal_data,
     picker,
     screening,
     start,
@@ -151,12 +153,14 @@ def create_dispatcher(
             recruiter_language.create_router(),
         ),
         guard.create_router(),
+        personal_data.create_router(),  # before `start`: strangers may ask too
         start.create_router(),
         # Every handler of these needs a candidate (a stranger's message stops at `start`).
         _only_for(
             IsCandidate(),
             "candidate",
             language.create_router(),
+            consent.create_router(),  # before every step: nothing is taken without consent
             city.create_router(),
             screening.create_router(),
             picker.create_router(),

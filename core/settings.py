@@ -71,6 +71,11 @@ class Settings(BaseSettings):
     outbox_chat_interval_seconds: Annotated[float, Field(ge=0, le=60)] = 1.0
     outbox_lease_seconds: Annotated[float, Field(ge=2, le=3600)] = 30.0
 
+    # Personal data: the organisation's privacy policy, linked from the consent text, and how
+    # many days without activity a candidate's personal data is kept (0: kept until erased).
+    privacy_policy_url: str = ""
+    retention_days: Annotated[int, Field(ge=0, le=36_500)] = 0
+
     log_format: LogFormat = LogFormat.CONSOLE
     log_level: str = "INFO"
     default_locale: str = "ru"

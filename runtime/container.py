@@ -201,7 +201,7 @@ def build_application(
     )
     database = DatabaseGate(engine)
     catalog = Catalog.load(settings.default_locale)
-    messaging = Messaging(catalog, clock, booking_rules(settings))
+    messaging = Messaging(catalog, clock, booking_rules(settings), settings.privacy_policy_url)
     dispatcher = create_dispatcher(
         uow_factory=uows,
         cache=cache,
@@ -240,6 +240,7 @@ def build_application(
         metrics=metrics,
         metrics_token=settings.metrics_token.get_secret_value(),
         rules=messaging.rules,
+        retention_days=settings.retention_days,
         public_url=settings.admin_public_url,
         files=BotFiles(bot),
     )

@@ -23,6 +23,7 @@ from runtime.webhook import WEBHOOK_PATH
 from scheduler.outbox_delivery import OutboxDelivery
 from scheduler.outbox_schedule import OutboxWaker
 from scheduler.periodic import PeriodicJobs
+from scheduler.retention import RetentionJob
 
 log = structlog.get_logger(__name__)
 SHUTDOWN_STEP_SECONDS = 2.0
@@ -84,6 +85,7 @@ async def serve(
                 timedelta(hours=settings.pending_expiry_hours),
                 app.metrics,
             ),
+            RetentionJob(app.uow_factory, app.messaging, settings.retention_days, app.metrics),
         )
         await _set_command_menus(app)
         app.bot_runner.start()

@@ -6,6 +6,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from scheduler.outbox_schedule import OutboxWaker
 from scheduler.periodic import PeriodicJobs
+from scheduler.retention import NIGHTLY, RetentionJob
 
 
 class SchedulerRunner:
@@ -20,11 +21,18 @@ class SchedulerRunner:
         return "running" if self.scheduler.running else "stopped"
 
     def start(
-        self, outbox: OutboxWaker | None = None, periodic: PeriodicJobs | None = None
+        self,
+        outbox: OutboxWaker | None = None,
+        periodic: PeriodicJobs | None = None,
+        retention: RetentionJob | None = None,
     ) -> None:
         if periodic is not None:
             self.scheduler.add_job(
                 periodic.run, "interval", seconds=60, id="periodic", replace_existing=True
+            )
+        if retention is not None and retention.days > 0:  # RETENTION_DAYS=0: off
+            self.scheduler.add_job(
+                retention.run, "cron", **NIGHTLY, id="retention", replace_existing=True
             )
         self.scheduler.start()
         if outbox is not None:

@@ -50,6 +50,7 @@ from storage.repositories.conversations import (
     TagRepository,
 )
 from storage.repositories.notifications import NotificationRepository
+from storage.repositories.personal_data import PersonalDataRepository
 from storage.repositories.recruiters import RecruiterRepository
 from storage.repositories.reports import ReportRepository
 from storage.repositories.screening import TestRepository, TestResultRepository
@@ -134,6 +135,7 @@ class UnitOfWork:
         self.login_failures = LoginFailureRepository(self)
         self.api_tokens = ApiTokenRepository(self)
         self.audit = AuditLogRepository(self)
+        self.personal_data = PersonalDataRepository(self)
         return self
 
     async def __aexit__(

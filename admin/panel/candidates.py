@@ -13,10 +13,21 @@ from aiohttp import web
 from pydantic import BaseModel
 
 from admin.panel.filters import local_datetime
-from admin.panel.kit import attempt, check, deps, done, int_param, posted, render, signed_in, uow
+from admin.panel.kit import (
+    admins_only,
+    attempt,
+    check,
+    deps,
+    done,
+    int_param,
+    posted,
+    render,
+    signed_in,
+    uow,
+)
 from admin.panel.labels import TIMES_IN, status_label
 from admin.schemas.candidate_notes import NoteIn, TagRemoveIn, TagsIn
-from admin.schemas.candidates import BookingCancelIn, MessageIn, StatusChangeIn
+from admin.schemas.candidates import BookingCancelIn, EraseFormIn, MessageIn, StatusChangeIn
 from admin.scope import Scope
 from core.enums import CandidateStatus
 from core.result import Result
@@ -33,6 +44,7 @@ from domain.pipeline.directory import (
     iter_csv,
     search_candidates,
 )
+from domain.privacy.erasure import erase_candidate
 from storage.uow import UnitOfWork
 
 M = TypeVar("M", bound=BaseModel)
@@ -284,6 +296,25 @@ async def post_cancel(request: web.Request, scope: Scope) -> web.Response:
     return await _act(request, scope, BookingCancelIn, f"cancel-{booking_id}", act, notice)
 
 
+@admins_only
+async def post_erase(request: web.Request, scope: Scope) -> web.Response:
+    candidate_id = int_param(request, "candidate_id")
+    m = deps(request).messaging
+
+    async def act(uow: UnitOfWork, form: EraseFormIn, who: dict[str, Any]) -> Result[Any, Any]:
+        return await erase_candidate(
+            uow,
+            m,
+            candidate_id,
+            actor=who["actor"],
+            reason=form.reason,
+            admin_user_id=who["admin_user_id"],
+        )
+
+    notice = "The personal data is erased; bookings cancelled, recruiters told."
+    return await _act(request, scope, EraseFormIn, "erase", act, notice)
+
+
 def install(app: web.Application) -> None:
     app.router.add_get("/candidates", list_candidates)
     app.router.add_get("/candidates.csv", export_csv)
@@ -294,3 +325,4 @@ def install(app: web.Application) -> None:
     app.router.add_post("/candidates/{candidate_id}/tags", post_tags)
     app.router.add_post("/candidates/{candidate_id}/tags/remove", post_tag_removal)
     app.router.add_post("/candidates/{candidate_id}/bookings/{booking_id}/cancel", post_cancel)
+    app.router.add_post("/candidates/{candidate_id}/erase", post_erase)

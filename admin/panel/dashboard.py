@@ -8,6 +8,7 @@ from aiohttp import web
 from admin.metrics import NOT_SUMMARISED
 from admin.panel.kit import deps, render, signed_in, uow
 from admin.scope import Scope
+from domain.privacy.retention import retention_erasures
 from domain.reporting.dashboard import dashboard
 
 
@@ -19,8 +20,19 @@ async def show(request: web.Request, scope: Scope) -> web.Response:
     performance = (
         app.metrics.summary(NOT_SUMMARISED) if app.metrics is not None and scope.is_admin else None
     )
+    retention = (
+        {"days": app.retention_days, "erased": await retention_erasures(uow(request))}
+        if scope.is_admin
+        else None
+    )
     return await render(
-        request, "dashboard.html", scope, figures=figures, cache=cache, performance=performance
+        request,
+        "dashboard.html",
+        scope,
+        figures=figures,
+        cache=cache,
+        performance=performance,
+        retention=retention,
     )
 
 

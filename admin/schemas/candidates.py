@@ -42,6 +42,22 @@ class BookingCancelIn(Input):
     reason: Reason
 
 
+class EraseIn(Input):
+    reason: Reason
+
+
+def _ticked(value: bool) -> bool:
+    if not value:
+        raise ValueError("tick the box to confirm")
+    return value
+
+
+class EraseFormIn(EraseIn):
+    """The panel's form asks to confirm as well."""
+
+    confirm: Annotated[bool, AfterValidator(_ticked)] = False
+
+
 class CandidateOut(CandidateRow, Output):
     tags: list[str] = Field(default_factory=list, description="The names of its tags, by name.")
 

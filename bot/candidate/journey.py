@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.candidate.booking import show_booking
 from bot.candidate.city_list import show_cities
+from bot.candidate.consent_screen import show_consent
 from bot.candidate.picker import show_recruiters
 from bot.candidate.screening import show_current_question
 from bot.candidate.test2 import show_test2
@@ -12,13 +13,18 @@ from bot.reply import Reply
 from core.enums import SlotPurpose
 from domain.bookings.booking import Messaging
 from domain.pipeline.journey import Stage, final_answer, stage_of
+from domain.privacy.consent import needs_consent
 from domain.records import Candidate
 from domain.screening import knowledge_test
 from storage.uow import UnitOfWork
 
 
 async def show_step(reply: Reply, uow: UnitOfWork, candidate: Candidate, m: Messaging) -> None:
-    """(What a candidate writes that no step waits for is relayed: `bot.candidate.fallback`.)"""
+    """(What a candidate writes that no step waits for is relayed: `bot.candidate.fallback`.)
+    Before the first step, and whenever the consent text changed: the consent."""
+    if await needs_consent(uow, m, candidate):
+        await show_consent(reply, uow, candidate, m)
+        return
     stage = stage_of(candidate)
     final = final_answer(candidate)
     if final is not None:

@@ -34,7 +34,6 @@ async def welcome_and_resume(
         known,
         telegram_id=user.id,
         username=user.username,
-        full_name=user.full_name,
         locale=m.catalog.locale_for(user.language_code),
         source=source_from_payload(payload),
     )

@@ -69,6 +69,7 @@ class Messaging:
     catalog: Catalog
     clock: Clock
     rules: BookingRules
+    privacy_policy_url: str = ""  # linked from the consent text (`domain.privacy.consent`)
 
 
 async def _slot_check(

@@ -31,6 +31,7 @@ SAMPLES: Mapping[str, str | int] = MappingProxyType(
         "number": 3,
         "phone": "+79161234567",
         "place": "12 Baumana St, office 5",
+        "policy_url": "https://example.com/privacy",
         "prompt": "How old are you?",
         "question": "Question 3 of 8\n\nHow old are you?",
         "reason": "Please send a number.",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from core.settings import SUPPORTED_LOCALES
+from domain.privacy.states import AGREED
 from storage.dto import CandidateDTO
 from storage.models import Candidate
 from storage.uow import UnitOfWork
@@ -24,7 +25,6 @@ async def register_candidate(
     *,
     telegram_id: int,
     username: str | None,
-    full_name: str | None,
     locale: str,
     source: str | None,
 ) -> CandidateDTO:
@@ -35,7 +35,6 @@ async def register_candidate(
         found,
         telegram_id=telegram_id,
         username=username,
-        full_name=full_name,
         locale=locale,
         source=source,
     )
@@ -48,24 +47,20 @@ async def arrive(
     *,
     telegram_id: int,
     username: str | None,
-    full_name: str | None,
     locale: str,
     source: str | None,
 ) -> Candidate:
     """Create the candidate for this account, or mark the one already read (`candidate`, this
-    unit's own copy) as reachable again; the first source seen is kept. Commits."""
+    unit's own copy) as reachable again; the first source seen is kept. The Telegram profile
+    (`username`, the name) is personal: kept only once the candidate agreed to its
+    processing (`domain.privacy.consent.agree` keeps it then). Commits."""
     if candidate is None:
         candidate = uow.candidates.add(
-            Candidate(
-                telegram_id=telegram_id,
-                username=username,
-                full_name=full_name,
-                locale=locale,
-                source=source,
-            )
+            Candidate(telegram_id=telegram_id, locale=locale, source=source)
         )
     else:
-        candidate.username = username
+        if candidate.consent == AGREED:
+            candidate.username = username
         candidate.reachable = True
         if candidate.source is None and source is not None:
             candidate.source = source

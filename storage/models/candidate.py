@@ -96,6 +96,13 @@ class Candidate(CreatedAt, Base):
     search_text: Mapped[str] = mapped_column(
         Text, default=lambda ctx: _search_text_default(ctx), server_default=""
     )
+    # Consent to the processing of personal data (`domain.privacy.consent`): "agreed" or
+    # "declined", to the consent text of this version (a hash of it), at this time.
+    consent: Mapped[str | None] = mapped_column(String(16))
+    consent_version: Mapped[str | None] = mapped_column(String(64))
+    consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Set when the personal data was erased (`domain.privacy.erasure`): an anonymous row since.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 def search_key(text: str) -> str:

@@ -56,6 +56,9 @@ class CandidateListing(NamedTuple):
     created_at: datetime
     updated_at: datetime
     wanted_city: str | None
+    consent: str | None
+    consent_at: datetime | None
+    erased_at: datetime | None
 
 
 # Core columns, not the ORM's attributes: the list reads plain rows, and the ORM's row loading
@@ -122,6 +125,9 @@ _LISTING = select(
     _c.created_at,
     _c.updated_at,
     _c.wanted_city,
+    _c.consent,
+    _c.consent_at,
+    _c.erased_at,
 ).outerjoin(_cities, _cities.c.id == _c.city_id)
 
 

@@ -46,10 +46,18 @@ def button_update(
     language_code: str = "en",
     text: str = "…",
     markup: InlineKeyboardMarkup | None = None,
+    username: str | None = "ann",
+    first_name: str = "Ann",
 ) -> Update:
     """A press of a button carrying `data`, on a message the bot sent earlier (its `text` and
     buttons, as Telegram hands them back with the press)."""
-    user = User(id=user_id, is_bot=False, first_name="Ann", language_code=language_code)
+    user = User(
+        id=user_id,
+        is_bot=False,
+        first_name=first_name,
+        username=username,
+        language_code=language_code,
+    )
     message = Message(
         message_id=next(_ids),
         date=NOW,

@@ -34,7 +34,13 @@ async def test_start_up_sets_each_languages_menu_and_each_recruiters(
 ) -> None:
     await set_command_menus(harness.bot, Catalog.load("ru"), [(501, "ru"), (502, None)])
     menus = _menus(harness)
-    assert [c for c, _ in menus[("default", None)]] == ["start", "mybooking", "lang"]
+    assert [c for c, _ in menus[("default", None)]] == [
+        "start",
+        "mybooking",
+        "lang",
+        "mydata",
+        "forgetme",
+    ]
     assert menus[("default", "ru")][1] == ("mybooking", "Моя запись")
     assert menus[("default", "en")][1] == ("mybooking", "My booking")
     assert [c for c, _ in menus[("chat:501", None)]] == ["today", "week", "slots"]

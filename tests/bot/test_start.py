@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from bot.callbacks import ConsentChoice
 from storage.models import MessageTemplate
-from tests.bot.conftest import BotHarness
+from tests.bot.conftest import BotHarness, button_update
 from tests.support.bot import text_update
 
 
@@ -11,10 +12,14 @@ async def test_start_with_a_payload_registers_the_candidate_with_its_source(
     harness: BotHarness,
 ) -> None:
     await harness.dispatcher.feed_update(harness.bot, text_update("/start vk_spring", user_id=5))
-    welcome, city_question = harness.session.sent()
+    welcome, consent = harness.session.sent()
     assert welcome.chat_id == 5
     assert welcome.text.startswith("Hello, Ann!")
-    assert city_question.text.startswith("Which city are you in?")
+    assert consent.text.startswith("Before we start")
+    await harness.dispatcher.feed_update(
+        harness.bot, button_update(ConsentChoice(agree=True), user_id=5)
+    )
+    assert harness.session.sent()[-1].text.startswith("Which city are you in?")
     async with harness.storage.uow() as uow:
         candidate = await uow.candidates.get_by_telegram_id(5)
         assert candidate is not None

@@ -17,7 +17,7 @@ from aiogram import Bot, Dispatcher
 from aiogram.dispatcher.event import handler as handler_module
 from aiogram.types import Update
 
-from bot.callbacks import CityChoice
+from bot.callbacks import CityChoice, ConsentChoice
 from bot.factory import create_bot, create_dispatcher
 from core.clock import FrozenClock
 from domain.bookings.booking import Messaging
@@ -80,6 +80,9 @@ async def counted(tmp_path: Path) -> AsyncIterator[Counted]:
 async def _new_user_at_city(counted: Counted) -> int:
     user = next(_users)
     await counted.dispatcher.feed_update(counted.bot, text_update("/start", user_id=user))
+    await counted.dispatcher.feed_update(
+        counted.bot, button_update(ConsentChoice(agree=True), user_id=user)
+    )
     return user
 
 

@@ -7,7 +7,10 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from bot.callbacks import ConsentChoice
 from tests.support.sandbox_client import Persona
+
+AGREE = ConsentChoice(agree=True).pack()
 
 Message = dict[str, Any]
 # How long a step may take before a test gives up: generous, since only a broken step takes
@@ -50,8 +53,18 @@ class Chat:
                 )
             await asyncio.sleep(0.03)
 
-    async def start(self, payload: str = "", expect: int = 2) -> list[Message]:
-        return await self._after(lambda: self.persona.start(payload), expect)
+    async def start(self, payload: str = "", expect: int = 2, agree: bool = True) -> list[Message]:
+        """/start; the consent asked (a newcomer's, or a changed text) is agreed to, unless
+        told not to, and the step it leads to stands in its place in what is returned."""
+        messages = await self._after(lambda: self.persona.start(payload), expect)
+        consent = messages[-1] if messages else None
+        if not agree or consent is None:
+            return messages
+        datas = [b.get("callback_data") for row in consent["buttons"] for b in row]
+        if AGREE not in datas:
+            return messages
+        after = await self._after(lambda: self.persona.press(consent["message_id"], data=AGREE), 1)
+        return [*messages[:-1], *after]
 
     async def say(self, text: str, expect: int = 1, reply_to: int | None = None) -> list[Message]:
         """`reply_to`: a message of the chat this one replies to (Telegram's reply)."""

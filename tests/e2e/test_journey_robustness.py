@@ -120,6 +120,8 @@ async def test_a_sticker_before_anything_else_starts_the_conversation(
     from tests.e2e.chat import Chat
 
     chat = Chat(await running_app.sandbox.persona("Ann", language="en"))
-    welcome, cities = await chat.send_media("sticker", expect=2)
+    welcome, consent = await chat.send_media("sticker", expect=2)
     assert welcome["text"].startswith("Hello, Ann!")
+    assert consent["text"].startswith("Before we start")  # the sticker is not kept
+    (cities,) = await chat.press("✅ I agree")
     assert cities["text"].startswith("Which city are you in?")

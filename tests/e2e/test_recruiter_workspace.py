@@ -68,7 +68,13 @@ async def test_an_invite_links_once_and_refuses_used_expired_and_unknown(
     assert linked["text"].startswith("Вы привязаны как Анна Смирнова")
     # The menus: set at start-up for candidates, per language; the linked chat gets its own.
     (bot,) = running_app.world.bots.values()
-    assert [c["command"] for c in bot.commands["default|en"]] == ["start", "mybooking", "lang"]
+    assert [c["command"] for c in bot.commands["default|en"]] == [
+        "start",
+        "mybooking",
+        "lang",
+        "mydata",
+        "forgetme",
+    ]
     assert [c["command"] for c in bot.commands[f"chat:{anna.id}|"]] == ["today", "week", "slots"]
     other = Chat(await running_app.sandbox.persona("Чужой", language="ru"))
     (used,) = await other.start(payload, expect=1)

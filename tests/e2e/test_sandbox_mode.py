@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from storage.models import AdminUser, City, Slot
+from tests.e2e.chat import Chat
 from tests.e2e.conftest import RunningApp
 
 
@@ -12,20 +13,27 @@ async def test_start_gets_the_bots_answer_in_the_chat_and_the_candidate_is_store
     running_app: RunningApp,
 ) -> None:
     ann = await running_app.sandbox.persona("Ann", language="en")
-    await ann.start("vk_spring")
-    reply, city_question = await ann.wait_for_bot(2)
+    chat = Chat(ann)
+    reply, consent = await chat.start("vk_spring", agree=False)
     assert reply["text"].startswith("Hello, Ann!")
-    assert [b[0]["text"] for b in city_question["buttons"]][:2] == ["Berlin", "Kaliningrad"]
+    assert consent["text"].startswith("Before we start")
+    assert [b["text"] for b in consent["buttons"][0]] == ["✅ I agree", "I do not agree"]
     async with running_app.app.uow_factory() as uow:
         candidate = await uow.candidates.get_by_telegram_id(ann.id)
         assert candidate is not None
         assert candidate.source == "vk_spring"
+        assert (candidate.full_name, candidate.consent) == (None, None)  # nothing before Agree
+    (city_question,) = await chat.press("✅ I agree")
+    assert [b[0]["text"] for b in city_question["buttons"]][:2] == ["Berlin", "Kaliningrad"]
+    async with running_app.app.uow_factory() as uow:
+        candidate = await uow.candidates.get_by_telegram_id(ann.id)
+        assert candidate is not None
+        assert (candidate.full_name, candidate.consent) == ("Ann", "agreed")
 
 
 async def test_a_russian_speaker_gets_russian(running_app: RunningApp) -> None:
     ivan = await running_app.sandbox.persona("Иван", language="ru")
-    await ivan.start()
-    reply, city_question = await ivan.wait_for_bot(2)
+    reply, city_question = await Chat(ivan).start()
     assert reply["text"].startswith("Здравствуйте, Иван!")
     assert city_question["text"].startswith("В каком вы городе?")
 

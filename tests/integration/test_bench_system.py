@@ -85,7 +85,7 @@ async def test_the_figures_come_back_filled_in_and_the_dataset_as_found(dataset:
 
     # The in-process CPU per update, beside the trivial aiogram bot (its own scratch database).
     assert cpu.unit == "ms"
-    assert cpu.extra["updates"] == 4 * 5  # five steps of each new candidate's conversation
+    assert cpu.extra["updates"] == 4 * 6  # six steps of each new candidate's conversation
     assert cpu.floor is not None and cpu.floor > 0
     assert cpu.met is not None
     assert cpu.size is None  # measured on the demo rows, not on the dataset

@@ -6,6 +6,9 @@ import itertools
 from datetime import UTC, datetime, timedelta
 
 from core.enums import CandidateStatus, SlotPurpose
+from domain.messaging.texts import Catalog
+from domain.privacy.consent import shipped_version
+from domain.privacy.states import AGREED
 from storage.models import Candidate, City, Recruiter, Slot
 from storage.uow import UnitOfWork
 
@@ -29,6 +32,17 @@ async def make_recruiter(uow: UnitOfWork, *cities: City, **kw: object) -> Recrui
     return recruiter
 
 
+_catalog: list[Catalog] = []
+
+
+def agreed_consent() -> dict[str, object]:
+    """The consent to the shipped consent text, as a candidate who tapped Agree holds it."""
+    if not _catalog:
+        _catalog.append(Catalog.load("ru"))
+    version = shipped_version(_catalog[0])
+    return {"consent": AGREED, "consent_version": version, "consent_at": NOW}
+
+
 async def make_candidate(uow: UnitOfWork, city: City | None = None, **kw: object) -> Candidate:
     values: dict[str, object] = {
         "telegram_id": 10_000 + next(_ids),
@@ -37,6 +51,8 @@ async def make_candidate(uow: UnitOfWork, city: City | None = None, **kw: object
         "status": CandidateStatus.SCREENING_PASSED,
     }
     values.update(kw)
+    if "consent" not in kw:  # a candidate in a test has agreed, unless it says otherwise
+        values.update(agreed_consent())
     candidate = uow.candidates.add(Candidate(city_id=city.id if city else None, **values))
     await uow.session.flush()
     return candidate

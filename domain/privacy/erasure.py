@@ -1,0 +1,121 @@
+"""Erasing a person's personal data, asked by themselves (`/forgetme`, or declining consent),
+by an admin (panel, API, with a reason) or by the retention limit. The candidate row stays,
+anonymous, with its status and milestones, so the funnel and the reports count it as before;
+their bookings are cancelled the way any cancellation is (recruiters told, slots offered on),
+and what is queued for them is dropped. The audit log says who erased whom and why, never
+what was erased."""
+
+from __future__ import annotations
+
+from core.enums import BookingStatus, SlotPurpose
+from core.errors import Conflict, InvalidField, NotFound
+from core.result import Failure, Result, Success
+from domain.bookings.booking import Messaging, release_booking
+from domain.records import Candidate
+from storage.uow import UnitOfWork
+
+MAX_REASON = 500
+ERASE_ACTION = "erase"  # the audit log's action
+# What erasure does to each table holding a person's rows (`storage`'s personal tables, found
+# by foreign keys): a table added there must be named here (a test checks), with a decision.
+TABLES: dict[str, str] = {
+    "candidates": "personal fields cleared; the row stays, anonymous, with its status",
+    "candidate_status_history": "reasons cleared; the changes stay (reports count them)",
+    "bookings": "active ones cancelled (recruiters told, slots offered on); reasons cleared",
+    "booking_history": "reasons cleared",
+    "notifications": "queued ones to or about them dropped; every text blanked",
+    "test_results": "kept: scores, no words",
+    "test_answers": "answers blanked",
+    "waitlist_entries": "deleted",
+    "contact_requests": "what they wrote cleared",
+    "inbound_messages": "deleted, media references with them",
+    "candidate_notes": "deleted",
+    "candidate_tags": "kept: the organisation's labels, no words of the person",
+}
+RECRUITER_CANCELED_KEY = "recruiter_booking_canceled"
+
+
+def anonymous_telegram_id(candidate_id: int) -> int:
+    """Telegram ids are positive: the erased row keeps a number no account can write from."""
+    return -candidate_id
+
+
+async def erase_now(
+    uow: UnitOfWork,
+    m: Messaging,
+    candidate: Candidate,
+    *,
+    actor: str,
+    reason: str,
+    admin_user_id: int | None = None,
+) -> None:
+    """Erase; the caller commits."""
+    data = uow.personal_data
+    chat_id = candidate.telegram_id
+    anonymous = anonymous_telegram_id(candidate.id)
+    await data.cancel_pending_messages(candidate.id, chat_id)
+    await data.blank_messages(candidate.id, chat_id, anonymous)
+    # Recruiters are told of the cancelled bookings under a number, never the name.
+    candidate.full_name = f"#{candidate.id}"
+    candidate.username = None
+    for purpose in (SlotPurpose.INTRO_DAY, SlotPurpose.INTERVIEW):
+        booking = await uow.bookings.active_for_candidate(candidate.id, purpose)
+        if booking is not None:
+            await release_booking(
+                uow,
+                m,
+                candidate,
+                booking,
+                to=BookingStatus.CANCELED,
+                reason="personal data erased",
+                recruiter_key=RECRUITER_CANCELED_KEY,
+                actor=actor,
+            )
+    await data.cancel_pending_to(chat_id)  # what the cancellations owed the candidate
+    await data.remove_words(candidate.id)
+    candidate.full_name = None
+    candidate.phone = None
+    candidate.wanted_city = None
+    candidate.telegram_id = anonymous
+    candidate.reachable = False
+    candidate.erased_at = m.clock.now()
+    uow.audit.record(
+        actor=actor,
+        admin_user_id=admin_user_id,
+        action=ERASE_ACTION,
+        entity="candidate",
+        entity_id=candidate.id,
+        details={"reason": reason},
+    )
+
+
+async def erase_candidate(
+    uow: UnitOfWork,
+    m: Messaging,
+    candidate_id: int,
+    *,
+    actor: str,
+    reason: str,
+    admin_user_id: int | None = None,
+) -> Result[int, NotFound | InvalidField | Conflict]:
+    """An admin's erasure: a reason is required. Commits."""
+    words = reason.strip()
+    if not words:
+        return Failure(InvalidField("reason", "required"))
+    if len(words) > MAX_REASON:
+        return Failure(InvalidField("reason", f"at most {MAX_REASON} characters"))
+    candidate = await uow.candidates.get(candidate_id)
+    if candidate is None:
+        return Failure(NotFound("candidate"))
+    if candidate.erased_at is not None:
+        return Failure(Conflict("the personal data is erased already"))
+    await erase_now(uow, m, candidate, actor=actor, reason=words, admin_user_id=admin_user_id)
+    await uow.commit()
+    return Success(candidate.id)
+
+
+async def forget_me(uow: UnitOfWork, m: Messaging, candidate: Candidate) -> None:
+    """The person's own erasure (`/forgetme`, confirmed). Commits."""
+    if candidate.erased_at is None:
+        await erase_now(uow, m, candidate, actor="candidate", reason="asked by the candidate")
+        await uow.commit()

@@ -1,0 +1,4 @@
+"""The consent's states, as `candidates.consent` holds them (None: never asked)."""
+
+AGREED = "agreed"
+DECLINED = "declined"

@@ -1,0 +1,149 @@
+"""Consent, /mydata and /forgetme through the real dispatcher."""
+
+from __future__ import annotations
+
+import json
+
+from aiogram.methods import SendDocument
+from sqlalchemy import select
+
+from bot.callbacks import ConsentChoice, ForgetChoice
+from core.enums import CandidateStatus
+from storage.models import Candidate, InboundMessage, MessageTemplate
+from tests.bot.conftest import BotHarness, button_update
+from tests.support.bot import text_update
+from tests.support.factories import NOW, make_candidate
+
+USER = 5_101
+
+
+async def _feed(harness: BotHarness, *updates: object) -> None:
+    for update in updates:
+        await harness.dispatcher.feed_update(harness.bot, update)  # type: ignore[arg-type]
+
+
+async def _nobody_without_consent_has_personal_data(harness: BotHarness) -> None:
+    """The invariant: personal data in a candidate row, or a message kept, only with consent."""
+    async with harness.storage.uow() as uow:
+        for c in (await uow.session.scalars(select(Candidate))).all():
+            personal = (c.username, c.full_name, c.phone, c.wanted_city)
+            if c.consent != "agreed":
+                assert personal == (None, None, None, None), c.id
+                assert c.search_text == ""
+                kept = await uow.session.scalars(
+                    select(InboundMessage).where(InboundMessage.candidate_id == c.id)
+                )
+                assert kept.all() == [], c.id
+
+
+async def _candidate(harness: BotHarness, telegram_id: int = USER) -> Candidate:
+    async with harness.storage.uow() as uow:
+        candidate = await uow.candidates.get_by_telegram_id(telegram_id)
+        assert candidate is not None
+        return candidate
+
+
+async def test_nothing_personal_is_kept_before_agree(harness: BotHarness) -> None:
+    await _feed(harness, text_update("/start", user_id=USER, first_name="Zoltan"))
+    welcome, consent = harness.session.sent()
+    assert welcome.text.startswith("Hello, Zoltan!")  # said, not kept
+    assert consent.text.startswith("Before we start")
+    assert "/mydata" in consent.text and "/forgetme" in consent.text
+    await _feed(harness, text_update("my phone is +79990001122", user_id=USER))
+    assert harness.session.sent()[-1].text.startswith("Before we start")  # asked again
+    await _nobody_without_consent_has_personal_data(harness)
+    before = await _candidate(harness)
+    assert (before.username, before.full_name, before.consent) == (None, None, None)
+
+    await _feed(harness, button_update(ConsentChoice(agree=True), user_id=USER))
+    assert harness.session.sent()[-1].text.startswith("Which city are you in?")
+    after = await _candidate(harness)
+    assert (after.username, after.full_name, after.consent) == ("ann", "Ann", "agreed")
+    assert after.consent_at == NOW and after.consent_version
+    await _nobody_without_consent_has_personal_data(harness)
+
+
+async def test_decline_keeps_only_the_telegram_id_and_does_not_ask_again(
+    harness: BotHarness,
+) -> None:
+    await _feed(
+        harness,
+        text_update("/start", user_id=USER),
+        button_update(ConsentChoice(agree=False), user_id=USER),
+    )
+    assert harness.session.sent()[-1].text.startswith("Understood: we keep nothing")
+    await _feed(harness, text_update("hello there", user_id=USER))
+    assert harness.session.sent()[-1].text.startswith("Understood: we keep nothing")
+    declined = await _candidate(harness)
+    assert declined.consent == "declined" and declined.consent_at == NOW
+    await _nobody_without_consent_has_personal_data(harness)
+    await _feed(harness, text_update("/start", user_id=USER))  # asked only when they come back
+    assert harness.session.sent()[-1].text.startswith("Before we start")
+
+
+async def test_a_changed_consent_text_is_asked_again_at_the_next_contact(
+    harness: BotHarness,
+) -> None:
+    async with harness.storage.uow() as uow:
+        await make_candidate(uow, telegram_id=USER, status=CandidateStatus.NEW)
+        await uow.commit()
+    await _feed(harness, text_update("/start", user_id=USER))
+    assert harness.session.sent()[-1].text.startswith("Which city")  # agreed to this text
+    old = (await _candidate(harness)).consent_version
+    async with harness.storage.uow() as uow:
+        uow.templates.add(MessageTemplate(key="consent", locale="en", body="New terms. Agree?"))
+        await uow.commit()
+    await _feed(harness, text_update("hello", user_id=USER))
+    assert harness.session.sent()[-1].text == "New terms. Agree?"
+    await _feed(harness, button_update(ConsentChoice(agree=True), user_id=USER))
+    renewed = await _candidate(harness)
+    assert renewed.consent == "agreed" and renewed.consent_version != old
+    assert renewed.full_name == "Test Candidate"  # kept, not replaced by the Telegram name
+
+
+async def test_mydata_sends_a_summary_and_a_json_copy(harness: BotHarness) -> None:
+    async with harness.storage.uow() as uow:
+        await make_candidate(uow, telegram_id=USER, full_name="Zoltan Quixote", phone="+7999")
+        await uow.commit()
+    await _feed(harness, text_update("/mydata", user_id=USER))
+    summary = harness.session.sent()[-1]
+    assert "Zoltan Quixote" in summary.text and "+7999" in summary.text
+    (document,) = [r for r in harness.session.requests if isinstance(r, SendDocument)]
+    content = json.loads(document.document.data)  # type: ignore[union-attr]
+    assert content["tables"]["candidates"][0]["full_name"] == "Zoltan Quixote"
+    await _feed(harness, text_update("/mydata", user_id=USER + 1))
+    assert harness.session.sent()[-1].text == "We hold no personal data about you."
+
+
+async def test_forgetme_asks_first_then_erases(harness: BotHarness) -> None:
+    async with harness.storage.uow() as uow:
+        person = await make_candidate(uow, telegram_id=USER, full_name="Zoltan Quixote")
+        await uow.commit()
+    await _feed(harness, text_update("/forgetme", user_id=USER))
+    assert harness.session.sent()[-1].text.startswith("Erase all your personal data?")
+    await _feed(harness, button_update(ForgetChoice(sure=False), user_id=USER))
+    assert harness.session.sent()[-1].text == "Nothing was erased."
+    assert (await _candidate(harness)).full_name == "Zoltan Quixote"
+    await _feed(harness, button_update(ForgetChoice(sure=True), user_id=USER))
+    assert harness.session.sent()[-1].text.startswith("Your personal data has been erased.")
+    async with harness.storage.uow() as uow:
+        assert await uow.candidates.get_by_telegram_id(USER) is None
+        erased = await uow.candidates.get(person.id)
+        assert erased is not None and erased.full_name is None and erased.erased_at == NOW
+    await _feed(harness, text_update("/start", user_id=USER))  # a newcomer again, asked again
+    assert harness.session.sent()[-1].text.startswith("Before we start")
+
+
+async def test_declining_a_changed_text_erases_what_was_given(harness: BotHarness) -> None:
+    async with harness.storage.uow() as uow:
+        person = await make_candidate(uow, telegram_id=USER, full_name="Zoltan Quixote")
+        uow.templates.add(MessageTemplate(key="consent", locale="en", body="New terms. Agree?"))
+        await uow.commit()
+    await _feed(harness, text_update("hello", user_id=USER))
+    assert harness.session.sent()[-1].text == "New terms. Agree?"
+    await _feed(harness, button_update(ConsentChoice(agree=False), user_id=USER))
+    assert harness.session.sent()[-1].text.startswith("Understood: we keep nothing")
+    async with harness.storage.uow() as uow:
+        erased = await uow.candidates.get(person.id)
+        assert erased is not None and erased.full_name is None and erased.erased_at == NOW
+    await _nobody_without_consent_has_personal_data(harness)
