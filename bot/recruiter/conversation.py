@@ -26,7 +26,7 @@ from core.result import Failure, Result
 from domain.bookings.booking import Messaging
 from domain.conversations import recruiter_chat
 from domain.conversations.relay import candidate_label
-from domain.conversations.replies import BLOCKED
+from domain.conversations.replies import BLOCKED, ERASED
 from domain.records import Candidate
 from storage.dto import RecruiterDTO
 from storage.uow import UnitOfWork
@@ -86,6 +86,9 @@ async def _reply(
     error = sent.error
     if isinstance(error, InvalidField) and error.reason == BLOCKED:
         await reply.send(_say(m, recruiter, "conversation.blocked", name=name))
+        return True
+    if isinstance(error, InvalidField) and error.reason == ERASED:
+        await reply.send(_say(m, recruiter, "conversation.erased"))
         return True
     if isinstance(error, InvalidField):
         limit = recruiter_chat.MAX_REPLY

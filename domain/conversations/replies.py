@@ -20,6 +20,7 @@ MAX_REPLY = 4000
 STAFF_MESSAGE_KIND = "panel_message"
 TEMPLATE = "staff_reply"
 BLOCKED = "the candidate has blocked the bot: nothing reaches them"
+ERASED = "the candidate's personal data was erased: nothing can be sent to them"
 
 
 async def send_reply(
@@ -36,7 +37,7 @@ async def send_reply(
     """Queue `text` to the candidate under the writer's name (`actor`, as the audit log names
     people); the text is HTML-escaped by the template. The outbox row's id. Refused: a candidate
     out of scope (NotFound), an empty or too long text, a candidate who blocked the bot
-    (InvalidField "text", reason `BLOCKED`). Commits."""
+    (InvalidField "text", reason `BLOCKED`), an erased one (reason `ERASED`). Commits."""
     candidate = await visible_candidate(uow, candidate_id, city_ids)
     if candidate is None:
         return Failure(NotFound(f"candidate {candidate_id}"))
@@ -45,6 +46,8 @@ async def send_reply(
         return Failure(InvalidField("text", "required"))
     if len(words) > MAX_REPLY:
         return Failure(InvalidField("text", f"at most {MAX_REPLY} characters"))
+    if candidate.erased_at is not None:
+        return Failure(InvalidField("text", ERASED))
     if not candidate.reachable:
         return Failure(InvalidField("text", BLOCKED))
     kind, name = await actor_name(uow, actor)

@@ -491,3 +491,22 @@ async def test_a_reply_in_a_group_is_not_matched_against_the_recruiters_own_chat
     grouped = in_group.message.model_copy(update={"chat": Chat(id=-100_5, type="group")})
     await scene.feed(in_group.model_copy(update={"message": grouped}))
     assert await scene.rows(ANN) == []  # the same message id in a group is another message
+
+
+async def test_a_reply_to_an_erased_candidates_old_note_sends_nothing(
+    harness: BotHarness,
+) -> None:
+    scene = await _scene(harness)
+    await scene.candidate_writes(text="Hi")
+    await scene.deliver()
+    async with harness.storage.uow() as uow:
+        candidate = await uow.candidates.get(scene.ann)
+        assert candidate is not None
+        candidate.erased_at = NOW  # as erasure leaves the anonymous row
+        await uow.commit()
+    ((relayed_as, _),) = scene.sent_to(BOOKED_WITH)
+    await scene.recruiter_writes(
+        BOOKED_WITH, text="Hello", reply_to_message=bot_message(BOOKED_WITH, relayed_as)
+    )
+    assert "удалить свои данные" in harness.session.sent()[-1].text
+    assert await scene.rows(ANN) == []
