@@ -116,6 +116,7 @@ async def queue_attendance_prompts(uows: UnitOfWorkFactory, m: Messaging) -> int
                 dedupe_key=f"attendance_prompt:{booking.id}",
                 text=text,
                 buttons=buttons,
+                candidate_id=candidate.id,
                 booking_id=booking.id,
             ):
                 queued += 1

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.enums import NotificationStatus
 from storage.models import (
+    AuditLogEntry,
     Base,
     Booking,
     Candidate,
@@ -114,8 +115,12 @@ class PersonalDataRepository:
     # --- erasure ---------------------------------------------------------------------------
 
     def _about(self, candidate_id: int, chat_id: int) -> ColumnElement[bool]:
+        """Messages to the person, or about them: by their id or by one of their bookings."""
+        bookings = select(Booking.id).where(Booking.candidate_id == candidate_id)
         return or_(
-            Notification.candidate_id == candidate_id, Notification.recipient_chat_id == chat_id
+            Notification.candidate_id == candidate_id,
+            Notification.recipient_chat_id == chat_id,
+            Notification.booking_id.in_(bookings),
         )
 
     async def cancel_pending_messages(self, candidate_id: int, chat_id: int) -> int:
@@ -204,7 +209,9 @@ class PersonalDataRepository:
             .values(reason=None)
             .execution_options(synchronize_session=False)
         )
+        await self._clear_audit_reasons(candidate_id)
         self._uow.mark_written(
+            "audit_log",
             "inbound_messages",
             "candidate_notes",
             "waitlist_entries",
@@ -214,6 +221,28 @@ class PersonalDataRepository:
             "bookings",
             "slots",
         )
+
+    async def _clear_audit_reasons(self, candidate_id: int) -> None:
+        """The audit log's entries on the person and their bookings keep what was done, by
+        whom, when; the reasons typed (free text) go."""
+        booking_ids = [
+            str(i)
+            for i in await self.session.scalars(
+                select(Booking.id).where(Booking.candidate_id == candidate_id)
+            )
+        ]
+        entries = await self.session.scalars(
+            select(AuditLogEntry).where(
+                or_(
+                    (AuditLogEntry.entity == "candidate")
+                    & (AuditLogEntry.entity_id == str(candidate_id)),
+                    (AuditLogEntry.entity == "booking") & AuditLogEntry.entity_id.in_(booking_ids),
+                )
+            )
+        )
+        for entry in entries:
+            if (entry.details or {}).get("reason") is not None:
+                entry.details = {**entry.details, "reason": None}
 
     async def inactive_since(self, cutoff: datetime, limit: int) -> list[int]:
         """Candidates not erased yet who have done nothing since `cutoff`: no change to their

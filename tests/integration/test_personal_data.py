@@ -14,6 +14,8 @@ from sqlalchemy import select
 from core.clock import FrozenClock
 from core.enums import (
     ACTIVE_BOOKING_STATUSES,
+    BookingStatus,
+    CandidateStatus,
     ContactReason,
     InboundKind,
     QuestionKind,
@@ -117,6 +119,45 @@ async def _world(storage: Storage) -> World:
     async with storage.uow() as uow:  # a booking: its history, the recruiter's card, statuses
         booked = await book_slot(uow, messaging, candidate_id=world.person, slot_id=world.slot)
         assert isinstance(booked, Success), booked
+    async with storage.uow() as uow:  # reasons typed with their name; a message by booking only
+        person = await uow.candidates.get(world.person)
+        assert person is not None
+        uow.candidates.change_status(
+            person, CandidateStatus.SCREENING, actor="admin:1", reason=f"{NAME} {PHONE} asked"
+        )
+        recruiter_row = await uow.recruiters.get(recruiter.id)
+        city_row = await uow.cities.get(city.id)
+        assert recruiter_row is not None and city_row is not None
+        earlier = await make_slot(uow, recruiter_row, city_row, purpose=SlotPurpose.INTRO_DAY)
+        old = Booking(
+            slot_id=earlier.id,
+            candidate_id=world.person,
+            purpose=SlotPurpose.INTRO_DAY,
+            status=BookingStatus.PENDING,
+        )
+        uow.session.add(old)
+        await uow.session.flush()
+        await uow.bookings.change_status(
+            old, BookingStatus.CANCELED, actor="admin:1", reason=f"{NAME} cannot come"
+        )
+        uow.audit.record(  # as the recruiters' desk cancels
+            actor="admin:1",
+            action="cancel",
+            entity="booking",
+            entity_id=old.id,
+            details={"candidate_id": world.person, "from": "pending", "reason": f"{PHONE} off"},
+        )
+        uow.session.add(
+            Notification(
+                recipient_chat_id=RECRUITER_CHAT,
+                kind="attendance_prompt",
+                dedupe_key=f"attendance_prompt:{old.id}",
+                payload={"text": f"Did {NAME} come?"},
+                due_at=NOW,
+                booking_id=old.id,
+            )
+        )
+        await uow.commit()
     return world
 
 
