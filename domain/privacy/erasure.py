@@ -48,9 +48,12 @@ async def erase_now(
     actor: str,
     reason: str,
     admin_user_id: int | None = None,
-) -> None:
-    """Erase; the caller commits."""
+) -> bool:
+    """Erase; the caller commits. False (and nothing done) when the person is erased already,
+    by anyone, even by another process meanwhile."""
     data = uow.personal_data
+    if not await data.claim_erasure(candidate.id, m.clock.now()):
+        return False
     chat_id = candidate.telegram_id
     anonymous = anonymous_telegram_id(candidate.id)
     await data.cancel_pending_messages(candidate.id, chat_id)
@@ -87,6 +90,7 @@ async def erase_now(
         entity_id=candidate.id,
         details={"reason": reason},
     )
+    return True
 
 
 async def erase_candidate(
@@ -107,9 +111,11 @@ async def erase_candidate(
     candidate = await uow.candidates.get(candidate_id)
     if candidate is None:
         return Failure(NotFound("candidate"))
-    if candidate.erased_at is not None:
+    erased = candidate.erased_at is None and await erase_now(
+        uow, m, candidate, actor=actor, reason=words, admin_user_id=admin_user_id
+    )
+    if not erased:
         return Failure(Conflict("the personal data is erased already"))
-    await erase_now(uow, m, candidate, actor=actor, reason=words, admin_user_id=admin_user_id)
     await uow.commit()
     return Success(candidate.id)
 

@@ -19,30 +19,39 @@ BATCH = 200
 
 
 async def erase_inactive(uows: UnitOfWorkFactory, m: Messaging, days: int) -> int:
-    """Erase every candidate inactive for `days` (0: the limit is off); how many were."""
+    """Erase every candidate inactive for `days` (0: the limit is off); how many were. Each in
+    its own transaction: one that fails is logged and skipped, the others go on."""
     if days <= 0:
         return 0
-    cutoff = m.clock.now() - timedelta(days=days)
+    now = m.clock.now()
+    cutoff = now - timedelta(days=days)
     erased = 0
+    after = 0
     while True:
         async with uows() as uow:
-            ids = await uow.personal_data.inactive_since(cutoff, BATCH)
-            for candidate_id in ids:
-                candidate = await uow.candidates.get(candidate_id)
-                assert candidate is not None
-                await erase_now(
-                    uow,
-                    m,
-                    candidate,
-                    actor=RETENTION_ACTOR,
-                    reason=f"no activity for {days} days",
-                )
-            await uow.commit()
-        erased += len(ids)
+            ids = await uow.personal_data.inactive_since(cutoff, now, BATCH, after)
+        for candidate_id in ids:
+            try:
+                erased += await _erase_one(uows, m, candidate_id, days)
+            except Exception:
+                log.exception("retention.failed", candidate_id=candidate_id)
         if len(ids) < BATCH:
             break
+        after = ids[-1]
     log.info("retention.erased", candidates=erased, days=days)
     return erased
+
+
+async def _erase_one(uows: UnitOfWorkFactory, m: Messaging, candidate_id: int, days: int) -> bool:
+    async with uows() as uow:
+        candidate = await uow.candidates.get(candidate_id)
+        if candidate is None or candidate.erased_at is not None:
+            return False
+        done = await erase_now(
+            uow, m, candidate, actor=RETENTION_ACTOR, reason=f"no activity for {days} days"
+        )
+        await uow.commit()
+        return done
 
 
 async def retention_erasures(uow: UnitOfWork) -> int:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import ColumnElement, Table, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.enums import NotificationStatus
+from core.enums import ACTIVE_BOOKING_STATUSES, NotificationStatus
 from storage.models import (
     AuditLogEntry,
     Base,
@@ -22,6 +22,7 @@ from storage.models import (
     ContactRequest,
     InboundMessage,
     Notification,
+    Slot,
     TestAnswer,
     TestResult,
     WaitlistEntry,
@@ -244,25 +245,62 @@ class PersonalDataRepository:
             if (entry.details or {}).get("reason") is not None:
                 entry.details = {**entry.details, "reason": None}
 
-    async def inactive_since(self, cutoff: datetime, limit: int) -> list[int]:
-        """Candidates not erased yet who have done nothing since `cutoff`: no change to their
-        row, no message, no booking changed or still to come."""
+    async def inactive_since(
+        self, cutoff: datetime, now: datetime, limit: int, after: int = 0
+    ) -> list[int]:
+        """Candidates not erased yet (with an id above `after`) who have done nothing since
+        `cutoff`: no change to their row, no message, no booking changed, none active for a time
+        still to come (`now`), no place on a waiting list, no test or contact request since."""
         recent_message = select(InboundMessage.id).where(
             InboundMessage.candidate_id == Candidate.id, InboundMessage.created_at >= cutoff
         )
         recent_booking = select(Booking.id).where(
             Booking.candidate_id == Candidate.id, Booking.updated_at >= cutoff
         )
+        coming_booking = (
+            select(Booking.id)
+            .join(Slot, Slot.id == Booking.slot_id)
+            .where(
+                Booking.candidate_id == Candidate.id,
+                Booking.status.in_(ACTIVE_BOOKING_STATUSES),
+                Slot.starts_at >= now,
+            )
+        )
+        waiting = select(WaitlistEntry.id).where(WaitlistEntry.candidate_id == Candidate.id)
+        recent_test = select(TestResult.id).where(
+            TestResult.candidate_id == Candidate.id,
+            or_(TestResult.started_at >= cutoff, TestResult.finished_at >= cutoff),
+        )
+        recent_request = select(ContactRequest.id).where(
+            ContactRequest.candidate_id == Candidate.id, ContactRequest.created_at >= cutoff
+        )
         stmt = (
             select(Candidate.id)
             .where(
+                Candidate.id > after,
                 Candidate.erased_at.is_(None),
                 Candidate.updated_at < cutoff,
                 Candidate.created_at < cutoff,
                 ~recent_message.exists(),
                 ~recent_booking.exists(),
+                ~coming_booking.exists(),
+                ~waiting.exists(),
+                ~recent_test.exists(),
+                ~recent_request.exists(),
             )
             .order_by(Candidate.id)
             .limit(limit)
         )
         return list((await self.session.scalars(stmt)).all())
+
+    async def claim_erasure(self, candidate_id: int, now: datetime) -> bool:
+        """Mark the person erased unless they are already (by anyone, even meanwhile): whether
+        this erasure is the one to go on."""
+        result = await self.session.execute(
+            update(Candidate)
+            .where(Candidate.id == candidate_id, Candidate.erased_at.is_(None))
+            .values(erased_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        self._uow.mark_written("candidates")
+        return int(result.rowcount) == 1  # type: ignore[attr-defined]

@@ -27,9 +27,10 @@ from core.errors import Conflict
 from core.result import Failure, Success
 from domain.bookings.booking import Messaging, book_slot
 from domain.messaging.texts import Catalog
-from domain.privacy.erasure import TABLES, erase_candidate
+from domain.privacy import retention
+from domain.privacy.erasure import TABLES, erase_candidate, erase_now
 from domain.privacy.export import personal_copy
-from domain.privacy.retention import RETENTION_ACTOR, erase_inactive
+from domain.privacy.retention import RETENTION_ACTOR, erase_inactive, retention_erasures
 from domain.reporting.dashboard import reached_stages
 from domain.scheduling.picker import BookingRules
 from storage.models import (
@@ -304,3 +305,114 @@ async def test_retention_erases_exactly_the_inactive(storage: Storage) -> None:
         ).one()
         assert entry.actor == RETENTION_ACTOR
     assert await erase_inactive(storage.uow, messaging, 30) == 0  # already erased
+
+
+async def test_retention_keeps_who_has_a_time_to_come_a_place_waiting_or_something_recent(
+    storage: Storage,
+) -> None:
+    long_ago = NOW - timedelta(days=40)
+    kept: list[int] = []
+    async with storage.uow() as uow:
+        city = await make_city(uow)
+        recruiter = await make_recruiter(uow, city)
+
+        async def idle(name: str) -> int:
+            row = await make_candidate(
+                uow, city, full_name=name, created_at=long_ago, updated_at=long_ago
+            )
+            return row.id
+
+        gone = await idle("Idle One")
+        coming = await idle("Booked Ahead")
+        slot = await make_slot(uow, recruiter, city, starts_at=NOW + timedelta(days=3))
+        uow.session.add(
+            Booking(
+                slot_id=slot.id,
+                candidate_id=coming,
+                purpose=SlotPurpose.INTERVIEW,
+                status=BookingStatus.APPROVED,
+                created_at=long_ago,
+                updated_at=long_ago,
+            )
+        )
+        waiting = await idle("On The List")
+        uow.session.add(
+            WaitlistEntry(
+                candidate_id=waiting,
+                city_id=city.id,
+                purpose=SlotPurpose.INTRO_DAY,
+                created_at=long_ago,
+            )
+        )
+        tested = await idle("Took A Test")
+        test_row = Test(kind=TestKind.KNOWLEDGE, title="Knowledge")
+        uow.session.add(test_row)
+        await uow.session.flush()
+        uow.session.add(
+            TestResult(
+                candidate_id=tested,
+                test_id=test_row.id,
+                status=TestResultStatus.PASSED,
+                started_at=NOW - timedelta(days=2),
+            )
+        )
+        asked = await idle("Asked Lately")
+        uow.session.add(
+            ContactRequest(
+                candidate_id=asked,
+                reason=ContactReason.NO_TIME,
+                created_at=NOW - timedelta(days=2),
+            )
+        )
+        await uow.commit()
+        kept = [coming, waiting, tested, asked]
+    assert await erase_inactive(storage.uow, messaging, 30) == 1
+    async with storage.uow() as uow:
+        erased = {
+            i: (await uow.candidates.get(i)).erased_at is not None  # type: ignore[union-attr]
+            for i in (gone, *kept)
+        }
+    assert erased == {gone: True, **dict.fromkeys(kept, False)}
+
+
+async def test_retention_goes_on_past_a_candidate_whose_erasure_fails(
+    storage: Storage, monkeypatch: Any
+) -> None:
+    long_ago = NOW - timedelta(days=40)
+    async with storage.uow() as uow:
+        city = await make_city(uow)
+        ids = [
+            (
+                await make_candidate(
+                    uow, city, full_name=f"Idle {n}", created_at=long_ago, updated_at=long_ago
+                )
+            ).id
+            for n in range(3)
+        ]
+        await uow.commit()
+    real = retention.erase_now
+
+    async def failing(uow: Any, m: Any, candidate: Any, **kwargs: Any) -> bool:
+        if candidate.id == ids[1]:
+            raise RuntimeError("boom")
+        return await real(uow, m, candidate, **kwargs)
+
+    monkeypatch.setattr(retention, "erase_now", failing)
+    assert await erase_inactive(storage.uow, messaging, 30) == 2
+    async with storage.uow() as uow:
+        states = [(await uow.candidates.get(i)).full_name for i in ids]  # type: ignore[union-attr]
+    assert states == [None, "Idle 1", None]
+
+
+async def test_erasing_an_erased_candidate_does_nothing(storage: Storage) -> None:
+    world = await _world(storage)
+    async with storage.uow() as uow:
+        person = await uow.candidates.get(world.person)
+        assert person is not None
+        first = await erase_now(uow, messaging, person, actor=RETENTION_ACTOR, reason="idle")
+        person.erased_at = None  # as a copy read before another erasure committed would say
+        second = await erase_now(uow, messaging, person, actor=RETENTION_ACTOR, reason="idle")
+        await uow.commit()
+    assert (first, second) == (True, False)
+    async with storage.uow() as uow:
+        assert await retention_erasures(uow) == 1
