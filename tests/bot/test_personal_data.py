@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from bot.callbacks import ConsentChoice, ForgetChoice
 from core.enums import CandidateStatus
+from core.telegram_html import html_to_text
 from storage.models import Candidate, InboundMessage, MessageTemplate
 from tests.bot.conftest import BotHarness, button_update
 from tests.support.bot import text_update
@@ -113,6 +114,21 @@ async def test_mydata_sends_a_summary_and_a_json_copy(harness: BotHarness) -> No
     assert content["tables"]["candidates"][0]["full_name"] == "Zoltan Quixote"
     await _feed(harness, text_update("/mydata", user_id=USER + 1))
     assert harness.session.sent()[-1].text == "We hold no personal data about you."
+
+
+async def test_mydata_escapes_what_it_quotes_so_telegram_takes_the_summary(
+    harness: BotHarness,
+) -> None:
+    async with harness.storage.uow() as uow:
+        await make_candidate(uow, telegram_id=USER, full_name="Tom <3 & Co", username="a<b")
+        await uow.commit()
+    await _feed(harness, text_update("/mydata", user_id=USER))
+    summary = harness.session.sent()[-1]
+    shown = html_to_text(summary.text)  # raises where Telegram would refuse the message
+    assert "Tom <3 & Co" in shown and "a<b" in shown
+    (document,) = [r for r in harness.session.requests if isinstance(r, SendDocument)]
+    content = json.loads(document.document.data)  # type: ignore[union-attr]
+    assert content["tables"]["candidates"][0]["full_name"] == "Tom <3 & Co"  # the file: as held
 
 
 async def test_forgetme_asks_first_then_erases(harness: BotHarness) -> None:
