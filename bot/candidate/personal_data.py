@@ -63,6 +63,14 @@ def forget_keyboard(catalog: Catalog, locale: str) -> InlineKeyboardMarkup:
     )
 
 
+async def ask_to_forget(reply: Reply, messaging: Messaging, candidate: Candidate) -> None:
+    """Ask whether to erase everything, with the buttons `confirm` below acts on."""
+    catalog = messaging.catalog
+    await reply.send(
+        catalog.text("forget.ask", candidate.locale), forget_keyboard(catalog, candidate.locale)
+    )
+
+
 def create_router() -> Router:
     router = Router(name=__name__)
 
@@ -97,10 +105,7 @@ def create_router() -> Router:
             asker = message.from_user.language_code if message.from_user else None
             await reply.send(catalog.text("mydata.nothing", catalog.locale_for(asker)))
             return
-        await reply.send(
-            catalog.text("forget.ask", candidate.locale),
-            forget_keyboard(catalog, candidate.locale),
-        )
+        await ask_to_forget(reply, messaging, candidate)
 
     @router.callback_query(ForgetChoice.filter())
     async def confirm(
