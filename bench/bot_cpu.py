@@ -49,6 +49,7 @@ from core.clock import SystemClock
 from core.logging import configure_logging
 from core.settings import LogFormat
 from domain.demo import DEMO_CITIES, seed_demo
+from domain.privacy.consent import shipped_version
 from runtime.container import build_application
 from runtime.heap import settle_heap
 from storage.engine import create_engine
@@ -121,6 +122,9 @@ def text_update(user_id: int, text: str) -> dict[str, Any]:
     return {"update_id": next(_update_ids), "message": message}
 
 
+_consent_version = [""]  # the shipped consent text's version, set once the app is built
+
+
 def consent_update(user_id: int) -> dict[str, Any]:
     """The JSON Telegram sends for a press of the consent's Agree button."""
     user = {"id": user_id, "is_bot": False, "first_name": "Bench", "username": f"b{user_id}"}
@@ -134,7 +138,7 @@ def consent_update(user_id: int) -> dict[str, Any]:
         "id": str(next(_update_ids)),
         "from": {**user, "language_code": "en"},
         "chat_instance": "bench",
-        "data": ConsentChoice(agree=True).pack(),
+        "data": ConsentChoice(agree=True, version=_consent_version[0]).pack(),
         "message": message,
     }
     return {"update_id": next(_update_ids), "callback_query": query}
@@ -298,6 +302,7 @@ async def measure(
         bot_max_concurrent_updates=batch,
     )
     app = build_application(settings, bot_session=stub_session(api_url))
+    _consent_version[0] = shipped_version(app.catalog, settings.privacy_policy_url)
     settle_heap()  # as `python main.py run` does
     counted = CountRequests()
     app.bot.session.middleware(counted)

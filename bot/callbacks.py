@@ -94,6 +94,7 @@ class LanguageMenu(CallbackData, prefix="lm"):
 
 class ConsentChoice(CallbackData, prefix="pc"):
     agree: bool
+    version: str  # the consent text's version the buttons came with; a press on another is stale
 
 
 class ForgetChoice(CallbackData, prefix="pf"):

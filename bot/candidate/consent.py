@@ -10,10 +10,17 @@ from aiogram.types import CallbackQuery, Message, TelegramObject
 from bot.callbacks import ConsentChoice
 from bot.candidate.consent_screen import show_consent
 from bot.candidate.journey import show_step
+from bot.candidate.personal_data import ask_to_forget
 from bot.filters import IsCandidate
 from bot.reply import Reply
 from domain.bookings.booking import Messaging
-from domain.privacy.consent import agree, decline, needs_consent
+from domain.privacy.consent import (
+    agree,
+    current_version,
+    decline,
+    needs_consent,
+    withdrawal_needs_confirming,
+)
 from domain.privacy.states import DECLINED
 from domain.records import Candidate
 from storage.uow import UnitOfWork
@@ -50,10 +57,14 @@ def create_router() -> Router:
     ) -> None:
         reply = Reply.to_callback(bot, query)
         await reply.drop_buttons()
-        if callback_data.agree:
+        if callback_data.version != await current_version(uow, messaging):
+            await show_consent(reply, uow, candidate, messaging)  # pressed under another text
+        elif callback_data.agree:
             user = query.from_user
             await agree(uow, messaging, candidate, username=user.username, full_name=user.full_name)
             await show_step(reply, uow, candidate, messaging)
+        elif withdrawal_needs_confirming(candidate):
+            await ask_to_forget(reply, messaging, candidate)  # as /forgetme: erased on confirm
         else:
             await decline(uow, messaging, candidate)
             await reply.send(messaging.catalog.text("consent.declined", candidate.locale))

@@ -9,25 +9,27 @@ from bot.buttons import button
 from bot.callbacks import ConsentChoice
 from bot.reply import Reply
 from domain.bookings.booking import Messaging
-from domain.privacy.consent import consent_text
+from domain.privacy.consent import consent_text, current_version
 from domain.records import Candidate
 from storage.uow import UnitOfWork
 
 
-def consent_keyboard(m: Messaging, locale: str) -> InlineKeyboardMarkup:
+def consent_keyboard(m: Messaging, locale: str, version: str) -> InlineKeyboardMarkup:
+    agree = ConsentChoice(agree=True, version=version)
+    refuse = ConsentChoice(agree=False, version=version)
     return InlineKeyboardMarkup(
         inline_keyboard=[
             [
-                button(m.catalog.text("button.consent_agree", locale), ConsentChoice(agree=True)),
-                button(
-                    m.catalog.text("button.consent_decline", locale), ConsentChoice(agree=False)
-                ),
+                button(m.catalog.text("button.consent_agree", locale), agree),
+                button(m.catalog.text("button.consent_decline", locale), refuse),
             ]
         ]
     )
 
 
 async def show_consent(reply: Reply, uow: UnitOfWork, candidate: Candidate, m: Messaging) -> None:
+    version = await current_version(uow, m)
     await reply.send(
-        await consent_text(uow, m, candidate.locale), consent_keyboard(m, candidate.locale)
+        await consent_text(uow, m, candidate.locale),
+        consent_keyboard(m, candidate.locale, version),
     )

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from html import escape
+
 from aiogram import Bot, Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
@@ -20,6 +22,11 @@ from storage.uow import UnitOfWork
 DASH = "—"
 
 
+def _shown(value: object) -> str:
+    """A held value as it goes into the HTML message: escaped, or a dash if there is none."""
+    return escape(str(value), quote=False) if value else DASH
+
+
 def summary(catalog: Catalog, locale: str, copy: PersonalCopy) -> str:
     profile = copy.profile
     counts = copy.counts()
@@ -29,16 +36,19 @@ def summary(catalog: Catalog, locale: str, copy: PersonalCopy) -> str:
         catalog.text(
             "mydata.profile",
             locale,
-            name=profile.get("full_name") or DASH,
-            username=profile.get("username") or DASH,
-            phone=profile.get("phone") or DASH,
-            status=profile.get("status") or DASH,
-            consent=profile.get("consent") or DASH,
-            consent_at=profile.get("consent_at") or DASH,
+            name=_shown(profile.get("full_name")),
+            username=_shown(profile.get("username")),
+            phone=_shown(profile.get("phone")),
+            status=_shown(profile.get("status")),
+            consent=_shown(profile.get("consent")),
+            consent_at=_shown(profile.get("consent_at")),
         ),
         "",
     ]
-    lines += [catalog.text("mydata.table", locale, table=t, count=n) for t, n in counts.items()]
+    lines += [
+        catalog.text("mydata.table", locale, table=escape(t, quote=False), count=n)
+        for t, n in counts.items()
+    ]
     return "\n".join(lines)
 
 
@@ -50,6 +60,14 @@ def forget_keyboard(catalog: Catalog, locale: str) -> InlineKeyboardMarkup:
                 button(catalog.text("button.forget_keep", locale), ForgetChoice(sure=False)),
             ]
         ]
+    )
+
+
+async def ask_to_forget(reply: Reply, messaging: Messaging, candidate: Candidate) -> None:
+    """Ask whether to erase everything, with the buttons `confirm` below acts on."""
+    catalog = messaging.catalog
+    await reply.send(
+        catalog.text("forget.ask", candidate.locale), forget_keyboard(catalog, candidate.locale)
     )
 
 
@@ -87,10 +105,7 @@ def create_router() -> Router:
             asker = message.from_user.language_code if message.from_user else None
             await reply.send(catalog.text("mydata.nothing", catalog.locale_for(asker)))
             return
-        await reply.send(
-            catalog.text("forget.ask", candidate.locale),
-            forget_keyboard(catalog, candidate.locale),
-        )
+        await ask_to_forget(reply, messaging, candidate)
 
     @router.callback_query(ForgetChoice.filter())
     async def confirm(

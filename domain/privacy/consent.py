@@ -70,11 +70,17 @@ async def agree(
     await uow.commit()
 
 
+def withdrawal_needs_confirming(candidate: Candidate) -> bool:
+    """A Decline from someone who had agreed withdraws consent and erases what they gave: it is
+    confirmed first, as /forgetme is. A first Decline keeps nothing and needs no confirming."""
+    return candidate.consent == AGREED and candidate.erased_at is None
+
+
 async def decline(uow: UnitOfWork, m: Messaging, candidate: Candidate) -> None:
     """Record the refusal. Someone who had agreed before withdraws it: what they gave is
     erased. Only the Telegram id stays, so that the bot does not ask again unprompted.
     Commits."""
-    if candidate.consent == AGREED and candidate.erased_at is None:
+    if withdrawal_needs_confirming(candidate):
         await erase_now(uow, m, candidate, actor="candidate", reason="consent declined")
     candidate.consent = DECLINED
     candidate.consent_version = await current_version(uow, m)

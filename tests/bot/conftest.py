@@ -8,6 +8,7 @@ from aiogram import Bot, Dispatcher
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, Chat, InlineKeyboardMarkup, Message, Update, User
 
+from bot.callbacks import ConsentChoice
 from bot.factory import create_bot, create_dispatcher
 from core.clock import FrozenClock
 from domain.bookings.booking import Messaging
@@ -37,6 +38,23 @@ def harness(sqlite_storage: Storage) -> BotHarness:
         uow_factory=sqlite_storage.uow, cache=sqlite_storage.cache, messaging=messaging
     )
     return BotHarness(dispatcher, bot, session, sqlite_storage)
+
+
+def shown_consent(session: RecordingSession, *, agree: bool) -> ConsentChoice:
+    """The Agree (or Decline) button of the last consent screen the bot sent: it carries the
+    version of the text shown, as the real button does."""
+    for sent in reversed(session.sent()):
+        markup = sent.reply_markup
+        if not isinstance(markup, InlineKeyboardMarkup):
+            continue
+        for row in markup.inline_keyboard:
+            for pressed in row:
+                data = pressed.callback_data or ""
+                if data.startswith(f"{ConsentChoice.__prefix__}:"):
+                    choice = ConsentChoice.unpack(data)
+                    if choice.agree == agree:
+                        return choice
+    raise AssertionError("no consent screen was sent")
 
 
 def button_update(

@@ -7,10 +7,11 @@ import json
 from aiogram.methods import SendDocument
 from sqlalchemy import select
 
-from bot.callbacks import ConsentChoice, ForgetChoice
+from bot.callbacks import ForgetChoice
 from core.enums import CandidateStatus
+from core.telegram_html import html_to_text
 from storage.models import Candidate, InboundMessage, MessageTemplate
-from tests.bot.conftest import BotHarness, button_update
+from tests.bot.conftest import BotHarness, button_update, shown_consent
 from tests.support.bot import text_update
 from tests.support.factories import NOW, make_candidate
 
@@ -55,7 +56,7 @@ async def test_nothing_personal_is_kept_before_agree(harness: BotHarness) -> Non
     before = await _candidate(harness)
     assert (before.username, before.full_name, before.consent) == (None, None, None)
 
-    await _feed(harness, button_update(ConsentChoice(agree=True), user_id=USER))
+    await _feed(harness, button_update(shown_consent(harness.session, agree=True), user_id=USER))
     assert harness.session.sent()[-1].text.startswith("Which city are you in?")
     after = await _candidate(harness)
     assert (after.username, after.full_name, after.consent) == ("ann", "Ann", "agreed")
@@ -66,11 +67,8 @@ async def test_nothing_personal_is_kept_before_agree(harness: BotHarness) -> Non
 async def test_decline_keeps_only_the_telegram_id_and_does_not_ask_again(
     harness: BotHarness,
 ) -> None:
-    await _feed(
-        harness,
-        text_update("/start", user_id=USER),
-        button_update(ConsentChoice(agree=False), user_id=USER),
-    )
+    await _feed(harness, text_update("/start", user_id=USER))
+    await _feed(harness, button_update(shown_consent(harness.session, agree=False), user_id=USER))
     assert harness.session.sent()[-1].text.startswith("Understood: we keep nothing")
     await _feed(harness, text_update("hello there", user_id=USER))
     assert harness.session.sent()[-1].text.startswith("Understood: we keep nothing")
@@ -95,7 +93,7 @@ async def test_a_changed_consent_text_is_asked_again_at_the_next_contact(
         await uow.commit()
     await _feed(harness, text_update("hello", user_id=USER))
     assert harness.session.sent()[-1].text == "New terms. Agree?"
-    await _feed(harness, button_update(ConsentChoice(agree=True), user_id=USER))
+    await _feed(harness, button_update(shown_consent(harness.session, agree=True), user_id=USER))
     renewed = await _candidate(harness)
     assert renewed.consent == "agreed" and renewed.consent_version != old
     assert renewed.full_name == "Test Candidate"  # kept, not replaced by the Telegram name
@@ -113,6 +111,21 @@ async def test_mydata_sends_a_summary_and_a_json_copy(harness: BotHarness) -> No
     assert content["tables"]["candidates"][0]["full_name"] == "Zoltan Quixote"
     await _feed(harness, text_update("/mydata", user_id=USER + 1))
     assert harness.session.sent()[-1].text == "We hold no personal data about you."
+
+
+async def test_mydata_escapes_what_it_quotes_so_telegram_takes_the_summary(
+    harness: BotHarness,
+) -> None:
+    async with harness.storage.uow() as uow:
+        await make_candidate(uow, telegram_id=USER, full_name="Tom <3 & Co", username="a<b")
+        await uow.commit()
+    await _feed(harness, text_update("/mydata", user_id=USER))
+    summary = harness.session.sent()[-1]
+    shown = html_to_text(summary.text)  # raises where Telegram would refuse the message
+    assert "Tom <3 & Co" in shown and "a<b" in shown
+    (document,) = [r for r in harness.session.requests if isinstance(r, SendDocument)]
+    content = json.loads(document.document.data)  # type: ignore[union-attr]
+    assert content["tables"]["candidates"][0]["full_name"] == "Tom <3 & Co"  # the file: as held
 
 
 async def test_forgetme_asks_first_then_erases(harness: BotHarness) -> None:
@@ -134,16 +147,53 @@ async def test_forgetme_asks_first_then_erases(harness: BotHarness) -> None:
     assert harness.session.sent()[-1].text.startswith("Before we start")
 
 
-async def test_declining_a_changed_text_erases_what_was_given(harness: BotHarness) -> None:
+async def test_declining_a_changed_text_asks_first_then_erases_what_was_given(
+    harness: BotHarness,
+) -> None:
     async with harness.storage.uow() as uow:
         person = await make_candidate(uow, telegram_id=USER, full_name="Zoltan Quixote")
         uow.templates.add(MessageTemplate(key="consent", locale="en", body="New terms. Agree?"))
         await uow.commit()
     await _feed(harness, text_update("hello", user_id=USER))
     assert harness.session.sent()[-1].text == "New terms. Agree?"
-    await _feed(harness, button_update(ConsentChoice(agree=False), user_id=USER))
-    assert harness.session.sent()[-1].text.startswith("Understood: we keep nothing")
+    await _feed(harness, button_update(shown_consent(harness.session, agree=False), user_id=USER))
+    assert harness.session.sent()[-1].text.startswith("Erase all your personal data?")
+    assert (await _candidate(harness)).full_name == "Zoltan Quixote"  # not yet
+    await _feed(harness, button_update(ForgetChoice(sure=True), user_id=USER))
+    assert harness.session.sent()[-1].text.startswith("Your personal data has been erased.")
     async with harness.storage.uow() as uow:
         erased = await uow.candidates.get(person.id)
         assert erased is not None and erased.full_name is None and erased.erased_at == NOW
     await _nobody_without_consent_has_personal_data(harness)
+
+
+async def test_decline_on_an_old_consent_message_by_one_who_agreed_asks_first(
+    harness: BotHarness,
+) -> None:
+    await _feed(harness, text_update("/start", user_id=USER))
+    decline = shown_consent(harness.session, agree=False)
+    await _feed(harness, button_update(shown_consent(harness.session, agree=True), user_id=USER))
+    await _feed(harness, button_update(decline, user_id=USER))  # the same message, pressed again
+    assert harness.session.sent()[-1].text.startswith("Erase all your personal data?")
+    await _feed(harness, button_update(ForgetChoice(sure=False), user_id=USER))
+    assert harness.session.sent()[-1].text == "Nothing was erased."
+    kept = await _candidate(harness)
+    assert (kept.consent, kept.full_name, kept.erased_at) == ("agreed", "Ann", None)
+
+
+async def test_a_press_under_another_consent_text_shows_the_current_one(
+    harness: BotHarness,
+) -> None:
+    await _feed(harness, text_update("/start", user_id=USER))
+    stale_agree = shown_consent(harness.session, agree=True)
+    stale_decline = shown_consent(harness.session, agree=False)
+    await _feed(harness, button_update(stale_agree, user_id=USER))
+    async with harness.storage.uow() as uow:
+        uow.templates.add(MessageTemplate(key="consent", locale="en", body="New terms. Agree?"))
+        await uow.commit()
+    for stale in (stale_agree, stale_decline):
+        await _feed(harness, button_update(stale, user_id=USER))
+        assert harness.session.sent()[-1].text == "New terms. Agree?"  # shown again, not taken
+        kept = await _candidate(harness)
+        assert (kept.full_name, kept.erased_at) == ("Ann", None)
+        assert kept.consent_version == stale.version  # no Agree to a text not shown

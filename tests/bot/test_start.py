@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from bot.callbacks import ConsentChoice
 from storage.models import MessageTemplate
-from tests.bot.conftest import BotHarness, button_update
+from tests.bot.conftest import BotHarness, button_update, shown_consent
 from tests.support.bot import text_update
 
 
@@ -17,7 +16,7 @@ async def test_start_with_a_payload_registers_the_candidate_with_its_source(
     assert welcome.text.startswith("Hello, Ann!")
     assert consent.text.startswith("Before we start")
     await harness.dispatcher.feed_update(
-        harness.bot, button_update(ConsentChoice(agree=True), user_id=5)
+        harness.bot, button_update(shown_consent(harness.session, agree=True), user_id=5)
     )
     assert harness.session.sent()[-1].text.startswith("Which city are you in?")
     async with harness.storage.uow() as uow:

@@ -17,7 +17,7 @@ from aiogram import Bot, Dispatcher
 from aiogram.dispatcher.event import handler as handler_module
 from aiogram.types import Update
 
-from bot.callbacks import CityChoice, ConsentChoice
+from bot.callbacks import CityChoice
 from bot.factory import create_bot, create_dispatcher
 from core.clock import FrozenClock
 from domain.bookings.booking import Messaging
@@ -27,7 +27,7 @@ from domain.scheduling.picker import BookingRules
 from storage.cache import Cache, MemoryBackend
 from storage.engine import create_session_factory
 from storage.uow import uow_factory
-from tests.bot.conftest import button_update
+from tests.bot.conftest import button_update, shown_consent
 from tests.conftest import ROWS_CLOCK
 from tests.support.bot import RecordingSession, text_update
 from tests.support.database import sqlite_engine
@@ -80,9 +80,10 @@ async def counted(tmp_path: Path) -> AsyncIterator[Counted]:
 async def _new_user_at_city(counted: Counted) -> int:
     user = next(_users)
     await counted.dispatcher.feed_update(counted.bot, text_update("/start", user_id=user))
-    await counted.dispatcher.feed_update(
-        counted.bot, button_update(ConsentChoice(agree=True), user_id=user)
-    )
+    session = counted.bot.session
+    assert isinstance(session, RecordingSession)
+    agree = shown_consent(session, agree=True)
+    await counted.dispatcher.feed_update(counted.bot, button_update(agree, user_id=user))
     return user
 
 

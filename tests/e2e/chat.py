@@ -10,7 +10,15 @@ from typing import Any
 from bot.callbacks import ConsentChoice
 from tests.support.sandbox_client import Persona
 
-AGREE = ConsentChoice(agree=True).pack()
+
+def _agree(datas: list[str | None]) -> str | None:
+    """The Agree button's data among a message's buttons (it carries the text's version)."""
+    for data in datas:
+        ours = data is not None and data.startswith(f"{ConsentChoice.__prefix__}:")
+        if ours and data is not None and ConsentChoice.unpack(data).agree:
+            return data
+    return None
+
 
 Message = dict[str, Any]
 # How long a step may take before a test gives up: generous, since only a broken step takes
@@ -61,9 +69,12 @@ class Chat:
         if not agree or consent is None:
             return messages
         datas = [b.get("callback_data") for row in consent["buttons"] for b in row]
-        if AGREE not in datas:
+        agree_data = _agree(datas)
+        if agree_data is None:
             return messages
-        after = await self._after(lambda: self.persona.press(consent["message_id"], data=AGREE), 1)
+        after = await self._after(
+            lambda: self.persona.press(consent["message_id"], data=agree_data), 1
+        )
         return [*messages[:-1], *after]
 
     async def say(self, text: str, expect: int = 1, reply_to: int | None = None) -> list[Message]:

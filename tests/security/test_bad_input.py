@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient
 
-from bot.callbacks import ConsentChoice
 from bot.factory import create_bot, create_dispatcher
 from core.clock import FrozenClock
 from core.result import Success
@@ -23,7 +22,7 @@ from domain.messaging.texts import Catalog
 from domain.organisation.api_tokens import create_api_token
 from domain.scheduling.picker import BookingRules
 from tests.admin.conftest import Panel, _accounts, _app, bearer
-from tests.bot.conftest import button_update
+from tests.bot.conftest import button_update, shown_consent
 from tests.conftest import Storage
 from tests.support.bot import RecordingSession, text_update
 from tests.support.factories import NOW, make_city, make_recruiter
@@ -59,7 +58,10 @@ async def test_a_telegram_name_and_answer_with_nul_register_and_are_stored_witho
     user = {"user_id": 8_001, "first_name": "An\x00na", "username": "an\x00na"}
     await dispatcher.feed_update(bot, text_update("/start src\x00x", **user))
     agree = button_update(
-        ConsentChoice(agree=True), user_id=8_001, first_name="An\x00na", username="an\x00na"
+        shown_consent(session, agree=True),
+        user_id=8_001,
+        first_name="An\x00na",
+        username="an\x00na",
     )
     await dispatcher.feed_update(bot, agree)
     await dispatcher.feed_update(bot, text_update("Ka\x00zan", **user))
