@@ -21,6 +21,7 @@ from admin.api import OPERATIONS
 from admin.api.openapi import document
 from core.inputs import NUL_REASON
 from core.settings import SUPPORTED_LOCALES
+from domain.conversations.replies import ERASED
 from domain.scheduling.series import MAX_SERIES_DAYS
 from storage.engine import create_engine
 from storage.migrate import upgrade
@@ -53,6 +54,7 @@ BEYOND_THE_DOCUMENT = {
     ("after_hours", "whole hours from 1 to 2160"),  # a trigger needs it
     ("created_to", "must not be before the start date"),
     ("status", "the candidate has this status already"),  # the stored candidate's
+    ("text", ERASED),  # the stored candidate was erased (POST .../erase) before the message
 }
 
 
