@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import AsyncGenerator
-from datetime import UTC, datetime
 from typing import Any
 
 from aiogram import Bot
 from aiogram.client.session.base import BaseSession
 from aiogram.methods import CopyMessage, SendMessage, TelegramMethod
 from aiogram.types import Chat, Message, MessageEntity, MessageId, Update, User
+
+from tests.support.factories import NOW
 
 _update_ids = itertools.count(1)
 
@@ -32,7 +33,7 @@ class RecordingSession(BaseSession):
         if isinstance(method, SendMessage):
             return Message(
                 message_id=len(self.requests),
-                date=datetime.now(UTC),
+                date=NOW,  # the tests' now, never the machine's
                 chat=Chat(id=int(method.chat_id), type="private"),
                 text=method.text,
             )
@@ -70,7 +71,7 @@ def text_update(
         entities = [MessageEntity(type="bot_command", offset=0, length=len(text.split()[0]))]
     message = Message(
         message_id=next(_update_ids),
-        date=datetime.now(UTC),
+        date=NOW,  # the tests' now, never the machine's
         chat=Chat(id=user_id, type="private"),
         from_user=user,
         text=text,
@@ -91,7 +92,7 @@ def message_update(
     user = User(id=user_id, is_bot=False, first_name=first_name, language_code=language_code)
     message = Message(
         message_id=next(_update_ids),
-        date=datetime.now(UTC),
+        date=NOW,  # the tests' now, never the machine's
         chat=Chat(id=user_id, type="private"),
         from_user=user,
         **content,
@@ -104,7 +105,7 @@ def bot_message(chat_id: int, message_id: int, text: str = "…") -> Message:
     bot = User(id=42, is_bot=True, first_name="Bot")
     return Message(
         message_id=message_id,
-        date=datetime.now(UTC),
+        date=NOW,  # the tests' now, never the machine's
         chat=Chat(id=chat_id, type="private"),
         from_user=bot,
         text=text,
