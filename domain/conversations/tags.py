@@ -40,6 +40,36 @@ async def _candidate_in_scope(
     return await visible_candidate(uow, candidate_id, city_ids) is not None
 
 
+async def _checked(
+    uow: UnitOfWork, candidate_id: int, raw: str, city_ids: frozenset[int] | None
+) -> str | Failure[TagError]:
+    """The tag's name, for a candidate in scope; else the refusal."""
+    if not await _candidate_in_scope(uow, candidate_id, city_ids):
+        return Failure(NotFound(f"candidate {candidate_id}"))
+    name = tag_name(raw)
+    return Failure(name) if isinstance(name, InvalidField) else name
+
+
+async def _audited(
+    uow: UnitOfWork,
+    action: str,
+    candidate_id: int,
+    tag: Tag,
+    actor: str,
+    admin_user_id: int | None,
+) -> None:
+    """The tag given or taken, in the audit log; committed."""
+    uow.audit.record(
+        actor=actor,
+        admin_user_id=admin_user_id,
+        action=action,
+        entity="candidate",
+        entity_id=candidate_id,
+        details={"tag": tag.name},
+    )
+    await uow.commit()
+
+
 async def add_tag(
     uow: UnitOfWork,
     candidate_id: int,
@@ -51,22 +81,12 @@ async def add_tag(
 ) -> Result[Tag, TagError]:
     """Give the candidate the tag (made on first use); giving it twice changes nothing.
     Commits."""
-    if not await _candidate_in_scope(uow, candidate_id, city_ids):
-        return Failure(NotFound(f"candidate {candidate_id}"))
-    name = tag_name(raw)
-    if isinstance(name, InvalidField):
-        return Failure(name)
+    name = await _checked(uow, candidate_id, raw, city_ids)
+    if isinstance(name, Failure):
+        return name
     tag = await uow.tags.find_or_create(name, tag_key(name))
     if await uow.tags.attach(candidate_id, tag.id, actor):
-        uow.audit.record(
-            actor=actor,
-            admin_user_id=admin_user_id,
-            action="add_tag",
-            entity="candidate",
-            entity_id=candidate_id,
-            details={"tag": tag.name},
-        )
-        await uow.commit()
+        await _audited(uow, "add_tag", candidate_id, tag, actor, admin_user_id)
     return Success(tag)
 
 
@@ -80,23 +100,13 @@ async def remove_tag(
     city_ids: frozenset[int] | None = None,
 ) -> Result[bool, TagError]:
     """Take the tag away; whether the candidate had it. Commits."""
-    if not await _candidate_in_scope(uow, candidate_id, city_ids):
-        return Failure(NotFound(f"candidate {candidate_id}"))
-    name = tag_name(raw)
-    if isinstance(name, InvalidField):
-        return Failure(name)
+    name = await _checked(uow, candidate_id, raw, city_ids)
+    if isinstance(name, Failure):
+        return name
     tag = await uow.tags.by_key(tag_key(name))
     if tag is None or not await uow.tags.detach(candidate_id, tag.id):
         return Success(False)
-    uow.audit.record(
-        actor=actor,
-        admin_user_id=admin_user_id,
-        action="remove_tag",
-        entity="candidate",
-        entity_id=candidate_id,
-        details={"tag": tag.name},
-    )
-    await uow.commit()
+    await _audited(uow, "remove_tag", candidate_id, tag, actor, admin_user_id)
     return Success(True)
 
 
