@@ -19,6 +19,7 @@ from storage.models import (
     Slot,
     Test,
     TestQuestion,
+    Vacancy,
 )
 
 __all__ = [
@@ -34,4 +35,5 @@ __all__ = [
     "Slot",
     "Test",
     "TestQuestion",
+    "Vacancy",
 ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -24,6 +24,18 @@ class CityDTO(DTO):
     requires_approval: bool
     intro_day_address: str | None
     names: dict[str, str] = {}  # the city's own name per locale; others show `name`
+
+
+class VacancyDTO(DTO):
+    id: int
+    slug: str | None
+    title: dict[str, str]
+    description: dict[str, str]
+    owner_recruiter_id: int | None
+    opens_on: date | None
+    closes_on: date | None
+    active: bool
+    city_ids: tuple[int, ...] = ()
 
 
 class RecruiterDTO(DTO):
@@ -49,6 +61,7 @@ class CandidateDTO(DTO):
     source: str | None
     reachable: bool
     created_at: datetime
+    vacancy_id: int | None = None
 
 
 class SlotDTO(DTO):

@@ -56,6 +56,7 @@ from storage.repositories.reports import ReportRepository
 from storage.repositories.screening import TestRepository, TestResultRepository
 from storage.repositories.slots import SlotRepository
 from storage.repositories.templates import TemplateRepository
+from storage.repositories.vacancies import VacancyRepository
 from storage.repositories.waitlist import WaitlistRepository
 
 log = structlog.get_logger(__name__)
@@ -126,6 +127,7 @@ class UnitOfWork:
         self.reports = ReportRepository(self)
         self.auto_messages = AutoMessageRepository(self)
         self.waitlist = WaitlistRepository(self)
+        self.vacancies = VacancyRepository(self)
         self.contact_requests = ContactRequestRepository(self)
         self.inbound_messages = InboundMessageRepository(self)
         self.notes = NoteRepository(self)

@@ -29,7 +29,7 @@ async def _answers(
 ) -> tuple[str, str]:
     """The key screening answers, each under its own short label, and the score (or the
     result's state, in words, when the test has no score)."""
-    test = await uow.tests.get_dto_by_kind(TestKind.SCREENING)
+    test = await uow.tests.get_dto_by_kind(TestKind.SCREENING, candidate.vacancy_id)
     if test is None:
         return "", "—"
     result = await uow.test_results.latest_for(candidate.id, test.id)

@@ -72,7 +72,7 @@ CANDIDATE_MOVES: TransitionTable[C] = TransitionTable(
 async def invite_to_test2(uow: UnitOfWork, tell: Teller, candidate: Candidate) -> None:
     """Passed the interview: test 2's invitation with its button (once per candidate), when
     test 2 has questions."""
-    test = await uow.tests.get_dto_by_kind(TestKind.KNOWLEDGE)
+    test = await uow.tests.get_dto_by_kind(TestKind.KNOWLEDGE, candidate.vacancy_id)
     if test is None or not test.questions:
         return
     catalog, locale = tell.catalog, candidate.locale

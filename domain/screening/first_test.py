@@ -97,7 +97,7 @@ async def current_step(
     uow: UnitOfWork, candidate: Candidate, clock: Clock, catalog: Catalog
 ) -> ScreeningStep:
     """Where the candidate is in the test; answers the city question from the city picker."""
-    test = await uow.tests.get_dto_by_kind(TestKind.SCREENING)
+    test = await uow.tests.get_dto_by_kind(TestKind.SCREENING, candidate.vacancy_id)
     if test is None or not test.questions:
         return await _finish(uow, candidate, None, None, clock, catalog)
     result = await _open_result(uow, candidate, test, clock)
@@ -144,7 +144,7 @@ async def submit_answer(
     if isinstance(checked, Rejected):
         return InvalidAnswer(checked.reason_key, checked.values, step)
 
-    test = await uow.tests.get_dto_by_kind(TestKind.SCREENING)
+    test = await uow.tests.get_dto_by_kind(TestKind.SCREENING, candidate.vacancy_id)
     assert test is not None
     result = await uow.test_results.latest_for(candidate.id, test.id)
     assert result is not None

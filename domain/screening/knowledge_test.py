@@ -87,7 +87,7 @@ async def current_step(
 ) -> tuple[Test2Step | None, bool]:
     """The question to show (its row created when first shown), and whether a time limit ran
     out on the way. None when no knowledge test is configured. Commits."""
-    test = await uow.tests.get_dto_by_kind(TestKind.KNOWLEDGE)
+    test = await uow.tests.get_dto_by_kind(TestKind.KNOWLEDGE, candidate.vacancy_id)
     if test is None or not test.questions:
         return None, False
     result = await _result(uow, candidate, test, clock)
@@ -127,7 +127,7 @@ async def submit_answer(
         return Test2TimeUp(step)
     if not isinstance(step, Test2Question) or step.question.id != question_id:
         return Test2Outdated(step)
-    test = await uow.tests.get_dto_by_kind(TestKind.KNOWLEDGE)
+    test = await uow.tests.get_dto_by_kind(TestKind.KNOWLEDGE, candidate.vacancy_id)
     assert test is not None
     result = await _result(uow, candidate, test, clock)
     row = next(a for a in result.answers if a.question_id == question_id)

@@ -13,6 +13,7 @@ from storage.models.recruiter import Recruiter, RecruiterInvite
 from storage.models.slot import Slot
 from storage.models.template import MessageTemplate
 from storage.models.test import Test, TestAnswer, TestQuestion, TestResult
+from storage.models.vacancy import Vacancy, vacancy_cities
 from storage.models.waitlist import WaitlistEntry
 
 __all__ = [
@@ -43,6 +44,8 @@ __all__ = [
     "TestAnswer",
     "TestQuestion",
     "TestResult",
+    "Vacancy",
     "WaitlistEntry",
     "recruiter_cities",
+    "vacancy_cities",
 ]

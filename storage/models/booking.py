@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Index, String, Text, text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.enums import ACTIVE_BOOKING_STATUSES, BookingStatus, SlotPurpose
@@ -23,16 +23,19 @@ _MOVE_REQUEST = text(_ACTIVE_SQL + " AND replaces_booking_id IS NOT NULL")
 
 
 class Booking(CreatedAt, Base):
-    """A candidate's hold on a slot. The database allows one active booking per slot and
+    """A candidate's hold on a seat of a slot. The database allows one active booking per seat and
     one per candidate and purpose (partial unique indexes, valid on SQLite and PostgreSQL),
     besides at most one pending request to move it (`replaces_booking_id` set): the booking it
     would replace stands until the request is approved."""
 
     __tablename__ = "bookings"
     __table_args__ = (
+        # A slot seats `capacity` people: each active booking holds one numbered seat of it
+        # (1..capacity, chosen in the statement that inserts it), never two the same.
         Index(
-            "uq_bookings_active_slot",
+            "uq_bookings_active_slot_seat",
             "slot_id",
+            "seat",
             unique=True,
             sqlite_where=_ACTIVE,
             postgresql_where=_ACTIVE,
@@ -53,6 +56,7 @@ class Booking(CreatedAt, Base):
             sqlite_where=_MOVE_REQUEST,
             postgresql_where=_MOVE_REQUEST,
         ),
+        CheckConstraint("seat >= 1", name="seat_positive"),
         Index("ix_bookings_slot", "slot_id"),
         Index("ix_bookings_candidate", "candidate_id"),
         Index("ix_bookings_status_updated", "status", "updated_at"),
@@ -61,6 +65,7 @@ class Booking(CreatedAt, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     slot_id: Mapped[int] = mapped_column(ForeignKey("slots.id", ondelete="CASCADE"))
     candidate_id: Mapped[int] = mapped_column(ForeignKey("candidates.id", ondelete="CASCADE"))
+    seat: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     # Copied from the slot so the per-candidate uniqueness can be an index.
     purpose: Mapped[SlotPurpose] = mapped_column(str_enum(SlotPurpose))
     status: Mapped[BookingStatus] = mapped_column(

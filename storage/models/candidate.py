@@ -5,7 +5,18 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, event
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    event,
+    text,
+    true,
+)
 from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import Mapped, Mapper, mapped_column
 
@@ -48,9 +59,27 @@ def milestones_of(statuses: Iterable[CandidateStatus], *, came: bool = False) ->
     return bits
 
 
+_CURRENT = text("is_current")
+
+
 class Candidate(CreatedAt, Base):
+    """One person's application to one vacancy (`vacancy_id`; None until they chose one). A
+    person's applications share their Telegram id; the one they go through now is current
+    (one per person, by a partial unique index), and the bot reads that one."""
+
     __tablename__ = "candidates"
     __table_args__ = (
+        Index(
+            "uq_candidates_current_telegram_id",
+            "telegram_id",
+            unique=True,
+            sqlite_where=_CURRENT,
+            postgresql_where=_CURRENT,
+        ),
+        # One application per person and vacancy.
+        Index("uq_candidates_telegram_id_vacancy", "telegram_id", "vacancy_id", unique=True),
+        Index("ix_candidates_vacancy_milestones", "vacancy_id", "milestones"),
+        Index("ix_candidates_source_milestones", "source", "milestones"),
         Index("ix_candidates_city_status", "city_id", "status"),
         Index("ix_candidates_status_updated", "status", "updated_at"),
         Index("ix_candidates_created_at", "created_at"),
@@ -73,7 +102,9 @@ class Candidate(CreatedAt, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    telegram_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    telegram_id: Mapped[int] = mapped_column(BigInteger)
+    vacancy_id: Mapped[int | None] = mapped_column(ForeignKey("vacancies.id", ondelete="SET NULL"))
+    is_current: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     username: Mapped[str | None] = mapped_column(String(64))
     full_name: Mapped[str | None] = mapped_column(String(200))
     phone: Mapped[str | None] = mapped_column(String(32))

@@ -8,12 +8,13 @@ from sqlalchemy.orm import Mapped, mapped_column
 from storage.models.base import Base
 from storage.types import UTCDateTime, utcnow
 
-_GLOBAL = text("city_id IS NULL")
+_GLOBAL = text("city_id IS NULL AND vacancy_id IS NULL")
 _PER_CITY = text("city_id IS NOT NULL")
+_PER_VACANCY = text("vacancy_id IS NOT NULL")
 
 
 class MessageTemplate(Base):
-    """An admin's override of a shipped text, for all cities or one."""
+    """An admin's override of a shipped text, for all cities, for one, or for one vacancy."""
 
     __tablename__ = "message_templates"
     __table_args__ = (
@@ -35,12 +36,22 @@ class MessageTemplate(Base):
             sqlite_where=_PER_CITY,
             postgresql_where=_PER_CITY,
         ),
+        Index(
+            "uq_message_templates_vacancy",
+            "key",
+            "locale",
+            "vacancy_id",
+            unique=True,
+            sqlite_where=_PER_VACANCY,
+            postgresql_where=_PER_VACANCY,
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(100))
     locale: Mapped[str] = mapped_column(String(8))
     city_id: Mapped[int | None] = mapped_column(ForeignKey("cities.id", ondelete="CASCADE"))
+    vacancy_id: Mapped[int | None] = mapped_column(ForeignKey("vacancies.id", ondelete="CASCADE"))
     body: Mapped[str] = mapped_column(Text)
     version: Mapped[int] = mapped_column(Integer, default=1)
     active: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -5,20 +5,44 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text, false
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.enums import QuestionKind, TestKind, TestResultStatus
 from storage.models.base import Base, CreatedAt
 from storage.types import UTCDateTime, str_enum
 
+_DEFAULT = text("vacancy_id IS NULL")
+_OWN = text("vacancy_id IS NOT NULL")
+
 
 class Test(CreatedAt, Base):
+    """One test of each kind is the default (`vacancy_id` None); a vacancy may have its own of
+    each kind, copied from the default and edited from there."""
+
     __tablename__ = "tests"
     __test__ = False
+    __table_args__ = (
+        Index(
+            "uq_tests_default_kind",
+            "kind",
+            unique=True,
+            sqlite_where=_DEFAULT,
+            postgresql_where=_DEFAULT,
+        ),
+        Index(
+            "uq_tests_vacancy_kind",
+            "vacancy_id",
+            "kind",
+            unique=True,
+            sqlite_where=_OWN,
+            postgresql_where=_OWN,
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[TestKind] = mapped_column(str_enum(TestKind), unique=True)
+    kind: Mapped[TestKind] = mapped_column(str_enum(TestKind))
+    vacancy_id: Mapped[int | None] = mapped_column(ForeignKey("vacancies.id", ondelete="CASCADE"))
     title: Mapped[str] = mapped_column(String(200))
     pass_percent: Mapped[int] = mapped_column(Integer, default=0)
     default_max_attempts: Mapped[int] = mapped_column(Integer, default=1)

@@ -8,8 +8,11 @@ from storage.models import Candidate, CandidateStatusChange
 from storage.models.candidate import STATUS_BITS
 from storage.repositories.base import Repository
 
-# Every update reads its sender's candidate: the statement is built once, not per read.
-_BY_TELEGRAM_ID = select(Candidate).where(Candidate.telegram_id == bindparam("telegram_id"))
+# Every update reads its sender's candidate (their current application): the statement is
+# built once, not per read.
+_BY_TELEGRAM_ID = select(Candidate).where(
+    Candidate.telegram_id == bindparam("telegram_id"), Candidate.is_current.is_(True)
+)
 
 
 class CandidateRepository(Repository[Candidate]):
@@ -19,6 +22,17 @@ class CandidateRepository(Repository[Candidate]):
     async def get_by_telegram_id(self, telegram_id: int) -> Candidate | None:
         found = await self.session.scalars(_BY_TELEGRAM_ID, {"telegram_id": telegram_id})
         return found.first()
+
+    async def hand_over_current(self, leaving: Candidate, coming: Candidate) -> Candidate:
+        """Make `coming` (an application of the same person, new or not) the current one
+        instead of `leaving`: one current per person (a unique index), so the old one steps
+        down in the database first."""
+        leaving.is_current = False
+        await self.session.flush()
+        coming.is_current = True
+        self.session.add(coming)
+        await self.session.flush()
+        return coming
 
     async def highest_telegram_id(self) -> int | None:
         return await self.session.scalar(select(func.max(Candidate.telegram_id)))

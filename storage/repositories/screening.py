@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import selectinload
 
 from core.enums import TestKind
@@ -22,13 +22,28 @@ class TestRepository(Repository[Test]):
     model = Test
     cache_tag = "tests"
 
-    async def get_by_kind(self, kind: TestKind) -> Test | None:
-        stmt = select(Test).where(Test.kind == kind).options(selectinload(Test.questions))
+    async def get_by_kind(self, kind: TestKind, vacancy_id: int | None = None) -> Test | None:
+        """The vacancy's own test of this kind, else the default one (`vacancy_id` None: the
+        default)."""
+        stmt = (
+            select(Test)
+            .where(Test.kind == kind, or_(Test.vacancy_id.is_(None), Test.vacancy_id == vacancy_id))
+            .options(selectinload(Test.questions))
+            # Its own first: NULLs sort last on PostgreSQL and first on SQLite, so say it.
+            .order_by(Test.vacancy_id.is_(None))
+        )
         return (await self.session.scalars(stmt)).first()
 
+    async def own_of(self, vacancy_id: int) -> list[Test]:
+        """The vacancy's own tests (none: it uses the defaults)."""
+        stmt = select(Test).where(Test.vacancy_id == vacancy_id).order_by(Test.kind)
+        return list((await self.session.scalars(stmt)).all())
+
     @cached()
-    async def get_dto_by_kind(self, kind: TestKind) -> TestDTO | None:
-        test = await self.get_by_kind(kind)
+    async def get_dto_by_kind(
+        self, kind: TestKind, vacancy_id: int | None = None
+    ) -> TestDTO | None:
+        test = await self.get_by_kind(kind, vacancy_id)
         if test is None:
             return None
         return TestDTO(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from core.enums import CandidateStatus as S
 from storage.engine import create_engine
-from storage.migrate import alembic_config, upgrade_to
+from storage.migrate import alembic_config, migrating, upgrade_to
 from storage.models import Base
 from storage.models.candidate import CAME_TO_INTERVIEW, milestones_of
 from tests.support.database import postgres_engine, sqlite_engine
@@ -60,23 +61,12 @@ async def test_sqlite_runs_in_wal_with_foreign_keys_and_busy_timeout(tmp_path: P
         assert (await conn.execute(text("PRAGMA busy_timeout"))).scalar() >= 5000
 
 
-def to(revision: str) -> object:
-    """Upgrade the connection's database to `revision` (for `run_sync`)."""
-
-    def run(connection: Connection) -> None:
-        config = alembic_config()
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
-
-    return run
-
-
 async def test_milestones_are_filled_from_the_history_when_migrating(tmp_path: Path) -> None:
     """0005 gives candidates who were there before it the milestones of what happened."""
     engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'old.db'}")
     try:
+        await upgrade_to(engine, "0004")
         async with engine.begin() as conn:
-            await conn.run_sync(to("0004"))  # type: ignore[arg-type]
             await conn.execute(
                 text(
                     "INSERT INTO cities (id, name, timezone, active, requires_approval, "
@@ -121,7 +111,8 @@ async def test_milestones_are_filled_from_the_history_when_migrating(tmp_path: P
                     "'2026-01-01')"
                 )
             )
-            await conn.run_sync(to("head"))  # type: ignore[arg-type]
+        await upgrade_to(engine, "head")
+        async with engine.begin() as conn:
             rows = dict((await conn.execute(text("SELECT id, milestones FROM candidates"))).all())
     finally:
         await engine.dispose()
@@ -136,8 +127,8 @@ async def test_city_name_keys_are_filled_and_old_twins_kept_apart(tmp_path: Path
     """0006 keys the names there were; two spellings of one name from before stay apart."""
     engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'old.db'}")
     try:
+        await upgrade_to(engine, "0005")
         async with engine.begin() as conn:
-            await conn.run_sync(to("0005"))  # type: ignore[arg-type]
             for cid, name in ((1, "Казань"), (2, "казань"), (3, " Нижний  Новгород")):
                 await conn.execute(
                     text(
@@ -145,7 +136,8 @@ async def test_city_name_keys_are_filled_and_old_twins_kept_apart(tmp_path: Path
                         f"created_at) VALUES ({cid}, '{name}', 'UTC', 1, 0, '2026-01-01')"
                     )
                 )
-            await conn.run_sync(to("head"))  # type: ignore[arg-type]
+        await upgrade_to(engine, "head")
+        async with engine.begin() as conn:
             keys = dict((await conn.execute(text("SELECT id, name_key FROM cities"))).all())
             with pytest.raises(IntegrityError):
                 async with conn.begin_nested():
@@ -172,8 +164,8 @@ async def test_number_questions_with_whole_bounds_become_whole_number(tmp_path: 
         (4, "name", "text", "NULL", "NULL"),
     )
     try:
+        await upgrade_to(engine, "0006")
         async with engine.begin() as conn:
-            await conn.run_sync(to("0006"))  # type: ignore[arg-type]
             await conn.execute(
                 text(
                     "INSERT INTO tests (id, kind, title, pass_percent, default_max_attempts, "
@@ -188,7 +180,8 @@ async def test_number_questions_with_whole_bounds_become_whole_number(tmp_path: 
                         f"({qid}, 1, {qid}, '{key}', '{kind}', '{{}}', '[]', {low}, {high}, 1)"
                     )
                 )
-            await conn.run_sync(to("head"))  # type: ignore[arg-type]
+        await upgrade_to(engine, "head")
+        async with engine.begin() as conn:
             rows = await conn.execute(text("SELECT key, whole_number FROM test_questions"))
             whole = {key: bool(flag) for key, flag in rows.all()}
     finally:
@@ -196,15 +189,16 @@ async def test_number_questions_with_whole_bounds_become_whole_number(tmp_path: 
     assert whole == {"age": True, "years": True, "rate": False, "name": False}
 
 
-def down(revision: str) -> object:
-    """Downgrade the connection's database to `revision` (for `run_sync`)."""
+async def downgrade_to(engine: AsyncEngine, revision: str) -> None:
+    """Downgrade as `upgrade_to` upgrades (SQLite's foreign keys off meanwhile, then checked)."""
 
     def run(connection: Connection) -> None:
         config = alembic_config()
         config.attributes["connection"] = connection
         command.downgrade(config, revision)
 
-    return run
+    async with engine.connect() as connection:
+        await migrating(connection, run)
 
 
 async def _city_names_come_and_go(engine: AsyncEngine) -> None:
@@ -214,8 +208,8 @@ async def _city_names_come_and_go(engine: AsyncEngine) -> None:
     def tables(c: Connection) -> set[str]:
         return set(c.dialect.get_table_names(c))
 
+    await downgrade_to(engine, "0011")
     async with engine.begin() as conn:
-        await conn.run_sync(down("0011"))  # type: ignore[arg-type]
         assert "city_names" not in await conn.run_sync(tables)
         await conn.execute(
             text(
@@ -223,7 +217,8 @@ async def _city_names_come_and_go(engine: AsyncEngine) -> None:
                 "created_at) VALUES (1, 'Москва', 'москва', 'UTC', true, false, '2026-01-01')"
             )
         )
-        await conn.run_sync(to("head"))  # type: ignore[arg-type]
+    await upgrade_to(engine, "head")
+    async with engine.begin() as conn:
         assert (await conn.execute(text("SELECT count(*) FROM city_names"))).scalar() == 0
         await conn.execute(
             text(
@@ -239,11 +234,12 @@ async def _city_names_come_and_go(engine: AsyncEngine) -> None:
                         "VALUES (1, 'en', 'Moskva', 'moskva')"
                     )
                 )
-        await conn.run_sync(down("0011"))  # type: ignore[arg-type]
+    await downgrade_to(engine, "0011")
+    async with engine.begin() as conn:
         assert "city_names" not in await conn.run_sync(tables)
         names = (await conn.execute(text("SELECT name FROM cities"))).scalars().all()
         assert names == ["Москва"]
-        await conn.run_sync(to("head"))  # type: ignore[arg-type]
+    await upgrade_to(engine, "head")
     await _assert_in_sync(engine)
 
 
@@ -293,3 +289,102 @@ async def test_rebuilding_a_table_on_sqlite_keeps_the_rows_pointing_at_it(tmp_pa
     assert tokens == [(1,)]
     assert authors == [(1,)]
     assert foreign_keys == 1  # on again for the connection's next user
+
+
+async def _filled_before_vacancies(engine: AsyncEngine) -> None:
+    await downgrade_to(engine, "0016")
+    async with engine.begin() as conn:
+        for cid, name in ((1, "Казань"), (2, "Омск")):
+            await conn.execute(
+                text(
+                    "INSERT INTO cities (id, name, name_key, timezone, active, requires_approval, "
+                    f"created_at) VALUES ({cid}, '{name}', '{name.lower()}', 'UTC', true, false, "
+                    "'2026-01-01')"
+                )
+            )
+        await conn.execute(
+            text(
+                "INSERT INTO recruiters (id, name, timezone, active, created_at) "
+                "VALUES (1, 'R', 'UTC', true, '2026-01-01')"
+            )
+        )
+        for cid, city in ((1, "1"), (2, "1"), (3, "2"), (4, "NULL")):
+            await conn.execute(
+                text(
+                    "INSERT INTO candidates (id, telegram_id, city_id, locale, status, reachable, "
+                    "updated_at, created_at, search_text, milestones) VALUES "
+                    f"({cid}, {100 + cid}, {city}, 'ru', 'interview_scheduled', true, "
+                    "'2026-01-01', '2026-01-01', '', 0)"
+                )
+            )
+        await conn.execute(
+            text(
+                "INSERT INTO tests (id, kind, title, pass_percent, default_max_attempts, "
+                "created_at) VALUES (1, 'screening', 'T', 0, 1, '2026-01-01')"
+            )
+        )
+        await conn.execute(
+            text(
+                "INSERT INTO test_questions (id, test_id, position, key, kind, prompt, options, "
+                "active, whole_number) VALUES (1, 1, 1, 'q', 'text', '{}', '[]', true, false)"
+            )
+        )
+        await conn.execute(
+            text(
+                "INSERT INTO slots (id, recruiter_id, city_id, starts_at, duration_minutes, "
+                "purpose, capacity, withdrawn, created_at) VALUES "
+                "(1, 1, 1, '2026-01-02', 30, 'interview', 1, false, '2026-01-01')"
+            )
+        )
+        await conn.execute(
+            text(
+                "INSERT INTO bookings (slot_id, candidate_id, purpose, status, updated_at, "
+                "created_at) VALUES (1, 1, 'interview', 'approved', '2026-01-01', '2026-01-01')"
+            )
+        )
+    await upgrade_to(engine, "head")
+
+
+async def _vacancies_from_cities(engine: AsyncEngine) -> None:
+    """0017: one default vacancy per city, every candidate of a city applied to it, nothing
+    else changed (statuses, bookings, the default tests and their questions)."""
+    await _filled_before_vacancies(engine)
+    async with engine.connect() as conn:
+        links = dict(
+            (await conn.execute(text("SELECT city_id, vacancy_id FROM vacancy_cities"))).all()
+        )
+        titles = dict((await conn.execute(text("SELECT id, title FROM vacancies"))).all())
+        rows = (
+            await conn.execute(
+                text("SELECT id, vacancy_id, is_current, status FROM candidates ORDER BY id")
+            )
+        ).all()
+        seats = (await conn.execute(text("SELECT slot_id, seat, status FROM bookings"))).all()
+        questions = (await conn.execute(text("SELECT count(*) FROM test_questions"))).scalar()
+        tests = (await conn.execute(text("SELECT id, vacancy_id FROM tests"))).all()
+    assert set(links) == {1, 2} and len(set(links.values())) == 2
+    kazan = titles[links[1]]
+    kazan = json.loads(kazan) if isinstance(kazan, str) else kazan
+    assert kazan == {"ru": "Вакансия в городе Казань", "en": "Vacancy in Казань"}
+    assert [(r[0], r[1]) for r in rows] == [
+        (1, links[1]),
+        (2, links[1]),
+        (3, links[2]),
+        (4, None),  # no city yet: they choose a vacancy after the city
+    ]
+    assert all(r[2] for r in rows) and {r[3] for r in rows} == {"interview_scheduled"}
+    assert seats == [(1, 1, "approved")]
+    assert questions == 1 and tests == [(1, None)]
+    await downgrade_to(engine, "0016")
+    await upgrade_to(engine, "head")
+    await _assert_in_sync(engine)
+
+
+async def test_existing_data_moves_into_a_vacancy_per_city_on_sqlite(tmp_path: Path) -> None:
+    async with sqlite_engine(tmp_path) as engine:
+        await _vacancies_from_cities(engine)
+
+
+async def test_existing_data_moves_into_a_vacancy_per_city_on_postgres() -> None:
+    async with postgres_engine() as engine:
+        await _vacancies_from_cities(engine)

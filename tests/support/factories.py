@@ -9,7 +9,7 @@ from core.enums import CandidateStatus, SlotPurpose
 from domain.messaging.texts import Catalog
 from domain.privacy.consent import shipped_version
 from domain.privacy.states import AGREED
-from storage.models import Candidate, City, Recruiter, Slot
+from storage.models import Candidate, City, Recruiter, Slot, Vacancy
 from storage.uow import UnitOfWork
 
 _ids = itertools.count(1)
@@ -75,3 +75,14 @@ async def make_slot(
     )
     await uow.session.flush()
     return slot
+
+
+async def make_vacancy(
+    uow: UnitOfWork, *cities: City, title: str | None = None, **kw: object
+) -> Vacancy:
+    """An open vacancy in `cities`, using the default tests (none of its own)."""
+    name = title or f"Vacancy {next(_ids)}"
+    vacancy = uow.vacancies.add(Vacancy(title={"ru": name, "en": name}, description={}, **kw))
+    await uow.session.flush()
+    await uow.vacancies.set_cities(vacancy.id, [c.id for c in cities])
+    return vacancy

@@ -1,0 +1,60 @@
+"""Deep links to a vacancy: `/start v<id>_<source>`, or `/start <slug>_<source>`; the source tag
+is optional. A payload naming no vacancy is a source tag alone, as before vacancies."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from storage.dto import VacancyDTO
+from storage.uow import UnitOfWork
+
+SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$")
+SOURCE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+_BY_ID = re.compile(r"^v([0-9]{1,9})$")
+# Telegram's limit for a /start payload.
+MAX_PAYLOAD = 64
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """What a link says: the vacancy it leads to (if it names one) and the source tag."""
+
+    vacancy: VacancyDTO | None
+    source: str | None
+
+
+def valid_source(source: str) -> bool:
+    return bool(SOURCE.match(source))
+
+
+def payload(vacancy: VacancyDTO, source: str | None = None) -> str:
+    """The /start payload leading to the vacancy, tagged with `source`."""
+    head = vacancy.slug or f"v{vacancy.id}"
+    return f"{head}_{source}" if source else head
+
+
+def deep_link(bot_username: str, vacancy: VacancyDTO, source: str | None = None) -> str:
+    return f"https://t.me/{bot_username}?start={payload(vacancy, source)}"
+
+
+async def read_payload(uow: UnitOfWork, raw: str | None) -> Arrival:
+    """The vacancy and the source a `/start` payload names. A vacancy that does not exist (or no
+    longer does) leaves the link a plain source tag, so nobody is turned away by an old link."""
+    if not raw or len(raw) > MAX_PAYLOAD or not SOURCE.match(raw):
+        return Arrival(None, None)
+    head, _, tail = raw.partition("_")
+    vacancy = await _vacancy(uow, head)
+    if vacancy is None:
+        return Arrival(None, raw)
+    return Arrival(vacancy, tail or None)
+
+
+async def _vacancy(uow: UnitOfWork, head: str) -> VacancyDTO | None:
+    by_id = _BY_ID.match(head)
+    if by_id:
+        return await uow.vacancies.get_dto(int(by_id.group(1)))
+    if SLUG.match(head):
+        found = await uow.vacancies.by_slug(head)
+        return await uow.vacancies.get_dto(found.id) if found else None
+    return None
