@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from domain.organisation.invites import invite_link
 from storage.dto import VacancyDTO
 from storage.uow import UnitOfWork
 
@@ -35,7 +36,7 @@ def payload(vacancy: VacancyDTO, source: str | None = None) -> str:
 
 
 def deep_link(bot_username: str, vacancy: VacancyDTO, source: str | None = None) -> str:
-    return f"https://t.me/{bot_username}?start={payload(vacancy, source)}"
+    return invite_link(bot_username, payload(vacancy, source))
 
 
 async def read_payload(uow: UnitOfWork, raw: str | None) -> Arrival:
