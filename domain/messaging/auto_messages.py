@@ -1,6 +1,7 @@
 """Auto-messages an admin defines: a broadcast to an audience at a time, or a trigger that
 writes to each candidate who reaches a condition. Every message is an outbox row under a
-dedupe key (auto message + candidate), so a run repeated after a restart adds nothing twice,
+dedupe key (auto message + person: a person applying to two vacancies matched by the audience
+is written to once), so a run repeated after a restart adds nothing twice,
 and the sender's pace and limits apply. Progress is counted from those rows."""
 
 from __future__ import annotations
@@ -343,7 +344,7 @@ async def _queue_for(
                     "auto_message_id": message.id,
                     "payload": {"text": render(body, {"name": candidate.full_name or ""})},
                     "due_at": due,
-                    "dedupe_key": f"auto:{message.id}:{candidate.id}",
+                    "dedupe_key": f"auto:{message.id}:{candidate.telegram_id}",
                     "status": NotificationStatus.PENDING,
                     "attempts": 0,
                 }

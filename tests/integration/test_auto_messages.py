@@ -94,6 +94,29 @@ async def test_a_broadcast_reaches_its_audience_once_at_its_time(storage: Storag
     assert (done.queued, done.sent, done.pending) == (1, 1, 0)
 
 
+async def test_a_person_with_two_applications_in_the_audience_gets_one_message(
+    storage: Storage,
+) -> None:
+    async with storage.uow() as uow:
+        city = await make_city(uow, timezone="Europe/Moscow")
+        first = await make_candidate(uow, city, full_name="Ann", is_current=False)
+        await make_candidate(uow, city, full_name="Ann", telegram_id=first.telegram_id)
+        await uow.commit()
+    clock = FrozenClock(NOON_MSK)
+    await _create(
+        storage,
+        clock,
+        name="Open day",
+        kind="broadcast",
+        text="Hello {{ name }}",
+        send_at=NOON_MSK.isoformat(),
+        audience={"city_ids": [city.id]},
+    )
+    assert await run_auto_messages(storage.uow, CATALOG, clock, BookingRules()) == 1
+    (row,) = await _rows(storage)
+    assert row.recipient_chat_id == first.telegram_id
+
+
 async def test_pausing_holds_what_is_queued_and_resuming_releases_it(storage: Storage) -> None:
     ids = await _world(storage)
     clock = FrozenClock(NOON_MSK)
