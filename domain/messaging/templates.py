@@ -30,7 +30,6 @@ REASON_LOCALE = "en"
 CITYLESS_KEYS = frozenset(
     {
         "consent",
-        "welcome",
         "choose_language",
         "choose_city",
         "city_not_found",
