@@ -47,9 +47,11 @@ def anonymous_telegram_id(candidate_id: int) -> int:
 
 
 def redaction(candidate: Candidate) -> Callable[[str], str]:
-    """What takes the person out of a text naming others too: their name, @username and phone
-    (with and without its +) become #id, whole words only, so other names stay intact."""
-    values = [candidate.full_name, candidate.username, candidate.phone]
+    """What takes the person out of a text naming others too: their name, @username, phone
+    (with and without its +) and Telegram id become #id, whole words only, so other names stay
+    intact."""
+    # The Telegram id too: a line shows it for someone with no name or username.
+    values = [candidate.full_name, candidate.username, candidate.phone, str(candidate.telegram_id)]
     if candidate.phone:
         values.append(candidate.phone.lstrip("+"))
     if candidate.username:
