@@ -97,6 +97,12 @@ class ConsentChoice(CallbackData, prefix="pc"):
     version: str  # the consent text's version the buttons came with; a press on another is stale
 
 
+class UnversionedConsentChoice(CallbackData, prefix="pc"):
+    """Agree / Decline as sent before the buttons carried the text's version: never acted on."""
+
+    agree: bool
+
+
 class ForgetChoice(CallbackData, prefix="pf"):
     sure: bool  # False: keep the data after all
 

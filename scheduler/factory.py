@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from scheduler.outbox_schedule import OutboxWaker
@@ -31,8 +33,19 @@ class SchedulerRunner:
                 periodic.run, "interval", seconds=60, id="periodic", replace_existing=True
             )
         if retention is not None and retention.days > 0:  # RETENTION_DAYS=0: off
+            # The job store lives in memory: a night the process was down leaves no missed run
+            # to catch up. So it also runs once at start (erasing who is due is right at any
+            # hour), and a run that is late while the process is up (a busy loop, a suspended
+            # machine) still happens, once, however late.
             self.scheduler.add_job(
-                retention.run, "cron", **NIGHTLY, id="retention", replace_existing=True
+                retention.run,
+                "cron",
+                **NIGHTLY,
+                id="retention",
+                replace_existing=True,
+                misfire_grace_time=None,
+                coalesce=True,
+                next_run_time=datetime.now(UTC),
             )
         self.scheduler.start()
         if outbox is not None:

@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import ConfigDict
 
 from admin.api.kit import ApiError, Call, Operation
+from admin.errors import LOCALE as API_LOCALE
 from admin.schemas.candidates import (
     CandidatePageOut,
     CandidateProfileOut,
@@ -19,6 +20,7 @@ from core.iso import IsoDate
 from domain.conversations.tags import tags_of_candidates
 from domain.pipeline.actions import change_status
 from domain.pipeline.directory import CandidateFilter, candidate_profile, search_candidates
+from domain.privacy.consent import consent_label
 
 
 class CandidateQuery(CandidateFilter):
@@ -43,7 +45,13 @@ async def get_candidate(call: Call) -> Any:
     if profile is None:
         raise ApiError(404, "no such candidate")
     tags = await tags_of_candidates(call.uow, [profile.candidate.id])
-    candidate = {**dict(profile.candidate), "tags": tags.get(profile.candidate.id, [])}
+    candidate = {
+        **dict(profile.candidate),
+        "tags": tags.get(profile.candidate.id, []),
+        "consent_meaning": consent_label(
+            call.deps.messaging.catalog, profile.candidate.consent, API_LOCALE
+        ),
+    }
     return {**dict(profile), "candidate": candidate}
 
 

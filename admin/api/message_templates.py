@@ -5,12 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from pydantic import Field
+
 from admin.api.kit import ApiError, Call, Operation
 from admin.schemas.common import Input, Output
 from admin.schemas.templates import Body, TemplateIn, TemplatePlaceIn
 from domain.messaging.templates import (
     known_variables,
     list_overrides,
+    per_city,
     preview_aside,
     reset_template,
     save_template,
@@ -32,6 +35,10 @@ class TemplateOut(Output):
     variables: list[str]
     shipped: dict[str, str]
     overrides: list[OverrideOut]
+    per_city: bool = Field(
+        description="Whether an override for one city can be saved (false for messages shown "
+        "before the candidate has a city, such as the consent)."
+    )
 
 
 class TemplateListOut(Output):
@@ -63,6 +70,7 @@ def _template(call: Call, key: str, overrides: list[Any]) -> dict[str, Any]:
             locale: bodies[key] for locale, bodies in catalog.templates.items() if key in bodies
         },
         "overrides": [o for o in overrides if o.key == key],
+        "per_city": per_city(key),
     }
 
 

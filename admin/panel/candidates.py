@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 from aiohttp import web
 from pydantic import BaseModel
 
+from admin.errors import LOCALE as PANEL_LOCALE
 from admin.panel.filters import local_datetime
 from admin.panel.kit import (
     admins_only,
@@ -44,6 +45,7 @@ from domain.pipeline.directory import (
     iter_csv,
     search_candidates,
 )
+from domain.privacy.consent import consent_label
 from domain.privacy.erasure import erase_candidate
 from storage.uow import UnitOfWork
 
@@ -188,6 +190,7 @@ async def _show(
         status=status,
         profile=profile,
         c=profile.candidate,
+        consent=consent_label(deps(request).catalog, profile.candidate.consent, PANEL_LOCALE),
         entries=entries,
         tags=await tags_of(uow(request), candidate_id),
         statuses=STATUSES,

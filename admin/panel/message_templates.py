@@ -17,6 +17,7 @@ from admin.scope import Scope
 from core.settings import SUPPORTED_LOCALES
 from domain.messaging.templates import (
     list_overrides,
+    per_city,
     preview_aside,
     reset_template,
     sample_values,
@@ -137,6 +138,7 @@ async def _show(
         place=place,
         city_name=cities.get(place.city_id) if place.city_id else None,
         locales=SUPPORTED_LOCALES,
+        per_city=per_city(key),
         cities=sorted(cities.items(), key=lambda item: item[1]),
         shipped=shipped,
         override=exact,

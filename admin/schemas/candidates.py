@@ -60,6 +60,11 @@ class EraseFormIn(EraseIn):
 
 class CandidateOut(CandidateRow, Output):
     tags: list[str] = Field(default_factory=list, description="The names of its tags, by name.")
+    consent_meaning: str | None = Field(
+        default=None,
+        description="The consent state in words (one candidate's record only); `prior`: "
+        "collected before consent was asked, asked at the next contact.",
+    )
 
 
 class CandidatePageOut(Output):

@@ -7,7 +7,7 @@ from aiogram import Bot, Router
 from aiogram.filters import Filter
 from aiogram.types import CallbackQuery, Message, TelegramObject
 
-from bot.callbacks import ConsentChoice
+from bot.callbacks import ConsentChoice, UnversionedConsentChoice
 from bot.candidate.consent_screen import show_consent
 from bot.candidate.journey import show_step
 from bot.candidate.personal_data import ask_to_forget
@@ -68,6 +68,15 @@ def create_router() -> Router:
         else:
             await decline(uow, messaging, candidate)
             await reply.send(messaging.catalog.text("consent.declined", candidate.locale))
+
+    @router.callback_query(UnversionedConsentChoice.filter())
+    async def choose_unversioned(
+        query: CallbackQuery, bot: Bot, uow: UnitOfWork, messaging: Messaging, candidate: Candidate
+    ) -> None:
+        """Which text it answered is unknown: nothing is recorded, the text shown now is."""
+        reply = Reply.to_callback(bot, query)
+        await reply.drop_buttons()
+        await show_consent(reply, uow, candidate, messaging)
 
     @router.message(NeedsConsent())
     async def ask(

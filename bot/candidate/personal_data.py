@@ -14,6 +14,7 @@ from bot.callbacks import ForgetChoice
 from bot.reply import Reply
 from domain.bookings.booking import Messaging
 from domain.messaging.texts import Catalog
+from domain.privacy.consent import consent_label
 from domain.privacy.erasure import forget_me
 from domain.privacy.export import PersonalCopy, personal_copy
 from domain.records import Candidate
@@ -40,7 +41,7 @@ def summary(catalog: Catalog, locale: str, copy: PersonalCopy) -> str:
             username=_shown(profile.get("username")),
             phone=_shown(profile.get("phone")),
             status=_shown(profile.get("status")),
-            consent=_shown(profile.get("consent")),
+            consent=escape(consent_label(catalog, profile.get("consent"), locale), quote=False),
             consent_at=_shown(profile.get("consent_at")),
         ),
         "",

@@ -333,6 +333,7 @@ class AgendaItem:
     purpose: SlotPurpose
     starts_at: datetime
     candidate: str
+    candidate_id: int
 
 
 async def agenda(
@@ -341,7 +342,12 @@ async def agenda(
     rows = await uow.bookings.for_recruiter_between(recruiter.id, start, end)
     return [
         AgendaItem(
-            b.id, b.status, s.purpose, s.starts_at, c.full_name or c.username or str(c.telegram_id)
+            b.id,
+            b.status,
+            s.purpose,
+            s.starts_at,
+            c.full_name or c.username or str(c.telegram_id),
+            c.id,
         )
         for b, s, c in rows
     ]

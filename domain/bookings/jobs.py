@@ -162,6 +162,7 @@ async def queue_daily_digests(uows: UnitOfWorkFactory, m: Messaging) -> int:
                 kind="daily_digest",
                 dedupe_key=f"daily_digest:{recruiter.id}:{day.isoformat()}",
                 text=text,
+                subjects=[i.candidate_id for i in items],
             ):
                 queued += 1
         await uow.commit()

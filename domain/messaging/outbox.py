@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -47,11 +48,13 @@ async def queue_message(
     booking_id: int | None = None,
     author: dict[str, Any] | None = None,
     copy: dict[str, Any] | None = None,
+    subjects: Sequence[int] = (),
 ) -> bool:
     """Queue one message in the caller's transaction. False if its dedupe key was queued before.
     `author`: who wrote it, when a person did (the thread shows their name). `copy`: a message
     to copy to the chat ({"from_chat_id", "message_id"}: a candidate's media relayed to a
-    recruiter), sent before the text, if there is one."""
+    recruiter), sent before the text, if there is one. `subjects`: the candidates a message to
+    someone else names (a digest of several): erasure takes their names out of its text."""
     payload: dict[str, Any] = {"text": text}
     if author is not None:
         payload["author"] = author
@@ -75,4 +78,8 @@ async def queue_message(
             }
         ]
     )
+    if added == 1 and subjects:
+        queued = await uow.notifications.id_by_dedupe_key(dedupe_key)
+        assert queued is not None
+        await uow.notifications.name_subjects(queued, subjects)
     return added == 1

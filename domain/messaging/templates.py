@@ -25,6 +25,27 @@ TELEGRAM_LIMIT = 4096
 ENTITY = "message_template"
 # The panel and the API speak English: the reasons a body is refused are given in it.
 REASON_LOCALE = "en"
+# Messages shown before the candidate has a city (the consent, the language and city
+# questions): a city's override of them would never be sent, so none can be saved.
+CITYLESS_KEYS = frozenset(
+    {
+        "consent",
+        "choose_language",
+        "choose_city",
+        "city_not_found",
+        "city_missing_ask",
+        "city_wait_listed",
+    }
+)
+CITYLESS_REASON = (
+    "this message is shown before the candidate has chosen a city: "
+    "only an override for all cities applies"
+)
+
+
+def per_city(key: str) -> bool:
+    """Whether a city's own override of this message can ever be sent."""
+    return key not in CITYLESS_KEYS
 
 
 @dataclass(frozen=True)
@@ -196,6 +217,8 @@ async def save_template(
     if key not in template_keys(catalog):
         return Failure(NotFound(f"template {key}"))
     refusal = await _check_place(uow, locale, city_id)
+    if refusal is None and city_id is not None and not per_city(key):
+        refusal = InvalidField("city_id", CITYLESS_REASON)
     if refusal is not None:
         return Failure(refusal)
     problem = (await preview_aside(catalog, key, body)).error

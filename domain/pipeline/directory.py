@@ -133,8 +133,9 @@ class CandidateRow(View):
     created_at: datetime
     updated_at: datetime
     wanted_city: str | None = None  # a city not in the list that they asked for
-    # Consent to the processing of personal data: "agreed", "declined" or None (never
-    # asked), and when (`domain.privacy.consent`); when the personal data was erased.
+    # Consent to the processing of personal data: "agreed", "declined", "prior" (collected
+    # before consent was asked: not an agreement) or None (never asked), and when
+    # (`domain.privacy.consent`); when the personal data was erased.
     consent: str | None = None
     consent_at: datetime | None = None
     erased_at: datetime | None = None

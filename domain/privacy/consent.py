@@ -12,7 +12,7 @@ from domain.bookings.booking import Messaging
 from domain.messaging.rendering import render
 from domain.messaging.texts import Catalog, render_message
 from domain.privacy.erasure import erase_now
-from domain.privacy.states import AGREED, DECLINED
+from domain.privacy.states import AGREED, DECLINED, PRIOR
 from domain.records import Candidate
 from storage.uow import UnitOfWork
 
@@ -71,9 +71,15 @@ async def agree(
 
 
 def withdrawal_needs_confirming(candidate: Candidate) -> bool:
-    """A Decline from someone who had agreed withdraws consent and erases what they gave: it is
-    confirmed first, as /forgetme is. A first Decline keeps nothing and needs no confirming."""
-    return candidate.consent == AGREED and candidate.erased_at is None
+    """A Decline from someone who had agreed, or whose data was collected before consent was
+    asked (`PRIOR`), withdraws and erases what they gave: it is confirmed first, as /forgetme
+    is. A first Decline keeps nothing and needs no confirming."""
+    return candidate.consent in (AGREED, PRIOR) and candidate.erased_at is None
+
+
+def consent_label(catalog: Catalog, state: str | None, locale: str) -> str:
+    """The consent state in words, for the candidate's copy, the panel and the API."""
+    return catalog.text(f"consent.state.{state or 'none'}", locale)
 
 
 async def decline(uow: UnitOfWork, m: Messaging, candidate: Candidate) -> None:

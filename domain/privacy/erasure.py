@@ -7,6 +7,10 @@ what was erased."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+from html import escape
+
 from core.enums import BookingStatus, SlotPurpose
 from core.errors import Conflict, InvalidField, NotFound
 from core.result import Failure, Result, Success
@@ -24,6 +28,8 @@ TABLES: dict[str, str] = {
     "bookings": "active ones cancelled (recruiters told, slots offered on); reasons cleared",
     "booking_history": "reasons cleared",
     "notifications": "queued ones to or about them dropped; every text blanked",
+    "notification_subjects": "kept; in the texts of the messages they link (to others, naming"
+    " several) the person's name, @username and phone become #id",
     "test_results": "kept: scores, no words",
     "test_answers": "answers blanked",
     "waitlist_entries": "deleted",
@@ -38,6 +44,28 @@ RECRUITER_CANCELED_KEY = "recruiter_booking_canceled"
 def anonymous_telegram_id(candidate_id: int) -> int:
     """Telegram ids are positive: the erased row keeps a number no account can write from."""
     return -candidate_id
+
+
+def redaction(candidate: Candidate) -> Callable[[str], str]:
+    """What takes the person out of a text naming others too: their name, @username, phone
+    (with and without its +) and Telegram id become #id, whole words only, so other names stay
+    intact."""
+    # The Telegram id too: a line shows it for someone with no name or username.
+    values = [candidate.full_name, candidate.username, candidate.phone, str(candidate.telegram_id)]
+    if candidate.phone:
+        values.append(candidate.phone.lstrip("+"))
+    if candidate.username:
+        values.append(f"@{candidate.username}")
+    plain = {v.strip() for v in values if v and v.strip()}
+    # As the text shows them: rendered templates escape what they quote.
+    words = sorted(plain | {escape(v, quote=False) for v in plain}, key=len, reverse=True)
+    if not words:
+        return lambda text: text
+    pattern = re.compile(
+        r"(?<![\w@+])(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)", re.IGNORECASE
+    )
+    mark = f"#{candidate.id}"
+    return lambda text: pattern.sub(mark, text)
 
 
 async def erase_now(
@@ -56,6 +84,7 @@ async def erase_now(
         return False
     chat_id = candidate.telegram_id
     anonymous = anonymous_telegram_id(candidate.id)
+    await data.redact_where_named(candidate.id, redaction(candidate))
     await data.cancel_pending_messages(candidate.id, chat_id)
     await data.blank_messages(candidate.id, chat_id, anonymous)
     # Recruiters are told of the cancelled bookings under a number, never the name.

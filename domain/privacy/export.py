@@ -1,6 +1,9 @@
 """The copy of everything held about a person: every row of every table that is theirs (found
 through the database's foreign keys, so a new table is in it without a change here), and a
-short readable summary of it."""
+short readable summary of it. It is the person's data, not the staff's: messages that went to
+someone else's chat (a recruiter's card, a digest) are left out, and so is who on the staff
+did what (authors, readers, handlers); what was written about the person (a private note's
+text and date) is in it."""
 
 from __future__ import annotations
 
@@ -33,6 +36,38 @@ class PersonalCopy:
         return self.tables["candidates"][0]
 
 
+# Columns naming someone on the staff (or the process that sent a message), in any table.
+STAFF_COLUMNS = frozenset(
+    {"actor", "admin_user_id", "handled_by", "read_by", "locked_by", "locked_until"}
+)
+NOTIFICATIONS = "notifications"
+SUBJECTS = "notification_subjects"
+
+
+def _own(table: str, row: dict[str, Any], candidate_id: int, chat_id: int) -> bool:
+    """Whether a row found through the person's rows is theirs to see."""
+    if table == NOTIFICATIONS:  # to their own chat only, not what recruiters were sent
+        return bool(row.get("recipient_chat_id") == chat_id)
+    if table == SUBJECTS:  # that a staff message named them, not whom else one named
+        return bool(row.get("candidate_id") == candidate_id)
+    return True
+
+
+def _without_staff(table: str, row: dict[str, Any]) -> dict[str, Any]:
+    kept = {column: value for column, value in row.items() if column not in STAFF_COLUMNS}
+    payload = kept.get("payload")
+    if table == NOTIFICATIONS and isinstance(payload, dict) and "author" in payload:
+        kept["payload"] = {k: v for k, v in payload.items() if k != "author"}
+    return kept
+
+
 async def personal_copy(uow: UnitOfWork, candidate: Candidate) -> PersonalCopy:
-    tables = await uow.personal_data.rows_of(candidate.id, candidate.telegram_id)
+    chat_id = candidate.telegram_id
+    found = await uow.personal_data.rows_of(candidate.id, chat_id)
+    tables = {
+        table: [
+            _without_staff(table, row) for row in rows if _own(table, row, candidate.id, chat_id)
+        ]
+        for table, rows in found.items()
+    }
     return PersonalCopy(candidate_id=candidate.id, tables=tables)

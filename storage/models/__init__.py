@@ -8,7 +8,7 @@ from storage.models.candidate import Candidate, CandidateStatusChange
 from storage.models.city import City, CityName, recruiter_cities
 from storage.models.contact_request import ContactRequest
 from storage.models.conversation import CandidateNote, CandidateTag, InboundMessage, Tag
-from storage.models.notification import Notification
+from storage.models.notification import Notification, NotificationSubject
 from storage.models.recruiter import Recruiter, RecruiterInvite
 from storage.models.slot import Slot
 from storage.models.template import MessageTemplate
@@ -36,6 +36,7 @@ __all__ = [
     "LoginFailure",
     "MessageTemplate",
     "Notification",
+    "NotificationSubject",
     "Recruiter",
     "RecruiterInvite",
     "Slot",

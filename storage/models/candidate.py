@@ -128,7 +128,8 @@ class Candidate(CreatedAt, Base):
         Text, default=lambda ctx: _search_text_default(ctx), server_default=""
     )
     # Consent to the processing of personal data (`domain.privacy.consent`): "agreed" or
-    # "declined", to the consent text of this version (a hash of it), at this time.
+    # "declined", to the consent text of this version (a hash of it), at this time; "prior":
+    # collected before consent was asked (migration 0018), not an agreement, no version.
     consent: Mapped[str | None] = mapped_column(String(16))
     consent_version: Mapped[str | None] = mapped_column(String(64))
     consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -49,3 +49,17 @@ class Notification(CreatedAt, Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # The Telegram message id it went out as (the last one, when it is text and a file).
     sent_message_id: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class NotificationSubject(Base):
+    """A candidate a message names when it is not theirs alone (a recruiter's digest lists
+    several): erasure finds the message through it and takes their name out of its text."""
+
+    __tablename__ = "notification_subjects"
+
+    notification_id: Mapped[int] = mapped_column(
+        ForeignKey("notifications.id", ondelete="CASCADE"), primary_key=True
+    )
+    candidate_id: Mapped[int] = mapped_column(
+        ForeignKey("candidates.id", ondelete="CASCADE"), primary_key=True, index=True
+    )

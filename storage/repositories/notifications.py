@@ -8,7 +8,7 @@ from sqlalchemy import ColumnElement, and_, func, or_, select, update
 
 from core.enums import NotificationStatus
 from storage.dialect import insert_ignoring_conflicts
-from storage.models import Notification
+from storage.models import Notification, NotificationSubject
 from storage.repositories.base import Repository
 
 # A message in these states is on its way or delivered: its buttons may be pressed.
@@ -34,6 +34,14 @@ class NotificationRepository(Repository[Notification]):
         result = await self.session.execute(stmt)
         self._uow.mark_written(self.cache_tag)  # wakes the sender after the commit
         return int(result.rowcount)  # type: ignore[attr-defined]
+
+    async def name_subjects(self, notification_id: int, candidate_ids: Sequence[int]) -> None:
+        """Record the candidates a message names (see `NotificationSubject`)."""
+        self.session.add_all(
+            NotificationSubject(notification_id=notification_id, candidate_id=candidate_id)
+            for candidate_id in sorted(set(candidate_ids))
+        )
+        await self.session.flush()
 
     async def highest_recipient(self) -> int | None:
         return await self.session.scalar(select(func.max(Notification.recipient_chat_id)))

@@ -4,6 +4,7 @@ and changed for erasure (`domain.privacy`). No rule here: the domain says what t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -22,6 +23,7 @@ from storage.models import (
     ContactRequest,
     InboundMessage,
     Notification,
+    NotificationSubject,
     Slot,
     TestAnswer,
     TestResult,
@@ -137,6 +139,20 @@ class PersonalDataRepository:
         )
         self._uow.mark_written("notifications")
         return int(result.rowcount)  # type: ignore[attr-defined]
+
+    async def redact_where_named(self, candidate_id: int, redact: Callable[[str], str]) -> None:
+        """Messages to someone else that name the person among others (`NotificationSubject`),
+        queued or sent: `redact` rewrites their text; the row and the others' lines stay."""
+        named = await self.session.scalars(
+            select(Notification)
+            .join(NotificationSubject, NotificationSubject.notification_id == Notification.id)
+            .where(NotificationSubject.candidate_id == candidate_id)
+        )
+        for message in named:
+            text = (message.payload or {}).get("text")
+            if isinstance(text, str):
+                message.payload = {**message.payload, "text": redact(text)}
+        self._uow.mark_written("notifications")
 
     async def cancel_pending_to(self, chat_id: int) -> int:
         result = await self.session.execute(

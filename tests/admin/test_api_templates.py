@@ -63,3 +63,22 @@ async def test_templates_are_for_admins(api: Api) -> None:
     client, _, tokens = api
     response = await client.get("/api/v1/templates", headers=bearer(tokens["rec"]))
     assert response.status == 403
+
+
+async def test_a_city_override_of_a_message_shown_before_a_city_is_refused(api: Api) -> None:
+    client, storage, tokens = api
+    boss = bearer(tokens["boss"])
+    shown = await (await client.get("/api/v1/templates/consent", headers=boss)).json()
+    assert shown["per_city"] is False
+    assert (await (await client.get("/api/v1/templates/welcome", headers=boss)).json())["per_city"]
+    async with storage.uow() as uow:
+        city_id = (await uow.cities.list_active())[0].id
+    body = {"locale": "en", "city_id": city_id, "body": "Agree?"}
+    refused = await client.put("/api/v1/templates/consent", json=body, headers=boss)
+    assert refused.status == 422
+    answer = await refused.json()
+    assert answer["field"] == "city_id" and "before the candidate" in answer["error"]
+    for_all = await client.put(
+        "/api/v1/templates/consent", json={"locale": "en", "body": "Agree?"}, headers=boss
+    )
+    assert for_all.status == 200

@@ -136,3 +136,31 @@ async def test_the_dashboard_counts_the_retention_erasures_for_admins(panel: Pan
     assert "limit off (RETENTION_DAYS)" in page
     await panel.login("rec")
     assert 'id="retention-erased"' not in await (await panel.client.get("/")).text()
+
+
+PRIOR_SHOWN = "collected before consent was asked; asked at next contact"
+
+
+async def _prior(storage: Storage) -> int:
+    async with storage.uow() as uow:
+        city = await uow.cities.get(1)
+        person = await make_candidate(
+            uow, city, full_name=NAME, consent="prior", consent_version=None, consent_at=NOW
+        )
+        await uow.commit()
+        return person.id
+
+
+async def test_the_page_shows_data_from_before_consent_plainly(panel: Panel) -> None:
+    person = await _prior(panel.storage)
+    await panel.login()
+    page = await (await panel.client.get(f"/candidates/{person}")).text()
+    assert PRIOR_SHOWN in page
+
+
+async def test_the_api_record_shows_data_from_before_consent_plainly(api: Api) -> None:
+    client, storage, tokens = api
+    person = await _prior(storage)
+    answer = await client.get(f"/api/v1/candidates/{person}", headers=bearer(tokens["boss"]))
+    record = (await answer.json())["candidate"]
+    assert (record["consent"], record["consent_meaning"]) == ("prior", PRIOR_SHOWN)

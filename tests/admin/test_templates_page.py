@@ -269,3 +269,20 @@ async def test_posts_without_the_forms_token_get_403(panel: Panel) -> None:
     reset = await client.post("/templates/welcome/reset", data={"locale": "en"})
     assert reset.status == 403
     assert await _override(panel, "welcome", "en", None) is not None
+
+
+async def test_a_message_shown_before_a_city_is_chosen_has_no_city_override(
+    panel: Panel,
+) -> None:
+    await panel.login()
+    page = await (await panel.client.get("/templates/consent?locale=en")).text()
+    assert 'id="f-city_id"' not in page and 'id="no-city-choice"' in page
+    assert 'id="f-city_id"' in await (await panel.client.get("/templates/welcome")).text()
+    response = await panel.post(
+        "/templates/consent",
+        {"locale": "en", "city_id": str(panel.kazan_id), "body": "Agree? {{ policy_url }}"},
+    )
+    assert response.status == 422
+    reason = _field_error(await response.text(), "city_id")
+    assert "before the candidate has chosen a city" in reason
+    assert await _override(panel, "consent", "en", panel.kazan_id) is None

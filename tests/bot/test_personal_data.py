@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 from aiogram.methods import SendDocument
 from sqlalchemy import select
 
-from bot.callbacks import ForgetChoice
+from bot.callbacks import ForgetChoice, UnversionedConsentChoice
 from core.enums import CandidateStatus
 from core.telegram_html import html_to_text
 from storage.models import Candidate, InboundMessage, MessageTemplate
@@ -28,7 +29,7 @@ async def _nobody_without_consent_has_personal_data(harness: BotHarness) -> None
     async with harness.storage.uow() as uow:
         for c in (await uow.session.scalars(select(Candidate))).all():
             personal = (c.username, c.full_name, c.phone, c.wanted_city)
-            if c.consent != "agreed":
+            if c.consent not in ("agreed", "prior"):  # prior: collected before consent existed
                 assert personal == (None, None, None, None), c.id
                 assert c.search_text == ""
                 kept = await uow.session.scalars(
@@ -50,8 +51,14 @@ async def test_nothing_personal_is_kept_before_agree(harness: BotHarness) -> Non
     assert welcome.text.startswith("Hello, Zoltan!")  # said, not kept
     assert consent.text.startswith("Before we start")
     assert "/mydata" in consent.text and "/forgetme" in consent.text
-    await _feed(harness, text_update("my phone is +79990001122", user_id=USER))
+    for said in ("my phone is +79990001122", "Moscow", "/language", "/mydata", "/start"):
+        await _feed(harness, text_update(said, user_id=USER, first_name="Zoltan"))
+        await _nobody_without_consent_has_personal_data(harness)
     assert harness.session.sent()[-1].text.startswith("Before we start")  # asked again
+    await _feed(
+        harness, button_update(UnversionedConsentChoice(agree=True), user_id=USER)
+    )  # a button from before versions: no agreement to an unknown text
+    assert harness.session.sent()[-1].text.startswith("Before we start")
     await _nobody_without_consent_has_personal_data(harness)
     before = await _candidate(harness)
     assert (before.username, before.full_name, before.consent) == (None, None, None)
@@ -197,3 +204,70 @@ async def test_a_press_under_another_consent_text_shows_the_current_one(
         kept = await _candidate(harness)
         assert (kept.full_name, kept.erased_at) == ("Ann", None)
         assert kept.consent_version == stale.version  # no Agree to a text not shown
+
+
+async def _prior(harness: BotHarness) -> int:
+    """Someone whose data was collected before the consent step existed (migration 0018)."""
+    async with harness.storage.uow() as uow:
+        person = await make_candidate(
+            uow,
+            telegram_id=USER,
+            full_name="Zoltan Quixote",
+            phone="+7999",
+            consent="prior",
+            consent_version=None,
+            consent_at=NOW - timedelta(days=3),
+        )
+        await uow.commit()
+        return person.id
+
+
+async def test_data_from_before_consent_is_asked_about_at_the_next_contact(
+    harness: BotHarness,
+) -> None:
+    await _prior(harness)
+    await _feed(harness, text_update("/mydata", user_id=USER))
+    assert "collected before consent was asked" in harness.session.sent()[-1].text
+    await _feed(harness, text_update("hello", user_id=USER))
+    assert harness.session.sent()[-1].text.startswith("Before we start")
+    await _feed(harness, button_update(shown_consent(harness.session, agree=True), user_id=USER))
+    agreed = await _candidate(harness)
+    assert (agreed.consent, agreed.consent_at, agreed.full_name) == (
+        "agreed",
+        NOW,
+        "Zoltan Quixote",
+    )
+    assert agreed.consent_version
+
+
+async def test_declining_data_from_before_consent_asks_first_then_erases(
+    harness: BotHarness,
+) -> None:
+    person = await _prior(harness)
+    await _feed(harness, text_update("hello", user_id=USER))
+    await _feed(harness, button_update(shown_consent(harness.session, agree=False), user_id=USER))
+    assert harness.session.sent()[-1].text.startswith("Erase all your personal data?")
+    assert (await _candidate(harness)).full_name == "Zoltan Quixote"  # not yet
+    await _feed(harness, button_update(ForgetChoice(sure=True), user_id=USER))
+    async with harness.storage.uow() as uow:
+        erased = await uow.candidates.get(person)
+        assert erased is not None and erased.erased_at == NOW
+        assert (erased.full_name, erased.phone) == (None, None)
+
+
+async def test_an_unversioned_consent_button_shows_the_text_again_and_records_nothing(
+    harness: BotHarness,
+) -> None:
+    await _feed(harness, text_update("/start", user_id=USER))
+    await _feed(harness, button_update(shown_consent(harness.session, agree=True), user_id=USER))
+    before = await _candidate(harness)
+    for agree in (True, False):  # sent before the buttons carried the text's version
+        await _feed(harness, button_update(UnversionedConsentChoice(agree=agree), user_id=USER))
+        assert harness.session.sent()[-1].text.startswith("Before we start")  # with buttons
+        assert shown_consent(harness.session, agree=agree).version == before.consent_version
+        after = await _candidate(harness)
+        assert (after.consent, after.consent_version, after.erased_at) == (
+            "agreed",
+            before.consent_version,
+            None,
+        )

@@ -388,3 +388,61 @@ async def test_existing_data_moves_into_a_vacancy_per_city_on_sqlite(tmp_path: P
 async def test_existing_data_moves_into_a_vacancy_per_city_on_postgres() -> None:
     async with postgres_engine() as engine:
         await _vacancies_from_cities(engine)
+
+
+async def _prior_consent(engine: AsyncEngine) -> None:
+    """0018: whoever has personal data and no consent record (collected before the consent step
+    existed) gets "prior", asked at the next contact; a bare Telegram id is left as it is. After
+    it no candidate row has personal data without a consent record."""
+    await downgrade_to(engine, "0015")
+    async with engine.begin() as conn:
+        people = {1: "'Ann', NULL", 2: "NULL, NULL", 3: "NULL, NULL", 4: "NULL, '+7999'"}
+        for cid, (name_and_phone) in people.items():
+            await conn.execute(
+                text(
+                    "INSERT INTO candidates (id, telegram_id, full_name, phone, locale, "
+                    "status, reachable, updated_at, created_at, search_text, milestones) "
+                    f"VALUES ({cid}, {cid}, {name_and_phone}, 'ru', 'new', true, "
+                    "'2026-01-01', '2026-01-01', '', 0)"
+                )
+            )
+        await conn.execute(
+            text(
+                "INSERT INTO inbound_messages (candidate_id, kind, text, created_at) "
+                "VALUES (3, 'text', 'hello', '2026-01-01')"
+            )
+        )
+    await upgrade_to(engine, "head")
+    async with engine.connect() as conn:
+        rows = {
+            cid: (consent, at is not None, version)
+            for cid, consent, at, version in (
+                await conn.execute(
+                    text("SELECT id, consent, consent_at, consent_version FROM candidates")
+                )
+            ).all()
+        }
+        unconsented = (
+            await conn.execute(
+                text(
+                    "SELECT count(*) FROM candidates c WHERE c.consent IS NULL AND ("
+                    "c.full_name IS NOT NULL OR c.phone IS NOT NULL OR c.username IS NOT "
+                    "NULL OR c.wanted_city IS NOT NULL OR EXISTS (SELECT 1 FROM "
+                    "inbound_messages m WHERE m.candidate_id = c.id) OR EXISTS (SELECT 1 "
+                    "FROM test_results r WHERE r.candidate_id = c.id))"
+                )
+            )
+        ).scalar()
+    prior = ("prior", True, None)
+    assert rows == {1: prior, 2: (None, False, None), 3: prior, 4: prior}
+    assert unconsented == 0
+
+
+async def test_candidates_from_before_consent_are_marked_prior_on_sqlite(tmp_path: Path) -> None:
+    async with sqlite_engine(tmp_path) as engine:
+        await _prior_consent(engine)
+
+
+async def test_candidates_from_before_consent_are_marked_prior_on_postgres() -> None:
+    async with postgres_engine() as engine:
+        await _prior_consent(engine)

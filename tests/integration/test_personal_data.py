@@ -18,6 +18,7 @@ from core.enums import (
     CandidateStatus,
     ContactReason,
     InboundKind,
+    NotificationStatus,
     QuestionKind,
     SlotPurpose,
     TestKind,
@@ -26,6 +27,8 @@ from core.enums import (
 from core.errors import Conflict
 from core.result import Failure, Success
 from domain.bookings.booking import Messaging, book_slot
+from domain.bookings.jobs import queue_daily_digests
+from domain.messaging.outbox import queue_message
 from domain.messaging.texts import Catalog
 from domain.privacy import retention
 from domain.privacy.erasure import TABLES, erase_candidate, erase_now
@@ -158,6 +161,27 @@ async def _world(storage: Storage) -> World:
                 booking_id=old.id,
             )
         )
+        # A message to the person, written by a recruiter; a digest to the recruiter naming
+        # them and someone else.
+        await queue_message(
+            uow,
+            messaging.clock,
+            chat_id=person.telegram_id,
+            kind="staff_message",
+            dedupe_key="staff_message:1",
+            text="See you soon",
+            candidate_id=world.person,
+            author={"actor": "recruiter:1", "kind": "recruiter", "name": "Rita"},
+        )
+        await queue_message(
+            uow,
+            messaging.clock,
+            chat_id=RECRUITER_CHAT,
+            kind="daily_digest",
+            dedupe_key="daily_digest:1",
+            text=f"10:00 · {NAME}\n11:00 · Other Person",
+            subjects=[world.person, world.bystander],
+        )
         await uow.commit()
     return world
 
@@ -180,6 +204,85 @@ async def test_the_copy_holds_a_row_of_every_table_that_holds_the_persons(storag
     text = copy.as_json().decode()
     assert "Other Person" not in text
     assert PHONE in json.loads(text)["tables"]["inbound_messages"][0]["text"]
+
+
+async def test_the_copy_leaves_out_staff_messages_and_identifiers_but_not_notes(
+    storage: Storage,
+) -> None:
+    world = await _world(storage)
+    async with storage.uow() as uow:
+        person = await uow.candidates.get(world.person)
+        assert person is not None
+        copy = await personal_copy(uow, person)
+        chat = person.telegram_id
+    messages = copy.tables["notifications"]
+    assert messages and {m["recipient_chat_id"] for m in messages} == {chat}
+    assert [m["payload"] for m in messages if m["kind"] == "staff_message"] == [
+        {"text": "See you soon"}  # who on the staff wrote it is not in it
+    ]
+    assert copy.tables["notification_subjects"] == [
+        {
+            "notification_id": copy.tables["notification_subjects"][0]["notification_id"],
+            "candidate_id": world.person,
+        }
+    ]
+    columns = {column for rows in copy.tables.values() for row in rows for column in row}
+    assert columns.isdisjoint({"actor", "admin_user_id", "handled_by", "read_by", "locked_by"})
+    text = copy.as_json().decode()
+    assert "admin:1" not in text and "recruiter:1" not in text
+    assert str(RECRUITER_CHAT) not in text
+    assert "Did " not in text and "Other Person" not in text  # what recruiters were sent
+    (note,) = copy.tables["candidate_notes"]
+    assert note["text"] == f"{NAME} is keen" and note["created_at"]
+
+
+async def test_erasing_one_of_a_digests_candidates_keeps_the_others_line(
+    storage: Storage,
+) -> None:
+    async with storage.uow() as uow:
+        uow.session.add(AdminUser(id=1, login="boss", password_hash="-"))
+        city = await make_city(uow)
+        recruiter = await make_recruiter(uow, city, telegram_chat_id=RECRUITER_CHAT)
+        person = await make_candidate(uow, city, full_name=NAME, username=USERNAME, phone=PHONE)
+        other = await make_candidate(uow, city, full_name="Other Person")
+        ids = (person.id, other.id)
+        for hours, candidate_id in ((2, person.id), (3, other.id)):
+            slot = await make_slot(uow, recruiter, city, NOW + timedelta(hours=hours))
+            uow.session.add(
+                Booking(
+                    slot_id=slot.id,
+                    candidate_id=candidate_id,
+                    purpose=SlotPurpose.INTERVIEW,
+                    status=BookingStatus.APPROVED,
+                )
+            )
+        await uow.commit()
+    assert await queue_daily_digests(storage.uow, messaging) == 1
+    for status in ("sent", "pending"):  # whether it went out already or not
+        async with storage.uow() as uow:
+            digest = (
+                await uow.session.scalars(
+                    select(Notification).where(Notification.kind == "daily_digest")
+                )
+            ).one()
+            assert NAME in digest.payload["text"] and "Other Person" in digest.payload["text"]
+            digest.status = NotificationStatus(status)
+            await uow.commit()
+        if status == "pending":
+            break
+    async with storage.uow() as uow:
+        erased = await erase_candidate(uow, messaging, ids[0], actor="admin:1", reason="asked")
+        assert isinstance(erased, Success)
+    everything = await _everything(storage)
+    assert [needle for needle in NEEDLES if needle in everything] == []
+    async with storage.uow() as uow:
+        digest = (
+            await uow.session.scalars(
+                select(Notification).where(Notification.kind == "daily_digest")
+            )
+        ).one()
+    assert "Other Person" in digest.payload["text"] and f"#{ids[0]}" in digest.payload["text"]
+    assert digest.status is NotificationStatus.PENDING  # the others' lines still go out
 
 
 def test_erasure_decides_for_every_table_that_holds_a_persons_rows() -> None:
