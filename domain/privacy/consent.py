@@ -11,9 +11,10 @@ from core.settings import SUPPORTED_LOCALES
 from domain.bookings.booking import Messaging
 from domain.messaging.rendering import render
 from domain.messaging.texts import Catalog, render_message
-from domain.privacy.erasure import erase_now
+from domain.privacy.erasure import erase_person
 from domain.privacy.states import AGREED, DECLINED, PRIOR
 from domain.records import Candidate
+from domain.vacancies.applications import applications_of
 from storage.uow import UnitOfWork
 
 CONSENT_KEY = "consent"
@@ -59,11 +60,13 @@ async def agree(
     username: str | None,
     full_name: str | None,
 ) -> None:
-    """Record the agreement to the text shown now; only now is the Telegram profile kept.
-    Commits."""
-    candidate.consent = AGREED
-    candidate.consent_version = await current_version(uow, m)
-    candidate.consent_at = m.clock.now()
+    """Record the agreement to the text shown now, for each of the person's applications (it
+    is the person who agrees); only now is the Telegram profile kept. Commits."""
+    version = await current_version(uow, m)
+    for application in {*await applications_of(uow, candidate), candidate}:
+        application.consent = AGREED
+        application.consent_version = version
+        application.consent_at = m.clock.now()
     candidate.username = username
     if candidate.full_name is None:
         candidate.full_name = full_name
@@ -87,7 +90,7 @@ async def decline(uow: UnitOfWork, m: Messaging, candidate: Candidate) -> None:
     erased. Only the Telegram id stays, so that the bot does not ask again unprompted.
     Commits."""
     if withdrawal_needs_confirming(candidate):
-        await erase_now(uow, m, candidate, actor="candidate", reason="consent declined")
+        await erase_person(uow, m, candidate, actor="candidate", reason="consent declined")
     candidate.consent = DECLINED
     candidate.consent_version = await current_version(uow, m)
     candidate.consent_at = m.clock.now()

@@ -16,6 +16,7 @@ from core.errors import Conflict, InvalidField, NotFound
 from core.result import Failure, Result, Success
 from domain.bookings.booking import Messaging, release_booking
 from domain.records import Candidate
+from domain.vacancies.applications import applications_of
 from storage.uow import UnitOfWork
 
 MAX_REASON = 500
@@ -122,6 +123,30 @@ async def erase_now(
     return True
 
 
+async def erase_person(
+    uow: UnitOfWork,
+    m: Messaging,
+    candidate: Candidate,
+    *,
+    actor: str,
+    reason: str,
+    admin_user_id: int | None = None,
+) -> int:
+    """Erase the person `candidate` is an application of: every application they made (one
+    Telegram account), each as `erase_now` does. The caller commits. How many applications
+    were erased now (0: none was left to erase)."""
+    applications = [candidate]
+    if candidate.erased_at is None:
+        applications += [a for a in await applications_of(uow, candidate) if a is not candidate]
+    erased = 0
+    for application in applications:
+        if application.erased_at is None:
+            erased += await erase_now(
+                uow, m, application, actor=actor, reason=reason, admin_user_id=admin_user_id
+            )
+    return erased
+
+
 async def erase_candidate(
     uow: UnitOfWork,
     m: Messaging,
@@ -140,7 +165,7 @@ async def erase_candidate(
     candidate = await uow.candidates.get(candidate_id)
     if candidate is None:
         return Failure(NotFound("candidate"))
-    erased = candidate.erased_at is None and await erase_now(
+    erased = candidate.erased_at is None and await erase_person(
         uow, m, candidate, actor=actor, reason=words, admin_user_id=admin_user_id
     )
     if not erased:
@@ -152,5 +177,5 @@ async def erase_candidate(
 async def forget_me(uow: UnitOfWork, m: Messaging, candidate: Candidate) -> None:
     """The person's own erasure (`/forgetme`, confirmed). Commits."""
     if candidate.erased_at is None:
-        await erase_now(uow, m, candidate, actor="candidate", reason="asked by the candidate")
+        await erase_person(uow, m, candidate, actor="candidate", reason="asked by the candidate")
         await uow.commit()

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from domain.records import Candidate
+from domain.vacancies.applications import applications_of
 from storage.uow import UnitOfWork
 
 
@@ -44,12 +45,12 @@ NOTIFICATIONS = "notifications"
 SUBJECTS = "notification_subjects"
 
 
-def _own(table: str, row: dict[str, Any], candidate_id: int, chat_id: int) -> bool:
+def _own(table: str, row: dict[str, Any], candidate_ids: set[int], chat_id: int) -> bool:
     """Whether a row found through the person's rows is theirs to see."""
     if table == NOTIFICATIONS:  # to their own chat only, not what recruiters were sent
         return bool(row.get("recipient_chat_id") == chat_id)
     if table == SUBJECTS:  # that a staff message named them, not whom else one named
-        return bool(row.get("candidate_id") == candidate_id)
+        return row.get("candidate_id") in candidate_ids
     return True
 
 
@@ -62,12 +63,14 @@ def _without_staff(table: str, row: dict[str, Any]) -> dict[str, Any]:
 
 
 async def personal_copy(uow: UnitOfWork, candidate: Candidate) -> PersonalCopy:
+    """Everything held about the person `candidate` is an application of: all their
+    applications (one account), the one they are in now first."""
     chat_id = candidate.telegram_id
-    found = await uow.personal_data.rows_of(candidate.id, chat_id)
+    ids = {a.id for a in await applications_of(uow, candidate)} | {candidate.id}
+    found = await uow.personal_data.rows_of(ids, chat_id)
+    found["candidates"] = sorted(found.get("candidates", []), key=lambda r: r["id"] != candidate.id)
     tables = {
-        table: [
-            _without_staff(table, row) for row in rows if _own(table, row, candidate.id, chat_id)
-        ]
+        table: [_without_staff(table, row) for row in rows if _own(table, row, ids, chat_id)]
         for table, rows in found.items()
     }
     return PersonalCopy(candidate_id=candidate.id, tables=tables)

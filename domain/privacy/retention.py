@@ -8,7 +8,7 @@ from datetime import timedelta
 import structlog
 
 from domain.bookings.booking import Messaging
-from domain.privacy.erasure import ERASE_ACTION, erase_now
+from domain.privacy.erasure import ERASE_ACTION, erase_person
 from storage.models import AuditLogEntry
 from storage.uow import UnitOfWork, UnitOfWorkFactory
 
@@ -19,8 +19,9 @@ BATCH = 200
 
 
 async def erase_inactive(uows: UnitOfWorkFactory, m: Messaging, days: int) -> int:
-    """Erase every candidate inactive for `days` (0: the limit is off); how many were. Each in
-    its own transaction: one that fails is logged and skipped, the others go on."""
+    """Erase every candidate (application) inactive for `days`, as are the person's others (0:
+    the limit is off); how many were. Each person in their own transaction: one that fails is
+    logged and skipped, the others go on."""
     if days <= 0:
         return 0
     now = m.clock.now()
@@ -42,12 +43,13 @@ async def erase_inactive(uows: UnitOfWorkFactory, m: Messaging, days: int) -> in
     return erased
 
 
-async def _erase_one(uows: UnitOfWorkFactory, m: Messaging, candidate_id: int, days: int) -> bool:
+async def _erase_one(uows: UnitOfWorkFactory, m: Messaging, candidate_id: int, days: int) -> int:
+    """Erase the person (all their applications, inactive alike); how many applications."""
     async with uows() as uow:
         candidate = await uow.candidates.get(candidate_id)
         if candidate is None or candidate.erased_at is not None:
-            return False
-        done = await erase_now(
+            return 0
+        done = await erase_person(
             uow, m, candidate, actor=RETENTION_ACTOR, reason=f"no activity for {days} days"
         )
         await uow.commit()

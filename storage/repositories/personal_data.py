@@ -4,7 +4,7 @@ and changed for erasure (`domain.privacy`). No rule here: the domain says what t
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, Table, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from core.enums import ACTIVE_BOOKING_STATUSES, NotificationStatus
 from storage.models import (
@@ -77,10 +78,13 @@ class PersonalDataRepository:
     def session(self) -> AsyncSession:
         return self._uow.session
 
-    async def rows_of(self, candidate_id: int, chat_id: int) -> dict[str, list[dict[str, Any]]]:
-        """Every row of the person, by table; the messages sent to their chat as well."""
+    async def rows_of(
+        self, candidate_ids: Collection[int], chat_id: int
+    ) -> dict[str, list[dict[str, Any]]]:
+        """Every row of the person (all their applications), by table; the messages sent to
+        their chat as well."""
         tables = Base.metadata.tables
-        keys: dict[str, set[Any]] = {CANDIDATES: {candidate_id}}
+        keys: dict[str, set[Any]] = {CANDIDATES: set(candidate_ids)}
         found: dict[str, dict[Any, dict[str, Any]]] = {}
         links = personal_tables()
         changed = True
@@ -90,7 +94,7 @@ class PersonalDataRepository:
                 table = tables[name]
                 conditions: list[ColumnElement[bool]] = []
                 if name == CANDIDATES:
-                    conditions.append(table.c.id == candidate_id)
+                    conditions.append(table.c.id.in_(sorted(candidate_ids)))
                 for column, target in links[name]:
                     ids = keys.get(target)
                     if ids:
@@ -266,43 +270,21 @@ class PersonalDataRepository:
     ) -> list[int]:
         """Candidates not erased yet (with an id above `after`) who have done nothing since
         `cutoff`: no change to their row, no message, no booking changed, none active for a time
-        still to come (`now`), no place on a waiting list, no test or contact request since."""
-        recent_message = select(InboundMessage.id).where(
-            InboundMessage.candidate_id == Candidate.id, InboundMessage.created_at >= cutoff
-        )
-        recent_booking = select(Booking.id).where(
-            Booking.candidate_id == Candidate.id, Booking.updated_at >= cutoff
-        )
-        coming_booking = (
-            select(Booking.id)
-            .join(Slot, Slot.id == Booking.slot_id)
-            .where(
-                Booking.candidate_id == Candidate.id,
-                Booking.status.in_(ACTIVE_BOOKING_STATUSES),
-                Slot.starts_at >= now,
-            )
-        )
-        waiting = select(WaitlistEntry.id).where(WaitlistEntry.candidate_id == Candidate.id)
-        recent_test = select(TestResult.id).where(
-            TestResult.candidate_id == Candidate.id,
-            or_(TestResult.started_at >= cutoff, TestResult.finished_at >= cutoff),
-        )
-        recent_request = select(ContactRequest.id).where(
-            ContactRequest.candidate_id == Candidate.id, ContactRequest.created_at >= cutoff
+        still to come (`now`), no place on a waiting list, no test or contact request since;
+        nor has any other application of the same person (one account)."""
+        other = aliased(Candidate)
+        active_other = select(other.id).where(
+            other.telegram_id == Candidate.telegram_id,
+            other.id != Candidate.id,
+            _active(other, cutoff, now),
         )
         stmt = (
             select(Candidate.id)
             .where(
                 Candidate.id > after,
                 Candidate.erased_at.is_(None),
-                Candidate.updated_at < cutoff,
-                Candidate.created_at < cutoff,
-                ~recent_message.exists(),
-                ~recent_booking.exists(),
-                ~coming_booking.exists(),
-                ~waiting.exists(),
-                ~recent_test.exists(),
-                ~recent_request.exists(),
+                ~_active(Candidate, cutoff, now),
+                ~active_other.exists(),
             )
             .order_by(Candidate.id)
             .limit(limit)
@@ -320,3 +302,41 @@ class PersonalDataRepository:
         )
         self._uow.mark_written("candidates")
         return int(result.rowcount) == 1  # type: ignore[attr-defined]
+
+
+def _active(candidate: Any, cutoff: datetime, now: datetime) -> ColumnElement[bool]:
+    """Whether the application `candidate` (the table or an alias of it) did anything since
+    `cutoff`, or holds something still to come."""
+    recent_message = select(InboundMessage.id).where(
+        InboundMessage.candidate_id == candidate.id, InboundMessage.created_at >= cutoff
+    )
+    recent_booking = select(Booking.id).where(
+        Booking.candidate_id == candidate.id, Booking.updated_at >= cutoff
+    )
+    coming_booking = (
+        select(Booking.id)
+        .join(Slot, Slot.id == Booking.slot_id)
+        .where(
+            Booking.candidate_id == candidate.id,
+            Booking.status.in_(ACTIVE_BOOKING_STATUSES),
+            Slot.starts_at >= now,
+        )
+    )
+    waiting = select(WaitlistEntry.id).where(WaitlistEntry.candidate_id == candidate.id)
+    recent_test = select(TestResult.id).where(
+        TestResult.candidate_id == candidate.id,
+        or_(TestResult.started_at >= cutoff, TestResult.finished_at >= cutoff),
+    )
+    recent_request = select(ContactRequest.id).where(
+        ContactRequest.candidate_id == candidate.id, ContactRequest.created_at >= cutoff
+    )
+    return or_(
+        candidate.updated_at >= cutoff,
+        candidate.created_at >= cutoff,
+        recent_message.exists(),
+        recent_booking.exists(),
+        coming_booking.exists(),
+        waiting.exists(),
+        recent_test.exists(),
+        recent_request.exists(),
+    )

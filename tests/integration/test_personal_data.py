@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from core.clock import FrozenClock
 from core.enums import (
@@ -31,16 +31,20 @@ from domain.bookings.jobs import queue_daily_digests
 from domain.messaging.outbox import queue_message
 from domain.messaging.texts import Catalog
 from domain.privacy import retention
+from domain.privacy.consent import agree
 from domain.privacy.erasure import TABLES, erase_candidate, erase_now
 from domain.privacy.export import personal_copy
 from domain.privacy.retention import RETENTION_ACTOR, erase_inactive, retention_erasures
+from domain.privacy.states import AGREED
 from domain.reporting.dashboard import reached_stages
 from domain.scheduling.picker import BookingRules
+from domain.vacancies.applications import apply
 from storage.models import (
     AdminUser,
     AuditLogEntry,
     Base,
     Booking,
+    Candidate,
     CandidateNote,
     CandidateTag,
     ContactRequest,
@@ -55,7 +59,14 @@ from storage.models import (
 )
 from storage.repositories.personal_data import personal_tables
 from tests.conftest import Storage
-from tests.support.factories import NOW, make_candidate, make_city, make_recruiter, make_slot
+from tests.support.factories import (
+    NOW,
+    make_candidate,
+    make_city,
+    make_recruiter,
+    make_slot,
+    make_vacancy,
+)
 
 RECRUITER_CHAT = 5_005
 NAME = "Zoltan Quixote"
@@ -493,14 +504,14 @@ async def test_retention_goes_on_past_a_candidate_whose_erasure_fails(
             for n in range(3)
         ]
         await uow.commit()
-    real = retention.erase_now
+    real = retention.erase_person
 
     async def failing(uow: Any, m: Any, candidate: Any, **kwargs: Any) -> bool:
         if candidate.id == ids[1]:
             raise RuntimeError("boom")
         return await real(uow, m, candidate, **kwargs)
 
-    monkeypatch.setattr(retention, "erase_now", failing)
+    monkeypatch.setattr(retention, "erase_person", failing)
     assert await erase_inactive(storage.uow, messaging, 30) == 2
     async with storage.uow() as uow:
         states = [(await uow.candidates.get(i)).full_name for i in ids]  # type: ignore[union-attr]
@@ -519,3 +530,94 @@ async def test_erasing_an_erased_candidate_does_nothing(storage: Storage) -> Non
     assert (first, second) == (True, False)
     async with storage.uow() as uow:
         assert await retention_erasures(uow) == 1
+
+
+async def _second_application(storage: Storage, person_id: int, *, when: Any = None) -> int:
+    """The person applies to a vacancy too: a second application, with a message of its own."""
+    async with storage.uow() as uow:
+        person = await uow.candidates.get(person_id)
+        assert person is not None
+        city = await make_city(uow)
+        vacancy = await make_vacancy(uow, city)
+        await uow.commit()
+        dto = await uow.vacancies.get_dto(vacancy.id)
+        assert dto is not None
+        second = await apply(uow, person, dto, source="qr")
+        uow.session.add(
+            InboundMessage(
+                candidate_id=second.id,
+                kind=InboundKind.TEXT,
+                text=f"second try, {NAME}",
+                created_at=when or NOW,
+            )
+        )
+        await uow.commit()
+        if when is not None:  # all of it happened then (the unit stamps what it writes: SQL)
+            await uow.session.execute(
+                update(Candidate)
+                .where(Candidate.id.in_([person.id, second.id]))
+                .values(created_at=when, updated_at=when)
+            )
+            await uow.commit()
+        return second.id
+
+
+async def test_the_copy_and_the_erasure_cover_every_application_of_the_person(
+    storage: Storage,
+) -> None:
+    world = await _world(storage)
+    second = await _second_application(storage, world.person)
+    async with storage.uow() as uow:
+        current = await uow.candidates.get(second)
+        assert current is not None
+        copy = await personal_copy(uow, current)
+    assert [row["id"] for row in copy.tables["candidates"]] == [second, world.person]
+    assert {row["candidate_id"] for row in copy.tables["inbound_messages"]} == {
+        world.person,
+        second,
+    }
+    async with storage.uow() as uow:  # the admin erases the application they looked at
+        erased = await erase_candidate(uow, messaging, world.person, actor="admin:1", reason="x")
+        assert isinstance(erased, Success)
+    everything = await _everything(storage)
+    assert [needle for needle in NEEDLES if needle in everything] == []
+    async with storage.uow() as uow:
+        both = [await uow.candidates.get(i) for i in (world.person, second)]
+    assert all(c is not None and c.erased_at == NOW for c in both)
+
+
+async def test_retention_spares_a_person_active_in_another_application(storage: Storage) -> None:
+    long_ago = NOW - timedelta(days=40)
+    async with storage.uow() as uow:
+        city = await make_city(uow)
+        busy = await make_candidate(
+            uow, city, full_name="Busy Elsewhere", created_at=long_ago, updated_at=long_ago
+        )
+        idle = await make_candidate(
+            uow, city, full_name="Idle Twice", created_at=long_ago, updated_at=long_ago
+        )
+        await uow.commit()
+    await _second_application(storage, busy.id)  # today
+    idle_second = await _second_application(storage, idle.id, when=long_ago)
+    assert await erase_inactive(storage.uow, messaging, 30) == 2  # both of Idle's, none of Busy's
+    async with storage.uow() as uow:
+        kept = await uow.candidates.get(busy.id)
+        gone = [await uow.candidates.get(i) for i in (idle.id, idle_second)]
+    assert kept is not None and kept.full_name == "Busy Elsewhere" and kept.erased_at is None
+    assert all(c is not None and c.erased_at is not None for c in gone)
+
+
+async def test_agreeing_holds_for_every_application_of_the_person(storage: Storage) -> None:
+    async with storage.uow() as uow:
+        city = await make_city(uow)
+        person = await make_candidate(uow, city, consent=None, consent_version=None)
+        await uow.commit()
+    second = await _second_application(storage, person.id)
+    async with storage.uow() as uow:
+        current = await uow.candidates.get(second)
+        assert current is not None
+        await agree(uow, messaging, current, username="ann", full_name="Ann")
+    async with storage.uow() as uow:
+        first = await uow.candidates.get(person.id)
+        assert first is not None and first.consent == AGREED
+        assert first.consent_version == current.consent_version
