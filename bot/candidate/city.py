@@ -130,6 +130,10 @@ def create_router() -> Router:
         assert message.text is not None
         reply = Reply.to_message(bot, message)
         await state.clear()
+        listed = await match_city(uow, message.text[:100], candidate.locale)
+        if listed.city is not None:  # a listed city after all: chosen as any (if offered)
+            await _chosen(reply, uow, messaging, candidate, listed.city.id)
+            return
         city = await ask_for_unlisted_city(
             uow, messaging.catalog, messaging.clock, candidate, message.text
         )
