@@ -54,6 +54,7 @@ async def test_one_person_applies_to_two_vacancies_and_is_screened_for_each(
     chat = Chat(await app.sandbox.persona(TEXTS["en"]["name"], language="en"))
     await chat.start()
     noted, choice = await chat.press(shown(CITY, "en"), expect=2)
+    assert noted["text"].startswith("Kaliningrad: noted")
     assert "Several vacancies are open" in choice["text"]
     assert button_texts(choice) == ["Seller", "Barista"]
 
