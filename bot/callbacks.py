@@ -150,3 +150,15 @@ class SeriesDecision(CallbackData, prefix="rc"):
 class ConversationAction(CallbackData, prefix="rv"):
     do: str  # reply | open | note | cancel
     candidate_id: Id
+
+
+class VacancyPick(CallbackData, prefix="vp"):
+    """Apply to (or go back to) an open vacancy."""
+
+    vacancy_id: Id
+
+
+class ApplicationPick(CallbackData, prefix="ap"):
+    """Go on with another of one's applications."""
+
+    application_id: Id

@@ -15,7 +15,7 @@ from domain.messaging.texts import Catalog
 
 log = structlog.get_logger(__name__)
 
-CANDIDATE_COMMANDS = ("start", "mybooking", "lang", "mydata", "forgetme")
+CANDIDATE_COMMANDS = ("start", "mybooking", "vacancies", "lang", "mydata", "forgetme")
 RECRUITER_COMMANDS = ("today", "week", "slots")
 
 

@@ -28,6 +28,7 @@ from bot.candidate import (
     screening,
     start,
     test2,
+    vacancies,
     waitlist,
 )
 from bot.dispatcher import RecruitingDispatcher
@@ -161,6 +162,7 @@ def create_dispatcher(
             "candidate",
             language.create_router(),
             consent.create_router(),  # before every step: nothing is taken without consent
+            vacancies.create_router(),  # before `screening`: a vacancy is chosen before its test
             city.create_router(),
             screening.create_router(),
             picker.create_router(),

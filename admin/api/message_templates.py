@@ -1,4 +1,5 @@
-"""/templates: the texts the bot sends, their overrides per locale and city, and previews."""
+"""/templates: the texts the bot sends, their overrides per locale and city or vacancy, and
+previews."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ class OverrideOut(Output):
     key: str
     locale: str
     city_id: int | None
+    vacancy_id: int | None
     body: str
     version: int
     updated_at: datetime
@@ -94,6 +96,7 @@ async def put_template(call: Call) -> Any:
         body.city_id,
         body.body,
         actor=call.scope.actor,
+        vacancy_id=body.vacancy_id,
     )
     return saved.unwrap()
 
@@ -101,7 +104,12 @@ async def put_template(call: Call) -> Any:
 async def reset_template_route(call: Call) -> None:
     key, place = _key(call), call.query
     removed = await reset_template(
-        call.uow, key, place.locale, place.city_id, actor=call.scope.actor
+        call.uow,
+        key,
+        place.locale,
+        place.city_id,
+        actor=call.scope.actor,
+        vacancy_id=place.vacancy_id,
     )
     if not removed:
         raise ApiError(404, "this template has no such override")
@@ -131,7 +139,7 @@ OPERATIONS = [
     Operation(
         "PUT",
         _ONE,
-        "Set the override for a locale and a city (none: all cities)",
+        "Set the override for a locale and a city or a vacancy (neither: for all)",
         "templates",
         put_template,
         None,

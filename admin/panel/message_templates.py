@@ -1,6 +1,6 @@
 """Message templates: every shipped message with its overrides, and an editor per message,
-locale and city with the variables it knows and a live preview (JSON for the page's script,
-a plain form post without it)."""
+locale and city or vacancy with the variables it knows and a live preview (JSON for the page's
+script, a plain form post without it)."""
 
 from __future__ import annotations
 
@@ -27,16 +27,26 @@ from domain.messaging.templates import (
 from domain.messaging.texts import Catalog
 from domain.organisation.directory import city_choices
 from domain.records import MessageTemplate
+from domain.vacancies.catalog import every_vacancy, title_in
 
 
 @dataclass(frozen=True)
 class Place:
     locale: str
     city_id: int | None
+    vacancy_id: int | None = None
 
     def url(self, key: str) -> str:
-        query = {"locale": self.locale, **({"city_id": self.city_id} if self.city_id else {})}
+        query: dict[str, object] = {"locale": self.locale}
+        if self.city_id:
+            query["city_id"] = self.city_id
+        if self.vacancy_id:
+            query["vacancy_id"] = self.vacancy_id
         return f"/templates/{key}?{urlencode(query)}"
+
+    @classmethod
+    def of(cls, row: MessageTemplate) -> Place:
+        return cls(row.locale, row.city_id, row.vacancy_id)
 
 
 def _catalog(request: web.Request) -> Catalog:
@@ -51,23 +61,33 @@ def _key(request: web.Request) -> str:
 
 
 def _place(request: web.Request, values: dict[str, Any]) -> Place:
-    """Which override a request is about; anything else than a locale and a city is absent."""
+    """Which override a request is about; anything else than a locale and a city or a vacancy
+    is absent."""
     try:
         place = TemplatePlaceIn.model_validate(
             {"locale": _catalog(request).default_locale, **values}
         )
     except ValidationError:
         raise web.HTTPNotFound() from None
-    return Place(place.locale, place.city_id)
+    return Place(place.locale, place.city_id, place.vacancy_id)
 
 
 async def _cities(request: web.Request) -> dict[int, str]:
     return {c.id: c.name for c in await city_choices(uow(request))}
 
 
-def _where(row: MessageTemplate, cities: dict[int, str]) -> str:
-    city = "all cities" if row.city_id is None else cities.get(row.city_id, f"city {row.city_id}")
-    return f"{row.locale} · {city}"
+async def _vacancies(request: web.Request) -> dict[int, str]:
+    return {v.id: title_in(v, "en") for v in await every_vacancy(uow(request))}
+
+
+def _where(row: MessageTemplate, cities: dict[int, str], vacancies: dict[int, str]) -> str:
+    if row.vacancy_id is not None:
+        place = "vacancy " + vacancies.get(row.vacancy_id, f"#{row.vacancy_id}")
+    elif row.city_id is not None:
+        place = cities.get(row.city_id, f"city {row.city_id}")
+    else:
+        place = "all cities"
+    return f"{row.locale} · {place}"
 
 
 @admins_only
@@ -75,12 +95,13 @@ async def list_templates(request: web.Request, scope: Scope) -> web.Response:
     catalog = _catalog(request)
     overrides = await list_overrides(uow(request))
     cities = await _cities(request)
+    vacancies = await _vacancies(request)
     by_key: dict[str, list[dict[str, Any]]] = {}
     for row in overrides:
         by_key.setdefault(row.key, []).append(
             {
-                "where": _where(row, cities),
-                "url": Place(row.locale, row.city_id).url(row.key),
+                "where": _where(row, cities, vacancies),
+                "url": Place.of(row).url(row.key),
                 "row": row,
                 "same": row.body == catalog.templates.get(row.locale, {}).get(row.key),
             }
@@ -110,23 +131,41 @@ async def _show(
 ) -> web.Response:
     catalog = _catalog(request)
     cities = await _cities(request)
+    vacancies = await _vacancies(request)
     if place.city_id is not None and place.city_id not in cities:
+        raise web.HTTPNotFound()
+    if place.vacancy_id is not None and place.vacancy_id not in vacancies:
         raise web.HTTPNotFound()
     overrides = await list_overrides(uow(request), key)
     exact = next(
-        (r for r in overrides if r.locale == place.locale and r.city_id == place.city_id), None
+        (
+            r
+            for r in overrides
+            if (r.locale, r.city_id, r.vacancy_id)
+            == (place.locale, place.city_id, place.vacancy_id)
+        ),
+        None,
     )
     fallback = next(
-        (r for r in overrides if r.locale == place.locale and r.city_id is None and r.active),
+        (
+            r
+            for r in overrides
+            if r.locale == place.locale and r.city_id is None and r.vacancy_id is None and r.active
+        ),
         None,
     )
     shipped = catalog.shipped_template(key, place.locale)
+    narrower = place.city_id is not None or place.vacancy_id is not None
     if exact is not None and exact.active:
         in_use = "this override"
-    elif fallback is not None and place.city_id is not None:
-        in_use = "the override for all cities"
+    elif fallback is not None and narrower:
+        in_use = "the override for all cities" + (
+            " (or the candidate's city's override)" if place.vacancy_id else ""
+        )
     else:
-        in_use = "the shipped text"
+        in_use = "the shipped text" + (
+            " (or the candidate's city's override)" if place.vacancy_id else ""
+        )
     if body is None:
         body = exact.body if exact else fallback.body if fallback else shipped
     return await render(
@@ -137,18 +176,25 @@ async def _show(
         key=key,
         place=place,
         city_name=cities.get(place.city_id) if place.city_id else None,
+        vacancy_name=vacancies.get(place.vacancy_id) if place.vacancy_id else None,
         locales=SUPPORTED_LOCALES,
         per_city=per_city(key),
         cities=sorted(cities.items(), key=lambda item: item[1]),
+        vacancies=sorted(vacancies.items(), key=lambda item: item[1]),
         shipped=shipped,
         override=exact,
         in_use=in_use,
         variables=sample_values(catalog, key),
         preview=await preview_aside(catalog, key, body),
-        values={"body": body, "locale": place.locale, "city_id": place.city_id},
+        values={
+            "body": body,
+            "locale": place.locale,
+            "city_id": place.city_id,
+            "vacancy_id": place.vacancy_id,
+        },
         errors=errors or {},
         others=[
-            {"where": _where(r, cities), "url": Place(r.locale, r.city_id).url(key), "row": r}
+            {"where": _where(r, cities, vacancies), "url": Place.of(r).url(key), "row": r}
             for r in overrides
         ],
     )
@@ -157,7 +203,8 @@ async def _show(
 @admins_only
 async def edit_template(request: web.Request, scope: Scope) -> web.Response:
     key = _key(request)
-    query = {k: v for k, v in request.query.items() if k in ("locale", "city_id") and v.strip()}
+    wanted = ("locale", "city_id", "vacancy_id")
+    query = {k: v for k, v in request.query.items() if k in wanted and v.strip()}
     return await _show(request, scope, key, _place(request, query))
 
 
@@ -183,6 +230,7 @@ async def save(request: web.Request, scope: Scope) -> web.StreamResponse:
                 parsed.body,
                 actor=scope.actor,
                 admin_user_id=scope.user_id,
+                vacancy_id=parsed.vacancy_id,
             ),
         )
         if saved is not None:
@@ -204,6 +252,7 @@ async def reset(request: web.Request, scope: Scope) -> web.StreamResponse:
         place.city_id,
         actor=scope.actor,
         admin_user_id=scope.user_id,
+        vacancy_id=place.vacancy_id,
     )
     notice = "Back to the default text." if removed else "There was no override to reset."
     await done(request, place.url(key), notice)

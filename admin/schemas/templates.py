@@ -21,10 +21,13 @@ TemplateKey = Annotated[str, StringConstraints(strip_whitespace=True, min_length
 
 
 class TemplatePlaceIn(Input):
-    """Which override: a locale, and a city (none: all cities)."""
+    """Which override: a locale, and a city or a vacancy (neither: for all)."""
 
     locale: Literal["ru", "en"]
     city_id: Id | None = None
+    vacancy_id: Id | None = Field(
+        default=None, description="an override for one vacancy (not together with a city)"
+    )
 
 
 class TemplateIn(TemplatePlaceIn):

@@ -12,14 +12,14 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 
 from bot.callbacks import CityChoice, CityMissing
-from bot.candidate.city_list import city_keyboard, show_cities
-from bot.candidate.screening import show_current_question, show_screening
+from bot.candidate.city_list import cities_for, city_keyboard, show_cities
+from bot.candidate.screening import show_screening
 from bot.candidate.texts import text
+from bot.candidate.vacancy_list import announce, show_screening_start, show_vacancy_choice
 from bot.filters import AtStage
 from bot.reply import Reply
 from domain.bookings.booking import Messaging
 from domain.pipeline.cities import (
-    active_cities,
     ask_for_unlisted_city,
     choose_city,
     city_name,
@@ -28,6 +28,7 @@ from domain.pipeline.cities import (
 from domain.pipeline.journey import Stage
 from domain.records import Candidate
 from domain.screening import first_test as screening
+from domain.vacancies.choosing import settle_after_city
 from storage.uow import UnitOfWork
 
 
@@ -45,20 +46,28 @@ async def _chosen(
 ) -> None:
     """`first`: what to tell Telegram before the answer (the pressed buttons taken off). The
     city and the screening it opens are stored in one transaction, before anything is sent."""
-    city = await choose_city(uow, candidate, city_id, commit=False)
+    offered = {c.id for c in await cities_for(uow, candidate)}
+    city = await choose_city(uow, candidate, city_id, commit=False) if city_id in offered else None
     if city is None:
         if first is not None:
             await first()
         await show_cities(reply, uow, candidate, m)
         return
-    # With a city, a candidate at this stage is at the screening's first open question; working
-    # it out commits the city with the test result it opens.
-    step = await screening.current_step(uow, candidate, m.clock, m.catalog)
+    # With a city, the application's vacancy is settled (the one open there, or a choice among
+    # several, asked before any test is opened, so that the vacancy's own test is the one
+    # asked); then the screening's first open question, its test result committed with the city.
+    applied, options = await settle_after_city(uow, candidate, m.clock.now())
+    step = None if options else await screening.current_step(uow, candidate, m.clock, m.catalog)
     await uow.commit()  # whatever current_step left (nothing, if it committed)
     if first is not None:
         await first()
     chosen = city_name(city, candidate.locale)
     await reply.send(await text(uow, m, candidate, "city_chosen", city=chosen))
+    if step is None:
+        await show_vacancy_choice(reply, uow, candidate, m, options)
+        return
+    if applied is not None:
+        await announce(reply, uow, m, applied)
     await show_screening(reply, uow, candidate, m, step)
 
 
@@ -121,15 +130,19 @@ def create_router() -> Router:
         assert message.text is not None
         reply = Reply.to_message(bot, message)
         await state.clear()
+        listed = await match_city(uow, message.text[:100], candidate.locale)
+        if listed.city is not None:  # a listed city after all: chosen as any (if offered)
+            await _chosen(reply, uow, messaging, candidate, listed.city.id)
+            return
         city = await ask_for_unlisted_city(
             uow, messaging.catalog, messaging.clock, candidate, message.text
         )
         if city is not None:
             chosen = city_name(city, candidate.locale)
             await reply.send(await text(uow, messaging, candidate, "city_chosen", city=chosen))
-            await show_current_question(reply, uow, candidate, messaging)
+            await show_screening_start(reply, uow, candidate, messaging)
             return
-        cities = await active_cities(uow, candidate.locale)
+        cities = await cities_for(uow, candidate)
         body = await text(
             uow, messaging, candidate, "city_wait_listed", city=candidate.wanted_city or ""
         )
@@ -145,7 +158,7 @@ def create_router() -> Router:
         if found.city is not None:
             await _chosen(reply, uow, messaging, candidate, found.city.id)
             return
-        cities = await active_cities(uow, candidate.locale)
+        cities = await cities_for(uow, candidate)
         body = await text(
             uow,
             messaging,

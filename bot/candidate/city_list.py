@@ -14,6 +14,7 @@ from domain.bookings.booking import Messaging
 from domain.messaging.texts import Catalog
 from domain.pipeline.cities import active_cities, city_name
 from domain.records import Candidate
+from domain.vacancies.choosing import cities_offered, vacancy_of
 from storage.dto import CityDTO
 from storage.uow import UnitOfWork
 
@@ -42,6 +43,12 @@ def city_keyboard(
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
+async def cities_for(uow: UnitOfWork, candidate: Candidate) -> list[CityDTO]:
+    """The cities offered: all active ones, or the vacancy's when the application has one."""
+    cities = await active_cities(uow, candidate.locale)
+    return cities_offered(cities, await vacancy_of(uow, candidate))
+
+
 async def show_cities(
     reply: Reply,
     uow: UnitOfWork,
@@ -51,7 +58,7 @@ async def show_cities(
     *,
     edit: bool = False,
 ) -> None:
-    cities = await active_cities(uow, candidate.locale)
+    cities = await cities_for(uow, candidate)
     markup = city_keyboard(cities, page, m.catalog, candidate.locale)
     message = await text(uow, m, candidate, "choose_city")
     await reply.show(message, markup, edit=edit)

@@ -6,9 +6,9 @@ from bot.candidate.booking import show_booking
 from bot.candidate.city_list import show_cities
 from bot.candidate.consent_screen import show_consent
 from bot.candidate.picker import show_recruiters
-from bot.candidate.screening import show_current_question
 from bot.candidate.test2 import show_test2
 from bot.candidate.texts import text
+from bot.candidate.vacancy_list import show_screening_start
 from bot.reply import Reply
 from core.enums import SlotPurpose
 from domain.bookings.booking import Messaging
@@ -32,7 +32,7 @@ async def show_step(reply: Reply, uow: UnitOfWork, candidate: Candidate, m: Mess
     elif stage is Stage.CITY:
         await show_cities(reply, uow, candidate, m)
     elif stage is Stage.SCREENING:
-        await show_current_question(reply, uow, candidate, m)
+        await show_screening_start(reply, uow, candidate, m)
     elif stage is Stage.PICK_INTERVIEW:
         await show_recruiters(reply, uow, candidate, m, SlotPurpose.INTERVIEW)
     elif stage in (Stage.INTERVIEW_BOOKED, Stage.INTRO_DAY_BOOKED):

@@ -20,6 +20,7 @@ from domain.bookings.booking import Messaging
 from domain.pipeline.journey import Stage
 from domain.records import Candidate
 from domain.screening import first_test as screening
+from domain.vacancies.catalog import title_of_application
 from storage.uow import UnitOfWork
 
 
@@ -34,8 +35,16 @@ async def show_screening(
 ) -> None:
     if isinstance(step, screening.QuestionStep):
         prompt = question_prompt(step.question, candidate.locale)
+        vacancy = await title_of_application(uow, candidate.vacancy_id, candidate.locale)
         body = await text(
-            uow, m, candidate, "question", number=step.number, total=step.total, prompt=prompt
+            uow,
+            m,
+            candidate,
+            "question",
+            number=step.number,
+            total=step.total,
+            prompt=prompt,
+            vacancy=vacancy,
         )
         if invalid is not None:
             # The question is our own rendered template: markup to keep, not text to escape.

@@ -1,4 +1,5 @@
-"""`/start`: a stranger becomes a candidate; someone coming back resumes where they stopped."""
+"""`/start`: a stranger becomes a candidate; someone coming back resumes where they stopped. A
+link to a vacancy (`/start v<id>_<source>`, `/start <slug>_<source>`) applies to it."""
 
 from __future__ import annotations
 
@@ -9,12 +10,15 @@ from aiogram.types import Message
 from bot.candidate.journey import show_step
 from bot.candidate.language import language_button
 from bot.candidate.texts import text
+from bot.candidate.vacancy_list import announce
 from bot.filters import IsCandidate
 from bot.reply import Reply
 from domain.bookings.booking import Messaging
-from domain.pipeline.arrival import arrive, source_from_payload
+from domain.pipeline.arrival import arrive
 from domain.pipeline.journey import final_answer
 from domain.records import Candidate
+from domain.vacancies.choosing import apply_from_link
+from domain.vacancies.links import read_payload
 from storage.uow import UnitOfWork
 
 
@@ -29,20 +33,27 @@ async def welcome_and_resume(
     """`known`: the candidate CandidateMiddleware read for this account in this unit, if any."""
     user = message.from_user
     assert user is not None
+    arrival = await read_payload(uow, payload)
     candidate = await arrive(
         uow,
         known,
         telegram_id=user.id,
         username=user.username,
         locale=m.catalog.locale_for(user.language_code),
-        source=source_from_payload(payload),
+        source=arrival.source,
     )
+    applied = await apply_from_link(uow, candidate, arrival, m.clock.now())
+    if applied is not None:
+        await uow.commit()
+        candidate = applied.candidate
     reply = Reply.to_message(bot, message)
     if final_answer(candidate) is None:  # an ended journey gets its own answer, no welcome
         await reply.send(
             await text(uow, m, candidate, "welcome", name=user.first_name),
             language_button(m.catalog, candidate.locale),
         )
+    if applied is not None:
+        await announce(reply, uow, m, applied)
     await show_step(reply, uow, candidate, m)
 
 

@@ -1,4 +1,5 @@
-"""What the bot says to a candidate: a message template in their language, for their city."""
+"""What the bot says to a candidate: a message template in their language, for their city and
+vacancy."""
 
 from __future__ import annotations
 
@@ -11,4 +12,12 @@ from storage.uow import UnitOfWork
 async def text(
     uow: UnitOfWork, m: Messaging, candidate: Candidate, key: str, **values: object
 ) -> str:
-    return await render_message(uow, m.catalog, key, candidate.locale, candidate.city_id, **values)
+    return await render_message(
+        uow,
+        m.catalog,
+        key,
+        candidate.locale,
+        candidate.city_id,
+        vacancy_id=candidate.vacancy_id,
+        **values,
+    )

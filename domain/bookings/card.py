@@ -69,6 +69,7 @@ async def card_text(
         "recruiter_booking_card",
         locale,
         view.city_id,
+        vacancy_id=view.vacancy_id,
         name=candidate.full_name or str(candidate.telegram_id),
         username=candidate.username,
         phone=candidate.phone,
@@ -77,7 +78,7 @@ async def card_text(
         answers=answers,
         status=catalog.text(f"booking_status.{booking.status.value}", locale),
         moved_from=moved_from,
-        **{k: values[k] for k in ("what", "date", "time", "city")},
+        **{k: values[k] for k in ("what", "date", "time", "city", "vacancy")},
     )
 
 

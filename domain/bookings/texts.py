@@ -11,7 +11,8 @@ from domain.bookings.calendar_file import booking_ics
 from domain.messaging.dates import day_label, local, time_label
 from domain.messaging.texts import Catalog, render_message
 from domain.pipeline.cities import city_name
-from storage.dto import CityDTO
+from domain.vacancies.catalog import title_in
+from storage.dto import CityDTO, VacancyDTO
 from storage.models import Booking, Slot
 from storage.uow import UnitOfWork
 
@@ -29,6 +30,12 @@ class BookingView:
     city_dto: CityDTO  # the city, whose name each reader sees in their locale
     recruiter: str
     own_place: str | None  # the meeting link or address; None: the city is the place
+    # The vacancy the booking's application is for (None: no booking yet, or none chosen).
+    vacancy_dto: VacancyDTO | None = None
+
+    @property
+    def vacancy_id(self) -> int | None:
+        return self.vacancy_dto.id if self.vacancy_dto else None
 
     def city(self, locale: str) -> str:
         return city_name(self.city_dto, locale)
@@ -46,6 +53,7 @@ class BookingView:
             "recruiter": self.recruiter,
             "place": self.place(locale),
             "status": catalog.text(f"status.{self.status}", locale),
+            "vacancy": title_in(self.vacancy_dto, locale) if self.vacancy_dto else "",
         }
 
 
@@ -71,7 +79,17 @@ async def view_of_slot(uow: UnitOfWork, slot: Slot, booking: Booking | None = No
         city_dto=city,
         recruiter=recruiter.name,
         own_place=place,
+        vacancy_dto=await _vacancy_of(uow, booking),
     )
+
+
+async def _vacancy_of(uow: UnitOfWork, booking: Booking | None) -> VacancyDTO | None:
+    if booking is None:
+        return None
+    candidate = await uow.candidates.get(booking.candidate_id)
+    if candidate is None or candidate.vacancy_id is None:
+        return None
+    return await uow.vacancies.get_dto(candidate.vacancy_id)
 
 
 async def view_of(uow: UnitOfWork, booking: Booking) -> BookingView:
@@ -84,7 +102,9 @@ async def booking_text(
     uow: UnitOfWork, catalog: Catalog, key: str, locale: str, view: BookingView, **extra: Any
 ) -> str:
     values = {**view.values(catalog, locale), **extra}
-    return await render_message(uow, catalog, key, locale, view.city_id, **values)
+    return await render_message(
+        uow, catalog, key, locale, view.city_id, vacancy_id=view.vacancy_id, **values
+    )
 
 
 def calendar_file(view: BookingView, catalog: Catalog, locale: str, created_at: datetime) -> bytes:

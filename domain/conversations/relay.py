@@ -15,6 +15,7 @@ from domain.messaging.outbox import queue_message
 from domain.messaging.texts import Catalog, render_message
 from domain.pipeline.city_names import city_name
 from domain.pipeline.contact import quote_of, request_contact
+from domain.vacancies.catalog import title_of_application
 from storage.dto import RecruiterDTO
 from storage.models import Candidate
 from storage.uow import UnitOfWork
@@ -157,4 +158,5 @@ async def _note(
         username=candidate.username,
         wrote=quote_of(received.text) if no_show else _cut(received.text),
         kind=kind,
+        vacancy=await title_of_application(uow, candidate.vacancy_id, locale),
     )

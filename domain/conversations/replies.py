@@ -57,6 +57,7 @@ async def send_reply(
         TEMPLATE,
         catalog.locale_for(candidate.locale),
         candidate.city_id,
+        vacancy_id=candidate.vacancy_id,
         author=name or catalog.text(f"author.{kind}", candidate.locale),
         text=words,
     )

@@ -13,6 +13,7 @@ SAMPLES: Mapping[str, str | int] = MappingProxyType(
             "• How old are you?: 24\n"
             "• Are you ready to work 5 days a week in the office?: Yes"
         ),
+        "applications": "✅ Sales manager: interview booked",
         "attempt": 1,
         "author": "Julia Weber",
         "attempts": 3,
@@ -52,6 +53,8 @@ SAMPLES: Mapping[str, str | int] = MappingProxyType(
         "total": 8,
         "typed": "Kazn",
         "username": "anna_ivanova",
+        "vacancies": "<b>Sales manager</b>\nSelling our products in the shop.",
+        "vacancy": "Sales manager",
         "what": "interview",
         "wrote": "Sorry, I was ill. Can I come on Thursday?",
         "zone": "Europe/Moscow",

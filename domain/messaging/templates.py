@@ -43,6 +43,11 @@ CITYLESS_REASON = (
 )
 
 
+# The consent text is one for everyone: its version (a hash of it) is what a person agreed to.
+ONE_FOR_ALL_KEYS = frozenset({"consent"})
+ONE_FOR_ALL_REASON = "the consent text is one for everyone: only an override for all applies"
+
+
 def per_city(key: str) -> bool:
     """Whether a city's own override of this message can ever be sent."""
     return key not in CITYLESS_KEYS
@@ -173,11 +178,19 @@ async def list_overrides(uow: UnitOfWork, key: str | None = None) -> list[Messag
     return await uow.templates.list_overrides(key)
 
 
-async def _check_place(uow: UnitOfWork, locale: str, city_id: int | None) -> InvalidField | None:
+async def _check_place(
+    uow: UnitOfWork, locale: str, city_id: int | None, vacancy_id: int | None
+) -> InvalidField | None:
     if locale not in SUPPORTED_LOCALES:
         return InvalidField("locale", f"one of {', '.join(SUPPORTED_LOCALES)}")
+    if city_id is not None and vacancy_id is not None:
+        return InvalidField(
+            "vacancy_id", "an override is for one city or for one vacancy, not both: choose one"
+        )
     if city_id is not None and await uow.cities.get(city_id) is None:
         return InvalidField("city_id", "no such city")
+    if vacancy_id is not None and await uow.vacancies.get(vacancy_id) is None:
+        return InvalidField("vacancy_id", "no such vacancy")
     return None
 
 
@@ -195,6 +208,7 @@ def _audit(
             "key": row.key,
             "locale": row.locale,
             "city_id": row.city_id,
+            "vacancy_id": row.vacancy_id,
             "version": row.version,
             "body": row.body,
         },
@@ -211,22 +225,27 @@ async def save_template(
     *,
     actor: str,
     admin_user_id: int | None = None,
+    vacancy_id: int | None = None,
 ) -> Result[MessageTemplate, InvalidField | NotFound | Conflict]:
-    """Create or change the override of `key` for a locale and a city (None: all cities),
-    counting its versions. Commits."""
+    """Create or change the override of `key` for a locale and a city or a vacancy (both
+    None: for all), counting its versions. Commits."""
     if key not in template_keys(catalog):
         return Failure(NotFound(f"template {key}"))
-    refusal = await _check_place(uow, locale, city_id)
+    refusal = await _check_place(uow, locale, city_id, vacancy_id)
     if refusal is None and city_id is not None and not per_city(key):
         refusal = InvalidField("city_id", CITYLESS_REASON)
+    if refusal is None and vacancy_id is not None and key in ONE_FOR_ALL_KEYS:
+        refusal = InvalidField("vacancy_id", ONE_FOR_ALL_REASON)
     if refusal is not None:
         return Failure(refusal)
     problem = (await preview_aside(catalog, key, body)).error
     if problem is not None:
         return Failure(InvalidField("body", problem))
-    row = await uow.templates.get_exact(key, locale, city_id)
+    row = await uow.templates.get_exact(key, locale, city_id, vacancy_id)
     if row is None:
-        row = MessageTemplate(key=key, locale=locale, city_id=city_id, body=body, version=1)
+        row = MessageTemplate(
+            key=key, locale=locale, city_id=city_id, vacancy_id=vacancy_id, body=body, version=1
+        )
         action = "create"
     else:
         row.body, row.version, row.active = body, row.version + 1, True
@@ -247,10 +266,11 @@ async def reset_template(
     *,
     actor: str,
     admin_user_id: int | None = None,
+    vacancy_id: int | None = None,
 ) -> bool:
-    """Delete the override, so the message falls back to the global override or the shipped
-    text. False when there was none. Commits."""
-    row = await uow.templates.get_exact(key, locale, city_id)
+    """Delete the override, so the message falls back to the city's or the global override
+    or the shipped text. False when there was none. Commits."""
+    row = await uow.templates.get_exact(key, locale, city_id, vacancy_id)
     if row is None:
         return False
     _audit(uow, "reset", row, actor, admin_user_id)

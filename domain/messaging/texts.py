@@ -58,10 +58,13 @@ async def render_message(
     key: str,
     locale: str,
     city_id: int | None = None,
+    *,
+    vacancy_id: int | None = None,
     **values: Any,
 ) -> str:
-    """The admin's override for the city (or all cities), else the shipped default."""
-    body = await uow.templates.find_body(key, locale, city_id)
+    """The admin's override for the vacancy, else for the city, else for all, else the
+    shipped default. A message to a candidate passes their application's vacancy."""
+    body = await uow.templates.find_body(key, locale, city_id, vacancy_id)
     if body is not None:
         await compile_aside(body)  # a new override compiles off the event loop
         try:

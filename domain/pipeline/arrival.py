@@ -2,22 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 from core.settings import SUPPORTED_LOCALES
 from domain.privacy.states import AGREED
 from storage.dto import CandidateDTO
 from storage.models import Candidate
 from storage.uow import UnitOfWork
-
-_SOURCE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-
-
-def source_from_payload(payload: str | None) -> str | None:
-    """The `/start` deep-link payload, kept as the source when it is a plausible tag."""
-    if payload and _SOURCE.match(payload):
-        return payload
-    return None
 
 
 async def register_candidate(

@@ -13,6 +13,7 @@ from domain.conversations.routing import city_recruiters
 from domain.messaging.outbox import queue_message
 from domain.messaging.texts import Catalog, render_message
 from domain.pipeline.city_names import city_name
+from domain.vacancies.catalog import title_of_application
 from storage.models import Candidate, ContactRequest
 from storage.repositories.contact_requests import InboxFilter as InboxFilter
 from storage.repositories.contact_requests import InboxRow as InboxRow
@@ -112,6 +113,7 @@ async def _tell_recruiters(
             username=candidate.username,
             wrote=quote_of(request.wrote),
             kind=None,
+            vacancy=await title_of_application(uow, candidate.vacancy_id, locale),
         )
         await queue_message(
             uow,

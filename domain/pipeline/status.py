@@ -82,6 +82,7 @@ async def invite_to_test2(uow: UnitOfWork, tell: Teller, candidate: Candidate) -
         "test2_invite",
         locale,
         candidate.city_id,
+        vacancy_id=candidate.vacancy_id,
         total=len(test.questions),
         attempts=test.default_max_attempts,
         seconds=test.default_time_limit_seconds or 120,

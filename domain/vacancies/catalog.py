@@ -39,3 +39,15 @@ async def is_open(uow: UnitOfWork, vacancy: VacancyDTO, now: datetime) -> bool:
         if any(v.id == vacancy.id for v in await open_in_city(uow, city_id, now)):
             return True
     return False
+
+
+async def title_of_application(uow: UnitOfWork, vacancy_id: int | None, locale: str) -> str:
+    """The title of an application's vacancy in `locale` ("" when it has none): what a
+    message names so the reader knows which job."""
+    vacancy = await uow.vacancies.get_dto(vacancy_id) if vacancy_id is not None else None
+    return title_in(vacancy, locale) if vacancy else ""
+
+
+async def every_vacancy(uow: UnitOfWork) -> list[VacancyDTO]:
+    """All vacancies, open or not, oldest first: for a form's select."""
+    return await uow.vacancies.list_all()

@@ -52,6 +52,7 @@ def test_a_messages_variables_come_from_its_shipped_bodies_in_every_locale() -> 
         "place",
         "recruiter",
         "time",
+        "vacancy",
         "what",
     }
     catalog = Catalog(
