@@ -105,7 +105,8 @@ class ChatRecruiter:
 
 @dataclass(frozen=True)
 class SlotRow:
-    """A slot with its city and, when it is held, the active booking and the candidate."""
+    """A slot with its city, the seats taken and, when a one-seat slot is held, the active
+    booking and the candidate (a slot of more seats lists its attendees: `attendees`)."""
 
     slot: SlotLine  # the slot's own columns
     city_name: str
@@ -113,10 +114,20 @@ class SlotRow:
     booking_id: int | None
     booking_status: BookingStatus | None
     candidate_name: str | None
+    seats_taken: int = 0
 
     @property
     def booked(self) -> bool:
-        return self.booking_id is not None
+        return self.seats_taken > 0
+
+    @property
+    def group(self) -> bool:
+        """An event of several seats (an intro day, an open house, a group interview)."""
+        return self.slot.capacity > 1
+
+    @property
+    def seats_left(self) -> int:
+        return max(self.slot.capacity - self.seats_taken, 0)
 
     @property
     def local_start(self) -> datetime:

@@ -1,0 +1,82 @@
+"""Seats of a group event: each booking takes the lowest free seat in the INSERT itself, and the
+database's unique index on (slot, seat) decides every race."""
+
+from __future__ import annotations
+
+import asyncio
+
+from sqlalchemy import select
+
+from core.clock import FrozenClock
+from core.enums import ACTIVE_BOOKING_STATUSES, BookingStatus, SlotPurpose
+from core.errors import SlotTaken
+from core.result import Failure, Success
+from domain.bookings.booking import Messaging, book_slot
+from domain.messaging.texts import Catalog
+from domain.scheduling.picker import BookingRules, free_slots
+from storage.models import Booking
+from tests.conftest import Storage
+from tests.support.factories import NOW, make_candidate, make_city, make_recruiter, make_slot
+
+clock = FrozenClock(NOW)
+messaging = Messaging(Catalog.load("en"), clock, BookingRules())
+
+
+async def _event(storage: Storage, candidates: int, capacity: int) -> tuple[list[int], int, int]:
+    async with storage.uow() as uow:
+        city = await make_city(uow)
+        recruiter = await make_recruiter(uow, city)
+        slot = await make_slot(uow, recruiter, city, capacity=capacity)
+        candidate_ids = [(await make_candidate(uow, city)).id for _ in range(candidates)]
+        await uow.commit()
+    return candidate_ids, slot.id, city.id
+
+
+async def _attempt(storage: Storage, candidate_id: int, slot_id: int) -> object:
+    async with storage.uow() as uow:
+        return await book_slot(uow, messaging, candidate_id=candidate_id, slot_id=slot_id)
+
+
+async def _seats(storage: Storage, slot_id: int) -> list[int]:
+    async with storage.uow() as uow:
+        stmt = select(Booking.seat).where(
+            Booking.slot_id == slot_id, Booking.status.in_(ACTIVE_BOOKING_STATUSES)
+        )
+        return sorted((await uow.session.scalars(stmt)).all())
+
+
+async def test_two_hundred_taps_on_a_ten_seat_event_seat_exactly_ten(storage: Storage) -> None:
+    candidates, slot, _city = await _event(storage, candidates=200, capacity=10)
+    results = await asyncio.gather(*(_attempt(storage, c, slot) for c in candidates))
+    winners = [r for r in results if isinstance(r, Success)]
+    losers = [r for r in results if isinstance(r, Failure)]
+    assert len(winners) == 10
+    assert len(losers) == 190
+    assert all(isinstance(r.error, SlotTaken) for r in losers)
+    assert await _seats(storage, slot) == list(range(1, 11))
+
+
+async def test_a_freed_seat_is_the_next_one_taken_and_a_full_event_is_not_offered(
+    storage: Storage,
+) -> None:
+    candidates, slot, city = await _event(storage, candidates=4, capacity=3)
+    first, second, third, fourth = candidates
+    booked = [await _attempt(storage, c, slot) for c in (first, second, third)]
+    assert all(isinstance(b, Success) for b in booked)
+    async with storage.uow() as uow:
+        assert await free_slots(uow, city, SlotPurpose.INTERVIEW, clock, BookingRules()) == []
+    refused = await _attempt(storage, fourth, slot)
+    assert isinstance(refused, Failure) and isinstance(refused.error, SlotTaken)
+    async with storage.uow() as uow:
+        second_booking = booked[1]
+        assert isinstance(second_booking, Success)
+        row = await uow.bookings.get(second_booking.value.id)
+        assert row is not None and row.seat == 2
+        assert await uow.bookings.change_status(row, BookingStatus.CANCELED, actor="candidate")
+        await uow.commit()
+    async with storage.uow() as uow:
+        (offered,) = await free_slots(uow, city, SlotPurpose.INTERVIEW, clock, BookingRules())
+        assert (offered.id, offered.capacity, offered.seats_left) == (slot, 3, 1)
+    taken = await _attempt(storage, fourth, slot)
+    assert isinstance(taken, Success) and taken.value.seat == 2
+    assert await _seats(storage, slot) == [1, 2, 3]
