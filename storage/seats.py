@@ -22,13 +22,11 @@ def seats_taken_of(slot_id: Any) -> Any:
     """How many seats of the slot active bookings hold (a scalar subquery, correlated when
     `slot_id` is a column)."""
     held = _bookings.alias("held")
-    return (
-        select(func.count()).select_from(held).where(_active_on(slot_id, held)).scalar_subquery()
-    )
+    return select(func.count()).select_from(held).where(_active_on(slot_id, held)).scalar_subquery()
 
 
 SEATS_TAKEN = seats_taken_of(Slot.id)
-HAS_FREE_SEAT = SEATS_TAKEN < Slot.capacity
+HAS_FREE_SEAT = Slot.capacity > SEATS_TAKEN
 HAS_ACTIVE_BOOKING = exists().where(
     Booking.slot_id == Slot.id, Booking.status.in_(ACTIVE_BOOKING_STATUSES)
 )

@@ -99,7 +99,7 @@ class BookingRepository(Repository[Booking]):
             literal(now, columns.updated_at.type),
         ).where(seat.c.seat.is_not(None))
         stmt = (
-            insert(Booking.__table__)
+            insert(Booking)
             .from_select(
                 [
                     "slot_id",
@@ -115,7 +115,8 @@ class BookingRepository(Repository[Booking]):
             )
             .returning(columns.id)
         )
-        return (await self.session.execute(stmt)).scalar_one_or_none()
+        inserted: int | None = (await self.session.execute(stmt)).scalar_one_or_none()
+        return inserted
 
     async def active_for_candidate(self, candidate_id: int, purpose: SlotPurpose) -> Booking | None:
         """The booking the candidate holds (not a pending request to move it)."""
@@ -141,11 +142,32 @@ class BookingRepository(Repository[Booking]):
         await self.session.flush()
         self._uow.mark_written(self.cache_tag)
 
-    async def active_for_slot(self, slot_id: int) -> Booking | None:
-        stmt = select(Booking).where(
-            Booking.slot_id == slot_id, Booking.status.in_(ACTIVE_BOOKING_STATUSES)
+    async def active_for_slot(self, slot_id: int) -> list[Booking]:
+        """The bookings holding a seat of the slot, by seat."""
+        stmt = (
+            select(Booking)
+            .where(Booking.slot_id == slot_id, Booking.status.in_(ACTIVE_BOOKING_STATUSES))
+            .order_by(Booking.seat)
         )
-        return (await self.session.scalars(stmt)).first()
+        return list((await self.session.scalars(stmt)).all())
+
+    async def attendees_of(
+        self, slot_id: int, *, active_only: bool = False
+    ) -> list[tuple[Booking, Candidate]]:
+        """The slot's bookings holding a seat (and, unless `active_only`, those marked attended
+        or no-show) with their candidates, by seat."""
+        shown = (
+            ACTIVE_BOOKING_STATUSES
+            if active_only
+            else (*ACTIVE_BOOKING_STATUSES, BookingStatus.ATTENDED, BookingStatus.NO_SHOW)
+        )
+        stmt = (
+            select(Booking, Candidate)
+            .join(Candidate, Candidate.id == Booking.candidate_id)
+            .where(Booking.slot_id == slot_id, Booking.status.in_(shown))
+            .order_by(Booking.seat, Booking.id)
+        )
+        return [(b, c) for b, c in (await self.session.execute(stmt)).all()]
 
     async def recruiter_busy_during(
         self, slot: Slot, *, besides_candidate: int, longest_minutes: int

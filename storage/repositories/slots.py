@@ -181,6 +181,10 @@ class SlotRepository(Repository[Slot]):
         stmt = select(Slot.id).where(Slot.id == slot_id, ~HAS_ACTIVE_BOOKING)
         return (await self.session.scalar(stmt)) is not None
 
+    async def seats_taken(self, slot_id: int) -> int:
+        """How many seats of the slot active bookings hold."""
+        return int(await self.session.scalar(select(seats_taken_of(slot_id))) or 0)
+
     async def get_city(self, slot: Slot) -> City:
         city = await self.session.get(City, slot.city_id)
         assert city is not None  # the foreign key guarantees it
@@ -217,6 +221,7 @@ class SlotRepository(Repository[Slot]):
         *,
         duration_minutes: int,
         purpose: SlotPurpose,
+        capacity: int = 1,
     ) -> int:
         """Insert the slots in one statement, skipping starts the recruiter already has; how
         many were new."""
@@ -230,7 +235,7 @@ class SlotRepository(Repository[Slot]):
                 "starts_at": s,
                 "duration_minutes": duration_minutes,
                 "purpose": purpose,
-                "capacity": 1,
+                "capacity": capacity,
                 "created_at": now,
             }
             for s in starts
@@ -279,8 +284,8 @@ class SlotRepository(Repository[Slot]):
         offset: int = 0,
     ) -> list[SlotWithBookingRow]:
         """A recruiter's slots starting in [start, end), each with its city, the seats taken and,
-        for a one-seat slot, its active booking and the candidate's name, in one query of plain columns: an ORM object per slot would
-        cost more than the query."""
+        for a one-seat slot, its active booking and the candidate's name, in one query of plain
+        columns: an ORM object per slot would cost more than the query."""
         stmt = (
             select(
                 *_SLOT_LINE,

@@ -1,0 +1,89 @@
+"""The people of a group event (an intro day, an open house, a group interview): who holds a
+seat, and one message to all of them. Attendance is marked per booking (`desk.record_attendance`),
+so per seat; reminders are queued per booking, so per seat too."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core.clock import Clock
+from core.enums import BookingStatus
+from core.errors import InvalidField
+from core.result import Failure, Result, Success
+from domain.conversations.replies import queue_staff_message, unreachable, words_refusal
+from domain.messaging.texts import Catalog
+from storage.models import Slot
+from storage.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class Attendee:
+    booking_id: int
+    seat: int
+    status: BookingStatus
+    candidate_id: int
+    name: str
+    username: str | None
+
+
+@dataclass(frozen=True)
+class Sent:
+    """Who a message to all attendees went to, and who it could not reach."""
+
+    sent: int
+    unreachable: int
+
+
+async def attendees(uow: UnitOfWork, slot_id: int) -> list[Attendee]:
+    """The slot's seat holders (booked, pending, attended or no-show), by seat."""
+    rows = await uow.bookings.attendees_of(slot_id)
+    return [
+        Attendee(
+            booking.id,
+            booking.seat,
+            booking.status,
+            candidate.id,
+            candidate.full_name or candidate.username or str(candidate.telegram_id),
+            candidate.username,
+        )
+        for booking, candidate in rows
+    ]
+
+
+async def message_attendees(
+    uow: UnitOfWork,
+    catalog: Catalog,
+    clock: Clock,
+    slot: Slot,
+    text: str,
+    *,
+    actor: str,
+    admin_user_id: int | None = None,
+) -> Result[Sent, InvalidField]:
+    """Queue `text` to everyone holding a seat of the slot now (under the writer's name, in each
+    one's thread, through the outbox), audited once on the slot. Refused: an empty or too long
+    text, or nobody holding a seat. Commits."""
+    words = text.strip()
+    refused = words_refusal(words)
+    if refused is not None:
+        return Failure(refused)
+    holders = await uow.bookings.attendees_of(slot.id, active_only=True)
+    if not holders:
+        return Failure(InvalidField("text", "nobody holds a seat of this slot"))
+    sent = missed = 0
+    for _booking, candidate in holders:
+        if unreachable(candidate) is not None:
+            missed += 1
+            continue
+        await queue_staff_message(uow, catalog, clock, candidate, words, actor=actor)
+        sent += 1
+    uow.audit.record(
+        actor=actor,
+        admin_user_id=admin_user_id,
+        action="message_attendees",
+        entity="slot",
+        entity_id=slot.id,
+        details={"sent": sent, "unreachable": missed, "length": len(words)},
+    )
+    await uow.commit()
+    return Success(Sent(sent, missed))
