@@ -8,8 +8,10 @@ from dataclasses import dataclass
 
 from core.clock import Clock
 from core.enums import BookingStatus
-from core.errors import InvalidField
+from core.errors import InvalidField, NotFound
 from core.result import Failure, Result, Success
+from domain.bookings.booking import Messaging
+from domain.bookings.desk import DeskError, mark_attendance
 from domain.conversations.replies import queue_staff_message, unreachable, words_refusal
 from domain.messaging.texts import Catalog
 from storage.models import Slot
@@ -48,6 +50,19 @@ async def attendees(uow: UnitOfWork, slot_id: int) -> list[Attendee]:
         )
         for booking, candidate in rows
     ]
+
+
+async def mark_attendee(
+    uow: UnitOfWork, m: Messaging, slot: Slot, booking_id: int, *, came: bool, actor: str
+) -> Result[int, DeskError]:
+    """Came or no-show for one attendee of the slot (the panel's list; the chat's buttons go
+    through `desk.record_attendance`). Commits."""
+    booking = await uow.bookings.get(booking_id)
+    if booking is None or booking.slot_id != slot.id:
+        return Failure(NotFound(f"booking {booking_id} of slot {slot.id}"))
+    candidate = await uow.candidates.get(booking.candidate_id)
+    assert candidate is not None
+    return await mark_attendance(uow, m, booking, slot, candidate, came=came, actor=actor)
 
 
 async def message_attendees(

@@ -261,7 +261,23 @@ async def record_attendance(
     if owned is None:
         return Failure(NotYours())
     booking, slot, candidate = owned
-    actor = f"recruiter:{recruiter.id}"
+    return await mark_attendance(
+        uow, m, booking, slot, candidate, came=came, actor=f"recruiter:{recruiter.id}"
+    )
+
+
+async def mark_attendance(
+    uow: UnitOfWork,
+    m: Messaging,
+    booking: Booking,
+    slot: Slot,
+    candidate: Candidate,
+    *,
+    came: bool,
+    actor: str,
+) -> Result[int, DeskError]:
+    """Came or no-show, for one booking (one seat of a group event): once its time has begun,
+    for a booking awaiting it. Commits."""
     refused = _attendance_refusal(booking, slot, m.clock.now())
     if refused is not None:
         return Failure(refused)
