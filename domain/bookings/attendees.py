@@ -17,6 +17,8 @@ from domain.messaging.texts import Catalog
 from storage.models import Slot
 from storage.uow import UnitOfWork
 
+NOBODY = "nobody holds a seat of this slot"
+
 
 @dataclass(frozen=True)
 class Attendee:
@@ -84,7 +86,7 @@ async def message_attendees(
         return Failure(refused)
     holders = await uow.bookings.attendees_of(slot.id, active_only=True)
     if not holders:
-        return Failure(InvalidField("text", "nobody holds a seat of this slot"))
+        return Failure(InvalidField("text", NOBODY))
     sent = missed = 0
     for _booking, candidate in holders:
         if unreachable(candidate) is not None:
