@@ -12,7 +12,12 @@ from aiogram.types import InlineKeyboardMarkup
 from sqlalchemy import select
 
 from bot.callbacks import SlotAttendees, SlotsMenu
+from core.clock import FrozenClock
 from core.enums import BookingStatus, CandidateStatus, SlotPurpose
+from domain.bookings.booking import Messaging
+from domain.bookings.jobs import queue_daily_digests
+from domain.messaging.texts import Catalog
+from domain.scheduling.picker import BookingRules
 from storage.models import Booking, Notification, Slot
 from tests.bot.conftest import BotHarness
 from tests.support.bot import text_update
@@ -132,3 +137,19 @@ async def test_seats_never_go_below_those_taken(harness: BotHarness) -> None:
     async with harness.storage.uow() as uow:
         row = await uow.session.get(Slot, slot)
         assert row is not None and row.capacity == 10
+
+
+async def test_today_and_the_digest_show_an_event_as_one_line(harness: BotHarness) -> None:
+    slot, _bookings, _people = await _event(harness, timedelta(hours=3))
+    shown = await _feed(harness, text_update("/today", user_id=BORIS, language_code="ru"))
+    assert "записано 3 из 5" in shown.text
+    assert not any(name in shown.text for name in NAMES)
+    ((label, data),) = _buttons(shown)
+    assert label.startswith("👥 Участники") and data == SlotAttendees(slot_id=slot).pack()
+    later = Messaging(Catalog.load("ru"), FrozenClock(NOW), BookingRules())
+    assert await queue_daily_digests(harness.storage.uow, later) == 1
+    async with harness.storage.uow() as uow:
+        digest = await uow.session.scalar(
+            select(Notification.payload).where(Notification.kind == "daily_digest")
+        )
+    assert digest is not None and "👥" in digest["text"] and "записано 3 из 5" in digest["text"]

@@ -11,10 +11,12 @@ from core.clock import FrozenClock
 from core.enums import ACTIVE_BOOKING_STATUSES, BookingStatus, SlotPurpose
 from core.errors import SlotTaken
 from core.result import Failure, Success
-from domain.bookings.booking import Messaging, book_slot
+from domain.bookings.booking import Messaging, book_slot, cancel_booking, take_offered_slot
+from domain.bookings.card import recruiter_card
+from domain.bookings.waitlist import join_waitlist
 from domain.messaging.texts import Catalog
 from domain.scheduling.picker import BookingRules, free_slots
-from storage.models import Booking
+from storage.models import Booking, Notification
 from tests.conftest import Storage
 from tests.support.factories import NOW, make_candidate, make_city, make_recruiter, make_slot
 
@@ -80,3 +82,49 @@ async def test_a_freed_seat_is_the_next_one_taken_and_a_full_event_is_not_offere
     taken = await _attempt(storage, fourth, slot)
     assert isinstance(taken, Success) and taken.value.seat == 2
     assert await _seats(storage, slot) == [1, 2, 3]
+
+
+async def test_a_seat_freed_on_a_full_event_is_offered_to_the_waiting_list_and_taken(
+    storage: Storage,
+) -> None:
+    candidates, slot, _city = await _event(storage, candidates=3, capacity=2)
+    first, second, waiting = candidates
+    booked = [await _attempt(storage, c, slot) for c in (first, second)]
+    assert all(isinstance(b, Success) for b in booked)
+    async with storage.uow() as uow:
+        person = await uow.candidates.get(waiting)
+        assert person is not None
+        await join_waitlist(uow, person, SlotPurpose.INTERVIEW)
+    async with storage.uow() as uow:
+        person = await uow.candidates.get(first)
+        held = booked[0]
+        assert person is not None and isinstance(held, Success)
+        canceled = await cancel_booking(uow, messaging, person, held.value.id, "ill")
+        assert isinstance(canceled, Success)
+    async with storage.uow() as uow:
+        offers = await uow.session.scalars(
+            select(Notification.candidate_id).where(Notification.kind == "waitlist_offer")
+        )
+        assert list(offers.all()) == [waiting]
+        person = await uow.candidates.get(waiting)
+        assert person is not None
+        taken = await take_offered_slot(uow, messaging, person, slot)
+    assert isinstance(taken, Success) and taken.value.seat == 1
+    assert await _seats(storage, slot) == [1, 2]
+
+
+async def test_a_seat_of_an_event_has_a_card_that_lists_the_attendees(storage: Storage) -> None:
+    (candidate,), slot, _city = await _event(storage, candidates=1, capacity=4)
+    booked = await _attempt(storage, candidate, slot)
+    assert isinstance(booked, Success)
+    async with storage.uow() as uow:
+        booking = await uow.bookings.get(booked.value.id)
+        person = await uow.candidates.get(candidate)
+        row = await uow.slots.get(slot)
+        assert booking is not None and person is not None and row is not None
+        recruiter = await uow.recruiters.get_dto(row.recruiter_id)
+        assert recruiter is not None
+        _text, buttons = await recruiter_card(uow, messaging.catalog, recruiter, booking, person)
+    assert {"text": "👥 Attendees", "action": "attendees", "slot_id": slot} in [
+        b for line in buttons for b in line
+    ]
