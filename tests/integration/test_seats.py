@@ -11,6 +11,7 @@ from core.clock import FrozenClock
 from core.enums import ACTIVE_BOOKING_STATUSES, BookingStatus, SlotPurpose
 from core.errors import SlotTaken
 from core.result import Failure, Success
+from domain.bookings import desk
 from domain.bookings.booking import Messaging, book_slot, cancel_booking, take_offered_slot
 from domain.bookings.card import recruiter_card
 from domain.bookings.waitlist import join_waitlist
@@ -128,3 +129,26 @@ async def test_a_seat_of_an_event_has_a_card_that_lists_the_attendees(storage: S
     assert {"text": "👥 Attendees", "action": "attendees", "slot_id": slot} in [
         b for line in buttons for b in line
     ]
+
+
+async def test_a_recruiter_who_cannot_make_it_gives_up_an_event_with_its_last_seat(
+    storage: Storage,
+) -> None:
+    candidates, slot, _city = await _event(storage, candidates=2, capacity=5)
+    booked = [await _attempt(storage, c, slot) for c in candidates]
+    ids = [b.value.id for b in booked if isinstance(b, Success)]
+    assert len(ids) == 2
+    for booking_id, withdrawn in zip(ids, (False, True), strict=True):
+        async with storage.uow() as uow:
+            row = await uow.slots.get(slot)
+            assert row is not None
+            recruiter = await uow.recruiters.get_dto(row.recruiter_id)
+            assert recruiter is not None
+            canceled = await desk.cancel(
+                uow, messaging, recruiter, booking_id, "ill", withdraw_slot=True
+            )
+            assert isinstance(canceled, Success)
+        async with storage.uow() as uow:
+            row = await uow.slots.get(slot)
+            assert row is not None and row.withdrawn is withdrawn
+    assert await _seats(storage, slot) == []
