@@ -29,7 +29,7 @@ from domain.conversations.replies import MAX_REPLY
 from domain.pipeline.cities import city_name
 from domain.records import Slot
 from domain.scheduling.capacity import change_capacity, seats_taken
-from domain.scheduling.slots import ChatRecruiter, NotYourSlot, visible_slot
+from domain.scheduling.slots import ChatRecruiter, NotYourSlot, served_city, visible_slot
 from storage.dto import RecruiterDTO
 from storage.uow import UnitOfWork
 
@@ -101,7 +101,7 @@ async def attendees_view(
     uow: UnitOfWork, m: Messaging, recruiter: RecruiterDTO, slot: Slot
 ) -> tuple[str, InlineKeyboardMarkup]:
     locale = m.catalog.locale_for(recruiter.locale)
-    city = await uow.cities.get_dto(slot.city_id)
+    city = await served_city(uow, recruiter, slot.city_id)
     people = await attendees(uow, slot.id)
     lines = [
         _say(
