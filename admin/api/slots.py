@@ -20,9 +20,9 @@ from admin.schemas.slots import (
     SlotOut,
 )
 from core.iso import Instant
-from domain.bookings.attendees import attendees, message_attendees
+from domain.bookings.attendees import attendees, change_seats, message_attendees
 from domain.records import Slot
-from domain.scheduling.capacity import change_capacity, seats_taken
+from domain.scheduling.capacity import seats_taken
 from domain.scheduling.slots import (
     create_series,
     create_slot,
@@ -147,8 +147,13 @@ async def get_slot(call: Call) -> dict[str, Any]:
 async def update_slot(call: Call) -> dict[str, Any]:
     body: CapacityIn = call.body
     slot = await _visible(call)
-    changed = await change_capacity(
-        call.uow, slot, body.capacity, actor=call.scope.actor, admin_user_id=call.scope.user_id
+    changed = await change_seats(
+        call.uow,
+        call.deps.messaging,
+        slot,
+        body.capacity,
+        actor=call.scope.actor,
+        admin_user_id=call.scope.user_id,
     )
     return await _slot_out(call, changed.unwrap())
 

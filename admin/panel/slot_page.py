@@ -13,11 +13,11 @@ from admin.panel.kit import uow as unit
 from admin.schemas.candidates import MessageIn
 from admin.schemas.slots import CapacityIn
 from admin.scope import Scope
-from domain.bookings.attendees import attendees, mark_attendee, message_attendees
+from domain.bookings.attendees import attendees, change_seats, mark_attendee, message_attendees
 from domain.messaging.dates import day_label, local, time_label
 from domain.organisation.directory import find_city
 from domain.records import Slot
-from domain.scheduling.capacity import change_capacity, seats_taken
+from domain.scheduling.capacity import seats_taken
 from domain.scheduling.slots import visible_slot
 
 LOCALE = "en"
@@ -73,8 +73,13 @@ async def post_capacity(request: web.Request, scope: Scope) -> web.StreamRespons
     if parsed is not None:
         _, errors = await attempt(
             request,
-            change_capacity(
-                unit(request), slot, parsed.capacity, actor=scope.actor, admin_user_id=scope.user_id
+            change_seats(
+                unit(request),
+                deps(request).messaging,
+                slot,
+                parsed.capacity,
+                actor=scope.actor,
+                admin_user_id=scope.user_id,
             ),
         )
         if not errors:

@@ -23,12 +23,18 @@ from core.enums import BookingStatus
 from core.errors import InvalidField
 from core.result import Failure
 from domain.bookings import desk
-from domain.bookings.attendees import NOBODY, Attendee, attendees, message_attendees
+from domain.bookings.attendees import (
+    NOBODY,
+    Attendee,
+    attendees,
+    change_seats,
+    message_attendees,
+)
 from domain.bookings.booking import Messaging
 from domain.conversations.replies import MAX_REPLY
 from domain.pipeline.cities import city_name
 from domain.records import Slot
-from domain.scheduling.capacity import change_capacity, seats_taken
+from domain.scheduling.capacity import seats_taken
 from domain.scheduling.slots import ChatRecruiter, NotYourSlot, served_city, visible_slot
 from storage.dto import RecruiterDTO
 from storage.uow import UnitOfWork
@@ -181,7 +187,7 @@ def create_router() -> Router:
             await reply.edit_or_send(_say(messaging, recruiter, "attendees.seats_ask"), markup)
             return
         actor = ChatRecruiter(recruiter.id).actor
-        changed = await change_capacity(uow, slot, callback_data.seats, actor=actor)
+        changed = await change_seats(uow, messaging, slot, callback_data.seats, actor=actor)
         changed.unwrap()  # fewer than taken: said by bot/errors.py
         tell(
             callback_answer, _say(messaging, recruiter, "attendees.seats_set", count=slot.capacity)

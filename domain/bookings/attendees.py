@@ -12,8 +12,10 @@ from core.errors import InvalidField, NotFound
 from core.result import Failure, Result, Success
 from domain.bookings.booking import Messaging
 from domain.bookings.desk import DeskError, mark_attendance
+from domain.bookings.waitlist import offer_freed_slot
 from domain.conversations.replies import queue_staff_message, unreachable, words_refusal
 from domain.messaging.texts import Catalog
+from domain.scheduling.capacity import change_capacity
 from storage.models import Slot
 from storage.uow import UnitOfWork
 
@@ -52,6 +54,25 @@ async def attendees(uow: UnitOfWork, slot_id: int) -> list[Attendee]:
         )
         for booking, candidate in rows
     ]
+
+
+async def change_seats(
+    uow: UnitOfWork,
+    m: Messaging,
+    slot: Slot,
+    capacity: int,
+    *,
+    actor: str,
+    admin_user_id: int | None = None,
+) -> Result[Slot, InvalidField | NotFound]:
+    """The slot's capacity changed (`capacity.change_capacity`'s rule: never below the seats
+    taken); seats added are offered to the waiting list as a freed seat is. Commits."""
+    before = slot.capacity
+    changed = await change_capacity(uow, slot, capacity, actor=actor, admin_user_id=admin_user_id)
+    added = isinstance(changed, Success) and capacity > before and not slot.withdrawn
+    if added and await offer_freed_slot(uow, m.catalog, m.clock, slot, m.rules.min_notice):
+        await uow.commit()
+    return changed
 
 
 async def mark_attendee(

@@ -12,6 +12,7 @@ from core.enums import ACTIVE_BOOKING_STATUSES, BookingStatus, SlotPurpose
 from core.errors import SlotTaken
 from core.result import Failure, Success
 from domain.bookings import desk
+from domain.bookings.attendees import change_seats
 from domain.bookings.booking import Messaging, book_slot, cancel_booking, take_offered_slot
 from domain.bookings.card import recruiter_card
 from domain.bookings.waitlist import join_waitlist
@@ -152,3 +153,27 @@ async def test_a_recruiter_who_cannot_make_it_gives_up_an_event_with_its_last_se
             row = await uow.slots.get(slot)
             assert row is not None and row.withdrawn is withdrawn
     assert await _seats(storage, slot) == []
+
+
+async def test_seats_added_to_a_full_event_are_offered_to_the_waiting_list(
+    storage: Storage,
+) -> None:
+    candidates, slot, _city = await _event(storage, candidates=3, capacity=2)
+    *seated, waiting = candidates
+    booked = [await _attempt(storage, c, slot) for c in seated]
+    assert all(isinstance(b, Success) for b in booked)
+    async with storage.uow() as uow:
+        person = await uow.candidates.get(waiting)
+        assert person is not None
+        await join_waitlist(uow, person, SlotPurpose.INTERVIEW)
+    async with storage.uow() as uow:
+        row = await uow.slots.get(slot)
+        assert row is not None
+        smaller = await change_seats(uow, messaging, row, 1, actor="system")
+        assert isinstance(smaller, Failure) and smaller.error.values == {"taken": 2}
+        assert isinstance(await change_seats(uow, messaging, row, 3, actor="system"), Success)
+    async with storage.uow() as uow:
+        offers = await uow.session.scalars(
+            select(Notification.candidate_id).where(Notification.kind == "waitlist_offer")
+        )
+        assert list(offers.all()) == [waiting]
