@@ -143,6 +143,16 @@ class SlotDelete(CallbackData, prefix="rd"):
     page: Page = 0  # the list's page to go back to
 
 
+class SlotAttendees(CallbackData, prefix="rt"):
+    """A group event's attendees: list them, mark one came / no-show, write to all, or set
+    the slot's seats."""
+
+    slot_id: Id
+    do: str = "list"  # list | came | noshow | message | seats
+    booking_id: Id = 0  # came, noshow: whose
+    seats: Id = 0  # seats: how many (0: ask)
+
+
 class SeriesDecision(CallbackData, prefix="rc"):
     do: str  # create | discard
 

@@ -46,6 +46,7 @@ from bot.middlewares import (
 from bot.outages import CallbackAnswerOnce, HoldThroughOutages
 from bot.recruiter import (
     agenda,
+    attendees,
     conversation,
     decisions,
     guard,
@@ -147,6 +148,7 @@ def create_dispatcher(
             agenda.create_router(),
             decisions.create_router(),
             outcomes.create_router(),
+            attendees.create_router(),
             slots_menu.create_router(),  # before `series`: /slots while a series is asked for
             new_slot.create_router(),
             series.create_router(),

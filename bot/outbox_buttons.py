@@ -12,6 +12,7 @@ from bot.callbacks import (
     ConversationAction,
     DeskAction,
     RecruiterChoice,
+    SlotAttendees,
     Test2Start,
     WaitlistAction,
 )
@@ -29,6 +30,8 @@ def _data(intent: dict[str, Any]) -> CallbackData:
         return DeskAction(do=str(intent["do"]), booking_id=int(intent["booking_id"]))
     if action == "conversation":
         return ConversationAction(do=str(intent["do"]), candidate_id=int(intent["candidate_id"]))
+    if action == "attendees":
+        return SlotAttendees(slot_id=int(intent["slot_id"]))
     if action == "pick_time":
         return RecruiterChoice(purpose=str(intent["purpose"]), recruiter_id=-1)
     raise ValueError(f"unknown button action {action!r}")

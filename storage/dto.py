@@ -71,6 +71,8 @@ class SlotDTO(DTO):
     starts_at: datetime
     duration_minutes: int
     purpose: SlotPurpose
+    capacity: int = 1
+    seats_left: int = 1  # of `capacity`, when read with the bookings holding seats
 
 
 class SlotWithPeopleDTO(SlotDTO):
@@ -88,6 +90,7 @@ class BookingDTO(DTO):
     status: BookingStatus
     reason: str | None
     created_at: datetime
+    seat: int = 1
 
 
 class QuestionDTO(DTO):

@@ -9,9 +9,20 @@ from typing import Any
 from pydantic import ConfigDict, Field
 
 from admin.api.kit import ApiError, Call, Operation
+from admin.schemas.candidates import MessageIn
 from admin.schemas.common import Id, Output, Page, listing
-from admin.schemas.slots import SeriesIn, SlotIn, SlotOut
+from admin.schemas.slots import (
+    AttendeesOut,
+    CapacityIn,
+    SeriesIn,
+    SlotIn,
+    SlotMessageOut,
+    SlotOut,
+)
 from core.iso import Instant
+from domain.bookings.attendees import attendees, change_seats, message_attendees
+from domain.records import Slot
+from domain.scheduling.capacity import seats_taken
 from domain.scheduling.slots import (
     create_series,
     create_slot,
@@ -75,6 +86,9 @@ async def list_slots(call: Call) -> dict[str, Any]:
             "duration_minutes": row.slot.duration_minutes,
             "purpose": row.slot.purpose,
             "withdrawn": row.slot.withdrawn,
+            "capacity": row.slot.capacity,
+            "seats_taken": row.seats_taken,
+            "seats_left": row.seats_left,
             "booking_id": row.booking_id,
             "booking_status": row.booking_status,
             "candidate_name": row.candidate_name,
@@ -94,11 +108,91 @@ async def create_slot_route(call: Call) -> Any:
         starts_at=body.starts_at,
         duration_minutes=body.duration_minutes,
         purpose=body.purpose,
+        capacity=body.capacity,
         now=call.deps.clock.now(),
         rules=call.deps.rules,
         editor=call.scope,
     )
-    return created.unwrap()
+    return await _slot_out(call, created.unwrap())
+
+
+async def _slot_out(call: Call, slot: Slot) -> dict[str, Any]:
+    taken = await seats_taken(call.uow, slot.id)
+    return {
+        "id": slot.id,
+        "recruiter_id": slot.recruiter_id,
+        "city_id": slot.city_id,
+        "starts_at": slot.starts_at,
+        "ends_at": slot.ends_at,
+        "duration_minutes": slot.duration_minutes,
+        "purpose": slot.purpose,
+        "withdrawn": slot.withdrawn,
+        "capacity": slot.capacity,
+        "seats_taken": taken,
+        "seats_left": max(slot.capacity - taken, 0),
+    }
+
+
+async def _visible(call: Call) -> Slot:
+    slot = await visible_slot(call.uow, call.ids["slot_id"], call.scope.own_recruiter)
+    if slot is None:
+        raise ApiError(404, "no such slot")
+    return slot
+
+
+async def get_slot(call: Call) -> dict[str, Any]:
+    return await _slot_out(call, await _visible(call))
+
+
+async def update_slot(call: Call) -> dict[str, Any]:
+    body: CapacityIn = call.body
+    slot = await _visible(call)
+    changed = await change_seats(
+        call.uow,
+        call.deps.messaging,
+        slot,
+        body.capacity,
+        actor=call.scope.actor,
+        admin_user_id=call.scope.user_id,
+    )
+    return await _slot_out(call, changed.unwrap())
+
+
+async def slot_attendees(call: Call) -> dict[str, Any]:
+    slot = await _visible(call)
+    people = await attendees(call.uow, slot.id)
+    return {
+        "slot_id": slot.id,
+        "capacity": slot.capacity,
+        "seats_taken": await seats_taken(call.uow, slot.id),
+        "items": [
+            {
+                "booking_id": a.booking_id,
+                "seat": a.seat,
+                "status": a.status,
+                "candidate_id": a.candidate_id,
+                "name": a.name,
+            }
+            for a in people
+        ],
+    }
+
+
+async def message_slot(call: Call) -> dict[str, Any]:
+    body: MessageIn = call.body
+    slot = await _visible(call)
+    m = call.deps.messaging
+    sent = await message_attendees(
+        call.uow,
+        m.catalog,
+        m.clock,
+        slot,
+        body.text,
+        actor=call.scope.actor,
+        admin_user_id=call.scope.user_id,
+    )
+    done = sent.unwrap()
+    return {"sent": done.sent, "unreachable": done.unreachable}
 
 
 async def preview_series(call: Call) -> dict[str, Any]:
@@ -135,7 +229,7 @@ OPERATIONS = [
     Operation(
         "GET",
         "/slots",
-        "A recruiter's slots with their active bookings",
+        "A recruiter's slots with their seats and (one-seat slots) active bookings",
         "slots",
         list_slots,
         SlotQuery,
@@ -173,6 +267,39 @@ OPERATIONS = [
         SeriesIn,
         SeriesOut,
         status=201,
+    ),
+    Operation(
+        "GET", "/slots/{slot_id}", "One slot with its seats", "slots", get_slot, answer=SlotOut
+    ),
+    Operation(
+        "PATCH",
+        "/slots/{slot_id}",
+        "Change a slot's capacity (never below the seats taken)",
+        "slots",
+        update_slot,
+        None,
+        CapacityIn,
+        SlotOut,
+        errors=(401, 404, 422),
+    ),
+    Operation(
+        "GET",
+        "/slots/{slot_id}/attendees",
+        "The people holding (or who held) a seat of the slot, by seat",
+        "slots",
+        slot_attendees,
+        answer=AttendeesOut,
+    ),
+    Operation(
+        "POST",
+        "/slots/{slot_id}/message",
+        "Message everyone holding a seat of the slot (through the outbox)",
+        "slots",
+        message_slot,
+        None,
+        MessageIn,
+        SlotMessageOut,
+        errors=(401, 404, 422),
     ),
     Operation(
         "DELETE",

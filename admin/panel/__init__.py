@@ -23,6 +23,7 @@ from admin.panel import (
     message_templates,
     questions,
     recruiters,
+    slot_page,
     slots,
 )
 from admin.panel.auth import install_sessions
@@ -41,6 +42,7 @@ PAGES = (
     audit,
     inbox,
     accounts,
+    slot_page,
     slots,
     questions,
     message_templates,

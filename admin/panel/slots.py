@@ -135,6 +135,7 @@ def _one_defaults(recruiter: Recruiter, today: date) -> dict[str, Any]:
         "start_time": "10:00",
         "duration_minutes": 30,
         "purpose": SlotPurpose.INTERVIEW.value,
+        "capacity": 1,
     }
 
 
@@ -250,6 +251,7 @@ async def add_slot(request: web.Request, scope: Scope) -> web.StreamResponse:
                 "starts_at": starts_at,
                 "duration_minutes": parsed.duration_minutes,
                 "purpose": parsed.purpose,
+                "capacity": parsed.capacity,
             },
         )
         if slot_in is not None:

@@ -12,6 +12,7 @@ from pydantic import Field, ValidationInfo, field_validator
 from admin.schemas.common import Id, Input, Output
 from core.enums import BookingStatus, SlotPurpose
 from core.iso import ClockTime, Instant, IsoDate
+from domain.scheduling.capacity import MAX_CAPACITY, MIN_CAPACITY
 from domain.scheduling.series import MAX_SERIES_DAYS, SeriesSpec
 from domain.scheduling.slots import MAX_DURATION_MINUTES, MIN_DURATION_MINUTES, NewSeries
 
@@ -20,6 +21,15 @@ Duration = Annotated[
     Field(ge=MIN_DURATION_MINUTES, le=MAX_DURATION_MINUTES, description="Minutes a slot lasts."),
 ]
 Weekday = Annotated[int, Field(ge=0, le=6, description="0 is Monday, 6 is Sunday.")]
+Capacity = Annotated[
+    int,
+    Field(
+        ge=MIN_CAPACITY,
+        le=MAX_CAPACITY,
+        description="Seats: 1 for an interview; more for an intro day, an open house or a group "
+        "interview (each booking holds one seat).",
+    ),
+]
 
 
 class SlotIn(Input):
@@ -28,6 +38,7 @@ class SlotIn(Input):
     starts_at: Instant = Field(description="The start, with its UTC offset.")
     duration_minutes: Duration = 30
     purpose: SlotPurpose = SlotPurpose.INTERVIEW
+    capacity: Capacity = 1
 
 
 class LocalSlotIn(Input):
@@ -38,6 +49,13 @@ class LocalSlotIn(Input):
     start_time: ClockTime
     duration_minutes: Duration = 30
     purpose: SlotPurpose = SlotPurpose.INTERVIEW
+    capacity: Capacity = 1
+
+
+class CapacityIn(Input):
+    """A slot's seats, changed: never fewer than the bookings holding one."""
+
+    capacity: Capacity
 
 
 class SeriesIn(Input):
@@ -56,6 +74,7 @@ class SeriesIn(Input):
     last_day: IsoDate
     duration_minutes: Duration = 30
     purpose: SlotPurpose = SlotPurpose.INTERVIEW
+    capacity: Capacity = 1
 
     @field_validator("end")
     @classmethod
@@ -111,7 +130,14 @@ class SeriesIn(Input):
             first_day=self.first_day,
             last_day=self.last_day,
         )
-        return NewSeries(self.recruiter_id, self.city_id, spec, self.duration_minutes, self.purpose)
+        return NewSeries(
+            self.recruiter_id,
+            self.city_id,
+            spec,
+            self.duration_minutes,
+            self.purpose,
+            self.capacity,
+        )
 
 
 class SlotOut(Output):
@@ -125,6 +151,31 @@ class SlotOut(Output):
     withdrawn: bool = Field(
         False, description="Given up by its recruiter: not free, never offered or booked again."
     )
-    booking_id: int | None = None
+    capacity: int = Field(1, description="Seats the slot has.")
+    seats_taken: int = Field(0, description="Seats active bookings hold.")
+    seats_left: int = Field(1, description="Seats still free.")
+    booking_id: int | None = Field(
+        None, description="A one-seat slot's active booking (see /slots/{slot_id}/attendees)."
+    )
     booking_status: BookingStatus | None = None
     candidate_name: str | None = None
+
+
+class AttendeeOut(Output):
+    booking_id: int
+    seat: int
+    status: BookingStatus
+    candidate_id: int
+    name: str
+
+
+class AttendeesOut(Output):
+    slot_id: int
+    capacity: int
+    seats_taken: int
+    items: list[AttendeeOut]
+
+
+class SlotMessageOut(Output):
+    sent: int = Field(description="Attendees the message was queued to.")
+    unreachable: int = Field(description="Attendees who blocked the bot or were erased.")

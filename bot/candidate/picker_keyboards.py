@@ -48,6 +48,14 @@ def day_keyboard(
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
+def _time_choice(slot: SlotDTO, zone: str, catalog: Catalog, locale: str) -> str:
+    """A time to pick; for an event of several seats, with how many are left."""
+    label = time_label(slot.starts_at, zone)
+    if slot.capacity > 1:
+        label += " · " + catalog.text("picker.seats_left", locale, count=slot.seats_left)
+    return label
+
+
 def time_keyboard(
     slots: Sequence[SlotDTO],
     zone: str,
@@ -59,9 +67,11 @@ def time_keyboard(
     locale: str,
 ) -> InlineKeyboardMarkup:
     buttons = [
-        button(time_label(s.starts_at, zone), SlotChoice(slot_id=s.id, move=move)) for s in slots
+        button(_time_choice(s, zone, catalog, locale), SlotChoice(slot_id=s.id, move=move))
+        for s in slots
     ]
-    rows = [buttons[i : i + 4] for i in range(0, len(buttons), 4)]
+    width = 2 if any(s.capacity > 1 for s in slots) else 4  # "10:00 · 3 seats left" is longer
+    rows = [buttons[i : i + width] for i in range(0, len(buttons), width)]
     back = RecruiterChoice(purpose=purpose, recruiter_id=recruiter_id, move=move)
     again = DayChoice(purpose=purpose, recruiter_id=recruiter_id, day=day.toordinal(), move=move)
     rows.append(

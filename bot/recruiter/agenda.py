@@ -12,7 +12,7 @@ from aiogram.filters import Command
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from bot.buttons import button
-from bot.callbacks import DeskAction
+from bot.callbacks import DeskAction, SlotAttendees
 from bot.filters import IsRecruiter
 from bot.outbox_buttons import keyboard_from_intents
 from bot.recruiter.desk import owned
@@ -28,22 +28,29 @@ from storage.uow import UnitOfWork
 
 
 def agenda_actions(
-    catalog: Catalog, locale: str, booking_ids: Sequence[tuple[int, str]]
+    catalog: Catalog, locale: str, entries: Sequence[tuple[int, str, bool]]
 ) -> InlineKeyboardMarkup:
+    """Per entry (booking id or, for a group event, slot id; label; whether an event): open the
+    card, give the outcome, cancel; an event's attendees."""
+
     def action(key: str, do: str, booking_id: int, label: str = "") -> InlineKeyboardButton:
         text = f"{catalog.text(key, locale)}{label}"
         return button(text, DeskAction(do=do, booking_id=booking_id))
 
-    return InlineKeyboardMarkup(
-        inline_keyboard=[
+    rows = []
+    for entry_id, label, event in entries[:10]:
+        if event:
+            attendees = f"{catalog.text('button.attendees', locale)} · {label}"
+            rows.append([button(attendees, SlotAttendees(slot_id=entry_id))])
+            continue
+        rows.append(
             [
-                action("button.open_card", "open", booking_id, f" · {label}"),
-                action("button.outcome", "outcome", booking_id),
-                action("button.cancel_short", "cancel", booking_id),
+                action("button.open_card", "open", entry_id, f" · {label}"),
+                action("button.outcome", "outcome", entry_id),
+                action("button.cancel_short", "cancel", entry_id),
             ]
-            for booking_id, label in booking_ids[:10]
-        ]
-    )
+        )
+    return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
 async def _agenda(
@@ -52,25 +59,37 @@ async def _agenda(
     locale, zone = m.catalog.locale_for(recruiter.locale), recruiter.timezone
     today = m.clock.now().astimezone(ZoneInfo(zone)).date()
     start = datetime.combine(today, time(0), tzinfo=ZoneInfo(zone))
-    items = await desk.agenda(uow, recruiter, start, start + timedelta(days=days))
+    items = desk.by_event(await desk.agenda(uow, recruiter, start, start + timedelta(days=days)))
     title_key = "agenda_today" if days == 1 else "agenda_week"
     lines = [await say(uow, m, recruiter, title_key, date=day_label(today, locale))]
+    entries: list[tuple[int, str, bool]] = []
     for item in items:
+        if isinstance(item, desk.EventItem):
+            mark = "👥"
+            name = m.catalog.text(
+                "agenda.event", locale, people=item.people, capacity=item.capacity
+            )
+            entries.append((item.slot_id, f"{time_label(item.starts_at, zone)} {name}", True))
+        else:
+            mark = m.catalog.text(f"booking_status.{item.status.value}", locale)
+            name = item.candidate
+            entries.append((item.booking_id, f"{time_label(item.starts_at, zone)} {name}", False))
         line = await say(
             uow,
             m,
             recruiter,
             "agenda_line",
-            mark=m.catalog.text(f"booking_status.{item.status.value}", locale),
+            mark=mark,
             date=day_label(local(item.starts_at, zone).date(), locale),
             time=time_label(item.starts_at, zone),
-            name=item.candidate,
+            name=name,
         )
         lines.append(line)
     if not items:
         lines.append(await say(uow, m, recruiter, "agenda_empty"))
-    labels = [(i.booking_id, f"{time_label(i.starts_at, zone)} {i.candidate}") for i in items]
-    await reply.send("\n".join(lines), agenda_actions(m.catalog, locale, labels) if items else None)
+    await reply.send(
+        "\n".join(lines), agenda_actions(m.catalog, locale, entries) if items else None
+    )
 
 
 def create_router() -> Router:

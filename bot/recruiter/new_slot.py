@@ -13,6 +13,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup
 from bot.buttons import button
 from bot.callbacks import SlotCreate, SlotPick, SlotsMenu
 from bot.filters import IsRecruiter
+from bot.recruiter.attendees import seats_button
 from bot.recruiter.texts import say
 from bot.reply import Reply
 from domain.bookings.booking import Messaging
@@ -144,7 +145,7 @@ def create_router() -> Router:
             rules=messaging.rules,
             editor=ChatRecruiter(recruiter.id),
         )
-        created.unwrap()  # in the past, beyond the horizon or overlapping: said by bot/errors.py
+        slot = created.unwrap()  # in the past, beyond the horizon or overlapping: bot/errors.py
         locale = messaging.catalog.locale_for(recruiter.locale)
         text = await say(
             uow,
@@ -156,6 +157,8 @@ def create_router() -> Router:
             zone=recruiter.timezone,  # the recruiter's own time, as the whole chat shows it
             city=city_name(city, locale),
         )
-        await Reply.to_callback(bot, query).edit_or_send(text)
+        # One seat (an interview) unless the recruiter sets more (an intro day, a group event).
+        markup = seats_button(messaging, recruiter, slot)
+        await Reply.to_callback(bot, query).edit_or_send(text, markup)
 
     return router

@@ -11,7 +11,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.buttons import button
-from bot.callbacks import DeskAction, SlotDelete, SlotsMenu
+from bot.callbacks import DeskAction, SlotAttendees, SlotDelete, SlotsMenu
 from bot.filters import IsRecruiter
 from bot.recruiter.texts import say
 from bot.reply import Reply, tell
@@ -33,8 +33,9 @@ from storage.uow import UnitOfWork
 
 PAGE = 30  # slots a page of the list
 
-# Each row: (label, slot id to delete if free, booking id to cancel if booked).
-Row = tuple[str, int | None, int | None]
+# Each row: (label, slot id to delete if free, booking id to cancel if booked, slot id of a
+# group event whose attendees to list).
+Row = tuple[str, int | None, int | None] | tuple[str, int | None, int | None, int]
 
 
 def moment_label(moment: datetime, zone: str, locale: str) -> str:
@@ -46,8 +47,10 @@ def slot_list(
 ) -> InlineKeyboardMarkup:
     delete = catalog.text("button.delete", locale)
     keyboard = []
-    for label, free_slot, booking_id in rows[:PAGE]:
-        if free_slot is not None:
+    for label, free_slot, booking_id, *group in rows[:PAGE]:
+        if group:  # a group event: its attendees (deleted from there when nobody is left)
+            keyboard.append([button(f"👥 {label}", SlotAttendees(slot_id=group[0]))])
+        elif free_slot is not None:
             ask = SlotDelete(slot_id=free_slot, page=page)
             keyboard.append([button(f"{delete} {label}", ask)])
         elif booking_id is not None:
@@ -100,7 +103,10 @@ async def show_slots(
         label = slot_label(row, zone, locale)
         if row.slot.withdrawn:  # given up ("I cannot make it"): offered to no one; 🗑 frees it
             label += " · " + m.catalog.text("recruiter.withdrawn_mark", locale)
-        if row.booking_id is None:
+        if row.group:
+            seats = f"{row.seats_taken}/{row.slot.capacity}"
+            items.append((f"{label} · {seats}", None, None, row.slot.id))
+        elif row.booking_id is None:
             items.append((label, row.slot.id, None))
         else:
             items.append((f"{label} · {row.candidate_name}", None, row.booking_id))

@@ -96,7 +96,10 @@ async def _moved_from(
     return f"{was['date']}, {was['time']}"
 
 
-def card_buttons(booking: Booking, catalog: Catalog, locale: str) -> list[list[dict[str, Any]]]:
+def card_buttons(
+    booking: Booking, catalog: Catalog, locale: str, *, group: bool = False
+) -> list[list[dict[str, Any]]]:
+    """The card's buttons; for a seat of a group event (`group`), one to list its attendees."""
 
     def button(key: str, action: str, **extra: object) -> dict[str, Any]:
         return {
@@ -119,6 +122,13 @@ def card_buttons(booking: Booking, catalog: Catalog, locale: str) -> list[list[d
     if booking.status in (BookingStatus.PENDING, BookingStatus.APPROVED, BookingStatus.CONFIRMED):
         rows.append([button("button.offer_other", "offer")])
         rows.append([button("button.reject", "reject")])
+    if group:
+        attendees = {
+            "text": catalog.text("button.attendees", locale),
+            "action": "attendees",
+            "slot_id": booking.slot_id,
+        }
+        rows.append([attendees])
     return [*rows, note]
 
 
@@ -134,7 +144,9 @@ async def recruiter_card(
     locale = catalog.locale_for(recruiter.locale)
     view = replace(await view_of(uow, booking), zone=recruiter.timezone)
     text = await card_text(uow, catalog, locale, booking, candidate, view)
-    return text, card_buttons(booking, catalog, locale)
+    slot = await uow.slots.get(booking.slot_id)
+    group = slot is not None and slot.capacity > 1
+    return text, card_buttons(booking, catalog, locale, group=group)
 
 
 async def queue_card(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
@@ -261,7 +261,23 @@ async def record_attendance(
     if owned is None:
         return Failure(NotYours())
     booking, slot, candidate = owned
-    actor = f"recruiter:{recruiter.id}"
+    return await mark_attendance(
+        uow, m, booking, slot, candidate, came=came, actor=f"recruiter:{recruiter.id}"
+    )
+
+
+async def mark_attendance(
+    uow: UnitOfWork,
+    m: Messaging,
+    booking: Booking,
+    slot: Slot,
+    candidate: Candidate,
+    *,
+    came: bool,
+    actor: str,
+) -> Result[int, DeskError]:
+    """Came or no-show, for one booking (one seat of a group event): once its time has begun,
+    for a booking awaiting it. Commits."""
     refused = _attendance_refusal(booking, slot, m.clock.now())
     if refused is not None:
         return Failure(refused)
@@ -334,6 +350,20 @@ class AgendaItem:
     starts_at: datetime
     candidate: str
     candidate_id: int
+    slot_id: int = 0
+    capacity: int = 1
+
+
+@dataclass(frozen=True)
+class EventItem:
+    """A group event in an agenda: one line for all its seats (its attendees are listed on
+    their own, `attendees.attendees`)."""
+
+    slot_id: int
+    purpose: SlotPurpose
+    starts_at: datetime
+    people: int  # bookings shown: holding a seat, attended or no-show
+    capacity: int
 
 
 async def agenda(
@@ -348,9 +378,30 @@ async def agenda(
             s.starts_at,
             c.full_name or c.username or str(c.telegram_id),
             c.id,
+            s.id,
+            s.capacity,
         )
         for b, s, c in rows
     ]
+
+
+def by_event(items: list[AgendaItem]) -> list[AgendaItem | EventItem]:
+    """The agenda with each group event's bookings folded into one line, where its first was."""
+    folded: list[AgendaItem | EventItem] = []
+    events: dict[int, int] = {}  # slot id: its line's index
+    for item in items:
+        if item.capacity <= 1:
+            folded.append(item)
+            continue
+        at = events.get(item.slot_id)
+        if at is None:
+            events[item.slot_id] = len(folded)
+            folded.append(EventItem(item.slot_id, item.purpose, item.starts_at, 1, item.capacity))
+        else:
+            line = folded[at]
+            assert isinstance(line, EventItem)
+            folded[at] = replace(line, people=line.people + 1)
+    return folded
 
 
 EXPIRY_REASON = "no answer from the recruiter"

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from core.enums import BookingStatus
 from domain.bookings.booking import Messaging, release_booking, tell_original_stands
-from domain.bookings.desk import agenda
+from domain.bookings.desk import AgendaItem, EventItem, agenda, by_event
 from domain.bookings.texts import booking_text, view_of
 from domain.messaging.dates import day_label, local, time_label
 from domain.messaging.outbox import pick_time_button, queue_message
@@ -124,8 +124,16 @@ async def queue_attendance_prompts(uows: UnitOfWorkFactory, m: Messaging) -> int
     return queued
 
 
+def _mark(m: Messaging, item: AgendaItem | EventItem, locale: str) -> str:
+    """A booking's status sign; a group event's 👥 (its seats have several)."""
+    if isinstance(item, EventItem):
+        return "👥"
+    return m.catalog.text(f"booking_status.{item.status.value}", locale)
+
+
 async def queue_daily_digests(uows: UnitOfWorkFactory, m: Messaging) -> int:
-    """At 08:00 in each recruiter's zone, the day's interviews; nothing when there are none."""
+    """At 08:00 in each recruiter's zone, the day's interviews (a group event one line, with
+    its seats); nothing when there are none."""
     queued = 0
     now = m.clock.now()
     async with uows() as uow:
@@ -141,9 +149,13 @@ async def queue_daily_digests(uows: UnitOfWorkFactory, m: Messaging) -> int:
             if not items:
                 continue
             lines = "\n".join(
-                f"{m.catalog.text(f'booking_status.{i.status.value}', locale)} "
-                f"{time_label(i.starts_at, recruiter.timezone)} · {i.candidate}"
-                for i in items
+                f"{_mark(m, i, locale)} {time_label(i.starts_at, recruiter.timezone)} · "
+                + (
+                    m.catalog.text("agenda.event", locale, people=i.people, capacity=i.capacity)
+                    if isinstance(i, EventItem)
+                    else i.candidate
+                )
+                for i in by_event(items)
             )
             text = await render_message(
                 uow,

@@ -12,6 +12,7 @@ from domain.conversations.routing import visible_candidate
 from domain.messaging.outbox import queue_message
 from domain.messaging.texts import Catalog, render_message
 from domain.pipeline.directory import actor_name
+from storage.models import Candidate
 from storage.uow import UnitOfWork
 
 ReplyError = InvalidField | NotFound
@@ -23,33 +24,29 @@ BLOCKED = "the candidate has blocked the bot: nothing reaches them"
 ERASED = "the candidate's personal data was erased: nothing can be sent to them"
 
 
-async def send_reply(
-    uow: UnitOfWork,
-    catalog: Catalog,
-    clock: Clock,
-    candidate_id: int,
-    text: str,
-    *,
-    actor: str,
-    admin_user_id: int | None = None,
-    city_ids: frozenset[int] | None = None,
-) -> Result[int, ReplyError]:
-    """Queue `text` to the candidate under the writer's name (`actor`, as the audit log names
-    people); the text is HTML-escaped by the template. The outbox row's id. Refused: a candidate
-    out of scope (NotFound), an empty or too long text, a candidate who blocked the bot
-    (InvalidField "text", reason `BLOCKED`), an erased one (reason `ERASED`). Commits."""
-    candidate = await visible_candidate(uow, candidate_id, city_ids)
-    if candidate is None:
-        return Failure(NotFound(f"candidate {candidate_id}"))
-    words = text.strip()
+def words_refusal(words: str) -> InvalidField | None:
+    """Why these (stripped) words cannot be sent: empty, or too long."""
     if not words:
-        return Failure(InvalidField("text", "required"))
+        return InvalidField("text", "required")
     if len(words) > MAX_REPLY:
-        return Failure(InvalidField("text", f"at most {MAX_REPLY} characters"))
+        return InvalidField("text", f"at most {MAX_REPLY} characters")
+    return None
+
+
+def unreachable(candidate: Candidate) -> InvalidField | None:
+    """Why nothing can be sent to the candidate: erased, or they blocked the bot."""
     if candidate.erased_at is not None:
-        return Failure(InvalidField("text", ERASED))
+        return InvalidField("text", ERASED)
     if not candidate.reachable:
-        return Failure(InvalidField("text", BLOCKED))
+        return InvalidField("text", BLOCKED)
+    return None
+
+
+async def queue_staff_message(
+    uow: UnitOfWork, catalog: Catalog, clock: Clock, candidate: Candidate, words: str, *, actor: str
+) -> int:
+    """Queue checked words to the candidate under the writer's name, in their thread; the
+    outbox row's id. Neither audits nor commits: the caller does."""
     kind, name = await actor_name(uow, actor)
     body = await render_message(
         uow,
@@ -74,6 +71,32 @@ async def send_reply(
     )
     queued = await uow.notifications.id_by_dedupe_key(key)
     assert queued is not None
+    return queued
+
+
+async def send_reply(
+    uow: UnitOfWork,
+    catalog: Catalog,
+    clock: Clock,
+    candidate_id: int,
+    text: str,
+    *,
+    actor: str,
+    admin_user_id: int | None = None,
+    city_ids: frozenset[int] | None = None,
+) -> Result[int, ReplyError]:
+    """Queue `text` to the candidate under the writer's name (`actor`, as the audit log names
+    people); the text is HTML-escaped by the template. The outbox row's id. Refused: a candidate
+    out of scope (NotFound), an empty or too long text, a candidate who blocked the bot
+    (InvalidField "text", reason `BLOCKED`), an erased one (reason `ERASED`). Commits."""
+    candidate = await visible_candidate(uow, candidate_id, city_ids)
+    if candidate is None:
+        return Failure(NotFound(f"candidate {candidate_id}"))
+    words = text.strip()
+    refused = words_refusal(words) or unreachable(candidate)
+    if refused is not None:
+        return Failure(refused)
+    queued = await queue_staff_message(uow, catalog, clock, candidate, words, actor=actor)
     uow.audit.record(
         actor=actor,
         admin_user_id=admin_user_id,

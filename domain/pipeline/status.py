@@ -60,8 +60,9 @@ CANDIDATE_MOVES: TransitionTable[C] = TransitionTable(
         C.INTERVIEW_CONFIRMED: _BOOKED_INTERVIEW - {C.INTERVIEW_CONFIRMED},
         C.INTERVIEWED_PASSED: frozenset({C.TEST2_PASSED, C.TEST2_FAILED}),
         C.TEST2_PASSED: frozenset({C.INTRO_DAY_SCHEDULED, C.NOT_HIRED}),
+        # NO_SHOW: marked absent from the intro day (one seat of it), as from an interview.
         C.INTRO_DAY_SCHEDULED: frozenset(
-            {C.INTRO_DAY_SCHEDULED, C.TEST2_PASSED, C.HIRED, C.NOT_HIRED}
+            {C.INTRO_DAY_SCHEDULED, C.TEST2_PASSED, C.HIRED, C.NOT_HIRED, C.NO_SHOW}
         ),
         # Final for the journey (a person may still correct them): screening failed,
         # no-show, interview failed, test 2 failed, hired, not hired, withdrawn.

@@ -144,11 +144,17 @@ async def create_slots(
     *,
     duration_minutes: int = DEFAULT_DURATION_MINUTES,
     purpose: SlotPurpose = SlotPurpose.INTERVIEW,
+    capacity: int = 1,
 ) -> int:
     """Insert the slots in one statement, skipping times the recruiter already has; how many
     were new. Commits. (The rule is `slots.plan_series`'s: this only writes what it let through.)"""
     created = await uow.slots.add_series(
-        recruiter_id, city_id, starts, duration_minutes=duration_minutes, purpose=purpose
+        recruiter_id,
+        city_id,
+        starts,
+        duration_minutes=duration_minutes,
+        purpose=purpose,
+        capacity=capacity,
     )
     await uow.commit()
     return created

@@ -16,6 +16,7 @@ from core.periods import Period, overlaps_any, period
 from core.result import Failure, Result, Success
 from domain.messaging.dates import local
 from domain.pipeline.cities import city_name
+from domain.scheduling.capacity import capacity_refusal
 from domain.scheduling.picker import BookingRules
 from domain.scheduling.series import SeriesSpec, create_slots, plan
 from storage.dto import CityDTO, RecruiterDTO
@@ -105,7 +106,8 @@ class ChatRecruiter:
 
 @dataclass(frozen=True)
 class SlotRow:
-    """A slot with its city and, when it is held, the active booking and the candidate."""
+    """A slot with its city, the seats taken and, when a one-seat slot is held, the active
+    booking and the candidate (a slot of more seats lists its attendees: `attendees`)."""
 
     slot: SlotLine  # the slot's own columns
     city_name: str
@@ -113,10 +115,20 @@ class SlotRow:
     booking_id: int | None
     booking_status: BookingStatus | None
     candidate_name: str | None
+    seats_taken: int = 0
 
     @property
     def booked(self) -> bool:
-        return self.booking_id is not None
+        return self.seats_taken > 0
+
+    @property
+    def group(self) -> bool:
+        """An event of several seats (an intro day, an open house, a group interview)."""
+        return self.slot.capacity > 1
+
+    @property
+    def seats_left(self) -> int:
+        return max(self.slot.capacity - self.seats_taken, 0)
 
     @property
     def local_start(self) -> datetime:
@@ -136,6 +148,7 @@ class NewSeries:
     spec: SeriesSpec
     duration_minutes: int = 30
     purpose: SlotPurpose = SlotPurpose.INTERVIEW
+    capacity: int = 1  # seats in each slot
 
 
 @dataclass(frozen=True)
@@ -189,12 +202,16 @@ async def create_slot(
     starts_at: datetime,
     duration_minutes: int = 30,
     purpose: SlotPurpose = SlotPurpose.INTERVIEW,
+    capacity: int = 1,
     now: datetime,
     rules: BookingRules,
     editor: Editor,
 ) -> Result[Slot, InvalidField | NotFound]:
-    """One slot, if the recruiter works in the city and `refusal` finds nothing against it.
-    Commits."""
+    """One slot seating `capacity`, if the recruiter works in the city and `refusal` finds
+    nothing against it. Commits."""
+    wrong_capacity = capacity_refusal(capacity)
+    if wrong_capacity is not None:
+        return Failure(wrong_capacity)
     city = await _served_city(uow, recruiter_id, city_id)
     if not isinstance(city, City):
         return Failure(city)
@@ -211,7 +228,7 @@ async def create_slot(
         starts_at=starts_at,
         duration_minutes=duration_minutes,
         purpose=purpose,
-        capacity=1,
+        capacity=capacity,
     )
     if not await uow.slots.add_unless_taken(slot):  # the same start, added a moment ago
         return Failure(SlotOverlaps())
@@ -225,6 +242,7 @@ async def create_slot(
         starts_at=starts_at.isoformat(),
         duration_minutes=duration_minutes,
         purpose=purpose.value,
+        capacity=capacity,
     )
     await uow.commit()
     return Success(slot)
@@ -237,6 +255,9 @@ async def plan_series(
     be (against the recruiter's slots and the series' own earlier times); the others are
     counted by reason. Past times are not planned (counted only when nothing is, to say why).
     Writes nothing: a preview."""
+    wrong_capacity = capacity_refusal(series.capacity)
+    if wrong_capacity is not None:
+        return Failure(wrong_capacity)
     city = await _served_city(uow, series.recruiter_id, series.city_id)
     if not isinstance(city, City):
         return Failure(city)
@@ -287,6 +308,7 @@ async def create_series(
         last=starts[-1].isoformat(),
         duration_minutes=series.duration_minutes,
         purpose=series.purpose.value,
+        capacity=series.capacity,
     )
     created = await create_slots(
         uow,
@@ -295,12 +317,18 @@ async def create_series(
         starts,
         duration_minutes=series.duration_minutes,
         purpose=series.purpose,
+        capacity=series.capacity,
     )
     return Success(created)
 
 
 async def _holder(uow: UnitOfWork, slot_id: int) -> Conflict | None:
     """Why a slot cannot go: who holds it, if anyone does."""
+    taken = await uow.slots.seats_taken(slot_id)
+    if taken > 1:
+        return Conflict(
+            f"{taken} seats of this slot are booked: cancel or move the bookings first."
+        )
     held = await uow.slots.holder(slot_id)
     if held is None:
         return None
@@ -314,8 +342,9 @@ async def _holder(uow: UnitOfWork, slot_id: int) -> Conflict | None:
 async def delete_slot(
     uow: UnitOfWork, slot_id: int, *, now: datetime, editor: Editor
 ) -> Result[Slot, NotFound | Conflict]:
-    """Delete a coming slot nobody holds. A held one is refused: its booking is cancelled or
-    moved first, so the candidate hears of it. A past one is history and stays. Commits."""
+    """Delete a coming slot nobody holds. A held one (any seat) is refused: its bookings are
+    cancelled or moved first, so the candidates hear of it. A past one is history and stays.
+    Commits."""
     slot = await uow.slots.get(slot_id)
     if slot is None:
         return Failure(NotFound(f"slot {slot_id}"))

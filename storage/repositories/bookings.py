@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import Integer, insert, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from core.enums import ACTIVE_BOOKING_STATUSES, BookingStatus, SlotPurpose
@@ -10,6 +10,14 @@ from core.periods import overlaps_any, period
 from storage.models import Booking, BookingStatusChange, Candidate, Slot
 from storage.models.candidate import CAME_TO_INTERVIEW
 from storage.repositories.base import Repository
+from storage.seats import lowest_free_seat
+
+# The index that gives each active booking of a slot its own seat; a concurrent insert that took
+# the seat chosen is answered by choosing again, at most this many times (each loss means one
+# more seat was taken, so a slot's capacity bounds it too).
+# (PostgreSQL names the index, SQLite its columns.)
+_SEAT_INDEX = ("uq_bookings_active_slot_seat", "bookings.slot_id, bookings.seat")
+_MAX_SEAT_RETRIES = 50
 
 
 class BookingRepository(Repository[Booking]):
@@ -25,22 +33,28 @@ class BookingRepository(Repository[Booking]):
         actor: str,
         replaces: int | None = None,
     ) -> Booking | None:
-        """Insert an active booking (with `replaces`, a request to move that booking), or
-        return None when the database refuses it because the slot or the candidate already has
-        one. A savepoint keeps the unit of work usable."""
-        booking = Booking(
-            slot_id=slot.id,
-            candidate_id=candidate_id,
-            purpose=slot.purpose,
-            status=status,
-            replaces_booking_id=replaces,
-        )
-        try:
-            async with self._uow.savepoint():
-                self.session.add(booking)
-                await self.session.flush()
-        except IntegrityError:
+        """Insert an active booking on the slot's lowest free seat (with `replaces`, a request
+        to move that booking), or return None when the slot is full or the database refuses it
+        because the candidate already has one. The seat is chosen in the INSERT itself; a seat
+        taken by a concurrent insert meanwhile (the unique index) is chosen again, a bounded
+        number of times. A savepoint keeps the unit of work usable."""
+        booking_id: int | None = None
+        for _attempt in range(min(slot.capacity, _MAX_SEAT_RETRIES) + 1):
+            try:
+                async with self._uow.savepoint():
+                    booking_id = await self._insert_on_free_seat(
+                        slot.id, candidate_id, slot.purpose, status, replaces
+                    )
+            except IntegrityError as error:
+                if not any(name in str(error.orig) for name in _SEAT_INDEX):  # the candidate's
+                    return None
+                continue
+            break
+        if booking_id is None:
             return None
+        self._uow.mark_written(self.cache_tag, "slots")
+        booking = await self.session.get(Booking, booking_id)
+        assert booking is not None
         self.session.add(
             BookingStatusChange(
                 booking_id=booking.id, from_status=None, to_status=status, actor=actor
@@ -55,10 +69,54 @@ class BookingRepository(Repository[Booking]):
                 "slot_id": slot.id,
                 "candidate_id": candidate_id,
                 "status": status.value,
+                "seat": booking.seat,
                 **({"replaces": replaces} if replaces else {}),
             },
         )
         return booking
+
+    async def _insert_on_free_seat(
+        self,
+        slot_id: int,
+        candidate_id: int,
+        purpose: SlotPurpose,
+        status: BookingStatus,
+        replaces: int | None,
+    ) -> int | None:
+        """One INSERT ... SELECT taking the lowest seat of 1..capacity no active booking holds;
+        the new booking's id, or None when every seat is taken (nothing inserted)."""
+        now = self._uow.clock.now()
+        seat = lowest_free_seat(slot_id)
+        columns = Booking.__table__.c
+        rows = select(
+            literal(slot_id, Integer),
+            literal(candidate_id, Integer),
+            seat.c.seat,
+            literal(purpose, columns.purpose.type),
+            literal(status, columns.status.type),
+            literal(replaces, Integer),
+            literal(now, columns.created_at.type),
+            literal(now, columns.updated_at.type),
+        ).where(seat.c.seat.is_not(None))
+        stmt = (
+            insert(Booking)
+            .from_select(
+                [
+                    "slot_id",
+                    "candidate_id",
+                    "seat",
+                    "purpose",
+                    "status",
+                    "replaces_booking_id",
+                    "created_at",
+                    "updated_at",
+                ],
+                rows,
+            )
+            .returning(columns.id)
+        )
+        inserted: int | None = (await self.session.execute(stmt)).scalar_one_or_none()
+        return inserted
 
     async def active_for_candidate(self, candidate_id: int, purpose: SlotPurpose) -> Booking | None:
         """The booking the candidate holds (not a pending request to move it)."""
@@ -84,11 +142,32 @@ class BookingRepository(Repository[Booking]):
         await self.session.flush()
         self._uow.mark_written(self.cache_tag)
 
-    async def active_for_slot(self, slot_id: int) -> Booking | None:
-        stmt = select(Booking).where(
-            Booking.slot_id == slot_id, Booking.status.in_(ACTIVE_BOOKING_STATUSES)
+    async def active_for_slot(self, slot_id: int) -> list[Booking]:
+        """The bookings holding a seat of the slot, by seat."""
+        stmt = (
+            select(Booking)
+            .where(Booking.slot_id == slot_id, Booking.status.in_(ACTIVE_BOOKING_STATUSES))
+            .order_by(Booking.seat)
         )
-        return (await self.session.scalars(stmt)).first()
+        return list((await self.session.scalars(stmt)).all())
+
+    async def attendees_of(
+        self, slot_id: int, *, active_only: bool = False
+    ) -> list[tuple[Booking, Candidate]]:
+        """The slot's bookings holding a seat (and, unless `active_only`, those marked attended
+        or no-show) with their candidates, by seat."""
+        shown = (
+            ACTIVE_BOOKING_STATUSES
+            if active_only
+            else (*ACTIVE_BOOKING_STATUSES, BookingStatus.ATTENDED, BookingStatus.NO_SHOW)
+        )
+        stmt = (
+            select(Booking, Candidate)
+            .join(Candidate, Candidate.id == Booking.candidate_id)
+            .where(Booking.slot_id == slot_id, Booking.status.in_(shown))
+            .order_by(Booking.seat, Booking.id)
+        )
+        return [(b, c) for b, c in (await self.session.execute(stmt)).all()]
 
     async def recruiter_busy_during(
         self, slot: Slot, *, besides_candidate: int, longest_minutes: int

@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple, cast
 
-from sqlalchemy import CursorResult, and_, bindparam, delete, exists, func, select
+from sqlalchemy import CursorResult, and_, bindparam, delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from core.enums import ACTIVE_BOOKING_STATUSES, BookingStatus, SlotPurpose
@@ -13,9 +13,9 @@ from storage.dialect import ignoring_conflicts
 from storage.dto import SlotDTO, SlotWithPeopleDTO
 from storage.models import Booking, Candidate, City, Recruiter, Slot
 from storage.repositories.base import Repository
+from storage.seats import HAS_ACTIVE_BOOKING, HAS_FREE_SEAT, SEATS_TAKEN, seats_taken_of
 
 _ACTIVE_BOOKING = and_(Booking.slot_id == Slot.id, Booking.status.in_(ACTIVE_BOOKING_STATUSES))
-_HAS_ACTIVE_BOOKING = exists().where(_ACTIVE_BOOKING)
 
 
 class SlotLine(NamedTuple):
@@ -28,6 +28,7 @@ class SlotLine(NamedTuple):
     duration_minutes: int
     purpose: SlotPurpose
     withdrawn: bool
+    capacity: int
 
     @property
     def ends_at(self) -> datetime:
@@ -42,12 +43,14 @@ _SLOT_LINE = (
     Slot.duration_minutes,
     Slot.purpose,
     Slot.withdrawn,
+    Slot.capacity,
 )
 _LINE_WIDTH = len(_SLOT_LINE)
 
-# A slot of a recruiter's with its city and, when it is held, the active booking and candidate:
-# (slot, city name, city zone, booking id, booking status, candidate name).
-SlotWithBookingRow = tuple[SlotLine, str, str, int | None, BookingStatus | None, str | None]
+# A slot of a recruiter's with its city, the seats active bookings hold and, for a one-seat slot
+# that is held, the booking and candidate: (slot, city name, city zone, booking id, booking
+# status, candidate name, seats taken). A slot of more seats lists its attendees on its own.
+SlotWithBookingRow = tuple[SlotLine, str, str, int | None, BookingStatus | None, str | None, int]
 
 
 def _of_recruiter_between(recruiter_id: int, start: datetime, end: datetime) -> list[Any]:
@@ -86,17 +89,23 @@ _PAGE_OF_RECRUITER = (
         _slot.duration_minutes,
         _slot.purpose,
         _slot.withdrawn,
+        _slot.capacity,
         _city.name,
         _city.timezone,
         _booking.id,
         _booking.status,
         _candidate.full_name,
+        seats_taken_of(_slot.id),
         func.count().over(),
     )
     .join(City.__table__, _city.id == _slot.city_id)
     .outerjoin(
         Booking.__table__,
-        and_(_booking.slot_id == _slot.id, _booking.status.in_(ACTIVE_BOOKING_STATUSES)),
+        and_(
+            _booking.slot_id == _slot.id,
+            _booking.status.in_(ACTIVE_BOOKING_STATUSES),
+            _slot.capacity == 1,
+        ),
     )
     .outerjoin(Candidate.__table__, _candidate.id == _booking.candidate_id)
     .where(
@@ -123,9 +132,10 @@ class SlotRepository(Repository[Slot]):
         recruiter_id: int | None = None,
         limit: int = 200,
     ) -> list[SlotDTO]:
-        """Free slots starting from `starts_from` until `starts_until`, both included."""
+        """Slots with a seat left starting from `starts_from` until `starts_until`, both
+        included, each with how many seats are left."""
         stmt = (
-            select(Slot)
+            select(Slot, SEATS_TAKEN)
             .join(Recruiter, Recruiter.id == Slot.recruiter_id)
             .where(
                 Slot.city_id == city_id,
@@ -134,14 +144,18 @@ class SlotRepository(Repository[Slot]):
                 Slot.starts_at <= starts_until,
                 Recruiter.active.is_(True),
                 Slot.withdrawn.is_(False),
-                ~_HAS_ACTIVE_BOOKING,
+                HAS_FREE_SEAT,
             )
             .order_by(Slot.starts_at, Slot.id)
             .limit(limit)
         )
         if recruiter_id is not None:
             stmt = stmt.where(Slot.recruiter_id == recruiter_id)
-        return [SlotDTO.model_validate(s) for s in (await self.session.scalars(stmt)).all()]
+        rows = (await self.session.execute(stmt)).all()
+        return [
+            SlotDTO.model_validate(slot).model_copy(update={"seats_left": slot.capacity - taken})
+            for slot, taken in rows
+        ]
 
     async def list_with_people(
         self, *, city_id: int | None = None, limit: int = 100, offset: int = 0
@@ -163,8 +177,13 @@ class SlotRepository(Repository[Slot]):
         return [SlotWithPeopleDTO.model_validate(row) for row in rows]
 
     async def is_free(self, slot_id: int) -> bool:
-        stmt = select(Slot.id).where(Slot.id == slot_id, ~_HAS_ACTIVE_BOOKING)
+        """Whether no active booking holds a seat of the slot."""
+        stmt = select(Slot.id).where(Slot.id == slot_id, ~HAS_ACTIVE_BOOKING)
         return (await self.session.scalar(stmt)) is not None
+
+    async def seats_taken(self, slot_id: int) -> int:
+        """How many seats of the slot active bookings hold."""
+        return int(await self.session.scalar(select(seats_taken_of(slot_id))) or 0)
 
     async def get_city(self, slot: Slot) -> City:
         city = await self.session.get(City, slot.city_id)
@@ -202,6 +221,7 @@ class SlotRepository(Repository[Slot]):
         *,
         duration_minutes: int,
         purpose: SlotPurpose,
+        capacity: int = 1,
     ) -> int:
         """Insert the slots in one statement, skipping starts the recruiter already has; how
         many were new."""
@@ -215,7 +235,7 @@ class SlotRepository(Repository[Slot]):
                 "starts_at": s,
                 "duration_minutes": duration_minutes,
                 "purpose": purpose,
-                "capacity": 1,
+                "capacity": capacity,
                 "created_at": now,
             }
             for s in starts
@@ -247,7 +267,7 @@ class SlotRepository(Repository[Slot]):
     async def delete_if_free(self, slot_id: int) -> bool:
         """Delete the slot only while nobody holds it (one conditional statement): a booking
         made a moment ago keeps its slot."""
-        gone = delete(Slot).where(Slot.id == slot_id, ~_HAS_ACTIVE_BOOKING)
+        gone = delete(Slot).where(Slot.id == slot_id, ~HAS_ACTIVE_BOOKING)
         result = cast(CursorResult[Any], await self.session.execute(gone))
         if result.rowcount == 0:
             return False
@@ -263,9 +283,9 @@ class SlotRepository(Repository[Slot]):
         limit: int = 500,
         offset: int = 0,
     ) -> list[SlotWithBookingRow]:
-        """A recruiter's slots starting in [start, end), each with its city, its active booking
-        and the candidate's name, in one query of plain columns: an ORM object per slot would
-        cost more than the query."""
+        """A recruiter's slots starting in [start, end), each with its city, the seats taken and,
+        for a one-seat slot, its active booking and the candidate's name, in one query of plain
+        columns: an ORM object per slot would cost more than the query."""
         stmt = (
             select(
                 *_SLOT_LINE,
@@ -274,9 +294,10 @@ class SlotRepository(Repository[Slot]):
                 Booking.id,
                 Booking.status,
                 Candidate.full_name,
+                SEATS_TAKEN,
             )
             .join(City, City.id == Slot.city_id)
-            .outerjoin(Booking, _ACTIVE_BOOKING)
+            .outerjoin(Booking, and_(_ACTIVE_BOOKING, Slot.capacity == 1))
             .outerjoin(Candidate, Candidate.id == Booking.candidate_id)
             .where(*_of_recruiter_between(recruiter_id, start, end))
             .order_by(Slot.starts_at, Slot.id)
@@ -293,8 +314,8 @@ class SlotRepository(Repository[Slot]):
         self, recruiter_id: int, start: datetime, end: datetime, *, limit: int, offset: int
     ) -> tuple[list[SlotWithBookingRow], int]:
         """`with_bookings`'s page and how many slots start in [start, end) in all, in one
-        query (the count rides along as a window over the same rows: at most one active
-        booking per slot, so one row per slot); a page past the end counts on its own."""
+        query (the count rides along as a window over the same rows: a booking is joined only
+        to a one-seat slot, so one row per slot); a page past the end counts on its own."""
         rows = (
             await self.session.execute(
                 _PAGE_OF_RECRUITER,

@@ -21,6 +21,7 @@ from admin.api import OPERATIONS
 from admin.api.openapi import document
 from core.inputs import NUL_REASON
 from core.settings import SUPPORTED_LOCALES
+from domain.bookings.attendees import NOBODY
 from domain.conversations.replies import ERASED
 from domain.scheduling.series import MAX_SERIES_DAYS
 from storage.engine import create_engine
@@ -55,6 +56,7 @@ BEYOND_THE_DOCUMENT = {
     ("created_to", "must not be before the start date"),
     ("status", "the candidate has this status already"),  # the stored candidate's
     ("text", ERASED),  # the stored candidate was erased (POST .../erase) before the message
+    ("text", NOBODY),  # a slot (POST /slots) messaged before anyone booked a seat of it
 }
 
 

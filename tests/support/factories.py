@@ -64,6 +64,7 @@ async def make_slot(
     city: City,
     starts_at: datetime | None = None,
     purpose: SlotPurpose = SlotPurpose.INTERVIEW,
+    capacity: int = 1,
 ) -> Slot:
     slot = uow.slots.add(
         Slot(
@@ -71,6 +72,7 @@ async def make_slot(
             city_id=city.id,
             starts_at=starts_at or NOW + timedelta(days=1, minutes=next(_ids)),
             purpose=purpose,
+            capacity=capacity,
         )
     )
     await uow.session.flush()
