@@ -24,6 +24,7 @@ from admin.panel import (
     questions,
     recruiters,
     slots,
+    vacancies,
 )
 from admin.panel.auth import install_sessions
 from admin.panel.filters import FILTERS
@@ -44,6 +45,7 @@ PAGES = (
     slots,
     questions,
     message_templates,
+    vacancies,
 )
 
 
