@@ -20,24 +20,25 @@ from admin.schemas.vacancies import (
     VacancyPatch,
 )
 from domain.reporting.dashboard import funnels_side_by_side
-from domain.vacancies.catalog import find_vacancy, is_open, title_in, vacancies_in
+from domain.vacancies.catalog import (
+    VacancyLine,
+    find_vacancy,
+    title_in,
+    vacancies_in,
+    vacancy_lines,
+)
 from domain.vacancies.editing import create_vacancy, update_vacancy
 from domain.vacancies.links import deep_link, payload
 from storage.dto import VacancyDTO
 
 
-async def _out(call: Call, vacancy: VacancyDTO, counts: dict[int, int]) -> dict[str, Any]:
+def _out(line: VacancyLine) -> dict[str, Any]:
     return {
-        **vacancy.model_dump(),
-        "city_ids": list(vacancy.city_ids),
-        "open_now": await is_open(call.uow, vacancy, call.deps.clock.now()),
-        "applications": counts.get(vacancy.id, 0),
+        **line.vacancy.model_dump(),
+        "city_ids": list(line.vacancy.city_ids),
+        "open_now": line.open_now,
+        "applications": line.applications,
     }
-
-
-async def _one(call: Call, vacancy_id: int) -> dict[str, Any]:
-    vacancy = await _vacancy(call, vacancy_id)
-    return await _out(call, vacancy, await call.uow.vacancies.application_counts())
 
 
 async def _vacancy(call: Call, vacancy_id: int) -> VacancyDTO:
@@ -47,12 +48,17 @@ async def _vacancy(call: Call, vacancy_id: int) -> VacancyDTO:
     return vacancy
 
 
+async def _one(call: Call, vacancy_id: int) -> dict[str, Any]:
+    vacancy = await _vacancy(call, vacancy_id)
+    [line] = await vacancy_lines(call.uow, [vacancy], call.deps.clock.now())
+    return _out(line)
+
+
 async def list_vacancies(call: Call) -> dict[str, Any]:
     page: Page = call.query
     vacancies = await vacancies_in(call.uow, call.scope.city_ids)
-    counts = await call.uow.vacancies.application_counts()
     shown = vacancies[page.offset : page.offset + page.limit]
-    items = [await _out(call, v, counts) for v in shown]
+    items = [_out(line) for line in await vacancy_lines(call.uow, shown, call.deps.clock.now())]
     return {"items": items, "total": len(vacancies), "limit": page.limit, "offset": page.offset}
 
 
@@ -103,7 +109,7 @@ async def funnel_report(call: Call) -> dict[str, Any]:
         else:
             label = f.source or "no source tag"
         items.append({**f.model_dump(), "label": label})
-    return {"by": by, "funnels": items, "counted_at": funnels.counted_at.isoformat()}
+    return {"by": by, "funnels": items, "counted_at": funnels.counted_at}
 
 
 _ONE = "/vacancies/{vacancy_id}"

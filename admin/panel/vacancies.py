@@ -45,7 +45,8 @@ async def _show(
     editing: VacancyDTO | None = None,
     status: int = 200,
 ) -> web.Response:
-    lines = await vacancy_lines(uow(request), scope.city_ids, deps(request).clock.now())
+    vacancies = await vacancies_in(uow(request), scope.city_ids)
+    lines = await vacancy_lines(uow(request), vacancies, deps(request).clock.now())
     cities = await city_choices(uow(request))
     recruiters = await recruiter_choices(uow(request))
     names = {c.id: c.name for c in cities}

@@ -4,7 +4,7 @@ language) are the domain's (domain.vacancies.editing); these say only what a fie
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Literal
 
 from pydantic import Field
@@ -188,4 +188,4 @@ class FunnelOut(Output):
 class FunnelsOut(Output):
     by: Literal["vacancy", "source"]
     funnels: list[FunnelOut]
-    counted_at: str
+    counted_at: datetime = Field(description="When counted: kept for 30 s, then counted again")

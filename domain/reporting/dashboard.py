@@ -127,7 +127,7 @@ class SideFunnels(BaseModel):
     counted_at: datetime
 
 
-def side_funnel(reached: dict[str, int], **key: Any) -> SideFunnel:
+def _side_funnel(reached: dict[str, int], **key: Any) -> SideFunnel:
     counts = {k: reached.get(name, 0) for k, name in SIDE_BY_SIDE}
     started = counts["started"]
     return SideFunnel(
@@ -137,7 +137,7 @@ def side_funnel(reached: dict[str, int], **key: Any) -> SideFunnel:
     )
 
 
-def grouped_last(key: int | str | None) -> tuple[bool, str]:
+def _grouped_last(key: int | str | None) -> tuple[bool, str]:
     """Keys in order, with no key (no vacancy, no source tag) after the others."""
     return key is None, f"{key:>12}" if isinstance(key, int) else str(key)
 
@@ -149,9 +149,9 @@ async def _count_side_by_side(
     for key, held, n in await uow.reports.milestone_groups_by(by, city_ids):
         grouped.setdefault(key, []).append((held, n))
     name = "vacancy_id" if by == "vacancy" else "source"
-    funnels = [side_funnel(_summed(groups), **{name: key}) for key, groups in grouped.items()]
+    funnels = [_side_funnel(_summed(groups), **{name: key}) for key, groups in grouped.items()]
     # The most started first; the same count in key order (no key last).
-    funnels.sort(key=lambda f: (-f.reached["started"], grouped_last(getattr(f, name))))
+    funnels.sort(key=lambda f: (-f.reached["started"], _grouped_last(getattr(f, name))))
     return SideFunnels(by=by, funnels=funnels, counted_at=now)
 
 

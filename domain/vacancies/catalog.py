@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -71,10 +72,8 @@ class VacancyLine:
 
 
 async def vacancy_lines(
-    uow: UnitOfWork, city_ids: frozenset[int] | None, now: datetime
+    uow: UnitOfWork, vacancies: Sequence[VacancyDTO], now: datetime
 ) -> list[VacancyLine]:
+    """The vacancies with whether each is open today and how many applied (one count)."""
     counts = await uow.vacancies.application_counts()
-    return [
-        VacancyLine(v, await is_open(uow, v, now), counts.get(v.id, 0))
-        for v in await vacancies_in(uow, city_ids)
-    ]
+    return [VacancyLine(v, await is_open(uow, v, now), counts.get(v.id, 0)) for v in vacancies]
