@@ -70,12 +70,12 @@ CSV_COLUMNS = (
     "city",
     "status",
     "source",
-    "vacancy_id",
-    "vacancy",
     "reachable",
     "created_at",
     "updated_at",
     "tags",
+    "vacancy_id",  # last: columns added later go at the end, where no reader counts on others
+    "vacancy",
 )
 _PHONE_SHAPED = re.compile(r"[\d\s()+\-]+")
 _TAG = re.compile(r"<[^>]*>")
@@ -474,12 +474,12 @@ def _csv_line(
         _cell(row.city),
         row.status.value,
         _cell(row.source),
-        row.vacancy_id or "",
-        _cell(vacancies.get(row.vacancy_id, "") if row.vacancy_id else ""),
         "yes" if row.reachable else "no",
         row.created_at.isoformat(),
         row.updated_at.isoformat(),
         _cell(", ".join(tags)),
+        row.vacancy_id or "",
+        _cell(vacancies.get(row.vacancy_id, "") if row.vacancy_id else ""),
     )
 
 
