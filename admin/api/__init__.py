@@ -18,11 +18,13 @@ from admin.api import (
     slots,
     tags,
     threads,
+    vacancies,
 )
 from admin.api.kit import Operation, bearer_auth, handler_for, json_errors, numeric_ids
 
 OPERATIONS: list[Operation] = [
     *places.OPERATIONS,
+    *vacancies.OPERATIONS,
     *slots.OPERATIONS,
     *candidates.OPERATIONS,
     *personal_data.OPERATIONS,

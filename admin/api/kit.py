@@ -89,6 +89,8 @@ class Operation:
     extra: Mapping[str, Any] = field(default_factory=dict)
     # The schema of a path parameter that is neither an id nor a lower-case key.
     path_schemas: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    # The answer is a file of this media type (the handler returns its bytes), not JSON.
+    media_type: str | None = None
 
     @property
     def operation_id(self) -> str:
@@ -191,6 +193,8 @@ def handler_for(op: Operation) -> Handler:
             result = await op.handler(call)
         except ApiError as problem:
             return error_response(problem)
+        if op.media_type is not None:
+            return web.Response(body=result, status=op.status, content_type=op.media_type)
         if op.answer is None:
             return web.Response(status=204)
         # Checked against the answer's schema, then written as JSON by pydantic's own

@@ -108,7 +108,12 @@ def _operation(op: Operation, keys: dict[Any, Any], components: dict[str, Any]) 
             "content": {"application/json": {"schema": keys[(op.body, "validation")]}},
         }
     responses: dict[str, Any] = {}
-    if op.answer is None:
+    if op.media_type is not None:
+        responses[str(op.status)] = {
+            "description": "Done",
+            "content": {op.media_type: {"schema": {"type": "string", "format": "binary"}}},
+        }
+    elif op.answer is None:
         responses[str(op.status if op.status != 200 else 204)] = {"description": "Done"}
     else:
         responses[str(op.status)] = {
@@ -139,8 +144,9 @@ def document(ops: Sequence[Operation], base: str = "/api/v1") -> dict[str, Any]:
         "info": {
             "title": "Recruiting API",
             "version": "1",
-            "description": "Cities, recruiters, slots, candidates, their conversations, notes and "
-            "tags, bookings, message templates and auto-messages. Every request needs "
+            "description": "Cities, recruiters, vacancies (their links, QR codes and funnels), "
+            "slots, candidates, their conversations, notes and tags, bookings, message templates "
+            "and auto-messages. Every request needs "
             "`Authorization: Bearer <token>` (tokens are made in the panel's Accounts page or "
             "with `main.py create-api-token`).",
         },

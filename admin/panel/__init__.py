@@ -25,6 +25,7 @@ from admin.panel import (
     recruiters,
     slot_page,
     slots,
+    vacancies,
 )
 from admin.panel.auth import install_sessions
 from admin.panel.filters import FILTERS
@@ -46,6 +47,7 @@ PAGES = (
     slots,
     questions,
     message_templates,
+    vacancies,
 )
 
 

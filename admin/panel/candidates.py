@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from aiohttp import web
 from pydantic import BaseModel
 
-from admin.errors import LOCALE as PANEL_LOCALE
+from admin.errors import LOCALE
 from admin.panel.filters import local_datetime
 from admin.panel.kit import (
     admins_only,
@@ -47,6 +47,7 @@ from domain.pipeline.directory import (
 )
 from domain.privacy.consent import consent_label
 from domain.privacy.erasure import erase_candidate
+from domain.vacancies.catalog import title_in, vacancies_in
 from storage.uow import UnitOfWork
 
 M = TypeVar("M", bound=BaseModel)
@@ -60,6 +61,7 @@ FILTER_FIELDS = (
     "created_to",
     "unlisted_city",
     "tag_id",
+    "vacancy_id",
 )
 PAGING_FIELDS = ("sort", "limit", "offset")
 SORTABLE = {
@@ -102,6 +104,11 @@ def _query(flt: CandidateFilter, fields: tuple[str, ...], **changes: Any) -> str
     return urlencode(kept)
 
 
+async def _vacancy_titles(request: web.Request, scope: Scope) -> dict[int, str]:
+    """The vacancies the account sees, by id, titled in the panel's language."""
+    return {v.id: title_in(v, LOCALE) for v in await vacancies_in(uow(request), scope.city_ids)}
+
+
 async def _city_options(request: web.Request, scope: Scope) -> list[tuple[int, str]]:
     cities = await visible_city_choices(uow(request), scope.city_ids)
     return [(c.id, c.name) for c in cities]
@@ -111,6 +118,7 @@ async def _city_options(request: web.Request, scope: Scope) -> list[tuple[int, s
 async def list_candidates(request: web.Request, scope: Scope) -> web.Response:
     flt, asked, errors = _asked_filter(request)
     rows, total = await search_candidates(uow(request), flt, scope.city_ids)
+    titles = await _vacancy_titles(request, scope)
 
     def link(**changes: Any) -> str:
         return "/candidates?" + _query(flt, FILTER_FIELDS + PAGING_FIELDS, **changes)
@@ -131,6 +139,8 @@ async def list_candidates(request: web.Request, scope: Scope) -> web.Response:
         tags=[(tag.id, f"{tag.name} ({count})") for tag, count in await all_tags(uow(request))],
         row_tags=await tags_of_candidates(uow(request), [row.id for row in rows]),
         statuses=STATUSES,
+        vacancies=list(titles.items()),
+        vacancy_titles=titles,
         sortable=SORTABLE,
         link=link,
         sort_link=sort_link,
@@ -156,7 +166,7 @@ async def export_csv(request: web.Request, scope: Scope) -> web.StreamResponse:
     await response.prepare(request)
     await response.write("\ufeff".encode())  # so spreadsheets read the file as UTF-8
     # The page's own Unit of Work: a second one would wait on SQLite for the first's lock.
-    async for chunk in iter_csv(uow(request), flt, scope.city_ids):
+    async for chunk in iter_csv(uow(request), flt, scope.city_ids, locale=LOCALE):
         await response.write(chunk.encode("utf-8"))
     await response.write_eof()
     return response
@@ -190,9 +200,10 @@ async def _show(
         status=status,
         profile=profile,
         c=profile.candidate,
-        consent=consent_label(deps(request).catalog, profile.candidate.consent, PANEL_LOCALE),
+        consent=consent_label(deps(request).catalog, profile.candidate.consent, LOCALE),
         entries=entries,
         tags=await tags_of(uow(request), candidate_id),
+        vacancy_titles=await _vacancy_titles(request, scope),
         statuses=STATUSES,
         times_in=TIMES_IN,
         form=form,

@@ -27,7 +27,7 @@ from domain.messaging.templates import (
 from domain.messaging.texts import Catalog
 from domain.organisation.directory import city_choices
 from domain.records import MessageTemplate
-from domain.vacancies.catalog import every_vacancy, title_in
+from domain.vacancies.catalog import title_in, vacancies_in
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,7 @@ async def _cities(request: web.Request) -> dict[int, str]:
 
 
 async def _vacancies(request: web.Request) -> dict[int, str]:
-    return {v.id: title_in(v, "en") for v in await every_vacancy(uow(request))}
+    return {v.id: title_in(v, "en") for v in await vacancies_in(uow(request), None)}
 
 
 def _where(row: MessageTemplate, cities: dict[int, str], vacancies: dict[int, str]) -> str:

@@ -1,5 +1,6 @@
 """Questions: both tests with their questions as a tree (branch questions under the answer
-that opens them), each test's settings, and a form to add or change a question."""
+that opens them), each test's settings, and a form to add or change a question. The same pages
+edit the default tests (at /questions) and a vacancy's own (at /vacancies/{id}/questions)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any, Literal, NoReturn
 
 from aiohttp import web
 
+from admin.errors import LOCALE
 from admin.panel.kit import (
     PageHandler,
     admins_only,
@@ -44,6 +46,7 @@ from domain.screening.questions import (
     save_test_settings,
     set_question_active,
 )
+from domain.vacancies.catalog import find_vacancy, title_in
 from storage.uow import UnitOfWork
 
 TEST_NAMES = {
@@ -56,6 +59,24 @@ KIND_NAMES = {
     QuestionKind.NUMBER: "number",
     QuestionKind.PHONE: "phone",
 }
+
+
+@dataclass(frozen=True)
+class Tests:
+    """Whose tests a page edits: the default ones, or a vacancy's own; and where they live."""
+
+    vacancy_id: int | None
+    base: str  # "/questions" or "/vacancies/<id>/questions"
+    vacancy: str | None  # the vacancy's title
+
+
+async def _tests_of(request: web.Request) -> Tests:
+    if "vacancy_id" not in request.match_info:
+        return Tests(None, "/questions", None)
+    vacancy = await find_vacancy(uow(request), int_param(request, "vacancy_id"))
+    if vacancy is None:
+        raise web.HTTPNotFound()
+    return Tests(vacancy.id, f"/vacancies/{vacancy.id}/questions", title_in(vacancy, LOCALE))
 
 
 @dataclass(frozen=True)
@@ -126,7 +147,8 @@ async def _show_list(
     errors: dict[str, str] | None = None,
     status: int = 200,
 ) -> web.Response:
-    tests = await load_tests(uow(request))
+    place = await _tests_of(request)
+    tests = await load_tests(uow(request), place.vacancy_id)
     views = [
         {
             "kind": kind.value,
@@ -141,7 +163,14 @@ async def _show_list(
         for kind, test in tests.items()
     ]
     return await render(
-        request, "questions.html", scope, status=status, tests=views, kinds=KIND_NAMES
+        request,
+        "questions.html",
+        scope,
+        status=status,
+        tests=views,
+        kinds=KIND_NAMES,
+        base=place.base,
+        vacancy=place.vacancy,
     )
 
 
@@ -153,13 +182,19 @@ async def list_questions(request: web.Request, scope: Scope) -> web.Response:
 @admins_only
 async def save_settings(request: web.Request, scope: Scope) -> web.StreamResponse:
     kind = _kind(request.match_info["kind"])
+    place = await _tests_of(request)
     parsed, errors, values = await posted(request, SettingsIn)
     if parsed is not None:
         await save_test_settings(
-            uow(request), kind, parsed.model_dump(), actor=scope.actor, admin_user_id=scope.user_id
+            uow(request),
+            kind,
+            parsed.model_dump(),
+            actor=scope.actor,
+            admin_user_id=scope.user_id,
+            vacancy_id=place.vacancy_id,
         )
         await done(
-            request, f"/questions#{kind.value}", f"Saved the settings of {TEST_NAMES[kind]}."
+            request, f"{place.base}#{kind.value}", f"Saved the settings of {TEST_NAMES[kind]}."
         )
     return await _show_list(request, scope, failed=kind, values=values, errors=errors, status=422)
 
@@ -174,7 +209,8 @@ async def _show_form(
     editing: TestQuestion | None = None,
     status: int = 200,
 ) -> web.Response:
-    test = (await load_tests(uow(request)))[kind]
+    place = await _tests_of(request)
+    test = (await load_tests(uow(request), place.vacancy_id))[kind]
     questions = list(test.questions) if test else []
     parents = possible_parents(questions, editing) if kind is TestKind.SCREENING else []
     return await render(
@@ -192,6 +228,8 @@ async def _show_form(
         parents=[(q.id, f"{q.key}: {q.prompt.get('en') or q.key}") for q in parents],
         answers=[(q.key, [str(o["value"]) for o in q.options]) for q in parents],
         options_format=OPTIONS_FORMAT,
+        base=place.base,
+        vacancy=place.vacancy,
     )
 
 
@@ -204,7 +242,8 @@ async def new_form(request: web.Request, scope: Scope) -> web.Response:
 
 
 async def _question(request: web.Request) -> tuple[Test, TestQuestion]:
-    found = await find_question(uow(request), int_param(request, "question_id"))
+    place = await _tests_of(request)
+    found = await find_question(uow(request), int_param(request, "question_id"), place.vacancy_id)
     if found is None:
         raise web.HTTPNotFound()
     return found
@@ -221,6 +260,7 @@ async def edit_form(request: web.Request, scope: Scope) -> web.Response:
 async def save(request: web.Request, scope: Scope) -> web.StreamResponse:
     """Add a question (the form names its test) or change one (it stays in its test)."""
     editing: TestQuestion | None = None
+    place = await _tests_of(request)
     form = await request.post()
     if "question_id" in request.match_info:
         test, editing = await _question(request)
@@ -239,10 +279,11 @@ async def save(request: web.Request, scope: Scope) -> web.StreamResponse:
                 actor=scope.actor,
                 admin_user_id=scope.user_id,
                 question_id=editing.id if editing else None,
+                vacancy_id=place.vacancy_id,
             ),
         )
         if not errors:
-            await done(request, f"/questions#{kind.value}", f"Saved the question {parsed.key}.")
+            await done(request, f"{place.base}#{kind.value}", f"Saved the question {parsed.key}.")
     return await _show_form(
         request, scope, kind, values=values, errors=errors, editing=editing, status=422
     )
@@ -250,13 +291,15 @@ async def save(request: web.Request, scope: Scope) -> web.StreamResponse:
 
 async def _change(
     request: web.Request,
-    change: Callable[[UnitOfWork, int], Awaitable[Result[TestQuestion, NotFound]]],
+    change: Callable[[UnitOfWork, int, int | None], Awaitable[Result[TestQuestion, NotFound]]],
     notice: str,
 ) -> NoReturn:
-    """Apply a change to the question in the path, then back to the list with `notice`
-    ({key} is the question's key)."""
-    changed = await change(uow(request), int_param(request, "question_id"))
-    await done(request, "/questions", notice.format(key=changed.unwrap().key))
+    """Apply a change to the question in the path (one of the page's tests), then back to the
+    list with `notice` ({key} is the question's key)."""
+    place = await _tests_of(request)
+    question_id = int_param(request, "question_id")
+    changed = await change(uow(request), question_id, place.vacancy_id)
+    await done(request, place.base, notice.format(key=changed.unwrap().key))
 
 
 @admins_only
@@ -267,8 +310,13 @@ async def move(request: web.Request, scope: Scope) -> web.StreamResponse:
     way: Literal["up", "down"] = "up" if direction == "up" else "down"
     await _change(
         request,
-        lambda uow, question_id: move_question(
-            uow, question_id, way, actor=scope.actor, admin_user_id=scope.user_id
+        lambda uow, question_id, vacancy_id: move_question(
+            uow,
+            question_id,
+            way,
+            actor=scope.actor,
+            admin_user_id=scope.user_id,
+            vacancy_id=vacancy_id,
         ),
         f"Moved the question {{key}} {way}.",
     )
@@ -278,8 +326,13 @@ def _switch(active: bool, notice: str) -> PageHandler:
     async def switch(request: web.Request, scope: Scope) -> web.StreamResponse:
         await _change(
             request,
-            lambda uow, question_id: set_question_active(
-                uow, question_id, active, actor=scope.actor, admin_user_id=scope.user_id
+            lambda uow, question_id, vacancy_id: set_question_active(
+                uow,
+                question_id,
+                active,
+                actor=scope.actor,
+                admin_user_id=scope.user_id,
+                vacancy_id=vacancy_id,
             ),
             notice,
         )
@@ -292,12 +345,14 @@ activate = admins_only(_switch(True, "The question {key} is back on."))
 
 
 def install(app: web.Application) -> None:
-    app.router.add_get("/questions", list_questions)
-    app.router.add_post("/questions", save)
-    app.router.add_get("/questions/new", new_form)  # before /questions/{question_id}
-    app.router.add_post("/questions/tests/{kind}", save_settings)
-    app.router.add_get("/questions/{question_id}", edit_form)
-    app.router.add_post("/questions/{question_id}", save)
-    app.router.add_post("/questions/{question_id}/move", move)
-    app.router.add_post("/questions/{question_id}/deactivate", deactivate)
-    app.router.add_post("/questions/{question_id}/activate", activate)
+    # The default tests, and each vacancy's own with the same pages.
+    for base in ("/questions", "/vacancies/{vacancy_id:\\d+}/questions"):
+        app.router.add_get(base, list_questions)
+        app.router.add_post(base, save)
+        app.router.add_get(base + "/new", new_form)  # before {question_id}
+        app.router.add_post(base + "/tests/{kind}", save_settings)
+        app.router.add_get(base + "/{question_id}", edit_form)
+        app.router.add_post(base + "/{question_id}", save)
+        app.router.add_post(base + "/{question_id}/move", move)
+        app.router.add_post(base + "/{question_id}/deactivate", deactivate)
+        app.router.add_post(base + "/{question_id}/activate", activate)

@@ -38,6 +38,7 @@ from core.enums import (
 from core.inputs import MAX_ID
 from core.iso import IsoDate
 from domain.screening.answers import option_label, prompt_text
+from domain.vacancies.catalog import title_in
 from storage.dto import QuestionDTO
 from storage.models.candidate import search_key
 from storage.repositories.candidate_search import (
@@ -73,6 +74,8 @@ CSV_COLUMNS = (
     "created_at",
     "updated_at",
     "tags",
+    "vacancy_id",  # last: columns added later go at the end, where no reader counts on others
+    "vacancy",
 )
 _PHONE_SHAPED = re.compile(r"[\d\s()+\-]+")
 _TAG = re.compile(r"<[^>]*>")
@@ -93,6 +96,7 @@ class CandidateFilter(BaseModel):
     created_to: IsoDate | None = None
     unlisted_city: bool = False  # asked for a city not in the list ("my city is not here")
     tag_id: int | None = Field(None, ge=1, le=MAX_ID)  # carries this tag
+    vacancy_id: int | None = Field(None, ge=1, le=MAX_ID)  # an application to this vacancy
     sort: SortKey = "-created_at"
     limit: int = Field(50, ge=1, le=500)
     offset: int = Field(0, ge=0, le=10_000_000)
@@ -139,6 +143,7 @@ class CandidateRow(View):
     consent: str | None = None
     consent_at: datetime | None = None
     erased_at: datetime | None = None
+    vacancy_id: int | None = None  # the vacancy this application is to (None: none chosen)
 
     @property
     def display_name(self) -> str:
@@ -213,6 +218,15 @@ class MessageRow(View):
     last_error: str | None
 
 
+class ApplicationRow(View):
+    """Another application of the same person (one Telegram account)."""
+
+    id: int
+    vacancy_id: int | None
+    status: CandidateStatus
+    is_current: bool  # the one the person goes through in the bot now
+
+
 class Profile(View):
     candidate: CandidateRow
     timezone: str  # the candidate's city's zone (UTC without a city): the page's times are in it
@@ -220,6 +234,8 @@ class Profile(View):
     bookings: tuple[BookingRow, ...]
     timeline: tuple[StatusChangeRow, ...]
     messages: tuple[MessageRow, ...]
+    # The person's other applications the viewer may see, oldest first.
+    applications: tuple[ApplicationRow, ...] = ()
 
 
 def in_scope(city_id: int | None, city_ids: frozenset[int] | None) -> bool:
@@ -244,6 +260,7 @@ def _criteria(flt: CandidateFilter, city_ids: frozenset[int] | None) -> Candidat
         text=() if flt.q is None else _needles(flt.q),
         unlisted_city=flt.unlisted_city,
         tag_id=flt.tag_id,
+        vacancy_id=flt.vacancy_id,
     )
 
 
@@ -308,7 +325,18 @@ async def candidate_profile(
         bookings=await _bookings(uow, candidate.id),
         timeline=await _timeline(uow, candidate.id),
         messages=await _messages(uow, candidate.telegram_id),
+        applications=await _other_applications(uow, candidate, city_ids),
     )
+
+
+async def _other_applications(
+    uow: UnitOfWork, candidate: CandidateRow, city_ids: frozenset[int] | None
+) -> list[ApplicationRow]:
+    return [
+        ApplicationRow.model_validate(a)
+        for a in await uow.vacancies.applications_of(candidate.telegram_id)
+        if a.id != candidate.id and in_scope(a.city_id, city_ids)
+    ]
 
 
 async def _tests(uow: UnitOfWork, candidate: CandidateRow) -> list[TestResultRow]:
@@ -434,7 +462,9 @@ def _cell(value: str | None, *, phone: bool = False) -> str:
     return value
 
 
-def _csv_line(row: CandidateListing, tags: Sequence[str]) -> Sequence[object]:
+def _csv_line(
+    row: CandidateListing, tags: Sequence[str], vacancies: dict[int, str]
+) -> Sequence[object]:
     """One line of the export (tags separated by commas, in one cell)."""
     return (
         row.id,
@@ -449,6 +479,8 @@ def _csv_line(row: CandidateListing, tags: Sequence[str]) -> Sequence[object]:
         row.created_at.isoformat(),
         row.updated_at.isoformat(),
         _cell(", ".join(tags)),
+        row.vacancy_id or "",
+        _cell(vacancies.get(row.vacancy_id, "") if row.vacancy_id else ""),
     )
 
 
@@ -458,13 +490,15 @@ async def iter_csv(
     city_ids: frozenset[int] | None,
     *,
     batch: int = CSV_BATCH,
+    locale: str = "en",
 ) -> AsyncIterator[str]:
     """The whole filtered list as CSV (a header, then one chunk per batch), in id order.
 
     Batches continue after the last id seen (keyset), each in its own short read transaction,
     so neither memory nor a database lock grows with the list; sort, limit and offset are not
-    used."""
+    used. The vacancy's title is in `locale`."""
     criteria = _criteria(flt, city_ids)
+    vacancies = {v.id: title_in(v, locale) for v in await uow.vacancies.list_all()}
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
@@ -479,6 +513,6 @@ async def iter_csv(
         await uow.release()
         buffer.seek(0)
         buffer.truncate()
-        writer.writerows(_csv_line(r, tags.get(r.id, ())) for r in rows)
+        writer.writerows(_csv_line(r, tags.get(r.id, ()), vacancies) for r in rows)
         yield buffer.getvalue()
         last_id = rows[-1].id

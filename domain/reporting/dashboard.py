@@ -19,7 +19,7 @@ from pydantic import BaseModel
 from core.enums import BookingStatus, CandidateStatus, NotificationStatus, SlotPurpose
 from domain.messaging.dates import zone_info
 from storage.models.candidate import milestones_of
-from storage.repositories.reports import ZoneWindow
+from storage.repositories.reports import FunnelKey, ZoneWindow
 from storage.uow import UnitOfWork
 
 S = CandidateStatus
@@ -43,6 +43,14 @@ STAGES: tuple[tuple[str, int | None], ...] = (
     ("Passed the interview", milestones_of([S.INTERVIEWED_PASSED])),
     ("Intro day", milestones_of([S.INTRO_DAY_SCHEDULED])),
     ("Hired", milestones_of([S.HIRED])),
+)
+# The stages shown side by side per vacancy and per source: (key in the API, name in STAGES).
+SIDE_BY_SIDE: tuple[tuple[str, str], ...] = (
+    ("started", "Started"),
+    ("passed_screening", "Passed screening"),
+    ("booked", "Booked an interview"),
+    ("came", "Came to the interview"),
+    ("hired", "Hired"),
 )
 
 
@@ -86,25 +94,100 @@ def funnel(reached: dict[str, int]) -> list[FunnelStage]:
     return stages
 
 
-async def reached_stages(uow: UnitOfWork, city_ids: frozenset[int] | None) -> dict[str, int]:
-    """How many candidates reached each stage, from their milestones: one GROUP BY (a few dozen
-    distinct combinations), summed per stage here."""
-    groups = await uow.reports.milestone_groups(city_ids)
+def _summed(groups: Iterable[tuple[int, int]]) -> dict[str, int]:
+    """How many reached each stage (by name), from (milestones, how many hold exactly them)."""
+    groups = list(groups)
     return {
         name: sum(n for held, n in groups if wanted is None or held & wanted)
         for name, wanted in STAGES
     }
 
 
-async def _by_status(uow: UnitOfWork, city_ids: frozenset[int] | None) -> dict[str, int]:
-    return {status.value: n for status, n in await uow.reports.candidates_by_status(city_ids)}
+async def reached_stages(
+    uow: UnitOfWork, city_ids: frozenset[int] | None, vacancy_id: int | None = None
+) -> dict[str, int]:
+    """How many candidates reached each stage, from their milestones: one GROUP BY (a few dozen
+    distinct combinations), summed per stage here."""
+    return _summed(await uow.reports.milestone_groups(city_ids, vacancy_id))
 
 
-async def _no_show_rate(uow: UnitOfWork, city_ids: frozenset[int] | None) -> float | None:
+class SideFunnel(BaseModel):
+    """The funnel of one vacancy or one source tag: how many reached each stage of
+    `SIDE_BY_SIDE` (by key), and the share of those who started that did."""
+
+    vacancy_id: int | None = None  # by vacancy: None is the applications to no vacancy
+    source: str | None = None  # by source: None is the candidates who came with no tag
+    reached: dict[str, int]
+    conversion: dict[str, float | None]  # from "started"
+
+
+class SideFunnels(BaseModel):
+    by: FunnelKey
+    funnels: list[SideFunnel]
+    counted_at: datetime
+
+
+def _side_funnel(reached: dict[str, int], **key: Any) -> SideFunnel:
+    counts = {k: reached.get(name, 0) for k, name in SIDE_BY_SIDE}
+    started = counts["started"]
+    return SideFunnel(
+        **key,
+        reached=counts,
+        conversion={k: (n / started if started else None) for k, n in counts.items()},
+    )
+
+
+def _grouped_last(key: int | str | None) -> tuple[bool, str]:
+    """Keys in order, with no key (no vacancy, no source tag) after the others."""
+    return key is None, f"{key:>12}" if isinstance(key, int) else str(key)
+
+
+async def _count_side_by_side(
+    uow: UnitOfWork, by: FunnelKey, city_ids: frozenset[int] | None, now: datetime
+) -> SideFunnels:
+    grouped: dict[int | str | None, list[tuple[int, int]]] = {}
+    for key, held, n in await uow.reports.milestone_groups_by(by, city_ids):
+        grouped.setdefault(key, []).append((held, n))
+    name = "vacancy_id" if by == "vacancy" else "source"
+    funnels = [_side_funnel(_summed(groups), **{name: key}) for key, groups in grouped.items()]
+    # The most started first; the same count in key order (no key last).
+    funnels.sort(key=lambda f: (-f.reached["started"], _grouped_last(getattr(f, name))))
+    return SideFunnels(by=by, funnels=funnels, counted_at=now)
+
+
+async def funnels_side_by_side(
+    uow: UnitOfWork, by: FunnelKey, now: datetime, city_ids: frozenset[int] | None
+) -> SideFunnels:
+    """The funnel of each vacancy (or source tag) in the scope, one GROUP BY, kept as the
+    dashboard's counts are (`FIGURES_KEPT_SECONDS`)."""
+    scope = "all" if city_ids is None else ",".join(map(str, sorted(city_ids)))
+    return await uow.reports.kept(
+        f"funnel:{by}:{scope}",
+        FIGURES_KEPT_SECONDS,
+        SideFunnels,
+        lambda: _count_side_by_side(uow, by, city_ids, now),
+    )
+
+
+async def _by_status(
+    uow: UnitOfWork, city_ids: frozenset[int] | None, vacancy_id: int | None
+) -> dict[str, int]:
+    return {
+        status.value: n
+        for status, n in await uow.reports.candidates_by_status(city_ids, vacancy_id)
+    }
+
+
+async def _no_show_rate(
+    uow: UnitOfWork, city_ids: frozenset[int] | None, vacancy_id: int | None
+) -> float | None:
     """Of the interviews held (came or did not), the share nobody came to."""
     counts = dict(
         await uow.reports.bookings_by_status(
-            SlotPurpose.INTERVIEW, (BookingStatus.ATTENDED, BookingStatus.NO_SHOW), city_ids
+            SlotPurpose.INTERVIEW,
+            (BookingStatus.ATTENDED, BookingStatus.NO_SHOW),
+            city_ids,
+            vacancy_id,
         )
     )
     held = sum(counts.values())
@@ -112,7 +195,7 @@ async def _no_show_rate(uow: UnitOfWork, city_ids: frozenset[int] | None) -> flo
 
 
 async def _median_days_to_interview(
-    uow: UnitOfWork, city_ids: frozenset[int] | None, now: datetime
+    uow: UnitOfWork, city_ids: frozenset[int] | None, now: datetime, vacancy_id: int | None
 ) -> float | None:
     """From passing screening to the start of the interview attended, over the last 90 days."""
     pairs = await uow.reports.reached_and_met(
@@ -122,6 +205,7 @@ async def _median_days_to_interview(
         since=now - timedelta(days=90),
         city_ids=city_ids,
         limit=20_000,
+        vacancy_id=vacancy_id,
     )
     waits = [
         (interview - screened).total_seconds() / 86400
@@ -186,30 +270,45 @@ _QUEUE: Iterable[NotificationStatus] = (
 )
 
 
-async def _count(uow: UnitOfWork, now: datetime, city_ids: frozenset[int] | None) -> Counts:
+async def _count(
+    uow: UnitOfWork, now: datetime, city_ids: frozenset[int] | None, vacancy_id: int | None
+) -> Counts:
     return Counts(
-        by_status=await _by_status(uow, city_ids),
-        reached=await reached_stages(uow, city_ids),
-        no_show_rate=await _no_show_rate(uow, city_ids),
-        median_days_to_interview=await _median_days_to_interview(uow, city_ids, now),
+        by_status=await _by_status(uow, city_ids, vacancy_id),
+        reached=await reached_stages(uow, city_ids, vacancy_id),
+        no_show_rate=await _no_show_rate(uow, city_ids, vacancy_id),
+        median_days_to_interview=await _median_days_to_interview(uow, city_ids, now, vacancy_id),
         queue=await delivery_queue(uow, now) if city_ids is None else {},
         counted_at=now,
     )
 
 
-async def counts(uow: UnitOfWork, now: datetime, city_ids: frozenset[int] | None) -> Counts:
-    """The scope's table-wide counts: from the cache when counted within the last
-    `FIGURES_KEPT_SECONDS`, else counted now (and kept)."""
+async def counts(
+    uow: UnitOfWork, now: datetime, city_ids: frozenset[int] | None, vacancy_id: int | None = None
+) -> Counts:
+    """The scope's table-wide counts (of one vacancy's applications when given): from the cache
+    when counted within the last `FIGURES_KEPT_SECONDS`, else counted now (and kept)."""
     scope = "all" if city_ids is None else ",".join(map(str, sorted(city_ids)))
+    if vacancy_id is not None:
+        scope += f":vacancy:{vacancy_id}"
     return await uow.reports.kept(
-        f"dashboard:{scope}", FIGURES_KEPT_SECONDS, Counts, lambda: _count(uow, now, city_ids)
+        f"dashboard:{scope}",
+        FIGURES_KEPT_SECONDS,
+        Counts,
+        lambda: _count(uow, now, city_ids, vacancy_id),
     )
 
 
 async def dashboard(
-    uow: UnitOfWork, now: datetime, city_ids: frozenset[int] | None, recruiter_id: int | None
+    uow: UnitOfWork,
+    now: datetime,
+    city_ids: frozenset[int] | None,
+    recruiter_id: int | None,
+    vacancy_id: int | None = None,
 ) -> Dashboard:
-    kept = await counts(uow, now, city_ids)
+    """The figures; with `vacancy_id`, the counts are of that vacancy's applications (today's
+    interviews stay everyone's in the scope)."""
+    kept = await counts(uow, now, city_ids, vacancy_id)
     return Dashboard(
         by_status=kept.by_status,
         funnel=funnel(kept.reached),

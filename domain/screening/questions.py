@@ -15,6 +15,7 @@ from typing import Any, Literal
 from core.enums import QuestionKind, TestKind
 from core.errors import InvalidField, NotFound
 from core.result import Failure, Result, Success
+from domain.vacancies.editing import copy_default_test
 from storage.models import Test, TestQuestion
 from storage.uow import UnitOfWork
 
@@ -41,21 +42,41 @@ SETTINGS: dict[TestKind, tuple[str, ...]] = {
 }
 
 
-async def load_tests(uow: UnitOfWork) -> dict[TestKind, Test | None]:
-    """Both tests with all their questions, switched off ones too; None: not created yet."""
-    return {kind: await uow.tests.get_by_kind(kind) for kind in TestKind}
+async def _own(uow: UnitOfWork, kind: TestKind, vacancy_id: int | None) -> Test | None:
+    """The default test of `kind` (`vacancy_id` None), or the vacancy's own one (None while it
+    has none and its candidates take the default)."""
+    test = await uow.tests.get_by_kind(kind, vacancy_id)
+    return test if test is not None and test.vacancy_id == vacancy_id else None
 
 
-async def _test(uow: UnitOfWork, kind: TestKind) -> Test:
-    test = await uow.tests.get_by_kind(kind)
+async def load_tests(uow: UnitOfWork, vacancy_id: int | None = None) -> dict[TestKind, Test | None]:
+    """Both tests (the default ones, or the vacancy's own) with all their questions, switched
+    off ones too; None: not created yet."""
+    return {kind: await _own(uow, kind, vacancy_id) for kind in TestKind}
+
+
+async def _test(uow: UnitOfWork, kind: TestKind, vacancy_id: int | None) -> Test:
+    """The test to change; a vacancy without its own gets a copy of the default first (the
+    change is made to that copy), or a new one when there is no default either."""
+    test = await _own(uow, kind, vacancy_id)
+    if test is None and vacancy_id is not None:
+        test = await copy_default_test(uow, kind, vacancy_id)
     if test is None:
-        [test] = await uow.tests.add_many([Test(kind=kind, questions=[], **TEST_DEFAULTS[kind])])
+        [test] = await uow.tests.add_many(
+            [Test(kind=kind, vacancy_id=vacancy_id, questions=[], **TEST_DEFAULTS[kind])]
+        )
     return test
 
 
-async def find_question(uow: UnitOfWork, question_id: int) -> tuple[Test, TestQuestion] | None:
-    """A question with its test (and the test's other questions)."""
-    return await uow.tests.question_with_test(question_id)
+async def find_question(
+    uow: UnitOfWork, question_id: int, vacancy_id: int | None = None
+) -> tuple[Test, TestQuestion] | None:
+    """A question with its test (and the test's other questions); None when absent or not in
+    the tests of `vacancy_id` (None: the default tests)."""
+    found = await uow.tests.question_with_test(question_id)
+    if found is None or found[0].vacancy_id != vacancy_id:
+        return None
+    return found
 
 
 def _parent_in(question: TestQuestion, by_id: dict[int, TestQuestion]) -> int | None:
@@ -190,10 +211,11 @@ async def save_question(
     actor: str,
     admin_user_id: int | None = None,
     question_id: int | None = None,
+    vacancy_id: int | None = None,
 ) -> Result[TestQuestion, InvalidField | NotFound]:
     """Add a question at the end of its branch (or of the test), or change one, given
     `QuestionIn.to_fields()`. The test is created when it does not exist yet. Commits."""
-    test = await _test(uow, kind)
+    test = await _test(uow, kind, vacancy_id)
     question = None
     if question_id is not None:
         question = next((q for q in test.questions if q.id == question_id), None)
@@ -226,10 +248,11 @@ async def move_question(
     *,
     actor: str,
     admin_user_id: int | None = None,
+    vacancy_id: int | None = None,
 ) -> Result[TestQuestion, NotFound]:
     """Swap a question (with its branch questions) with the sibling before or after it.
     At either end nothing changes. Commits."""
-    found = await find_question(uow, question_id)
+    found = await find_question(uow, question_id, vacancy_id)
     if found is None:
         return Failure(NotFound(f"question {question_id}"))
     test, question = found
@@ -258,10 +281,11 @@ async def set_question_active(
     *,
     actor: str,
     admin_user_id: int | None = None,
+    vacancy_id: int | None = None,
 ) -> Result[TestQuestion, NotFound]:
     """Switch a question off (the bot stops asking it, and its branch questions, whose parent
     is no longer answered) or on again; answers given to it stay. Commits."""
-    found = await find_question(uow, question_id)
+    found = await find_question(uow, question_id, vacancy_id)
     if found is None:
         return Failure(NotFound(f"question {question_id}"))
     _, question = found
@@ -279,10 +303,11 @@ async def save_test_settings(
     *,
     actor: str,
     admin_user_id: int | None = None,
+    vacancy_id: int | None = None,
 ) -> Test:
     """A test's title, pass percentage and (test 2) default attempts and time limit, given
     `SettingsIn.model_dump()`; other fields are ignored. Commits."""
-    test = await _test(uow, kind)
+    test = await _test(uow, kind, vacancy_id)
     changed = {name: fields[name] for name in SETTINGS[kind] if name in fields}
     for name, value in changed.items():
         setattr(test, name, value)

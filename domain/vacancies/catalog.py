@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -48,6 +50,37 @@ async def title_of_application(uow: UnitOfWork, vacancy_id: int | None, locale: 
     return title_in(vacancy, locale) if vacancy else ""
 
 
-async def every_vacancy(uow: UnitOfWork) -> list[VacancyDTO]:
-    """All vacancies, open or not, oldest first: for a form's select."""
-    return await uow.vacancies.list_all()
+def visible_to(vacancy: VacancyDTO, city_ids: frozenset[int] | None) -> bool:
+    """Whether someone limited to `city_ids` (None: every city) sees the vacancy: one of its
+    cities is theirs."""
+    return city_ids is None or any(c in city_ids for c in vacancy.city_ids)
+
+
+async def find_vacancy(
+    uow: UnitOfWork, vacancy_id: int, city_ids: frozenset[int] | None = None
+) -> VacancyDTO | None:
+    """The vacancy, None when absent or outside `city_ids`."""
+    vacancy = await uow.vacancies.get_dto(vacancy_id)
+    return vacancy if vacancy is not None and visible_to(vacancy, city_ids) else None
+
+
+async def vacancies_in(uow: UnitOfWork, city_ids: frozenset[int] | None) -> list[VacancyDTO]:
+    """Every vacancy someone limited to `city_ids` sees, oldest first."""
+    return [v for v in await uow.vacancies.list_all() if visible_to(v, city_ids)]
+
+
+@dataclass(frozen=True)
+class VacancyLine:
+    """A vacancy as the list shows it: open to candidates today, and how many applied."""
+
+    vacancy: VacancyDTO
+    open_now: bool
+    applications: int
+
+
+async def vacancy_lines(
+    uow: UnitOfWork, vacancies: Sequence[VacancyDTO], now: datetime
+) -> list[VacancyLine]:
+    """The vacancies with whether each is open today and how many applied (one count)."""
+    counts = await uow.vacancies.application_counts()
+    return [VacancyLine(v, await is_open(uow, v, now), counts.get(v.id, 0)) for v in vacancies]

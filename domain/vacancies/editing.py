@@ -45,7 +45,7 @@ async def _check(
         return InvalidField("city_ids", "at least one city")
     for city_id in fields.city_ids:
         if await uow.cities.get_dto(city_id) is None:
-            return InvalidField("city_ids", f"no city {city_id}")
+            return InvalidField("city_ids", "every city must exist")
     if fields.slug is not None:
         if not SLUG.match(fields.slug):
             return InvalidField("slug", "lower-case letters, digits and hyphens, at most 40")

@@ -37,6 +37,7 @@ class CandidateCriteria:
     text: tuple[str, ...] = ()
     unlisted_city: bool = False  # only those who asked for a city not in the list
     tag_id: int | None = None  # only those carrying this tag
+    vacancy_id: int | None = None  # only the applications to this vacancy
 
 
 class CandidateListing(NamedTuple):
@@ -59,6 +60,7 @@ class CandidateListing(NamedTuple):
     consent: str | None
     consent_at: datetime | None
     erased_at: datetime | None
+    vacancy_id: int | None
 
 
 # Core columns, not the ORM's attributes: the list reads plain rows, and the ORM's row loading
@@ -85,6 +87,8 @@ def _conditions(criteria: CandidateCriteria) -> list[ColumnElement[bool]]:
         where.append(_c.created_at < criteria.created_before)
     if criteria.unlisted_city:
         where.append(_c.wanted_city.is_not(None))
+    if criteria.vacancy_id is not None:
+        where.append(_c.vacancy_id == criteria.vacancy_id)
     if criteria.tag_id is not None:
         tagged = select(_tagged.c.candidate_id).where(_tagged.c.tag_id == criteria.tag_id)
         where.append(_c.id.in_(tagged))
@@ -128,6 +132,7 @@ _LISTING = select(
     _c.consent,
     _c.consent_at,
     _c.erased_at,
+    _c.vacancy_id,
 ).outerjoin(_cities, _cities.c.id == _c.city_id)
 
 

@@ -7,7 +7,7 @@ import functools
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, Literal, NamedTuple, TypeVar
 
 from pydantic import TypeAdapter
 from sqlalchemy import Select, and_, bindparam, case, func, or_, select
@@ -46,6 +46,8 @@ class Meeting(NamedTuple):
 
 
 T = TypeVar("T")
+# What the funnel side by side is counted per: the application's vacancy or its source tag.
+FunnelKey = Literal["vacancy", "source"]
 # A tag no write bumps: what is kept under it lives out its TTL (or a flush of the whole cache).
 KEPT_TAG = "reports"
 _ADAPTERS: dict[Any, TypeAdapter[Any]] = {}
@@ -53,6 +55,11 @@ _ADAPTERS: dict[Any, TypeAdapter[Any]] = {}
 
 def _in_cities(column: Any, city_ids: frozenset[int] | None) -> list[Any]:
     return [] if city_ids is None else [column.in_(city_ids)]
+
+
+def _of_vacancy(candidate: Any, vacancy_id: int | None) -> list[Any]:
+    """Only the applications to this vacancy (None: every candidate)."""
+    return [] if vacancy_id is None else [candidate.vacancy_id == vacancy_id]
 
 
 @functools.lru_cache(maxsize=64)
@@ -131,21 +138,36 @@ class ReportRepository(Repository[Candidate]):
         value: T = adapter.validate_json(raw)
         return value
 
-    async def milestone_groups(self, city_ids: frozenset[int] | None) -> Sequence[tuple[int, int]]:
+    async def milestone_groups(
+        self, city_ids: frozenset[int] | None, vacancy_id: int | None = None
+    ) -> Sequence[tuple[int, int]]:
         """(milestones, how many candidates hold exactly them): a few dozen combinations."""
         stmt = (
             select(Candidate.milestones, func.count())
-            .where(*_in_cities(Candidate.city_id, city_ids))
+            .where(*_in_cities(Candidate.city_id, city_ids), *_of_vacancy(Candidate, vacancy_id))
             .group_by(Candidate.milestones)
         )
         return (await self.session.execute(stmt)).all()
 
+    async def milestone_groups_by(
+        self, by: FunnelKey, city_ids: frozenset[int] | None
+    ) -> Sequence[tuple[int | str | None, int, int]]:
+        """(vacancy id or source tag, milestones, how many candidates hold exactly them): one
+        GROUP BY, served by ix_candidates_vacancy_milestones or ix_candidates_source_milestones."""
+        key = Candidate.vacancy_id if by == "vacancy" else Candidate.source
+        stmt = (
+            select(key, Candidate.milestones, func.count())
+            .where(*_in_cities(Candidate.city_id, city_ids))
+            .group_by(key, Candidate.milestones)
+        )
+        return (await self.session.execute(stmt)).all()
+
     async def candidates_by_status(
-        self, city_ids: frozenset[int] | None
+        self, city_ids: frozenset[int] | None, vacancy_id: int | None = None
     ) -> Sequence[tuple[CandidateStatus, int]]:
         stmt = (
             select(Candidate.status, func.count())
-            .where(*_in_cities(Candidate.city_id, city_ids))
+            .where(*_in_cities(Candidate.city_id, city_ids), *_of_vacancy(Candidate, vacancy_id))
             .group_by(Candidate.status)
         )
         return (await self.session.execute(stmt)).all()
@@ -155,6 +177,7 @@ class ReportRepository(Repository[Candidate]):
         purpose: SlotPurpose,
         statuses: Iterable[BookingStatus],
         city_ids: frozenset[int] | None,
+        vacancy_id: int | None = None,
     ) -> Sequence[tuple[BookingStatus, int]]:
         """How many bookings of this purpose are in each of `statuses` (absent: none)."""
         stmt = (
@@ -167,6 +190,10 @@ class ReportRepository(Repository[Candidate]):
             )
             .group_by(Booking.status)
         )
+        if vacancy_id is not None:
+            stmt = stmt.join(Candidate, Candidate.id == Booking.candidate_id).where(
+                Candidate.vacancy_id == vacancy_id
+            )
         return (await self.session.execute(stmt)).all()
 
     async def reached_and_met(
@@ -178,6 +205,7 @@ class ReportRepository(Repository[Candidate]):
         since: datetime,
         city_ids: frozenset[int] | None,
         limit: int,
+        vacancy_id: int | None = None,
     ) -> Sequence[tuple[datetime, datetime]]:
         """Per candidate (at most `limit`): when they first reached `reached`, and the earliest
         start from `since` on of a `purpose` slot whose booking ended `booking_status`."""
@@ -196,6 +224,10 @@ class ReportRepository(Repository[Candidate]):
             .group_by(changed.candidate_id)
             .limit(limit)
         )
+        if vacancy_id is not None:
+            stmt = stmt.join(Candidate, Candidate.id == changed.candidate_id).where(
+                Candidate.vacancy_id == vacancy_id
+            )
         return (await self.session.execute(stmt)).all()
 
     async def meetings(

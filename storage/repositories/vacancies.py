@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import delete, insert, or_, select
+from sqlalchemy import delete, func, insert, or_, select
 
 from storage.cache.decorators import cached
 from storage.dto import VacancyDTO
@@ -73,3 +73,13 @@ class VacancyRepository(Repository[Vacancy]):
         """Every application of the person writing from this account, oldest first."""
         stmt = select(Candidate).where(Candidate.telegram_id == telegram_id).order_by(Candidate.id)
         return list((await self.session.scalars(stmt)).all())
+
+    async def application_counts(self) -> dict[int, int]:
+        """How many applications each vacancy has (absent: none), one GROUP BY."""
+        stmt = (
+            select(Candidate.vacancy_id, func.count())
+            .where(Candidate.vacancy_id.is_not(None))
+            .group_by(Candidate.vacancy_id)
+        )
+        rows = (await self.session.execute(stmt)).all()
+        return {vacancy_id: n for vacancy_id, n in rows if vacancy_id is not None}

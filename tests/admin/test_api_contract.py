@@ -57,6 +57,10 @@ BEYOND_THE_DOCUMENT = {
     ("status", "the candidate has this status already"),  # the stored candidate's
     ("text", ERASED),  # the stored candidate was erased (POST .../erase) before the message
     ("text", NOBODY),  # a slot (POST /slots) messaged before anyone booked a seat of it
+    ("title", "required in at least one language"),  # a vacancy's titles together
+    ("slug", "taken by another vacancy"),
+    ("owner_recruiter_id", "no such recruiter"),
+    ("closes_on", "before the opening date"),
 }
 
 

@@ -10,7 +10,16 @@ from aiohttp import web
 from tests.admin.conftest import Panel
 
 # Pages a recruiter's account may open (limited to what it owns); every other page is admins'.
-RECRUITER_PAGES = {"/", "/candidates", "/candidates.csv", "/slots", "/inbox", "/account/password"}
+RECRUITER_PAGES = {
+    "/",
+    "/candidates",
+    "/candidates.csv",
+    "/slots",
+    "/inbox",
+    "/account/password",
+    "/vacancies",  # their cities' vacancies, without the form
+    "/vacancies/funnel",  # their cities' candidates
+}
 OPEN = {"/login", "/logout", "/health", "/metrics"}
 
 

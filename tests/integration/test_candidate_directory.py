@@ -271,7 +271,7 @@ async def test_csv_holds_the_whole_filtered_list_read_in_batches(storage: Storag
     p = await _people(storage)
     lines = await _csv(storage, limit=1, offset=3)  # the page does not limit the export
     header = "id,telegram_id,full_name,username,phone,city,status,source,reachable,created_at"
-    assert lines[0] == [*header.split(","), "updated_at", "tags"]
+    assert lines[0] == [*header.split(","), "updated_at", "tags", "vacancy_id", "vacancy"]
     ids = [int(line[0]) for line in lines[1:]]
     assert ids == sorted(p[k] for k in ("ivanov", "smith", "elkin", "nameless", "cityless"))
     ivanov = next(line for line in lines if line[0] == str(p["ivanov"]))
@@ -412,6 +412,6 @@ async def test_a_profile_outside_the_scope_is_none_and_its_queries_are_few(
                 assert await candidate_profile(uow, candidate_id, None) is not None
             counts.append(len(statements))
     # the line, its city (the zone times are shown in) and the city's names per language
-    # (loaded with every city), results, answers, bookings, history, messages: the same few
-    # whatever the candidate holds
-    assert counts == [8, 8]
+    # (loaded with every city), results, answers, bookings, history, messages, the person's
+    # other applications: the same few whatever the candidate holds
+    assert counts == [9, 9]
