@@ -166,6 +166,8 @@ class StageCounts(Output):
     passed_screening: int
     booked: int
     came: int
+    intro_day: int
+    came_to_intro_day: int
     hired: int
 
 
@@ -174,6 +176,8 @@ class StageShares(Output):
     passed_screening: float | None
     booked: float | None
     came: float | None
+    intro_day: float | None
+    came_to_intro_day: float | None
     hired: float | None
 
 

@@ -18,7 +18,7 @@ from pydantic import BaseModel
 
 from core.enums import BookingStatus, CandidateStatus, NotificationStatus, SlotPurpose
 from domain.messaging.dates import zone_info
-from storage.models.candidate import milestones_of
+from storage.models.candidate import CAME_TO_INTRO_DAY, milestones_of
 from storage.repositories.reports import FunnelKey, ZoneWindow
 from storage.uow import UnitOfWork
 
@@ -42,6 +42,7 @@ STAGES: tuple[tuple[str, int | None], ...] = (
     ),
     ("Passed the interview", milestones_of([S.INTERVIEWED_PASSED])),
     ("Intro day", milestones_of([S.INTRO_DAY_SCHEDULED])),
+    ("Came to the intro day", CAME_TO_INTRO_DAY),
     ("Hired", milestones_of([S.HIRED])),
 )
 # The stages shown side by side per vacancy and per source: (key in the API, name in STAGES).
@@ -50,6 +51,8 @@ SIDE_BY_SIDE: tuple[tuple[str, str], ...] = (
     ("passed_screening", "Passed screening"),
     ("booked", "Booked an interview"),
     ("came", "Came to the interview"),
+    ("intro_day", "Intro day"),
+    ("came_to_intro_day", "Came to the intro day"),
     ("hired", "Hired"),
 )
 

@@ -50,6 +50,8 @@ STATUS_BITS: dict[CandidateStatus, int] = {
     )
 }
 CAME_TO_INTERVIEW = 1 << 20
+# An intro day (a group event, one seat of it) marked "came".
+CAME_TO_INTRO_DAY = 1 << 21
 
 
 def milestones_of(statuses: Iterable[CandidateStatus], *, came: bool = False) -> int:

@@ -8,9 +8,12 @@ from sqlalchemy.exc import IntegrityError
 from core.enums import ACTIVE_BOOKING_STATUSES, BookingStatus, SlotPurpose
 from core.periods import overlaps_any, period
 from storage.models import Booking, BookingStatusChange, Candidate, Slot
-from storage.models.candidate import CAME_TO_INTERVIEW
+from storage.models.candidate import CAME_TO_INTERVIEW, CAME_TO_INTRO_DAY
 from storage.repositories.base import Repository
 from storage.seats import lowest_free_seat
+
+# The milestone an attended booking gives its candidate, by the slot's purpose.
+_CAME = {SlotPurpose.INTERVIEW: CAME_TO_INTERVIEW, SlotPurpose.INTRO_DAY: CAME_TO_INTRO_DAY}
 
 # The index that gives each active booking of a slot its own seat; a concurrent insert that took
 # the seat chosen is answered by choosing again, at most this many times (each loss means one
@@ -210,11 +213,11 @@ class BookingRepository(Repository[Booking]):
             return False
         self._uow.mark_written(self.cache_tag, "slots")
         await self.session.refresh(booking)
-        if to_status is BookingStatus.ATTENDED and booking.purpose is SlotPurpose.INTERVIEW:
+        if to_status is BookingStatus.ATTENDED and booking.purpose in _CAME:
             await self.session.execute(
                 update(Candidate)
                 .where(Candidate.id == booking.candidate_id)
-                .values(milestones=Candidate.milestones.op("|")(CAME_TO_INTERVIEW))
+                .values(milestones=Candidate.milestones.op("|")(_CAME[booking.purpose]))
                 .execution_options(synchronize_session=False)
             )
             self._uow.mark_written("candidates")

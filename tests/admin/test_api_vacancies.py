@@ -153,6 +153,8 @@ async def test_the_funnel_report_and_the_applications_of_a_vacancy(api: Api) -> 
         "passed_screening": 0,
         "booked": 0,
         "came": 0,
+        "intro_day": 0,
+        "came_to_intro_day": 0,
         "hired": 1,
     }
     assert funnels[cook["id"]]["conversion"]["hired"] == 0.5

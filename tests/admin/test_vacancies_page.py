@@ -244,8 +244,8 @@ async def test_the_funnel_page_and_the_dashboard_by_vacancy(panel: Panel) -> Non
     assert row, by_vacancy.group(1)
     counts = re.findall(r'<span class="count">(\d+)</span>', row.group(1))
     # Ivan passed screening; Olga was set to hired straight away (and reached nothing between).
-    assert counts == ["2", "1", "0", "0", "1"]
-    assert row.group(1).count("<rect") == 5 and 'width="200.0"' in row.group(1)
+    assert counts == ["2", "1", "0", "0", "0", "0", "1"]
+    assert row.group(1).count("<rect") == 7 and 'width="200.0"' in row.group(1)
     assert 'id="funnel-by-source"' in page
     dashboard = await (await panel.client.get(f"/?vacancy_id={driver}")).text()
     assert f'<option value="{driver}" selected>' in dashboard

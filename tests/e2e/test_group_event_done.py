@@ -1,7 +1,8 @@
 """Issue 19's group events, in one sandbox run: an admin adds an intro day with 5 seats in the
 panel; 5 candidates book a seat each from the chat (seeing the seats left), the 6th finds none
 and joins the waiting list; at the event the recruiter opens its attendees from /today and marks
-4 came and 1 no-show, one tap per person.
+4 came and 1 no-show, one tap per person; the panel's funnel per vacancy and per source shows
+it (they came through the vacancy's links, tagged "flyer" and "poster").
 
 The candidates are brought to the intro day's stage directly (the interview and test 2 that lead
 there have tests of their own), and the demo's Friday intro days are cleared so the event is the
@@ -20,10 +21,17 @@ from domain.organisation.accounts import create_admin
 from storage.models import Booking, City, Slot, WaitlistEntry
 from tests.e2e.chat import Chat
 from tests.e2e.conftest import RunningApp
-from tests.e2e.journey import button_texts, linked_recruiter, screened, wait_for_text
+from tests.e2e.journey import (
+    TEXTS,
+    answer_screening,
+    button_texts,
+    linked_recruiter,
+    wait_for_text,
+)
 from tests.e2e.recruiting import recruiter_id
 
 PASSWORD = "a long password 19"
+CITY = "Калининград"
 EVENT_DAY = "2026-12-05"  # a Saturday: no demo slot of the recruiter's overlaps it
 _CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
@@ -35,17 +43,21 @@ async def _csrf(app: RunningApp, path: str) -> str:
     return found.group(1)
 
 
+async def _log_in(app: RunningApp) -> None:
+    await app.http.post(
+        app.url + "/login",
+        data={"login": "boss", "password": PASSWORD, "csrf": await _csrf(app, "/login")},
+    )
+
+
 async def _intro_day(app: RunningApp) -> int:
     """The admin adds the intro day with 5 seats in the panel: its id."""
     async with app.app.uow_factory() as uow:
         await create_admin(uow, "boss", PASSWORD)
         await uow.session.execute(delete(Slot).where(Slot.purpose == SlotPurpose.INTRO_DAY))
-        city = (await uow.session.scalars(select(City).where(City.name == "Калининград"))).one()
+        city = (await uow.session.scalars(select(City).where(City.name == CITY))).one()
         await uow.commit()
-    await app.http.post(
-        app.url + "/login",
-        data={"login": "boss", "password": PASSWORD, "csrf": await _csrf(app, "/login")},
-    )
+    await _log_in(app)
     anna = await recruiter_id(app, "Анна Смирнова")
     added = await app.http.post(
         app.url + "/slots",
@@ -67,6 +79,48 @@ async def _intro_day(app: RunningApp) -> int:
         ).all()
         assert slot.capacity == 5
         return slot.id
+
+
+async def _vacancy(app: RunningApp) -> int:
+    """The admin adds the vacancy the intro day is for, in the panel: its id."""
+    city = await _city_id(app)
+    added = await app.http.post(
+        app.url + "/vacancies",
+        data={
+            "title_ru": "Команда дня знакомства",
+            "title_en": "Intro team",
+            "city_ids": str(city),
+            "active": "on",
+            "csrf": await _csrf(app, "/vacancies"),
+        },
+    )
+    assert added.status == 200, await added.text()
+    async with app.app.uow_factory() as uow:
+        (vacancy,) = await uow.vacancies.list_all()
+        return vacancy.id
+
+
+async def _city_id(app: RunningApp) -> int:
+    async with app.app.uow_factory() as uow:
+        return (await uow.session.scalars(select(City.id).where(City.name == CITY))).one()
+
+
+async def _applied_by_link(app: RunningApp, payload: str) -> Chat:
+    """A candidate who came through the vacancy's link (its one city theirs) and passed its
+    screening."""
+    chat = Chat(await app.sandbox.persona(TEXTS["en"]["name"], language="en"))
+    await chat.start(payload)
+    await wait_for_text(chat, "💼 Intro team")  # its first question, under its title
+    await answer_screening(chat, "en")
+    return chat
+
+
+def _funnel_row(page: str, table: str, key: object) -> list[str]:
+    found = re.search(rf'id="funnel-by-{table}">(.*?)</table>', page, re.S)
+    assert found, page
+    row = re.search(rf'<tr data-key="{key}">(.*?)</tr>', found.group(1), re.S)
+    assert row, found.group(1)
+    return re.findall(r'<span class="count">(\d+)</span>', row.group(1))
 
 
 async def _at_intro_stage(app: RunningApp, chat: Chat) -> None:
@@ -97,7 +151,9 @@ async def test_an_intro_day_of_five_seats_fills_refuses_the_sixth_and_marks_atte
 ) -> None:
     app = running_app
     slot_id = await _intro_day(app)
-    people = [await screened(app, "en") for _ in range(6)]
+    vacancy = await _vacancy(app)
+    sources = ["flyer", "flyer", "flyer", "poster", "poster", "poster"]
+    people = [await _applied_by_link(app, f"v{vacancy}_{source}") for source in sources]
     for chat in people:
         await _at_intro_stage(app, chat)
 
@@ -142,3 +198,11 @@ async def test_an_intro_day_of_five_seats_fills_refuses_the_sixth_and_marks_atte
             )
         ).all()
     assert list(statuses) == [BookingStatus.ATTENDED] * 4 + [BookingStatus.NO_SHOW]
+
+    # The funnel: started, passed screening, booked an interview, came to it, intro day, came
+    # to the intro day, hired. (They were brought past the interview directly, see above.)
+    await _log_in(app)  # again: days have passed since
+    page = await (await app.http.get(app.url + "/vacancies/funnel")).text()
+    assert _funnel_row(page, "vacancy", vacancy) == ["6", "6", "0", "0", "5", "4", "0"]
+    assert _funnel_row(page, "source", "flyer") == ["3", "3", "0", "0", "3", "3", "0"]
+    assert _funnel_row(page, "source", "poster") == ["3", "3", "0", "0", "2", "1", "0"]

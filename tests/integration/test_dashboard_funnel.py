@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from core.enums import BookingStatus, CandidateStatus
+from core.enums import BookingStatus, CandidateStatus, SlotPurpose
 from domain.reporting.dashboard import reached_stages
 from storage.models import City, Recruiter
 from storage.uow import UnitOfWork
@@ -40,6 +40,7 @@ EXPECTED = {
     "Came to the interview": 5,
     "Passed the interview": 3,
     "Intro day": 2,
+    "Came to the intro day": 1,  # the one hired: the other was given an intro day, no more
     "Hired": 1,
 }
 
@@ -58,6 +59,17 @@ async def _person(
         )
         assert booking is not None
         assert await uow.bookings.change_status(booking, BookingStatus.ATTENDED, actor="test")
+    if came and S.HIRED in path:  # and came to an intro day (a seat of a group event)
+        day = await make_slot(
+            uow,
+            recruiter,
+            city,
+            NOW - timedelta(hours=5, minutes=candidate.id),
+            SlotPurpose.INTRO_DAY,
+        )
+        seat = await uow.bookings.try_create(day, candidate.id, BookingStatus.APPROVED, actor="t")
+        assert seat is not None
+        assert await uow.bookings.change_status(seat, BookingStatus.ATTENDED, actor="test")
 
 
 @pytest.fixture

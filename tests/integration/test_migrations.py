@@ -19,7 +19,7 @@ from core.enums import CandidateStatus as S
 from storage.engine import create_engine
 from storage.migrate import alembic_config, migrating, upgrade_to
 from storage.models import Base
-from storage.models.candidate import CAME_TO_INTERVIEW, milestones_of
+from storage.models.candidate import CAME_TO_INTERVIEW, CAME_TO_INTRO_DAY, milestones_of
 from tests.support.database import postgres_engine, sqlite_engine
 
 
@@ -342,6 +342,19 @@ async def _filled_before_vacancies(engine: AsyncEngine) -> None:
                 "created_at) VALUES (1, 1, 'interview', 'approved', '2026-01-01', '2026-01-01')"
             )
         )
+        await conn.execute(
+            text(
+                "INSERT INTO slots (id, recruiter_id, city_id, starts_at, duration_minutes, "
+                "purpose, capacity, withdrawn, created_at) VALUES "
+                "(2, 1, 1, '2026-01-03', 120, 'intro_day', 1, false, '2026-01-01')"
+            )
+        )
+        await conn.execute(
+            text(
+                "INSERT INTO bookings (slot_id, candidate_id, purpose, status, updated_at, "
+                "created_at) VALUES (2, 2, 'intro_day', 'attended', '2026-01-03', '2026-01-01')"
+            )
+        )
     await upgrade_to(engine, "head")
 
 
@@ -359,7 +372,10 @@ async def _vacancies_from_cities(engine: AsyncEngine) -> None:
                 text("SELECT id, vacancy_id, is_current, status FROM candidates ORDER BY id")
             )
         ).all()
-        seats = (await conn.execute(text("SELECT slot_id, seat, status FROM bookings"))).all()
+        seats = (
+            await conn.execute(text("SELECT slot_id, seat, status FROM bookings ORDER BY slot_id"))
+        ).all()
+        milestones = dict((await conn.execute(text("SELECT id, milestones FROM candidates"))).all())
         questions = (await conn.execute(text("SELECT count(*) FROM test_questions"))).scalar()
         tests = (await conn.execute(text("SELECT id, vacancy_id FROM tests"))).all()
     assert set(links) == {1, 2} and len(set(links.values())) == 2
@@ -373,7 +389,9 @@ async def _vacancies_from_cities(engine: AsyncEngine) -> None:
         (4, None),  # no city yet: they choose a vacancy after the city
     ]
     assert all(r[2] for r in rows) and {r[3] for r in rows} == {"interview_scheduled"}
-    assert seats == [(1, 1, "approved")]
+    assert seats == [(1, 1, "approved"), (2, 1, "attended")]
+    # Who came to an intro day is counted by the funnel from now on.
+    assert [cid for cid, bits in milestones.items() if bits & CAME_TO_INTRO_DAY] == [2]
     assert questions == 1 and tests == [(1, None)]
     await downgrade_to(engine, "0016")
     await upgrade_to(engine, "head")

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 import pytest
 
-from core.enums import BookingStatus, CandidateStatus
+from core.enums import BookingStatus, CandidateStatus, SlotPurpose
 from domain.pipeline.directory import CandidateFilter, iter_csv, search_candidates
 from domain.reporting.dashboard import funnels_side_by_side, reached_stages
 from storage.models import City, Recruiter
@@ -46,14 +46,62 @@ PEOPLE = [
     (None, None, SCREENED, False),  # a city without vacancies
 ]
 BY_VACANCY = {
-    "cook": {"started": 6, "passed_screening": 5, "booked": 3, "came": 2, "hired": 1},
-    "driver": {"started": 3, "passed_screening": 2, "booked": 2, "came": 2, "hired": 2},
-    None: {"started": 1, "passed_screening": 1, "booked": 0, "came": 0, "hired": 0},
+    "cook": {
+        "started": 6,
+        "passed_screening": 5,
+        "booked": 3,
+        "came": 2,
+        "intro_day": 1,
+        "came_to_intro_day": 1,
+        "hired": 1,
+    },
+    "driver": {
+        "started": 3,
+        "passed_screening": 2,
+        "booked": 2,
+        "came": 2,
+        "intro_day": 2,
+        "came_to_intro_day": 2,
+        "hired": 2,
+    },
+    None: {
+        "started": 1,
+        "passed_screening": 1,
+        "booked": 0,
+        "came": 0,
+        "intro_day": 0,
+        "came_to_intro_day": 0,
+        "hired": 0,
+    },
 }
 BY_SOURCE = {
-    "hh": {"started": 5, "passed_screening": 4, "booked": 3, "came": 2, "hired": 2},
-    "vk": {"started": 3, "passed_screening": 2, "booked": 2, "came": 2, "hired": 1},
-    None: {"started": 2, "passed_screening": 2, "booked": 0, "came": 0, "hired": 0},
+    "hh": {
+        "started": 5,
+        "passed_screening": 4,
+        "booked": 3,
+        "came": 2,
+        "intro_day": 2,
+        "came_to_intro_day": 2,
+        "hired": 2,
+    },
+    "vk": {
+        "started": 3,
+        "passed_screening": 2,
+        "booked": 2,
+        "came": 2,
+        "intro_day": 1,
+        "came_to_intro_day": 1,
+        "hired": 1,
+    },
+    None: {
+        "started": 2,
+        "passed_screening": 2,
+        "booked": 0,
+        "came": 0,
+        "intro_day": 0,
+        "came_to_intro_day": 0,
+        "hired": 0,
+    },
 }
 
 
@@ -76,6 +124,17 @@ async def _person(
         )
         assert booking is not None
         assert await uow.bookings.change_status(booking, BookingStatus.ATTENDED, actor="test")
+    if came and S.HIRED in path:  # and came to an intro day (a seat of a group event)
+        day = await make_slot(
+            uow,
+            recruiter,
+            city,
+            NOW - timedelta(hours=5, minutes=candidate.id),
+            SlotPurpose.INTRO_DAY,
+        )
+        seat = await uow.bookings.try_create(day, candidate.id, BookingStatus.APPROVED, actor="t")
+        assert seat is not None
+        assert await uow.bookings.change_status(seat, BookingStatus.ATTENDED, actor="test")
 
 
 @pytest.fixture
@@ -109,6 +168,8 @@ async def test_the_funnel_per_vacancy_counts_each_stage(
         "passed_screening": 5 / 6,
         "booked": 3 / 6,
         "came": 2 / 6,
+        "intro_day": 1 / 6,
+        "came_to_intro_day": 1 / 6,
         "hired": 1 / 6,
     }
     assert [f.vacancy_id for f in side.funnels] == [ids["cook"], ids["driver"], None]

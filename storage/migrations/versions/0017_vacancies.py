@@ -21,6 +21,7 @@ depends_on: str | Sequence[str] | None = None
 
 _ACTIVE = "status IN ('pending', 'approved', 'confirmed')"
 _CURRENT = sa.text("is_current")
+_CAME_TO_INTRO_DAY = 1 << 21  # storage.models.candidate.CAME_TO_INTRO_DAY
 # The default vacancy's title, per locale, around the city's name (admins rename it).
 _DEFAULT_TITLE = {"ru": "Вакансия в городе {city}", "en": "Vacancy in {city}"}
 
@@ -164,6 +165,14 @@ def upgrade() -> None:
         )
 
     _default_vacancies()
+    # The funnel counts who came to an intro day, as it counts who came to an interview.
+    op.execute(
+        sa.text(
+            f"UPDATE candidates SET milestones = milestones | {_CAME_TO_INTRO_DAY} WHERE id IN "
+            "(SELECT candidate_id FROM bookings WHERE purpose = 'intro_day' "
+            "AND status = 'attended')"
+        )
+    )
 
 
 def _default_vacancies() -> None:
@@ -203,6 +212,7 @@ def _default_vacancies() -> None:
 
 def downgrade() -> None:
     bind = op.get_bind()
+    bind.execute(sa.text(f"UPDATE candidates SET milestones = milestones & ~{_CAME_TO_INTRO_DAY}"))
     # Back to one row per person: only the current application stays.
     bind.execute(sa.text("DELETE FROM candidates WHERE NOT is_current"))
     bind.execute(sa.text("DELETE FROM tests WHERE vacancy_id IS NOT NULL"))
