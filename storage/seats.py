@@ -34,8 +34,9 @@ HAS_ACTIVE_BOOKING = exists().where(
 
 def lowest_free_seat(slot_id: int) -> Subquery:
     """One row, column `seat`: the lowest seat of 1..capacity no active booking of the slot
-    holds, NULL when all are taken. The lowest free seat is 1 or one above a taken seat, so
-    those are the only ones to look at (portable: no generate_series)."""
+    holds, NULL when all are taken, counted as well as numbered (a seat above the capacity,
+    held from before it was lowered, is one of them). The lowest free seat is 1 or one above a
+    taken seat, so those are the only ones to look at (portable: no generate_series)."""
     taken = _bookings.alias("taken")
     other = _bookings.alias("other")
     choices = union_all(
@@ -46,6 +47,6 @@ def lowest_free_seat(slot_id: int) -> Subquery:
     free = ~exists().where(_active_on(slot_id, other), other.c.seat == choices.c.seat)
     return (
         select(func.min(choices.c.seat).label("seat"))
-        .where(choices.c.seat <= capacity, free)
+        .where(choices.c.seat <= capacity, free, seats_taken_of(slot_id) < capacity)
         .subquery("free_seat")
     )

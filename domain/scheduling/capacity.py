@@ -58,6 +58,9 @@ async def change_capacity(
         return Failure(CapacityBelowSeatsTaken(taken))
     before = slot.capacity
     slot.capacity = capacity
+    # Seats above the new capacity held from before move down to free ones: a seat's number
+    # is never above the slot's capacity.
+    await uow.slots.renumber_seats(slot.id, capacity)
     uow.mark_written("slots")
     uow.audit.record(
         actor=actor,

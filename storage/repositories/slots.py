@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple, cast
 
-from sqlalchemy import CursorResult, and_, bindparam, delete, func, select
+from sqlalchemy import CursorResult, and_, bindparam, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from core.enums import ACTIVE_BOOKING_STATUSES, BookingStatus, SlotPurpose
@@ -184,6 +184,32 @@ class SlotRepository(Repository[Slot]):
     async def seats_taken(self, slot_id: int) -> int:
         """How many seats of the slot active bookings hold."""
         return int(await self.session.scalar(select(seats_taken_of(slot_id))) or 0)
+
+    async def renumber_seats(self, slot_id: int, capacity: int) -> int:
+        """Give the active bookings holding a seat above `capacity` the free seats below it (the
+        caller made sure there are enough); how many moved."""
+        held = (
+            await self.session.execute(
+                select(Booking.id, Booking.seat)
+                .where(Booking.slot_id == slot_id, Booking.status.in_(ACTIVE_BOOKING_STATUSES))
+                .order_by(Booking.seat)
+            )
+        ).all()
+        taken = {seat for _id, seat in held}
+        free = iter(seat for seat in range(1, capacity + 1) if seat not in taken)
+        moved = 0
+        for booking_id, seat in held:
+            if seat > capacity:
+                await self.session.execute(
+                    update(Booking)
+                    .where(Booking.id == booking_id)
+                    .values(seat=next(free))
+                    .execution_options(synchronize_session=False)
+                )
+                moved += 1
+        if moved:
+            self._uow.mark_written("bookings")
+        return moved
 
     async def get_city(self, slot: Slot) -> City:
         city = await self.session.get(City, slot.city_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from core.clock import FrozenClock
 from core.enums import ACTIVE_BOOKING_STATUSES, BookingStatus, SlotPurpose
@@ -18,7 +18,7 @@ from domain.bookings.card import recruiter_card
 from domain.bookings.waitlist import join_waitlist
 from domain.messaging.texts import Catalog
 from domain.scheduling.picker import BookingRules, free_slots
-from storage.models import Booking, Notification
+from storage.models import Booking, Notification, Slot
 from tests.conftest import Storage
 from tests.support.factories import NOW, make_candidate, make_city, make_recruiter, make_slot
 
@@ -177,3 +177,43 @@ async def test_seats_added_to_a_full_event_are_offered_to_the_waiting_list(
             select(Notification.candidate_id).where(Notification.kind == "waitlist_offer")
         )
         assert list(offers.all()) == [waiting]
+
+
+async def test_a_smaller_event_never_seats_more_than_its_capacity(storage: Storage) -> None:
+    """Five seats, all taken, three given back (seats 1 and 5 held), made two: the one held
+    above moves down, and a sixth person finds no seat."""
+    candidates, slot, _city = await _event(storage, candidates=6, capacity=5)
+    booked = [await _attempt(storage, c, slot) for c in candidates[:5]]
+    ids = [b.value.id for b in booked if isinstance(b, Success)]
+    async with storage.uow() as uow:
+        for booking_id in ids[1:4]:
+            row = await uow.bookings.get(booking_id)
+            assert row is not None
+            assert await uow.bookings.change_status(row, BookingStatus.CANCELED, actor="candidate")
+        await uow.commit()
+    assert await _seats(storage, slot) == [1, 5]
+    async with storage.uow() as uow:
+        row = await uow.slots.get(slot)
+        assert row is not None
+        assert isinstance(await change_seats(uow, messaging, row, 2, actor="system"), Success)
+    assert await _seats(storage, slot) == [1, 2]
+    refused = await _attempt(storage, candidates[5], slot)
+    assert isinstance(refused, Failure) and isinstance(refused.error, SlotTaken)
+    assert await _seats(storage, slot) == [1, 2]
+
+
+async def test_a_seat_held_above_the_capacity_still_counts(storage: Storage) -> None:
+    """However a seat above the capacity came to be held (data from before a change), the
+    seats are counted, not only numbered: a full event takes nobody."""
+    candidates, slot, _city = await _event(storage, candidates=3, capacity=5)
+    booked = [await _attempt(storage, c, slot) for c in candidates[:2]]
+    assert all(isinstance(b, Success) for b in booked)
+    async with storage.uow() as uow:
+        await uow.session.execute(
+            update(Booking).where(Booking.slot_id == slot, Booking.seat == 2).values(seat=5)
+        )
+        await uow.session.execute(update(Slot).where(Slot.id == slot).values(capacity=2))
+        await uow.commit()
+    refused = await _attempt(storage, candidates[2], slot)
+    assert isinstance(refused, Failure) and isinstance(refused.error, SlotTaken)
+    assert await _seats(storage, slot) == [1, 5]
