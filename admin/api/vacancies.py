@@ -28,7 +28,7 @@ from domain.vacancies.catalog import (
     vacancy_lines,
 )
 from domain.vacancies.editing import create_vacancy, update_vacancy
-from domain.vacancies.links import deep_link, payload
+from domain.vacancies.links import deep_link, payload, source_refusal
 from storage.dto import VacancyDTO
 
 
@@ -87,15 +87,22 @@ def _bot(call: Call) -> str:
     return call.deps.bot_username
 
 
+def _checked_source(vacancy: VacancyDTO, source: str | None) -> str | None:
+    refusal = source_refusal(vacancy, source)
+    if refusal is not None:
+        raise refusal
+    return source
+
+
 async def vacancy_link(call: Call) -> dict[str, Any]:
     vacancy = await _vacancy(call, call.ids["vacancy_id"])
-    source = call.query.source
+    source = _checked_source(vacancy, call.query.source)
     return {"payload": payload(vacancy, source), "link": deep_link(_bot(call), vacancy, source)}
 
 
 async def vacancy_qr(call: Call) -> bytes:
     vacancy = await _vacancy(call, call.ids["vacancy_id"])
-    return qr_png(deep_link(_bot(call), vacancy, call.query.source))
+    return qr_png(deep_link(_bot(call), vacancy, _checked_source(vacancy, call.query.source)))
 
 
 async def funnel_report(call: Call) -> dict[str, Any]:

@@ -28,7 +28,7 @@ from domain.organisation.directory import city_choices, recruiter_choices
 from domain.reporting.dashboard import SIDE_BY_SIDE, SideFunnel, funnels_side_by_side
 from domain.vacancies.catalog import find_vacancy, title_in, vacancies_in, vacancy_lines
 from domain.vacancies.editing import create_vacancy, update_vacancy
-from domain.vacancies.links import deep_link, payload, valid_source
+from domain.vacancies.links import SourceTooLong, deep_link, payload, source_refusal
 from storage.dto import VacancyDTO
 
 NEW_VACANCY: dict[str, Any] = {"active": True}
@@ -105,10 +105,13 @@ async def save(request: web.Request, scope: Scope) -> web.StreamResponse:
     return await _show(request, scope, values=values, errors=errors, editing=editing, status=422)
 
 
-def _source(request: web.Request) -> tuple[str | None, str | None]:
+def _source(request: web.Request, vacancy: VacancyDTO) -> tuple[str | None, str | None]:
     """The source tag asked for (None: none), and the reason it is refused (None: fine)."""
     source = request.query.get("source", "").strip() or None
-    if source is not None and not valid_source(source):
+    refusal = source_refusal(vacancy, source)
+    if isinstance(refusal, SourceTooLong):
+        return None, text(request, refusal.message_key, **refusal.values)
+    if refusal is not None:
         return None, text(request, "panel.vacancies.source_bad")
     return source, None
 
@@ -116,7 +119,7 @@ def _source(request: web.Request) -> tuple[str | None, str | None]:
 @signed_in
 async def show_link(request: web.Request, scope: Scope) -> web.Response:
     vacancy = await _vacancy(request, scope)
-    source, problem = _source(request)
+    source, problem = _source(request, vacancy)
     bot = deps(request).bot_username
     return await render(
         request,
@@ -137,7 +140,7 @@ async def show_link(request: web.Request, scope: Scope) -> web.Response:
 @signed_in
 async def qr_code(request: web.Request, scope: Scope) -> web.Response:
     vacancy = await _vacancy(request, scope)
-    source, problem = _source(request)
+    source, problem = _source(request, vacancy)
     bot = deps(request).bot_username
     if problem is not None:
         raise web.HTTPBadRequest(text=problem)

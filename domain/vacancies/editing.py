@@ -12,7 +12,7 @@ from core.errors import InvalidField, NotFound
 from core.result import Failure, Result, Success
 from core.settings import SUPPORTED_LOCALES
 from domain.records import Test, TestQuestion, Vacancy
-from domain.vacancies.links import SLUG
+from domain.vacancies.links import SLUG, reserved_slug
 from storage.uow import UnitOfWork
 
 MAX_TITLE = 120
@@ -49,6 +49,8 @@ async def _check(
     if fields.slug is not None:
         if not SLUG.match(fields.slug):
             return InvalidField("slug", "lower-case letters, digits and hyphens, at most 40")
+        if reserved_slug(fields.slug):
+            return InvalidField("slug", "reserved: v and a number is the link by id")
         taken = await uow.vacancies.by_slug(fields.slug)
         if taken is not None and taken.id != vacancy_id:
             return InvalidField("slug", "taken by another vacancy")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from core.errors import InvalidField
 from domain.organisation.invites import invite_link
 from storage.dto import VacancyDTO
 from storage.uow import UnitOfWork
@@ -27,6 +28,35 @@ class Arrival:
 
 def valid_source(source: str) -> bool:
     return bool(SOURCE.match(source))
+
+
+def reserved_slug(slug: str) -> bool:
+    """`v7` would read as the link to vacancy #7: a slug never looks like an id."""
+    return bool(_BY_ID.match(slug))
+
+
+TOO_LONG = "too long for this vacancy's link: Telegram keeps 64 characters of it"
+
+
+class SourceTooLong(InvalidField):
+    message_key = "panel.vacancies.source_too_long"
+
+    def __init__(self, longest: int) -> None:
+        super().__init__("source", TOO_LONG)
+        self.values = {"max": longest}
+
+
+def source_refusal(vacancy: VacancyDTO, source: str | None) -> InvalidField | None:
+    """Why a link to `vacancy` cannot carry this source tag (None: it can): Telegram keeps at
+    most 64 characters of a /start payload, and drops the whole of a longer one."""
+    if source is None:
+        return None
+    if not valid_source(source):
+        return InvalidField("source", "letters, digits, _ and - only")
+    longest = MAX_PAYLOAD - len(payload(vacancy)) - 1
+    if len(source) > longest:
+        return SourceTooLong(longest)
+    return None
 
 
 def payload(vacancy: VacancyDTO, source: str | None = None) -> str:

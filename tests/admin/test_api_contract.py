@@ -24,6 +24,7 @@ from core.settings import SUPPORTED_LOCALES
 from domain.bookings.attendees import NOBODY
 from domain.conversations.replies import ERASED
 from domain.scheduling.series import MAX_SERIES_DAYS
+from domain.vacancies.links import TOO_LONG
 from storage.engine import create_engine
 from storage.migrate import upgrade
 from tests.support.served_api import serve_api
@@ -61,6 +62,8 @@ BEYOND_THE_DOCUMENT = {
     ("slug", "taken by another vacancy"),
     ("owner_recruiter_id", "no such recruiter"),
     ("closes_on", "before the opening date"),
+    ("slug", "reserved: v and a number is the link by id"),
+    ("source", TOO_LONG),  # the vacancy's slug and the tag together
 }
 
 

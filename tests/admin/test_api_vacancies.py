@@ -132,6 +132,12 @@ async def test_the_link_and_the_qr_code_per_source(api: Api) -> None:
     assert segno.make_qr(expected, error="m").designator  # a full QR code, not a Micro QR
     bad = await client.get(f"{one}/link?source=no%20spaces", headers=bearer(tokens["rec"]))
     assert bad.status == 422 and (await bad.json())["field"] == "source"
+    room = 64 - len(f"v{vacancy['id']}_")  # Telegram keeps 64 characters of the payload
+    for path in ("link", "qr.png"):
+        long = await client.get(
+            f"{one}/{path}?source={'a' * (room + 1)}", headers=bearer(tokens["rec"])
+        )
+        assert long.status == 422 and (await long.json())["field"] == "source"
 
 
 async def test_the_funnel_report_and_the_applications_of_a_vacancy(api: Api) -> None:

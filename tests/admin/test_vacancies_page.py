@@ -170,6 +170,14 @@ async def test_a_bad_source_tag_is_refused_next_to_its_field(panel: Panel) -> No
     assert error_next_to(await response.text(), "source")
     qr = await panel.client.get(f"/vacancies/{vacancy_id}/qr.png?source=no spaces!")
     assert qr.status == 400
+    # Telegram keeps 64 characters of a link's payload: "v<id>_" leaves the rest for the tag.
+    room = 64 - len(f"v{vacancy_id}_")
+    fits = await panel.client.get(f"/vacancies/{vacancy_id}/link?source={'a' * room}")
+    assert fits.status == 200
+    too_long = await panel.client.get(f"/vacancies/{vacancy_id}/link?source={'a' * (room + 1)}")
+    assert too_long.status == 422
+    assert error_next_to(page := await too_long.text(), "source")
+    assert f"at most {room} characters" in page
 
 
 async def test_a_vacancys_own_tests_are_edited_apart_from_the_default(panel: Panel) -> None:

@@ -160,6 +160,7 @@ async def test_a_vacancy_without_its_own_test_uses_the_default(storage: Storage)
         ({"city_ids": ()}, "city_ids"),
         ({"city_ids": (999_999,)}, "city_ids"),
         ({"slug": "Not A Slug"}, "slug"),
+        ({"slug": "v7"}, "slug"),  # would read as the link to vacancy #7
         ({"owner_recruiter_id": 999_999}, "owner_recruiter_id"),
         ({"opens_on": date(2026, 12, 10), "closes_on": date(2026, 12, 9)}, "closes_on"),
     ],
