@@ -368,8 +368,8 @@ async def release_booking(
 ) -> BookingView | None:
     """End an active booking, cancel its reminders, offer the slot on (or, with `withdraw`,
     take it off offer for good: its recruiter cannot make it), and (with a `recruiter_key`)
-    tell its recruiter (a group event's seat withdrawn: the event is given up once no seat is
-    held; a freed seat is never offered meanwhile). A move request ending leaves the booking it
+    tell its recruiter (a group event's seat withdrawn: the event is offered and booked no
+    more, its other seats kept). A move request ending leaves the booking it
     would replace standing (and the candidate where they are); a booking ending takes its move
     request with it. The caller commits."""
     if not await move_booking_status(uow, booking, to, actor=actor, reason=reason):
@@ -389,10 +389,10 @@ async def release_booking(
             uow, m, slot, recruiter_key, candidate, view, f"{to.value}:{booking.id}", reason=reason
         )
     if withdraw:
-        # A group event is given up once its last seat is: the others keep theirs meanwhile.
-        if slot.capacity == 1 or await uow.slots.is_free(slot.id):
-            slot.withdrawn = True
-            uow.mark_written("slots")
+        # Given up: offered and booked no more, a group event's other seats kept meanwhile
+        # (the recruiter tells their holders, seat by seat or all at once).
+        slot.withdrawn = True
+        uow.mark_written("slots")
     else:
         await offer_freed_slot(uow, m.catalog, m.clock, slot, m.rules.min_notice)
     return view
