@@ -89,6 +89,13 @@ async def _slot_check(
     busy = await _recruiter_busy(uow, slot, candidate.id)
     if busy is not None:
         return busy
+    if await uow.bookings.person_busy_during(
+        slot,
+        telegram_id=candidate.telegram_id,
+        besides_candidate=candidate.id,
+        longest_minutes=MAX_DURATION_MINUTES,
+    ):  # one person, two applications: still in one place at a time
+        return Failure(SlotUnavailable("you have another booking at that time"))
     return None
 
 

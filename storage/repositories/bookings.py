@@ -192,6 +192,26 @@ class BookingRepository(Repository[Booking]):
         rows = (await self.session.execute(stmt)).all()
         return overlaps_any((slot.starts_at, slot.ends_at), (period(s, m) for s, m in rows))
 
+    async def person_busy_during(
+        self, slot: Slot, *, telegram_id: int, besides_candidate: int, longest_minutes: int
+    ) -> bool:
+        """Whether another application of the person (one Telegram account) holds an active
+        booking on this slot or one overlapping it (slots last at most `longest_minutes`)."""
+        stmt = (
+            select(Slot.starts_at, Slot.duration_minutes)
+            .join(Booking, Booking.slot_id == Slot.id)
+            .join(Candidate, Candidate.id == Booking.candidate_id)
+            .where(
+                Candidate.telegram_id == telegram_id,
+                Candidate.id != besides_candidate,
+                Slot.starts_at < slot.ends_at,
+                Slot.starts_at > slot.starts_at - timedelta(minutes=longest_minutes),
+                Booking.status.in_(ACTIVE_BOOKING_STATUSES),
+            )
+        )
+        rows = (await self.session.execute(stmt)).all()
+        return overlaps_any((slot.starts_at, slot.ends_at), (period(s, m) for s, m in rows))
+
     async def change_status(
         self,
         booking: Booking,

@@ -18,7 +18,7 @@ from domain.bookings.card import recruiter_card
 from domain.bookings.waitlist import join_waitlist
 from domain.messaging.texts import Catalog
 from domain.scheduling.picker import BookingRules, free_slots
-from storage.models import Booking, Notification, Slot
+from storage.models import Booking, Candidate, Notification, Slot
 from tests.conftest import Storage
 from tests.support.factories import NOW, make_candidate, make_city, make_recruiter, make_slot
 
@@ -217,3 +217,28 @@ async def test_a_seat_held_above_the_capacity_still_counts(storage: Storage) -> 
     refused = await _attempt(storage, candidates[2], slot)
     assert isinstance(refused, Failure) and isinstance(refused.error, SlotTaken)
     assert await _seats(storage, slot) == [1, 5]
+
+
+async def test_one_person_holds_one_seat_at_a_time_whatever_the_application(
+    storage: Storage,
+) -> None:
+    """Two applications of one person (two vacancies) cannot take two seats of one event."""
+    (first,), slot, _city = await _event(storage, candidates=1, capacity=5)
+    async with storage.uow() as uow:
+        person = await uow.candidates.get(first)
+        assert person is not None
+        person.is_current = False
+        second = uow.candidates.add(
+            Candidate(
+                telegram_id=person.telegram_id,
+                city_id=person.city_id,
+                locale="en",
+                status=person.status,
+                is_current=True,
+            )
+        )
+        await uow.commit()
+    assert isinstance(await _attempt(storage, first, slot), Success)
+    refused = await _attempt(storage, second.id, slot)
+    assert isinstance(refused, Failure) and "another booking" in str(refused.error)
+    assert await _seats(storage, slot) == [1]
