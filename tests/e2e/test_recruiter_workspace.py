@@ -71,6 +71,7 @@ async def test_an_invite_links_once_and_refuses_used_expired_and_unknown(
     assert [c["command"] for c in bot.commands["default|en"]] == [
         "start",
         "mybooking",
+        "vacancies",
         "lang",
         "mydata",
         "forgetme",
