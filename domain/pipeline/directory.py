@@ -318,14 +318,17 @@ async def candidate_profile(
     if not in_scope(candidate.city_id, city_ids):
         return None
     city = await uow.cities.get(candidate.city_id) if candidate.city_id is not None else None
+    applications = await _other_applications(uow, candidate, city_ids)
     return Profile(
         candidate=candidate,
         timezone=city.timezone if city is not None else "UTC",
         tests=await _tests(uow, candidate),
         bookings=await _bookings(uow, candidate.id),
         timeline=await _timeline(uow, candidate.id),
-        messages=await _messages(uow, candidate.telegram_id),
-        applications=await _other_applications(uow, candidate, city_ids),
+        messages=await _messages(
+            uow, candidate.telegram_id, {candidate.id} | {a.id for a in applications}
+        ),
+        applications=applications,
     )
 
 
@@ -432,7 +435,9 @@ async def actor_name(uow: UnitOfWork, actor: str) -> tuple[str, str | None]:
     return "other", None
 
 
-async def _messages(uow: UnitOfWork, chat_id: int) -> list[MessageRow]:
+async def _messages(uow: UnitOfWork, chat_id: int, visible: set[int]) -> list[MessageRow]:
+    """What went to the person's chat: for this application, the person's others the reader
+    may see, or none in particular (not another city's application's)."""
     return [
         MessageRow(
             id=n.id,
@@ -445,6 +450,7 @@ async def _messages(uow: UnitOfWork, chat_id: int) -> list[MessageRow]:
             last_error=n.last_error,
         )
         for n in await uow.candidate_profiles.messages(chat_id, MESSAGES_SHOWN)
+        if n.candidate_id is None or n.candidate_id in visible
     ]
 
 

@@ -415,3 +415,31 @@ async def test_a_profile_outside_the_scope_is_none_and_its_queries_are_few(
     # (loaded with every city), results, answers, bookings, history, messages, the person's
     # other applications: the same few whatever the candidate holds
     assert counts == [9, 9]
+
+
+async def test_a_profile_shows_the_persons_messages_of_applications_the_reader_may_see(
+    storage: Storage,
+) -> None:
+    """One person, an application in each of two cities: a recruiter of the first sees, on
+    that application, the messages sent for it, not those of the other city's application."""
+    clock = FrozenClock(NOW)
+    async with storage.uow() as uow:
+        here, there = await make_city(uow), await make_city(uow)
+        mine = await make_candidate(uow, here, is_current=False)
+        theirs = await make_candidate(uow, there, telegram_id=mine.telegram_id)
+        for application, words in ((mine, "about the job here"), (theirs, "about the job there")):
+            await queue_message(
+                uow,
+                clock,
+                chat_id=mine.telegram_id,
+                kind="staff_reply",
+                dedupe_key=f"t:{application.id}",
+                text=words,
+                candidate_id=application.id,
+            )
+        await uow.commit()
+        seen = await candidate_profile(uow, mine.id, frozenset({here.id}))
+        everything = await candidate_profile(uow, mine.id, None)
+    assert seen is not None and [m.text for m in seen.messages] == ["about the job here"]
+    assert seen.applications == ()
+    assert everything is not None and len(everything.messages) == 2
