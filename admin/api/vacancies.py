@@ -108,11 +108,16 @@ async def vacancy_qr(call: Call) -> bytes:
 async def funnel_report(call: Call) -> dict[str, Any]:
     by = call.query.by
     funnels = await funnels_side_by_side(call.uow, by, call.deps.clock.now(), call.scope.city_ids)
-    titles = {v.id: title_in(v, LOCALE) for v in await vacancies_in(call.uow, None)}
+    visible = await vacancies_in(call.uow, call.scope.city_ids)
+    titles = {v.id: title_in(v, LOCALE) for v in visible}
     items = []
     for f in funnels.funnels:
         if by == "vacancy":
-            label = titles.get(f.vacancy_id, "") if f.vacancy_id is not None else "no vacancy"
+            label = (
+                titles.get(f.vacancy_id, f"#{f.vacancy_id}")
+                if f.vacancy_id is not None
+                else "no vacancy"
+            )
         else:
             label = f.source or "no source tag"
         items.append({**f.model_dump(), "label": label})

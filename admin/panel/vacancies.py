@@ -170,7 +170,7 @@ def _rows(funnels: list[SideFunnel], label: Any) -> list[dict[str, Any]]:
 @signed_in
 async def funnel(request: web.Request, scope: Scope) -> web.Response:
     now = deps(request).clock.now()
-    titles = {v.id: title_in(v, LOCALE) for v in await vacancies_in(uow(request), None)}
+    titles = {v.id: title_in(v, LOCALE) for v in await vacancies_in(uow(request), scope.city_ids)}
     by_vacancy = await funnels_side_by_side(uow(request), "vacancy", now, scope.city_ids)
     by_source = await funnels_side_by_side(uow(request), "source", now, scope.city_ids)
     no_vacancy = text(request, "panel.vacancies.no_vacancy")

@@ -20,6 +20,7 @@ from domain.screening.answers import (
     option_label,
     prompt_text,
 )
+from domain.vacancies.catalog import title_of_application
 from storage.dto import QuestionDTO, TestDTO
 from storage.models import Candidate, TestAnswer, TestResult
 from storage.uow import UnitOfWork
@@ -254,6 +255,7 @@ async def _tell_recruiters(
             name=candidate.full_name or str(candidate.telegram_id),
             username=candidate.username,
             city=city_name(city, locale) if city else "",
+            vacancy=await title_of_application(uow, candidate.vacancy_id, locale),
             phone=candidate.phone,
             source=candidate.source,
             result="✅" if passed else "❌",

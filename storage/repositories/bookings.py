@@ -145,15 +145,6 @@ class BookingRepository(Repository[Booking]):
         await self.session.flush()
         self._uow.mark_written(self.cache_tag)
 
-    async def active_for_slot(self, slot_id: int) -> list[Booking]:
-        """The bookings holding a seat of the slot, by seat."""
-        stmt = (
-            select(Booking)
-            .where(Booking.slot_id == slot_id, Booking.status.in_(ACTIVE_BOOKING_STATUSES))
-            .order_by(Booking.seat)
-        )
-        return list((await self.session.scalars(stmt)).all())
-
     async def attendees_of(
         self, slot_id: int, *, active_only: bool = False
     ) -> list[tuple[Booking, Candidate]]:

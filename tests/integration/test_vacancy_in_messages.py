@@ -122,3 +122,18 @@ async def test_the_consent_text_has_no_override_per_vacancy(storage: Storage) ->
         )
     assert isinstance(refused, Failure) and str(refused.error).startswith("vacancy_id:")
     assert isinstance(welcome, Success)
+
+
+async def test_the_screening_summary_names_the_vacancy(storage: Storage) -> None:
+    """Someone screened for two vacancies in one city: two summaries, each saying which."""
+    from domain.screening.first_test import _tell_recruiters
+
+    async with storage.uow() as uow:
+        city = await make_city(uow)
+        await make_recruiter(uow, city, telegram_chat_id=RECRUITER_CHAT, locale="en")
+        vacancy = await make_vacancy(uow, city, title="Night baker")
+        ann = await make_candidate(uow, city, full_name="Ann", vacancy_id=vacancy.id)
+        await _tell_recruiters(uow, ann, [], True, CLOCK, CATALOG)
+        await uow.commit()
+    (summary,) = await _texts_to(storage, RECRUITER_CHAT)
+    assert "New candidate: Ann</b>\nVacancy: Night baker\nCity:" in summary
