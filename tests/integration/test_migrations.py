@@ -393,7 +393,40 @@ async def _vacancies_from_cities(engine: AsyncEngine) -> None:
     # Who came to an intro day is counted by the funnel from now on.
     assert [cid for cid, bits in milestones.items() if bits & CAME_TO_INTRO_DAY] == [2]
     assert questions == 1 and tests == [(1, None)]
-    await downgrade_to(engine, "0016")
+    async with engine.begin() as conn:  # candidate 1 applies to another vacancy: a second row
+        await conn.execute(text("UPDATE candidates SET is_current = false WHERE id = 1"))
+        await conn.execute(
+            text(
+                "INSERT INTO vacancies (id, title, description, active, created_at) "
+                """VALUES (100, '{"en": "Cook"}', '{}', true, '2026-01-01')"""
+            )
+        )
+        await conn.execute(
+            text(
+                "INSERT INTO candidates (id, telegram_id, city_id, vacancy_id, locale, status, "
+                "reachable, updated_at, created_at, search_text, milestones, is_current) VALUES "
+                "(5, 101, 1, 100, 'ru', 'screening', true, '2026-01-01', '2026-01-01', "
+                "'', 0, true)"
+            )
+        )
+        await conn.execute(
+            text(
+                "INSERT INTO candidate_status_history (candidate_id, from_status, to_status, "
+                "actor, created_at) VALUES (1, 'new', 'screening', 'x', '2026-01-01')"
+            )
+        )
+    await downgrade_to(engine, "0016")  # one row per person again: the current one stays
+    async with engine.connect() as conn:
+        kept = (await conn.execute(text("SELECT id FROM candidates ORDER BY id"))).scalars().all()
+        orphans = (
+            await conn.execute(
+                text(
+                    "SELECT count(*) FROM bookings b WHERE NOT EXISTS "
+                    "(SELECT 1 FROM candidates c WHERE c.id = b.candidate_id)"
+                )
+            )
+        ).scalar()
+    assert list(kept) == [2, 3, 4, 5] and orphans == 0
     await upgrade_to(engine, "head")
     await _assert_in_sync(engine)
 

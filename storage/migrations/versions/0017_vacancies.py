@@ -210,11 +210,31 @@ def _default_vacancies() -> None:
         )
 
 
+def _delete_with_dependents(bind: sa.Connection, table: str, where: str) -> None:
+    """Delete the rows of `table` matching `where`, and first what points at them: rows of a
+    table whose key says ON DELETE SET NULL are cut loose, any other are deleted likewise."""
+    inspector = sa.inspect(bind)
+    chosen = f"SELECT id FROM {table} WHERE {where}"
+    for other in inspector.get_table_names():
+        for key in inspector.get_foreign_keys(other):
+            if key["referred_table"] != table or len(key["constrained_columns"]) != 1:
+                continue
+            column = key["constrained_columns"][0]
+            if (key.get("options") or {}).get("ondelete", "").upper() == "SET NULL":
+                bind.execute(
+                    sa.text(f"UPDATE {other} SET {column} = NULL WHERE {column} IN ({chosen})")
+                )
+            elif other != table:
+                _delete_with_dependents(bind, other, f"{column} IN ({chosen})")
+    bind.execute(sa.text(f"DELETE FROM {table} WHERE {where}"))
+
+
 def downgrade() -> None:
     bind = op.get_bind()
     bind.execute(sa.text(f"UPDATE candidates SET milestones = milestones & ~{_CAME_TO_INTRO_DAY}"))
-    # Back to one row per person: only the current application stays.
-    bind.execute(sa.text("DELETE FROM candidates WHERE NOT is_current"))
+    # Back to one row per person: only the current application stays, the others go with
+    # every row of theirs (SQLite migrates with foreign keys off: no cascade does it there).
+    _delete_with_dependents(bind, "candidates", "NOT is_current")
     bind.execute(sa.text("DELETE FROM tests WHERE vacancy_id IS NOT NULL"))
     bind.execute(sa.text("DELETE FROM message_templates WHERE vacancy_id IS NOT NULL"))
     bind.execute(sa.text(f"UPDATE bookings SET status = 'canceled' WHERE seat > 1 AND {_ACTIVE}"))
