@@ -9,7 +9,7 @@ from typing import Any
 import structlog
 from aiogram import BaseMiddleware
 from aiogram.fsm.middleware import FSMContextMiddleware
-from aiogram.types import TelegramObject, Update
+from aiogram.types import CallbackQuery, Message, TelegramObject, Update
 from aiogram.types.update import UpdateTypeLookupError
 
 from bot.update_guard import DUPLICATE
@@ -17,6 +17,7 @@ from core.metrics import Metrics, timed
 from domain.organisation.places import recruiter_for_chat
 from domain.pipeline.arrival import candidate_for
 from domain.pipeline.journey import Stage, stage_of
+from domain.vacancies.applications import application_for_message
 from storage.uow import UnitOfWork, UnitOfWorkFactory
 
 log = structlog.get_logger(__name__)
@@ -71,7 +72,9 @@ def _update_type(event: TelegramObject) -> str:
 
 
 class CandidateMiddleware(BaseMiddleware):
-    """Loads the person's candidate record (None for a stranger) for filters and handlers."""
+    """Loads the person's candidate record (None for a stranger) for filters and handlers: the
+    current application, or, for a button pressed on (or a reply to) a message sent for another
+    of their applications, that one, made current (`application_for_message`)."""
 
     async def __call__(
         self,
@@ -81,8 +84,23 @@ class CandidateMiddleware(BaseMiddleware):
     ) -> Any:
         user = data.get("event_from_user")
         uow = data.get("uow")
-        data["candidate"] = await candidate_for(uow, user.id) if user and uow else None
+        candidate = await candidate_for(uow, user.id) if user and uow else None
+        pointed_at = _message_pointed_at(event) if candidate is not None else None
+        if candidate is not None and pointed_at is not None:
+            assert uow is not None
+            candidate = await application_for_message(uow, candidate, *pointed_at)
+        data["candidate"] = candidate
         return await handler(event, data)
+
+
+def _message_pointed_at(event: TelegramObject) -> tuple[int, int] | None:
+    """(chat id, message id) of the bot's message this update acts on: the one whose button was
+    pressed, or the one replied to; None for anything else."""
+    if isinstance(event, CallbackQuery) and event.message is not None:
+        return event.message.chat.id, event.message.message_id
+    if isinstance(event, Message) and event.reply_to_message is not None:
+        return event.chat.id, event.reply_to_message.message_id
+    return None
 
 
 class DuplicateUpdateMiddleware(BaseMiddleware):

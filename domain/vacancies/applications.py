@@ -68,3 +68,22 @@ async def switch_to(uow: UnitOfWork, current: Candidate, application_id: int) ->
     if target is None:
         return None
     return await uow.candidates.hand_over_current(current, target)
+
+
+async def application_for_message(
+    uow: UnitOfWork, current: Candidate, chat_id: int, message_id: int
+) -> Candidate:
+    """The application a message of the bot in the person's chat was sent for (its buttons
+    pressed, or replied to): when it is another of the person's applications (not erased),
+    that one becomes current, so the update and the steps after it act on it. Any other
+    message (sent for the current one, for no application, or not through the outbox) leaves
+    the current one. One indexed read; commits only a switch."""
+    sent = await uow.notifications.relayed_as(chat_id, message_id)
+    if sent is None or sent.candidate_id is None or sent.candidate_id == current.id:
+        return current
+    other = await uow.candidates.get(sent.candidate_id)
+    if other is None or other.telegram_id != current.telegram_id or other.erased_at is not None:
+        return current
+    switched = await uow.candidates.hand_over_current(current, other)
+    await uow.commit()
+    return switched

@@ -199,7 +199,7 @@ class NotificationRepository(Repository[Notification]):
 
     async def relayed_as(self, chat_id: int, message_id: int) -> Notification | None:
         """The outbox message that went out to `chat_id` as Telegram message `message_id`
-        (what a recruiter's reply points at)."""
+        (what a reply, or a pressed button, points at)."""
         stmt = select(Notification).where(
             Notification.recipient_chat_id == chat_id,
             Notification.sent_message_id == message_id,
