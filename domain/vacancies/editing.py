@@ -17,6 +17,7 @@ from storage.uow import UnitOfWork
 
 MAX_TITLE = 120
 MAX_DESCRIPTION = 2000
+SLUG_TAKEN = "taken by another vacancy"
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ async def _check(
             return InvalidField("slug", "reserved: v and a number is the link by id")
         taken = await uow.vacancies.by_slug(fields.slug)
         if taken is not None and taken.id != vacancy_id:
-            return InvalidField("slug", "taken by another vacancy")
+            return InvalidField("slug", SLUG_TAKEN)
     owner = fields.owner_recruiter_id
     if owner is not None and await uow.recruiters.get_dto(owner) is None:
         return InvalidField("owner_recruiter_id", "no such recruiter")
@@ -83,7 +84,8 @@ async def create_vacancy(
         return Failure(problem)
     vacancy = Vacancy()
     _apply(vacancy, fields)
-    [vacancy] = await uow.vacancies.add_many([vacancy])
+    if not await uow.vacancies.write_unique(vacancy):  # the slug taken meanwhile
+        return Failure(InvalidField("slug", SLUG_TAKEN))
     await uow.vacancies.set_cities(vacancy.id, fields.city_ids)
     for kind in TestKind:
         await copy_default_test(uow, kind, vacancy.id)
@@ -103,6 +105,8 @@ async def update_vacancy(
     if problem is not None:
         return Failure(problem)
     _apply(vacancy, fields)
+    if not await uow.vacancies.write_unique(vacancy):  # the slug taken meanwhile
+        return Failure(InvalidField("slug", SLUG_TAKEN))
     await uow.vacancies.set_cities(vacancy.id, fields.city_ids)
     uow.audit.record(actor=actor, action="update", entity="vacancy", entity_id=vacancy.id)
     await uow.commit()

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from sqlalchemy import delete, func, insert, or_, select
+from sqlalchemy.exc import IntegrityError
 
 from storage.cache.decorators import cached
 from storage.dto import VacancyDTO
@@ -16,6 +17,18 @@ from storage.repositories.base import Repository
 class VacancyRepository(Repository[Vacancy]):
     model = Vacancy
     cache_tag = "vacancies"
+
+    async def write_unique(self, vacancy: Vacancy) -> bool:
+        """Write a new or changed vacancy now; False (and nothing written) when the database
+        finds its slug taken meanwhile. A savepoint keeps the unit of work usable."""
+        try:
+            async with self._uow.savepoint():
+                self.session.add(vacancy)
+                await self.session.flush()
+        except IntegrityError:
+            return False
+        self._uow.mark_written(self.cache_tag)
+        return True
 
     async def city_ids(self, vacancy_id: int) -> tuple[int, ...]:
         stmt = select(vacancy_cities.c.city_id).where(vacancy_cities.c.vacancy_id == vacancy_id)

@@ -3,6 +3,7 @@ a vacancy's own tests copied from the defaults."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date, timedelta
 
 import pytest
@@ -181,3 +182,23 @@ async def test_a_vacancy_with_a_bad_field_is_refused_for_that_field(
     assert isinstance(made, Failure) and isinstance(made.error, InvalidField)
     assert str(made.error).startswith(f"{field}:")
     assert isinstance(taken, Failure) and str(taken.error).startswith("slug:")
+
+
+async def test_two_vacancies_created_at_once_with_one_slug_make_one_and_a_refusal(
+    storage: Storage,
+) -> None:
+    """Both pass the check before either writes: the database's unique slug decides, and the
+    second is told so next to its field, not with an error."""
+    async with storage.uow() as uow:
+        city = await make_city(uow)
+        await uow.commit()
+
+    async def make() -> object:
+        async with storage.uow() as uow:
+            fields = VacancyFields(title={"en": "Cook"}, city_ids=(city.id,), slug="cook")
+            return await create_vacancy(uow, fields, actor="test")
+
+    results = await asyncio.gather(make(), make())
+    assert sorted(type(r).__name__ for r in results) == ["Failure", "Success"]
+    (refused,) = [r for r in results if isinstance(r, Failure)]
+    assert str(refused.error) == "slug: taken by another vacancy"
