@@ -48,9 +48,9 @@ def slot_list(
     delete = catalog.text("button.delete", locale)
     keyboard = []
     for label, free_slot, booking_id, *group in rows[:PAGE]:
-        if group:  # a group event: its attendees (deleted from there when nobody is left)
+        if group:  # a group event: its attendees, its seats, one message to all
             keyboard.append([button(f"👥 {label}", SlotAttendees(slot_id=group[0]))])
-        elif free_slot is not None:
+        if free_slot is not None:  # nobody holds a seat: it can go
             ask = SlotDelete(slot_id=free_slot, page=page)
             keyboard.append([button(f"{delete} {label}", ask)])
         elif booking_id is not None:
@@ -105,7 +105,8 @@ async def show_slots(
             label += " · " + m.catalog.text("recruiter.withdrawn_mark", locale)
         if row.group:
             seats = f"{row.seats_taken}/{row.slot.capacity}"
-            items.append((f"{label} · {seats}", None, None, row.slot.id))
+            empty = row.slot.id if row.seats_taken == 0 else None
+            items.append((f"{label} · {seats}", empty, None, row.slot.id))
         elif row.booking_id is None:
             items.append((label, row.slot.id, None))
         else:

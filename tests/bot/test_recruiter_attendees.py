@@ -11,7 +11,7 @@ from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage
 from aiogram.types import InlineKeyboardMarkup
 from sqlalchemy import select
 
-from bot.callbacks import SlotAttendees, SlotsMenu
+from bot.callbacks import SlotAttendees, SlotDelete, SlotsMenu
 from core.clock import FrozenClock
 from core.enums import BookingStatus, CandidateStatus, SlotPurpose
 from domain.bookings.booking import Messaging
@@ -86,6 +86,22 @@ async def test_the_coming_slots_open_an_events_attendees(harness: BotHarness) ->
     assert all(name in shown.text for name in NAMES)
     labels = [text for text, _ in _buttons(shown)]
     assert labels == ["✉ Написать всем", "🪑 Мест: 5"]  # not begun: nothing to mark yet
+
+
+async def test_an_event_nobody_has_booked_can_be_deleted_from_the_list(
+    harness: BotHarness,
+) -> None:
+    slot, bookings, _people = await _event(harness, timedelta(days=1))
+    async with harness.storage.uow() as uow:
+        for booking_id in bookings:
+            row = await uow.bookings.get(booking_id)
+            assert row is not None
+            assert await uow.bookings.change_status(row, BookingStatus.CANCELED, actor="test")
+        await uow.commit()
+    listed = await _feed(harness, press(SlotsMenu(do="list").pack(), user_id=BORIS))
+    (attendees, delete) = _buttons(listed)
+    assert attendees[0].startswith("👥") and attendees[0].endswith("· 0/5")
+    assert delete[1] == SlotDelete(slot_id=slot, page=0).pack()
 
 
 async def test_attendance_is_marked_per_person_in_the_list(harness: BotHarness) -> None:
