@@ -12,6 +12,7 @@ from domain.conversations.buttons import note_button
 from domain.messaging.outbox import queue_message
 from domain.messaging.texts import Catalog, render_message
 from domain.screening.answers import option_label
+from domain.screening.taken import which_test_and_result
 from storage.dto import RecruiterDTO
 from storage.models import Booking, Candidate, Slot
 from storage.uow import UnitOfWork
@@ -29,11 +30,8 @@ async def _answers(
 ) -> tuple[str, str]:
     """The key screening answers, each under its own short label, and the score (or the
     result's state, in words, when the test has no score)."""
-    test = await uow.tests.get_dto_by_kind(TestKind.SCREENING, candidate.vacancy_id)
-    if test is None:
-        return "", "—"
-    result = await uow.test_results.latest_for(candidate.id, test.id)
-    if result is None:
+    test, result = await which_test_and_result(uow, candidate, TestKind.SCREENING)
+    if test is None or result is None:
         return "", "—"
     by_id = {q.id: q for q in test.questions}
     lines = []

@@ -21,6 +21,7 @@ from core.enums import TestKind
 from domain.messaging.outbox import queue_message
 from domain.messaging.texts import Catalog, render_message
 from domain.records import Candidate, CandidateStatusChange
+from domain.screening.taken import which_test
 from domain.transitions import IllegalTransition, TransitionTable
 from storage.uow import UnitOfWork
 
@@ -73,7 +74,7 @@ CANDIDATE_MOVES: TransitionTable[C] = TransitionTable(
 async def invite_to_test2(uow: UnitOfWork, tell: Teller, candidate: Candidate) -> None:
     """Passed the interview: test 2's invitation with its button (once per candidate), when
     test 2 has questions."""
-    test = await uow.tests.get_dto_by_kind(TestKind.KNOWLEDGE, candidate.vacancy_id)
+    test = await which_test(uow, candidate, TestKind.KNOWLEDGE)
     if test is None or not test.questions:
         return
     catalog, locale = tell.catalog, candidate.locale

@@ -20,6 +20,7 @@ from domain.screening.answers import (
     option_label,
     prompt_text,
 )
+from domain.screening.taken import which_test_and_result
 from domain.vacancies.catalog import title_of_application
 from storage.dto import QuestionDTO, TestDTO
 from storage.models import Candidate, TestAnswer, TestResult
@@ -63,9 +64,8 @@ def visible_questions(test: TestDTO, answers: dict[int, str]) -> list[QuestionDT
 
 
 async def _open_result(
-    uow: UnitOfWork, candidate: Candidate, test: TestDTO, clock: Clock
+    uow: UnitOfWork, candidate: Candidate, test: TestDTO, result: TestResult | None, clock: Clock
 ) -> TestResult:
-    result = await uow.test_results.latest_for(candidate.id, test.id)
     if result is None:
         # Flushed at once: what follows reads its status (a column default) and its answers.
         [result] = await uow.test_results.add_many(
@@ -75,7 +75,7 @@ async def _open_result(
                 )
             ]
         )
-        uow.test_results.remember(result)
+        uow.test_results.remember(result, TestKind.SCREENING)
         if candidate.status is CandidateStatus.NEW:
             await move_candidate(
                 uow, candidate, CandidateStatus.SCREENING, actor="candidate", tell=None
@@ -98,10 +98,10 @@ async def current_step(
     uow: UnitOfWork, candidate: Candidate, clock: Clock, catalog: Catalog
 ) -> ScreeningStep:
     """Where the candidate is in the test; answers the city question from the city picker."""
-    test = await uow.tests.get_dto_by_kind(TestKind.SCREENING, candidate.vacancy_id)
+    test, started = await which_test_and_result(uow, candidate, TestKind.SCREENING)
     if test is None or not test.questions:
         return await _finish(uow, candidate, None, None, clock, catalog)
-    result = await _open_result(uow, candidate, test, clock)
+    result = await _open_result(uow, candidate, test, started, clock)
     if result.status is not TestResultStatus.IN_PROGRESS:
         return ScreeningFinished(
             passed=result.status is TestResultStatus.PASSED,
@@ -145,9 +145,8 @@ async def submit_answer(
     if isinstance(checked, Rejected):
         return InvalidAnswer(checked.reason_key, checked.values, step)
 
-    test = await uow.tests.get_dto_by_kind(TestKind.SCREENING, candidate.vacancy_id)
+    test, result = await which_test_and_result(uow, candidate, TestKind.SCREENING)
     assert test is not None
-    result = await uow.test_results.latest_for(candidate.id, test.id)
     assert result is not None
     result.answers.append(TestAnswer(question_id=question.id, answer=checked.value))
     if question.key == "full_name":

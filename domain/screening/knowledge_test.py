@@ -8,6 +8,7 @@ from core.clock import Clock
 from core.enums import CandidateStatus, TestKind, TestResultStatus
 from domain.pipeline.status import move_candidate
 from domain.screening.answers import option_flags
+from domain.screening.taken import which_test_and_result
 from storage.dto import QuestionDTO, TestDTO
 from storage.models import Candidate, TestAnswer, TestResult
 from storage.uow import UnitOfWork
@@ -68,8 +69,9 @@ def _limits(test: TestDTO, question: QuestionDTO) -> tuple[int, int]:
     return attempts, seconds
 
 
-async def _result(uow: UnitOfWork, candidate: Candidate, test: TestDTO, clock: Clock) -> TestResult:
-    result = await uow.test_results.latest_for(candidate.id, test.id)
+async def _open_result(
+    uow: UnitOfWork, candidate: Candidate, test: TestDTO, result: TestResult | None, clock: Clock
+) -> TestResult:
     if result is None:
         # Flushed at once: what follows reads its status (a column default) and its answers.
         [result] = await uow.test_results.add_many(
@@ -79,6 +81,7 @@ async def _result(uow: UnitOfWork, candidate: Candidate, test: TestDTO, clock: C
                 )
             ]
         )
+        uow.test_results.remember(result, TestKind.KNOWLEDGE)
     return result
 
 
@@ -87,10 +90,10 @@ async def current_step(
 ) -> tuple[Test2Step | None, bool]:
     """The question to show (its row created when first shown), and whether a time limit ran
     out on the way. None when no knowledge test is configured. Commits."""
-    test = await uow.tests.get_dto_by_kind(TestKind.KNOWLEDGE, candidate.vacancy_id)
+    test, started = await which_test_and_result(uow, candidate, TestKind.KNOWLEDGE)
     if test is None or not test.questions:
         return None, False
-    result = await _result(uow, candidate, test, clock)
+    result = await _open_result(uow, candidate, test, started, clock)
     if result.status is not TestResultStatus.IN_PROGRESS:
         return _finished(result), False
     rows = {a.question_id: a for a in result.answers}
@@ -127,9 +130,8 @@ async def submit_answer(
         return Test2TimeUp(step)
     if not isinstance(step, Test2Question) or step.question.id != question_id:
         return Test2Outdated(step)
-    test = await uow.tests.get_dto_by_kind(TestKind.KNOWLEDGE, candidate.vacancy_id)
-    assert test is not None
-    result = await _result(uow, candidate, test, clock)
+    _, result = await which_test_and_result(uow, candidate, TestKind.KNOWLEDGE)
+    assert result is not None
     row = next(a for a in result.answers if a.question_id == question_id)
     row.attempts += 1
     row.answer = value

@@ -43,18 +43,14 @@ class TestRepository(Repository[Test]):
     async def get_dto_by_kind(
         self, kind: TestKind, vacancy_id: int | None = None
     ) -> TestDTO | None:
-        test = await self.get_by_kind(kind, vacancy_id)
-        if test is None:
-            return None
-        return TestDTO(
-            id=test.id,
-            kind=test.kind,
-            title=test.title,
-            pass_percent=test.pass_percent,
-            default_max_attempts=test.default_max_attempts,
-            default_time_limit_seconds=test.default_time_limit_seconds,
-            questions=tuple(QuestionDTO.model_validate(q) for q in test.questions if q.active),
-        )
+        """The test a candidate of the vacancy starts (see `domain.screening.taken`)."""
+        return _dto(await self.get_by_kind(kind, vacancy_id))
+
+    @cached()
+    async def get_dto(self, test_id: int) -> TestDTO | None:
+        """A test by its id: the one a candidate's result was started on."""
+        stmt = select(Test).where(Test.id == test_id).options(selectinload(Test.questions))
+        return _dto((await self.session.scalars(stmt)).first())
 
     # The question editor.
 
@@ -77,15 +73,28 @@ class TestRepository(Repository[Test]):
         return question
 
 
+def _dto(test: Test | None) -> TestDTO | None:
+    if test is None:
+        return None
+    return TestDTO(
+        id=test.id,
+        kind=test.kind,
+        title=test.title,
+        pass_percent=test.pass_percent,
+        default_max_attempts=test.default_max_attempts,
+        default_time_limit_seconds=test.default_time_limit_seconds,
+        questions=tuple(QuestionDTO.model_validate(q) for q in test.questions if q.active),
+    )
+
+
 # Read at every screening step: the statement is built once, not per read.
 _LATEST_RESULT = (
     select(TestResult)
-    .where(
-        TestResult.candidate_id == bindparam("candidate_id"),
-        TestResult.test_id == bindparam("test_id"),
-    )
+    .join(Test, Test.id == TestResult.test_id)
+    .where(TestResult.candidate_id == bindparam("candidate_id"), Test.kind == bindparam("kind"))
     .options(selectinload(TestResult.answers))
     .order_by(TestResult.started_at.desc(), TestResult.id.desc())
+    .limit(1)
 )
 
 
@@ -97,24 +106,26 @@ class TestResultRepository(Repository[TestResult]):
     def __init__(self, uow: UnitOfWork) -> None:
         super().__init__(uow)
         # What this unit has read or added, so asking again costs no query (the same rows).
-        self._latest: dict[tuple[int, int], TestResult] = {}
+        self._latest: dict[tuple[int, TestKind], TestResult] = {}
 
     def forget(self) -> None:
         """After a rollback the rows read may be gone or changed: read them again."""
         self._latest.clear()
 
-    async def latest_for(self, candidate_id: int, test_id: int) -> TestResult | None:
-        known = self._latest.get((candidate_id, test_id))
+    async def latest_of_kind(self, candidate_id: int, kind: TestKind) -> TestResult | None:
+        """The candidate's latest result of a test of this kind, whichever test it was (one
+        statement, and one for its answers)."""
+        known = self._latest.get((candidate_id, kind))
         if known is not None:
             return known
         found = await self.session.scalars(
-            _LATEST_RESULT, {"candidate_id": candidate_id, "test_id": test_id}
+            _LATEST_RESULT, {"candidate_id": candidate_id, "kind": kind}
         )
         result = found.first()
         if result is not None:
-            self._latest[(candidate_id, test_id)] = result
+            self._latest[(candidate_id, kind)] = result
         return result
 
-    def remember(self, result: TestResult) -> None:
-        """A result this unit added is the latest for its candidate and test."""
-        self._latest[(result.candidate_id, result.test_id)] = result
+    def remember(self, result: TestResult, kind: TestKind) -> None:
+        """A result this unit added is the latest for its candidate and its test's kind."""
+        self._latest[(result.candidate_id, kind)] = result
