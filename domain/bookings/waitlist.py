@@ -59,8 +59,9 @@ async def offer_freed_slot(
 ) -> int:
     """Queue "a time has freed up" to everyone waiting in the slot's city, in the order they
     joined; the first to tap takes it. A slot that can no longer be booked (it starts within
-    `min_notice`) is offered to no one. Returns how many were offered. The caller commits."""
-    if slot.starts_at <= clock.now() + min_notice:
+    `min_notice`, or its recruiter gave it up) is offered to no one. Returns how many were
+    offered. The caller commits."""
+    if slot.withdrawn or slot.starts_at <= clock.now() + min_notice:
         return 0
     line = await uow.waitlist.in_line(slot.city_id, slot.purpose)
     if not line:

@@ -52,7 +52,7 @@ async def thread_messages(
         )
         for m in await uow.inbound_messages.of_candidate(candidate.id, limit)
     ]
-    for n in await uow.candidate_profiles.messages(candidate.telegram_id, limit):
+    for n in await uow.candidate_profiles.messages(candidate.telegram_id, limit, candidate.id):
         author = n.payload.get("author") or {}
         found.append(
             ThreadMessage(
@@ -85,7 +85,7 @@ async def thread_page(
     page, so a deeper page reads more rows."""
     total = await uow.inbound_messages.count_of_candidate(
         candidate.id
-    ) + await uow.candidate_profiles.message_count(candidate.telegram_id)
+    ) + await uow.candidate_profiles.message_count(candidate.telegram_id, candidate.id)
     if offset >= total:
         return ThreadPage([], total)
     merged = await thread_messages(uow, candidate, min(offset + limit, total))

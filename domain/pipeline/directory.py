@@ -325,9 +325,7 @@ async def candidate_profile(
         tests=await _tests(uow, candidate),
         bookings=await _bookings(uow, candidate.id),
         timeline=await _timeline(uow, candidate.id),
-        messages=await _messages(
-            uow, candidate.telegram_id, {candidate.id} | {a.id for a in applications}
-        ),
+        messages=await _messages(uow, candidate),
         applications=applications,
     )
 
@@ -435,9 +433,9 @@ async def actor_name(uow: UnitOfWork, actor: str) -> tuple[str, str | None]:
     return "other", None
 
 
-async def _messages(uow: UnitOfWork, chat_id: int, visible: set[int]) -> list[MessageRow]:
-    """What went to the person's chat: for this application, the person's others the reader
-    may see, or none in particular (not another city's application's)."""
+async def _messages(uow: UnitOfWork, candidate: CandidateRow) -> list[MessageRow]:
+    """What went to the person's chat for this application (or for none in particular): not
+    what went for their other applications, which may be another city's."""
     return [
         MessageRow(
             id=n.id,
@@ -449,8 +447,9 @@ async def _messages(uow: UnitOfWork, chat_id: int, visible: set[int]) -> list[Me
             sent_at=n.sent_at,
             last_error=n.last_error,
         )
-        for n in await uow.candidate_profiles.messages(chat_id, MESSAGES_SHOWN)
-        if n.candidate_id is None or n.candidate_id in visible
+        for n in await uow.candidate_profiles.messages(
+            candidate.telegram_id, MESSAGES_SHOWN, candidate.id
+        )
     ]
 
 

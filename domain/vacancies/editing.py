@@ -83,8 +83,7 @@ async def create_vacancy(
     if problem is not None:
         return Failure(problem)
     vacancy = Vacancy()
-    _apply(vacancy, fields)
-    if not await uow.vacancies.write_unique(vacancy):  # the slug taken meanwhile
+    if not await uow.vacancies.write_unique(vacancy, lambda: _apply(vacancy, fields)):
         return Failure(InvalidField("slug", SLUG_TAKEN))
     await uow.vacancies.set_cities(vacancy.id, fields.city_ids)
     for kind in TestKind:
@@ -104,8 +103,7 @@ async def update_vacancy(
     problem = await _check(uow, fields, vacancy_id)
     if problem is not None:
         return Failure(problem)
-    _apply(vacancy, fields)
-    if not await uow.vacancies.write_unique(vacancy):  # the slug taken meanwhile
+    if not await uow.vacancies.write_unique(vacancy, lambda: _apply(vacancy, fields)):
         return Failure(InvalidField("slug", SLUG_TAKEN))
     await uow.vacancies.set_cities(vacancy.id, fields.city_ids)
     uow.audit.record(actor=actor, action="update", entity="vacancy", entity_id=vacancy.id)

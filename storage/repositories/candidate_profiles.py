@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, or_, select
 
 from core.enums import TestKind
 from storage.models import (
@@ -66,17 +66,30 @@ class CandidateProfileRepository(Repository[Candidate]):
         )
         return (await self.session.execute(stmt)).all()
 
-    async def messages(self, chat_id: int, limit: int) -> list[Notification]:
-        """The latest `limit` messages queued to this chat, newest first."""
+    async def messages(
+        self, chat_id: int, limit: int, candidate_id: int | None = None
+    ) -> list[Notification]:
+        """The latest `limit` messages queued to this chat, newest first; with `candidate_id`,
+        those for that application or for none in particular (not the person's others)."""
         stmt = (
             select(Notification)
-            .where(Notification.recipient_chat_id == chat_id)
+            .where(Notification.recipient_chat_id == chat_id, *_for(candidate_id))
             .order_by(Notification.created_at.desc(), Notification.id.desc())
             .limit(limit)
         )
         return list((await self.session.scalars(stmt)).all())
 
-    async def message_count(self, chat_id: int) -> int:
-        """How many messages were ever queued to this chat."""
-        stmt = select(func.count(Notification.id)).where(Notification.recipient_chat_id == chat_id)
+    async def message_count(self, chat_id: int, candidate_id: int | None = None) -> int:
+        """How many messages were ever queued to this chat (`candidate_id`: as `messages`)."""
+        stmt = select(func.count(Notification.id)).where(
+            Notification.recipient_chat_id == chat_id, *_for(candidate_id)
+        )
         return int((await self.session.execute(stmt)).scalar_one())
+
+
+def _for(candidate_id: int | None) -> tuple[ColumnElement[bool], ...]:
+    """A person's chat holds what went there for each of their applications: one
+    application's share is its own and what was for none of them in particular."""
+    if candidate_id is None:
+        return ()
+    return (or_(Notification.candidate_id == candidate_id, Notification.candidate_id.is_(None)),)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 
 from sqlalchemy import delete, func, insert, or_, select
@@ -18,11 +18,13 @@ class VacancyRepository(Repository[Vacancy]):
     model = Vacancy
     cache_tag = "vacancies"
 
-    async def write_unique(self, vacancy: Vacancy) -> bool:
-        """Write a new or changed vacancy now; False (and nothing written) when the database
-        finds its slug taken meanwhile. A savepoint keeps the unit of work usable."""
+    async def write_unique(self, vacancy: Vacancy, change: Callable[[], None]) -> bool:
+        """Make `change` to a new or loaded vacancy and write it now; False (and nothing
+        written) when the database finds its slug taken meanwhile. The change is made inside a
+        savepoint (opening one flushes what is pending), which keeps the unit usable."""
         try:
             async with self._uow.savepoint():
+                change()
                 self.session.add(vacancy)
                 await self.session.flush()
         except IntegrityError:

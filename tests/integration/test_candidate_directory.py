@@ -22,6 +22,7 @@ from core.enums import (
     TestResultStatus,
 )
 from domain.bookings.booking import Messaging, book_slot
+from domain.conversations.thread import thread_page
 from domain.messaging.outbox import queue_message
 from domain.messaging.texts import Catalog
 from domain.pipeline.directory import (
@@ -420,8 +421,8 @@ async def test_a_profile_outside_the_scope_is_none_and_its_queries_are_few(
 async def test_a_profile_shows_the_persons_messages_of_applications_the_reader_may_see(
     storage: Storage,
 ) -> None:
-    """One person, an application in each of two cities: a recruiter of the first sees, on
-    that application, the messages sent for it, not those of the other city's application."""
+    """One person, an application in each of two cities: each application's page shows the
+    messages sent for it, not those of the person's other application (another city's)."""
     clock = FrozenClock(NOW)
     async with storage.uow() as uow:
         here, there = await make_city(uow), await make_city(uow)
@@ -440,6 +441,10 @@ async def test_a_profile_shows_the_persons_messages_of_applications_the_reader_m
         await uow.commit()
         seen = await candidate_profile(uow, mine.id, frozenset({here.id}))
         everything = await candidate_profile(uow, mine.id, None)
+        thread = await thread_page(uow, mine, limit=10)
     assert seen is not None and [m.text for m in seen.messages] == ["about the job here"]
     assert seen.applications == ()
-    assert everything is not None and len(everything.messages) == 2
+    assert everything is not None and [m.text for m in everything.messages] == [
+        "about the job here"
+    ]
+    assert [m.text for m in thread.messages] == ["about the job here"] and thread.total == 1

@@ -155,6 +155,32 @@ async def test_a_recruiter_who_cannot_make_it_gives_up_the_event_at_its_first_se
     assert await _seats(storage, slot) == []
 
 
+async def test_a_seat_freed_on_a_given_up_event_is_offered_to_nobody(storage: Storage) -> None:
+    candidates, slot, _city = await _event(storage, candidates=3, capacity=5)
+    *seated, waiting = candidates
+    booked = [await _attempt(storage, c, slot) for c in seated]
+    ids = [b.value.id for b in booked if isinstance(b, Success)]
+    async with storage.uow() as uow:
+        person = await uow.candidates.get(waiting)
+        assert person is not None
+        await join_waitlist(uow, person, SlotPurpose.INTERVIEW)
+        row = await uow.slots.get(slot)
+        assert row is not None
+        recruiter = await uow.recruiters.get_dto(row.recruiter_id)
+        assert recruiter is not None
+        gave_up = await desk.cancel(uow, messaging, recruiter, ids[0], "ill", withdraw_slot=True)
+        assert isinstance(gave_up, Success)
+    async with storage.uow() as uow:  # then the other seat is given back, by its holder
+        holder = await uow.candidates.get(seated[1])
+        assert holder is not None
+        assert isinstance(await cancel_booking(uow, messaging, holder, ids[1], "plans"), Success)
+    async with storage.uow() as uow:
+        offers = await uow.session.scalars(
+            select(Notification.id).where(Notification.kind == "waitlist_offer")
+        )
+        assert list(offers.all()) == []
+
+
 async def test_seats_added_to_a_full_event_are_offered_to_the_waiting_list(
     storage: Storage,
 ) -> None:

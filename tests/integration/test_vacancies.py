@@ -14,7 +14,7 @@ from core.errors import InvalidField
 from core.result import Failure, Success
 from domain.vacancies.applications import applications_of, apply, switch_to
 from domain.vacancies.catalog import open_in_city, title_in
-from domain.vacancies.editing import VacancyFields, create_vacancy
+from domain.vacancies.editing import VacancyFields, create_vacancy, update_vacancy
 from domain.vacancies.links import payload, read_payload
 from storage.models import Candidate, Test, TestQuestion
 from tests.conftest import Storage
@@ -202,3 +202,27 @@ async def test_two_vacancies_created_at_once_with_one_slug_make_one_and_a_refusa
     assert sorted(type(r).__name__ for r in results) == ["Failure", "Success"]
     (refused,) = [r for r in results if isinstance(r, Failure)]
     assert str(refused.error) == "slug: taken by another vacancy"
+
+
+async def test_a_slug_taken_between_the_check_and_the_change_is_refused(
+    storage: Storage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The other request wrote it after this one's check: the database refuses the change, and
+    the vacancy is told so next to its field, its own row as it was."""
+    async with storage.uow() as uow:
+        city = await make_city(uow)
+        await make_vacancy(uow, city, slug="cook")
+        mine = await make_vacancy(uow, city, slug="baker")
+        await uow.commit()
+    async with storage.uow() as uow:
+
+        async def unseen(_slug: str) -> None:  # the check ran before the other write
+            return None
+
+        monkeypatch.setattr(uow.vacancies, "by_slug", unseen)
+        fields = VacancyFields(title={"en": "Baker"}, city_ids=(city.id,), slug="cook")
+        changed = await update_vacancy(uow, mine.id, fields, actor="test")
+    assert isinstance(changed, Failure) and str(changed.error) == "slug: taken by another vacancy"
+    async with storage.uow() as uow:
+        kept = await uow.vacancies.get_dto(mine.id)
+    assert kept is not None and kept.slug == "baker"
