@@ -74,7 +74,8 @@ def _update_type(event: TelegramObject) -> str:
 class CandidateMiddleware(BaseMiddleware):
     """Loads the person's candidate record (None for a stranger) for filters and handlers: the
     current application, or, for a button pressed on (or a reply to) a message sent for another
-    of their applications, that one, made current (`application_for_message`)."""
+    of their applications, that one (made current while its journey goes on:
+    `application_for_message`)."""
 
     async def __call__(
         self,

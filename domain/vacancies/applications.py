@@ -5,6 +5,7 @@ one the person goes through now is current: the bot reads and writes that one.""
 from __future__ import annotations
 
 from core.enums import CandidateStatus
+from domain.pipeline.journey import final_answer
 from domain.records import Candidate
 from storage.dto import VacancyDTO
 from storage.uow import UnitOfWork
@@ -75,15 +76,19 @@ async def application_for_message(
 ) -> Candidate:
     """The application a message of the bot in the person's chat was sent for (its buttons
     pressed, or replied to): when it is another of the person's applications (not erased),
-    that one becomes current, so the update and the steps after it act on it. Any other
-    message (sent for the current one, for no application, or not through the outbox) leaves
-    the current one. One indexed read; commits only a switch."""
+    the update acts on it, and when that application's journey goes on it becomes current, so
+    the steps after it do too (one whose journey ended, a rejection replied to, is not made
+    current: the person's application under way stays so). Any other message (sent for the
+    current one, for no application, or not through the outbox) leaves the current one. One
+    indexed read; commits only a switch."""
     sent = await uow.notifications.relayed_as(chat_id, message_id)
     if sent is None or sent.candidate_id is None or sent.candidate_id == current.id:
         return current
     other = await uow.candidates.get(sent.candidate_id)
     if other is None or other.telegram_id != current.telegram_id or other.erased_at is not None:
         return current
+    if final_answer(other) is not None:
+        return other
     switched = await uow.candidates.hand_over_current(current, other)
     await uow.commit()
     return switched

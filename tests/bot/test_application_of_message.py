@@ -263,6 +263,42 @@ async def test_a_reply_to_the_recruiters_words_for_an_earlier_application_stays_
     assert (cook.is_current, barista.is_current) == (True, False)
 
 
+async def test_a_reply_about_an_ended_application_stays_with_it_but_the_other_goes_on(
+    harness: BotHarness,
+) -> None:
+    """The cook's application ended (not hired); the person replies to the recruiter's words
+    about it: kept with it and relayed for it, while the barista's, under way, stays current."""
+    person = await _person(harness, status=CandidateStatus.INTERVIEW_SCHEDULED)
+    await _book(harness, person)
+    await _apply_to_barista(harness, person)
+    async with harness.storage.uow() as uow:
+        await send_reply(
+            uow,
+            Catalog.load("ru"),
+            FrozenClock(NOW),
+            person.cook,
+            "We chose someone else, sorry.",
+            actor=f"recruiter:{person.recruiter}",
+        )
+        cook = await uow.candidates.get(person.cook)
+        assert cook is not None
+        cook.status = CandidateStatus.NOT_HIRED
+        await uow.commit()
+    await _deliver(harness)
+    (words,) = [
+        index + 1
+        for index, r in enumerate(harness.session.requests)
+        if isinstance(r, SendMessage) and int(r.chat_id) == ANN and "someone else" in str(r.text)
+    ]
+    reply = message_update(user_id=ANN, text="Why?", reply_to_message=bot_message(ANN, words))
+    await _feed(harness, reply)
+    async with harness.storage.uow() as uow:
+        (kept,) = (await uow.session.scalars(select(InboundMessage))).all()
+    assert (kept.candidate_id, kept.text) == (person.cook, "Why?")
+    cook_row, barista = await _applications(harness)
+    assert (cook_row.is_current, barista.is_current) == (False, True)
+
+
 async def test_a_button_of_the_current_application_switches_nothing(
     harness: BotHarness,
 ) -> None:
