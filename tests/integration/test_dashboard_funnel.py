@@ -3,16 +3,13 @@ history and the interviews marked "came"), not from where they are now."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 
-from core.enums import BookingStatus, CandidateStatus, SlotPurpose
+from core.enums import CandidateStatus
 from domain.reporting.dashboard import reached_stages
-from storage.models import City, Recruiter
-from storage.uow import UnitOfWork
 from tests.conftest import Storage
-from tests.support.factories import NOW, make_candidate, make_city, make_recruiter, make_slot
+from tests.support.factories import make_city, make_recruiter
+from tests.support.funnel_people import person_through
 
 S = CandidateStatus
 SCREENED = [S.SCREENING, S.SCREENING_PASSED]
@@ -45,33 +42,6 @@ EXPECTED = {
 }
 
 
-async def _person(
-    uow: UnitOfWork, city: City, recruiter: Recruiter, path: list[CandidateStatus], came: bool
-) -> None:
-    candidate = await make_candidate(uow, city, status=S.NEW)
-    for status in path:
-        uow.candidates.change_status(candidate, status, actor="test")
-    await uow.session.flush()
-    if came:  # booked, and marked "came" through the bookings' change function
-        slot = await make_slot(uow, recruiter, city, NOW - timedelta(days=1, minutes=candidate.id))
-        booking = await uow.bookings.try_create(
-            slot, candidate.id, BookingStatus.APPROVED, actor="test"
-        )
-        assert booking is not None
-        assert await uow.bookings.change_status(booking, BookingStatus.ATTENDED, actor="test")
-    if came and S.HIRED in path:  # and came to an intro day (a seat of a group event)
-        day = await make_slot(
-            uow,
-            recruiter,
-            city,
-            NOW - timedelta(hours=5, minutes=candidate.id),
-            SlotPurpose.INTRO_DAY,
-        )
-        seat = await uow.bookings.try_create(day, candidate.id, BookingStatus.APPROVED, actor="t")
-        assert seat is not None
-        assert await uow.bookings.change_status(seat, BookingStatus.ATTENDED, actor="test")
-
-
 @pytest.fixture
 async def filled(storage: Storage) -> tuple[Storage, int]:
     async with storage.uow() as uow:
@@ -79,9 +49,9 @@ async def filled(storage: Storage) -> tuple[Storage, int]:
         elsewhere = await make_city(uow)
         recruiter = await make_recruiter(uow, city, elsewhere)
         for _who, path, came in PEOPLE:
-            await _person(uow, city, recruiter, path, came)
+            await person_through(uow, city, recruiter, path, came)
         # Someone hired in another city counts only where that city is included.
-        await _person(uow, elsewhere, recruiter, PEOPLE[7][1], True)
+        await person_through(uow, elsewhere, recruiter, PEOPLE[7][1], True)
         await uow.commit()
     return storage, city.id
 

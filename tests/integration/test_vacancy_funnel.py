@@ -7,24 +7,20 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
 
 import pytest
 
-from core.enums import BookingStatus, CandidateStatus, SlotPurpose
+from core.enums import CandidateStatus
 from domain.pipeline.directory import CandidateFilter, iter_csv, search_candidates
 from domain.reporting.dashboard import funnels_side_by_side, reached_stages
-from storage.models import City, Recruiter
-from storage.uow import UnitOfWork
 from tests.conftest import Storage
 from tests.support.factories import (
     NOW,
-    make_candidate,
     make_city,
     make_recruiter,
-    make_slot,
     make_vacancy,
 )
+from tests.support.funnel_people import person_through
 
 S = CandidateStatus
 SCREENED = [S.SCREENING, S.SCREENING_PASSED]
@@ -105,38 +101,6 @@ BY_SOURCE = {
 }
 
 
-async def _person(
-    uow: UnitOfWork,
-    city: City,
-    recruiter: Recruiter,
-    path: list[CandidateStatus],
-    came: bool,
-    **kw: object,
-) -> None:
-    candidate = await make_candidate(uow, city, status=S.NEW, **kw)
-    for status in path:
-        uow.candidates.change_status(candidate, status, actor="test")
-    await uow.session.flush()
-    if came:  # marked "came" through the bookings' change function
-        slot = await make_slot(uow, recruiter, city, NOW - timedelta(days=1, minutes=candidate.id))
-        booking = await uow.bookings.try_create(
-            slot, candidate.id, BookingStatus.APPROVED, actor="test"
-        )
-        assert booking is not None
-        assert await uow.bookings.change_status(booking, BookingStatus.ATTENDED, actor="test")
-    if came and S.HIRED in path:  # and came to an intro day (a seat of a group event)
-        day = await make_slot(
-            uow,
-            recruiter,
-            city,
-            NOW - timedelta(hours=5, minutes=candidate.id),
-            SlotPurpose.INTRO_DAY,
-        )
-        seat = await uow.bookings.try_create(day, candidate.id, BookingStatus.APPROVED, actor="t")
-        assert seat is not None
-        assert await uow.bookings.change_status(seat, BookingStatus.ATTENDED, actor="test")
-
-
 @pytest.fixture
 async def filled(storage: Storage) -> tuple[Storage, dict[str | None, int | None], int]:
     async with storage.uow() as uow:
@@ -147,9 +111,13 @@ async def filled(storage: Storage) -> tuple[Storage, dict[str | None, int | None
         driver = await make_vacancy(uow, city, elsewhere, title="Driver")
         ids: dict[str | None, int | None] = {"cook": cook.id, "driver": driver.id, None: None}
         for vacancy, source, path, came in PEOPLE:
-            await _person(uow, city, recruiter, path, came, vacancy_id=ids[vacancy], source=source)
+            await person_through(
+                uow, city, recruiter, path, came, vacancy_id=ids[vacancy], source=source
+            )
         # Hired for the driver's job in the other city: counted only where it is included.
-        await _person(uow, elsewhere, recruiter, HIRED, True, vacancy_id=driver.id, source="hh")
+        await person_through(
+            uow, elsewhere, recruiter, HIRED, True, vacancy_id=driver.id, source="hh"
+        )
         await uow.commit()
     return storage, ids, city.id
 
