@@ -11,11 +11,12 @@ from zoneinfo import ZoneInfo
 from core.enums import BookingStatus
 from domain.bookings.booking import Messaging, release_booking, tell_original_stands
 from domain.bookings.desk import AgendaItem, EventItem, agenda, by_event
-from domain.bookings.texts import booking_text, view_of
+from domain.bookings.texts import booking_text, view_of, view_of_slot
 from domain.messaging.dates import day_label, local, time_label
 from domain.messaging.outbox import pick_time_button, queue_message
 from domain.messaging.texts import render_message
-from storage.uow import UnitOfWorkFactory
+from domain.records import Slot
+from storage.uow import UnitOfWork, UnitOfWorkFactory
 
 ATTENDANCE_AFTER = timedelta(minutes=15)
 DIGEST_AT = time(8, 0)
@@ -71,10 +72,16 @@ async def expire_pending(uows: UnitOfWorkFactory, m: Messaging, after: timedelta
 
 
 async def queue_attendance_prompts(uows: UnitOfWorkFactory, m: Messaging) -> int:
-    """At slot end + 15 minutes the recruiter is asked "came / no-show"."""
+    """At slot end + 15 minutes the recruiter is asked "came / no-show": per booking, or for a
+    group event once, with its attendees a tap away (marked there, one line each)."""
     queued = 0
     async with uows() as uow:
+        events: dict[int, tuple[Slot, int]] = {}
         for booking, slot in await uow.bookings.needing_outcome(m.clock.now() - ATTENDANCE_AFTER):
+            if slot.capacity > 1:
+                held = events.get(slot.id, (slot, 0))[1]
+                events[slot.id] = (slot, held + 1)
+                continue
             recruiter = await uow.recruiters.get_dto(slot.recruiter_id)
             candidate = await uow.candidates.get(booking.candidate_id)
             if recruiter is None or recruiter.telegram_chat_id is None or candidate is None:
@@ -120,8 +127,45 @@ async def queue_attendance_prompts(uows: UnitOfWorkFactory, m: Messaging) -> int
                 booking_id=booking.id,
             ):
                 queued += 1
+        for slot, held in events.values():
+            queued += await _event_prompt(uow, m, slot, held)
         await uow.commit()
     return queued
+
+
+async def _event_prompt(uow: UnitOfWork, m: Messaging, slot: Slot, held: int) -> int:
+    """One "who came?" for a group event whose seats wait for an outcome: 1 if queued."""
+    recruiter = await uow.recruiters.get_dto(slot.recruiter_id)
+    if recruiter is None or recruiter.telegram_chat_id is None:
+        return 0
+    locale = m.catalog.locale_for(recruiter.locale)
+    view = await view_of_slot(uow, slot)
+    values = replace(view, zone=recruiter.timezone).values(m.catalog, locale)
+    text = await render_message(
+        uow,
+        m.catalog,
+        "attendance_prompt_event",
+        locale,
+        None,
+        date=values["date"],
+        time=values["time"],
+        count=held,
+    )
+    button = {
+        "text": m.catalog.text("button.attendees", locale),
+        "action": "attendees",
+        "slot_id": slot.id,
+    }
+    queued = await queue_message(
+        uow,
+        m.clock,
+        chat_id=recruiter.telegram_chat_id,
+        kind="attendance_prompt",
+        dedupe_key=f"attendance_prompt_event:{slot.id}",
+        text=text,
+        buttons=[[button]],
+    )
+    return 1 if queued else 0
 
 
 def _mark(m: Messaging, item: AgendaItem | EventItem, locale: str) -> str:

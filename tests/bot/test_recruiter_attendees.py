@@ -15,7 +15,7 @@ from bot.callbacks import SlotAttendees, SlotDelete, SlotsMenu
 from core.clock import FrozenClock
 from core.enums import BookingStatus, CandidateStatus, SlotPurpose
 from domain.bookings.booking import Messaging
-from domain.bookings.jobs import queue_daily_digests
+from domain.bookings.jobs import queue_attendance_prompts, queue_daily_digests
 from domain.messaging.texts import Catalog
 from domain.scheduling.picker import BookingRules
 from storage.models import Booking, Notification, Slot
@@ -169,3 +169,17 @@ async def test_today_and_the_digest_show_an_event_as_one_line(harness: BotHarnes
             select(Notification.payload).where(Notification.kind == "daily_digest")
         )
     assert digest is not None and "👥" in digest["text"] and "записано 3 из 5" in digest["text"]
+
+
+async def test_an_event_over_asks_who_came_once_with_its_attendees(harness: BotHarness) -> None:
+    """Three seats held: one "who came?" for the event, its list a tap away, not three."""
+    slot, _bookings, _people = await _event(harness, -timedelta(days=1))
+    m = Messaging(Catalog.load("ru"), FrozenClock(NOW), BookingRules())
+    assert await queue_attendance_prompts(harness.storage.uow, m) == 1
+    assert await queue_attendance_prompts(harness.storage.uow, m) == 0  # once
+    async with harness.storage.uow() as uow:
+        stmt = select(Notification).where(Notification.kind == "attendance_prompt")
+        (prompt,) = (await uow.session.scalars(stmt)).all()
+    assert "мест занято — 3" in prompt.payload["text"]
+    ((button,),) = prompt.payload["buttons"]
+    assert (button["action"], button["slot_id"]) == ("attendees", slot)
