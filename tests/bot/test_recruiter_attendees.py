@@ -180,6 +180,6 @@ async def test_an_event_over_asks_who_came_once_with_its_attendees(harness: BotH
     async with harness.storage.uow() as uow:
         stmt = select(Notification).where(Notification.kind == "attendance_prompt")
         (prompt,) = (await uow.session.scalars(stmt)).all()
-    assert "мест занято — 3" in prompt.payload["text"]
+    assert "ещё не отмечено мест — 3" in prompt.payload["text"]
     ((button,),) = prompt.payload["buttons"]
     assert (button["action"], button["slot_id"]) == ("attendees", slot)
