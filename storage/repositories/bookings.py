@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import Integer, insert, literal, or_, select, update
+from sqlalchemy import ColumnElement, Integer, insert, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from core.enums import ACTIVE_BOOKING_STATUSES, BookingStatus, SlotPurpose
@@ -168,33 +168,38 @@ class BookingRepository(Repository[Booking]):
     ) -> bool:
         """Whether the slot's recruiter holds an active booking of someone else on another slot
         overlapping this one (slots last at most `longest_minutes`)."""
-        stmt = (
-            select(Slot.starts_at, Slot.duration_minutes)
-            .join(Booking, Booking.slot_id == Slot.id)
-            .where(
-                Slot.recruiter_id == slot.recruiter_id,
-                Slot.id != slot.id,
-                Slot.starts_at < slot.ends_at,
-                Slot.starts_at > slot.starts_at - timedelta(minutes=longest_minutes),
-                Booking.status.in_(ACTIVE_BOOKING_STATUSES),
-                Booking.candidate_id != besides_candidate,
-            )
+        return await self._booked_during(
+            slot,
+            longest_minutes,
+            Slot.recruiter_id == slot.recruiter_id,
+            Slot.id != slot.id,
+            Booking.candidate_id != besides_candidate,
         )
-        rows = (await self.session.execute(stmt)).all()
-        return overlaps_any((slot.starts_at, slot.ends_at), (period(s, m) for s, m in rows))
 
     async def person_busy_during(
         self, slot: Slot, *, telegram_id: int, besides_candidate: int, longest_minutes: int
     ) -> bool:
         """Whether another application of the person (one Telegram account) holds an active
         booking on this slot or one overlapping it (slots last at most `longest_minutes`)."""
+        return await self._booked_during(
+            slot,
+            longest_minutes,
+            Booking.candidate_id.in_(
+                select(Candidate.id).where(
+                    Candidate.telegram_id == telegram_id, Candidate.id != besides_candidate
+                )
+            ),
+        )
+
+    async def _booked_during(
+        self, slot: Slot, longest_minutes: int, *which: ColumnElement[bool]
+    ) -> bool:
+        """Whether an active booking matching `which` holds a slot overlapping `slot`."""
         stmt = (
             select(Slot.starts_at, Slot.duration_minutes)
             .join(Booking, Booking.slot_id == Slot.id)
-            .join(Candidate, Candidate.id == Booking.candidate_id)
             .where(
-                Candidate.telegram_id == telegram_id,
-                Candidate.id != besides_candidate,
+                *which,
                 Slot.starts_at < slot.ends_at,
                 Slot.starts_at > slot.starts_at - timedelta(minutes=longest_minutes),
                 Booking.status.in_(ACTIVE_BOOKING_STATUSES),
