@@ -39,6 +39,7 @@ from storage.repositories.audit import AuditLogRepository
 from storage.repositories.auto_messages import AutoMessageRepository
 from storage.repositories.booking_lists import BookingListRepository
 from storage.repositories.bookings import BookingRepository
+from storage.repositories.calendars import BusyTimeRepository, CalendarFeedRepository
 from storage.repositories.candidate_profiles import CandidateProfileRepository
 from storage.repositories.candidate_search import CandidateSearchRepository
 from storage.repositories.candidates import CandidateRepository
@@ -138,6 +139,8 @@ class UnitOfWork:
         self.api_tokens = ApiTokenRepository(self)
         self.audit = AuditLogRepository(self)
         self.personal_data = PersonalDataRepository(self)
+        self.calendar_feeds = CalendarFeedRepository(self)
+        self.busy_times = BusyTimeRepository(self)
         return self
 
     async def __aexit__(

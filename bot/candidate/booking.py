@@ -21,7 +21,8 @@ from domain.bookings.booking import (
     move_request,
     standing_values,
 )
-from domain.bookings.texts import booking_text, calendar_file, view_of
+from domain.bookings.calendar_file import calendar_file
+from domain.bookings.texts import booking_text, view_of
 from domain.messaging.outbox import pick_time_button
 from domain.messaging.texts import Catalog
 from domain.pipeline.journey import booking_purpose

@@ -18,10 +18,11 @@ from core.enums import (
 )
 from core.errors import AlreadyBooked, AppError, NotFound, SlotTaken, SlotUnavailable
 from core.result import Failure, Result, Success
+from domain.bookings.calendar_file import calendar_file
 from domain.bookings.card import queue_card
 from domain.bookings.reminders import queue_reminders
 from domain.bookings.status import move_booking_status
-from domain.bookings.texts import BookingView, booking_text, calendar_file, view_of, view_of_slot
+from domain.bookings.texts import BookingView, booking_text, view_of, view_of_slot
 from domain.bookings.waitlist import NoLiveOffer, has_live_offer, offer_freed_slot
 from domain.messaging.outbox import document_payload, queue_message
 from domain.messaging.texts import Catalog

@@ -1,4 +1,4 @@
-"""What a booking looks like in a message: local date and time, who, where, and the .ics."""
+"""What a booking looks like in a message: local date and time, who, where."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from datetime import datetime
 from typing import Any
 
 from core.enums import SlotPurpose
-from domain.bookings.calendar_file import booking_ics
 from domain.messaging.dates import day_label, local, time_label
 from domain.messaging.texts import Catalog, render_message
 from domain.pipeline.cities import city_name
@@ -32,6 +31,9 @@ class BookingView:
     own_place: str | None  # the meeting link or address; None: the city is the place
     # The vacancy the booking's application is for (None: no booking yet, or none chosen).
     vacancy_dto: VacancyDTO | None = None
+    # The booking's event in calendars (`calendar_file`); empty: no booking yet.
+    calendar_uid: str = ""
+    calendar_sequence: int = 0
 
     @property
     def vacancy_id(self) -> int | None:
@@ -80,6 +82,8 @@ async def view_of_slot(uow: UnitOfWork, slot: Slot, booking: Booking | None = No
         recruiter=recruiter.name,
         own_place=place,
         vacancy_dto=await _vacancy_of(uow, booking),
+        calendar_uid=booking.calendar_uid if booking else "",
+        calendar_sequence=booking.calendar_sequence if booking else 0,
     )
 
 
@@ -104,17 +108,4 @@ async def booking_text(
     values = {**view.values(catalog, locale), **extra}
     return await render_message(
         uow, catalog, key, locale, view.city_id, vacancy_id=view.vacancy_id, **values
-    )
-
-
-def calendar_file(view: BookingView, catalog: Catalog, locale: str, created_at: datetime) -> bytes:
-    values = view.values(catalog, locale)
-    return booking_ics(
-        uid=f"booking-{view.booking_id}@recruiting-bot",
-        starts_at=view.starts_at,
-        duration_minutes=view.duration_minutes,
-        summary=f"{values['what'].capitalize()}: {view.recruiter}",
-        location=values["place"],
-        description=f"{values['what'].capitalize()}, {values['city']}",
-        created_at=created_at,
     )

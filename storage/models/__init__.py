@@ -4,6 +4,7 @@ from storage.models.admin import AdminSession, AdminUser, ApiToken, AuditLogEntr
 from storage.models.auto_message import AutoMessage
 from storage.models.base import Base
 from storage.models.booking import Booking, BookingStatusChange
+from storage.models.calendar import BusyCalendar, BusyTime, CalendarFeed
 from storage.models.candidate import Candidate, CandidateStatusChange
 from storage.models.city import City, CityName, recruiter_cities
 from storage.models.contact_request import ContactRequest
@@ -25,6 +26,9 @@ __all__ = [
     "Base",
     "Booking",
     "BookingStatusChange",
+    "BusyCalendar",
+    "BusyTime",
+    "CalendarFeed",
     "Candidate",
     "CandidateNote",
     "CandidateStatusChange",

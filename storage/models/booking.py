@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import TYPE_CHECKING
+from uuid import uuid4
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -13,6 +14,11 @@ from storage.types import UTCDateTime, str_enum, utcnow
 if TYPE_CHECKING:
     from storage.models.candidate import Candidate
     from storage.models.slot import Slot
+
+
+def new_calendar_uid() -> str:
+    return f"{uuid4()}@recruiting-bot"
+
 
 _ACTIVE_SQL = "status IN (" + ", ".join(f"'{s.value}'" for s in ACTIVE_BOOKING_STATUSES) + ")"
 _ACTIVE = text(_ACTIVE_SQL)
@@ -77,6 +83,10 @@ class Booking(CreatedAt, Base):
         ForeignKey("bookings.id", ondelete="SET NULL")
     )
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    # The event this booking is in people's calendars: a move keeps the UID and raises the
+    # sequence, so calendars update the event instead of adding another.
+    calendar_uid: Mapped[str] = mapped_column(String(100), default=new_calendar_uid)
+    calendar_sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     slot: Mapped[Slot] = relationship()
     candidate: Mapped[Candidate] = relationship()

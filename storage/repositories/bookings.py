@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from core.enums import ACTIVE_BOOKING_STATUSES, BookingStatus, SlotPurpose
 from core.periods import overlaps_any, period
 from storage.models import Booking, BookingStatusChange, Candidate, Slot
+from storage.models.booking import new_calendar_uid
 from storage.models.candidate import CAME_TO_INTERVIEW, CAME_TO_INTRO_DAY
 from storage.repositories.base import Repository
 from storage.seats import lowest_free_seat
@@ -35,18 +36,21 @@ class BookingRepository(Repository[Booking]):
         *,
         actor: str,
         replaces: int | None = None,
+        calendar: tuple[str, int] | None = None,
     ) -> Booking | None:
         """Insert an active booking on the slot's lowest free seat (with `replaces`, a request
         to move that booking), or return None when the slot is full or the database refuses it
         because the candidate already has one. The seat is chosen in the INSERT itself; a seat
         taken by a concurrent insert meanwhile (the unique index) is chosen again, a bounded
-        number of times. A savepoint keeps the unit of work usable."""
+        number of times. A savepoint keeps the unit of work usable. `calendar`: the event (UID,
+        sequence) it carries on from a booking it moves; a new one by default."""
         booking_id: int | None = None
+        uid, sequence = calendar if calendar is not None else (new_calendar_uid(), 0)
         for _attempt in range(min(slot.capacity, _MAX_SEAT_RETRIES) + 1):
             try:
                 async with self._uow.savepoint():
                     booking_id = await self._insert_on_free_seat(
-                        slot.id, candidate_id, slot.purpose, status, replaces
+                        slot.id, candidate_id, slot.purpose, status, replaces, (uid, sequence)
                     )
             except IntegrityError as error:
                 if not any(name in str(error.orig) for name in _SEAT_INDEX):  # the candidate's
@@ -85,6 +89,7 @@ class BookingRepository(Repository[Booking]):
         purpose: SlotPurpose,
         status: BookingStatus,
         replaces: int | None,
+        calendar: tuple[str, int],
     ) -> int | None:
         """One INSERT ... SELECT taking the lowest seat of 1..capacity no active booking holds;
         the new booking's id, or None when every seat is taken (nothing inserted)."""
@@ -100,6 +105,8 @@ class BookingRepository(Repository[Booking]):
             literal(replaces, Integer),
             literal(now, columns.created_at.type),
             literal(now, columns.updated_at.type),
+            literal(calendar[0], columns.calendar_uid.type),
+            literal(calendar[1], Integer),
         ).where(seat.c.seat.is_not(None))
         stmt = (
             insert(Booking)
@@ -113,6 +120,8 @@ class BookingRepository(Repository[Booking]):
                     "replaces_booking_id",
                     "created_at",
                     "updated_at",
+                    "calendar_uid",
+                    "calendar_sequence",
                 ],
                 rows,
             )

@@ -1,0 +1,174 @@
+"""Calendar feeds (secret URLs) and the busy times read from recruiters' own calendars."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from sqlalchemy import delete, or_, select, update
+
+from storage.models import BusyCalendar, BusyTime, CalendarFeed
+from storage.repositories.base import Repository
+
+Interval = tuple[datetime, datetime]
+
+
+class CalendarFeedRepository(Repository[CalendarFeed]):
+    model = CalendarFeed
+    cache_tag = "calendar_feeds"
+
+    async def live_for(
+        self, *, recruiter_id: int | None = None, admin_user_id: int | None = None
+    ) -> CalendarFeed | None:
+        """The holder's feed that is not revoked, if it has one."""
+        stmt = select(CalendarFeed).where(
+            CalendarFeed.revoked_at.is_(None),
+            CalendarFeed.recruiter_id == recruiter_id
+            if recruiter_id is not None
+            else CalendarFeed.admin_user_id == admin_user_id,
+        )
+        return (await self.session.scalars(stmt)).first()
+
+    async def live_by_token(self, token: str) -> CalendarFeed | None:
+        stmt = select(CalendarFeed).where(
+            CalendarFeed.token == token, CalendarFeed.revoked_at.is_(None)
+        )
+        return (await self.session.scalars(stmt)).first()
+
+    async def create(
+        self, *, recruiter_id: int | None = None, admin_user_id: int | None = None
+    ) -> CalendarFeed:
+        """A new feed with a fresh secret (the caller revokes the holder's old one first)."""
+        feed = CalendarFeed(
+            token=secrets.token_urlsafe(24),
+            recruiter_id=recruiter_id,
+            admin_user_id=admin_user_id,
+        )
+        self.session.add(feed)
+        await self.session.flush()
+        self._uow.mark_written(self.cache_tag)
+        return feed
+
+    async def revoke(
+        self,
+        now: datetime,
+        *,
+        recruiter_id: int | None = None,
+        admin_user_id: int | None = None,
+    ) -> bool:
+        """Revoke the holder's live feed; False when it had none."""
+        result = await self.session.execute(
+            update(CalendarFeed)
+            .where(
+                CalendarFeed.revoked_at.is_(None),
+                CalendarFeed.recruiter_id == recruiter_id
+                if recruiter_id is not None
+                else CalendarFeed.admin_user_id == admin_user_id,
+            )
+            .values(revoked_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        self._uow.mark_written(self.cache_tag)
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+class BusyTimeRepository(Repository[BusyCalendar]):
+    """A recruiter's own calendar (`BusyCalendar`, keyed by recruiter) and its busy intervals."""
+
+    model = BusyCalendar
+    cache_tag = "busy_calendars"
+
+    async def source_of(self, recruiter_id: int) -> BusyCalendar | None:
+        return await self.session.get(BusyCalendar, recruiter_id)
+
+    async def set_source(self, recruiter_id: int, url: str | None) -> None:
+        """Give (or change) the recruiter's calendar URL, or take it away with its busy times.
+        A changed URL starts afresh: no validators, fetched at the next round."""
+        source = await self.session.get(BusyCalendar, recruiter_id)
+        self._uow.mark_written(self.cache_tag, "busy_times")
+        if url is None:
+            if source is not None:
+                await self.session.delete(source)
+            await self.session.execute(
+                delete(BusyTime).where(BusyTime.recruiter_id == recruiter_id)
+            )
+            return
+        if source is None:
+            self.session.add(BusyCalendar(recruiter_id=recruiter_id, url=url))
+        elif source.url != url:
+            source.url = url
+            source.etag = source.last_modified = None
+            source.checked_at = source.fetched_at = source.error_at = None
+            source.error = None
+            await self.session.execute(
+                delete(BusyTime).where(BusyTime.recruiter_id == recruiter_id)
+            )
+        await self.session.flush()
+
+    async def _forget_times(self, recruiter_id: int) -> None:
+        await self.session.execute(delete(BusyTime).where(BusyTime.recruiter_id == recruiter_id))
+
+    async def due(self, checked_before: datetime) -> list[BusyCalendar]:
+        """Calendars never fetched, or last tried before `checked_before`, oldest first."""
+        stmt = (
+            select(BusyCalendar)
+            .where(or_(BusyCalendar.checked_at.is_(None), BusyCalendar.checked_at < checked_before))
+            .order_by(BusyCalendar.checked_at.is_not(None), BusyCalendar.checked_at)
+        )
+        return list((await self.session.scalars(stmt)).all())
+
+    async def record_copy(
+        self,
+        source: BusyCalendar,
+        now: datetime,
+        intervals: Iterable[Interval],
+        *,
+        etag: str | None,
+        last_modified: str | None,
+    ) -> None:
+        """A good copy: its busy intervals replace the old ones."""
+        await self._forget_times(source.recruiter_id)
+        rows = [
+            BusyTime(recruiter_id=source.recruiter_id, starts_at=s, ends_at=e) for s, e in intervals
+        ]
+        self.session.add_all(rows)
+        source.etag, source.last_modified = etag, last_modified
+        source.checked_at = source.fetched_at = now
+        source.error = source.error_at = None
+        self._uow.mark_written(self.cache_tag, "busy_times")
+        await self.session.flush()
+
+    async def record_unchanged(self, source: BusyCalendar, now: datetime) -> None:
+        """The calendar answered "not modified": the copy held is still good."""
+        source.checked_at = source.fetched_at = now
+        source.error = source.error_at = None
+        self._uow.mark_written(self.cache_tag)
+        await self.session.flush()
+
+    async def record_error(self, source: BusyCalendar, now: datetime, error: str) -> None:
+        """A failed fetch: the busy times of the last good copy stay."""
+        source.checked_at = source.error_at = now
+        source.error = error[:500]
+        self._uow.mark_written(self.cache_tag)
+        await self.session.flush()
+
+    async def busy_between(
+        self, recruiter_ids: Sequence[int], start: datetime, end: datetime
+    ) -> dict[int, list[Interval]]:
+        """Each recruiter's busy intervals that overlap [start, end), by start."""
+        if not recruiter_ids:
+            return {}
+        stmt = (
+            select(BusyTime.recruiter_id, BusyTime.starts_at, BusyTime.ends_at)
+            .where(
+                BusyTime.recruiter_id.in_(set(recruiter_ids)),
+                BusyTime.starts_at < end,
+                BusyTime.ends_at > start,
+            )
+            .order_by(BusyTime.recruiter_id, BusyTime.starts_at)
+        )
+        found: dict[int, list[Interval]] = {}
+        for recruiter_id, s, e in (await self.session.execute(stmt)).all():
+            found.setdefault(recruiter_id, []).append((s, e))
+        return found
