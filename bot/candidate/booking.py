@@ -21,7 +21,8 @@ from domain.bookings.booking import (
     move_request,
     standing_values,
 )
-from domain.bookings.calendar_file import calendar_file
+from domain.bookings.calendar_file import calendar_file, calendar_file_name
+from domain.bookings.calendar_follow import calendar_buttons
 from domain.bookings.texts import booking_text, view_of
 from domain.messaging.outbox import pick_time_button
 from domain.messaging.texts import Catalog
@@ -71,7 +72,8 @@ async def show_booking(reply: Reply, uow: UnitOfWork, candidate: Candidate, m: M
 async def send_booked(
     reply: Reply, uow: UnitOfWork, candidate: Candidate, m: Messaging, booking_id: int
 ) -> None:
-    """After a booking: the request note, or the confirmation with an .ics when approved."""
+    """After a booking: the request note, or the confirmation (with buttons saving it in Google
+    Calendar or Outlook) and an .ics when approved (after a move, the same event updated)."""
     booking = await booking_by_id(uow, booking_id)
     assert booking is not None
     view = await view_of(uow, booking)
@@ -90,9 +92,11 @@ async def send_booked(
         )
         return
     key = "intro_day_booked" if booking.purpose is SlotPurpose.INTRO_DAY else "booking_confirmed"
+    saving = keyboard_from_intents(calendar_buttons(view, m.catalog, locale))
+    markup = InlineKeyboardMarkup(inline_keyboard=markup.inline_keyboard + saving.inline_keyboard)
     await reply.send(await booking_text(uow, m.catalog, key, locale, view), markup)
     ics = calendar_file(view, m.catalog, locale, m.clock.now())
-    await reply.send_file(f"booking-{booking.id}.ics", ics)
+    await reply.send_file(calendar_file_name(view), ics)
 
 
 def create_router() -> Router:

@@ -18,7 +18,8 @@ from core.enums import (
 )
 from core.errors import AlreadyBooked, AppError, NotFound, SlotTaken, SlotUnavailable
 from core.result import Failure, Result, Success
-from domain.bookings.calendar_file import calendar_file
+from domain.bookings.calendar_file import calendar_file, calendar_file_name
+from domain.bookings.calendar_follow import calendar_buttons, carried_event, queue_calendar_cancel
 from domain.bookings.card import queue_card
 from domain.bookings.reminders import queue_reminders
 from domain.bookings.status import move_booking_status
@@ -316,7 +317,8 @@ async def queue_confirmation(
         kind="booking_confirmed",
         dedupe_key=f"booking_confirmed:{view.booking_id}",
         text=text,
-        document=document_payload(f"booking-{view.booking_id}.ics", "text/calendar", ics),
+        buttons=calendar_buttons(view, m.catalog, locale),
+        document=document_payload(calendar_file_name(view), "text/calendar", ics),
         candidate_id=candidate.id,
         booking_id=view.booking_id,
     )
@@ -373,15 +375,20 @@ async def release_booking(
     recruiter_key: str = "",
     actor: str = "candidate",
     withdraw: bool = False,
+    calendar: bool = True,
 ) -> BookingView | None:
     """End an active booking, cancel its reminders, offer the slot on (or, with `withdraw`,
     take it off offer for good: its recruiter cannot make it), and (with a `recruiter_key`)
     tell its recruiter (a group event's seat withdrawn: the event is offered and booked no
     more, its other seats kept). A move request ending leaves the booking it
     would replace standing (and the candidate where they are); a booking ending takes its move
-    request with it. The caller commits."""
+    request with it. The candidate sent its event gets the cancelling one (unless `calendar` is
+    False: erasure sends nothing). The caller commits."""
+    held = booking.status
     if not await move_booking_status(uow, booking, to, actor=actor, reason=reason):
         return None
+    if calendar:
+        await queue_calendar_cancel(uow, m.catalog, m.clock, candidate, booking, held=held)
     request = booking.replaces_booking_id is not None  # the booking it would replace stands
     if not request:
         await _drop_move_request(uow, m, booking, actor=actor, reason=reason or to.value)
@@ -464,7 +471,9 @@ async def move_booking(
                 uow, old, BookingStatus.CANCELED, actor="candidate", reason="moved"
             )
             new = (
-                await uow.bookings.try_create(slot, candidate.id, status, actor="candidate")
+                await uow.bookings.try_create(
+                    slot, candidate.id, status, actor="candidate", calendar=carried_event(old)
+                )
                 if moved
                 else None
             )
@@ -514,7 +523,12 @@ async def _request_move(
         async with uow.savepoint():
             await _drop_move_request(uow, m, old, actor="candidate", reason="moved")
             new = await uow.bookings.try_create(
-                slot, candidate.id, BookingStatus.PENDING, actor="candidate", replaces=old.id
+                slot,
+                candidate.id,
+                BookingStatus.PENDING,
+                actor="candidate",
+                replaces=old.id,
+                calendar=carried_event(old),
             )
             if new is None:
                 raise _KeepOldBooking

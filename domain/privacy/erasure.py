@@ -103,6 +103,7 @@ async def erase_now(
                 reason="personal data erased",
                 recruiter_key=RECRUITER_CANCELED_KEY,
                 actor=actor,
+                calendar=False,  # to be forgotten: nothing more is sent
             )
     await data.cancel_pending_to(chat_id)  # what the cancellations owed the candidate
     await data.remove_words(candidate.id)

@@ -148,6 +148,14 @@ class BookingRepository(Repository[Booking]):
         )
         return (await self.session.scalars(stmt)).first()
 
+    async def raise_calendar_sequence(self, booking: Booking) -> int:
+        """The booking's event changes once more (it is cancelled): a sequence above every one
+        sent for it, so calendars take the change."""
+        booking.calendar_sequence += 1
+        await self.session.flush()
+        self._uow.mark_written(self.cache_tag)
+        return booking.calendar_sequence
+
     async def settle_move(self, request: Booking) -> None:
         """An approved move request becomes the booking held (the one it replaced has ended)."""
         request.replaces_booking_id = None
