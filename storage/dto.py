@@ -91,6 +91,9 @@ class BookingDTO(DTO):
     reason: str | None
     created_at: datetime
     seat: int = 1
+    # The booking's event in calendars (a move carries it on): read where a view is built.
+    calendar_uid: str = ""
+    calendar_sequence: int = 0
 
 
 class QuestionDTO(DTO):

@@ -22,6 +22,7 @@ from domain.bookings.booking import (
     release_booking,
     tell_original_stands,
 )
+from domain.bookings.calendar_follow import queue_calendar_cancel
 from domain.bookings.outcomes import record_interview_passed
 from domain.bookings.status import move_booking_status
 from domain.bookings.texts import BookingView, booking_text, view_of
@@ -206,7 +207,15 @@ async def _decline(
     view = await view_of(uow, booking)
     booking_was = booking.status
     released = await release_booking(
-        uow, m, candidate, booking, to=status, reason=reason, actor=actor, withdraw=withdraw
+        uow,
+        m,
+        candidate,
+        booking,
+        to=status,
+        reason=reason,
+        actor=actor,
+        withdraw=withdraw,
+        calendar=False,  # the event's cancellation follows what the candidate is told
     )
     if not released:
         return Failure(NotFound("active booking"))
@@ -225,6 +234,7 @@ async def _decline(
         key = _told_of_release(status, held=booking_was)
         buttons = pick_time_button(m.catalog, candidate.locale, slot.purpose.value)
         await tell_candidate(uow, m, candidate, booking, key, view=view, buttons=buttons)
+    await queue_calendar_cancel(uow, m.catalog, m.clock, candidate, booking, held=booking_was)
     await uow.commit()
     return Success(booking.id)
 

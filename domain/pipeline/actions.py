@@ -9,6 +9,7 @@ from core.enums import ACTIVE_BOOKING_STATUSES, BookingStatus, CandidateStatus
 from core.errors import InvalidField, NotFound
 from core.result import Failure, Result, Success
 from domain.bookings.booking import Messaging, release_booking
+from domain.bookings.calendar_follow import queue_calendar_cancel
 from domain.bookings.desk import tell_candidate
 from domain.messaging.outbox import pick_time_button
 from domain.pipeline.directory import StatusChangeRow, actor_name, in_scope
@@ -130,12 +131,14 @@ async def cancel_booking(
         reason=checked,
         actor=actor,
         recruiter_key="" if own else RECRUITER_CANCELED_KEY,
+        calendar=False,  # the event's cancellation follows what the candidate is told
     )
     if view is None:  # someone else changed it meanwhile
         return Failure(InvalidField("reason", "the booking changed meanwhile; reload the page"))
     buttons = pick_time_button(m.catalog, candidate.locale, booking.purpose.value)
     # The recruiters' desk's own message for a booking it cancels, with the same dedupe key.
     await tell_candidate(uow, m, candidate, booking, CANCELED_KEY, view=view, buttons=buttons)
+    await queue_calendar_cancel(uow, m.catalog, m.clock, candidate, booking, held=before)
     uow.audit.record(
         actor=actor,
         admin_user_id=admin_user_id,

@@ -228,8 +228,11 @@ async def test_the_agenda_lists_bookings_opens_cards_and_cancels_with_a_reason(
     before = len(await candidate.bot_messages())
     await recruiter.press_for_notice("Не смогу провести")
     await running_app.deliver_outbox()
-    (told,) = (await wait_for(candidate, before + 1))[before:]
+    told, removal, ics = (await wait_for(candidate, before + 3))[before:]
     assert told["text"].startswith("The recruiter had to cancel your interview")
+    # Then the event the confirmation added is taken out of the candidate's calendar.
+    assert "remove it from your calendar" in removal["text"]
+    assert ics["document"]["file_name"].endswith(".ics")
     booking = await _booking(running_app)
     assert booking.status is BookingStatus.CANCELED
     assert ask["buttons"]

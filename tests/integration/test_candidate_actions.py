@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -254,7 +255,15 @@ async def test_cancelling_frees_the_slot_tells_the_candidate_and_drops_reminders
     assert note.recipient_chat_id == RECRUITER_CHAT
     assert note.payload["text"].startswith("The booking of Test Candidate on ")
     assert "was canceled in the panel (recruiter is ill)" in note.payload["text"]
-    reminders = [n for n in rows if n.booking_id == w.booking_id and n.id < note.id]
+    # The event the confirmation sent is cancelled in the candidate's calendar.
+    (removed,) = [n for n in rows if n.kind == "calendar_cancel"]
+    assert removed.recipient_chat_id == w.telegram_id
+    assert b"METHOD:CANCEL" in base64.b64decode(removed.payload["document"]["content_b64"])
+    reminders = [
+        n
+        for n in rows
+        if n.booking_id == w.booking_id and n.id < note.id and n.kind != "calendar_cancel"
+    ]
     assert reminders
     assert all(n.status is NotificationStatus.CANCELED for n in reminders)
     # What the account did, and each status it changed on the way, all under its name.
