@@ -106,6 +106,10 @@ async def test_passing_test2_leads_to_booking_the_intro_day(
     times = await chat.navigate(days["buttons"][0][0]["text"])
     booked, ics = await chat.press(times["buttons"][0][0]["text"], expect=2)
     assert booked["text"].startswith(t["intro"])
+    # The intro day ready to save in Google Calendar or Outlook, beside "my booking".
+    links = [b.get("url", "") for row in booked["buttons"] for b in row]
+    assert any(link.startswith("https://calendar.google.com/") for link in links)
+    assert any(link.startswith("https://outlook.live.com/") for link in links)
     assert ics["document"]["file_name"].endswith(".ics")
     async with running_app.app.uow_factory() as uow:
         candidate = await uow.candidates.get_by_telegram_id(chat.id)
