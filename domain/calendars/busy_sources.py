@@ -92,8 +92,14 @@ def url_problem(raw: str) -> str | None:
         url = "https://" + url[len("webcal://") :]
     if len(url) > MAX_URL_LENGTH:
         return "busy.url_too_long"
-    parts = urlsplit(url)
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+    if any(ch <= " " or ch == "\x7f" for ch in url):  # spaces, NUL, control characters
+        return "busy.url_not_http"
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:  # a malformed host or port
+        return "busy.url_not_http"
+    if parts.scheme.lower() not in ("http", "https") or not host:
         return "busy.url_not_http"
     return None
 

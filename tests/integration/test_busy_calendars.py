@@ -263,6 +263,8 @@ async def test_removing_the_address_frees_the_busy_slots(world: World) -> None:
         ("ftp://example.org/cal.ics", "http://, https:// or webcal://"),
         ("file:///etc/passwd", "http://, https:// or webcal://"),
         ("not a url", "http://, https:// or webcal://"),
+        ("https://exa mple.org/\x00", "http://, https:// or webcal://"),
+        ("http://[::1/cal.ics", "http://, https:// or webcal://"),
         ("https://example.org/" + "a" * 2000, "at most 2000 characters"),
     ],
 )
