@@ -76,6 +76,12 @@ class Settings(BaseSettings):
     privacy_policy_url: str = ""
     retention_days: Annotated[int, Field(ge=0, le=36_500)] = 0
 
+    # Recruiters' own calendars (secret iCalendar addresses), read for their busy times: each
+    # again after this many minutes, each read given up after this many seconds or bytes.
+    busy_calendar_refresh_minutes: Annotated[int, Field(ge=1, le=1440)] = 15
+    busy_calendar_timeout_seconds: Annotated[float, Field(gt=0, le=120)] = 10.0
+    busy_calendar_max_bytes: Annotated[int, Field(ge=1024, le=100_000_000)] = 2_000_000
+
     log_format: LogFormat = LogFormat.CONSOLE
     log_level: str = "INFO"
     default_locale: str = "ru"

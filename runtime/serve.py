@@ -20,6 +20,7 @@ from runtime.container import Application
 from runtime.sandbox_mode import MOUNT as SANDBOX_MOUNT
 from runtime.sandbox_mode import local_host, prepare_sandbox, skip_known_user_ids
 from runtime.webhook import WEBHOOK_PATH
+from scheduler.busy_calendars import BusyCalendarJob, CalendarFetcher
 from scheduler.outbox_delivery import OutboxDelivery
 from scheduler.outbox_schedule import OutboxWaker
 from scheduler.periodic import PeriodicJobs
@@ -86,6 +87,16 @@ async def serve(
                 app.metrics,
             ),
             RetentionJob(app.uow_factory, app.messaging, settings.retention_days, app.metrics),
+            BusyCalendarJob(
+                app.uow_factory,
+                app.clock,
+                CalendarFetcher(
+                    settings.busy_calendar_timeout_seconds, settings.busy_calendar_max_bytes
+                ),
+                every=timedelta(minutes=settings.busy_calendar_refresh_minutes),
+                horizon=timedelta(days=settings.booking_horizon_days),
+                metrics=app.metrics,
+            ),
         )
         await _set_command_menus(app)
         app.bot_runner.start()

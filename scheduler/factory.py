@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from scheduler.busy_calendars import BusyCalendarJob
 from scheduler.outbox_schedule import OutboxWaker
 from scheduler.periodic import PeriodicJobs
 from scheduler.retention import NIGHTLY, RetentionJob
@@ -27,10 +28,20 @@ class SchedulerRunner:
         outbox: OutboxWaker | None = None,
         periodic: PeriodicJobs | None = None,
         retention: RetentionJob | None = None,
+        busy_calendars: BusyCalendarJob | None = None,
     ) -> None:
         if periodic is not None:
             self.scheduler.add_job(
                 periodic.run, "interval", seconds=60, id="periodic", replace_existing=True
+            )
+        if busy_calendars is not None:  # its own job: slow calendars never hold up the others
+            self.scheduler.add_job(
+                busy_calendars.run,
+                "interval",
+                seconds=60,
+                id="busy_calendars",
+                replace_existing=True,
+                next_run_time=datetime.now(UTC),
             )
         if retention is not None and retention.days > 0:  # RETENTION_DAYS=0: off
             # The job store lives in memory: a night the process was down leaves no missed run

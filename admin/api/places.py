@@ -8,8 +8,17 @@ from typing import Any
 from pydantic import Field
 
 from admin.api.kit import ApiError, Call, Operation
+from admin.errors import LOCALE
 from admin.schemas.common import Input, Output, Page, listing
-from admin.schemas.places import CityIn, CityOut, RecruiterIn, RecruiterOut
+from admin.schemas.places import (
+    BusyCalendarIn,
+    BusyCalendarOut,
+    CityIn,
+    CityOut,
+    RecruiterIn,
+    RecruiterOut,
+)
+from domain.calendars.busy_sources import busy_calendar_status, set_busy_calendar
 from domain.organisation.directory import (
     cities_page,
     find_city,
@@ -102,6 +111,57 @@ async def _save_recruiter(call: Call, recruiter_id: int | None) -> dict[str, Any
     return _recruiter_out(saved)
 
 
+async def _seen_recruiter(call: Call) -> int:
+    recruiter_id = call.ids["recruiter_id"]
+    if not call.scope.sees_recruiter(recruiter_id) or (
+        await recruiter_with_cities(call.uow, recruiter_id) is None
+    ):
+        raise ApiError(404, "no such recruiter")
+    return recruiter_id
+
+
+async def _busy_out(call: Call, recruiter_id: int) -> dict[str, Any]:
+    status = await busy_calendar_status(
+        call.uow, call.deps.catalog, LOCALE, recruiter_id, call.deps.clock.now()
+    )
+    if status is None:
+        return {
+            "busy_calendar_url": None,
+            "fetched_at": None,
+            "checked_at": None,
+            "error": None,
+            "error_at": None,
+            "busy_ahead": 0,
+        }
+    return {
+        "busy_calendar_url": status.url,
+        "fetched_at": status.fetched_at,
+        "checked_at": status.checked_at,
+        "error": status.error,
+        "error_at": status.error_at,
+        "busy_ahead": status.busy_ahead,
+    }
+
+
+async def get_busy_calendar(call: Call) -> dict[str, Any]:
+    return await _busy_out(call, await _seen_recruiter(call))
+
+
+async def set_recruiter_busy_calendar(call: Call) -> dict[str, Any]:
+    recruiter_id = await _seen_recruiter(call)
+    body: BusyCalendarIn = call.body
+    saved = await set_busy_calendar(
+        call.uow,
+        call.deps.catalog,
+        LOCALE,
+        recruiter_id,
+        body.busy_calendar_url or "",
+        actor=call.scope.actor,
+    )
+    saved.unwrap()  # an address that cannot be read: 422 on busy_calendar_url
+    return await _busy_out(call, recruiter_id)
+
+
 class InviteIn(Input):
     hours: float = Field(72.0, gt=0, le=24 * 30, description="How long the link works")
 
@@ -191,6 +251,25 @@ OPERATIONS = [
         RecruiterIn,
         RecruiterOut,
         admin_only=True,
+    ),
+    Operation(
+        "GET",
+        "/recruiters/{recruiter_id}/busy-calendar",
+        "The recruiter's own calendar read for busy times, and how its reads went",
+        "recruiters",
+        get_busy_calendar,
+        answer=BusyCalendarOut,
+    ),
+    Operation(
+        "PUT",
+        "/recruiters/{recruiter_id}/busy-calendar",
+        "Give (or remove, with null) the recruiter's own calendar address; slots overlapping "
+        "its events are not offered to candidates",
+        "recruiters",
+        set_recruiter_busy_calendar,
+        None,
+        BusyCalendarIn,
+        BusyCalendarOut,
     ),
     Operation(
         "POST",

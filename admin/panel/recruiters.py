@@ -6,9 +6,11 @@ from typing import Any
 
 from aiohttp import web
 
+from admin.errors import LOCALE
 from admin.panel.kit import admins_only, attempt, deps, done, int_param, posted, render, uow
 from admin.schemas.places import RecruiterIn
 from admin.scope import Scope
+from domain.calendars.busy_sources import busy_calendar_status
 from domain.organisation.directory import (
     city_choices,
     find_recruiter,
@@ -33,6 +35,11 @@ async def _show(
     status: int = 200,
 ) -> web.Response:
     recruiters = await recruiters_with_cities(uow(request))
+    busy = None
+    if editing is not None:
+        now = deps(request).clock.now()
+        catalog = deps(request).catalog
+        busy = await busy_calendar_status(uow(request), catalog, LOCALE, editing.id, now)
     cities = [(c.id, c.name) for c in await city_choices(uow(request))]
     return await render(
         request,
@@ -45,6 +52,7 @@ async def _show(
         errors=errors or {},
         editing=editing,
         invite=invite,
+        busy=busy,
     )
 
 

@@ -27,6 +27,7 @@ from admin.schemas.slots import LocalSlotIn, SeriesIn, SlotIn
 from admin.scope import Scope
 from core.enums import SlotPurpose
 from core.iso import sane_year
+from domain.calendars.busy_sources import busy_calendar_status, busy_slot_ids
 from domain.messaging.dates import day_label, local, time_label
 from domain.organisation.directory import find_city, recruiter_choices, recruiter_with_cities
 from domain.records import Recruiter
@@ -173,6 +174,7 @@ async def _show(
         "one_errors": {},
         "series_errors": {},
         "preview": None,
+        "busy_ids": set(),
     }
     if scope.is_admin:
         listed = await recruiter_choices(uow(request))
@@ -180,6 +182,9 @@ async def _show(
     if recruiter is not None:
         zone = _zone(recruiter)
         today = local(now, zone).date()
+        context["busy"] = await busy_calendar_status(
+            uow(request), deps(request).catalog, LOCALE, recruiter.id, now
+        )
         context.update(
             zone=zone,
             cities=[(c.id, c.name) for c in sorted(recruiter.cities, key=lambda c: c.id)],
@@ -192,6 +197,7 @@ async def _show(
             rows, total = await recruiter_slot_page(
                 uow(request), recruiter.id, now, until, limit=LIST_LIMIT, offset=offset
             )
+            context["busy_ids"] = await busy_slot_ids(uow(request), [row.slot for row in rows])
             context.update(
                 rows=rows,
                 total=total,
@@ -206,8 +212,12 @@ async def _show(
             )
         else:
             monday = _monday(request.query.get("week"), today)
+            days = await _week(request, recruiter, monday)
+            context["busy_ids"] = await busy_slot_ids(
+                uow(request), [row.slot for d in days for row in d["rows"]]
+            )
             context.update(
-                days=await _week(request, recruiter, monday),
+                days=days,
                 today=today,
                 previous=_url(recruiter.id, week=(monday - timedelta(days=7)).isoformat()),
                 next=_url(recruiter.id, week=(monday + timedelta(days=7)).isoformat()),

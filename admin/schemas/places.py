@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from pydantic import Field
@@ -74,3 +75,23 @@ class RecruiterOut(Output):
     active: bool
     linked: bool
     city_ids: list[int]
+
+
+class BusyCalendarIn(Input):
+    busy_calendar_url: str | None = Field(
+        None,
+        max_length=4000,
+        description="The secret iCalendar (ICS) address of the recruiter's own calendar "
+        "(http://, https:// or webcal://, at most 2000 characters); null or empty: none",
+    )
+
+
+class BusyCalendarOut(Output):
+    busy_calendar_url: str | None = Field(
+        description="The address given, only its host shown (the rest is a secret); null: none"
+    )
+    fetched_at: datetime | None = Field(description="The last successful read")
+    checked_at: datetime | None = Field(description="The last read tried")
+    error: str | None = Field(description="Why the last read failed, when it did")
+    error_at: datetime | None
+    busy_ahead: int = Field(description="Busy times read that have not ended yet")

@@ -17,6 +17,7 @@ from bot.recruiter.texts import say
 from bot.reply import Reply, tell
 from core.result import Failure
 from domain.bookings.booking import Messaging
+from domain.calendars.busy_sources import busy_slot_ids
 from domain.messaging.dates import day_label, local, time_label
 from domain.messaging.texts import Catalog
 from domain.scheduling.slots import (
@@ -99,10 +100,13 @@ async def show_slots(
         locale=locale,
     )
     items: list[Row] = []
+    busy = await busy_slot_ids(uow, [row.slot for row in found[:PAGE]])
     for row in found[:PAGE]:
         label = slot_label(row, zone, locale)
         if row.slot.withdrawn:  # given up ("I cannot make it"): offered to no one; 🗑 frees it
             label += " · " + m.catalog.text("recruiter.withdrawn_mark", locale)
+        if row.slot.id in busy:  # their own calendar has something else then: not offered
+            label += " · " + m.catalog.text("recruiter.busy_mark", locale)
         if row.group:
             seats = f"{row.seats_taken}/{row.slot.capacity}"
             empty = row.slot.id if row.seats_taken == 0 else None

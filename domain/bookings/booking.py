@@ -25,6 +25,7 @@ from domain.bookings.reminders import queue_reminders
 from domain.bookings.status import move_booking_status
 from domain.bookings.texts import BookingView, booking_text, view_of, view_of_slot
 from domain.bookings.waitlist import NoLiveOffer, has_live_offer, offer_freed_slot
+from domain.calendars.busy_sources import SlotBusyInCalendar, slot_is_busy
 from domain.messaging.outbox import document_payload, queue_message
 from domain.messaging.texts import Catalog
 from domain.pipeline.status import move_candidate
@@ -98,6 +99,8 @@ async def _slot_check(
         longest_minutes=MAX_DURATION_MINUTES,
     ):  # one person, two applications: still in one place at a time
         return Failure(SlotUnavailable("you have another booking at that time"))
+    if await slot_is_busy(uow, slot):  # the recruiter's own calendar has something else then
+        return Failure(SlotBusyInCalendar(f"slot {slot.id}"))
     return None
 
 

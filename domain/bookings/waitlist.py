@@ -8,6 +8,7 @@ from core.clock import Clock
 from core.enums import SlotPurpose
 from core.errors import AppError
 from domain.bookings.texts import booking_text, view_of_slot
+from domain.calendars.busy_sources import slot_is_busy
 from domain.messaging.outbox import queue_message
 from domain.messaging.texts import Catalog
 from storage.models import Candidate, Slot, WaitlistEntry
@@ -59,9 +60,11 @@ async def offer_freed_slot(
 ) -> int:
     """Queue "a time has freed up" to everyone waiting in the slot's city, in the order they
     joined; the first to tap takes it. A slot that can no longer be booked (it starts within
-    `min_notice`, or its recruiter gave it up) is offered to no one. Returns how many were
-    offered. The caller commits."""
+    `min_notice`, its recruiter gave it up or is busy then in their own calendar) is offered to
+    no one. Returns how many were offered. The caller commits."""
     if slot.withdrawn or slot.starts_at <= clock.now() + min_notice:
+        return 0
+    if await slot_is_busy(uow, slot):  # the recruiter's own calendar has something else then
         return 0
     line = await uow.waitlist.in_line(slot.city_id, slot.purpose)
     if not line:

@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 
 from core.clock import Clock
 from core.enums import SlotPurpose
+from domain.calendars.busy_sources import drop_busy
 from domain.messaging.dates import local
 from storage.dto import RecruiterDTO, SlotDTO
 from storage.uow import UnitOfWork
@@ -38,8 +39,11 @@ async def free_slots(
     rules: BookingRules,
     recruiter_id: int | None = None,
 ) -> list[SlotDTO]:
+    """The city's free slots a candidate may pick now; those overlapping their recruiter's own
+    calendar's busy times are not offered."""
     earliest, latest = rules.window(clock.now())
-    return await uow.slots.list_free(city_id, purpose, earliest, latest, recruiter_id=recruiter_id)
+    free = await uow.slots.list_free(city_id, purpose, earliest, latest, recruiter_id=recruiter_id)
+    return await drop_busy(uow, free)
 
 
 def days_of(slots: Sequence[SlotDTO], zone: str) -> list[date]:

@@ -6,7 +6,7 @@ import secrets
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 
 from storage.models import BusyCalendar, BusyTime, CalendarFeed
 from storage.repositories.base import Repository
@@ -172,3 +172,10 @@ class BusyTimeRepository(Repository[BusyCalendar]):
         for recruiter_id, s, e in (await self.session.execute(stmt)).all():
             found.setdefault(recruiter_id, []).append((s, e))
         return found
+
+    async def count_ending_after(self, recruiter_id: int, moment: datetime) -> int:
+        """How many of the recruiter's busy intervals end after `moment` (those still ahead)."""
+        stmt = select(func.count()).where(
+            BusyTime.recruiter_id == recruiter_id, BusyTime.ends_at > moment
+        )
+        return int((await self.session.scalar(stmt)) or 0)

@@ -23,6 +23,7 @@ from core.inputs import NUL_REASON
 from core.settings import SUPPORTED_LOCALES
 from domain.bookings.attendees import NOBODY
 from domain.conversations.replies import ERASED
+from domain.messaging.texts import Catalog
 from domain.scheduling.series import MAX_SERIES_DAYS
 from domain.vacancies.links import TOO_LONG
 from storage.engine import create_engine
@@ -37,6 +38,7 @@ schema = schemathesis.openapi.from_dict(
     config=SchemathesisConfig.from_dict({"auth": {"openapi": {"bearer": {"bearer": TOKEN}}}}),
 )
 ACCEPTED_OR_NOT_THERE = {200, 201, 202, 204, 404, 409}
+BUSY_CATALOG = Catalog.load("en")
 BEYOND_THE_DOCUMENT = {
     ("name", "a city with this name exists already"),  # stored data
     *((f"names.{locale}", "a city with this name exists already") for locale in SUPPORTED_LOCALES),
@@ -64,6 +66,9 @@ BEYOND_THE_DOCUMENT = {
     ("closes_on", "before the opening date"),
     ("slug", "reserved: v and a number is the link by id"),
     ("source", TOO_LONG),  # the vacancy's slug and the tag together
+    # a recruiter's own calendar address: its scheme and host, its length after webcal://
+    ("busy_calendar_url", BUSY_CATALOG.text("busy.url_not_http", "en")),
+    ("busy_calendar_url", BUSY_CATALOG.text("busy.url_too_long", "en", limit=2000)),
 }
 
 

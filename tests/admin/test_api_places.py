@@ -125,3 +125,30 @@ async def test_the_openapi_document_describes_every_route(api: Api) -> None:
     for resource in ("cities", "recruiters", "auto-messages"):
         assert ("GET", f"/api/v1/{resource}") in routes
     assert spec["paths"]["/api/v1/cities"]["post"]["responses"]["422"]
+
+
+async def test_a_recruiters_own_calendar_through_the_api(api: Api) -> None:
+    client, storage, tokens = api
+    listed = await (await client.get("/api/v1/recruiters", headers=bearer(tokens["rec"]))).json()
+    anna = listed["items"][0]["id"]
+    path = f"/api/v1/recruiters/{anna}/busy-calendar"
+    empty = await (await client.get(path, headers=bearer(tokens["boss"]))).json()
+    assert empty["busy_calendar_url"] is None and empty["busy_ahead"] == 0
+    secret = {"busy_calendar_url": "webcal://calendar.example.org/private-abc/basic.ics"}
+    given = await client.put(path, json=secret, headers=bearer(tokens["rec"]))  # her own
+    assert given.status == 200
+    shown = await given.json()
+    assert shown["busy_calendar_url"] == "https://calendar.example.org/…"
+    assert shown["fetched_at"] is None and shown["error"] is None
+    refused = await client.put(
+        path, json={"busy_calendar_url": "ftp://x.example.org/a"}, headers=bearer(tokens["boss"])
+    )
+    assert refused.status == 422
+    assert (await refused.json())["field"] == "busy_calendar_url"
+    removed = await client.put(
+        path, json={"busy_calendar_url": None}, headers=bearer(tokens["boss"])
+    )
+    assert (await removed.json())["busy_calendar_url"] is None
+    async with storage.uow() as uow:
+        actions = [e.action for e in await uow.audit.list(limit=100)]
+    assert "busy_calendar_set" in actions and "busy_calendar_cleared" in actions
