@@ -91,7 +91,9 @@ async def serve(
                 app.uow_factory,
                 app.clock,
                 CalendarFetcher(
-                    settings.busy_calendar_timeout_seconds, settings.busy_calendar_max_bytes
+                    settings.busy_calendar_timeout_seconds,
+                    settings.busy_calendar_max_bytes,
+                    private=settings.busy_calendar_private_addresses,
                 ),
                 every=timedelta(minutes=settings.busy_calendar_refresh_minutes),
                 horizon=timedelta(days=settings.booking_horizon_days),

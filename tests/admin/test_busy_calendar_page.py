@@ -73,7 +73,7 @@ async def test_a_timed_out_read_is_shown_with_its_time(
     try:
         counts = await refresh_due(
             panel.storage.uow,
-            CalendarFetcher(0.3, 100_000),
+            CalendarFetcher(0.3, 100_000, private=True),
             FrozenClock(NOW),
             every=timedelta(minutes=15),
             horizon=timedelta(days=14),

@@ -114,7 +114,7 @@ class World:
         return Messaging(CATALOG, self.clock, RULES)
 
     async def refresh(self, limit: float = 5.0) -> dict[str, int]:
-        fetcher = CalendarFetcher(limit, max_bytes=100_000)
+        fetcher = CalendarFetcher(limit, max_bytes=100_000, private=True)
         return await refresh_due(
             self.storage.uow, fetcher, self.clock, every=EVERY, horizon=RULES.horizon
         )

@@ -44,7 +44,7 @@ async def test_a_read_remembers_last_modified_and_asks_with_it(
 ) -> None:
     seen: list[dict[str, str]] = []
     server = await _serve(aiohttp_server, seen)
-    fetch = CalendarFetcher(5, 100_000)
+    fetch = CalendarFetcher(5, 100_000, private=True)
     first = await fetch(str(server.make_url("/cal.ics")), None, None)
     assert first.status == 200 and first.last_modified == STAMP and first.error is None
     again = await fetch(str(server.make_url("/cal.ics")), None, first.last_modified)
@@ -55,7 +55,9 @@ async def test_a_read_remembers_last_modified_and_asks_with_it(
 
 async def test_a_redirect_loop_is_given_up(aiohttp_server: Callable[..., Any]) -> None:
     server = await _serve(aiohttp_server, [])
-    fetched = await CalendarFetcher(5, 100_000)(str(server.make_url("/loop")), None, None)
+    fetched = await CalendarFetcher(5, 100_000, private=True)(
+        str(server.make_url("/loop")), None, None
+    )
     assert fetched.error == "redirects|"
 
 
@@ -63,10 +65,39 @@ async def test_a_body_past_the_limit_is_not_read_to_its_end(
     aiohttp_server: Callable[..., Any],
 ) -> None:
     server = await _serve(aiohttp_server, [])
-    fetched = await CalendarFetcher(5, 50_000)(str(server.make_url("/streamed")), None, None)
+    fetched = await CalendarFetcher(5, 50_000, private=True)(
+        str(server.make_url("/streamed")), None, None
+    )
     assert fetched.error == "too_large|50000" and fetched.body == b""
 
 
 async def test_nobody_listening_is_a_network_error() -> None:
-    fetched = await CalendarFetcher(5, 50_000)("http://127.0.0.1:9/cal.ics", None, None)
+    fetched = await CalendarFetcher(5, 50_000, private=True)(
+        "http://127.0.0.1:9/cal.ics", None, None
+    )
     assert fetched.error is not None and fetched.error.startswith("network|")
+
+
+async def test_this_machine_and_its_network_are_not_read_by_default(
+    aiohttp_server: Callable[..., Any],
+) -> None:
+    """A recruiter's address cannot make the server read its own services: an address of this
+    machine, a name resolving to one, or a redirect to one is refused before anything is sent."""
+    seen: list[dict[str, str]] = []
+    server = await _serve(aiohttp_server, seen)
+    fetch = CalendarFetcher(5, 100_000)
+    port = server.port
+    for url in (
+        f"http://127.0.0.1:{port}/cal.ics",
+        f"http://localhost:{port}/cal.ics",
+        f"http://[::1]:{port}/cal.ics",
+        "http://10.0.0.1/cal.ics",
+        "http://169.254.169.254/latest/meta-data",
+    ):
+        fetched = await fetch(url, None, None)
+        assert fetched.error == "private|", (url, fetched)
+    assert seen == []  # the local server was never asked
+    allowed = await CalendarFetcher(5, 100_000, private=True)(
+        f"http://localhost:{port}/cal.ics", None, None
+    )
+    assert allowed.status == 200 and len(seen) == 1
