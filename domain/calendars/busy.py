@@ -8,9 +8,6 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-import recurring_ical_events  # type: ignore[import-untyped]
-from icalendar import Calendar
-
 Interval = tuple[datetime, datetime]
 
 
@@ -47,6 +44,10 @@ def merged(intervals: Iterable[Interval]) -> list[Interval]:
 def busy_intervals(content: bytes, start: datetime, end: datetime, zone: str) -> list[Interval]:
     """The busy intervals of the calendar that overlap [start, end): events that are neither
     free (TRANSP:TRANSPARENT) nor cancelled, each occurrence of a recurring one."""
+    # Imported here: at start-up they would cost every process 9 MB that few use.
+    import recurring_ical_events  # type: ignore[import-untyped]
+    from icalendar import Calendar
+
     tz = ZoneInfo(zone)
     try:
         calendar = Calendar.from_ical(content)

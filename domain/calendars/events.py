@@ -1,5 +1,6 @@
 """iCalendar files the product writes, with the icalendar library: one booking's event (to add,
-update or cancel it) and feeds of many. Times carry the city's zone (TZID and its VTIMEZONE)."""
+update or cancel it) and feeds of many. Times carry the city's zone (TZID and its VTIMEZONE).
+The library (7 MB resident) is imported at the first file written, not at start-up."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from icalendar import Alarm, Calendar, Event
+if TYPE_CHECKING:
+    from icalendar import Calendar, Event
 
 PRODUCT_ID = "-//recruiting-bot//calendar//EN"
 # How often subscribed calendars are asked to read a feed again (clients may read less often).
@@ -39,6 +42,8 @@ class CalendarEvent:
 
 
 def _component(event: CalendarEvent, stamp: datetime) -> Event:
+    from icalendar import Alarm, Event
+
     zone = ZoneInfo(event.zone)
     starts = event.starts_at.astimezone(zone)
     vevent = Event()
@@ -68,6 +73,8 @@ def _component(event: CalendarEvent, stamp: datetime) -> Event:
 
 
 def _calendar(method: Method | None, name: str | None = None) -> Calendar:
+    from icalendar import Calendar
+
     calendar = Calendar()
     calendar.add("prodid", PRODUCT_ID)
     calendar.add("version", "2.0")

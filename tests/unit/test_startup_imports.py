@@ -22,6 +22,8 @@ NOT_AT_START = (
     "admin.api.openapi",  # the OpenAPI document: at the first GET /api/v1/openapi.json
     "alembic",  # `main.py migrate` only
     "asyncpg",  # PostgreSQL's driver, not needed on SQLite
+    "icalendar",  # at the first .ics or feed written, or busy calendar read
+    "recurring_ical_events",
     # Tools never imported by the product.
     "matplotlib",
     "playwright",
