@@ -14,6 +14,7 @@ from admin.panel import (
     accounts,
     audit,
     auto_messages,
+    calendar,
     candidate_files,
     candidates,
     cities,
@@ -48,6 +49,7 @@ PAGES = (
     questions,
     message_templates,
     vacancies,
+    calendar,
 )
 
 

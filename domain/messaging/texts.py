@@ -19,6 +19,18 @@ log = structlog.get_logger(__name__)
 LOCALES_DIR = Path(__file__).resolve().parents[2] / "locales"
 
 
+def _flat(table: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
+    """The interface texts by dotted key: a sub-table (`[ui.calendar_feeds]`, one part's
+    block at the end of a file) gives its keys its name as a prefix."""
+    flat: dict[str, str] = {}
+    for key, value in table.items():
+        if isinstance(value, Mapping):
+            flat.update(_flat(value, f"{prefix}{key}."))
+        else:
+            flat[f"{prefix}{key}"] = value
+    return flat
+
+
 @dataclass(frozen=True)
 class Catalog:
     ui: Mapping[str, Mapping[str, str]]
@@ -32,7 +44,7 @@ class Catalog:
         for locale in SUPPORTED_LOCALES:
             with (directory / f"{locale}.toml").open("rb") as fh:
                 data = tomllib.load(fh)
-            ui[locale] = dict(data.get("ui", {}))
+            ui[locale] = _flat(data.get("ui", {}))
             templates[locale] = dict(data.get("templates", {}))
         return cls(ui=ui, templates=templates, default_locale=default_locale)
 
