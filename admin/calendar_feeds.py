@@ -9,12 +9,19 @@ import hashlib
 from aiohttp import web
 
 from admin.deps import DEPS, request_uow
-from domain.calendars.feeds import feed_content
+from domain.calendars.feeds import feed_content, feed_url
 
 FEED_PREFIX = "/calendar/"
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 CACHE_CONTROL = "private, max-age=300"
 _TOKEN = r"{token:[A-Za-z0-9_-]{16,64}}"
+
+
+def absolute_feed_url(request: web.Request, path: str) -> str:
+    """A feed's URL as calendars reach it: at the panel's public address (ADMIN_PUBLIC_URL),
+    else at the address this request came to."""
+    base = request.config_dict[DEPS].public_url or f"{request.scheme}://{request.host}"
+    return feed_url(base, path)
 
 
 def _etag(body: bytes) -> str:

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from admin.calendar_feeds import absolute_feed_url
 from admin.panel.kit import admins_only, deps, done, int_param, render, signed_in, text, uow
 from admin.scope import Scope
 from domain.calendars.feeds import (
     city_feed_path,
     feed_for_account,
     feed_for_recruiter,
-    feed_url,
     recruiter_feed_path,
     renew_account_feed,
     renew_recruiter_feed,
@@ -21,26 +21,19 @@ from domain.organisation.directory import city_choices, find_recruiter
 PAGE = "/calendars"
 
 
-def _base(request: web.Request) -> str:
-    """Where calendars reach the panel: its public address, else the address this page was
-    opened at."""
-    return deps(request).public_url or f"{request.scheme}://{request.host}"
-
-
 @signed_in
 async def calendar_page(request: web.Request, scope: Scope) -> web.Response:
-    base = _base(request)
     own: str | None = None
     cities: list[tuple[int, str, str]] = []
     if scope.is_admin:
         token = await feed_for_account(uow(request), scope.user_id)
         cities = [
-            (c.id, c.name, feed_url(base, city_feed_path(token, c.id)))
+            (c.id, c.name, absolute_feed_url(request, city_feed_path(token, c.id)))
             for c in await city_choices(uow(request))
         ]
     elif scope.recruiter_id is not None:
         token = await feed_for_recruiter(uow(request), scope.recruiter_id)
-        own = feed_url(base, recruiter_feed_path(token))
+        own = absolute_feed_url(request, recruiter_feed_path(token))
     return await render(request, "calendar.html", scope, own=own, cities=cities)
 
 

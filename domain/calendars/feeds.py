@@ -9,6 +9,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from core.enums import AdminRole, SlotPurpose
+from core.errors import NotFound
 from domain.bookings.calendar_file import booking_event
 from domain.bookings.texts import BookingView, booking_place
 from domain.calendars.events import CalendarEvent, feed_file
@@ -35,10 +36,16 @@ def slot_uid(slot_id: int) -> str:
 
 
 async def feed_for_recruiter(uow: UnitOfWork, recruiter_id: int) -> str:
-    """The recruiter's feed token, created on first request. Commits."""
+    """The recruiter's feed token, created on first request. Commits. Raises NotFound."""
+    await _recruiter_exists(uow, recruiter_id)
     feed = await uow.calendar_feeds.ensure_live(recruiter_id=recruiter_id)
     await uow.commit()
     return feed.token
+
+
+async def _recruiter_exists(uow: UnitOfWork, recruiter_id: int) -> None:
+    if await uow.recruiters.get(recruiter_id) is None:
+        raise NotFound(f"recruiter {recruiter_id}")
 
 
 async def feed_for_account(uow: UnitOfWork, admin_user_id: int) -> str:
@@ -52,7 +59,9 @@ async def feed_for_account(uow: UnitOfWork, admin_user_id: int) -> str:
 async def renew_recruiter_feed(
     uow: UnitOfWork, recruiter_id: int, now: datetime, *, actor: str
 ) -> str:
-    """A new token for the recruiter's feed; the old URL stops working. Audited. Commits."""
+    """A new token for the recruiter's feed; the old URL stops working. Audited. Commits.
+    Raises NotFound."""
+    await _recruiter_exists(uow, recruiter_id)
     await uow.calendar_feeds.revoke(now, recruiter_id=recruiter_id)
     feed = await uow.calendar_feeds.create(recruiter_id=recruiter_id)
     uow.audit.record(

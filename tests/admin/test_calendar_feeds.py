@@ -24,7 +24,7 @@ from domain.calendars.feeds import (
 )
 from storage.models import Booking, Slot
 from storage.repositories.audit import AuditFilter
-from tests.admin.conftest import Panel
+from tests.admin.conftest import Panel, bearer
 from tests.support.factories import NOW, make_candidate, make_recruiter, make_slot
 
 MOSCOW = ZoneInfo("Europe/Moscow")
@@ -376,3 +376,29 @@ async def test_a_recruiters_feed_speaks_their_language(panel: Panel, locale: str
     events = _read(await (await _get(panel, f"/calendar/{token}.ics")).read())
     expected = {"en": "Free slot", "ru": "Свободный слот"}[locale]
     assert events[slot_uid(free.id)].summary == expected
+
+
+async def test_the_api_gives_an_admin_a_recruiters_feed_url_and_renews_it(api: Any) -> None:
+    client, storage, tokens = api
+    async with storage.uow() as uow:
+        (anna,) = await uow.recruiters.list(limit=10)
+    path = f"/api/v1/recruiters/{anna.id}/calendar-feed"
+    shown = await client.get(path, headers=bearer(tokens["boss"]))
+    assert shown.status == 200
+    url = (await shown.json())["url"]
+    feed_path = "/calendar/" + url.split("/calendar/", 1)[1]
+    assert (await client.get(feed_path)).status == 200
+    assert (await (await client.get(path, headers=bearer(tokens["boss"]))).json())["url"] == url
+
+    assert (await client.get(path, headers=bearer(tokens["rec"]))).status == 403
+    missing = await client.get(
+        "/api/v1/recruiters/999999/calendar-feed", headers=bearer(tokens["boss"])
+    )
+    assert missing.status == 404
+
+    renewed = await client.post(f"{path}/renew", headers=bearer(tokens["boss"]))
+    assert renewed.status == 200
+    new_url = (await renewed.json())["url"]
+    assert new_url != url
+    assert (await client.get(feed_path)).status == 404
+    assert (await client.get("/calendar/" + new_url.split("/calendar/", 1)[1])).status == 200
