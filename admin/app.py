@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from admin.api import create_api
+from admin.calendar_feeds import install_calendar_feeds
 from admin.deps import DEPS, AdminDeps
 from admin.health import HealthSources, create_health_handler
 from admin.metrics import install_metrics
@@ -24,5 +25,6 @@ def create_app(health: HealthSources, deps: AdminDeps | None = None) -> web.Appl
         if deps.metrics is not None:
             install_metrics(app, deps.metrics, deps.metrics_token)
         app.add_subapp("/api/v1", create_api())
+        install_calendar_feeds(app)
         install_panel(app, deps)
     return app

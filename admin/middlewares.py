@@ -25,7 +25,19 @@ from storage.availability import is_database_busy, is_database_unavailable
 log = structlog.get_logger(__name__)
 
 # Paths that answer machines: their errors stay JSON (or whatever their handler chose).
-MACHINE_PREFIXES = ("/api/", "/health", "/metrics", "/sandbox", "/telegram", "/bot", "/file")
+# Calendar feeds (`/calendar/<token>.ics`) answer calendar apps.
+MACHINE_PREFIXES = (
+    "/api/",
+    "/health",
+    "/metrics",
+    "/sandbox",
+    "/telegram",
+    "/bot",
+    "/file",
+    "/calendar/",
+)
+# Paths whose next part is a secret (a calendar feed's token): logged without it.
+SECRET_PATHS = ("/calendar/",)
 # Paths that need no Unit of Work of the request's: /health and /metrics ask the database
 # their own way (with a timeout, tolerating its absence), static files never touch it, and
 # the sandbox (with its long-polling getUpdates) is a Telegram stand-in with no database.
@@ -41,6 +53,14 @@ TITLES = {
     500: "Something went wrong",
     503: "Not available at the moment",
 }
+
+
+def loggable_path(request: web.Request) -> str:
+    """The request's path as logs may hold it: a secret in it replaced by "…"."""
+    for prefix in SECRET_PATHS:
+        if request.path.startswith(prefix):
+            return prefix + "…"
+    return request.path
 
 
 def _for_people(request: web.Request) -> bool:
@@ -115,12 +135,14 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         return _refusal(request, exc)
     except Exception as exc:
         if is_database_busy(exc):
-            log.warning("admin.database_busy", path=request.path, error=str(exc)[:200])
+            log.warning("admin.database_busy", path=loggable_path(request), error=str(exc)[:200])
             return _busy(request)
         if is_database_unavailable(exc):
-            log.warning("admin.database_unavailable", path=request.path, error=str(exc)[:200])
+            log.warning(
+                "admin.database_unavailable", path=loggable_path(request), error=str(exc)[:200]
+            )
             return _unavailable(request)
-        log.exception("admin.unhandled_error", path=request.path, method=request.method)
+        log.exception("admin.unhandled_error", path=loggable_path(request), method=request.method)
         if _for_people(request):
             return _page(request, 500, "The error is logged; please try again.")
         return web.json_response({"error": "internal", "detail": "internal error"}, status=500)

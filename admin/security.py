@@ -26,6 +26,8 @@ UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # The sandbox's web chat (a development stand-in for Telegram) keeps its own page as it is.
 WITHOUT_CSP = ("/sandbox",)
 CACHEABLE = ("/static/",)
+# Answers that say themselves how long they may be kept (a calendar feed: privately, briefly).
+OWN_CACHING = ("/calendar/",)
 
 
 def _origin_of(url: str) -> str:
@@ -76,7 +78,9 @@ async def security_headers(request: web.Request, response: web.StreamResponse) -
     headers.setdefault("Referrer-Policy", "same-origin")
     if not request.path.startswith(WITHOUT_CSP):
         headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    if not request.path.startswith(CACHEABLE):
+    if request.path.startswith(OWN_CACHING):
+        headers.setdefault("Cache-Control", "no-store")
+    elif not request.path.startswith(CACHEABLE):
         # Pages and API answers hold personal data: no copy in the browser or a proxy.
         headers["Cache-Control"] = "no-store"
     deps = request.config_dict.get(DEPS)

@@ -162,6 +162,10 @@ class ConversationAction(CallbackData, prefix="rv"):
     candidate_id: Id
 
 
+class CalendarFeedRenew(CallbackData, prefix="rf"):
+    """A new calendar link for the recruiter: the old one stops working."""
+
+
 class VacancyPick(CallbackData, prefix="vp"):
     """Apply to (or go back to) an open vacancy."""
 

@@ -16,7 +16,7 @@ from domain.messaging.texts import Catalog
 log = structlog.get_logger(__name__)
 
 CANDIDATE_COMMANDS = ("start", "mybooking", "vacancies", "lang", "mydata", "forgetme")
-RECRUITER_COMMANDS = ("today", "week", "slots")
+RECRUITER_COMMANDS = ("today", "week", "slots", "calendar")
 
 
 def menu(catalog: Catalog, names: Iterable[str], locale: str) -> list[BotCommand]:

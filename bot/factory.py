@@ -47,6 +47,7 @@ from bot.outages import CallbackAnswerOnce, HoldThroughOutages
 from bot.recruiter import (
     agenda,
     attendees,
+    calendar,
     conversation,
     decisions,
     guard,
@@ -154,6 +155,7 @@ def create_dispatcher(
             series.create_router(),
             slot_list.create_router(),
             recruiter_language.create_router(),
+            calendar.create_router(),
         ),
         guard.create_router(),
         personal_data.create_router(),  # before `start`: strangers may ask too

@@ -39,6 +39,7 @@ from storage.repositories.audit import AuditLogRepository
 from storage.repositories.auto_messages import AutoMessageRepository
 from storage.repositories.booking_lists import BookingListRepository
 from storage.repositories.bookings import BookingRepository
+from storage.repositories.calendar_feed_rows import CalendarFeedRowRepository
 from storage.repositories.calendars import BusyTimeRepository, CalendarFeedRepository
 from storage.repositories.candidate_profiles import CandidateProfileRepository
 from storage.repositories.candidate_search import CandidateSearchRepository
@@ -140,6 +141,7 @@ class UnitOfWork:
         self.audit = AuditLogRepository(self)
         self.personal_data = PersonalDataRepository(self)
         self.calendar_feeds = CalendarFeedRepository(self)
+        self.calendar_feed_rows = CalendarFeedRowRepository(self)
         self.busy_times = BusyTimeRepository(self)
         return self
 

@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import Field
 
 from admin.api.kit import ApiError, Call, Operation
+from admin.calendar_feeds import absolute_feed_url
 from admin.errors import LOCALE
 from admin.schemas.common import Input, Output, Page, listing
 from admin.schemas.places import (
@@ -19,6 +20,7 @@ from admin.schemas.places import (
     RecruiterOut,
 )
 from domain.calendars.busy_sources import busy_calendar_status, set_busy_calendar
+from domain.calendars.feeds import feed_for_recruiter, recruiter_feed_path, renew_recruiter_feed
 from domain.organisation.directory import (
     cities_page,
     find_city,
@@ -183,6 +185,22 @@ async def create_recruiter_invite(call: Call) -> dict[str, Any]:
     return {"payload": payload, "link": link, "expires_in_hours": hours}
 
 
+class CalendarFeedOut(Output):
+    url: str = Field(description="The secret iCalendar feed of the recruiter's coming bookings")
+
+
+async def get_recruiter_calendar_feed(call: Call) -> dict[str, Any]:
+    token = await feed_for_recruiter(call.uow, call.ids["recruiter_id"])
+    return {"url": absolute_feed_url(call.request, recruiter_feed_path(token))}
+
+
+async def renew_recruiter_calendar_feed(call: Call) -> dict[str, Any]:
+    token = await renew_recruiter_feed(
+        call.uow, call.ids["recruiter_id"], call.deps.clock.now(), actor=call.scope.actor
+    )
+    return {"url": absolute_feed_url(call.request, recruiter_feed_path(token))}
+
+
 OPERATIONS = [
     Operation("GET", "/cities", "List cities", "cities", list_cities, Page, None, listing(CityOut)),
     Operation(
@@ -281,6 +299,24 @@ OPERATIONS = [
         InviteIn,
         InviteOut,
         status=201,
+        admin_only=True,
+    ),
+    Operation(
+        "GET",
+        "/recruiters/{recruiter_id}/calendar-feed",
+        "The recruiter's secret calendar feed URL (made on first request)",
+        "recruiters",
+        get_recruiter_calendar_feed,
+        answer=CalendarFeedOut,
+        admin_only=True,
+    ),
+    Operation(
+        "POST",
+        "/recruiters/{recruiter_id}/calendar-feed/renew",
+        "A new calendar feed URL for the recruiter: the old one stops working",
+        "recruiters",
+        renew_recruiter_calendar_feed,
+        answer=CalendarFeedOut,
         admin_only=True,
     ),
 ]

@@ -15,6 +15,7 @@ from admin.panel import (
     audit,
     auto_messages,
     busy_calendar,
+    calendar,
     candidate_files,
     candidates,
     cities,
@@ -50,6 +51,7 @@ PAGES = (
     questions,
     message_templates,
     vacancies,
+    calendar,
 )
 
 

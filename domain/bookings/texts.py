@@ -59,16 +59,23 @@ class BookingView:
         }
 
 
+def booking_place(
+    purpose: SlotPurpose, intro_day_address: str | None, meeting_link: str | None
+) -> str | None:
+    """Where it happens: an intro day at the city's address, an interview at the recruiter's
+    meeting link (each falling back on the other); None: the city is the place."""
+    if purpose is SlotPurpose.INTRO_DAY:
+        return intro_day_address or meeting_link
+    return meeting_link or intro_day_address
+
+
 async def view_of_slot(uow: UnitOfWork, slot: Slot, booking: Booking | None = None) -> BookingView:
     city = await uow.cities.get_dto(slot.city_id)
     recruiter = await uow.recruiters.get_dto(slot.recruiter_id)
     # Foreign keys guarantee both.
     assert city is not None
     assert recruiter is not None
-    if slot.purpose is SlotPurpose.INTRO_DAY:
-        place = city.intro_day_address or recruiter.meeting_link
-    else:
-        place = recruiter.meeting_link or city.intro_day_address
+    place = booking_place(slot.purpose, city.intro_day_address, recruiter.meeting_link)
     return BookingView(
         booking_id=booking.id if booking else 0,
         slot_id=slot.id,

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 
 from storage.models import BusyCalendar, BusyTime, CalendarFeed
 from storage.repositories.base import Repository
@@ -49,6 +50,23 @@ class CalendarFeedRepository(Repository[CalendarFeed]):
         await self.session.flush()
         self._uow.mark_written(self.cache_tag)
         return feed
+
+    async def ensure_live(
+        self, *, recruiter_id: int | None = None, admin_user_id: int | None = None
+    ) -> CalendarFeed:
+        """The holder's live feed, created when it has none (a concurrent creation wins: its
+        feed is read back, the unique index refusing the second)."""
+        feed = await self.live_for(recruiter_id=recruiter_id, admin_user_id=admin_user_id)
+        if feed is not None:
+            return feed
+        try:
+            async with self._uow.savepoint():
+                return await self.create(recruiter_id=recruiter_id, admin_user_id=admin_user_id)
+        except IntegrityError:
+            feed = await self.live_for(recruiter_id=recruiter_id, admin_user_id=admin_user_id)
+            if feed is None:
+                raise
+            return feed
 
     async def revoke(
         self,

@@ -19,8 +19,11 @@ RECRUITER_PAGES = {
     "/account/password",
     "/vacancies",  # their cities' vacancies, without the form
     "/vacancies/funnel",  # their cities' candidates
+    "/calendars",  # their recruiter's calendar feed link
 }
 OPEN = {"/login", "/logout", "/health", "/metrics"}
+# Calendar feeds: read by calendar apps, the secret in the path (test_calendar_feeds.py).
+SECRET_LINKS = "/calendar/"
 
 
 def _routes(panel: Panel) -> list[tuple[str, str]]:
@@ -29,7 +32,11 @@ def _routes(panel: Panel) -> list[tuple[str, str]]:
     for route in app.router.routes():
         info = route.resource.get_info() if route.resource else {}
         path = info.get("path") or info.get("formatter")
-        if not path or path.startswith(("/api", "/static", "/sandbox")) or path in OPEN:
+        if (
+            not path
+            or path.startswith(("/api", "/static", "/sandbox", SECRET_LINKS))
+            or path in OPEN
+        ):
             continue
         if "pattern" in info:
             samples = {

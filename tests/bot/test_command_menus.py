@@ -46,7 +46,7 @@ async def test_start_up_sets_each_languages_menu_and_each_recruiters(
     assert menus[("default", "en")][1] == ("mybooking", "My booking")
     assert menus[("default", "ru")][2] == ("vacancies", "Вакансии и мои отклики")
     assert menus[("default", "en")][2] == ("vacancies", "Vacancies and my applications")
-    assert [c for c, _ in menus[("chat:501", None)]] == ["today", "week", "slots"]
+    assert [c for c, _ in menus[("chat:501", None)]] == ["today", "week", "slots", "calendar"]
     assert menus[("chat:501", None)][0] == ("today", "Собеседования сегодня")
     assert ("chat:502", None) in menus
 

@@ -76,7 +76,12 @@ async def test_an_invite_links_once_and_refuses_used_expired_and_unknown(
         "mydata",
         "forgetme",
     ]
-    assert [c["command"] for c in bot.commands[f"chat:{anna.id}|"]] == ["today", "week", "slots"]
+    assert [c["command"] for c in bot.commands[f"chat:{anna.id}|"]] == [
+        "today",
+        "week",
+        "slots",
+        "calendar",
+    ]
     other = Chat(await running_app.sandbox.persona("Чужой", language="ru"))
     (used,) = await other.start(payload, expect=1)
     assert used["text"] == "Эта ссылка-приглашение уже использована."

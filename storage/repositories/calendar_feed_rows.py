@@ -1,0 +1,150 @@
+"""What a calendar feed shows, read in one query each: a recruiter's (or a city's) active
+bookings and free slots starting in a window, as plain rows."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, NamedTuple
+
+from sqlalchemy import select
+
+from core.enums import ACTIVE_BOOKING_STATUSES, BookingStatus, SlotPurpose
+from storage.models import Booking, Candidate, City, Recruiter, Slot
+from storage.repositories.base import Repository
+from storage.seats import HAS_FREE_SEAT, SEATS_TAKEN
+
+
+class FeedBookingRow(NamedTuple):
+    booking_id: int
+    status: BookingStatus
+    calendar_uid: str
+    calendar_sequence: int
+    replaces_booking_id: int | None  # a pending request to move that booking
+    updated_at: datetime
+    slot_id: int
+    purpose: SlotPurpose
+    starts_at: datetime
+    duration_minutes: int
+    city_id: int
+    zone: str
+    intro_day_address: str | None
+    recruiter_id: int
+    recruiter_name: str
+    meeting_link: str | None
+    candidate_name: str | None
+
+
+class FeedSlotRow(NamedTuple):
+    slot_id: int
+    purpose: SlotPurpose
+    starts_at: datetime
+    duration_minutes: int
+    created_at: datetime
+    capacity: int
+    seats_taken: int
+    city_id: int
+    zone: str
+    intro_day_address: str | None
+    recruiter_id: int
+    recruiter_name: str
+    meeting_link: str | None
+
+
+def _whose(recruiter_id: int | None, city_id: int | None) -> list[Any]:
+    where: list[Any] = []
+    if recruiter_id is not None:
+        where.append(Slot.recruiter_id == recruiter_id)
+    if city_id is not None:
+        where.append(Slot.city_id == city_id)
+    return where
+
+
+class CalendarFeedRowRepository(Repository[Booking]):
+    """Reads only."""
+
+    model = Booking
+    cache_tag = "bookings"
+
+    async def bookings(
+        self,
+        start: datetime,
+        end: datetime,
+        *,
+        recruiter_id: int | None = None,
+        city_id: int | None = None,
+    ) -> list[FeedBookingRow]:
+        """Active bookings whose slot starts in [start, end) (of the recruiter's slots, of the
+        city's, or both), by start."""
+        stmt = (
+            select(
+                Booking.id,
+                Booking.status,
+                Booking.calendar_uid,
+                Booking.calendar_sequence,
+                Booking.replaces_booking_id,
+                Booking.updated_at,
+                Slot.id,
+                Slot.purpose,
+                Slot.starts_at,
+                Slot.duration_minutes,
+                Slot.city_id,
+                City.timezone,
+                City.intro_day_address,
+                Recruiter.id,
+                Recruiter.name,
+                Recruiter.meeting_link,
+                Candidate.full_name,
+            )
+            .join(Slot, Slot.id == Booking.slot_id)
+            .join(City, City.id == Slot.city_id)
+            .join(Recruiter, Recruiter.id == Slot.recruiter_id)
+            .join(Candidate, Candidate.id == Booking.candidate_id)
+            .where(
+                Booking.status.in_(ACTIVE_BOOKING_STATUSES),
+                Slot.starts_at >= start,
+                Slot.starts_at < end,
+                *_whose(recruiter_id, city_id),
+            )
+            .order_by(Slot.starts_at, Booking.id)
+        )
+        return [FeedBookingRow._make(row) for row in (await self.session.execute(stmt)).all()]
+
+    async def free_slots(
+        self,
+        start: datetime,
+        end: datetime,
+        *,
+        recruiter_id: int | None = None,
+        city_id: int | None = None,
+    ) -> list[FeedSlotRow]:
+        """Slots of active recruiters with a seat left, not withdrawn, starting in [start, end),
+        by start."""
+        stmt = (
+            select(
+                Slot.id,
+                Slot.purpose,
+                Slot.starts_at,
+                Slot.duration_minutes,
+                Slot.created_at,
+                Slot.capacity,
+                SEATS_TAKEN,
+                Slot.city_id,
+                City.timezone,
+                City.intro_day_address,
+                Recruiter.id,
+                Recruiter.name,
+                Recruiter.meeting_link,
+            )
+            .join(City, City.id == Slot.city_id)
+            .join(Recruiter, Recruiter.id == Slot.recruiter_id)
+            .where(
+                Recruiter.active.is_(True),
+                Slot.withdrawn.is_(False),
+                HAS_FREE_SEAT,
+                Slot.starts_at >= start,
+                Slot.starts_at < end,
+                *_whose(recruiter_id, city_id),
+            )
+            .order_by(Slot.starts_at, Slot.id)
+        )
+        return [FeedSlotRow._make(row) for row in (await self.session.execute(stmt)).all()]
