@@ -4,6 +4,8 @@ The token in the URL is the whole secret: renewing it ends the old URL at once."
 
 from __future__ import annotations
 
+import hashlib
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -12,6 +14,7 @@ from core.enums import AdminRole, SlotPurpose
 from core.errors import NotFound
 from domain.bookings.calendar_file import booking_event
 from domain.bookings.texts import BookingView, booking_place
+from domain.calendars.busy_sources import drop_busy
 from domain.calendars.events import CalendarEvent, feed_file
 from domain.messaging.texts import Catalog
 from domain.pipeline.city_names import city_name
@@ -26,6 +29,12 @@ FEED_AHEAD = timedelta(days=60)
 # The DTSTAMP of an empty feed's events (none) and the oldest one written: a feed's bytes
 # depend on its data only, so the same data gives the same ETag.
 _EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+# Writing a feed costs about 0.6 ms per event and calendars poll it every few minutes: the
+# last file written per feed is kept and served again while what it shows is unchanged.
+_RENDERED_KEPT = 512
+_rendered: OrderedDict[tuple[int, int | None], tuple[bytes, bytes]] = OrderedDict()
 
 
 def slot_uid(slot_id: int) -> str:
@@ -63,7 +72,8 @@ async def renew_recruiter_feed(
     Raises NotFound."""
     await _recruiter_exists(uow, recruiter_id)
     await uow.calendar_feeds.revoke(now, recruiter_id=recruiter_id)
-    feed = await uow.calendar_feeds.create(recruiter_id=recruiter_id)
+    # Two renewals at once (a double click): the second takes the first one's new feed.
+    feed = await uow.calendar_feeds.ensure_live(recruiter_id=recruiter_id)
     uow.audit.record(
         actor=actor, action="calendar_feed_renew", entity="recruiter", entity_id=recruiter_id
     )
@@ -76,7 +86,7 @@ async def renew_account_feed(
 ) -> str:
     """A new token for the account's city feeds; the old URLs stop working. Audited. Commits."""
     await uow.calendar_feeds.revoke(now, admin_user_id=admin_user_id)
-    feed = await uow.calendar_feeds.create(admin_user_id=admin_user_id)
+    feed = await uow.calendar_feeds.ensure_live(admin_user_id=admin_user_id)
     uow.audit.record(
         actor=actor, action="calendar_feed_renew", entity="admin_user", entity_id=admin_user_id
     )
@@ -133,9 +143,17 @@ async def feed_content(
         bookings = await uow.calendar_feed_rows.bookings(start, end, city_id=city_id)
         slots = await uow.calendar_feed_rows.free_slots(start, end, city_id=city_id)
         with_recruiter = True
+    slots = await drop_busy(uow, slots)  # not free: the recruiter's own calendar is busy then
     city_ids = sorted({r.city_id for r in bookings} | {r.city_id for r in slots})
     found = [await uow.cities.get_dto(i) for i in city_ids]
     cities = {c.id: c for c in found if c is not None}
+    fingerprint = hashlib.sha256(
+        repr((name, locale, bookings, slots, sorted(cities.items()))).encode()
+    ).digest()
+    kept = _rendered.get((feed.id, city_id))
+    if kept is not None and kept[0] == fingerprint:
+        _rendered.move_to_end((feed.id, city_id))
+        return kept[1]
     events = [
         *(
             _booking_event(row, cities[row.city_id], catalog, locale, with_recruiter)
@@ -144,7 +162,11 @@ async def feed_content(
         *(_slot_event(row, cities[row.city_id], catalog, locale, with_recruiter) for row in slots),
     ]
     events.sort(key=lambda e: (e.starts_at, e.uid))
-    return feed_file(name, events, _stamp(bookings, slots))
+    body = feed_file(name, events, _stamp(bookings, slots))
+    _rendered[(feed.id, city_id)] = (fingerprint, body)
+    while len(_rendered) > _RENDERED_KEPT:
+        _rendered.popitem(last=False)
+    return body
 
 
 async def _account_locale(

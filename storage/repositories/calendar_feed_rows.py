@@ -49,6 +49,10 @@ class FeedSlotRow(NamedTuple):
     recruiter_name: str
     meeting_link: str | None
 
+    @property
+    def id(self) -> int:  # read as a slot by the busy-time rule
+        return self.slot_id
+
 
 def _whose(recruiter_id: int | None, city_id: int | None) -> list[Any]:
     where: list[Any] = []

@@ -402,3 +402,46 @@ async def test_the_api_gives_an_admin_a_recruiters_feed_url_and_renews_it(api: A
     assert new_url != url
     assert (await client.get(feed_path)).status == 404
     assert (await client.get("/calendar/" + new_url.split("/calendar/", 1)[1])).status == 200
+
+
+async def test_an_unchanged_feed_is_not_written_again(
+    panel: Panel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Calendars poll often: the same data is served from the file written last time, and a
+    change writes it afresh."""
+    import domain.calendars.feeds as feeds
+
+    written: list[int] = []
+    real = feeds.feed_file
+
+    def counting(*args: Any, **kwargs: Any) -> bytes:
+        written.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(feeds, "feed_file", counting)
+    await _book(panel, panel.anna_id, panel.kazan_id, NOW + timedelta(days=1), "Ivan Petrov")
+    token = await _recruiter_token(panel, panel.anna_id)
+    first = await (await _get(panel, f"/calendar/{token}.ics")).read()
+    again = await (await _get(panel, f"/calendar/{token}.ics")).read()
+    assert again == first and len(written) == 1
+    await _book(panel, panel.anna_id, panel.kazan_id, NOW + timedelta(days=2), "Maria New")
+    changed = await (await _get(panel, f"/calendar/{token}.ics")).read()
+    assert len(written) == 2 and b"Maria New" in changed
+
+
+async def test_a_slot_busy_in_the_recruiters_own_calendar_is_not_shown_as_free(
+    panel: Panel,
+) -> None:
+    busy = await _free_slot(panel, panel.anna_id, panel.kazan_id, NOW + timedelta(days=2))
+    free = await _free_slot(panel, panel.anna_id, panel.kazan_id, NOW + timedelta(days=3))
+    async with panel.storage.uow() as uow:
+        await uow.busy_times.set_source(panel.anna_id, "https://calendar.example/anna.ics")
+        source = await uow.busy_times.source_of(panel.anna_id)
+        assert source is not None
+        meeting = (busy.starts_at - timedelta(minutes=15), busy.starts_at + timedelta(minutes=15))
+        await uow.busy_times.record_copy(source, NOW, [meeting], etag=None, last_modified=None)
+        await uow.commit()
+    token = await _recruiter_token(panel, panel.anna_id)
+    events = _read(await (await _get(panel, f"/calendar/{token}.ics")).read())
+    assert slot_uid(free.id) in events
+    assert slot_uid(busy.id) not in events  # candidates are not offered it either
