@@ -320,7 +320,7 @@ async def queue_confirmation(
         kind="booking_confirmed",
         dedupe_key=f"booking_confirmed:{view.booking_id}",
         text=text,
-        buttons=calendar_buttons(view, m.catalog, locale),
+        buttons=calendar_buttons(view, m.catalog, locale) or None,
         document=document_payload(calendar_file_name(view), "text/calendar", ics),
         candidate_id=candidate.id,
         booking_id=view.booking_id,

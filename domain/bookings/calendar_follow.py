@@ -5,6 +5,7 @@ cancelling event (`queue_calendar_cancel`), once, to whoever was sent the event.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from core.clock import Clock
@@ -19,6 +20,9 @@ from storage.uow import UnitOfWork
 # The statuses in which the candidate has been sent the booking's event (a request has not).
 EVENT_SENT = frozenset({BookingStatus.APPROVED, BookingStatus.CONFIRMED})
 CANCEL_KIND = "calendar_cancel"
+# The cancelling file follows the cancellation the person is answered with in the chat (sent
+# after the commit): queued a moment later, it never arrives before it.
+AFTER_THE_ANSWER = timedelta(seconds=2)
 
 
 def carried_event(old: Booking) -> tuple[str, int]:
@@ -29,7 +33,11 @@ def carried_event(old: Booking) -> tuple[str, int]:
 def calendar_buttons(
     view: BookingView, catalog: Catalog, locale: str
 ) -> list[list[dict[str, Any]]]:
-    """One row of link buttons: the booking ready to save in Google Calendar or Outlook."""
+    """One row of link buttons: the booking ready to save in Google Calendar or Outlook. Only
+    for a booking's first event: a copy saved from a link has none of our UID, so after a move
+    a second copy would stand beside the first (the .ics moves the event instead)."""
+    if view.calendar_sequence > 0:
+        return []
     links = add_to_calendar_links(view, catalog, locale)
     return [
         [
@@ -62,6 +70,7 @@ async def queue_calendar_cancel(
         clock,
         chat_id=candidate.telegram_id,
         kind=CANCEL_KIND,
+        due_at=clock.now() + AFTER_THE_ANSWER,
         dedupe_key=f"{CANCEL_KIND}:{booking.id}",
         text=await booking_text(uow, catalog, CANCEL_KIND, locale, view),
         document=document_payload(calendar_file_name(view), "text/calendar", ics),

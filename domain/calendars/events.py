@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from icalendar import Calendar, Event
 
 PRODUCT_ID = "-//recruiting-bot//calendar//EN"
+NO_ADDRESS = "mailto:noreply@recruiting-bot.invalid"
 # How often subscribed calendars are asked to read a feed again (clients may read less often).
 FEED_REFRESH = timedelta(minutes=15)
 
@@ -42,7 +43,7 @@ class CalendarEvent:
 
 
 def _component(event: CalendarEvent, stamp: datetime) -> Event:
-    from icalendar import Alarm, Event
+    from icalendar import Alarm, Event, vCalAddress
 
     zone = ZoneInfo(event.zone)
     starts = event.starts_at.astimezone(zone)
@@ -61,6 +62,12 @@ def _component(event: CalendarEvent, stamp: datetime) -> Event:
         vevent.add("url", event.url)
     if event.contact:
         vevent.add("contact", event.contact)
+        # iTIP (RFC 5546) wants an ORGANIZER on PUBLISH and CANCEL; calendars that match a
+        # cancellation to its event look for it. Recruiters have no address of ours to give,
+        # so the reserved .invalid domain says "named, not mailable".
+        organizer = vCalAddress(NO_ADDRESS)
+        organizer.params["CN"] = event.contact
+        vevent.add("organizer", organizer)
     vevent.add("status", "CANCELLED" if event.cancelled else "CONFIRMED")
     vevent.add("transp", "TRANSPARENT" if event.free else "OPAQUE")
     if event.alarm_before is not None and not event.cancelled and not event.free:

@@ -197,3 +197,20 @@ def test_the_buttons_are_the_two_links(catalog: Catalog, locale: str, google: st
     assert calendar_buttons(view, catalog, locale) == [
         [{"text": google, "url": links["google"]}, {"text": "Outlook", "url": links["outlook"]}]
     ]
+
+
+def test_after_a_move_there_are_no_links_to_save_a_second_copy(catalog: Catalog) -> None:
+    """A copy saved from a link has none of the event's UID: after a move it would stay at the
+    old time beside the moved event, so only the first confirmation offers the links."""
+    assert calendar_buttons(_view(*CASES[0], sequence=1), catalog, "en") == []
+
+
+@pytest.mark.parametrize("make", [calendar_file, cancel_file])
+def test_the_recruiter_is_the_organizer_as_itip_asks(catalog: Catalog, make: Any) -> None:
+    """PUBLISH and CANCEL carry an ORGANIZER (RFC 5546), the recruiter by name, at an address
+    in the reserved .invalid domain (no mail goes there)."""
+    calendar, by_vobject = _both(make(_view(*CASES[0]), catalog, "en", STAMP))
+    (event,) = calendar.walk("VEVENT")
+    assert event["organizer"].params["CN"] == "Anna Smirnova"
+    assert str(event["organizer"]).endswith(".invalid")
+    assert by_vobject.vevent.organizer.params["CN"] == ["Anna Smirnova"]
