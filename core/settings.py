@@ -81,6 +81,7 @@ class Settings(BaseSettings):
     busy_calendar_refresh_minutes: Annotated[int, Field(ge=1, le=1440)] = 15
     busy_calendar_timeout_seconds: Annotated[float, Field(gt=0, le=120)] = 10.0
     busy_calendar_max_bytes: Annotated[int, Field(ge=1024, le=100_000_000)] = 2_000_000
+    busy_calendar_parse_seconds: Annotated[float, Field(gt=0, le=600)] = 20.0
     busy_calendar_private_addresses: bool = False
 
     log_format: LogFormat = LogFormat.CONSOLE

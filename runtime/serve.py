@@ -20,7 +20,7 @@ from runtime.container import Application
 from runtime.sandbox_mode import MOUNT as SANDBOX_MOUNT
 from runtime.sandbox_mode import local_host, prepare_sandbox, skip_known_user_ids
 from runtime.webhook import WEBHOOK_PATH
-from scheduler.busy_calendars import BusyCalendarJob, CalendarFetcher
+from scheduler.busy_calendars import BusyCalendarJob, CalendarFetcher, ProcessExpander
 from scheduler.outbox_delivery import OutboxDelivery
 from scheduler.outbox_schedule import OutboxWaker
 from scheduler.periodic import PeriodicJobs
@@ -95,6 +95,7 @@ async def serve(
                     settings.busy_calendar_max_bytes,
                     private=settings.busy_calendar_private_addresses,
                 ),
+                ProcessExpander(settings.busy_calendar_parse_seconds),
                 every=timedelta(minutes=settings.busy_calendar_refresh_minutes),
                 horizon=timedelta(days=settings.booking_horizon_days),
                 metrics=app.metrics,

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import multiprocessing
 import socket
-from datetime import timedelta
+from datetime import datetime, timedelta
+from multiprocessing.pool import Pool
 from urllib.parse import urljoin, urlsplit
 
 import aiohttp
@@ -17,6 +19,7 @@ from aiohttp.resolver import DefaultResolver
 
 from core.clock import Clock
 from core.metrics import Metrics, timed
+from domain.calendars.busy import CalendarTooComplex, Interval, busy_intervals, load_libraries
 from domain.calendars.busy_sources import Fetched, refresh_due
 from storage.uow import UnitOfWorkFactory
 
@@ -26,6 +29,7 @@ USER_AGENT = "recruiting-bot busy-calendar reader (+iCalendar)"
 MAX_REDIRECTS = 3
 CHUNK = 64 * 1024
 CONCURRENCY = 4
+START_SECONDS = 60  # for the worker process to start and load the iCalendar libraries
 
 
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
@@ -39,11 +43,32 @@ class NotPublic(OSError):
     """The address is this machine's, or its network's: never read on a recruiter's word."""
 
 
+# IPv6 addresses that carry an IPv4 one (NAT64, 6to4; mapped and compatible are read by
+# `ipaddress` itself): judged by the IPv4 address inside, which they reach.
+NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+COMPATIBLE = ipaddress.IPv6Network("::/96")
+
+
+def _embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    if address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    if address.sixtofour is not None:
+        return address.sixtofour
+    if address in NAT64 or (address in COMPATIBLE and int(address) > 1):  # not :: nor ::1
+        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    return None
+
+
 def _is_public(host: str) -> bool:
     try:
-        return ipaddress.ip_address(host.split("%")[0]).is_global
+        address = ipaddress.ip_address(host.split("%")[0])
     except ValueError:
         return True  # a name: its addresses are checked when it is resolved
+    if isinstance(address, ipaddress.IPv6Address):
+        inner = _embedded_ipv4(address)
+        if inner is not None:
+            return inner.is_global
+    return address.is_global
 
 
 class PublicResolver(AbstractResolver):
@@ -135,6 +160,59 @@ class CalendarFetcher:
         )
 
 
+class ProcessExpander:
+    """Works out a calendar's busy times (`busy_intervals`) in a separate process, one calendar
+    at a time, and stops it after `seconds`: a calendar that is slow to read (a huge file, a
+    rule with a great many occurrences) fails as "too complex" and never holds up the bot or
+    the panel, which share this process's one event loop. The process is started at the first
+    calendar to read in a round and ended by `close` (the job calls it after each round)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self._pool: Pool | None = None
+        self._lock = asyncio.Lock()
+
+    async def __call__(
+        self, content: bytes, start: datetime, end: datetime, zone: str
+    ) -> list[Interval]:
+        async with self._lock:  # one at a time: waiting for another never counts as ours
+            return await asyncio.to_thread(self._expand, content, start, end, zone)
+
+    async def close(self) -> None:
+        async with self._lock:
+            await asyncio.to_thread(self._stop)
+
+    def _started(self) -> Pool:
+        if self._pool is None:
+            # "spawn": a fresh interpreter, never a fork of this process's threads and loop.
+            pool = multiprocessing.get_context("spawn").Pool(1)
+            try:  # started and its libraries loaded before the limit counts
+                pool.apply_async(load_libraries).get(START_SECONDS)
+            except BaseException:
+                pool.terminate()
+                raise
+            self._pool = pool
+        return self._pool
+
+    def _expand(self, content: bytes, start: datetime, end: datetime, zone: str) -> list[Interval]:
+        try:
+            pool = self._started()
+        except multiprocessing.TimeoutError:
+            raise CalendarTooComplex(self.seconds) from None
+        pending = pool.apply_async(busy_intervals, (content, start, end, zone))
+        try:
+            return pending.get(self.seconds)
+        except multiprocessing.TimeoutError:
+            self._stop()  # the worker is killed mid-work; the next calendar starts another
+            raise CalendarTooComplex(self.seconds) from None
+
+    def _stop(self) -> None:
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+            self._pool = None
+
+
 class BusyCalendarJob:
     """Reads the calendars not read in the last `every`; run each minute."""
 
@@ -143,6 +221,7 @@ class BusyCalendarJob:
         uows: UnitOfWorkFactory,
         clock: Clock,
         fetcher: CalendarFetcher,
+        expander: ProcessExpander,
         *,
         every: timedelta,
         horizon: timedelta,
@@ -151,6 +230,7 @@ class BusyCalendarJob:
         self._uows = uows
         self._clock = clock
         self._fetch = fetcher
+        self._expand = expander
         self._every = every
         self._horizon = horizon
         self._job_seconds = (metrics or Metrics()).job_seconds
@@ -165,8 +245,11 @@ class BusyCalendarJob:
                     every=self._every,
                     horizon=self._horizon,
                     concurrency=CONCURRENCY,
+                    expand=self._expand,
                 )
         except Exception:
             log.exception("job.failed", job="busy_calendars")
             return 0
+        finally:
+            await self._expand.close()  # no process kept waiting between rounds
         return sum(counts.values())

@@ -1,18 +1,48 @@
 """Busy times from a recruiter's own calendar: an iCalendar file read with the icalendar
 library, its recurring events expanded (RRULE, RDATE, EXDATE, moved occurrences) by
-recurring-ical-events, in UTC, merged. All-day and floating times are in the recruiter's zone."""
+recurring-ical-events, in UTC, merged. All-day and floating times are in the recruiter's zone.
+
+Limits, so one calendar cannot hold up the rest: rules repeating every second or minute are
+ignored (no real busy time needs them, and expanding them takes minutes or never ends: the event
+counts once, as written), our own events (a feed of ours subscribed into the calendar given us)
+are not busy, and more than `MAX_INTERVALS` busy intervals in the window make the calendar
+refused. The time it may take is limited by the caller (the scheduler reads it in a separate
+process)."""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 Interval = tuple[datetime, datetime]
 
+MAX_INTERVALS = 5000
+# Recurrence rules never expanded: a busy time repeating every second or minute is not one.
+TOO_FREQUENT = frozenset({"SECONDLY", "MINUTELY"})
+# The UIDs of the events this product writes (bookings, free slots in feeds).
+OWN_UID_SUFFIX = "@recruiting-bot"
+
 
 class CalendarUnreadable(ValueError):
     """The file is not an iCalendar calendar we can read."""
+
+
+class TooManyBusyTimes(ValueError):
+    """More busy intervals in the window than are kept."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(limit)
+        self.limit = limit
+
+
+class CalendarTooComplex(ValueError):
+    """Reading the calendar took longer than allowed (raised by the caller's time limit)."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(seconds)
+        self.seconds = seconds
 
 
 def _moment(value: date | datetime, zone: ZoneInfo) -> datetime:
@@ -30,6 +60,28 @@ def _is_busy(event: object) -> bool:
     return not transparent and not cancelled
 
 
+def _own(event: object) -> bool:
+    get = getattr(event, "get", None)
+    return get is not None and str(get("UID", "")).strip().lower().endswith(OWN_UID_SUFFIX)
+
+
+def _without_frequent_rules(event: object) -> None:
+    """Drops the RRULEs repeating every second or minute (the event stays, once)."""
+    get = getattr(event, "get", None)
+    if get is None:
+        return
+    rules = get("RRULE")
+    if rules is None:
+        return
+    listed = rules if isinstance(rules, list) else [rules]
+    kept = [r for r in listed if not {str(f).upper() for f in r.get("FREQ", [])} & TOO_FREQUENT]
+    if len(kept) == len(listed):
+        return
+    del event["RRULE"]  # type: ignore[attr-defined]
+    if kept:
+        event["RRULE"] = kept if len(kept) > 1 else kept[0]  # type: ignore[index]
+
+
 def merged(intervals: Iterable[Interval]) -> list[Interval]:
     """Overlapping or touching intervals joined, by start."""
     out: list[Interval] = []
@@ -41,9 +93,18 @@ def merged(intervals: Iterable[Interval]) -> list[Interval]:
     return out
 
 
-def busy_intervals(content: bytes, start: datetime, end: datetime, zone: str) -> list[Interval]:
+def load_libraries() -> None:
+    """Imports the libraries `busy_intervals` uses (a worker process, ready before timed)."""
+    for name in ("icalendar", "recurring_ical_events"):
+        importlib.import_module(name)
+
+
+def busy_intervals(
+    content: bytes, start: datetime, end: datetime, zone: str, max_intervals: int = MAX_INTERVALS
+) -> list[Interval]:
     """The busy intervals of the calendar that overlap [start, end): events that are neither
-    free (TRANSP:TRANSPARENT) nor cancelled, each occurrence of a recurring one."""
+    free (TRANSP:TRANSPARENT) nor cancelled nor ours, each occurrence of a recurring one (rules
+    repeating every second or minute ignored). More than `max_intervals`: `TooManyBusyTimes`."""
     # Imported here: at start-up they would cost every process 9 MB that few use.
     import recurring_ical_events  # type: ignore[import-untyped]
     from icalendar import Calendar
@@ -51,12 +112,15 @@ def busy_intervals(content: bytes, start: datetime, end: datetime, zone: str) ->
     tz = ZoneInfo(zone)
     try:
         calendar = Calendar.from_ical(content)
+        calendar.subcomponents = [c for c in calendar.subcomponents if not _own(c)]
+        for component in calendar.walk("VEVENT"):
+            _without_frequent_rules(component)
         occurrences = recurring_ical_events.of(calendar).between(start, end)
     except Exception as error:  # the libraries raise many kinds for a broken file
         raise CalendarUnreadable(str(error) or type(error).__name__) from error
     found: list[Interval] = []
     for event in occurrences:
-        if not _is_busy(event) or event.get("DTSTART") is None:
+        if not _is_busy(event) or _own(event) or event.get("DTSTART") is None:
             continue
         begins = _moment(event["DTSTART"].dt, tz)
         if event.get("DTEND") is not None:
@@ -69,7 +133,10 @@ def busy_intervals(content: bytes, start: datetime, end: datetime, zone: str) ->
             )
         if ends > begins and begins < end and ends > start:
             found.append((begins, ends))
-    return merged(found)
+    joined = merged(found)
+    if len(joined) > max_intervals:
+        raise TooManyBusyTimes(max_intervals)
+    return joined
 
 
 def overlaps(starts_at: datetime, minutes: int, busy: Iterable[Interval]) -> bool:

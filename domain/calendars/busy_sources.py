@@ -17,9 +17,15 @@ import structlog
 from core.clock import Clock
 from core.errors import InvalidField, NotFound, SlotUnavailable
 from core.result import Failure, Result, Success
-from domain.calendars.busy import CalendarUnreadable, busy_intervals, overlaps
+from domain.calendars.busy import (
+    CalendarTooComplex,
+    CalendarUnreadable,
+    Interval,
+    TooManyBusyTimes,
+    busy_intervals,
+    overlaps,
+)
 from domain.messaging.texts import Catalog
-from storage.models import BusyCalendar
 from storage.uow import UnitOfWork, UnitOfWorkFactory
 
 log = structlog.get_logger(__name__)
@@ -199,6 +205,19 @@ class Fetched:
 
 
 Fetch = Callable[[str, str | None, str | None], Awaitable[Fetched]]
+# Reads a calendar file's busy intervals in [start, end) for a time zone: `busy_intervals`'s
+# arguments and errors, and `CalendarTooComplex` when it took too long. The scheduler gives one
+# that runs in a separate process with a time limit; `expand_here` runs in this one (tests).
+Expand = Callable[[bytes, datetime, datetime, str], Awaitable[list[Interval]]]
+
+# A calendar that answers "not modified" is still read whole once this long after the last
+# whole read, so recurring events are expanded over a window that moves with the days.
+FULL_READ_EVERY = timedelta(days=1)
+
+
+async def expand_here(content: bytes, start: datetime, end: datetime, zone: str) -> list[Interval]:
+    """`Expand` in this process, with no time limit: for tests and tools, not the server."""
+    return busy_intervals(content, start, end, zone)
 
 
 @dataclass(frozen=True)
@@ -207,55 +226,75 @@ class _Due:
     url: str
     etag: str | None
     last_modified: str | None
+    read_at: datetime | None = None
+    zone: str = "UTC"
 
 
 async def refresh_one(
-    uows: UnitOfWorkFactory, fetch: Fetch, clock: Clock, due: _Due, horizon: timedelta
+    uows: UnitOfWorkFactory,
+    fetch: Fetch,
+    clock: Clock,
+    due: _Due,
+    horizon: timedelta,
+    expand: Expand = expand_here,
 ) -> str:
-    """Read one calendar (outside any transaction) and record what came, in its own
-    transaction: a new copy, "unchanged", or an error that keeps the last good copy."""
-    fetched = await fetch(due.url, due.etag, due.last_modified)
+    """Read one calendar and work out its busy times (outside any transaction), then record
+    what came in a short transaction of its own: a new copy, "unchanged", or an error that keeps
+    the last good copy. Nothing is recorded if the address changed meanwhile ("skipped")."""
+    whole = due.read_at is None or clock.now() - due.read_at >= FULL_READ_EVERY
+    if whole:  # no validators: the server sends the calendar, expanded afresh below
+        fetched = await fetch(due.url, None, None)
+    else:
+        fetched = await fetch(due.url, due.etag, due.last_modified)
+    now = clock.now()
+    copy: list[Interval] | None = None
+    error = fetched.error
+    if error is None and fetched.status == 200:
+        try:
+            copy = await expand(
+                fetched.body, now - PAST_MARGIN, now + horizon + AHEAD_MARGIN, due.zone
+            )
+        except CalendarUnreadable:
+            error = "unreadable"
+        except CalendarTooComplex as too_long:
+            error = f"too_complex|{too_long.seconds:g}"
+        except TooManyBusyTimes as too_many:
+            error = f"too_many|{too_many.limit}"
+    elif error is None and fetched.status != 304:
+        error = f"http|{fetched.status}"
+    now = clock.now()
     async with uows() as uow:
-        source = await uow.busy_times.source_of(due.recruiter_id)
-        if source is None or source.url != due.url:  # changed or cleared meanwhile
+        times = uow.busy_times
+        if error is not None:
+            done = await times.record_error(due.recruiter_id, due.url, now, error)
+            outcome = "error"
+        elif copy is None:
+            done = await times.record_unchanged(due.recruiter_id, due.url, now)
+            outcome = "unchanged"
+        else:
+            done = await times.record_copy(
+                due.recruiter_id,
+                due.url,
+                now,
+                copy,
+                etag=fetched.etag,
+                last_modified=fetched.last_modified,
+            )
+            outcome = "copied"
+        if not done:  # the address changed or was taken away meanwhile: not this one's result
             return "skipped"
-        now = clock.now()
-        outcome = await _record(uow, source, fetched, now, horizon, due.recruiter_id)
         await uow.commit()
     log.info("busy_calendar.read", recruiter_id=due.recruiter_id, outcome=outcome)
     return outcome
 
 
-async def _record(
-    uow: UnitOfWork,
-    source: BusyCalendar,
-    fetched: Fetched,
-    now: datetime,
-    horizon: timedelta,
-    recruiter_id: int,
-) -> str:
-    if fetched.error is not None:
-        await uow.busy_times.record_error(source, now, fetched.error)
-        return "error"
-    if fetched.status == 304:
-        await uow.busy_times.record_unchanged(source, now)
-        return "unchanged"
-    if fetched.status != 200:
-        await uow.busy_times.record_error(source, now, f"http|{fetched.status}")
-        return "error"
-    recruiter = await uow.recruiters.get_dto(recruiter_id)
-    zone = recruiter.timezone if recruiter is not None else "UTC"
-    try:
-        intervals = busy_intervals(
-            fetched.body, now - PAST_MARGIN, now + horizon + AHEAD_MARGIN, zone
-        )
-    except CalendarUnreadable:
-        await uow.busy_times.record_error(source, now, "unreadable")
-        return "error"
-    await uow.busy_times.record_copy(
-        source, now, intervals, etag=fetched.etag, last_modified=fetched.last_modified
-    )
-    return "copied"
+async def _claim(uows: UnitOfWorkFactory, clock: Clock, item: _Due, every: timedelta) -> bool:
+    """Whether this round got the calendar to read (another instance may have it)."""
+    now = clock.now()
+    async with uows() as uow:
+        claimed = await uow.busy_times.claim(item.recruiter_id, item.url, now - every, now)
+        await uow.commit()
+    return claimed
 
 
 async def refresh_due(
@@ -266,14 +305,16 @@ async def refresh_due(
     every: timedelta,
     horizon: timedelta,
     concurrency: int = 4,
+    expand: Expand = expand_here,
 ) -> dict[str, int]:
-    """Read every calendar not tried in the last `every` (a new address at once), a few at a
-    time; each in its own transaction, so one failing or slow calendar holds up no other
-    longer than its fetch's own time limit. Returns how many ended each way."""
+    """Read every active recruiter's calendar not tried in the last `every` (a new address at
+    once), a few at a time; each claimed first (so instances sharing the database read it once)
+    and recorded in its own transaction, so one failing or slow calendar holds up no other
+    longer than its own time limits. Returns how many ended each way."""
     async with uows() as uow:
         due = [
-            _Due(s.recruiter_id, s.url, s.etag, s.last_modified)
-            for s in await uow.busy_times.due(clock.now() - every)
+            _Due(s.recruiter_id, s.url, s.etag, s.last_modified, s.read_at, zone)
+            for s, zone in await uow.busy_times.due(clock.now() - every)
         ]
     gate = asyncio.Semaphore(max(concurrency, 1))
     counts: dict[str, int] = {}
@@ -281,7 +322,9 @@ async def refresh_due(
     async def one(item: _Due) -> None:
         async with gate:
             try:
-                outcome = await refresh_one(uows, fetch, clock, item, horizon)
+                if not await _claim(uows, clock, item, every):
+                    return  # read by another round
+                outcome = await refresh_one(uows, fetch, clock, item, horizon, expand)
             except Exception:
                 log.exception("busy_calendar.failed", recruiter_id=item.recruiter_id)
                 outcome = "failed"

@@ -64,6 +64,9 @@ class BusyCalendar(CreatedAt, Base):
     last_modified: Mapped[str | None] = mapped_column(String(100))
     checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # the last attempt
     fetched_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # the last good copy
+    # When a body was last read and expanded (not a "not modified"): after a day the next read
+    # asks for the whole calendar, so the window recurring events are expanded over moves on.
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     error: Mapped[str | None] = mapped_column(Text)  # the last attempt's, None when it worked
     error_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

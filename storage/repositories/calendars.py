@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from storage.models import BusyCalendar, BusyTime, CalendarFeed
+from storage.models import BusyCalendar, BusyTime, CalendarFeed, Recruiter
 from storage.repositories.base import Repository
 
 Interval = tuple[datetime, datetime]
@@ -118,6 +118,7 @@ class BusyTimeRepository(Repository[BusyCalendar]):
             source.url = url
             source.etag = source.last_modified = None
             source.checked_at = source.fetched_at = source.error_at = None
+            source.read_at = None
             source.error = None
             await self.session.execute(
                 delete(BusyTime).where(BusyTime.recruiter_id == recruiter_id)
@@ -127,49 +128,94 @@ class BusyTimeRepository(Repository[BusyCalendar]):
     async def _forget_times(self, recruiter_id: int) -> None:
         await self.session.execute(delete(BusyTime).where(BusyTime.recruiter_id == recruiter_id))
 
-    async def due(self, checked_before: datetime) -> list[BusyCalendar]:
-        """Calendars never fetched, or last tried before `checked_before`, oldest first."""
+    async def due(self, checked_before: datetime) -> list[tuple[BusyCalendar, str]]:
+        """Calendars of active recruiters never tried, or last tried before `checked_before`,
+        oldest first, each with its recruiter's time zone."""
         stmt = (
-            select(BusyCalendar)
-            .where(or_(BusyCalendar.checked_at.is_(None), BusyCalendar.checked_at < checked_before))
+            select(BusyCalendar, Recruiter.timezone)
+            .join(Recruiter, Recruiter.id == BusyCalendar.recruiter_id)
+            .where(
+                Recruiter.active.is_(True),
+                or_(BusyCalendar.checked_at.is_(None), BusyCalendar.checked_at < checked_before),
+            )
             .order_by(BusyCalendar.checked_at.is_not(None), BusyCalendar.checked_at)
         )
-        return list((await self.session.scalars(stmt)).all())
+        return [(source, zone) for source, zone in (await self.session.execute(stmt)).all()]
+
+    async def claim(
+        self, recruiter_id: int, url: str, checked_before: datetime, now: datetime
+    ) -> bool:
+        """Marks the calendar as being read now, if it is still due and still has this address:
+        True when this caller got it (so several instances never read the same one at once)."""
+        result = await self.session.execute(
+            update(BusyCalendar)
+            .where(
+                BusyCalendar.recruiter_id == recruiter_id,
+                BusyCalendar.url == url,
+                or_(BusyCalendar.checked_at.is_(None), BusyCalendar.checked_at < checked_before),
+            )
+            .values(checked_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        self._uow.mark_written(self.cache_tag)
+        return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+    async def _update_if_url(self, recruiter_id: int, url: str, **values: object) -> bool:
+        """Updates the calendar only if it still has the address that was read (a conditional
+        UPDATE: it waits for, and then sees, an address changed meanwhile)."""
+        result = await self.session.execute(
+            update(BusyCalendar)
+            .where(BusyCalendar.recruiter_id == recruiter_id, BusyCalendar.url == url)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+        self._uow.mark_written(self.cache_tag)
+        return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
     async def record_copy(
         self,
-        source: BusyCalendar,
+        recruiter_id: int,
+        url: str,
         now: datetime,
         intervals: Iterable[Interval],
         *,
         etag: str | None,
         last_modified: str | None,
-    ) -> None:
-        """A good copy: its busy intervals replace the old ones."""
-        await self._forget_times(source.recruiter_id)
-        rows = [
-            BusyTime(recruiter_id=source.recruiter_id, starts_at=s, ends_at=e) for s, e in intervals
-        ]
-        self.session.add_all(rows)
-        source.etag, source.last_modified = etag, last_modified
-        source.checked_at = source.fetched_at = now
-        source.error = source.error_at = None
+    ) -> bool:
+        """A good copy of the calendar at `url`: its busy intervals replace the old ones. False
+        (nothing written) when the recruiter's calendar no longer has that address."""
+        recorded = await self._update_if_url(
+            recruiter_id,
+            url,
+            etag=etag,
+            last_modified=last_modified,
+            checked_at=now,
+            fetched_at=now,
+            read_at=now,
+            error=None,
+            error_at=None,
+        )
+        if not recorded:
+            return False
+        await self._forget_times(recruiter_id)
+        self.session.add_all(
+            BusyTime(recruiter_id=recruiter_id, starts_at=s, ends_at=e) for s, e in intervals
+        )
         self._uow.mark_written(self.cache_tag, "busy_times")
         await self.session.flush()
+        return True
 
-    async def record_unchanged(self, source: BusyCalendar, now: datetime) -> None:
+    async def record_unchanged(self, recruiter_id: int, url: str, now: datetime) -> bool:
         """The calendar answered "not modified": the copy held is still good."""
-        source.checked_at = source.fetched_at = now
-        source.error = source.error_at = None
-        self._uow.mark_written(self.cache_tag)
-        await self.session.flush()
+        return await self._update_if_url(
+            recruiter_id, url, checked_at=now, fetched_at=now, error=None, error_at=None
+        )
 
-    async def record_error(self, source: BusyCalendar, now: datetime, error: str) -> None:
-        """A failed fetch: the busy times of the last good copy stay."""
-        source.checked_at = source.error_at = now
-        source.error = error[:500]
-        self._uow.mark_written(self.cache_tag)
-        await self.session.flush()
+    async def record_error(self, recruiter_id: int, url: str, now: datetime, error: str) -> bool:
+        """A failed read: the busy times of the last good copy stay."""
+        return await self._update_if_url(
+            recruiter_id, url, checked_at=now, error_at=now, error=error[:500]
+        )
 
     async def busy_between(
         self, recruiter_ids: Sequence[int], start: datetime, end: datetime

@@ -97,10 +97,11 @@ async def test_the_slots_page_marks_a_slot_overlapping_a_busy_time(panel: Panel)
         await uow.commit()
     async with panel.storage.uow() as uow:
         await uow.busy_times.set_source(vera.id, "https://calendar.example.org/v.ics")
-        source = await uow.busy_times.source_of(vera.id)
-        assert source is not None
         copy = [(busy_from, busy_from + timedelta(minutes=45))]
-        await uow.busy_times.record_copy(source, NOW, copy, etag=None, last_modified=None)
+        recorded = await uow.busy_times.record_copy(
+            vera.id, "https://calendar.example.org/v.ics", NOW, copy, etag=None, last_modified=None
+        )
+        assert recorded
         await uow.commit()
     await panel.login()
     for view in ("week", "list"):

@@ -38,10 +38,16 @@ async def _world(harness: BotHarness) -> tuple[int, int, int]:
         await uow.commit()
     async with harness.storage.uow() as uow:
         await uow.busy_times.set_source(boris.id, "https://calendar.example.org/secret.ics")
-        source = await uow.busy_times.source_of(boris.id)
-        assert source is not None
         copy = [(BUSY_FROM, BUSY_UNTIL)]
-        await uow.busy_times.record_copy(source, NOW, copy, etag=None, last_modified=None)
+        recorded = await uow.busy_times.record_copy(
+            boris.id,
+            "https://calendar.example.org/secret.ics",
+            NOW,
+            copy,
+            etag=None,
+            last_modified=None,
+        )
+        assert recorded
         await uow.commit()
     return busy.id, free.id, ann.id
 

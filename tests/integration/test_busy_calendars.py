@@ -21,15 +21,18 @@ from core.clock import FrozenClock
 from core.enums import SlotPurpose
 from core.result import Failure, Success
 from domain.bookings.booking import Messaging, book_slot
+from domain.calendars.busy import Interval
 from domain.calendars.busy_sources import (
+    Expand,
     SlotBusyInCalendar,
     busy_calendar_status,
+    expand_here,
     refresh_due,
     set_busy_calendar,
 )
 from domain.messaging.texts import Catalog
 from domain.scheduling.picker import BookingRules, free_slots
-from scheduler.busy_calendars import CalendarFetcher
+from scheduler.busy_calendars import CalendarFetcher, ProcessExpander
 from tests.conftest import Storage
 from tests.support.factories import make_candidate, make_city, make_recruiter, make_slot
 
@@ -37,6 +40,7 @@ NOW = datetime(2027, 3, 20, 8, 0, tzinfo=UTC)
 RULES = BookingRules(horizon=timedelta(days=21))
 CATALOG = Catalog.load("en")
 EVERY = timedelta(minutes=15)
+HOUR = timedelta(hours=1)
 
 CALENDAR = b"""BEGIN:VCALENDAR\r
 VERSION:2.0\r
@@ -60,6 +64,32 @@ END:VEVENT\r
 END:VCALENDAR\r
 """
 ETAG = '"v1"'
+
+
+def _event(uid: str, lines: str) -> bytes:
+    text = f"BEGIN:VEVENT\r\nUID:{uid}\r\nDTSTAMP:20270301T000000Z\r\n{lines}\r\nEND:VEVENT\r\n"
+    return text.encode()
+
+
+# Events added to the calendar by some modes of the test server.
+EXTRA = {
+    # A second every other second from 09:59:59 UTC on 23 March, just after the meeting: no real
+    # busy time. Expanded, it would make the half hour after the meeting busy (and such a rule
+    # without an end, from a month back, takes many seconds).
+    "secondly": _event(
+        "ticker@test",
+        "DTSTART:20270323T095959Z\r\nDURATION:PT1S\r\nRRULE:FREQ=SECONDLY;INTERVAL=2;COUNT=2000",
+    ),
+    # Half an hour every hour since 1970: seconds of work to reach this year.
+    "slow": _event(
+        "hourly@test", "DTSTART:19700101T000000Z\r\nDURATION:PT30M\r\nRRULE:FREQ=HOURLY"
+    ),
+    # Five minutes every quarter of an hour: some 7,900 busy times in the weeks read.
+    "many": _event(
+        "quarterly@test",
+        "DTSTART:20270301T000000Z\r\nDURATION:PT5M\r\nRRULE:FREQ=HOURLY;BYMINUTE=0,15,30,45",
+    ),
+}
 
 # The slots (30 minutes each), by what the calendar makes of them.
 UTC_TIMES = {
@@ -93,6 +123,9 @@ class Feed:
             return web.Response(body=b"X" * 200_000, content_type="text/calendar")
         if self.mode == "garbage":
             return web.Response(body=b"<html>Sign in</html>", content_type="text/calendar")
+        if self.mode in EXTRA:
+            body = CALENDAR.replace(b"END:VCALENDAR", EXTRA[self.mode] + b"END:VCALENDAR")
+            return web.Response(body=body, content_type="text/calendar")
         if request.headers.get("If-None-Match") == ETAG:
             return web.Response(status=304)
         return web.Response(body=CALENDAR, content_type="text/calendar", headers={"ETag": ETAG})
@@ -113,10 +146,10 @@ class World:
     def messaging(self) -> Messaging:
         return Messaging(CATALOG, self.clock, RULES)
 
-    async def refresh(self, limit: float = 5.0) -> dict[str, int]:
+    async def refresh(self, limit: float = 5.0, expand: Expand = expand_here) -> dict[str, int]:
         fetcher = CalendarFetcher(limit, max_bytes=100_000, private=True)
         return await refresh_due(
-            self.storage.uow, fetcher, self.clock, every=EVERY, horizon=RULES.horizon
+            self.storage.uow, fetcher, self.clock, every=EVERY, horizon=RULES.horizon, expand=expand
         )
 
     async def offered(self) -> set[str]:
@@ -283,3 +316,105 @@ async def test_a_webcal_address_is_read_over_https(world: World) -> None:
             uow, CATALOG, "en", world.anna_id, "webcal://calendar.example.org/x.ics", actor="x"
         )
     assert result.unwrap() == "https://calendar.example.org/x.ics"
+
+
+# --- limits and races (review of issue 20.3) -------------------------------------------------
+
+
+async def test_a_rule_repeating_every_second_is_ignored_and_the_rest_is_read(world: World) -> None:
+    world.feed.mode = "secondly"
+    assert await world.refresh() == {"copied": 1}
+    assert await world.offered() == set(UTC_TIMES) - BUSY  # "after_meeting_winter" is free
+    assert (await world.status()).error is None
+
+
+async def test_a_calendar_too_slow_to_read_keeps_the_last_good_copy(world: World) -> None:
+    expander = ProcessExpander(0.2)
+    try:
+        assert await world.refresh(expand=expander) == {"copied": 1}  # in the other process
+        world.clock.advance(EVERY + timedelta(minutes=1))
+        world.feed.mode = "slow"
+        assert await world.refresh(expand=expander) == {"error": 1}
+    finally:
+        await expander.close()
+    status = await world.status()
+    assert status.error == "too complex: its busy times could not be worked out within 0.2 s"
+    assert status.fetched_at == NOW
+    assert await world.offered() == set(UTC_TIMES) - BUSY
+
+
+async def test_a_calendar_with_too_many_busy_times_keeps_the_last_good_copy(world: World) -> None:
+    await world.refresh()
+    world.clock.advance(EVERY + timedelta(minutes=1))
+    world.feed.mode = "many"
+    assert await world.refresh() == {"error": 1}
+    status = await world.status()
+    assert status.error == "too many busy times (over 5000 in the weeks read)"
+    assert status.fetched_at == NOW
+    assert await world.offered() == set(UTC_TIMES) - BUSY
+
+
+async def test_a_calendar_answering_not_modified_is_still_read_whole_each_day(
+    storage: Storage, world: World
+) -> None:
+    """The weekly meeting must stay busy however long the calendar stays unchanged: its
+    occurrences are worked out for a window that moves with the days."""
+    later = NOW + timedelta(days=70)  # Saturday 29 May; the horizon reaches 19 June
+    june = datetime(2027, 6, 15, 8, 0, tzinfo=UTC)  # a Tuesday, 10:00 in Berlin: the meeting
+    async with storage.uow() as uow:
+        anna = await uow.recruiters.get(world.anna_id)
+        assert anna is not None
+        city = await uow.cities.get(world.city_id)
+        assert city is not None
+        world.slots["meeting_june"] = (await make_slot(uow, anna, city, june)).id
+        world.slots["after_meeting_june"] = (await make_slot(uow, anna, city, june + HOUR)).id
+        await uow.commit()
+    assert await world.refresh() == {"copied": 1}
+    world.clock.advance(later - NOW)
+    assert await world.refresh() == {"copied": 1}
+    assert "If-None-Match" not in world.feed.seen[-1]  # a whole read: the server answered 200
+    assert await world.offered() == {"after_meeting_june"}
+    # Within the day, reads are conditional again.
+    world.clock.advance(EVERY + timedelta(minutes=1))
+    assert await world.refresh() == {"unchanged": 1}
+    assert world.feed.seen[-1].get("If-None-Match") == ETAG
+
+
+async def test_two_rounds_at_once_read_the_calendar_once(world: World) -> None:
+    first, second = await asyncio.gather(world.refresh(), world.refresh())
+    assert len(world.feed.seen) == 1
+    assert sorted([first, second], key=len) == [{}, {"copied": 1}]
+    assert await world.offered() == set(UTC_TIMES) - BUSY
+
+
+async def test_a_copy_of_the_old_address_is_not_kept_for_a_new_one(world: World) -> None:
+    """The address changes while the old one's calendar is being worked out: what came from
+    the old address is dropped, and the new one is read afresh at the next round."""
+    new_url = world.url.replace("basic.ics", "other.ics")
+
+    async def expand_and_meanwhile_change(
+        content: bytes, start: datetime, end: datetime, zone: str
+    ) -> list[Interval]:
+        async with world.storage.uow() as uow:
+            changed = await set_busy_calendar(uow, CATALOG, "en", world.anna_id, new_url, actor="x")
+            assert isinstance(changed, Success)
+        return await expand_here(content, start, end, zone)
+
+    assert await world.refresh(expand=expand_and_meanwhile_change) == {"skipped": 1}
+    assert await world.offered() == set(UTC_TIMES)  # no busy time of the old calendar
+    status = await world.status()
+    assert status.fetched_at is None and status.busy_ahead == 0
+    async with world.storage.uow() as uow:
+        source = await uow.busy_times.source_of(world.anna_id)
+        assert source is not None and source.url == new_url
+        assert source.etag is None and source.checked_at is None
+
+
+async def test_an_inactive_recruiters_calendar_is_not_read(storage: Storage, world: World) -> None:
+    async with storage.uow() as uow:
+        anna = await uow.recruiters.get(world.anna_id)
+        assert anna is not None
+        anna.active = False
+        await uow.commit()
+    assert await world.refresh() == {}
+    assert world.feed.seen == []

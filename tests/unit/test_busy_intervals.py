@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from domain.calendars.busy import CalendarUnreadable, busy_intervals, overlaps
+from domain.calendars.busy import (
+    MAX_INTERVALS,
+    CalendarUnreadable,
+    TooManyBusyTimes,
+    busy_intervals,
+    overlaps,
+)
 
 START = datetime(2027, 3, 1, tzinfo=UTC)
 END = datetime(2027, 5, 1, tzinfo=UTC)
@@ -107,3 +113,56 @@ def test_a_slot_touching_a_busy_time_does_not_overlap_it() -> None:
     assert not overlaps(utc(3, 10, 9, 30), 30, busy)
     assert not overlaps(utc(3, 10, 11), 30, busy)
     assert overlaps(utc(3, 10, 10, 45), 30, busy)
+
+
+# --- limits (review of issue 20.3) -----------------------------------------------------------
+
+
+def test_rules_repeating_every_second_or_minute_count_once() -> None:
+    """No real busy time repeats each second or minute; expanded, such rules take minutes (or,
+    from long ago with no end, never end). The event counts once, as written."""
+    busy = read(
+        "DTSTART:20270310T100000Z\r\nDURATION:PT1M\r\nRRULE:FREQ=MINUTELY;INTERVAL=5;COUNT=10",
+        "DTSTART:20270311T100000Z\r\nDURATION:PT1S\r\nRRULE:FREQ=SECONDLY;INTERVAL=2;COUNT=10",
+        "DTSTART:20270312T100000Z\r\nDURATION:PT1H\r\nRRULE:FREQ=DAILY;COUNT=2",
+    )
+    assert busy == [
+        (utc(3, 10, 10), utc(3, 10, 10, 1)),
+        (utc(3, 11, 10), datetime(2027, 3, 11, 10, 0, 1, tzinfo=UTC)),
+        (utc(3, 12, 10), utc(3, 12, 11)),
+        (utc(3, 13, 10), utc(3, 13, 11)),
+    ]
+
+
+def test_a_minutely_rule_from_long_ago_is_not_expanded() -> None:
+    busy = read("DTSTART:19900101T000000Z\r\nDURATION:PT1M\r\nRRULE:FREQ=MINUTELY")
+    assert busy == []  # its one occurrence, in 1990, is outside the window
+
+
+def test_our_own_events_are_not_busy() -> None:
+    """A recruiter who subscribed our feed into the calendar given us: its bookings and free
+    slots would otherwise hide themselves."""
+    text = (
+        calendar(
+            "DTSTART:20270310T100000Z\r\nDTEND:20270310T110000Z",
+            "DTSTART:20270311T100000Z\r\nDTEND:20270311T110000Z",
+            "DTSTART:20270312T100000Z\r\nDTEND:20270312T110000Z\r\nRRULE:FREQ=DAILY;COUNT=3",
+            "DTSTART:20270320T100000Z\r\nDTEND:20270320T110000Z",
+        )
+        .replace(b"UID:0@t", b"UID:booking-17@recruiting-bot")
+        .replace(b"UID:1@t", b"UID:slot-4@Recruiting-Bot")
+        .replace(b"UID:2@t", b"UID:0f6e4f2c-8f1e-4d7b-a4b4-3c1f0e2d9a11@recruiting-bot")
+    )
+    assert busy_intervals(text, START, END, "UTC") == [(utc(3, 20, 10), utc(3, 20, 11))]
+
+
+def test_more_busy_times_than_kept_are_refused() -> None:
+    daily = "DTSTART:20270310T100000Z\r\nDURATION:PT1H\r\nRRULE:FREQ=DAILY;COUNT={count}"
+    assert len(busy_intervals(calendar(daily.format(count=3)), START, END, "UTC", 3)) == 3
+    with pytest.raises(TooManyBusyTimes) as refused:
+        busy_intervals(calendar(daily.format(count=4)), START, END, "UTC", 3)
+    assert refused.value.limit == 3
+    half_hours = "DTSTART:20270301T000000Z\r\nDURATION:PT5M\r\nRRULE:FREQ=HOURLY;BYMINUTE=0,30"
+    with pytest.raises(TooManyBusyTimes) as refused:  # twice an hour for four months: 5,856
+        busy_intervals(calendar(half_hours), START, END + timedelta(days=60), "UTC")
+    assert refused.value.limit == MAX_INTERVALS == 5000
