@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import time, timedelta
 from typing import TYPE_CHECKING
@@ -76,6 +76,8 @@ class Application:
     base_url: str = ""
     started: asyncio.Event = field(default_factory=asyncio.Event)
     outbox: OutboxWaker | None = None  # set by serve() once the scheduler runs
+    # What serve() started that shutdown ends (the busy calendars' worker process).
+    closers: list[Callable[[], Awaitable[object]]] = field(default_factory=list)
     # Set at shutdown: a reply waiting out a 429 stops waiting (until then it waits, however long).
     sending_stops: asyncio.Event = field(default_factory=asyncio.Event)
 

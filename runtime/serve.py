@@ -78,6 +78,8 @@ async def serve(
         )
         app.outbox = waker
         app.commit_hooks.append(waker.after_commit)
+        expander = ProcessExpander(settings.busy_calendar_parse_seconds)
+        app.closers.append(expander.close)
         app.scheduler.start(
             waker,
             PeriodicJobs(
@@ -95,7 +97,7 @@ async def serve(
                     settings.busy_calendar_max_bytes,
                     private=settings.busy_calendar_private_addresses,
                 ),
-                ProcessExpander(settings.busy_calendar_parse_seconds),
+                expander,
                 every=timedelta(minutes=settings.busy_calendar_refresh_minutes),
                 horizon=timedelta(days=settings.booking_horizon_days),
                 metrics=app.metrics,
@@ -156,6 +158,8 @@ async def shutdown(app: Application, runner: web.AppRunner | None = None) -> Non
     if app.outbox is not None:  # the message being sent is finished and marked, not lost
         await _step("outbox", app.outbox.stop)
     app.scheduler.shutdown()
+    for close in app.closers:
+        await _step("calendar reader", close)
     if runner is not None:
         await _step("admin web", runner.cleanup)
     await _step("bot session", app.bot.session.close)

@@ -7,6 +7,8 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import multiprocessing
+import resource
+import signal
 import socket
 from datetime import datetime, timedelta
 from multiprocessing.pool import Pool
@@ -19,7 +21,7 @@ from aiohttp.resolver import DefaultResolver
 
 from core.clock import Clock
 from core.metrics import Metrics, timed
-from domain.calendars.busy import CalendarTooComplex, Interval, busy_intervals, load_libraries
+from domain.calendars.busy import CalendarTooComplex, Interval, busy_intervals, warm_up
 from domain.calendars.busy_sources import Fetched, refresh_due
 from storage.uow import UnitOfWorkFactory
 
@@ -30,6 +32,8 @@ MAX_REDIRECTS = 3
 CHUNK = 64 * 1024
 CONCURRENCY = 4
 START_SECONDS = 60  # for the worker process to start and load the iCalendar libraries
+IDLE = 600.0  # seconds without a calendar to read before the worker process is ended
+WORKER_MEMORY = 1024 * 1024 * 1024  # the worker's address space: calendars never swap the host
 
 
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
@@ -160,57 +164,116 @@ class CalendarFetcher:
         )
 
 
+def _worker_setup(memory_bytes: int) -> None:
+    """A worker reads calendars only: Ctrl-C is the parent's to handle, and its memory is
+    bounded (a file of many frequent rules fails as too complex, never swaps the machine)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if memory_bytes:
+        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    warm_up()
+
+
 class ProcessExpander:
     """Works out a calendar's busy times (`busy_intervals`) in a separate process, one calendar
     at a time, and stops it after `seconds`: a calendar that is slow to read (a huge file, a
     rule with a great many occurrences) fails as "too complex" and never holds up the bot or
     the panel, which share this process's one event loop. The process is started at the first
-    calendar to read in a round and ended by `close` (the job calls it after each round)."""
+    calendar to read, kept while calendars keep coming, and ended after `IDLE` without one
+    (`close_if_idle`, after each round) or at shutdown (`close`). Nothing waits in a thread:
+    the result comes back through the pool's callback, so a cancelled round stops at once."""
 
-    def __init__(self, seconds: float) -> None:
+    def __init__(self, seconds: float, *, memory_bytes: int = WORKER_MEMORY) -> None:
         self.seconds = seconds
+        self.memory_bytes = memory_bytes
         self._pool: Pool | None = None
         self._lock = asyncio.Lock()
+        self._used = 0.0  # loop time of the last calendar read
 
     async def __call__(
         self, content: bytes, start: datetime, end: datetime, zone: str
     ) -> list[Interval]:
         async with self._lock:  # one at a time: waiting for another never counts as ours
-            return await asyncio.to_thread(self._expand, content, start, end, zone)
+            pool = await self._started()
+            loop = asyncio.get_running_loop()
+            done: asyncio.Future[list[Interval]] = loop.create_future()
+
+            def answered(result: list[Interval]) -> None:
+                loop.call_soon_threadsafe(_settle, done, result, None)
+
+            def failed(error: BaseException) -> None:
+                loop.call_soon_threadsafe(_settle, done, None, error)
+
+            pool.apply_async(
+                busy_intervals,
+                (content, start, end, zone),
+                callback=answered,
+                error_callback=failed,
+            )
+            try:
+                result = await asyncio.wait_for(done, self.seconds)
+            except TimeoutError:
+                await self._stopped()  # killed mid-work; the next calendar starts another
+                raise CalendarTooComplex(self.seconds) from None
+            except MemoryError:
+                await self._stopped()
+                raise CalendarTooComplex(self.seconds) from None
+            except asyncio.CancelledError:
+                await asyncio.shield(self._stopped())
+                raise
+            self._used = loop.time()
+            return result
+
+    async def close_if_idle(self) -> None:
+        async with self._lock:
+            if self._pool is not None and asyncio.get_running_loop().time() - self._used > IDLE:
+                await self._stopped()
 
     async def close(self) -> None:
         async with self._lock:
-            await asyncio.to_thread(self._stop)
+            await self._stopped()
 
-    def _started(self) -> Pool:
+    async def _started(self) -> Pool:
         if self._pool is None:
-            # "spawn": a fresh interpreter, never a fork of this process's threads and loop.
-            pool = multiprocessing.get_context("spawn").Pool(1)
-            try:  # started and its libraries loaded before the limit counts
-                pool.apply_async(load_libraries).get(START_SECONDS)
-            except BaseException:
-                pool.terminate()
-                raise
-            self._pool = pool
+            # "spawn": a fresh interpreter, never a fork of this process's threads and loop;
+            # started and warmed up (its libraries loaded) before the limit counts.
+            self._pool = await asyncio.to_thread(self._start)
+            self._used = asyncio.get_running_loop().time()
         return self._pool
 
-    def _expand(self, content: bytes, start: datetime, end: datetime, zone: str) -> list[Interval]:
+    def _start(self) -> Pool:
+        pool = multiprocessing.get_context("spawn").Pool(
+            1, initializer=_worker_setup, initargs=(self.memory_bytes,)
+        )
         try:
-            pool = self._started()
-        except multiprocessing.TimeoutError:
-            raise CalendarTooComplex(self.seconds) from None
-        pending = pool.apply_async(busy_intervals, (content, start, end, zone))
-        try:
-            return pending.get(self.seconds)
-        except multiprocessing.TimeoutError:
-            self._stop()  # the worker is killed mid-work; the next calendar starts another
-            raise CalendarTooComplex(self.seconds) from None
+            pool.apply_async(warm_up).get(START_SECONDS)
+        except BaseException:
+            pool.terminate()
+            raise
+        return pool
 
-    def _stop(self) -> None:
-        if self._pool is not None:
-            self._pool.terminate()
-            self._pool.join()
-            self._pool = None
+    async def _stopped(self) -> None:
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            await asyncio.to_thread(_end, pool)
+
+
+def _settle(
+    future: asyncio.Future[list[Interval]],
+    result: list[Interval] | None,
+    error: BaseException | None,
+) -> None:
+    if future.done():  # given up on meanwhile
+        return
+    if error is not None:
+        future.set_exception(error)
+    else:
+        assert result is not None
+        future.set_result(result)
+
+
+def _end(pool: Pool) -> None:
+    pool.terminate()
+    pool.join()
 
 
 class BusyCalendarJob:
@@ -251,5 +314,5 @@ class BusyCalendarJob:
             log.exception("job.failed", job="busy_calendars")
             return 0
         finally:
-            await self._expand.close()  # no process kept waiting between rounds
+            await self._expand.close_if_idle()  # no process kept long without calendars
         return sum(counts.values())

@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 Interval = tuple[datetime, datetime]
@@ -93,10 +94,16 @@ def merged(intervals: Iterable[Interval]) -> list[Interval]:
     return out
 
 
-def load_libraries() -> None:
-    """Imports the libraries `busy_intervals` uses (a worker process, ready before timed)."""
+_TINY = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//warm up//EN\r\nEND:VCALENDAR\r\n"
+
+
+def warm_up() -> None:
+    """Loads what `busy_intervals` uses and runs it once (a worker process, ready before its
+    first calendar is timed)."""
     for name in ("icalendar", "recurring_ical_events"):
         importlib.import_module(name)
+    moment = datetime(2000, 1, 1, tzinfo=UTC)
+    busy_intervals(_TINY, moment, moment + timedelta(days=1), "UTC")
 
 
 def busy_intervals(
@@ -109,8 +116,8 @@ def busy_intervals(
     import recurring_ical_events  # type: ignore[import-untyped]
     from icalendar import Calendar
 
-    tz = ZoneInfo(zone)
     try:
+        tz = ZoneInfo(zone)
         calendar = Calendar.from_ical(content)
         calendar.subcomponents = [c for c in calendar.subcomponents if not _own(c)]
         for component in calendar.walk("VEVENT"):
@@ -118,6 +125,19 @@ def busy_intervals(
         occurrences = recurring_ical_events.of(calendar).between(start, end)
     except Exception as error:  # the libraries raise many kinds for a broken file
         raise CalendarUnreadable(str(error) or type(error).__name__) from error
+    try:
+        found = _times(occurrences, start, end, tz)
+    except Exception as error:  # a value of the wrong kind (a DTEND that is not a time...)
+        raise CalendarUnreadable(str(error) or type(error).__name__) from error
+    joined = merged(found)
+    if len(joined) > max_intervals:
+        raise TooManyBusyTimes(max_intervals)
+    return joined
+
+
+def _times(
+    occurrences: Iterable[Any], start: datetime, end: datetime, tz: ZoneInfo
+) -> list[Interval]:
     found: list[Interval] = []
     for event in occurrences:
         if not _is_busy(event) or _own(event) or event.get("DTSTART") is None:
@@ -133,10 +153,7 @@ def busy_intervals(
             )
         if ends > begins and begins < end and ends > start:
             found.append((begins, ends))
-    joined = merged(found)
-    if len(joined) > max_intervals:
-        raise TooManyBusyTimes(max_intervals)
-    return joined
+    return found
 
 
 def overlaps(starts_at: datetime, minutes: int, busy: Iterable[Interval]) -> bool:

@@ -260,6 +260,11 @@ async def refresh_one(
             error = f"too_complex|{too_long.seconds:g}"
         except TooManyBusyTimes as too_many:
             error = f"too_many|{too_many.limit}"
+        except Exception:  # the worker failed otherwise (died, could not start): said plainly
+            log.exception("busy_calendar.expand_failed", recruiter_id=due.recruiter_id)
+            error = "unreadable"
+    elif error is None and fetched.status == 304 and whole:
+        error = "http|304"  # "not modified" asked nothing: the window would never move
     elif error is None and fetched.status != 304:
         error = f"http|{fetched.status}"
     now = clock.now()

@@ -435,11 +435,12 @@ async def test_a_slot_busy_in_the_recruiters_own_calendar_is_not_shown_as_free(
     busy = await _free_slot(panel, panel.anna_id, panel.kazan_id, NOW + timedelta(days=2))
     free = await _free_slot(panel, panel.anna_id, panel.kazan_id, NOW + timedelta(days=3))
     async with panel.storage.uow() as uow:
-        await uow.busy_times.set_source(panel.anna_id, "https://calendar.example/anna.ics")
-        source = await uow.busy_times.source_of(panel.anna_id)
-        assert source is not None
+        url = "https://calendar.example/anna.ics"
+        await uow.busy_times.set_source(panel.anna_id, url)
         meeting = (busy.starts_at - timedelta(minutes=15), busy.starts_at + timedelta(minutes=15))
-        await uow.busy_times.record_copy(source, NOW, [meeting], etag=None, last_modified=None)
+        assert await uow.busy_times.record_copy(
+            panel.anna_id, url, NOW, [meeting], etag=None, last_modified=None
+        )
         await uow.commit()
     token = await _recruiter_token(panel, panel.anna_id)
     events = _read(await (await _get(panel, f"/calendar/{token}.ics")).read())
