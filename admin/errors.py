@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from admin.locale import current_locale
 from core.errors import AppError, Conflict, Forbidden, InvalidField, NotFound
 from domain.messaging.texts import Catalog
 
@@ -18,7 +19,6 @@ STATUS_BY_ERROR: tuple[tuple[type[AppError], int], ...] = (
 )
 # Any other refusal (a slot taken, a booking already there) contradicts the current state.
 DEFAULT_STATUS = 409
-LOCALE = "en"  # the panel and the API speak English
 # The database is away: 503, and when to try again (it is probed twice a second meanwhile).
 UNAVAILABLE_STATUS = 503
 RETRY_AFTER_SECONDS = 5
@@ -43,10 +43,12 @@ def reason_of(error: AppError, catalog: Catalog | None = None) -> str:
     """Why, in words a client or a person can act on: the field's rule, what was not found
     ("no such slot"), the domain's own explanation, else the catalog's text for its key."""
     if isinstance(error, InvalidField):
+        if catalog is not None and catalog.has(error.reason):  # a catalog key: in its words
+            return catalog.text(error.reason, current_locale(), **error.values)
         return error.reason
     if isinstance(error, NotFound):
         what = _TRAILING_ID.sub("", error.detail)
         return f"no such {what}" if what else "not found"
     if error.detail or catalog is None:
         return error.detail or error.message_key
-    return catalog.text(error.message_key, LOCALE)
+    return catalog.text(error.message_key, current_locale())

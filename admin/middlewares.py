@@ -11,13 +11,13 @@ from aiohttp.typedefs import Handler
 from admin.deps import DEPS, UOW
 from admin.errors import (
     BUSY_RETRY_AFTER_SECONDS,
-    LOCALE,
     RETRY_AFTER_SECONDS,
     UNAVAILABLE_REASON,
     UNAVAILABLE_STATUS,
     reason_of,
     status_of,
 )
+from admin.locale import current_locale
 from core.errors import AppError
 from core.inputs import NUL
 from storage.availability import is_database_busy, is_database_unavailable
@@ -110,7 +110,9 @@ def _busy(request: web.Request) -> web.Response:
     """The database is there but locked past the wait (SQLite's busy timeout): nothing was
     written; 503 with a short Retry-After rather than a 500."""
     deps = request.config_dict.get(DEPS)
-    message = deps.catalog.text("panel.database_busy", LOCALE) if deps else "database busy"
+    message = (
+        deps.catalog.text("panel.database_busy", current_locale()) if deps else "database busy"
+    )
     if _for_people(request):
         answer = _page(request, UNAVAILABLE_STATUS, message)
     else:

@@ -20,6 +20,7 @@ class Scope:
     recruiter_id: int | None = None
     city_ids: frozenset[int] | None = None  # None: every city
     token_id: int | None = None  # an API call: which of the account's tokens
+    locale: str | None = None  # the account's chosen language (None: the browser's)
 
     @property
     def actor(self) -> str:
@@ -46,8 +47,8 @@ class Scope:
 
 async def scope_for(uow: UnitOfWork, user: AdminUser, *, token_id: int | None = None) -> Scope:
     if user.role is AdminRole.ADMIN:
-        return Scope(user.id, user.login, is_admin=True, token_id=token_id)
+        return Scope(user.id, user.login, is_admin=True, token_id=token_id, locale=user.locale)
     cities: frozenset[int] = frozenset()
     if user.recruiter_id is not None:
         cities = await recruiter_city_ids(uow, user.recruiter_id)
-    return Scope(user.id, user.login, False, user.recruiter_id, cities, token_id)
+    return Scope(user.id, user.login, False, user.recruiter_id, cities, token_id, user.locale)

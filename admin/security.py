@@ -11,7 +11,7 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from admin.deps import DEPS
-from admin.errors import LOCALE
+from admin.locale import current_locale
 from admin.middlewares import MACHINE_PREFIXES
 
 log = structlog.get_logger(__name__)
@@ -64,7 +64,11 @@ async def same_origin(request: web.Request, handler: Handler) -> web.StreamRespo
             fetch_site=request.headers.get("Sec-Fetch-Site"),
         )
         deps = request.config_dict.get(DEPS)
-        reason = deps.catalog.text("panel.cross_origin", LOCALE) if deps else "Cross-site request"
+        reason = (
+            deps.catalog.text("panel.cross_origin", current_locale())
+            if deps
+            else "Cross-site request"
+        )
         raise web.HTTPForbidden(text=reason)
     return await handler(request)
 

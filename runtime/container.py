@@ -16,7 +16,6 @@ from aiohttp import web
 
 from admin.app import create_app
 from admin.deps import AdminDeps
-from admin.errors import LOCALE as ADMIN_LOCALE
 from admin.health import HealthSources
 from admin.telegram_files import BotFiles
 from bot.factory import create_bot, create_dispatcher
@@ -250,7 +249,7 @@ def build_application(
         HealthSources(engine=engine, cache=cache, bot=bot_runner, scheduler=scheduler), admin_deps
     )
     if sandbox is not None:
-        mount_sandbox(web_app, sandbox, catalog.text("sandbox.refused", ADMIN_LOCALE))
+        mount_sandbox(web_app, sandbox, catalog.text("sandbox.refused", "en"))
     webhook_secret = settings.webhook_secret.get_secret_value() or secrets.token_urlsafe(24)
     if webhook:
         WebhookHandler(

@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import ConfigDict
 
 from admin.api.kit import ApiError, Call, Operation
-from admin.errors import LOCALE as API_LOCALE
+from admin.locale import current_locale
 from admin.schemas.candidates import (
     CandidatePageOut,
     CandidateProfileOut,
@@ -49,7 +49,7 @@ async def get_candidate(call: Call) -> Any:
         **dict(profile.candidate),
         "tags": tags.get(profile.candidate.id, []),
         "consent_meaning": consent_label(
-            call.deps.messaging.catalog, profile.candidate.consent, API_LOCALE
+            call.deps.messaging.catalog, profile.candidate.consent, current_locale()
         ),
     }
     return {**dict(profile), "candidate": candidate}

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from admin.deps import DEPS, AdminDeps, request_uow
 from admin.errors import field_of, reason_of, status_of
+from admin.locale import use_locale
 from admin.schemas.common import is_list_field, parse_id
 from admin.scope import Scope, scope_for
 from core.errors import AppError
@@ -243,6 +244,7 @@ async def bearer_auth(request: web.Request, handler: Handler) -> web.StreamRespo
     )
     if bearer is None:
         return error_response(ApiError(401, "the token is unknown or revoked"))
+    use_locale(bearer.account.locale)
     request[SCOPE] = await scope_for(uow, bearer.account, token_id=bearer.token_id)
     return await handler(request)
 

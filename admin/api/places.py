@@ -9,7 +9,7 @@ from pydantic import Field
 
 from admin.api.kit import ApiError, Call, Operation
 from admin.calendar_feeds import absolute_feed_url
-from admin.errors import LOCALE
+from admin.locale import current_locale
 from admin.schemas.common import Input, Output, Page, listing
 from admin.schemas.places import (
     BusyCalendarIn,
@@ -124,7 +124,7 @@ async def _seen_recruiter(call: Call) -> int:
 
 async def _busy_out(call: Call, recruiter_id: int) -> dict[str, Any]:
     status = await busy_calendar_status(
-        call.uow, call.deps.catalog, LOCALE, recruiter_id, call.deps.clock.now()
+        call.uow, call.deps.catalog, current_locale(), recruiter_id, call.deps.clock.now()
     )
     if status is None:
         return {
@@ -155,7 +155,7 @@ async def set_recruiter_busy_calendar(call: Call) -> dict[str, Any]:
     saved = await set_busy_calendar(
         call.uow,
         call.deps.catalog,
-        LOCALE,
+        current_locale(),
         recruiter_id,
         body.busy_calendar_url or "",
         actor=call.scope.actor,

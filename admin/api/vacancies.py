@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from admin.api.kit import ApiError, Call, Operation
-from admin.errors import LOCALE
+from admin.locale import current_locale
 from admin.qr import qr_png
 from admin.schemas.common import Page, listing
 from admin.schemas.vacancies import (
@@ -109,7 +109,7 @@ async def funnel_report(call: Call) -> dict[str, Any]:
     by = call.query.by
     funnels = await funnels_side_by_side(call.uow, by, call.deps.clock.now(), call.scope.city_ids)
     visible = await vacancies_in(call.uow, call.scope.city_ids)
-    titles = {v.id: title_in(v, LOCALE) for v in visible}
+    titles = {v.id: title_in(v, current_locale()) for v in visible}
     items = []
     for f in funnels.funnels:
         if by == "vacancy":

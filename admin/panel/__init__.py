@@ -9,7 +9,7 @@ import jinja2
 from aiohttp import web
 
 from admin.deps import AdminDeps
-from admin.errors import LOCALE
+from admin.locale import current_locale
 from admin.panel import (
     accounts,
     audit,
@@ -66,7 +66,9 @@ def install_panel(app: web.Application, deps: AdminDeps) -> None:
     env = aiohttp_jinja2.get_env(app)
     env.globals["time_zones"] = TIME_ZONES
     catalog = deps.catalog
-    env.globals["t"] = lambda key, **values: catalog.text(key, LOCALE, **values)
+    env.globals["t"] = lambda key, **values: catalog.text(key, current_locale(), **values)
+    env.globals["locale"] = current_locale
+    env.globals["locales"] = tuple(catalog.ui)
     app.router.add_static("/static/", ADMIN_DIR / "static", append_version=True)
     for page in PAGES:
         page.install(app)

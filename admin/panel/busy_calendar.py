@@ -7,7 +7,7 @@ from typing import Any
 
 from aiohttp import web
 
-from admin.errors import LOCALE
+from admin.locale import current_locale
 from admin.panel.kit import attempt, deps, done, int_param, render, signed_in, uow
 from admin.scope import Scope
 from domain.calendars.busy_sources import URL_FIELD, busy_calendar_status, set_busy_calendar
@@ -36,7 +36,7 @@ async def _show(
 ) -> web.Response:
     now = deps(request).clock.now()
     shown = await busy_calendar_status(
-        uow(request), deps(request).catalog, LOCALE, recruiter.id, now
+        uow(request), deps(request).catalog, current_locale(), recruiter.id, now
     )
     return await render(
         request,
@@ -63,7 +63,12 @@ async def save_busy_calendar(request: web.Request, scope: Scope) -> web.StreamRe
     url, errors = await attempt(
         request,
         set_busy_calendar(
-            uow(request), deps(request).catalog, LOCALE, recruiter.id, raw, actor=scope.actor
+            uow(request),
+            deps(request).catalog,
+            current_locale(),
+            recruiter.id,
+            raw,
+            actor=scope.actor,
         ),
     )
     if not errors:
@@ -71,7 +76,7 @@ async def save_busy_calendar(request: web.Request, scope: Scope) -> web.StreamRe
         await done(
             request,
             f"/recruiters/{recruiter.id}/busy-calendar",
-            deps(request).catalog.text(notice, LOCALE),
+            deps(request).catalog.text(notice, current_locale()),
         )
     return await _show(
         request, scope, recruiter, values={URL_FIELD: raw}, errors=errors, status=422

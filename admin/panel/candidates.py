@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from aiohttp import web
 from pydantic import BaseModel
 
-from admin.errors import LOCALE
+from admin.locale import current_locale
 from admin.panel.filters import local_datetime
 from admin.panel.kit import (
     admins_only,
@@ -106,7 +106,10 @@ def _query(flt: CandidateFilter, fields: tuple[str, ...], **changes: Any) -> str
 
 async def _vacancy_titles(request: web.Request, scope: Scope) -> dict[int, str]:
     """The vacancies the account sees, by id, titled in the panel's language."""
-    return {v.id: title_in(v, LOCALE) for v in await vacancies_in(uow(request), scope.city_ids)}
+    return {
+        v.id: title_in(v, current_locale())
+        for v in await vacancies_in(uow(request), scope.city_ids)
+    }
 
 
 async def _city_options(request: web.Request, scope: Scope) -> list[tuple[int, str]]:
@@ -166,7 +169,7 @@ async def export_csv(request: web.Request, scope: Scope) -> web.StreamResponse:
     await response.prepare(request)
     await response.write("\ufeff".encode())  # so spreadsheets read the file as UTF-8
     # The page's own Unit of Work: a second one would wait on SQLite for the first's lock.
-    async for chunk in iter_csv(uow(request), flt, scope.city_ids, locale=LOCALE):
+    async for chunk in iter_csv(uow(request), flt, scope.city_ids, locale=current_locale()):
         await response.write(chunk.encode("utf-8"))
     await response.write_eof()
     return response
@@ -200,7 +203,7 @@ async def _show(
         status=status,
         profile=profile,
         c=profile.candidate,
-        consent=consent_label(deps(request).catalog, profile.candidate.consent, LOCALE),
+        consent=consent_label(deps(request).catalog, profile.candidate.consent, current_locale()),
         entries=entries,
         tags=await tags_of(uow(request), candidate_id),
         vacancy_titles=await _vacancy_titles(request, scope),

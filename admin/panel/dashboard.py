@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from admin.errors import LOCALE
+from admin.locale import current_locale
 from admin.metrics import NOT_SUMMARISED
 from admin.panel.kit import deps, render, signed_in, uow
 from admin.schemas.common import parse_id
@@ -52,7 +52,8 @@ async def show(request: web.Request, scope: Scope) -> web.Response:
         performance=performance,
         retention=retention,
         vacancies=[
-            (v.id, title_in(v, LOCALE)) for v in await vacancies_in(uow(request), scope.city_ids)
+            (v.id, title_in(v, current_locale()))
+            for v in await vacancies_in(uow(request), scope.city_ids)
         ],
         values={"vacancy_id": vacancy.id if vacancy else None},
     )

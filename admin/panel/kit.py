@@ -14,7 +14,8 @@ from multidict import MultiDictProxy
 from pydantic import BaseModel, ValidationError
 
 from admin.deps import DEPS, AdminDeps, request_uow
-from admin.errors import LOCALE, field_of, reason_of
+from admin.errors import field_of, reason_of
+from admin.locale import current_locale, use_locale
 from admin.panel.auth import check_csrf, csrf_token, current_user
 from admin.schemas.common import is_list_field, parse_id
 from admin.scope import Scope, scope_for
@@ -36,7 +37,7 @@ def deps(request: web.Request) -> AdminDeps:
 
 def text(request: web.Request, key: str, **values: Any) -> str:
     """A panel text from the locale catalogs, in the panel's language."""
-    return deps(request).catalog.text(key, LOCALE, **values)
+    return deps(request).catalog.text(key, current_locale(), **values)
 
 
 def uow(request: web.Request) -> UnitOfWork:
@@ -48,6 +49,7 @@ async def _scope(request: web.Request) -> Scope:
     user = await current_user(request)
     if user is None:
         raise web.HTTPFound("/login")
+    use_locale(user.locale)
     return await scope_for(uow(request), user)
 
 

@@ -11,7 +11,7 @@ from admin.panel.auth import check_csrf, session_token, start_session, stop_sess
 from admin.panel.kit import deps, done, form_errors, render, signed_in, text, uow
 from admin.scope import Scope
 from core.result import Failure
-from domain.organisation.account_admin import change_own_password
+from domain.organisation.account_admin import change_own_password, set_own_language
 from domain.organisation.accounts import LoginLocked, PasswordChecksBusy, find_account, sign_in
 
 
@@ -46,6 +46,21 @@ async def logout(request: web.Request) -> web.StreamResponse:
     await check_csrf(request)
     await stop_session(request)
     raise web.HTTPSeeOther("/login")
+
+
+@signed_in
+async def choose_language(request: web.Request, scope: Scope) -> web.StreamResponse:
+    """The account's language (empty: the browser's), then back to the page it was chosen on."""
+    form = await request.post()
+    chosen = str(form.get("locale", "")) or None
+    catalog = deps(request).catalog
+    changed = await set_own_language(uow(request), scope.user_id, chosen, catalog.ui.keys())
+    back = str(form.get("next", "/"))
+    # Only a path of this site: never an address elsewhere ("//host" is one).
+    back = back if back.startswith("/") and not back.startswith("//") else "/"
+    if isinstance(changed, Failure):
+        await done(request, back, text(request, "panel.language.unknown"))
+    raise web.HTTPSeeOther(back)
 
 
 @signed_in
@@ -101,5 +116,6 @@ def install(app: web.Application) -> None:
     app.router.add_get("/login", login_form)
     app.router.add_post("/login", login)
     app.router.add_post("/logout", logout)
+    app.router.add_post("/account/language", choose_language)
     app.router.add_get("/account/password", password_form)
     app.router.add_post("/account/password", change_password)

@@ -10,7 +10,7 @@ from typing import Any, Literal, NoReturn
 
 from aiohttp import web
 
-from admin.errors import LOCALE
+from admin.locale import current_locale
 from admin.panel.kit import (
     PageHandler,
     admins_only,
@@ -76,7 +76,9 @@ async def _tests_of(request: web.Request) -> Tests:
     vacancy = await find_vacancy(uow(request), int_param(request, "vacancy_id"))
     if vacancy is None:
         raise web.HTTPNotFound()
-    return Tests(vacancy.id, f"/vacancies/{vacancy.id}/questions", title_in(vacancy, LOCALE))
+    return Tests(
+        vacancy.id, f"/vacancies/{vacancy.id}/questions", title_in(vacancy, current_locale())
+    )
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from typing import Any
 
 from aiohttp import web
 
-from admin.errors import LOCALE
+from admin.locale import current_locale
 from admin.panel.kit import admins_only, attempt, deps, done, int_param, posted, render, uow
 from admin.schemas.places import RecruiterIn
 from admin.scope import Scope
@@ -39,7 +39,7 @@ async def _show(
     if editing is not None:
         now = deps(request).clock.now()
         catalog = deps(request).catalog
-        busy = await busy_calendar_status(uow(request), catalog, LOCALE, editing.id, now)
+        busy = await busy_calendar_status(uow(request), catalog, current_locale(), editing.id, now)
     cities = [(c.id, c.name) for c in await city_choices(uow(request))]
     return await render(
         request,

@@ -8,6 +8,7 @@ from typing import Any
 
 from aiohttp import web
 
+from admin.locale import current_locale
 from admin.panel.kit import attempt, check, deps, done, form_values, int_param, render, signed_in
 from admin.panel.kit import uow as unit
 from admin.schemas.candidates import MessageIn
@@ -19,8 +20,6 @@ from domain.organisation.directory import find_city
 from domain.records import Slot
 from domain.scheduling.capacity import seats_taken
 from domain.scheduling.slots import visible_slot
-
-LOCALE = "en"
 
 
 def _url(slot_id: int) -> str:
@@ -43,7 +42,7 @@ async def _show(
     context: dict[str, Any] = {
         "slot": slot,
         "city_name": city.name if city is not None else "",
-        "when": f"{day_label(local(slot.starts_at, zone).date(), LOCALE)} "
+        "when": f"{day_label(local(slot.starts_at, zone).date(), current_locale())} "
         f"{time_label(slot.starts_at, zone)}–{time_label(slot.ends_at, zone)}",
         "zone": zone,
         "taken": taken,

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
+from admin.locale import current_locale
 from admin.panel.kit import (
     attempt,
     check,
@@ -43,7 +44,6 @@ from domain.scheduling.slots import (
     visible_slot,
 )
 
-LOCALE = "en"
 LIST_DAYS = 60
 LIST_LIMIT = 200
 PURPOSES = [(SlotPurpose.INTERVIEW.value, "Interview"), (SlotPurpose.INTRO_DAY.value, "Intro day")]
@@ -125,7 +125,7 @@ async def _week(request: web.Request, recruiter: Recruiter, monday: date) -> lis
     by_day: dict[date, list[SlotRow]] = {day: [] for day in days}
     for row in rows:
         by_day.get(row.local_start.date(), []).append(row)
-    return [{"day": d, "label": day_label(d, LOCALE), "rows": by_day[d]} for d in days]
+    return [{"day": d, "label": day_label(d, current_locale()), "rows": by_day[d]} for d in days]
 
 
 def _one_defaults(recruiter: Recruiter, today: date) -> dict[str, Any]:
@@ -183,7 +183,7 @@ async def _show(
         zone = _zone(recruiter)
         today = local(now, zone).date()
         context["busy"] = await busy_calendar_status(
-            uow(request), deps(request).catalog, LOCALE, recruiter.id, now
+            uow(request), deps(request).catalog, current_locale(), recruiter.id, now
         )
         context.update(
             zone=zone,
@@ -230,7 +230,7 @@ async def _show(
         status=status,
         purposes=PURPOSES,
         weekdays=WEEKDAYS,
-        day_label=lambda d: day_label(d, LOCALE),
+        day_label=lambda d: day_label(d, current_locale()),
         url=_url,
         **context,
     )
@@ -277,7 +277,7 @@ async def add_slot(request: web.Request, scope: Scope) -> web.StreamResponse:
                 ),
             )
             if not errors:
-                when = f"{day_label(parsed.day, LOCALE)} {parsed.start_time:%H:%M}"
+                when = f"{day_label(parsed.day, current_locale())} {parsed.start_time:%H:%M}"
                 await done(request, _url(recruiter.id, week=parsed.day), f"Added a slot: {when}.")
         errors = {_ON_FORM.get(name, name): reason for name, reason in errors.items()}
     return await _show(request, scope, recruiter, status=422, one=values, one_errors=errors)
@@ -300,7 +300,7 @@ def _preview(planned: SeriesPlan, values: dict[str, Any], horizon_days: int) -> 
         "skipped": planned.skipped,
         "beyond_horizon": planned.beyond_horizon,
         "horizon_days": horizon_days,
-        "days": [(day_label(day, LOCALE), times) for day, times in days.items()],
+        "days": [(day_label(day, current_locale()), times) for day, times in days.items()],
         "fields": fields,
     }
 
@@ -351,7 +351,7 @@ async def remove_slot(request: web.Request, scope: Scope) -> web.StreamResponse:
     _, errors = await attempt(request, delete_slot(uow(request), slot_id, now=now, editor=scope))
     if not errors:
         zone = _zone(recruiter, slot.city_id)
-        when = f"{day_label(local(slot.starts_at, zone).date(), LOCALE)} "
+        when = f"{day_label(local(slot.starts_at, zone).date(), current_locale())} "
         when += time_label(slot.starts_at, zone)
         await done(request, _url(recruiter.id, view="list"), f"Deleted the slot {when}.")
     return await _show(request, scope, recruiter, status=422, view="list", errors=errors)

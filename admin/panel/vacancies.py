@@ -8,7 +8,7 @@ from typing import Any
 
 from aiohttp import web
 
-from admin.errors import LOCALE
+from admin.locale import current_locale
 from admin.panel.kit import (
     admins_only,
     attempt,
@@ -56,7 +56,7 @@ async def _show(
         scope,
         status=status,
         lines=lines,
-        title_of=lambda v: title_in(v, LOCALE),
+        title_of=lambda v: title_in(v, current_locale()),
         cities_of=lambda v: ", ".join(sorted(names[c] for c in v.city_ids if c in names)),
         owners={r.id: r.name for r in recruiters},
         city_options=[(c.id, c.name) for c in cities],
@@ -64,7 +64,7 @@ async def _show(
         values=values if values is not None else NEW_VACANCY,
         errors=errors or {},
         editing=editing,
-        editing_title=title_in(editing, LOCALE) if editing else None,
+        editing_title=title_in(editing, current_locale()) if editing else None,
     )
 
 
@@ -127,7 +127,7 @@ async def show_link(request: web.Request, scope: Scope) -> web.Response:
         scope,
         status=422 if problem else 200,
         vacancy=vacancy,
-        title=title_in(vacancy, LOCALE),
+        title=title_in(vacancy, current_locale()),
         values={"source": request.query.get("source", "")},
         errors={"source": problem} if problem else {},
         source=source,
@@ -170,7 +170,10 @@ def _rows(funnels: list[SideFunnel], label: Any) -> list[dict[str, Any]]:
 @signed_in
 async def funnel(request: web.Request, scope: Scope) -> web.Response:
     now = deps(request).clock.now()
-    titles = {v.id: title_in(v, LOCALE) for v in await vacancies_in(uow(request), scope.city_ids)}
+    titles = {
+        v.id: title_in(v, current_locale())
+        for v in await vacancies_in(uow(request), scope.city_ids)
+    }
     by_vacancy = await funnels_side_by_side(uow(request), "vacancy", now, scope.city_ids)
     by_source = await funnels_side_by_side(uow(request), "source", now, scope.city_ids)
     no_vacancy = text(request, "panel.vacancies.no_vacancy")

@@ -45,6 +45,10 @@ class Catalog:
         raw = self.ui.get(locale, {}).get(key) or self.ui[self.default_locale].get(key, key)
         return raw.format(**values) if values else raw
 
+    def has(self, key: str) -> bool:
+        """Whether `key` is an interface string of the catalogs."""
+        return key in self.ui[self.default_locale]
+
     def shipped_template(self, key: str, locale: str) -> str:
         body = self.templates.get(locale, {}).get(key)
         if body is None:

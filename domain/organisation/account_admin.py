@@ -4,6 +4,7 @@ in it."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -253,3 +254,17 @@ async def revoke_token(
         )
         await uow.commit()
     return Success(token)
+
+
+async def set_own_language(
+    uow: UnitOfWork, account_id: int, locale: str | None, available: Collection[str]
+) -> Result[None, InvalidField | NotFound]:
+    """The language the account reads the panel in; None follows the browser. Commits."""
+    if locale is not None and locale not in available:
+        return Failure(InvalidField("locale", "panel.language.unknown"))
+    found = await uow.admin_users.get(account_id)
+    if found is None:
+        return Failure(NotFound(f"account {account_id}"))
+    found.locale = locale
+    await uow.commit()
+    return Success(None)

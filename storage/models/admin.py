@@ -23,6 +23,8 @@ class AdminUser(CreatedAt, Base):
     )
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The language the account reads the panel in; None: the browser's (Accept-Language).
+    locale: Mapped[str | None] = mapped_column(String(8))
 
 
 class AdminSession(CreatedAt, Base):

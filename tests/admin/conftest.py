@@ -26,6 +26,7 @@ from domain.organisation.api_tokens import create_api_token
 from scheduler.factory import SchedulerRunner
 from tests.conftest import Storage
 from tests.support.factories import NOW, make_city, make_recruiter
+from tests.support.languages import ENGLISH
 
 PASSWORD = "a long password 1"
 
@@ -74,7 +75,7 @@ async def api(
             result = await create_api_token(uow, login, "tests")
             assert isinstance(result, Success)
             tokens[login] = result.value
-    return await aiohttp_client(_app(storage)), storage, tokens
+    return await aiohttp_client(_app(storage), headers=ENGLISH), storage, tokens
 
 
 def bearer(token: str) -> dict[str, str]:
@@ -121,5 +122,5 @@ async def panel(sqlite_storage: Storage, aiohttp_client: Any) -> Panel:
         boris = await make_recruiter(uow, samara, name="Boris")
         await uow.commit()
     await _accounts(storage, anna.id)
-    client = await aiohttp_client(_app(storage))
+    client = await aiohttp_client(_app(storage), headers=ENGLISH)
     return Panel(client, storage, kazan.id, samara.id, anna.id, boris.id)

@@ -17,6 +17,7 @@ from core.enums import AdminRole
 from domain.organisation.account_admin import PASSWORD_RULE, RECRUITER_RULE
 from storage.models import AdminUser, ApiToken
 from tests.admin.conftest import PASSWORD, Panel, bearer
+from tests.support.languages import ENGLISH
 
 NEW_PASSWORD = "carols long password"
 
@@ -24,7 +25,7 @@ NEW_PASSWORD = "carols long password"
 @asynccontextmanager
 async def second_browser(panel: Panel) -> AsyncIterator[Panel]:
     """Another browser on the same server: its own cookie jar, its own session."""
-    client: TestClient = TestClient(panel.client.server)
+    client: TestClient = TestClient(panel.client.server, headers=ENGLISH)
     await client.start_server()
     try:
         yield dataclasses.replace(panel, client=client)

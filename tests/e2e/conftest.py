@@ -23,6 +23,7 @@ from runtime.container import Application, build_application
 from runtime.serve import serve
 from sandbox.world import SandboxBot, World
 from storage.migrate import upgrade
+from tests.support.languages import ENGLISH
 from tests.support.sandbox_client import SandboxClient
 from tests.support.services import POSTGRES_URL, check_postgres
 from tests.support.waiting import eventually
@@ -197,7 +198,9 @@ async def _run(
     }
     settings = load_settings(**(values | overrides))
     # unsafe: accept cookies from 127.0.0.1, as browsers do (the panel login needs them)
-    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
+    async with aiohttp.ClientSession(
+        cookie_jar=aiohttp.CookieJar(unsafe=True), headers=ENGLISH
+    ) as http:
         running = RunningApp(settings, http, now)
         await running.start()
         running.output = capsys.readouterr().out

@@ -19,6 +19,7 @@ from domain.organisation.api_tokens import TOKEN_PREFIX
 from runtime.container import WEBHOOK_PATH
 from storage import availability
 from tests.e2e.conftest import E2E_NOW, RunningApp
+from tests.support.languages import ENGLISH
 from tests.support.private_services import PrivatePostgres
 from tests.support.sandbox_client import Persona
 from tests.support.waiting import eventually
@@ -62,7 +63,7 @@ async def _app(
             admin_port=0,
             **settings,
         ),
-        aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)),
+        aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True), headers=ENGLISH),
         E2E_NOW,
     )
     await running.start()

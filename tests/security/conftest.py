@@ -27,6 +27,7 @@ from scheduler.factory import SchedulerRunner
 from tests.admin.conftest import PASSWORD, Off, Panel, _accounts
 from tests.conftest import Storage
 from tests.support.factories import NOW, make_city, make_recruiter
+from tests.support.languages import ENGLISH
 
 __all__ = ["PASSWORD", "GatedHasher", "Panel", "csrf_of", "panel_on"]
 
@@ -94,7 +95,7 @@ async def panel_on(storage: Storage, aiohttp_client: Any, **settings: Any) -> Pa
         **settings,
     )
     health = HealthSources(storage.engine, storage.cache, Off(), SchedulerRunner())
-    client: TestClient = await aiohttp_client(create_app(health, deps))
+    client: TestClient = await aiohttp_client(create_app(health, deps), headers=ENGLISH)
     return Panel(client, storage, city.id, city.id, anna.id, anna.id)
 
 

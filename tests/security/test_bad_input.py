@@ -26,6 +26,7 @@ from tests.bot.conftest import button_update, shown_consent
 from tests.conftest import Storage
 from tests.support.bot import RecordingSession, text_update
 from tests.support.factories import NOW, make_city, make_recruiter
+from tests.support.languages import ENGLISH
 
 HUGE = (2**31, 2**63, 2**64)
 DEEP = 1_000
@@ -100,7 +101,9 @@ async def api(storage: Storage, aiohttp_client: Any) -> Api:
     async with storage.uow() as uow:
         token = await create_api_token(uow, "boss", "tests")
     assert isinstance(token, Success)
-    return Api(await aiohttp_client(_app(storage)), bearer(token.value), city.id, anna.id)
+    return Api(
+        await aiohttp_client(_app(storage), headers=ENGLISH), bearer(token.value), city.id, anna.id
+    )
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,62 @@
+"""The language of a panel page or an API answer: the account's choice where it made one,
+otherwise the browser's (Accept-Language, among the catalogs' languages), otherwise the
+product's default. Chosen once per request; what is rendered for it reads `current_locale()`."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from contextvars import ContextVar
+
+from aiohttp import web
+from aiohttp.typedefs import Handler
+
+from admin.deps import DEPS
+
+# aiohttp runs each request in a task of its own, so a value set for one never reaches another.
+_locale: ContextVar[str | None] = ContextVar("panel_locale", default=None)
+OUTSIDE_A_REQUEST = "en"  # logs and scripts
+
+
+def current_locale() -> str:
+    return _locale.get() or OUTSIDE_A_REQUEST
+
+
+def use_locale(locale: str | None) -> None:
+    """The signed-in account's own choice, once it is known; None keeps the browser's."""
+    if locale:
+        _locale.set(locale)
+
+
+def negotiate(header: str | None, available: Collection[str], default: str) -> str:
+    """The available language the browser prefers most (q-values of RFC 9110; "ru-RU" counts
+    as "ru", equal weights go by order); `default` when it names none of them."""
+    best: tuple[float, int] | None = None
+    chosen = default
+    for position, part in enumerate((header or "").split(",")):
+        tag, _, params = part.strip().partition(";")
+        language = tag.strip().lower().split("-")[0]
+        weight = 1.0
+        for param in params.split(";"):
+            name, _, value = param.strip().partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    weight = float(value)
+                except ValueError:
+                    weight = 0.0
+        if language not in available or not weight > 0:
+            continue
+        rank = (weight, -position)
+        if best is None or rank > best:
+            best, chosen = rank, language
+    return chosen
+
+
+@web.middleware
+async def choose_locale(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """The browser's language, until a signed-in account's own choice replaces it."""
+    deps = request.config_dict.get(DEPS)
+    if deps is not None:
+        catalog = deps.catalog
+        header = request.headers.get("Accept-Language")
+        _locale.set(negotiate(header, catalog.ui.keys(), catalog.default_locale))
+    return await handler(request)
