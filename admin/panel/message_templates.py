@@ -194,7 +194,7 @@ async def _show(
         override=exact,
         in_use=in_use,
         variables=sample_values(catalog, key),
-        preview=await preview_aside(catalog, key, body),
+        preview=await preview_aside(catalog, key, body, current_locale()),
         values={
             "body": body,
             "locale": place.locale,
@@ -244,6 +244,7 @@ async def save(request: web.Request, scope: Scope) -> web.StreamResponse:
                 actor=scope.actor,
                 admin_user_id=scope.user_id,
                 vacancy_id=parsed.vacancy_id,
+                reason_locale=current_locale(),
             ),
         )
         if saved is not None:
@@ -290,7 +291,7 @@ async def preview(request: web.Request, scope: Scope) -> web.Response:
         return web.json_response({"error": f"{field}: {reason}"}, status=422)
     if parsed.key not in template_keys(_catalog(request)):
         return web.json_response({"error": text(request, "panel.templates.no_such")}, status=404)
-    result = await preview_aside(_catalog(request), parsed.key, parsed.body)
+    result = await preview_aside(_catalog(request), parsed.key, parsed.body, current_locale())
     if result.error is not None:
         return web.json_response({"error": result.error}, status=422)
     return web.json_response({"html": result.html, "length": result.length})

@@ -59,13 +59,16 @@ BEYOND_THE_DOCUMENT = {
     ("created_to", "must not be before the start date"),
     ("status", "the candidate has this status already"),  # the stored candidate's
     ("text", ERASED),  # the stored candidate was erased (POST .../erase) before the message
-    ("text", NOBODY),  # a slot (POST /slots) messaged before anyone booked a seat of it
+    (
+        "text",
+        BUSY_CATALOG.text(NOBODY, "en"),
+    ),  # a slot (POST /slots) messaged before anyone booked a seat of it
     ("title", "required in at least one language"),  # a vacancy's titles together
     ("slug", "taken by another vacancy"),
     ("owner_recruiter_id", "no such recruiter"),
     ("closes_on", "before the opening date"),
     ("slug", "reserved: v and a number is the link by id"),
-    ("source", TOO_LONG),  # the vacancy's slug and the tag together
+    ("source", BUSY_CATALOG.text(TOO_LONG, "en")),  # the vacancy's slug and the tag together
     # a recruiter's own calendar address: its scheme and host, its length after webcal://
     ("busy_calendar_url", BUSY_CATALOG.text("busy.url_not_http", "en")),
     ("busy_calendar_url", BUSY_CATALOG.text("busy.url_too_long", "en", limit=2000)),
