@@ -96,14 +96,14 @@ def validation_reason(error: Mapping[str, Any], catalog: Catalog | None) -> str:
     message = str(error["msg"]).removeprefix("Value error, ")
     if catalog is None:
         return message
-    if catalog.has(message):
-        return catalog.text(message, current_locale())
-    key = VALIDATION + str(error.get("type", ""))
-    if current_locale() == ENGLISH or not catalog.has(key):
-        return message
     context = {
         k: v for k, v in (error.get("ctx") or {}).items() if isinstance(v, str | int | float)
     }
+    if catalog.has(message):  # a validator's own reason, given as a catalog key
+        return catalog.text(message, current_locale(), **context)
+    key = VALIDATION + str(error.get("type", ""))
+    if current_locale() == ENGLISH or not catalog.has(key):
+        return message
     try:
         return catalog.text(key, current_locale(), **context)
     except (KeyError, IndexError):  # a context this pydantic does not give: its own words

@@ -5,12 +5,14 @@ recruiter's account manages only its own recruiter's slots, an admin anyone's.""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
+from pydantic import BaseModel
 
+from admin.errors import say
 from admin.locale import current_locale
 from admin.panel.kit import (
     attempt,
@@ -34,6 +36,7 @@ from domain.calendars.busy_sources import busy_calendar_status, busy_slot_ids
 from domain.messaging.dates import day_label, local, time_label
 from domain.organisation.directory import find_city, recruiter_choices, recruiter_with_cities
 from domain.records import Recruiter
+from domain.scheduling.series import MAX_SERIES_DAYS
 from domain.scheduling.slots import (
     SeriesPlan,
     SlotRow,
@@ -46,12 +49,22 @@ from domain.scheduling.slots import (
     visible_slot,
 )
 
+M = TypeVar("M", bound=BaseModel)
 LIST_DAYS = 60
 LIST_LIMIT = 200
 PURPOSES = (SlotPurpose.INTERVIEW.value, SlotPurpose.INTRO_DAY.value)
 # The one-slot form asks for a local day and time; SlotIn's and the service's complaints about
 # the start belong next to the time field.
 _ON_FORM = {"starts_at": "start_time"}
+
+
+def _checked(
+    request: web.Request, model: type[M], values: dict[str, Any]
+) -> tuple[M | None, dict[str, str]]:
+    """`check`, with the schema's own reasons (catalog keys) said in the page's language."""
+    parsed, errors = check(model, values)
+    catalog = deps(request).catalog
+    return parsed, {k: say(v, catalog, days=MAX_SERIES_DAYS) for k, v in errors.items()}
 
 
 def _id(raw: object) -> int | None:
@@ -249,12 +262,13 @@ async def add_slot(request: web.Request, scope: Scope) -> web.StreamResponse:
     form = await request.post()
     recruiter = await _chosen(request, scope, form.get("recruiter_id"))
     values = form_values(LocalSlotIn, form)
-    parsed, errors = check(LocalSlotIn, values)
+    parsed, errors = _checked(request, LocalSlotIn, values)
     if parsed is not None:
         city = await find_city(uow(request), parsed.city_id)
         zone = city.timezone if city is not None else _zone(recruiter)
         starts_at = datetime.combine(parsed.day, parsed.start_time, tzinfo=ZoneInfo(zone))
-        slot_in, errors = check(
+        slot_in, errors = _checked(
+            request,
             SlotIn,
             {
                 "recruiter_id": recruiter.id,
@@ -316,7 +330,7 @@ async def add_series(request: web.Request, scope: Scope) -> web.StreamResponse:
     form = await request.post()
     recruiter = await _chosen(request, scope, form.get("recruiter_id"))
     values = {**form_values(SeriesIn, form), "recruiter_id": recruiter.id}
-    parsed, errors = check(SeriesIn, values)
+    parsed, errors = _checked(request, SeriesIn, values)
     preview = None
     if parsed is not None:
         now, rules = deps(request).clock.now(), deps(request).rules
