@@ -193,7 +193,7 @@ async def _show(
         shipped=shipped,
         override=exact,
         in_use=in_use,
-        variables=sample_values(catalog, key),
+        variables=sample_values(catalog, key, current_locale()),
         preview=await preview_aside(catalog, key, body, current_locale()),
         values={
             "body": body,

@@ -10,13 +10,12 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
-from admin.errors import say
+from admin.errors import validation_reason
 from admin.locale import current_locale
 from admin.panel.kit import (
     attempt,
-    check,
     deps,
     done,
     form_values,
@@ -36,7 +35,6 @@ from domain.calendars.busy_sources import busy_calendar_status, busy_slot_ids
 from domain.messaging.dates import day_label, local, time_label
 from domain.organisation.directory import find_city, recruiter_choices, recruiter_with_cities
 from domain.records import Recruiter
-from domain.scheduling.series import MAX_SERIES_DAYS
 from domain.scheduling.slots import (
     SeriesPlan,
     SlotRow,
@@ -61,10 +59,17 @@ _ON_FORM = {"starts_at": "start_time"}
 def _checked(
     request: web.Request, model: type[M], values: dict[str, Any]
 ) -> tuple[M | None, dict[str, str]]:
-    """`check`, with the schema's own reasons (catalog keys) said in the page's language."""
-    parsed, errors = check(model, values)
-    catalog = deps(request).catalog
-    return parsed, {k: say(v, catalog, days=MAX_SERIES_DAYS) for k, v in errors.items()}
+    """`check`, each field's first reason in the page's language (pydantic's by its type, the
+    schema's own given as catalog keys)."""
+    try:
+        return model.model_validate(values), {}
+    except ValidationError as exc:
+        catalog = deps(request).catalog
+        errors: dict[str, str] = {}
+        for error in exc.errors():
+            field = str(error["loc"][0]) if error["loc"] else "form"
+            errors.setdefault(field, validation_reason(error, catalog))
+        return None, errors
 
 
 def _id(raw: object) -> int | None:

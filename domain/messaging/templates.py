@@ -88,8 +88,8 @@ def known_variables(catalog: Catalog, key: str) -> frozenset[str]:
     return frozenset().union(*(used_variables(body) for body in _shipped_bodies(catalog, key)))
 
 
-def sample_values(catalog: Catalog, key: str) -> dict[str, Any]:
-    return {name: sample_for(name) for name in sorted(known_variables(catalog, key))}
+def sample_values(catalog: Catalog, key: str, locale: str = REASON_LOCALE) -> dict[str, Any]:
+    return {name: sample_for(name, locale) for name in sorted(known_variables(catalog, key))}
 
 
 def _names(catalog: Catalog, locale: str, names: frozenset[str]) -> str:
@@ -133,7 +133,7 @@ def check_body(
             )
         )
     try:
-        rendered = render(body, {name: sample_for(name) for name in sorted(known)})
+        rendered = render(body, {name: sample_for(name, locale) for name in sorted(known)})
     except TemplateLimit as exc:
         return Preview(error=catalog.text(exc.key, locale, **exc.values))
     except TemplateError as exc:

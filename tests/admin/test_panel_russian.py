@@ -55,7 +55,9 @@ _ZONE = re.compile(r"\b[A-Z][A-Za-z_]+(?:/[A-Za-z_+\-0-9]+)+")
 _LINK = re.compile(r"\S*(?:://|@|www\.)\S*|\S+\.(?:ru|com|org|net|example|ics|png|csv)\b\S*")
 _WORD = re.compile(r"[A-Za-z][A-Za-z_]*[A-Za-z]")
 _SHOWN_ATTRIBUTES = ("placeholder", "title", "aria-label", "alt")
-_SKIPPED = {"script", "style", "code"}  # code: identifiers (template keys, placeholders)
+# code: identifiers (template keys, placeholders); textarea: what is being edited, as written
+# (a template's body with its {% if %} and {{ variables }})
+_SKIPPED = {"script", "style", "code", "textarea"}
 
 
 class _Visible(HTMLParser):
@@ -336,7 +338,7 @@ FORMS = [
     Form("question", "/questions", {"test": "screening", "key": "", "kind": "text"}),
     Form("busy-calendar", "/recruiters/{anna}/busy-calendar", {"url": "not a link"}),
     # rb2
-    Form("template", "/templates/welcome", {"locale": "ru", "body": "{{ name"}),
+    Form("template", "/templates/welcome", {"locale": "ru", "body": "{{{{ 1 +"}),
     Form("slot", "/slots", {"recruiter_id": "{anna}", "starts_at": "", "purpose": "interview"}),
     Form("vacancy", "/vacancies", {"title_ru": "", "title_en": ""}),
 ]
