@@ -56,7 +56,7 @@ PURPOSES = (SlotPurpose.INTERVIEW.value, SlotPurpose.INTRO_DAY.value)
 _ON_FORM = {"starts_at": "start_time"}
 
 
-def _checked(
+def checked(
     request: web.Request, model: type[M], values: dict[str, Any]
 ) -> tuple[M | None, dict[str, str]]:
     """`check`, each field's first reason in the page's language (pydantic's by its type, the
@@ -267,12 +267,12 @@ async def add_slot(request: web.Request, scope: Scope) -> web.StreamResponse:
     form = await request.post()
     recruiter = await _chosen(request, scope, form.get("recruiter_id"))
     values = form_values(LocalSlotIn, form)
-    parsed, errors = _checked(request, LocalSlotIn, values)
+    parsed, errors = checked(request, LocalSlotIn, values)
     if parsed is not None:
         city = await find_city(uow(request), parsed.city_id)
         zone = city.timezone if city is not None else _zone(recruiter)
         starts_at = datetime.combine(parsed.day, parsed.start_time, tzinfo=ZoneInfo(zone))
-        slot_in, errors = _checked(
+        slot_in, errors = checked(
             request,
             SlotIn,
             {
@@ -335,7 +335,7 @@ async def add_series(request: web.Request, scope: Scope) -> web.StreamResponse:
     form = await request.post()
     recruiter = await _chosen(request, scope, form.get("recruiter_id"))
     values = {**form_values(SeriesIn, form), "recruiter_id": recruiter.id}
-    parsed, errors = _checked(request, SeriesIn, values)
+    parsed, errors = checked(request, SeriesIn, values)
     preview = None
     if parsed is not None:
         now, rules = deps(request).clock.now(), deps(request).rules

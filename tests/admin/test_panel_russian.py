@@ -309,6 +309,13 @@ PAGES = [
     Page("vacancy", "/vacancies/{vacancy_id}", "/vacancies/{vacancy}"),
     Page("vacancy-funnel", "/vacancies/funnel"),
     Page("vacancy-link", "/vacancies/{vacancy_id}/link", "/vacancies/{vacancy}/link"),
+    Page("slots-list", "/slots", "/slots?recruiter_id={anna}&view=list"),
+    Page(
+        "vacancy-link-bad-source",
+        "/vacancies/{vacancy_id}/link",
+        "/vacancies/{vacancy}/link?source=%21%21",
+        status=422,
+    ),
 ]
 # GET routes that answer with no page: a file, a picture, the sign-in's own page is above.
 NOT_PAGES = {"/candidates.csv", "/vacancies/{vacancy_id}/qr.png"}
@@ -320,6 +327,23 @@ class Form:
     path: str
     fields: dict[str, str]
     account: str = "boss"
+
+
+# A weekly series previewed on the Slots page (Wednesday: the fixture's week is 2 Dec 2026).
+SERIES = {
+    "recruiter_id": "{anna}",
+    "city_id": "{kazan}",
+    "weekdays": "2",
+    "start": "10:00",
+    "end": "12:00",
+    "step_minutes": "60",
+    "duration_minutes": "30",
+    "first_day": "{week}",
+    "last_day": "{week}",
+    "capacity": "1",
+    "purpose": "interview",
+    "action": "preview",
+}
 
 
 FORMS = [
@@ -341,6 +365,11 @@ FORMS = [
     Form("template", "/templates/welcome", {"locale": "ru", "body": "{{{{ 1 +"}),
     Form("slot", "/slots", {"recruiter_id": "{anna}", "starts_at": "", "purpose": "interview"}),
     Form("vacancy", "/vacancies", {"title_ru": "", "title_en": ""}),
+    Form("slot-series-preview", "/slots/series", SERIES),
+    Form("slot-series-wrong", "/slots/series", {**SERIES, "end": "09:00", "break_end": "11:00"}),
+    Form("slot-delete-booked", "/slots/{slot}/delete", {}),
+    Form("slot-capacity", "/slots/{slot}/capacity", {"capacity": "0"}),
+    Form("slot-message", "/slots/{slot}/message", {"text": ""}),
 ]
 
 
