@@ -5,6 +5,8 @@ form, for the field an error names) read them; no handler translates an error it
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Any
 
 from admin.locale import current_locale
 from core.errors import AppError, Conflict, Forbidden, InvalidField, NotFound
@@ -26,6 +28,9 @@ RETRY_AFTER_SECONDS = 5
 BUSY_RETRY_AFTER_SECONDS = 2
 UNAVAILABLE_REASON = "the database cannot be reached at the moment; try again in a few seconds"
 _TRAILING_ID = re.compile(r"\s+(\d+|'[^']*')$")
+# "no such <thing>": a catalog key per thing (reason.no_such.slot), NOT_FOUND without one.
+NO_SUCH = "reason.no_such."
+NOT_FOUND = "reason.not_found"
 
 
 def status_of(error: AppError) -> int:
@@ -39,16 +44,67 @@ def field_of(error: AppError) -> str | None:
     return error.field if isinstance(error, InvalidField) else None
 
 
+def say(reason: str, catalog: Catalog | None, **values: object) -> str:
+    """A reason given as a catalog key, in the request's language; any other text as it is."""
+    if catalog is not None and catalog.has(reason):
+        locale = current_locale()
+        # A value that is a key itself (a booking's status) is said in the same language.
+        said = {
+            name: catalog.text(v, locale) if isinstance(v, str) and catalog.has(v) else v
+            for name, v in values.items()
+        }
+        return catalog.text(reason, locale, **said)
+    return reason
+
+
+def no_such(what: str, catalog: Catalog | None) -> str:
+    """ "no such slot", in the request's language: the catalog's words for the thing (by its
+    name, else its first word: "template welcome" is a template), else the English name."""
+    if catalog is None:
+        return f"no such {what}" if what else "not found"
+    for name in (what, what.split(" ")[0]):
+        key = NO_SUCH + name.replace(" ", "_").replace("-", "_").lower()
+        if name and catalog.has(key):
+            return catalog.text(key, current_locale())
+    if not what:
+        return catalog.text(NOT_FOUND, current_locale())
+    return catalog.text(NO_SUCH + "other", current_locale(), what=what)
+
+
 def reason_of(error: AppError, catalog: Catalog | None = None) -> str:
     """Why, in words a client or a person can act on: the field's rule, what was not found
-    ("no such slot"), the domain's own explanation, else the catalog's text for its key."""
+    ("no such slot"), the domain's own explanation, else the catalog's text for its key; in
+    the request's language where the reason is a catalog key."""
     if isinstance(error, InvalidField):
-        if catalog is not None and catalog.has(error.reason):  # a catalog key: in its words
-            return catalog.text(error.reason, current_locale(), **error.values)
-        return error.reason
+        return say(error.reason, catalog, **error.values)
     if isinstance(error, NotFound):
-        what = _TRAILING_ID.sub("", error.detail)
-        return f"no such {what}" if what else "not found"
+        return no_such(_TRAILING_ID.sub("", error.detail), catalog)
     if error.detail or catalog is None:
-        return error.detail or error.message_key
-    return catalog.text(error.message_key, current_locale())
+        return say(error.detail, catalog, **error.values) if error.detail else error.message_key
+    return catalog.text(error.message_key, current_locale(), **error.values)
+
+
+# Pydantic's messages by error type, for a language other than English (pydantic speaks it).
+VALIDATION = "reason.validation."
+ENGLISH = "en"
+
+
+def validation_reason(error: Mapping[str, Any], catalog: Catalog | None) -> str:
+    """One pydantic error's message in the request's language: a message given as a catalog
+    key (a validator's ValueError), else the catalog's text for its type with its context
+    (`{ge}`, `{max_length}`, ...), else pydantic's own English."""
+    message = str(error["msg"]).removeprefix("Value error, ")
+    if catalog is None:
+        return message
+    context = {
+        k: v for k, v in (error.get("ctx") or {}).items() if isinstance(v, str | int | float)
+    }
+    if catalog.has(message):  # a validator's own reason, given as a catalog key
+        return catalog.text(message, current_locale(), **context)
+    key = VALIDATION + str(error.get("type", ""))
+    if current_locale() == ENGLISH or not catalog.has(key):
+        return message
+    try:
+        return catalog.text(key, current_locale(), **context)
+    except (KeyError, IndexError):  # a context this pydantic does not give: its own words
+        return message

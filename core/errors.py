@@ -17,15 +17,16 @@ class AppError(Exception):
     """A domain outcome the user should be told about politely.
 
     `message_key` names the locale catalog entry that explains it, and `values` fills that
-    text's placeholders (say, how many days ahead candidates may book).
+    text's placeholders (say, how many days ahead candidates may book). A `detail` may be a
+    catalog key too (the admin app says it in the reader's language, with `values`).
     """
 
     message_key = "error.generic"
 
-    def __init__(self, detail: str = "") -> None:
+    def __init__(self, detail: str = "", **values: object) -> None:
         super().__init__(detail or self.message_key)
         self.detail = detail
-        self.values: dict[str, object] = {}
+        self.values: dict[str, object] = dict(values)
 
 
 class NotFound(AppError):
@@ -61,7 +62,7 @@ class InvalidField(AppError):
 
     message_key = "error.invalid_field"
 
-    def __init__(self, field: str, reason: str) -> None:
-        super().__init__(f"{field}: {reason}")
+    def __init__(self, field: str, reason: str, **values: object) -> None:
+        super().__init__(f"{field}: {reason}", **values)
         self.field = field
         self.reason = reason

@@ -97,7 +97,7 @@ async def list_auto_messages(call: Call) -> dict[str, Any]:
 async def get_auto_message(call: Call) -> dict[str, Any]:
     message = await find_auto_message(call.uow, call.ids["message_id"])
     if message is None:
-        raise ApiError(404, "no such auto-message")
+        raise ApiError(404, "reason.no_such.auto_message")
     return await _one(call.uow, message)
 
 

@@ -35,7 +35,7 @@ async def cancel_booking_route(call: Call) -> dict[str, Any]:
         uow, BookingFilter(limit=1), call.scope.city_ids, call.scope.own_recruiter, booking_id
     )
     if not rows:
-        raise ApiError(404, "no such booking")
+        raise ApiError(404, "reason.no_such.booking")
     canceled = await cancel_booking(
         uow,
         call.deps.messaging,

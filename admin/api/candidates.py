@@ -43,7 +43,7 @@ async def list_candidates(call: Call) -> dict[str, Any]:
 async def get_candidate(call: Call) -> Any:
     profile = await candidate_profile(call.uow, call.ids["candidate_id"], call.scope.city_ids)
     if profile is None:
-        raise ApiError(404, "no such candidate")
+        raise ApiError(404, "reason.no_such.candidate")
     tags = await tags_of_candidates(call.uow, [profile.candidate.id])
     candidate = {
         **dict(profile.candidate),

@@ -17,17 +17,25 @@ from aiohttp.typedefs import Handler
 from pydantic import BaseModel, ValidationError
 
 from admin.deps import DEPS, AdminDeps, request_uow
-from admin.errors import field_of, reason_of, status_of
+from admin.errors import field_of, no_such, reason_of, say, status_of, validation_reason
 from admin.locale import use_locale
 from admin.schemas.common import is_list_field, parse_id
 from admin.scope import Scope, scope_for
 from core.errors import AppError
 from core.inputs import MAX_JSON_DEPTH, NUL, NUL_REASON, json_problem
+from domain.messaging.texts import Catalog
 from domain.organisation.api_tokens import authenticate
 from storage.uow import UnitOfWork
 
 SCOPE = web.RequestKey("api_scope", Scope)
 _PARAM = re.compile(r"\{(\w+)\}")
+# The router's own refusals, said in the request's language (any other: its HTTP reason).
+_HTTP_REASONS = {
+    400: "reason.api.bad_request",
+    405: "reason.api.method_not_allowed",
+    413: "reason.api.too_large",
+    415: "reason.api.unsupported_media_type",
+}
 
 
 class ApiError(Exception):
@@ -42,11 +50,11 @@ class ApiError(Exception):
         self.errors: list[dict[str, str]] = [{"field": field, "reason": reason}] if field else []
 
 
-def _invalid(exc: ValidationError, prefix: str = "") -> ApiError:
+def _invalid(exc: ValidationError, catalog: Catalog, prefix: str = "") -> ApiError:
     errors = [
         {
             "field": prefix + ".".join(str(part) for part in e["loc"]) or "body",
-            "reason": str(e["msg"]).removeprefix("Value error, "),
+            "reason": validation_reason(e, catalog),
         }
         for e in exc.errors()
     ]
@@ -100,14 +108,16 @@ class Operation:
 
 def _ids(request: web.Request) -> dict[str, int]:
     ids = {}
+    catalog = request.config_dict[DEPS].catalog
     for name, raw in request.match_info.items():
+        thing = "template" if name == "key" else name.removesuffix("_id")
         if NUL in raw:  # a key such as a template's: no such thing has one
-            raise ApiError(404, f"no such {name.removesuffix('_id')}")
+            raise ApiError(404, no_such(thing, catalog))
         if not name.endswith("_id"):
             continue
         value = parse_id(raw)
         if value is None:
-            raise ApiError(404, f"no such {name.removesuffix('_id')}")
+            raise ApiError(404, no_such(thing, catalog))
         ids[name] = value
     return ids
 
@@ -127,16 +137,17 @@ def _has_whole_floats(value: Any) -> bool:
 
 async def _body(request: web.Request, model: type[BaseModel]) -> BaseModel:
     """JSON checked strictly: `true` is not a number and "5" is not an integer."""
+    catalog = request.config_dict[DEPS].catalog
     text = await request.read() if request.body_exists else b"{}"
     try:
         raw = json.loads(text)
     except ValueError:
-        raise ApiError(422, "the body must be JSON", "body") from None
+        raise ApiError(422, "reason.api.not_json", "body") from None
     except RecursionError:  # nested past the parser's stack: refused, never a 500
-        reason = f"the body must be JSON nested at most {MAX_JSON_DEPTH} levels deep"
+        reason = say("reason.api.too_deep", catalog, depth=MAX_JSON_DEPTH)
         raise ApiError(422, reason, "body") from None
     if not isinstance(raw, dict):
-        raise ApiError(422, "the body must be a JSON object", "body")
+        raise ApiError(422, "reason.api.not_object", "body")
     problem = json_problem(raw)  # too deep, or text with a NUL character (not storable)
     if problem is not None:
         raise ApiError(422, problem[1], problem[0])
@@ -145,13 +156,13 @@ async def _body(request: web.Request, model: type[BaseModel]) -> BaseModel:
     try:
         return model.model_validate_json(text, strict=True)
     except ValidationError as exc:
-        raise _invalid(exc) from None
+        raise _invalid(exc, catalog) from None
 
 
 def _query(request: web.Request, model: type[BaseModel]) -> BaseModel:
     unknown = sorted(set(request.query) - set(model.model_fields))
     if unknown:
-        raise ApiError(422, "unknown query parameter (a typo?)", unknown[0])
+        raise ApiError(422, "reason.api.unknown_parameter", unknown[0])
     nul = next((name for name, value in request.query.items() if NUL in value), None)
     if nul is not None:
         raise ApiError(422, NUL_REASON, nul)
@@ -163,19 +174,20 @@ def _query(request: web.Request, model: type[BaseModel]) -> BaseModel:
     try:
         return model.model_validate(values)
     except ValidationError as exc:
-        raise _invalid(exc) from None
+        raise _invalid(exc, request.config_dict[DEPS].catalog) from None
 
 
 def _json(status: int, payload: Any) -> web.Response:
     return web.json_response(payload, status=status, dumps=lambda v: json.dumps(v, default=str))
 
 
-def error_response(problem: ApiError) -> web.Response:
-    payload: dict[str, Any] = {"error": problem.reason}
+def error_response(problem: ApiError, catalog: Catalog | None = None) -> web.Response:
+    """The refusal as JSON; a reason given as a catalog key in the request's language."""
+    payload: dict[str, Any] = {"error": say(problem.reason, catalog)}
     if problem.field:
         payload["field"] = problem.field
     if problem.errors:
-        payload["errors"] = problem.errors
+        payload["errors"] = [{**e, "reason": say(e["reason"], catalog)} for e in problem.errors]
     return _json(problem.status, payload)
 
 
@@ -184,7 +196,7 @@ def handler_for(op: Operation) -> Handler:
         try:
             scope = request[SCOPE]
             if op.admin_only and not scope.is_admin:
-                raise ApiError(403, "only admins can do this")
+                raise ApiError(403, "reason.api.admins_only")
             deps = request.config_dict[DEPS]
             call = Call(request, scope, deps, request_uow(request), _ids(request))
             if op.query is not None:
@@ -193,7 +205,7 @@ def handler_for(op: Operation) -> Handler:
                 call.body = await _body(request, op.body)
             result = await op.handler(call)
         except ApiError as problem:
-            return error_response(problem)
+            return error_response(problem, request.config_dict[DEPS].catalog)
         if op.media_type is not None:
             return web.Response(body=result, status=op.status, content_type=op.media_type)
         if op.answer is None:
@@ -224,11 +236,17 @@ async def json_errors(request: web.Request, handler: Handler) -> web.StreamRespo
     except web.HTTPException as exc:
         if exc.status < 400:
             raise
-        reason = "no such route" if exc.status == 404 else exc.reason.lower()
-        answer = error_response(ApiError(exc.status, reason))
+        reason = "reason.no_such.route" if exc.status == 404 else _HTTP_REASONS.get(exc.status)
+        answer = error_response(
+            ApiError(exc.status, reason or exc.reason.lower()), request.config_dict[DEPS].catalog
+        )
         if "Allow" in exc.headers:
             answer.headers["Allow"] = exc.headers["Allow"]
         return answer
+
+
+def _catalog(request: web.Request) -> Catalog:
+    return request.config_dict[DEPS].catalog
 
 
 @web.middleware
@@ -237,13 +255,13 @@ async def bearer_auth(request: web.Request, handler: Handler) -> web.StreamRespo
         return await handler(request)
     header = request.headers.get("Authorization", "")
     if not header.startswith("Bearer "):
-        return error_response(ApiError(401, "a bearer token is required"))
+        return error_response(ApiError(401, "reason.api.token_required"), _catalog(request))
     uow = request_uow(request)
     bearer = await authenticate(
         uow, header.removeprefix("Bearer ").strip(), request.config_dict[DEPS].clock
     )
     if bearer is None:
-        return error_response(ApiError(401, "the token is unknown or revoked"))
+        return error_response(ApiError(401, "reason.api.token_unknown"), _catalog(request))
     use_locale(bearer.account.locale)
     request[SCOPE] = await scope_for(uow, bearer.account, token_id=bearer.token_id)
     return await handler(request)

@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import Field
 
 from admin.api.kit import ApiError, Call, Operation
+from admin.locale import current_locale
 from admin.schemas.common import Input, Output
 from admin.schemas.templates import Body, TemplateIn, TemplatePlaceIn
 from domain.messaging.templates import (
@@ -59,7 +60,7 @@ class PreviewOut(Output):
 def _key(call: Call) -> str:
     key = call.request.match_info["key"]
     if key not in template_keys(call.deps.catalog):
-        raise ApiError(404, "no such template")
+        raise ApiError(404, "reason.no_such.template")
     return key
 
 
@@ -97,6 +98,7 @@ async def put_template(call: Call) -> Any:
         body.body,
         actor=call.scope.actor,
         vacancy_id=body.vacancy_id,
+        reason_locale=current_locale(),
     )
     return saved.unwrap()
 
@@ -112,13 +114,13 @@ async def reset_template_route(call: Call) -> None:
         vacancy_id=place.vacancy_id,
     )
     if not removed:
-        raise ApiError(404, "this template has no such override")
+        raise ApiError(404, "reason.no_such.override")
 
 
 async def preview_template(call: Call) -> dict[str, Any]:
-    preview = await preview_aside(call.deps.catalog, _key(call), call.body.body)
+    preview = await preview_aside(call.deps.catalog, _key(call), call.body.body, current_locale())
     if preview.error is not None or preview.html is None:
-        raise ApiError(422, preview.error or "nothing to show", "body")
+        raise ApiError(422, preview.error or "reason.api.nothing_to_show", "body")
     return {"html": preview.html, "length": preview.length}
 
 

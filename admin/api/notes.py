@@ -13,7 +13,7 @@ from domain.conversations.notes import NoteView, add_note, candidate_notes, note
 async def list_notes(call: Call) -> dict[str, Any]:
     notes = await candidate_notes(call.uow, call.ids["candidate_id"], call.scope.city_ids)
     if notes is None:
-        raise ApiError(404, "no such candidate")
+        raise ApiError(404, "reason.no_such.candidate")
     return {"items": notes}
 
 

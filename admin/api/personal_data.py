@@ -16,7 +16,7 @@ from domain.privacy.export import personal_copy
 async def export_candidate(call: Call) -> Any:
     candidate = await candidate_by_id(call.uow, call.ids["candidate_id"])
     if candidate is None:
-        raise ApiError(404, "no such candidate")
+        raise ApiError(404, "reason.no_such.candidate")
     copy = await personal_copy(call.uow, candidate)
     return {"candidate_id": copy.candidate_id, "tables": copy.tables}
 

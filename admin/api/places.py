@@ -55,7 +55,7 @@ async def list_cities(call: Call) -> dict[str, Any]:
 async def get_city(call: Call) -> City:
     city = await find_city(call.uow, call.ids["city_id"])
     if city is None or not call.scope.sees_city(city.id):
-        raise ApiError(404, "no such city")
+        raise ApiError(404, "reason.no_such.city")
     return city
 
 
@@ -92,7 +92,7 @@ async def get_recruiter(call: Call) -> dict[str, Any]:
     recruiter_id = call.ids["recruiter_id"]
     recruiter = await recruiter_with_cities(call.uow, recruiter_id)
     if recruiter is None or not call.scope.sees_recruiter(recruiter_id):
-        raise ApiError(404, "no such recruiter")
+        raise ApiError(404, "reason.no_such.recruiter")
     return _recruiter_out(recruiter)
 
 
@@ -118,7 +118,7 @@ async def _seen_recruiter(call: Call) -> int:
     if not call.scope.sees_recruiter(recruiter_id) or (
         await recruiter_with_cities(call.uow, recruiter_id) is None
     ):
-        raise ApiError(404, "no such recruiter")
+        raise ApiError(404, "reason.no_such.recruiter")
     return recruiter_id
 
 

@@ -60,10 +60,10 @@ def _recruiter(call: Call, wanted: int | None) -> int:
     """The recruiter whose slots are meant; another's, for a recruiter's token, is not found."""
     if call.scope.is_admin:
         if wanted is None:
-            raise ApiError(422, "which recruiter's slots", "recruiter_id")
+            raise ApiError(422, "reason.api.which_recruiter", "recruiter_id")
         return wanted
     if call.scope.recruiter_id is None or wanted not in (None, call.scope.recruiter_id):
-        raise ApiError(404, "no such recruiter")
+        raise ApiError(404, "reason.no_such.recruiter")
     return call.scope.recruiter_id
 
 
@@ -136,7 +136,7 @@ async def _slot_out(call: Call, slot: Slot) -> dict[str, Any]:
 async def _visible(call: Call) -> Slot:
     slot = await visible_slot(call.uow, call.ids["slot_id"], call.scope.own_recruiter)
     if slot is None:
-        raise ApiError(404, "no such slot")
+        raise ApiError(404, "reason.no_such.slot")
     return slot
 
 
@@ -221,7 +221,7 @@ async def create_series_route(call: Call) -> dict[str, Any]:
 async def delete_slot_route(call: Call) -> None:
     slot_id = call.ids["slot_id"]
     if await visible_slot(call.uow, slot_id, call.scope.own_recruiter) is None:
-        raise ApiError(404, "no such slot")
+        raise ApiError(404, "reason.no_such.slot")
     (await delete_slot(call.uow, slot_id, now=call.deps.clock.now(), editor=call.scope)).unwrap()
 
 

@@ -31,7 +31,7 @@ async def list_tags(call: Call) -> dict[str, Any]:
 async def _tags_of(call: Call) -> dict[str, Any]:
     found = await candidate_tags(call.uow, call.ids["candidate_id"], call.scope.city_ids)
     if found is None:
-        raise ApiError(404, "no such candidate")
+        raise ApiError(404, "reason.no_such.candidate")
     return {"items": found}
 
 

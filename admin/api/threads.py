@@ -24,7 +24,7 @@ async def candidate_thread(call: Call) -> dict[str, Any]:
     query: ThreadQuery = call.query
     candidate = await visible_candidate(call.uow, call.ids["candidate_id"], call.scope.city_ids)
     if candidate is None:
-        raise ApiError(404, "no such candidate")
+        raise ApiError(404, "reason.no_such.candidate")
     page = await thread_page(call.uow, candidate, limit=query.limit, offset=query.offset)
     return {
         "items": page.messages,

@@ -44,7 +44,7 @@ def _out(line: VacancyLine) -> dict[str, Any]:
 async def _vacancy(call: Call, vacancy_id: int) -> VacancyDTO:
     vacancy = await find_vacancy(call.uow, vacancy_id, call.scope.city_ids)
     if vacancy is None:
-        raise ApiError(404, "no such vacancy")
+        raise ApiError(404, "reason.no_such.vacancy")
     return vacancy
 
 
@@ -83,7 +83,7 @@ async def update_vacancy_route(call: Call) -> dict[str, Any]:
 
 def _bot(call: Call) -> str:
     if not call.deps.bot_username:
-        raise ApiError(409, "the bot has not introduced itself yet: try again once it has started")
+        raise ApiError(409, "reason.api.no_bot")
     return call.deps.bot_username
 
 

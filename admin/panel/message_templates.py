@@ -11,7 +11,8 @@ from urllib.parse import urlencode
 from aiohttp import web
 from pydantic import ValidationError
 
-from admin.panel.kit import admins_only, attempt, deps, done, posted, render, uow
+from admin.locale import current_locale
+from admin.panel.kit import admins_only, attempt, deps, done, posted, render, text, uow
 from admin.schemas.templates import TemplateIn, TemplatePlaceIn, TemplatePreviewIn
 from admin.scope import Scope
 from core.settings import SUPPORTED_LOCALES
@@ -77,17 +78,25 @@ async def _cities(request: web.Request) -> dict[int, str]:
 
 
 async def _vacancies(request: web.Request) -> dict[int, str]:
-    return {v.id: title_in(v, "en") for v in await vacancies_in(uow(request), None)}
+    locale = current_locale()
+    return {v.id: title_in(v, locale) for v in await vacancies_in(uow(request), None)}
 
 
-def _where(row: MessageTemplate, cities: dict[int, str], vacancies: dict[int, str]) -> str:
-    if row.vacancy_id is not None:
-        place = "vacancy " + vacancies.get(row.vacancy_id, f"#{row.vacancy_id}")
-    elif row.city_id is not None:
-        place = cities.get(row.city_id, f"city {row.city_id}")
-    else:
-        place = "all cities"
-    return f"{row.locale} · {place}"
+def _where(
+    request: web.Request, place: Place, cities: dict[int, str], vacancies: dict[int, str]
+) -> str:
+    """Which override: its language, then all cities, a city, or (with the city, if any) a
+    vacancy."""
+    parts = [text(request, f"panel.templates.lang.{place.locale}")]
+    if place.city_id is not None:
+        city = cities.get(place.city_id)
+        parts.append(city or text(request, "panel.templates.city_n", id=place.city_id))
+    elif place.vacancy_id is None:
+        parts.append(text(request, "panel.templates.all_cities"))
+    if place.vacancy_id is not None:
+        name = vacancies.get(place.vacancy_id, f"#{place.vacancy_id}")
+        parts.append(text(request, "panel.templates.vacancy_named", name=name))
+    return " · ".join(parts)
 
 
 @admins_only
@@ -100,13 +109,14 @@ async def list_templates(request: web.Request, scope: Scope) -> web.Response:
     for row in overrides:
         by_key.setdefault(row.key, []).append(
             {
-                "where": _where(row, cities, vacancies),
+                "where": _where(request, Place.of(row), cities, vacancies),
                 "url": Place.of(row).url(row.key),
                 "row": row,
                 "same": row.body == catalog.templates.get(row.locale, {}).get(row.key),
             }
         )
-    shown = "en" if "en" in catalog.templates else catalog.default_locale
+    locale = current_locale()
+    shown = locale if locale in catalog.templates else catalog.default_locale
     rows = [
         {
             "key": key,
@@ -116,7 +126,7 @@ async def list_templates(request: web.Request, scope: Scope) -> web.Response:
         }
         for key in template_keys(catalog)
     ]
-    return await render(request, "message_templates.html", scope, rows=rows)
+    return await render(request, "message_templates.html", scope, rows=rows, shown=shown)
 
 
 async def _show(
@@ -157,15 +167,13 @@ async def _show(
     shipped = catalog.shipped_template(key, place.locale)
     narrower = place.city_id is not None or place.vacancy_id is not None
     if exact is not None and exact.active:
-        in_use = "this override"
+        in_use = text(request, "panel.templates.in_use.this")
     elif fallback is not None and narrower:
-        in_use = "the override for all cities" + (
-            " (or the candidate's city's override)" if place.vacancy_id else ""
-        )
+        in_use = text(request, "panel.templates.in_use.for_all")
     else:
-        in_use = "the shipped text" + (
-            " (or the candidate's city's override)" if place.vacancy_id else ""
-        )
+        in_use = text(request, "panel.templates.in_use.shipped")
+    if place.vacancy_id and not (exact is not None and exact.active):
+        in_use += text(request, "panel.templates.in_use.or_city")
     if body is None:
         body = exact.body if exact else fallback.body if fallback else shipped
     return await render(
@@ -175,6 +183,7 @@ async def _show(
         status=status,
         key=key,
         place=place,
+        where=_where(request, place, cities, vacancies),
         city_name=cities.get(place.city_id) if place.city_id else None,
         vacancy_name=vacancies.get(place.vacancy_id) if place.vacancy_id else None,
         locales=SUPPORTED_LOCALES,
@@ -184,8 +193,8 @@ async def _show(
         shipped=shipped,
         override=exact,
         in_use=in_use,
-        variables=sample_values(catalog, key),
-        preview=await preview_aside(catalog, key, body),
+        variables=sample_values(catalog, key, current_locale()),
+        preview=await preview_aside(catalog, key, body, current_locale()),
         values={
             "body": body,
             "locale": place.locale,
@@ -194,7 +203,11 @@ async def _show(
         },
         errors=errors or {},
         others=[
-            {"where": _where(r, cities, vacancies), "url": Place.of(r).url(key), "row": r}
+            {
+                "where": _where(request, Place.of(r), cities, vacancies),
+                "url": Place.of(r).url(key),
+                "row": r,
+            }
             for r in overrides
         ],
     )
@@ -231,10 +244,19 @@ async def save(request: web.Request, scope: Scope) -> web.StreamResponse:
                 actor=scope.actor,
                 admin_user_id=scope.user_id,
                 vacancy_id=parsed.vacancy_id,
+                reason_locale=current_locale(),
             ),
         )
         if saved is not None:
-            notice = f"Saved {key} ({place.locale}), version {saved.version}."
+            language = text(request, f"panel.templates.lang.{place.locale}")
+            notice = text(
+                request,
+                "panel.templates.saved",
+                template=key,
+                code=place.locale,
+                language=language,
+                version=saved.version,
+            )
             await done(request, place.url(key), notice)
     body = str(values.get("body", ""))
     return await _show(request, scope, key, place, body=body, errors=errors, status=422)
@@ -254,7 +276,9 @@ async def reset(request: web.Request, scope: Scope) -> web.StreamResponse:
         admin_user_id=scope.user_id,
         vacancy_id=place.vacancy_id,
     )
-    notice = "Back to the default text." if removed else "There was no override to reset."
+    notice = text(
+        request, "panel.templates.reset_done" if removed else "panel.templates.reset_nothing"
+    )
     await done(request, place.url(key), notice)
 
 
@@ -266,8 +290,8 @@ async def preview(request: web.Request, scope: Scope) -> web.Response:
         field, reason = next(iter(errors.items()))
         return web.json_response({"error": f"{field}: {reason}"}, status=422)
     if parsed.key not in template_keys(_catalog(request)):
-        return web.json_response({"error": "no such template"}, status=404)
-    result = await preview_aside(_catalog(request), parsed.key, parsed.body)
+        return web.json_response({"error": text(request, "panel.templates.no_such")}, status=404)
+    result = await preview_aside(_catalog(request), parsed.key, parsed.body, current_locale())
     if result.error is not None:
         return web.json_response({"error": result.error}, status=422)
     return web.json_response({"html": result.html, "length": result.length})

@@ -9,8 +9,19 @@ from typing import Any
 from aiohttp import web
 
 from admin.locale import current_locale
-from admin.panel.kit import attempt, check, deps, done, form_values, int_param, render, signed_in
+from admin.panel.kit import (
+    attempt,
+    deps,
+    done,
+    form_values,
+    int_param,
+    render,
+    signed_in,
+    text,
+)
 from admin.panel.kit import uow as unit
+from admin.panel.plurals import counted
+from admin.panel.slots import checked
 from admin.schemas.candidates import MessageIn
 from admin.schemas.slots import CapacityIn
 from admin.scope import Scope
@@ -47,6 +58,9 @@ async def _show(
         "zone": zone,
         "taken": taken,
         "left": max(slot.capacity - taken, 0),
+        "seats_words": counted(
+            request, "panel.slot.seats_taken", slot.capacity, left=max(slot.capacity - taken, 0)
+        ),
         "people": await attendees(unit(request), slot.id),
         "begun": slot.starts_at <= deps(request).clock.now(),
         "capacity_form": {"capacity": slot.capacity},
@@ -68,7 +82,7 @@ async def slot_page(request: web.Request, scope: Scope) -> web.Response:
 async def post_capacity(request: web.Request, scope: Scope) -> web.StreamResponse:
     slot = await _slot(request, scope)
     values = form_values(CapacityIn, await request.post())
-    parsed, errors = check(CapacityIn, values)
+    parsed, errors = checked(request, CapacityIn, values)
     if parsed is not None:
         _, errors = await attempt(
             request,
@@ -82,7 +96,8 @@ async def post_capacity(request: web.Request, scope: Scope) -> web.StreamRespons
             ),
         )
         if not errors:
-            await done(request, _url(slot.id), f"The slot seats {parsed.capacity} now.")
+            notice = text(request, "panel.slot.capacity_saved", n=parsed.capacity)
+            await done(request, _url(slot.id), notice)
     return await _show(
         request, scope, slot, status=422, capacity_form=values, capacity_errors=errors
     )
@@ -92,7 +107,7 @@ async def post_capacity(request: web.Request, scope: Scope) -> web.StreamRespons
 async def post_message(request: web.Request, scope: Scope) -> web.StreamResponse:
     slot = await _slot(request, scope)
     values = form_values(MessageIn, await request.post())
-    parsed, errors = check(MessageIn, values)
+    parsed, errors = checked(request, MessageIn, values)
     if parsed is not None:
         m = deps(request).messaging
         sent, errors = await attempt(
@@ -108,8 +123,11 @@ async def post_message(request: web.Request, scope: Scope) -> web.StreamResponse
             ),
         )
         if sent is not None:
-            notice = f"Sent to {sent.sent} attendee{'' if sent.sent == 1 else 's'}"
-            notice += f"; {sent.unreachable} could not be reached." if sent.unreachable else "."
+            notice = counted(request, "panel.slot.sent", sent.sent)
+            if sent.unreachable:
+                notice += text(request, "panel.slot.unreachable", n=sent.unreachable)
+            else:
+                notice += "."
             await done(request, _url(slot.id), notice)
     return await _show(request, scope, slot, status=422, message_form=values, message_errors=errors)
 
@@ -126,7 +144,8 @@ async def post_attendance(request: web.Request, scope: Scope) -> web.StreamRespo
         ),
     )
     if not errors:
-        await done(request, _url(slot.id), "Came." if came else "Marked as a no-show.")
+        notice = text(request, "panel.slot.marked_came" if came else "panel.slot.marked_no_show")
+        await done(request, _url(slot.id), notice)
     return await _show(request, scope, slot, status=422, errors=errors)
 
 

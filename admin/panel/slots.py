@@ -5,24 +5,27 @@ recruiter's account manages only its own recruiter's slots, an admin anyone's.""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
+from pydantic import BaseModel, ValidationError
 
+from admin.errors import validation_reason
 from admin.locale import current_locale
 from admin.panel.kit import (
     attempt,
-    check,
     deps,
     done,
     form_values,
     int_param,
     render,
     signed_in,
+    text,
     uow,
 )
+from admin.panel.plurals import counted
 from admin.schemas.common import parse_id
 from admin.schemas.slots import LocalSlotIn, SeriesIn, SlotIn
 from admin.scope import Scope
@@ -44,13 +47,29 @@ from domain.scheduling.slots import (
     visible_slot,
 )
 
+M = TypeVar("M", bound=BaseModel)
 LIST_DAYS = 60
 LIST_LIMIT = 200
-PURPOSES = [(SlotPurpose.INTERVIEW.value, "Interview"), (SlotPurpose.INTRO_DAY.value, "Intro day")]
-WEEKDAYS = list(enumerate(("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")))
+PURPOSES = (SlotPurpose.INTERVIEW.value, SlotPurpose.INTRO_DAY.value)
 # The one-slot form asks for a local day and time; SlotIn's and the service's complaints about
 # the start belong next to the time field.
 _ON_FORM = {"starts_at": "start_time"}
+
+
+def checked(
+    request: web.Request, model: type[M], values: dict[str, Any]
+) -> tuple[M | None, dict[str, str]]:
+    """`check`, each field's first reason in the page's language (pydantic's by its type, the
+    schema's own given as catalog keys)."""
+    try:
+        return model.model_validate(values), {}
+    except ValidationError as exc:
+        catalog = deps(request).catalog
+        errors: dict[str, str] = {}
+        for error in exc.errors():
+            field = str(error["loc"][0]) if error["loc"] else "form"
+            errors.setdefault(field, validation_reason(error, catalog))
+        return None, errors
 
 
 def _id(raw: object) -> int | None:
@@ -82,7 +101,7 @@ async def _chosen(request: web.Request, scope: Scope, raw: object) -> Recruiter:
     """The same, for a change: there must be one."""
     recruiter = await _recruiter(request, scope, raw)
     if recruiter is None:
-        raise web.HTTPNotFound(text="Choose a recruiter first.")
+        raise web.HTTPNotFound(text=text(request, "panel.slots.choose_first"))
     return recruiter
 
 
@@ -99,19 +118,19 @@ def _url(recruiter_id: int, **params: object) -> str:
     return "/slots?" + urlencode({"recruiter_id": recruiter_id, **params})
 
 
-def _offset(raw: str | None) -> int:
+def _offset(request: web.Request, raw: str | None) -> int:
     if not raw:
         return 0
     if not raw.isdecimal() or len(raw) > 7:
-        raise web.HTTPBadRequest(text="The offset is a whole number such as 200.")
+        raise web.HTTPBadRequest(text=text(request, "panel.slots.bad_offset"))
     return int(raw)
 
 
-def _monday(raw: str | None, today: date) -> date:
+def _monday(request: web.Request, raw: str | None, today: date) -> date:
     try:
         day = sane_year(date.fromisoformat(raw)) if raw else today
     except ValueError:
-        raise web.HTTPBadRequest(text="The week is given by a date such as 2026-12-07.") from None
+        raise web.HTTPBadRequest(text=text(request, "panel.slots.bad_week")) from None
     return day - timedelta(days=day.weekday())
 
 
@@ -192,7 +211,7 @@ async def _show(
             series=_series_defaults(recruiter, today, deps(request).rules.horizon.days),
         )
         if view == "list":
-            offset = _offset(request.query.get("offset"))
+            offset = _offset(request, request.query.get("offset"))
             until = now + timedelta(days=LIST_DAYS)
             rows, total = await recruiter_slot_page(
                 uow(request), recruiter.id, now, until, limit=LIST_LIMIT, offset=offset
@@ -211,7 +230,7 @@ async def _show(
                 else None,
             )
         else:
-            monday = _monday(request.query.get("week"), today)
+            monday = _monday(request, request.query.get("week"), today)
             days = await _week(request, recruiter, monday)
             context["busy_ids"] = await busy_slot_ids(
                 uow(request), [row.slot for d in days for row in d["rows"]]
@@ -228,8 +247,8 @@ async def _show(
         "slots.html",
         scope,
         status=status,
-        purposes=PURPOSES,
-        weekdays=WEEKDAYS,
+        purposes=[(p, text(request, f"panel.slots.purpose.{p}")) for p in PURPOSES],
+        weekdays=[(n, text(request, f"panel.slots.weekday.{n}")) for n in range(7)],
         day_label=lambda d: day_label(d, current_locale()),
         url=_url,
         **context,
@@ -248,12 +267,13 @@ async def add_slot(request: web.Request, scope: Scope) -> web.StreamResponse:
     form = await request.post()
     recruiter = await _chosen(request, scope, form.get("recruiter_id"))
     values = form_values(LocalSlotIn, form)
-    parsed, errors = check(LocalSlotIn, values)
+    parsed, errors = checked(request, LocalSlotIn, values)
     if parsed is not None:
         city = await find_city(uow(request), parsed.city_id)
         zone = city.timezone if city is not None else _zone(recruiter)
         starts_at = datetime.combine(parsed.day, parsed.start_time, tzinfo=ZoneInfo(zone))
-        slot_in, errors = check(
+        slot_in, errors = checked(
+            request,
             SlotIn,
             {
                 "recruiter_id": recruiter.id,
@@ -278,12 +298,15 @@ async def add_slot(request: web.Request, scope: Scope) -> web.StreamResponse:
             )
             if not errors:
                 when = f"{day_label(parsed.day, current_locale())} {parsed.start_time:%H:%M}"
-                await done(request, _url(recruiter.id, week=parsed.day), f"Added a slot: {when}.")
+                notice = text(request, "panel.slots.added", when=when)
+                await done(request, _url(recruiter.id, week=parsed.day), notice)
         errors = {_ON_FORM.get(name, name): reason for name, reason in errors.items()}
     return await _show(request, scope, recruiter, status=422, one=values, one_errors=errors)
 
 
-def _preview(planned: SeriesPlan, values: dict[str, Any], horizon_days: int) -> dict[str, Any]:
+def _preview(
+    request: web.Request, planned: SeriesPlan, values: dict[str, Any], horizon_days: int
+) -> dict[str, Any]:
     """What the series would add, day by day in the city's zone, and the fields to re-post."""
     days: dict[date, list[str]] = {}
     for start in planned.starts:
@@ -297,6 +320,8 @@ def _preview(planned: SeriesPlan, values: dict[str, Any], horizon_days: int) -> 
     ]
     return {
         "count": len(planned.starts),
+        "count_words": counted(request, "panel.slots.new_slots", len(planned.starts)),
+        "create_words": counted(request, "panel.slots.create", len(planned.starts)),
         "skipped": planned.skipped,
         "beyond_horizon": planned.beyond_horizon,
         "horizon_days": horizon_days,
@@ -310,7 +335,7 @@ async def add_series(request: web.Request, scope: Scope) -> web.StreamResponse:
     form = await request.post()
     recruiter = await _chosen(request, scope, form.get("recruiter_id"))
     values = {**form_values(SeriesIn, form), "recruiter_id": recruiter.id}
-    parsed, errors = check(SeriesIn, values)
+    parsed, errors = checked(request, SeriesIn, values)
     preview = None
     if parsed is not None:
         now, rules = deps(request).clock.now(), deps(request).rules
@@ -320,14 +345,14 @@ async def add_series(request: web.Request, scope: Scope) -> web.StreamResponse:
                 create_series(uow(request), parsed.series(), now=now, rules=rules, editor=scope),
             )
             if count is not None:
-                notice = f"Created {count} slot{'' if count == 1 else 's'}."
+                notice = counted(request, "panel.slots.created", count)
                 await done(request, _url(recruiter.id, week=parsed.first_day), notice)
         else:
             planned, errors = await attempt(
                 request, plan_series(uow(request), parsed.series(), now=now, rules=rules)
             )
             if planned is not None:
-                preview = _preview(planned, values, rules.horizon.days)
+                preview = _preview(request, planned, values, rules.horizon.days)
     status = 200 if preview is not None else 422
     return await _show(
         request,
@@ -353,7 +378,8 @@ async def remove_slot(request: web.Request, scope: Scope) -> web.StreamResponse:
         zone = _zone(recruiter, slot.city_id)
         when = f"{day_label(local(slot.starts_at, zone).date(), current_locale())} "
         when += time_label(slot.starts_at, zone)
-        await done(request, _url(recruiter.id, view="list"), f"Deleted the slot {when}.")
+        notice = text(request, "panel.slots.deleted", when=when)
+        await done(request, _url(recruiter.id, view="list"), notice)
     return await _show(request, scope, recruiter, status=422, view="list", errors=errors)
 
 

@@ -8,6 +8,7 @@ from datetime import date, datetime, time
 from typing import Annotated
 
 from pydantic import Field, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
 from admin.schemas.common import Id, Input, Output
 from core.enums import BookingStatus, SlotPurpose
@@ -81,7 +82,7 @@ class SeriesIn(Input):
     def _end_after_start(cls, value: time, info: ValidationInfo) -> time:
         start = info.data.get("start")
         if start is not None and value <= start:
-            raise ValueError("must be after the start")
+            raise ValueError("reason.slot.end_after_start")
         return value
 
     @field_validator("weekdays")
@@ -96,9 +97,9 @@ class SeriesIn(Input):
             return value
         start = info.data["break_start"]
         if (value is None) != (start is None):
-            raise ValueError("give both ends of the break, or neither")
+            raise ValueError("reason.slot.whole_break")
         if start is not None and value is not None and value <= start:
-            raise ValueError("must be after the break's start")
+            raise ValueError("reason.slot.break_end_after_start")
         return value
 
     @field_validator("last_day")
@@ -106,9 +107,11 @@ class SeriesIn(Input):
     def _period(cls, value: date, info: ValidationInfo) -> date:
         first = info.data.get("first_day")
         if first is not None and value < first:
-            raise ValueError("must not be before the first day")
+            raise ValueError("reason.slot.last_before_first")
         if first is not None and (value - first).days > MAX_SERIES_DAYS:
-            raise ValueError(f"must be at most {MAX_SERIES_DAYS} days after the first day")
+            raise PydanticCustomError(
+                "value_error", "reason.slot.series_too_long", {"days": MAX_SERIES_DAYS}
+            )
         return value
 
     @field_validator("duration_minutes")
@@ -116,7 +119,7 @@ class SeriesIn(Input):
     def _fits_step(cls, value: int, info: ValidationInfo) -> int:
         step = info.data.get("step_minutes")
         if step is not None and value > step:
-            raise ValueError("must not be longer than the step, or slots would overlap")
+            raise ValueError("reason.slot.longer_than_step")
         return value
 
     def series(self) -> NewSeries:

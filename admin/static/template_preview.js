@@ -1,7 +1,8 @@
 // The template editor's live preview: a moment after typing stops, the server renders the
 // text with sample values (POST /templates/preview, with the form's CSRF token). The result is
 // Telegram HTML shown as text, never inserted as markup. Without this script the form's
-// Preview button does the same with a page load.
+// Preview button does the same with a page load. Its words come from the page (data-*), in
+// the account's language.
 (function () {
   "use strict";
   var form = document.getElementById("template-form");
@@ -19,9 +20,9 @@
     if (typeof answer.html === "string") {
       out.textContent = answer.html;
       problem.textContent = "";
-      size.textContent = answer.length + " of 4096 characters";
+      size.textContent = (size.dataset.of || "{length} of 4096 characters").replace("{length}", answer.length);
     } else {
-      problem.textContent = answer.error || "The preview could not be made.";
+      problem.textContent = answer.error || problem.dataset.failed || "The preview could not be made.";
       size.textContent = "";
     }
   }
@@ -40,7 +41,8 @@
     })
       .then(function (response) {
         var json = (response.headers.get("Content-Type") || "").indexOf("application/json") === 0;
-        return json ? response.json() : { error: "The preview is not available (" + response.status + "): reload the page." };
+        var away = (problem.dataset.unavailable || "The preview is not available ({status}): reload the page.");
+        return json ? response.json() : { error: away.replace("{status}", response.status) };
       })
       .then(function (answer) {
         if (mine === asked) {
@@ -49,7 +51,7 @@
       })
       .catch(function () {
         if (mine === asked) {
-          show({ error: "The preview could not be loaded." });
+          show({ error: problem.dataset.unloaded || "The preview could not be loaded." });
         }
       });
   }

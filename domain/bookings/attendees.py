@@ -19,7 +19,7 @@ from domain.scheduling.capacity import change_capacity
 from storage.models import Slot
 from storage.uow import UnitOfWork
 
-NOBODY = "nobody holds a seat of this slot"
+NOBODY = "reason.slot.nobody"  # a catalog key: said in the reader's language
 
 
 @dataclass(frozen=True)

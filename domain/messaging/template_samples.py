@@ -62,6 +62,50 @@ SAMPLES: Mapping[str, str | int] = MappingProxyType(
 )
 
 
-def sample_for(name: str) -> str | int:
-    """The sample of a variable; one without a sample shows its own name, in brackets."""
-    return SAMPLES.get(name, f"[{name}]")
+# The same samples for an editor who reads Russian (numbers, times and zones are the same).
+SAMPLES_BY_LOCALE: Mapping[str, Mapping[str, str | int]] = MappingProxyType(
+    {
+        "en": SAMPLES,
+        "ru": MappingProxyType(
+            {
+                **SAMPLES,
+                "answers": (
+                    "• Как вас зовут?: Анна Иванова\n"
+                    "• Сколько вам лет?: 24\n"
+                    "• Готовы работать 5 дней в неделю в офисе?: Да"
+                ),
+                "applications": "✅ Менеджер по продажам: собеседование назначено",
+                "author": "Юлия Вебер",
+                "city": "Казань",
+                "date": "вт, 1 дек",
+                "day": "вт, 1 дек",
+                "first": "вт, 1 дек 10:00",
+                "kind": "фото",
+                "last": "пн, 14 дек 17:00",
+                "lines": "👍 10:00 · Анна Иванова\n⏳ 11:00 · Павел Соколов",
+                "name": "Анна Иванова",
+                "place": "ул. Баумана, 12, офис 5",
+                "prompt": "Сколько вам лет?",
+                "question": "Вопрос 3 из 8\n\nСколько вам лет?",
+                "reason": "Пожалуйста, напишите число.",
+                "recruiter": "Юлия Вебер",
+                "standing_date": "пн, 30 ноя",
+                "moved_from": "пн, 30 ноя, 12:00",
+                "suggestions": "Казань, Калининград",
+                "text": "Да, в 9:00 тоже можно. До встречи в четверг!",
+                "typed": "Казнь",
+                "vacancies": "<b>Менеджер по продажам</b>\nПродажа наших товаров в магазине.",
+                "vacancy": "Менеджер по продажам",
+                "what": "собеседование",
+                "wrote": "Извините, я болела. Можно прийти в четверг?",
+            }
+        ),
+    }
+)
+
+
+def sample_for(name: str, locale: str = "en") -> str | int:
+    """The sample of a variable, for an editor reading `locale`; one without a sample shows
+    its own name, in brackets."""
+    samples = SAMPLES_BY_LOCALE.get(locale, SAMPLES)
+    return samples.get(name, f"[{name}]")

@@ -37,15 +37,12 @@ CITYLESS_KEYS = frozenset(
         "city_wait_listed",
     }
 )
-CITYLESS_REASON = (
-    "this message is shown before the candidate has chosen a city: "
-    "only an override for all cities applies"
-)
+CITYLESS_REASON = "reason.template.cityless"  # catalog keys: said in the reader's language
 
 
 # The consent text is one for everyone: its version (a hash of it) is what a person agreed to.
 ONE_FOR_ALL_KEYS = frozenset({"consent"})
-ONE_FOR_ALL_REASON = "the consent text is one for everyone: only an override for all applies"
+ONE_FOR_ALL_REASON = "reason.template.one_for_all"
 
 
 def per_city(key: str) -> bool:
@@ -91,17 +88,20 @@ def known_variables(catalog: Catalog, key: str) -> frozenset[str]:
     return frozenset().union(*(used_variables(body) for body in _shipped_bodies(catalog, key)))
 
 
-def sample_values(catalog: Catalog, key: str) -> dict[str, Any]:
-    return {name: sample_for(name) for name in sorted(known_variables(catalog, key))}
+def sample_values(catalog: Catalog, key: str, locale: str = REASON_LOCALE) -> dict[str, Any]:
+    return {name: sample_for(name, locale) for name in sorted(known_variables(catalog, key))}
 
 
-def _names(names: frozenset[str]) -> str:
-    return ", ".join(sorted(names)) if names else "none"
+def _names(catalog: Catalog, locale: str, names: frozenset[str]) -> str:
+    if not names:
+        return catalog.text("reason.template.no_variables", locale)
+    return ", ".join(sorted(names))
 
 
-def preview_body(catalog: Catalog, key: str, body: str) -> Preview:
-    """The body rendered with sample values, or the reason it cannot be used for this key."""
-    return check_body(catalog, body, known_variables(catalog, key))
+def preview_body(catalog: Catalog, key: str, body: str, locale: str = REASON_LOCALE) -> Preview:
+    """The body rendered with sample values, or the reason it cannot be used for this key
+    (in `locale`)."""
+    return check_body(catalog, body, known_variables(catalog, key), locale)
 
 
 def check_body(
@@ -114,40 +114,54 @@ def check_body(
     try:
         used = used_variables(body)
     except TemplateSyntaxError as exc:
-        return Preview(error=f"line {exc.lineno}: {exc.message}")
+        return Preview(
+            error=catalog.text(
+                "reason.template.syntax", locale, line=exc.lineno, message=exc.message
+            )
+        )
     except TemplateLimit as exc:
         return Preview(error=catalog.text(exc.key, locale, **exc.values))
     unknown = used - known - GLOBALS
     if unknown:
-        plural = "s" if len(unknown) > 1 else ""
+        key = "reason.template.unknown_many" if len(unknown) > 1 else "reason.template.unknown_one"
         return Preview(
-            error=f"unknown variable{plural} {_names(unknown)}: this message knows {_names(known)}"
+            error=catalog.text(
+                key,
+                locale,
+                unknown=_names(catalog, locale, unknown),
+                known=_names(catalog, locale, known),
+            )
         )
     try:
-        rendered = render(body, {name: sample_for(name) for name in sorted(known)})
+        rendered = render(body, {name: sample_for(name, locale) for name in sorted(known)})
     except TemplateLimit as exc:
         return Preview(error=catalog.text(exc.key, locale, **exc.values))
     except TemplateError as exc:
-        return Preview(error=str(exc))
+        return Preview(error=catalog.text("reason.template.render", locale, message=str(exc)))
     except Exception as exc:  # a template's own arithmetic: 1/0, "a" + 1, …
-        return Preview(error=f"{type(exc).__name__}: {exc}")
+        problem = f"{type(exc).__name__}: {exc}"
+        return Preview(error=catalog.text("reason.template.render", locale, message=problem))
     try:
         visible = html_to_text(rendered)
     except MarkupRefused as exc:
-        return Preview(error=f"Telegram would refuse the markup: {exc.reason}")
+        return Preview(error=catalog.text("reason.template.markup", locale, reason=exc.reason))
     length = utf16_length(visible)
     if not visible.strip():
-        return Preview(error="the message would be empty")
+        return Preview(error=catalog.text("reason.template.empty", locale))
     if length > TELEGRAM_LIMIT:
         return Preview(
-            error=f"{length} characters with the sample values; Telegram allows {TELEGRAM_LIMIT}"
+            error=catalog.text(
+                "reason.template.too_long", locale, length=length, limit=TELEGRAM_LIMIT
+            )
         )
     return Preview(html=rendered, length=length)
 
 
-async def preview_aside(catalog: Catalog, key: str, body: str) -> Preview:
+async def preview_aside(
+    catalog: Catalog, key: str, body: str, locale: str = REASON_LOCALE
+) -> Preview:
     """preview_body in the templates' worker thread: what the panel and the API call."""
-    return await aside(preview_body, catalog, key, body)
+    return await aside(preview_body, catalog, key, body, locale)
 
 
 async def check_body_aside(catalog: Catalog, body: str, known: frozenset[str]) -> Preview:
@@ -182,15 +196,13 @@ async def _check_place(
     uow: UnitOfWork, locale: str, city_id: int | None, vacancy_id: int | None
 ) -> InvalidField | None:
     if locale not in SUPPORTED_LOCALES:
-        return InvalidField("locale", f"one of {', '.join(SUPPORTED_LOCALES)}")
+        return InvalidField("locale", "reason.one_of", choices=", ".join(SUPPORTED_LOCALES))
     if city_id is not None and vacancy_id is not None:
-        return InvalidField(
-            "vacancy_id", "an override is for one city or for one vacancy, not both: choose one"
-        )
+        return InvalidField("vacancy_id", "reason.template.city_or_vacancy")
     if city_id is not None and await uow.cities.get(city_id) is None:
-        return InvalidField("city_id", "no such city")
+        return InvalidField("city_id", "reason.no_such.city")
     if vacancy_id is not None and await uow.vacancies.get(vacancy_id) is None:
-        return InvalidField("vacancy_id", "no such vacancy")
+        return InvalidField("vacancy_id", "reason.no_such.vacancy")
     return None
 
 
@@ -226,9 +238,10 @@ async def save_template(
     actor: str,
     admin_user_id: int | None = None,
     vacancy_id: int | None = None,
+    reason_locale: str = REASON_LOCALE,
 ) -> Result[MessageTemplate, InvalidField | NotFound | Conflict]:
     """Create or change the override of `key` for a locale and a city or a vacancy (both
-    None: for all), counting its versions. Commits."""
+    None: for all), counting its versions; a body's problem said in `reason_locale`. Commits."""
     if key not in template_keys(catalog):
         return Failure(NotFound(f"template {key}"))
     refusal = await _check_place(uow, locale, city_id, vacancy_id)
@@ -238,7 +251,7 @@ async def save_template(
         refusal = InvalidField("vacancy_id", ONE_FOR_ALL_REASON)
     if refusal is not None:
         return Failure(refusal)
-    problem = (await preview_aside(catalog, key, body)).error
+    problem = (await preview_aside(catalog, key, body, reason_locale)).error
     if problem is not None:
         return Failure(InvalidField("body", problem))
     row = await uow.templates.get_exact(key, locale, city_id, vacancy_id)
@@ -252,7 +265,7 @@ async def save_template(
         action = "update"
     if not await uow.templates.save(row):
         await uow.rollback()
-        return Failure(Conflict("someone saved this override meanwhile: reload and try again"))
+        return Failure(Conflict("reason.template.saved_meanwhile"))
     _audit(uow, action, row, actor, admin_user_id)
     await uow.commit()
     return Success(row)

@@ -160,9 +160,9 @@ async def erase_candidate(
     """An admin's erasure: a reason is required. Commits."""
     words = reason.strip()
     if not words:
-        return Failure(InvalidField("reason", "required"))
+        return Failure(InvalidField("reason", "reason.required"))
     if len(words) > MAX_REASON:
-        return Failure(InvalidField("reason", f"at most {MAX_REASON} characters"))
+        return Failure(InvalidField("reason", "reason.at_most_characters", max=MAX_REASON))
     candidate = await uow.candidates.get(candidate_id)
     if candidate is None:
         return Failure(NotFound("candidate"))
@@ -170,7 +170,7 @@ async def erase_candidate(
         uow, m, candidate, actor=actor, reason=words, admin_user_id=admin_user_id
     )
     if not erased:
-        return Failure(Conflict("the personal data is erased already"))
+        return Failure(Conflict("reason.privacy.erased_already"))
     await uow.commit()
     return Success(candidate.id)
 

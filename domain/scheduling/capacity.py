@@ -16,8 +16,9 @@ class CapacityOutOfRange(InvalidField):
     message_key = "recruiter.capacity_out_of_range"
 
     def __init__(self) -> None:
-        super().__init__("capacity", f"must be from {MIN_CAPACITY} to {MAX_CAPACITY}")
-        self.values = {"min": MIN_CAPACITY, "max": MAX_CAPACITY}
+        super().__init__(
+            "capacity", "reason.slot.capacity_range", min=MIN_CAPACITY, max=MAX_CAPACITY
+        )
 
 
 class CapacityBelowSeatsTaken(InvalidField):
@@ -26,11 +27,7 @@ class CapacityBelowSeatsTaken(InvalidField):
     message_key = "recruiter.capacity_below_taken"
 
     def __init__(self, taken: int) -> None:
-        super().__init__(
-            "capacity",
-            f"{taken} seats are taken: cancel or move bookings before making it smaller",
-        )
-        self.values = {"taken": taken}
+        super().__init__("capacity", "reason.slot.below_taken", taken=taken)
 
 
 async def seats_taken(uow: UnitOfWork, slot_id: int) -> int:

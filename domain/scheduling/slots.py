@@ -33,7 +33,7 @@ class SlotInPast(InvalidField):
     message_key = "recruiter.slot_in_past"
 
     def __init__(self) -> None:
-        super().__init__("starts_at", "must be in the future")
+        super().__init__("starts_at", "reason.slot.in_past")
 
 
 class SlotBeyondHorizon(InvalidField):
@@ -42,18 +42,14 @@ class SlotBeyondHorizon(InvalidField):
     message_key = "recruiter.slot_beyond_horizon"
 
     def __init__(self, horizon: timedelta) -> None:
-        super().__init__(
-            "starts_at",
-            f"is beyond the booking horizon: candidates book at most {horizon.days} days ahead",
-        )
-        self.values = {"days": horizon.days}
+        super().__init__("starts_at", "reason.slot.beyond_horizon", days=horizon.days)
 
 
 class SlotOverlaps(InvalidField):
     message_key = "recruiter.slot_exists"
 
     def __init__(self) -> None:
-        super().__init__("starts_at", "the recruiter already has a slot at this time")
+        super().__init__("starts_at", "reason.slot.overlaps")
 
 
 SlotRefusal = SlotInPast | SlotBeyondHorizon | SlotOverlaps
@@ -183,8 +179,8 @@ async def _served_city(
         if city.id == city_id:
             return city
     if await uow.cities.get(city_id) is None:
-        return InvalidField("city_id", "there is no such city")
-    return InvalidField("city_id", "the recruiter does not work in this city")
+        return InvalidField("city_id", "reason.slot.no_such_city")
+    return InvalidField("city_id", "reason.slot.not_recruiters_city")
 
 
 async def _busy(uow: UnitOfWork, recruiter_id: int, start: datetime, end: datetime) -> list[Period]:
@@ -326,16 +322,15 @@ async def _holder(uow: UnitOfWork, slot_id: int) -> Conflict | None:
     """Why a slot cannot go: who holds it, if anyone does."""
     taken = await uow.slots.seats_taken(slot_id)
     if taken > 1:
-        return Conflict(
-            f"{taken} seats of this slot are booked: cancel or move the bookings first."
-        )
+        return Conflict("reason.slot.seats_booked", taken=taken)
     held = await uow.slots.holder(slot_id)
     if held is None:
         return None
     status, name = held
     return Conflict(
-        f"This slot is booked by {name or 'a candidate'} ({status.value}): "
-        "cancel or move the booking first."
+        "reason.slot.booked_by",
+        name=name or "reason.slot.a_candidate",
+        status=f"booking_state.{status.value}",
     )
 
 
@@ -349,7 +344,7 @@ async def delete_slot(
     if slot is None:
         return Failure(NotFound(f"slot {slot_id}"))
     if slot.starts_at <= now:
-        return Failure(Conflict("This slot has begun already; it stays as history."))
+        return Failure(Conflict("reason.slot.begun"))
     holder = await _holder(uow, slot_id)
     if holder is not None:
         return Failure(holder)

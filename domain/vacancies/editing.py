@@ -17,7 +17,7 @@ from storage.uow import UnitOfWork
 
 MAX_TITLE = 120
 MAX_DESCRIPTION = 2000
-SLUG_TAKEN = "taken by another vacancy"
+SLUG_TAKEN = "reason.vacancy.slug_taken"  # catalog keys: said in the reader's language
 
 
 @dataclass(frozen=True)
@@ -37,29 +37,29 @@ async def _check(
 ) -> InvalidField | None:
     titles = {k: v.strip() for k, v in fields.title.items() if k in SUPPORTED_LOCALES}
     if not any(titles.values()):
-        return InvalidField("title", "required in at least one language")
+        return InvalidField("title", "reason.vacancy.title_required")
     if any(len(v) > MAX_TITLE for v in titles.values()):
-        return InvalidField("title", f"at most {MAX_TITLE} characters")
+        return InvalidField("title", "reason.at_most_characters", max=MAX_TITLE)
     if any(len(v) > MAX_DESCRIPTION for v in fields.description.values()):
-        return InvalidField("description", f"at most {MAX_DESCRIPTION} characters")
+        return InvalidField("description", "reason.at_most_characters", max=MAX_DESCRIPTION)
     if not fields.city_ids:
-        return InvalidField("city_ids", "at least one city")
+        return InvalidField("city_ids", "reason.vacancy.one_city")
     for city_id in fields.city_ids:
         if await uow.cities.get_dto(city_id) is None:
-            return InvalidField("city_ids", "every city must exist")
+            return InvalidField("city_ids", "reason.vacancy.cities_exist")
     if fields.slug is not None:
         if not SLUG.match(fields.slug):
-            return InvalidField("slug", "lower-case letters, digits and hyphens, at most 40")
+            return InvalidField("slug", "reason.vacancy.slug_form")
         if reserved_slug(fields.slug):
-            return InvalidField("slug", "reserved: v and a number is the link by id")
+            return InvalidField("slug", "reason.vacancy.slug_reserved")
         taken = await uow.vacancies.by_slug(fields.slug)
         if taken is not None and taken.id != vacancy_id:
             return InvalidField("slug", SLUG_TAKEN)
     owner = fields.owner_recruiter_id
     if owner is not None and await uow.recruiters.get_dto(owner) is None:
-        return InvalidField("owner_recruiter_id", "no such recruiter")
+        return InvalidField("owner_recruiter_id", "reason.no_such.recruiter")
     if fields.opens_on and fields.closes_on and fields.closes_on < fields.opens_on:
-        return InvalidField("closes_on", "before the opening date")
+        return InvalidField("closes_on", "reason.vacancy.closes_before_opening")
     return None
 
 

@@ -35,7 +35,7 @@ def reserved_slug(slug: str) -> bool:
     return bool(_BY_ID.match(slug))
 
 
-TOO_LONG = "too long for this vacancy's link: Telegram keeps 64 characters of it"
+TOO_LONG = "reason.vacancy.source_too_long"  # a catalog key: said in the reader's language
 
 
 class SourceTooLong(InvalidField):
@@ -52,7 +52,7 @@ def source_refusal(vacancy: VacancyDTO, source: str | None) -> InvalidField | No
     if source is None:
         return None
     if not valid_source(source):
-        return InvalidField("source", "letters, digits, _ and - only")
+        return InvalidField("source", "reason.vacancy.source_form")
     longest = MAX_PAYLOAD - len(payload(vacancy)) - 1
     if len(source) > longest:
         return SourceTooLong(longest)

@@ -64,7 +64,7 @@ async def test_the_editor_shows_the_default_the_variables_and_a_preview(panel: P
     assert response.status == 200
     page = await response.text()
     shipped = CATALOG.templates["en"]["booking_confirmed"]
-    assert f'<pre class="preview" id="shipped">{escape(shipped)}</pre>' in page
+    assert f'<pre class="preview" id="shipped"><code>{escape(shipped)}</code></pre>' in page
     for name in ("city", "date", "place", "recruiter", "time", "what"):
         assert f"<code>{{{{ {name} }}}}</code>" in page
     # the preview is Telegram HTML shown as text: its tags are escaped, never markup
