@@ -26,11 +26,10 @@ from admin.panel.kit import (
     signed_in,
     uow,
 )
-from admin.panel.labels import TIMES_IN, status_label
+from admin.panel.labels import TIMES_IN, statuses
 from admin.schemas.candidate_notes import NoteIn, TagRemoveIn, TagsIn
 from admin.schemas.candidates import BookingCancelIn, EraseFormIn, MessageIn, StatusChangeIn
 from admin.scope import Scope
-from core.enums import CandidateStatus
 from core.result import Result
 from domain.conversations.inbox import mark_read
 from domain.conversations.notes import add_note
@@ -70,7 +69,6 @@ SORTABLE = {
     "created_at": "Registered",
     "updated_at": "Last change",
 }
-STATUSES = [(s.value, status_label(s.value)) for s in CandidateStatus]
 
 
 def when(moment: datetime | None, zone: str = "UTC") -> str:
@@ -141,7 +139,7 @@ async def list_candidates(request: web.Request, scope: Scope) -> web.Response:
         cities=await _city_options(request, scope),
         tags=[(tag.id, f"{tag.name} ({count})") for tag, count in await all_tags(uow(request))],
         row_tags=await tags_of_candidates(uow(request), [row.id for row in rows]),
-        statuses=STATUSES,
+        statuses=statuses(),
         vacancies=list(titles.items()),
         vacancy_titles=titles,
         sortable=SORTABLE,
@@ -207,7 +205,7 @@ async def _show(
         entries=entries,
         tags=await tags_of(uow(request), candidate_id),
         vacancy_titles=await _vacancy_titles(request, scope),
-        statuses=STATUSES,
+        statuses=statuses(),
         times_in=TIMES_IN,
         form=form,
         values=values or {},
