@@ -24,6 +24,7 @@ from admin.panel.kit import (
     posted,
     render,
     signed_in,
+    text,
     uow,
 )
 from admin.panel.labels import TIMES_IN, statuses
@@ -64,10 +65,10 @@ FILTER_FIELDS = (
 )
 PAGING_FIELDS = ("sort", "limit", "offset")
 SORTABLE = {
-    "full_name": "Name",
-    "status": "Status",
-    "created_at": "Registered",
-    "updated_at": "Last change",
+    "full_name": "panel.candidates.col_name",
+    "status": "panel.candidates.col_status",
+    "created_at": "panel.candidates.col_created",
+    "updated_at": "panel.candidates.col_updated",
 }
 
 
@@ -157,7 +158,9 @@ async def export_csv(request: web.Request, scope: Scope) -> web.StreamResponse:
     flt, _asked, errors = _asked_filter(request)
     bad = sorted(name for name in errors if name not in PAGING_FIELDS)
     if bad:  # exporting more than was asked for would be worse than exporting nothing
-        raise web.HTTPBadRequest(text=f"Check the filters: {', '.join(bad)}.")
+        raise web.HTTPBadRequest(
+            text=text(request, "panel.candidates.check_filters", names=", ".join(bad))
+        )
     today = deps(request).clock.now().date().isoformat()
     response = web.StreamResponse(
         headers={"Content-Disposition": f'attachment; filename="candidates-{today}.csv"'}
@@ -232,7 +235,9 @@ async def _act(
         who = {"actor": scope.actor, "admin_user_id": scope.user_id, "city_ids": scope.city_ids}
         _, errors = await attempt(request, action(uow(request), parsed, who))
         if not errors:
-            await done(request, f"/candidates/{int_param(request, 'candidate_id')}", notice)
+            await done(
+                request, f"/candidates/{int_param(request, 'candidate_id')}", text(request, notice)
+            )
     return await _show(request, scope, form=form, values=values, errors=errors, status=422)
 
 
@@ -244,7 +249,9 @@ async def post_status(request: web.Request, scope: Scope) -> web.Response:
         tell = deps(request).messaging
         return await change_status(uow, candidate_id, form.status, form.reason, tell=tell, **who)
 
-    return await _act(request, scope, StatusChangeIn, "status", act, "The status is changed.")
+    return await _act(
+        request, scope, StatusChangeIn, "status", act, "panel.candidate.status_changed"
+    )
 
 
 @signed_in
@@ -255,7 +262,7 @@ async def post_message(request: web.Request, scope: Scope) -> web.Response:
     async def act(uow: UnitOfWork, form: MessageIn, who: dict[str, Any]) -> Result[Any, Any]:
         return await send_reply(uow, m.catalog, m.clock, candidate_id, form.text, **who)
 
-    return await _act(request, scope, MessageIn, "message", act, "The message is queued.")
+    return await _act(request, scope, MessageIn, "message", act, "panel.candidate.message_queued")
 
 
 @signed_in
@@ -266,7 +273,7 @@ async def post_note(request: web.Request, scope: Scope) -> web.Response:
     async def act(uow: UnitOfWork, form: NoteIn, who: dict[str, Any]) -> Result[Any, Any]:
         return await add_note(uow, clock, candidate_id, form.text, **who)
 
-    return await _act(request, scope, NoteIn, "note", act, "The note is added.")
+    return await _act(request, scope, NoteIn, "note", act, "panel.candidate.note_added")
 
 
 @signed_in
@@ -276,7 +283,7 @@ async def post_tags(request: web.Request, scope: Scope) -> web.Response:
     async def act(uow: UnitOfWork, form: TagsIn, who: dict[str, Any]) -> Result[Any, Any]:
         return await add_tags(uow, candidate_id, form.tags, **who)
 
-    return await _act(request, scope, TagsIn, "tags", act, "The tags are added.")
+    return await _act(request, scope, TagsIn, "tags", act, "panel.candidate.tags_added")
 
 
 @signed_in
@@ -286,7 +293,7 @@ async def post_tag_removal(request: web.Request, scope: Scope) -> web.Response:
     async def act(uow: UnitOfWork, form: TagRemoveIn, who: dict[str, Any]) -> Result[Any, Any]:
         return await remove_tag(uow, candidate_id, form.tag, **who)
 
-    return await _act(request, scope, TagRemoveIn, "tags", act, "The tag is removed.")
+    return await _act(request, scope, TagRemoveIn, "tags", act, "panel.candidate.tag_removed")
 
 
 @signed_in
@@ -307,7 +314,7 @@ async def post_cancel(request: web.Request, scope: Scope) -> web.Response:
             **who,
         )
 
-    notice = "The booking is canceled; the candidate (and the slot's recruiter) told."
+    notice = text(request, "panel.candidate.booking_canceled")
     return await _act(request, scope, BookingCancelIn, f"cancel-{booking_id}", act, notice)
 
 
@@ -326,7 +333,7 @@ async def post_erase(request: web.Request, scope: Scope) -> web.Response:
             admin_user_id=who["admin_user_id"],
         )
 
-    notice = "The personal data is erased; bookings cancelled, recruiters told."
+    notice = text(request, "panel.candidate.erased")
     return await _act(request, scope, EraseFormIn, "erase", act, notice)
 
 

@@ -13,8 +13,8 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
-from admin.panel.kit import deps, done, int_param, page_number, render, signed_in, uow
-from admin.panel.labels import UTC_TIME
+from admin.panel.kit import deps, done, int_param, page_number, render, signed_in, text, uow
+from admin.panel.labels import UTC_TIME, say
 from admin.scope import Scope
 from domain.conversations.inbox import UnreadThread, unread_threads
 from domain.pipeline.contact import (
@@ -26,14 +26,14 @@ from domain.pipeline.contact import (
 )
 
 REASON_LABELS = {
-    "no_time": "Found no free time",
-    "no_show_wrote": "Missed the interview and wrote",
-    "city_missing": "City not in the list",
+    "no_time": "panel.inbox.reason.no_time",
+    "no_show_wrote": "panel.inbox.reason.no_show_wrote",
+    "city_missing": "panel.inbox.reason.city_missing",
 }
 VIEWS = {
-    "admins": ("For admins", InboxFilter(admins_only=True)),
-    "open": ("Open", InboxFilter()),
-    "handled": ("Handled", InboxFilter(handled=True)),
+    "admins": ("panel.inbox.view.admins", InboxFilter(admins_only=True)),
+    "open": ("panel.inbox.view.open", InboxFilter()),
+    "handled": ("panel.inbox.view.handled", InboxFilter(handled=True)),
 }
 
 
@@ -57,7 +57,9 @@ def _row(row: InboxRow) -> dict[str, object]:
         "phone": row.phone,
         "city": row.city_name or row.wanted_city or "—",
         "listed": row.city_name is not None,
-        "reason": REASON_LABELS.get(request.reason.value, request.reason.value),
+        "reason": say(REASON_LABELS[request.reason.value])
+        if request.reason.value in REASON_LABELS
+        else request.reason.value,
         "wrote": request.wrote,
         "told": request.recruiters_told,
         "handled": request.handled_at.astimezone(UTC).strftime(UTC_TIME)
@@ -104,7 +106,7 @@ async def inbox(request: web.Request, scope: Scope) -> web.Response:
         scope,
         rows=[_row(row) for row in found.rows],
         view=view,
-        views=[(key, label) for key, (label, _) in VIEWS.items()],
+        views=[(key, text(request, label)) for key, (label, _) in VIEWS.items()],
         page=page,
         previous=link(page - 1) if page > 1 else None,
         next=link(page + 1) if found.has_next else None,
@@ -122,7 +124,9 @@ async def post_handled(request: web.Request, scope: Scope) -> web.Response:
     handled = await mark_handled(uow(request), deps(request).clock, found, scope.actor)
     back = request.query.get("show", "")
     location = "/inbox?" + urlencode({"show": back if back in VIEWS else _default_view(scope)})
-    await done(request, location, "Marked handled." if handled else "It was already handled.")
+    await done(
+        request, location, text(request, "panel.inbox.marked" if handled else "panel.inbox.already")
+    )
 
 
 def install(app: web.Application) -> None:
