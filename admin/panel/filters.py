@@ -14,6 +14,7 @@ from admin.locale import current_locale
 from admin.panel.labels import (
     actor_label,
     booking_status_label,
+    label,
     ordered_statuses,
     stage_label,
     status_label,
@@ -43,6 +44,14 @@ def number(value: float | int | None, digits: int = 0) -> str:
 
     shape = "#,##0" + ("." + "0" * digits if digits else "")
     return str(format_decimal(value, format=shape, locale=current_locale()))
+
+
+def number_g(value: float | None) -> str:
+    """A score: as many decimals as it has (up to 2), in the account's locale."""
+    if value is None:
+        return "—"
+    digits = 0 if float(value).is_integer() else 2
+    return number(value, digits).rstrip("0") if digits else number(value)
 
 
 def percent(share: float | None) -> str:
@@ -133,6 +142,8 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "booking_status": booking_status_label,
     "stage_label": stage_label,
     "number": number,
+    "number_g": number_g,
+    "label": label,
     "percent": percent,
     "utc_time_seconds": utc_time_seconds,
     "actor_label": actor_label,

@@ -47,7 +47,8 @@ def say(key: str, **values: Any) -> str:
     return _catalog().text(key, current_locale(), **values)
 
 
-def _known(key: str) -> bool:
+def known(key: str) -> bool:
+    """Whether the catalogs hold `key`."""
     return key in _catalog().ui.get(current_locale(), {}) or _catalog().has(key)
 
 
@@ -56,7 +57,7 @@ def status_label(status: str | None) -> str:
     if status is None:
         return "—"
     key = f"panel.status.{status}"
-    return say(key) if _known(key) else str(status).replace("_", " ")
+    return say(key) if known(key) else str(status).replace("_", " ")
 
 
 def booking_status_label(status: str | None) -> str:
@@ -64,7 +65,7 @@ def booking_status_label(status: str | None) -> str:
     if status is None:
         return "—"
     key = f"panel.booking.{status}"
-    return say(key) if _known(key) else str(status).replace("_", " ")
+    return say(key) if known(key) else str(status).replace("_", " ")
 
 
 def stage_label(name: str) -> str:
@@ -93,3 +94,12 @@ def actor_label(kind: str, name: str | None, actor: str) -> str:
     if key is None:
         return name if kind in ("recruiter", "admin") and name is not None else actor
     return say(key, name=name, actor=actor)
+
+
+def label(value: str | None, prefix: str) -> str:
+    """A stored value of a kind (`prefix`: "panel.purpose", "panel.delivery"...) as people
+    read it; an unknown value as stored, its underscores as spaces."""
+    if value is None:
+        return "—"
+    key = f"{prefix}.{value}"
+    return say(key) if known(key) else str(value).replace("_", " ")

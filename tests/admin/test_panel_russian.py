@@ -42,7 +42,7 @@ CATALOG = Catalog.load("ru")
 # Names that are the same in every language: products, formats, standards.
 PRODUCT_WORDS = {
     "ID", "CSV", "API", "URL", "QR", "Telegram", "iCal", "ICS", "HTTP", "HTTPS", "UTC",
-    "PNG", "Google", "Outlook", "Apple", "Nextcloud", "webcal", "English",
+    "PNG", "Google", "Outlook", "Apple", "Nextcloud", "webcal", "English", "Bot",
 }  # fmt: skip
 # The fixtures' own data, shown as it was written (names of people and cities, logins).
 DATA_WORDS = {
@@ -52,6 +52,7 @@ DATA_WORDS = {
 ALLOWED = PRODUCT_WORDS | DATA_WORDS
 
 _ZONE = re.compile(r"\b[A-Z][A-Za-z_]+(?:/[A-Za-z_+\-0-9]+)+")
+_SETTING = re.compile(r"\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b")  # a setting's name: RETENTION_DAYS
 _LINK = re.compile(r"\S*(?:://|@|www\.)\S*|\S+\.(?:ru|com|org|net|example|ics|png|csv)\b\S*")
 _WORD = re.compile(r"[A-Za-z][A-Za-z_]*[A-Za-z]")
 _SHOWN_ATTRIBUTES = ("placeholder", "title", "aria-label", "alt")
@@ -104,7 +105,7 @@ def english_words(page: str) -> list[str]:
         token = chunk_match.group()
         if _LINK.fullmatch(token):
             continue
-        token = _ZONE.sub(" ", token)
+        token = _ZONE.sub(" ", _SETTING.sub(" ", token))
         for word in _WORD.findall(token):
             if word in ALLOWED:
                 continue
