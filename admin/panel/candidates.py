@@ -31,6 +31,7 @@ from admin.panel.labels import TIMES_IN, statuses
 from admin.schemas.candidate_notes import NoteIn, TagRemoveIn, TagsIn
 from admin.schemas.candidates import BookingCancelIn, EraseFormIn, MessageIn, StatusChangeIn
 from admin.scope import Scope
+from core.enums import CandidateStatus
 from core.result import Result
 from domain.conversations.inbox import mark_read
 from domain.conversations.notes import add_note
@@ -40,7 +41,9 @@ from domain.conversations.timeline import candidate_timeline
 from domain.organisation.directory import visible_city_choices
 from domain.pipeline.actions import cancel_booking, change_status
 from domain.pipeline.directory import (
+    CSV_COLUMNS,
     CandidateFilter,
+    CsvWords,
     candidate_profile,
     iter_csv,
     search_candidates,
@@ -170,7 +173,14 @@ async def export_csv(request: web.Request, scope: Scope) -> web.StreamResponse:
     await response.prepare(request)
     await response.write("\ufeff".encode())  # so spreadsheets read the file as UTF-8
     # The page's own Unit of Work: a second one would wait on SQLite for the first's lock.
-    async for chunk in iter_csv(uow(request), flt, scope.city_ids, locale=current_locale()):
+    words = CsvWords(
+        header=[text(request, f"panel.csv.col.{column}") for column in CSV_COLUMNS],
+        statuses={s.value: text(request, f"panel.csv.status.{s.value}") for s in CandidateStatus},
+        yes=text(request, "panel.csv.yes"),
+        no=text(request, "panel.csv.no"),
+    )
+    found = iter_csv(uow(request), flt, scope.city_ids, locale=current_locale(), words=words)
+    async for chunk in found:
         await response.write(chunk.encode("utf-8"))
     await response.write_eof()
     return response

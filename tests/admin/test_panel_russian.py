@@ -10,6 +10,8 @@ Python name exists in both catalogs."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -441,3 +443,17 @@ def test_the_detector_catches_english_and_lets_russian_and_data_through() -> Non
     )
     words = [w.split(" in ")[0] for w in english_words(page)]
     assert words == ["'Save'", "'Search'", "'by'", "'name'", "'Booked'"]
+
+
+async def test_the_csv_export_speaks_the_accounts_language_in_the_same_columns(
+    world: World,
+) -> None:
+    response = await world.panel.client.get("/candidates.csv")
+    assert response.status == 200
+    rows = list(csv.reader(io.StringIO((await response.text()).lstrip("\ufeff"))))
+    header = rows[0]
+    assert header[:3] == ["ID", "Telegram ID", "Имя"] and header[-1] == "Вакансия"
+    assert len(header) == 14  # the same columns, in the same order, as the English export
+    ivan = next(r for r in rows[1:] if r[2] == "Иван Петров")
+    assert ivan[6] == "Просит собеседование" and ivan[8] == "да"  # booked an interview
+    assert english_words(" ".join(header)) == []
