@@ -26,8 +26,20 @@ def local_time(moment: datetime | None, zone: str = "UTC") -> str:
     return time_label(moment, zone) if moment else "—"
 
 
+# The panel's date and time per language (Babel's patterns); the product's English stays ISO.
+DATETIME_PATTERNS = {"en": "yyyy-MM-dd HH:mm"}
+
+
 def local_datetime(moment: datetime | None, zone: str = "UTC") -> str:
-    return local(moment, zone).strftime("%Y-%m-%d %H:%M") if moment else "—"
+    """An instant in `zone` as the account's locale writes it (Babel: 2026-12-01 12:00 in
+    English, 01.12.2026, 12:00 in Russian); Babel is imported at the first date shown."""
+    if moment is None:
+        return "—"
+    from babel.dates import format_datetime  # at the first date: start-up memory
+
+    locale = current_locale()
+    shape = DATETIME_PATTERNS.get(locale, "short")
+    return str(format_datetime(local(moment, zone), format=shape, locale=locale))
 
 
 def utc_time_seconds(moment: datetime) -> str:

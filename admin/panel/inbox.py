@@ -8,13 +8,14 @@ cities' requests."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC
+from datetime import datetime
 from urllib.parse import urlencode
 
 from aiohttp import web
 
+from admin.panel.filters import local_datetime
 from admin.panel.kit import deps, done, int_param, page_number, render, signed_in, text, uow
-from admin.panel.labels import UTC_TIME, say
+from admin.panel.labels import say
 from admin.scope import Scope
 from domain.conversations.inbox import UnreadThread, unread_threads
 from domain.pipeline.contact import (
@@ -37,6 +38,11 @@ VIEWS = {
 }
 
 
+def _utc(moment: datetime) -> str:
+    """An instant of no city's: in UTC, labelled, as the account's locale writes it."""
+    return local_datetime(moment, "UTC") + " UTC"
+
+
 def _default_view(scope: Scope) -> str:
     """Admins open on what waits for them; a recruiter on their cities' open requests."""
     return "admins" if scope.is_admin else "open"
@@ -50,7 +56,7 @@ def _row(row: InboxRow) -> dict[str, object]:
     request = row.request
     return {
         "id": request.id,
-        "time": request.created_at.astimezone(UTC).strftime(UTC_TIME),
+        "time": _utc(request.created_at),
         "candidate_id": request.candidate_id,
         "name": row.candidate_name or row.username or str(row.telegram_id),
         "username": row.username,
@@ -62,9 +68,7 @@ def _row(row: InboxRow) -> dict[str, object]:
         else request.reason.value,
         "wrote": request.wrote,
         "told": request.recruiters_told,
-        "handled": request.handled_at.astimezone(UTC).strftime(UTC_TIME)
-        if request.handled_at
-        else None,
+        "handled": _utc(request.handled_at) if request.handled_at else None,
     }
 
 
@@ -75,8 +79,8 @@ def _thread(row: UnreadThread) -> dict[str, object]:
         or (f"@{row.username}" if row.username else str(row.telegram_id)),
         "city": row.city_name or "—",
         "unread": row.unread,
-        "waiting_since": row.waiting_since.astimezone(UTC).strftime(UTC_TIME),
-        "last_at": row.last_at.astimezone(UTC).strftime(UTC_TIME),
+        "waiting_since": _utc(row.waiting_since),
+        "last_at": _utc(row.last_at),
     }
 
 
