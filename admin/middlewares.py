@@ -143,8 +143,8 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
             await _account_locale(request)
             if exc.text and exc.text != default:
                 message = exc.text
-            elif exc.status == 404:
-                message = _say(request, "panel.error.nothing_here")
+            elif exc.status == 404:  # no such page: aiohttp's own words, in the account's language
+                message = _say(request, "panel.error.no_such_page")
             else:
                 message = (
                     _say(request, f"panel.error.title.{exc.status}")
