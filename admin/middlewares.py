@@ -17,8 +17,8 @@ from admin.errors import (
     reason_of,
     status_of,
 )
-from admin.locale import current_locale
-from core.errors import AppError
+from admin.locale import current_locale, use_locale
+from core.errors import AppError, Forbidden
 from core.inputs import NUL
 from storage.availability import is_database_busy, is_database_unavailable
 
@@ -42,17 +42,7 @@ SECRET_PATHS = ("/calendar/",)
 # their own way (with a timeout, tolerating its absence), static files never touch it, and
 # the sandbox (with its long-polling getUpdates) is a Telegram stand-in with no database.
 OUTSIDE_UNIT_OF_WORK = ("/health", "/metrics", "/static/", "/sandbox")
-TITLES = {
-    403: "Not allowed",
-    404: "Not found",
-    405: "Not allowed",
-    409: "Not possible now",
-    413: "Too large",
-    422: "Not accepted",
-    429: "Too many requests",
-    500: "Something went wrong",
-    503: "Not available at the moment",
-}
+TITLED = (403, 404, 405, 409, 413, 422, 429, 500, 503)  # panel.error.title.<status>
 
 
 def loggable_path(request: web.Request) -> str:
@@ -69,10 +59,28 @@ def _for_people(request: web.Request) -> bool:
     )
 
 
+def _say(request: web.Request, key: str) -> str:
+    deps = request.config_dict.get(DEPS)
+    return deps.catalog.text(key, current_locale()) if deps else key
+
+
+async def _account_locale(request: web.Request) -> None:
+    """A page no handler answered (an unknown path) in the signed-in account's language, as
+    its last page remembered it in the session."""
+    try:
+        from aiohttp_session import get_session
+
+        session = await get_session(request)
+    except (RuntimeError, KeyError):
+        return
+    use_locale(session.get("locale"))
+
+
 def _page(request: web.Request, status: int, message: str) -> web.Response:
+    title = f"panel.error.title.{status}" if status in TITLED else "panel.error.title.other"
     context = {
         "status": status,
-        "title": TITLES.get(status, "Error"),
+        "title": _say(request, title),
         "message": message,
         "scope": None,
         "path": request.path,
@@ -85,7 +93,12 @@ def _refusal(request: web.Request, error: AppError) -> web.Response:
     deps = request.config_dict.get(DEPS)
     status, reason = status_of(error), reason_of(error, deps.catalog if deps else None)
     if _for_people(request):
-        message = "There is nothing here." if status == 404 else reason[:1].upper() + reason[1:]
+        if status == 404:
+            message = _say(request, "panel.error.nothing_here")
+        elif isinstance(error, Forbidden):  # the only one: an admin's page (admin.scope)
+            message = _say(request, "panel.error.admins_only")
+        else:
+            message = reason[:1].upper() + reason[1:]
         return _page(request, status, message)
     return web.json_response({"error": reason}, status=status)
 
@@ -93,10 +106,7 @@ def _refusal(request: web.Request, error: AppError) -> web.Response:
 def _unavailable(request: web.Request) -> web.Response:
     """The database is away: 503 with Retry-After, a page for people, JSON for machines."""
     if _for_people(request):
-        message = (
-            "The database cannot be reached at the moment, so nothing can be shown or saved."
-            " Nothing is lost: try again in a few seconds."
-        )
+        message = _say(request, "panel.error.unavailable")
         answer = _page(request, UNAVAILABLE_STATUS, message)
     else:
         answer = web.json_response(
@@ -130,7 +140,17 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         if exc.status >= 400 and _for_people(request) and exc.content_type != "text/html":
             # A handler's own words are shown; aiohttp's default text ("404: Not Found") is not.
             default = f"{exc.status}: {exc.reason}"
-            message = exc.text if exc.text and exc.text != default else exc.reason
+            await _account_locale(request)
+            if exc.text and exc.text != default:
+                message = exc.text
+            elif exc.status == 404:  # no such page: aiohttp's own words, in the account's language
+                message = _say(request, "panel.error.no_such_page")
+            else:
+                message = (
+                    _say(request, f"panel.error.title.{exc.status}")
+                    if (exc.status in TITLED)
+                    else exc.reason
+                )
             return _page(request, exc.status, message)
         raise
     except AppError as exc:
@@ -146,7 +166,7 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
             return _unavailable(request)
         log.exception("admin.unhandled_error", path=loggable_path(request), method=request.method)
         if _for_people(request):
-            return _page(request, 500, "The error is logged; please try again.")
+            return _page(request, 500, _say(request, "panel.error.logged"))
         return web.json_response({"error": "internal", "detail": "internal error"}, status=500)
 
 
@@ -177,7 +197,17 @@ async def refuse_nul(request: web.Request, handler: Handler) -> web.StreamRespon
     if _for_people(request):
         where = await _nul_in_page_request(request)
         if where is not None:
-            return _page(request, 422, NUL_MESSAGE.format(where=where))
+            deps = request.config_dict.get(DEPS)
+            message = (
+                deps.catalog.text(
+                    "panel.error.nul",
+                    current_locale(),
+                    where=deps.catalog.text(f"panel.error.nul.{where}", current_locale()),
+                )
+                if deps
+                else NUL_MESSAGE.format(where=where)
+            )
+            return _page(request, 422, message)
     return await handler(request)
 
 

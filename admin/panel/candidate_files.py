@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 from aiohttp import web
 
-from admin.panel.kit import deps, int_param, render, signed_in, uow
+from admin.panel.kit import deps, int_param, render, signed_in, text, uow
 from admin.scope import Scope
 from admin.telegram_files import FileUnavailable
 from core.enums import InboundKind
@@ -51,7 +51,7 @@ async def candidate_file(request: web.Request, scope: Scope) -> web.StreamRespon
     files = deps(request).files
     try:
         if files is None:
-            raise FileUnavailable("this panel is not connected to a bot")
+            raise FileUnavailable(text(request, "panel.file.no_bot"))
         downloaded = await files.download(found.file_id)
     except FileUnavailable as refused:
         return await render(

@@ -24,9 +24,10 @@ from admin.panel.kit import (
     posted,
     render,
     signed_in,
+    text,
     uow,
 )
-from admin.panel.labels import TIMES_IN, status_label
+from admin.panel.labels import TIMES_IN, statuses
 from admin.schemas.candidate_notes import NoteIn, TagRemoveIn, TagsIn
 from admin.schemas.candidates import BookingCancelIn, EraseFormIn, MessageIn, StatusChangeIn
 from admin.scope import Scope
@@ -40,7 +41,9 @@ from domain.conversations.timeline import candidate_timeline
 from domain.organisation.directory import visible_city_choices
 from domain.pipeline.actions import cancel_booking, change_status
 from domain.pipeline.directory import (
+    CSV_COLUMNS,
     CandidateFilter,
+    CsvWords,
     candidate_profile,
     iter_csv,
     search_candidates,
@@ -65,12 +68,11 @@ FILTER_FIELDS = (
 )
 PAGING_FIELDS = ("sort", "limit", "offset")
 SORTABLE = {
-    "full_name": "Name",
-    "status": "Status",
-    "created_at": "Registered",
-    "updated_at": "Last change",
+    "full_name": "panel.candidates.col_name",
+    "status": "panel.candidates.col_status",
+    "created_at": "panel.candidates.col_created",
+    "updated_at": "panel.candidates.col_updated",
 }
-STATUSES = [(s.value, status_label(s.value)) for s in CandidateStatus]
 
 
 def when(moment: datetime | None, zone: str = "UTC") -> str:
@@ -141,7 +143,7 @@ async def list_candidates(request: web.Request, scope: Scope) -> web.Response:
         cities=await _city_options(request, scope),
         tags=[(tag.id, f"{tag.name} ({count})") for tag, count in await all_tags(uow(request))],
         row_tags=await tags_of_candidates(uow(request), [row.id for row in rows]),
-        statuses=STATUSES,
+        statuses=statuses(),
         vacancies=list(titles.items()),
         vacancy_titles=titles,
         sortable=SORTABLE,
@@ -159,7 +161,9 @@ async def export_csv(request: web.Request, scope: Scope) -> web.StreamResponse:
     flt, _asked, errors = _asked_filter(request)
     bad = sorted(name for name in errors if name not in PAGING_FIELDS)
     if bad:  # exporting more than was asked for would be worse than exporting nothing
-        raise web.HTTPBadRequest(text=f"Check the filters: {', '.join(bad)}.")
+        raise web.HTTPBadRequest(
+            text=text(request, "panel.candidates.check_filters", names=", ".join(bad))
+        )
     today = deps(request).clock.now().date().isoformat()
     response = web.StreamResponse(
         headers={"Content-Disposition": f'attachment; filename="candidates-{today}.csv"'}
@@ -169,7 +173,14 @@ async def export_csv(request: web.Request, scope: Scope) -> web.StreamResponse:
     await response.prepare(request)
     await response.write("\ufeff".encode())  # so spreadsheets read the file as UTF-8
     # The page's own Unit of Work: a second one would wait on SQLite for the first's lock.
-    async for chunk in iter_csv(uow(request), flt, scope.city_ids, locale=current_locale()):
+    words = CsvWords(
+        header=[text(request, f"panel.csv.col.{column}") for column in CSV_COLUMNS],
+        statuses={s.value: text(request, f"panel.csv.status.{s.value}") for s in CandidateStatus},
+        yes=text(request, "panel.csv.yes"),
+        no=text(request, "panel.csv.no"),
+    )
+    found = iter_csv(uow(request), flt, scope.city_ids, locale=current_locale(), words=words)
+    async for chunk in found:
         await response.write(chunk.encode("utf-8"))
     await response.write_eof()
     return response
@@ -207,7 +218,7 @@ async def _show(
         entries=entries,
         tags=await tags_of(uow(request), candidate_id),
         vacancy_titles=await _vacancy_titles(request, scope),
-        statuses=STATUSES,
+        statuses=statuses(),
         times_in=TIMES_IN,
         form=form,
         values=values or {},
@@ -234,7 +245,9 @@ async def _act(
         who = {"actor": scope.actor, "admin_user_id": scope.user_id, "city_ids": scope.city_ids}
         _, errors = await attempt(request, action(uow(request), parsed, who))
         if not errors:
-            await done(request, f"/candidates/{int_param(request, 'candidate_id')}", notice)
+            await done(
+                request, f"/candidates/{int_param(request, 'candidate_id')}", text(request, notice)
+            )
     return await _show(request, scope, form=form, values=values, errors=errors, status=422)
 
 
@@ -246,7 +259,9 @@ async def post_status(request: web.Request, scope: Scope) -> web.Response:
         tell = deps(request).messaging
         return await change_status(uow, candidate_id, form.status, form.reason, tell=tell, **who)
 
-    return await _act(request, scope, StatusChangeIn, "status", act, "The status is changed.")
+    return await _act(
+        request, scope, StatusChangeIn, "status", act, "panel.candidate.status_changed"
+    )
 
 
 @signed_in
@@ -257,7 +272,7 @@ async def post_message(request: web.Request, scope: Scope) -> web.Response:
     async def act(uow: UnitOfWork, form: MessageIn, who: dict[str, Any]) -> Result[Any, Any]:
         return await send_reply(uow, m.catalog, m.clock, candidate_id, form.text, **who)
 
-    return await _act(request, scope, MessageIn, "message", act, "The message is queued.")
+    return await _act(request, scope, MessageIn, "message", act, "panel.candidate.message_queued")
 
 
 @signed_in
@@ -268,7 +283,7 @@ async def post_note(request: web.Request, scope: Scope) -> web.Response:
     async def act(uow: UnitOfWork, form: NoteIn, who: dict[str, Any]) -> Result[Any, Any]:
         return await add_note(uow, clock, candidate_id, form.text, **who)
 
-    return await _act(request, scope, NoteIn, "note", act, "The note is added.")
+    return await _act(request, scope, NoteIn, "note", act, "panel.candidate.note_added")
 
 
 @signed_in
@@ -278,7 +293,7 @@ async def post_tags(request: web.Request, scope: Scope) -> web.Response:
     async def act(uow: UnitOfWork, form: TagsIn, who: dict[str, Any]) -> Result[Any, Any]:
         return await add_tags(uow, candidate_id, form.tags, **who)
 
-    return await _act(request, scope, TagsIn, "tags", act, "The tags are added.")
+    return await _act(request, scope, TagsIn, "tags", act, "panel.candidate.tags_added")
 
 
 @signed_in
@@ -288,7 +303,7 @@ async def post_tag_removal(request: web.Request, scope: Scope) -> web.Response:
     async def act(uow: UnitOfWork, form: TagRemoveIn, who: dict[str, Any]) -> Result[Any, Any]:
         return await remove_tag(uow, candidate_id, form.tag, **who)
 
-    return await _act(request, scope, TagRemoveIn, "tags", act, "The tag is removed.")
+    return await _act(request, scope, TagRemoveIn, "tags", act, "panel.candidate.tag_removed")
 
 
 @signed_in
@@ -309,7 +324,7 @@ async def post_cancel(request: web.Request, scope: Scope) -> web.Response:
             **who,
         )
 
-    notice = "The booking is canceled; the candidate (and the slot's recruiter) told."
+    notice = text(request, "panel.candidate.booking_canceled")
     return await _act(request, scope, BookingCancelIn, f"cancel-{booking_id}", act, notice)
 
 
@@ -328,7 +343,7 @@ async def post_erase(request: web.Request, scope: Scope) -> web.Response:
             admin_user_id=who["admin_user_id"],
         )
 
-    notice = "The personal data is erased; bookings cancelled, recruiters told."
+    notice = text(request, "panel.candidate.erased")
     return await _act(request, scope, EraseFormIn, "erase", act, notice)
 
 

@@ -10,7 +10,15 @@ from typing import Any
 
 from markupsafe import Markup
 
-from admin.panel.labels import actor_label, ordered_statuses, status_label
+from admin.locale import current_locale
+from admin.panel.labels import (
+    actor_label,
+    booking_status_label,
+    label,
+    ordered_statuses,
+    stage_label,
+    status_label,
+)
 from domain.messaging.dates import local, time_label
 
 
@@ -18,8 +26,51 @@ def local_time(moment: datetime | None, zone: str = "UTC") -> str:
     return time_label(moment, zone) if moment else "—"
 
 
+# The panel's date and time per language (Babel's patterns); the product's English stays ISO.
+DATETIME_PATTERNS = {"en": "yyyy-MM-dd HH:mm"}
+
+
 def local_datetime(moment: datetime | None, zone: str = "UTC") -> str:
-    return local(moment, zone).strftime("%Y-%m-%d %H:%M") if moment else "—"
+    """An instant in `zone` as the account's locale writes it (Babel: 2026-12-01 12:00 in
+    English, 01.12.2026, 12:00 in Russian); Babel is imported at the first date shown."""
+    if moment is None:
+        return "—"
+    from babel.dates import format_datetime  # at the first date: start-up memory
+
+    locale = current_locale()
+    shape = DATETIME_PATTERNS.get(locale, "short")
+    return str(format_datetime(local(moment, zone), format=shape, locale=locale))
+
+
+def utc_time_seconds(moment: datetime) -> str:
+    """A time of the server's, labelled: 09:00:00 UTC."""
+    return local(moment, "UTC").strftime("%H:%M:%S") + " UTC"
+
+
+def number(value: float | int | None, digits: int = 0) -> str:
+    """A number as the account's locale writes it (Babel: 1,234.5 in English, 1 234,5 in
+    Russian); Babel is imported at the first number shown, not at start-up."""
+    if value is None:
+        return "—"
+    from babel.numbers import format_decimal  # at the first number: start-up memory
+
+    shape = "#,##0" + ("." + "0" * digits if digits else "")
+    return str(format_decimal(value, format=shape, locale=current_locale()))
+
+
+def number_g(value: float | None) -> str:
+    """A score: as many decimals as it has (up to 2), in the account's locale."""
+    if value is None:
+        return "—"
+    digits = 0 if float(value).is_integer() else 2
+    return number(value, digits).rstrip("0") if digits else number(value)
+
+
+def percent(share: float | None) -> str:
+    """A share as a whole percentage in the account's locale: 50 %."""
+    if share is None:
+        return "—"
+    return f"{number(share * 100)} %"
 
 
 # Telegram's formatting tags shown as formatting; every other tag and every attribute but a
@@ -100,6 +151,13 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "local_time": local_time,
     "local_datetime": local_datetime,
     "status_label": status_label,
+    "booking_status": booking_status_label,
+    "stage_label": stage_label,
+    "number": number,
+    "number_g": number_g,
+    "label": label,
+    "percent": percent,
+    "utc_time_seconds": utc_time_seconds,
     "actor_label": actor_label,
     "ordered_statuses": ordered_statuses,
     "telegram_html": telegram_html,

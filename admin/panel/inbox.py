@@ -8,13 +8,14 @@ cities' requests."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC
+from datetime import datetime
 from urllib.parse import urlencode
 
 from aiohttp import web
 
-from admin.panel.kit import deps, done, int_param, page_number, render, signed_in, uow
-from admin.panel.labels import UTC_TIME
+from admin.panel.filters import local_datetime
+from admin.panel.kit import deps, done, int_param, page_number, render, signed_in, text, uow
+from admin.panel.labels import say
 from admin.scope import Scope
 from domain.conversations.inbox import UnreadThread, unread_threads
 from domain.pipeline.contact import (
@@ -26,15 +27,20 @@ from domain.pipeline.contact import (
 )
 
 REASON_LABELS = {
-    "no_time": "Found no free time",
-    "no_show_wrote": "Missed the interview and wrote",
-    "city_missing": "City not in the list",
+    "no_time": "panel.inbox.reason.no_time",
+    "no_show_wrote": "panel.inbox.reason.no_show_wrote",
+    "city_missing": "panel.inbox.reason.city_missing",
 }
 VIEWS = {
-    "admins": ("For admins", InboxFilter(admins_only=True)),
-    "open": ("Open", InboxFilter()),
-    "handled": ("Handled", InboxFilter(handled=True)),
+    "admins": ("panel.inbox.view.admins", InboxFilter(admins_only=True)),
+    "open": ("panel.inbox.view.open", InboxFilter()),
+    "handled": ("panel.inbox.view.handled", InboxFilter(handled=True)),
 }
+
+
+def _utc(moment: datetime) -> str:
+    """An instant of no city's: in UTC, labelled, as the account's locale writes it."""
+    return local_datetime(moment, "UTC") + " UTC"
 
 
 def _default_view(scope: Scope) -> str:
@@ -50,19 +56,19 @@ def _row(row: InboxRow) -> dict[str, object]:
     request = row.request
     return {
         "id": request.id,
-        "time": request.created_at.astimezone(UTC).strftime(UTC_TIME),
+        "time": _utc(request.created_at),
         "candidate_id": request.candidate_id,
         "name": row.candidate_name or row.username or str(row.telegram_id),
         "username": row.username,
         "phone": row.phone,
         "city": row.city_name or row.wanted_city or "—",
         "listed": row.city_name is not None,
-        "reason": REASON_LABELS.get(request.reason.value, request.reason.value),
+        "reason": say(REASON_LABELS[request.reason.value])
+        if request.reason.value in REASON_LABELS
+        else request.reason.value,
         "wrote": request.wrote,
         "told": request.recruiters_told,
-        "handled": request.handled_at.astimezone(UTC).strftime(UTC_TIME)
-        if request.handled_at
-        else None,
+        "handled": _utc(request.handled_at) if request.handled_at else None,
     }
 
 
@@ -73,8 +79,8 @@ def _thread(row: UnreadThread) -> dict[str, object]:
         or (f"@{row.username}" if row.username else str(row.telegram_id)),
         "city": row.city_name or "—",
         "unread": row.unread,
-        "waiting_since": row.waiting_since.astimezone(UTC).strftime(UTC_TIME),
-        "last_at": row.last_at.astimezone(UTC).strftime(UTC_TIME),
+        "waiting_since": _utc(row.waiting_since),
+        "last_at": _utc(row.last_at),
     }
 
 
@@ -104,7 +110,7 @@ async def inbox(request: web.Request, scope: Scope) -> web.Response:
         scope,
         rows=[_row(row) for row in found.rows],
         view=view,
-        views=[(key, label) for key, (label, _) in VIEWS.items()],
+        views=[(key, text(request, label)) for key, (label, _) in VIEWS.items()],
         page=page,
         previous=link(page - 1) if page > 1 else None,
         next=link(page + 1) if found.has_next else None,
@@ -122,7 +128,9 @@ async def post_handled(request: web.Request, scope: Scope) -> web.Response:
     handled = await mark_handled(uow(request), deps(request).clock, found, scope.actor)
     back = request.query.get("show", "")
     location = "/inbox?" + urlencode({"show": back if back in VIEWS else _default_view(scope)})
-    await done(request, location, "Marked handled." if handled else "It was already handled.")
+    await done(
+        request, location, text(request, "panel.inbox.marked" if handled else "panel.inbox.already")
+    )
 
 
 def install(app: web.Application) -> None:

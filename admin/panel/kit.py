@@ -17,6 +17,7 @@ from admin.deps import DEPS, AdminDeps, request_uow
 from admin.errors import field_of, reason_of
 from admin.locale import current_locale, use_locale
 from admin.panel.auth import check_csrf, csrf_token, current_user
+from admin.panel.labels import known, say
 from admin.schemas.common import is_list_field, parse_id
 from admin.scope import Scope, scope_for
 from core.errors import AppError, NotFound
@@ -50,6 +51,9 @@ async def _scope(request: web.Request) -> Scope:
     if user is None:
         raise web.HTTPFound("/login")
     use_locale(user.locale)
+    session = await get_session(request)
+    if session.get("locale", "") != (user.locale or ""):
+        session["locale"] = user.locale or ""  # for pages no handler of the panel answers
     return await scope_for(uow(request), user)
 
 
@@ -138,8 +142,27 @@ def check(model: type[M], values: dict[str, Any]) -> tuple[M | None, dict[str, s
         errors: dict[str, str] = {}
         for error in exc.errors():
             field = str(error["loc"][0]) if error["loc"] else "form"
-            errors.setdefault(field, str(error["msg"]).removeprefix("Value error, "))
+            errors.setdefault(field, _said(error))
         return None, errors
+
+
+def _said(error: Any) -> str:
+    """A form check's reason in the request's language: a schema's own reason (a catalog key,
+    else its words), pydantic's by the error's type (its own English words in English)."""
+    message = str(error["msg"]).removeprefix("Value error, ")
+    if error["type"] == "value_error":
+        try:
+            return say(message) if known(message) else message
+        except (KeyError, IndexError):
+            return message
+    if current_locale() == "en":
+        return message
+    key = f"panel.invalid.{error['type']}"
+    context = {name: str(value) for name, value in (error.get("ctx") or {}).items()}
+    try:
+        return say(key if known(key) else "panel.invalid.other", **context)
+    except (KeyError, IndexError):
+        return say("panel.invalid.other")
 
 
 async def posted(

@@ -1,50 +1,81 @@
-"""The panel's human names for stored values, in one table (the panel is English today; a
-translation of the panel replaces these tables per language)."""
+"""The panel's human names for stored values, from the locale catalogs in the request's
+language: candidate and booking statuses, the funnel's stages, who made a change."""
 
 from __future__ import annotations
 
+import functools
+from typing import Any
+
+from admin.locale import current_locale
 from core.enums import CandidateStatus
+from domain.messaging.texts import Catalog
 
-S = CandidateStatus
-
-STATUS_LABELS: dict[str, str] = {
-    S.NEW: "New",
-    S.SCREENING: "In screening",
-    S.SCREENING_FAILED: "Failed screening",
-    S.SCREENING_PASSED: "Passed screening",
-    S.INTERVIEW_REQUESTED: "Interview requested",
-    S.INTERVIEW_SCHEDULED: "Interview scheduled",
-    S.INTERVIEW_CONFIRMED: "Interview confirmed",
-    S.INTERVIEWED_PASSED: "Passed the interview",
-    S.INTERVIEWED_FAILED: "Failed the interview",
-    S.NO_SHOW: "Did not come",
-    S.TEST2_PASSED: "Passed test 2",
-    S.TEST2_FAILED: "Failed test 2",
-    S.INTRO_DAY_SCHEDULED: "Intro day scheduled",
-    S.HIRED: "Hired",
-    S.NOT_HIRED: "Not hired",
-    S.WITHDRAWN: "Withdrew",
-}
 # Who made a change, by the kind the domain resolves an actor to (domain.pipeline.directory
-# actor_name); {name} is the recruiter's name or the account's login, {actor} the raw value.
-ACTOR_LABELS: dict[str, str] = {
-    "recruiter": "{name}",
-    "admin": "{name}",
-    "api_token": "{name} (API token)",
-    "candidate": "Candidate",
-    "system": "System",
-    "gone": "{actor} (deleted)",
-    "other": "{actor}",
+# actor_name): a name as it is, or a catalog text with {name} (the recruiter's name or the
+# account's login) and {actor} (the raw value).
+ACTOR_LABELS: dict[str, str | None] = {
+    "recruiter": None,
+    "admin": None,
+    "api_token": "panel.actor.api_token",
+    "candidate": "panel.actor.candidate",
+    "system": "panel.actor.system",
+    "gone": "panel.actor.gone",
+    "other": None,
 }
-TIMES_IN = "Times in {zone}"
+TIMES_IN = "panel.times_in"
 UTC_TIME = "%Y-%m-%d %H:%M UTC"
+# The funnel's stages (domain.reporting.dashboard.STAGES), by the name the domain gives them.
+STAGE_KEYS = {
+    "Started": "panel.stage.started",
+    "Passed screening": "panel.stage.passed_screening",
+    "Booked an interview": "panel.stage.booked_interview",
+    "Came to the interview": "panel.stage.came_to_interview",
+    "Passed the interview": "panel.stage.passed_interview",
+    "Intro day": "panel.stage.intro_day",
+    "Came to the intro day": "panel.stage.came_to_intro_day",
+    "Hired": "panel.stage.hired",
+}
+
+
+@functools.cache
+def _catalog() -> Catalog:
+    return Catalog.load("ru")
+
+
+def say(key: str, **values: Any) -> str:
+    """A catalog text in the request's language (for filters, which have no request)."""
+    return _catalog().text(key, current_locale(), **values)
+
+
+def known(key: str) -> bool:
+    """Whether the catalogs hold `key`."""
+    return key in _catalog().ui.get(current_locale(), {}) or _catalog().has(key)
 
 
 def status_label(status: str | None) -> str:
     """A candidate status's human name; an unknown value is shown as stored."""
     if status is None:
         return "—"
-    return STATUS_LABELS.get(str(status), str(status).replace("_", " "))
+    key = f"panel.status.{status}"
+    return say(key) if known(key) else str(status).replace("_", " ")
+
+
+def booking_status_label(status: str | None) -> str:
+    """A booking's status as people read it; an unknown value as stored."""
+    if status is None:
+        return "—"
+    key = f"panel.booking.{status}"
+    return say(key) if known(key) else str(status).replace("_", " ")
+
+
+def stage_label(name: str) -> str:
+    key = STAGE_KEYS.get(name)
+    return say(key) if key else name
+
+
+def statuses() -> list[tuple[str, str]]:
+    """Every status with its name, in the pipeline's order (a form's choices)."""
+    return [(s.value, status_label(s.value)) for s in CandidateStatus]
 
 
 def ordered_statuses(counts: dict[str, int]) -> list[tuple[str, int]]:
@@ -57,5 +88,18 @@ def actor_label(kind: str, name: str | None, actor: str) -> str:
     """A history's "by" column: a name, not "recruiter:1"."""
     if kind in ("recruiter", "admin", "api_token") and name is None:
         kind = "gone"
-    template = ACTOR_LABELS.get(kind, ACTOR_LABELS["other"])
-    return template.format(name=name, actor=actor)
+    if kind not in ACTOR_LABELS:
+        kind = "other"
+    key = ACTOR_LABELS[kind]
+    if key is None:
+        return name if kind in ("recruiter", "admin") and name is not None else actor
+    return say(key, name=name, actor=actor)
+
+
+def label(value: str | None, prefix: str) -> str:
+    """A stored value of a kind (`prefix`: "panel.purpose", "panel.delivery"...) as people
+    read it; an unknown value as stored, its underscores as spaces."""
+    if value is None:
+        return "—"
+    key = f"{prefix}.{value}"
+    return say(key) if known(key) else str(value).replace("_", " ")

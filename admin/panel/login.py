@@ -39,6 +39,7 @@ async def login(request: web.Request) -> web.StreamResponse:
         errors = {"password": text(request, "panel.login.wrong")}
         return await render(request, "login.html", None, login=name, errors=errors)
     await start_session(request, user)
+    (await get_session(request))["locale"] = user.locale or ""  # for pages without a handler
     raise web.HTTPSeeOther("/")
 
 

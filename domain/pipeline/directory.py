@@ -12,7 +12,8 @@ import csv
 import html
 import io
 import re
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal, cast
 
@@ -467,8 +468,22 @@ def _cell(value: str | None, *, phone: bool = False) -> str:
     return value
 
 
+@dataclass(frozen=True)
+class CsvWords:
+    """The export's words in the reader's language: the header (in CSV_COLUMNS' order), each
+    status's name, and the reachable column's yes and no. By default the stored codes."""
+
+    header: Sequence[str] = CSV_COLUMNS
+    statuses: Mapping[str, str] = field(default_factory=dict)
+    yes: str = "yes"
+    no: str = "no"
+
+
 def _csv_line(
-    row: CandidateListing, tags: Sequence[str], vacancies: dict[int, str]
+    row: CandidateListing,
+    tags: Sequence[str],
+    vacancies: dict[int, str],
+    words: CsvWords = CsvWords(),
 ) -> Sequence[object]:
     """One line of the export (tags separated by commas, in one cell)."""
     return (
@@ -478,9 +493,9 @@ def _csv_line(
         _cell(row.username),
         _cell(row.phone, phone=True),
         _cell(row.city),
-        row.status.value,
+        words.statuses.get(row.status.value, row.status.value),
         _cell(row.source),
-        "yes" if row.reachable else "no",
+        words.yes if row.reachable else words.no,
         row.created_at.isoformat(),
         row.updated_at.isoformat(),
         _cell(", ".join(tags)),
@@ -496,6 +511,7 @@ async def iter_csv(
     *,
     batch: int = CSV_BATCH,
     locale: str = "en",
+    words: CsvWords = CsvWords(),
 ) -> AsyncIterator[str]:
     """The whole filtered list as CSV (a header, then one chunk per batch), in id order.
 
@@ -506,7 +522,7 @@ async def iter_csv(
     vacancies = {v.id: title_in(v, locale) for v in await uow.vacancies.list_all()}
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow(words.header)
     yield buffer.getvalue()
     last_id = 0
     while True:
@@ -518,6 +534,6 @@ async def iter_csv(
         await uow.release()
         buffer.seek(0)
         buffer.truncate()
-        writer.writerows(_csv_line(r, tags.get(r.id, ()), vacancies) for r in rows)
+        writer.writerows(_csv_line(r, tags.get(r.id, ()), vacancies, words) for r in rows)
         yield buffer.getvalue()
         last_id = rows[-1].id

@@ -24,6 +24,7 @@ from storage.slow_queries import watch_slow_queries
 from tests.admin.conftest import PASSWORD, Off, Panel
 from tests.conftest import Storage
 from tests.support.factories import NOW, make_city
+from tests.support.languages import ENGLISH
 
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
 
@@ -42,7 +43,8 @@ async def _client(storage: Storage, aiohttp_client: Any, token: str = "") -> Tes
         metrics_token=token,
     )
     health = HealthSources(storage.engine, storage.cache, Off(), SchedulerRunner())
-    client: TestClient = await aiohttp_client(create_app(health, deps))
+    # The dashboard's English (issue 21: the panel speaks the browser's language).
+    client: TestClient = await aiohttp_client(create_app(health, deps), headers=ENGLISH)
     return client
 
 

@@ -10,6 +10,8 @@ Python name exists in both catalogs."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -42,7 +44,7 @@ CATALOG = Catalog.load("ru")
 # Names that are the same in every language: products, formats, standards.
 PRODUCT_WORDS = {
     "ID", "CSV", "API", "URL", "QR", "Telegram", "iCal", "ICS", "HTTP", "HTTPS", "UTC",
-    "PNG", "Google", "Outlook", "Apple", "Nextcloud", "webcal", "English",
+    "PNG", "Google", "Outlook", "Apple", "Nextcloud", "webcal", "English", "Bot",
 }  # fmt: skip
 # The fixtures' own data, shown as it was written (names of people and cities, logins).
 DATA_WORDS = {
@@ -52,6 +54,7 @@ DATA_WORDS = {
 ALLOWED = PRODUCT_WORDS | DATA_WORDS
 
 _ZONE = re.compile(r"\b[A-Z][A-Za-z_]+(?:/[A-Za-z_+\-0-9]+)+")
+_SETTING = re.compile(r"\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b")  # a setting's name: RETENTION_DAYS
 _LINK = re.compile(r"\S*(?:://|@|www\.)\S*|\S+\.(?:ru|com|org|net|example|ics|png|csv)\b\S*")
 _WORD = re.compile(r"[A-Za-z][A-Za-z_]*[A-Za-z]")
 _SHOWN_ATTRIBUTES = ("placeholder", "title", "aria-label", "alt")
@@ -106,7 +109,7 @@ def english_words(page: str) -> list[str]:
         token = chunk_match.group()
         if _LINK.fullmatch(token):
             continue
-        token = _ZONE.sub(" ", token)
+        token = _ZONE.sub(" ", _SETTING.sub(" ", token))
         for word in _WORD.findall(token):
             if word in ALLOWED:
                 continue
@@ -471,3 +474,17 @@ def test_the_detector_catches_english_and_lets_russian_and_data_through() -> Non
     )
     words = [w.split(" in ")[0] for w in english_words(page)]
     assert words == ["'Save'", "'Search'", "'by'", "'name'", "'Booked'"]
+
+
+async def test_the_csv_export_speaks_the_accounts_language_in_the_same_columns(
+    world: World,
+) -> None:
+    response = await world.panel.client.get("/candidates.csv")
+    assert response.status == 200
+    rows = list(csv.reader(io.StringIO((await response.text()).lstrip("\ufeff"))))
+    header = rows[0]
+    assert header[:3] == ["ID", "Telegram ID", "Имя"] and header[-1] == "Вакансия"
+    assert len(header) == 14  # the same columns, in the same order, as the English export
+    ivan = next(r for r in rows[1:] if r[2] == "Иван Петров")
+    assert ivan[6] == "Просит собеседование" and ivan[8] == "да"  # booked an interview
+    assert english_words(" ".join(header)) == []

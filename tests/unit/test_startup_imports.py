@@ -24,6 +24,7 @@ NOT_AT_START = (
     "asyncpg",  # PostgreSQL's driver, not needed on SQLite
     "icalendar",  # at the first .ics or feed written, or busy calendar read
     "recurring_ical_events",
+    "babel",  # dates and numbers in the account's locale: at the first panel page
     # Tools never imported by the product.
     "matplotlib",
     "playwright",
