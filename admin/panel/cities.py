@@ -6,7 +6,7 @@ from typing import Any
 
 from aiohttp import web
 
-from admin.panel.kit import admins_only, attempt, done, int_param, posted, render, uow
+from admin.panel.kit import admins_only, attempt, done, int_param, posted, render, text, uow
 from admin.schemas.places import CityForm, CityIn
 from admin.scope import Scope
 from domain.organisation.directory import city_choices, find_city
@@ -74,7 +74,7 @@ async def save(request: web.Request, scope: Scope) -> web.StreamResponse:
             (f"name_{k}" if k in parsed.fields()["names"] else k): v for k, v in errors.items()
         }
         if not errors:
-            await done(request, "/cities", f"Saved the city {parsed.name}.")
+            await done(request, "/cities", text(request, "panel.cities.saved", name=parsed.name))
     return await _show(request, scope, values=values, errors=errors, editing=editing, status=422)
 
 

@@ -7,7 +7,17 @@ from typing import Any
 from aiohttp import web
 
 from admin.locale import current_locale
-from admin.panel.kit import admins_only, attempt, deps, done, int_param, posted, render, uow
+from admin.panel.kit import (
+    admins_only,
+    attempt,
+    deps,
+    done,
+    int_param,
+    posted,
+    render,
+    text,
+    uow,
+)
 from admin.schemas.places import RecruiterIn
 from admin.scope import Scope
 from domain.calendars.busy_sources import busy_calendar_status
@@ -96,7 +106,9 @@ async def save(request: web.Request, scope: Scope) -> web.StreamResponse:
             ),
         )
         if not errors:
-            await done(request, "/recruiters", f"Saved the recruiter {parsed.name}.")
+            await done(
+                request, "/recruiters", text(request, "panel.recruiters.saved", name=parsed.name)
+            )
     return await _show(request, scope, values=values, errors=errors, editing=editing, status=422)
 
 
