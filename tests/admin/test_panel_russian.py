@@ -46,7 +46,8 @@ PRODUCT_WORDS = {
 }  # fmt: skip
 # The fixtures' own data, shown as it was written (names of people and cities, logins).
 DATA_WORDS = {
-    "Kazan", "Samara", "Anna", "Boris", "script", "alert", "boss", "rec", "our_bot", "stazh", "stazh_own",
+    "Kazan", "Samara", "Anna", "Boris", "script", "alert", "boss", "rec", "our_bot",
+    "stazh", "stazh_own",
 }  # fmt: skip
 ALLOWED = PRODUCT_WORDS | DATA_WORDS
 
