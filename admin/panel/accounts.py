@@ -19,6 +19,7 @@ from admin.panel.kit import (
     text,
     uow,
 )
+from admin.panel.reasons import said
 from admin.schemas.accounts import AccountIn, ApiTokenIn
 from admin.scope import Scope
 from core.enums import AdminRole
@@ -83,6 +84,7 @@ async def list_page(request: web.Request, scope: Scope) -> web.Response:
 @admins_only
 async def create(request: web.Request, scope: Scope) -> web.StreamResponse:
     parsed, errors, values = await posted(request, AccountIn)
+    errors = said(request, errors)
     if parsed is not None:
         _, errors = await attempt(
             request,
@@ -154,6 +156,7 @@ async def reset(request: web.Request, scope: Scope) -> web.StreamResponse:
 @admins_only
 async def create_token(request: web.Request, scope: Scope) -> web.Response:
     parsed, errors, values = await posted(request, ApiTokenIn)
+    errors = said(request, errors)
     if parsed is not None:
         issued = await issue_api_token(
             uow(request),

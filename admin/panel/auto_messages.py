@@ -4,6 +4,7 @@ the field they are about."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -12,6 +13,7 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 from pydantic import Field
 
+from admin.locale import current_locale
 from admin.panel.kit import (
     admins_only,
     attempt,
@@ -23,6 +25,7 @@ from admin.panel.kit import (
     text,
     uow,
 )
+from admin.panel.reasons import said
 from admin.schemas.common import Id, Input, TimeZone
 from admin.scope import Scope
 from core.enums import (
@@ -39,10 +42,15 @@ from domain.messaging.auto_messages import (
     set_paused,
     usable_template_keys,
 )
+from domain.messaging.texts import Catalog
 from domain.organisation.directory import city_choices
 from domain.records import AutoMessage, City
 
 DEFAULT_ZONE = "Europe/Moscow"
+# A shipped template is offered by the start of its text in the panel's language (markup and
+# the bot's commands left out).
+_MARKUP = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}|<[^>]*>|(?<!\S)/\w+", re.S)
+PREVIEW_LENGTH = 60
 PAUSABLE = (AutoMessageState.SCHEDULED, AutoMessageState.RUNNING)
 
 
@@ -181,8 +189,18 @@ async def _show(
         triggers=[(g.value, _named(request, "trigger", g.value)) for g in AutoMessageTrigger],
         statuses=[(s.value, _named(request, "status", s.value)) for s in CandidateStatus],
         cities=list(city_names.items()),
-        template_keys=[(k, k) for k in usable_template_keys(catalog)],
+        template_keys=_template_choices(catalog),
     )
+
+
+def _template_choices(catalog: Catalog) -> list[tuple[str, str]]:
+    """Each usable shipped template: its key, and the start of its text (markup left out)."""
+    choices = []
+    for key in usable_template_keys(catalog):
+        words = " ".join(_MARKUP.sub(" ", catalog.shipped_template(key, current_locale())).split())
+        shown = words if len(words) <= PREVIEW_LENGTH else words[:PREVIEW_LENGTH].rstrip() + "…"
+        choices.append((key, shown or key))
+    return choices
 
 
 def _default_zone(cities: Sequence[City]) -> str:
@@ -198,6 +216,7 @@ async def list_page(request: web.Request, scope: Scope) -> web.Response:
 @admins_only
 async def create(request: web.Request, scope: Scope) -> web.StreamResponse:
     parsed, errors, values = await posted(request, AutoMessageForm)
+    errors = said(request, errors)
     if parsed is not None:
         context = deps(request)
         zone = _default_zone(await city_choices(uow(request), limit=1))

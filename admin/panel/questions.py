@@ -24,6 +24,7 @@ from admin.panel.kit import (
     text,
     uow,
 )
+from admin.panel.reasons import said
 from admin.schemas.questions import (
     OPTIONS_FORMAT,
     QuestionIn,
@@ -156,6 +157,7 @@ async def _show_list(
             "kind": kind.value,
             "name": _test_name(request, kind),
             "test": test,
+            "default_title": TEST_DEFAULTS[kind]["title"],  # said by the name shown above it
             "rows": _rows(request, list(test.questions) if test else []),
             "values": values
             if kind is failed and values is not None
@@ -186,6 +188,7 @@ async def save_settings(request: web.Request, scope: Scope) -> web.StreamRespons
     kind = _kind(request.match_info["kind"])
     place = await _tests_of(request)
     parsed, errors, values = await posted(request, SettingsIn)
+    errors = said(request, errors)
     if parsed is not None:
         await save_test_settings(
             uow(request),
@@ -270,6 +273,7 @@ async def save(request: web.Request, scope: Scope) -> web.StreamResponse:
         kind = _kind(form.get("test"))
     values = {**form_values(QuestionIn, form), "test": kind.value}
     parsed, errors = check(QuestionIn, values)
+    errors = said(request, errors)
     if parsed is not None:
         _, errors = await attempt(
             request,

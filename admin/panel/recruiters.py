@@ -18,6 +18,7 @@ from admin.panel.kit import (
     text,
     uow,
 )
+from admin.panel.reasons import said
 from admin.schemas.places import RecruiterIn
 from admin.scope import Scope
 from domain.calendars.busy_sources import busy_calendar_status
@@ -95,6 +96,7 @@ async def edit_form(request: web.Request, scope: Scope) -> web.Response:
 async def save(request: web.Request, scope: Scope) -> web.StreamResponse:
     editing = await _recruiter(request) if "recruiter_id" in request.match_info else None
     parsed, errors, values = await posted(request, RecruiterIn)
+    errors = said(request, errors)
     if parsed is not None:
         _, errors = await attempt(
             request,

@@ -22,11 +22,11 @@ from domain.organisation.sessions import end_all_sessions
 from storage.models import AdminUser, ApiToken
 from storage.uow import UnitOfWork
 
-LOGIN_RULE = "3–64 letters, digits or . _ @ -"
-PASSWORD_RULE = f"at least {MIN_PASSWORD_LENGTH} characters"
-RECRUITER_RULE = "a recruiter account must be linked to a recruiter"
-ADMIN_RULE = "only recruiter accounts are linked to a recruiter"
-# Refusals said in the reader's language (catalog keys).
+# Refusals said in the reader's language (catalog keys; the password's says its length).
+LOGIN_RULE = "reason.account.login_rule"
+PASSWORD_RULE = "reason.account.password_rule"
+RECRUITER_RULE = "reason.account.recruiter_rule"
+ADMIN_RULE = "reason.account.admin_rule"
 WRONG_PASSWORD = "reason.account.wrong_password"
 OWN_PASSWORD = "reason.account.own_password"
 
