@@ -121,7 +121,7 @@ async def cancel_booking(
     if isinstance(checked, InvalidField):
         return Failure(checked)
     if booking.status not in ACTIVE_BOOKING_STATUSES:
-        return Failure(InvalidField("reason", f"the booking is {booking.status.value} already"))
+        return Failure(InvalidField("reason", f"reason.booking.already.{booking.status.value}"))
     before = booking.status
     view = await release_booking(
         uow,
