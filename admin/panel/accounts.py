@@ -19,6 +19,7 @@ from admin.panel.kit import (
     text,
     uow,
 )
+from admin.panel.reasons import said
 from admin.schemas.accounts import AccountIn, ApiTokenIn
 from admin.scope import Scope
 from core.enums import AdminRole
@@ -36,7 +37,6 @@ from domain.organisation.api_tokens import issue_api_token
 from domain.organisation.directory import recruiter_choices
 
 NEW_ACCOUNT = {"role": AdminRole.RECRUITER.value}
-ROLES = [(role.value, role.value) for role in AdminRole]
 
 
 async def _show(
@@ -63,7 +63,7 @@ async def _show(
         status=status,
         accounts=accounts,
         tokens=tokens,
-        roles=ROLES,
+        roles=[(r.value, text(request, f"panel.accounts.role.{r.value}")) for r in AdminRole],
         recruiters=recruiters,
         owners=[(row.account.id, row.account.login) for row in accounts if row.account.active],
         values=shown,
@@ -84,6 +84,7 @@ async def list_page(request: web.Request, scope: Scope) -> web.Response:
 @admins_only
 async def create(request: web.Request, scope: Scope) -> web.StreamResponse:
     parsed, errors, values = await posted(request, AccountIn)
+    errors = said(request, errors)
     if parsed is not None:
         _, errors = await attempt(
             request,
@@ -98,7 +99,9 @@ async def create(request: web.Request, scope: Scope) -> web.StreamResponse:
             ),
         )
         if not errors:
-            await done(request, "/accounts", f"Created the account {parsed.login}.")
+            await done(
+                request, "/accounts", text(request, "panel.accounts.created", login=parsed.login)
+            )
     return await _show(request, scope, values=values, errors=errors, status=422)
 
 
@@ -112,8 +115,8 @@ async def activate(request: web.Request, scope: Scope) -> web.StreamResponse:
         actor=scope.actor,
         admin_user_id=scope.user_id,
     )
-    verb = "Reactivated" if active else "Deactivated"
-    await done(request, "/accounts", f"{verb} the account {changed.unwrap().login}.")
+    notice = "panel.accounts.reactivated" if active else "panel.accounts.deactivated"
+    await done(request, "/accounts", text(request, notice, login=changed.unwrap().login))
 
 
 @admins_only
@@ -124,7 +127,9 @@ async def sign_out_everywhere(request: web.Request, scope: Scope) -> web.StreamR
         actor=scope.actor,
         admin_user_id=scope.user_id,
     )
-    await done(request, "/accounts", f"Signed {ended.unwrap().login} out everywhere.")
+    await done(
+        request, "/accounts", text(request, "panel.accounts.signed_out", login=ended.unwrap().login)
+    )
 
 
 @admins_only
@@ -151,6 +156,7 @@ async def reset(request: web.Request, scope: Scope) -> web.StreamResponse:
 @admins_only
 async def create_token(request: web.Request, scope: Scope) -> web.Response:
     parsed, errors, values = await posted(request, ApiTokenIn)
+    errors = said(request, errors)
     if parsed is not None:
         issued = await issue_api_token(
             uow(request),
@@ -164,7 +170,7 @@ async def create_token(request: web.Request, scope: Scope) -> web.Response:
             new_token = {"value": issued.unwrap(), "name": parsed.name, "owner": owner.login}
             return await _show(request, scope, new_token=new_token)
         # The form's select offers active accounts only: one gone meanwhile is that field's.
-        errors = {"admin_user_id": "an active account"}
+        errors = {"admin_user_id": text(request, "panel.accounts.token_owner_gone")}
     return await _show(request, scope, token_values=values, token_errors=errors, status=422)
 
 
@@ -177,7 +183,9 @@ async def revoke(request: web.Request, scope: Scope) -> web.StreamResponse:
         actor=scope.actor,
         admin_user_id=scope.user_id,
     )
-    await done(request, "/accounts", f"Revoked the API token {revoked.unwrap().name}.")
+    await done(
+        request, "/accounts", text(request, "panel.accounts.revoked", name=revoked.unwrap().name)
+    )
 
 
 def install(app: web.Application) -> None:

@@ -1,4 +1,6 @@
-"""The audit log: newest first, 50 to a page, filtered by entity, action and actor."""
+"""The audit log: newest first, 50 to a page, filtered by entity, action and actor. Actions,
+entities and the system's actors are named in the account's language; a value the catalogs do
+not name is shown as recorded."""
 
 from __future__ import annotations
 
@@ -8,12 +10,32 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
-from admin.panel.kit import admins_only, page_number, render, uow
+from admin.locale import current_locale
+from admin.panel.kit import admins_only, deps, page_number, render, uow
 from admin.scope import Scope
 from domain.organisation.audit_log import audit_page as read_audit_page
 
 FILTERS = ("entity", "action", "actor")
 MAX_FILTER_LENGTH = 100
+ACTION = "panel.audit.action."
+ENTITY = "panel.audit.entity."
+ACTOR = "panel.audit.actor."
+
+
+def _named(request: web.Request, prefix: str, value: str) -> str:
+    """The catalog's name of a recorded value, or the value itself."""
+    catalog = deps(request).catalog
+    key = prefix + value
+    return catalog.text(key, current_locale()) if catalog.has(key) else value
+
+
+def _choices(request: web.Request, prefix: str) -> list[tuple[str, str]]:
+    """Every value the catalogs name, with its name: what a filter offers."""
+    catalog = deps(request).catalog
+    values = sorted(
+        k.removeprefix(prefix) for k in catalog.ui[catalog.default_locale] if k.startswith(prefix)
+    )
+    return [(value, _named(request, prefix, value)) for value in values]
 
 
 def _filter_value(request: web.Request, name: str) -> str | None:
@@ -36,9 +58,9 @@ async def audit_page(request: web.Request, scope: Scope) -> web.Response:
     rows = [
         {
             "time": entry.created_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC"),
-            "actor": login or entry.actor,
-            "action": entry.action,
-            "entity": entry.entity,
+            "actor": login or _named(request, ACTOR, entry.actor),
+            "action": _named(request, ACTION, entry.action),
+            "entity": _named(request, ENTITY, entry.entity),
             "entity_id": entry.entity_id,
             "details": json.dumps(entry.details, ensure_ascii=False, sort_keys=True)
             if entry.details
@@ -57,6 +79,8 @@ async def audit_page(request: web.Request, scope: Scope) -> web.Response:
         scope,
         rows=rows,
         filters=kept,
+        entities=_choices(request, ENTITY),
+        actions=_choices(request, ACTION),
         page=page,
         previous=link(page - 1) if page > 1 else None,
         next=link(page + 1) if found.has_next else None,

@@ -4,6 +4,7 @@ the field they are about."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -12,7 +13,19 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 from pydantic import Field
 
-from admin.panel.kit import admins_only, attempt, deps, done, int_param, posted, render, uow
+from admin.locale import current_locale
+from admin.panel.kit import (
+    admins_only,
+    attempt,
+    deps,
+    done,
+    int_param,
+    posted,
+    render,
+    text,
+    uow,
+)
+from admin.panel.reasons import said
 from admin.schemas.common import Id, Input, TimeZone
 from admin.scope import Scope
 from core.enums import (
@@ -29,13 +42,15 @@ from domain.messaging.auto_messages import (
     set_paused,
     usable_template_keys,
 )
+from domain.messaging.texts import Catalog
 from domain.organisation.directory import city_choices
 from domain.records import AutoMessage, City
 
 DEFAULT_ZONE = "Europe/Moscow"
-KINDS = [(k.value, k.value) for k in AutoMessageKind]
-TRIGGERS = [(t.value, t.value.replace("_", " ")) for t in AutoMessageTrigger]
-STATUSES = [(s.value, s.value.replace("_", " ")) for s in CandidateStatus]
+# A shipped template is offered by the start of its text in the panel's language (markup and
+# the bot's commands left out).
+_MARKUP = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}|<[^>]*>|(?<!\S)/\w+", re.S)
+PREVIEW_LENGTH = 60
 PAUSABLE = (AutoMessageState.SCHEDULED, AutoMessageState.RUNNING)
 
 
@@ -87,41 +102,62 @@ def spec_for(form: AutoMessageForm, default_zone: str) -> dict[str, Any]:
     return spec
 
 
-def _when(moment: datetime | None) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if moment else "now"
+def _when(request: web.Request, moment: datetime | None) -> str:
+    if moment is None:
+        return text(request, "panel.auto_messages.now")
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
-def _audience(audience: dict[str, Any], city_names: dict[int, str]) -> str:
+def _named(request: web.Request, what: str, value: str) -> str:
+    """A stored kind, state, trigger or status in the panel's language."""
+    return text(request, f"panel.auto_messages.{what}.{value}")
+
+
+def _audience(request: web.Request, audience: dict[str, Any], city_names: dict[int, str]) -> str:
     parts = []
     if audience.get("city_ids"):
-        names = (city_names.get(c, f"#{c}") for c in audience["city_ids"])
-        parts.append("cities: " + ", ".join(names))
+        names = ", ".join(city_names.get(c, f"#{c}") for c in audience["city_ids"])
+        parts.append(text(request, "panel.auto_messages.audience_cities", names=names))
     if audience.get("statuses"):
-        parts.append("statuses: " + ", ".join(audience["statuses"]))
+        statuses = ", ".join(_named(request, "status", s) for s in audience["statuses"])
+        parts.append(text(request, "panel.auto_messages.audience_statuses", names=statuses))
     if audience.get("source"):
-        parts.append(f"source: {audience['source']}")
+        parts.append(
+            text(request, "panel.auto_messages.audience_source", source=audience["source"])
+        )
     if audience.get("registered_from"):
-        parts.append(f"registered from {audience['registered_from'][:10]}")
+        day = audience["registered_from"][:10]
+        parts.append(text(request, "panel.auto_messages.audience_from", day=day))
     if audience.get("registered_to"):
-        parts.append(f"registered before {audience['registered_to'][:10]}")
-    return "; ".join(parts) or "every reachable candidate"
+        day = audience["registered_to"][:10]
+        parts.append(text(request, "panel.auto_messages.audience_before", day=day))
+    return "; ".join(parts) or text(request, "panel.auto_messages.audience_everyone")
 
 
-def _row(message: AutoMessage, done: Progress, city_names: dict[int, str]) -> dict[str, Any]:
+def _row(
+    request: web.Request, message: AutoMessage, done: Progress, city_names: dict[int, str]
+) -> dict[str, Any]:
     if message.kind is AutoMessageKind.BROADCAST:
-        schedule = f"at {_when(message.send_at)}"
+        schedule = text(request, "panel.auto_messages.at", moment=_when(request, message.send_at))
     else:
-        trigger = message.trigger.value.replace("_", " ") if message.trigger else "?"
-        schedule = f"{trigger}, after {message.trigger_after_hours} h"
-    text = message.audience.get("text")
+        trigger = _named(request, "trigger", message.trigger.value) if message.trigger else "?"
+        schedule = text(
+            request,
+            "panel.auto_messages.after",
+            trigger=trigger,
+            hours=message.trigger_after_hours,
+        )
+    body = message.audience.get("text")
     return {
         "id": message.id,
         "name": message.name,
-        "kind": message.kind.value,
-        "state": message.state.value,
+        "kind": _named(request, "kind", message.kind.value),
+        "state": _named(request, "state", message.state.value),
         "schedule": schedule,
-        "body": f"text: {text[:80]}" if text else f"template: {message.template_key}",
-        "audience": _audience(message.audience, city_names),
+        "body": text(request, "panel.auto_messages.body_text", text=body[:80])
+        if body
+        else text(request, "panel.auto_messages.body_template", template=message.template_key),
+        "audience": _audience(request, message.audience, city_names),
         "progress": done,
         "pausable": message.state in PAUSABLE,
         "resumable": message.state is AutoMessageState.PAUSED,
@@ -146,15 +182,25 @@ async def _show(
         "auto_messages.html",
         scope,
         status=status,
-        messages=[_row(m, done, city_names) for m, done in listed],
+        messages=[_row(request, m, done, city_names) for m, done in listed],
         values=values if values is not None else fresh,
         errors=errors or {},
-        kinds=KINDS,
-        triggers=TRIGGERS,
-        statuses=STATUSES,
+        kinds=[(k.value, _named(request, "kind", k.value)) for k in AutoMessageKind],
+        triggers=[(g.value, _named(request, "trigger", g.value)) for g in AutoMessageTrigger],
+        statuses=[(s.value, _named(request, "status", s.value)) for s in CandidateStatus],
         cities=list(city_names.items()),
-        template_keys=[(k, k) for k in usable_template_keys(catalog)],
+        template_keys=_template_choices(catalog),
     )
+
+
+def _template_choices(catalog: Catalog) -> list[tuple[str, str]]:
+    """Each usable shipped template: its key, and the start of its text (markup left out)."""
+    choices = []
+    for key in usable_template_keys(catalog):
+        words = " ".join(_MARKUP.sub(" ", catalog.shipped_template(key, current_locale())).split())
+        shown = words if len(words) <= PREVIEW_LENGTH else words[:PREVIEW_LENGTH].rstrip() + "…"
+        choices.append((key, shown or key))
+    return choices
 
 
 def _default_zone(cities: Sequence[City]) -> str:
@@ -170,6 +216,7 @@ async def list_page(request: web.Request, scope: Scope) -> web.Response:
 @admins_only
 async def create(request: web.Request, scope: Scope) -> web.StreamResponse:
     parsed, errors, values = await posted(request, AutoMessageForm)
+    errors = said(request, errors)
     if parsed is not None:
         context = deps(request)
         zone = _default_zone(await city_choices(uow(request), limit=1))
@@ -185,7 +232,8 @@ async def create(request: web.Request, scope: Scope) -> web.StreamResponse:
             ),
         )
         if created is not None:
-            await done(request, "/auto-messages", f"Created the auto-message {created.name}.")
+            notice = text(request, "panel.auto_messages.created", name=created.name)
+            await done(request, "/auto-messages", notice)
         if "audience" in errors:  # the audience as a whole: the form has no field of that name
             errors = {"form": errors["audience"]}
     return await _show(request, scope, values=values, errors=errors, status=422)
@@ -201,8 +249,8 @@ async def pause_or_resume(request: web.Request, scope: Scope) -> web.StreamRespo
         actor=scope.actor,
         admin_user_id=scope.user_id,
     )
-    verb = "Paused" if paused else "Resumed"
-    await done(request, "/auto-messages", f"{verb} the auto-message {changed.unwrap().name}.")
+    notice = "panel.auto_messages.paused" if paused else "panel.auto_messages.resumed"
+    await done(request, "/auto-messages", text(request, notice, name=changed.unwrap().name))
 
 
 def install(app: web.Application) -> None:

@@ -6,7 +6,8 @@ from typing import Any
 
 from aiohttp import web
 
-from admin.panel.kit import admins_only, attempt, done, int_param, posted, render, uow
+from admin.panel.kit import admins_only, attempt, done, int_param, posted, render, text, uow
+from admin.panel.reasons import said
 from admin.schemas.places import CityForm, CityIn
 from admin.scope import Scope
 from domain.organisation.directory import city_choices, find_city
@@ -65,6 +66,7 @@ async def save(request: web.Request, scope: Scope) -> web.StreamResponse:
         if editing is None:
             raise web.HTTPNotFound()
     parsed, errors, values = await posted(request, CityForm)
+    errors = said(request, errors)
     if parsed is not None:
         _, errors = await attempt(
             request, save_city(uow(request), parsed.fields(), actor=scope.actor, city_id=city_id)
@@ -74,7 +76,7 @@ async def save(request: web.Request, scope: Scope) -> web.StreamResponse:
             (f"name_{k}" if k in parsed.fields()["names"] else k): v for k, v in errors.items()
         }
         if not errors:
-            await done(request, "/cities", f"Saved the city {parsed.name}.")
+            await done(request, "/cities", text(request, "panel.cities.saved", name=parsed.name))
     return await _show(request, scope, values=values, errors=errors, editing=editing, status=422)
 
 

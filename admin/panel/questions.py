@@ -21,8 +21,10 @@ from admin.panel.kit import (
     int_param,
     posted,
     render,
+    text,
     uow,
 )
+from admin.panel.reasons import said
 from admin.schemas.questions import (
     OPTIONS_FORMAT,
     QuestionIn,
@@ -49,16 +51,13 @@ from domain.screening.questions import (
 from domain.vacancies.catalog import find_vacancy, title_in
 from storage.uow import UnitOfWork
 
-TEST_NAMES = {
-    TestKind.SCREENING: "Test 1 · screening",
-    TestKind.KNOWLEDGE: "Test 2 · knowledge",
-}
-KIND_NAMES = {
-    QuestionKind.TEXT: "text",
-    QuestionKind.SINGLE_CHOICE: "single choice",
-    QuestionKind.NUMBER: "number",
-    QuestionKind.PHONE: "phone",
-}
+
+def _test_name(request: web.Request, kind: TestKind) -> str:
+    return text(request, f"panel.questions.test.{kind.value}")
+
+
+def _kind_names(request: web.Request) -> dict[str, str]:
+    return {k.value: text(request, f"panel.questions.kind.{k.value}") for k in QuestionKind}
 
 
 @dataclass(frozen=True)
@@ -100,19 +99,19 @@ def _kind(value: object) -> TestKind:
         raise web.HTTPNotFound() from None
 
 
-def _option_summary(option: dict[str, Any]) -> str:
+def _option_summary(request: web.Request, option: dict[str, Any]) -> str:
     marks = [
-        mark
-        for flag, mark in (("correct", "✓ correct"), ("knockout", "✖ knock-out"))
+        text(request, f"panel.questions.mark.{flag}")
+        for flag in ("correct", "knockout")
         if option.get(flag)
     ]
     if option.get("score"):
-        marks.append(f"score {option['score']}")
-    text = f"{option['value']}: {option_label(option, 'en')}"
-    return f"{text} ({', '.join(marks)})" if marks else text
+        marks.append(text(request, "panel.questions.mark.score", score=option["score"]))
+    shown = f"{option['value']}: {option_label(option, current_locale())}"
+    return f"{shown} ({', '.join(marks)})" if marks else shown
 
 
-def _rows(questions: list[TestQuestion]) -> list[Row]:
+def _rows(request: web.Request, questions: list[TestQuestion]) -> list[Row]:
     by_id = {q.id: q for q in questions}
     rows: list[Row] = []
     hidden_ids: set[int] = set()
@@ -125,8 +124,10 @@ def _rows(questions: list[TestQuestion]) -> list[Row]:
             Row(
                 question=question,
                 depth=depth,
-                options=[_option_summary(o) for o in question.options],
-                knockouts=[option_label(o, "en") for o in question.options if o.get("knockout")],
+                options=[_option_summary(request, o) for o in question.options],
+                knockouts=[
+                    option_label(o, current_locale()) for o in question.options if o.get("knockout")
+                ],
                 branch=f"{parent.key} = {question.show_if_answer}" if parent else None,
                 hidden=hidden,
             )
@@ -154,9 +155,10 @@ async def _show_list(
     views = [
         {
             "kind": kind.value,
-            "name": TEST_NAMES[kind],
+            "name": _test_name(request, kind),
             "test": test,
-            "rows": _rows(list(test.questions) if test else []),
+            "default_title": TEST_DEFAULTS[kind]["title"],  # said by the name shown above it
+            "rows": _rows(request, list(test.questions) if test else []),
             "values": values
             if kind is failed and values is not None
             else _settings_values(kind, test),
@@ -170,7 +172,7 @@ async def _show_list(
         scope,
         status=status,
         tests=views,
-        kinds=KIND_NAMES,
+        kinds=_kind_names(request),
         base=place.base,
         vacancy=place.vacancy,
     )
@@ -186,6 +188,7 @@ async def save_settings(request: web.Request, scope: Scope) -> web.StreamRespons
     kind = _kind(request.match_info["kind"])
     place = await _tests_of(request)
     parsed, errors, values = await posted(request, SettingsIn)
+    errors = said(request, errors)
     if parsed is not None:
         await save_test_settings(
             uow(request),
@@ -195,9 +198,8 @@ async def save_settings(request: web.Request, scope: Scope) -> web.StreamRespons
             admin_user_id=scope.user_id,
             vacancy_id=place.vacancy_id,
         )
-        await done(
-            request, f"{place.base}#{kind.value}", f"Saved the settings of {TEST_NAMES[kind]}."
-        )
+        notice = text(request, "panel.questions.settings_saved", test=_test_name(request, kind))
+        await done(request, f"{place.base}#{kind.value}", notice)
     return await _show_list(request, scope, failed=kind, values=values, errors=errors, status=422)
 
 
@@ -221,13 +223,13 @@ async def _show_form(
         scope,
         status=status,
         kind=kind.value,
-        test_name=TEST_NAMES[kind],
+        test_name=_test_name(request, kind),
         knowledge=kind is TestKind.KNOWLEDGE,
         editing=editing,
         values=values,
         errors=errors or {},
-        kinds=[(k.value, name) for k, name in KIND_NAMES.items()],
-        parents=[(q.id, f"{q.key}: {q.prompt.get('en') or q.key}") for q in parents],
+        kinds=list(_kind_names(request).items()),
+        parents=[(q.id, f"{q.key}: {q.prompt.get(current_locale()) or q.key}") for q in parents],
         answers=[(q.key, [str(o["value"]) for o in q.options]) for q in parents],
         options_format=OPTIONS_FORMAT,
         base=place.base,
@@ -271,6 +273,7 @@ async def save(request: web.Request, scope: Scope) -> web.StreamResponse:
         kind = _kind(form.get("test"))
     values = {**form_values(QuestionIn, form), "test": kind.value}
     parsed, errors = check(QuestionIn, values)
+    errors = said(request, errors)
     if parsed is not None:
         _, errors = await attempt(
             request,
@@ -285,7 +288,8 @@ async def save(request: web.Request, scope: Scope) -> web.StreamResponse:
             ),
         )
         if not errors:
-            await done(request, f"{place.base}#{kind.value}", f"Saved the question {parsed.key}.")
+            notice = text(request, "panel.questions.saved", question=parsed.key)
+            await done(request, f"{place.base}#{kind.value}", notice)
     return await _show_form(
         request, scope, kind, values=values, errors=errors, editing=editing, status=422
     )
@@ -297,18 +301,18 @@ async def _change(
     notice: str,
 ) -> NoReturn:
     """Apply a change to the question in the path (one of the page's tests), then back to the
-    list with `notice` ({key} is the question's key)."""
+    list with the catalog's `notice` ({question} is the question's key)."""
     place = await _tests_of(request)
     question_id = int_param(request, "question_id")
     changed = await change(uow(request), question_id, place.vacancy_id)
-    await done(request, place.base, notice.format(key=changed.unwrap().key))
+    await done(request, place.base, text(request, notice, question=changed.unwrap().key))
 
 
 @admins_only
 async def move(request: web.Request, scope: Scope) -> web.StreamResponse:
     direction = (await request.post()).get("direction")
     if direction not in ("up", "down"):
-        raise web.HTTPBadRequest(text="Move a question up or down.")
+        raise web.HTTPBadRequest(text=text(request, "panel.questions.move_how"))
     way: Literal["up", "down"] = "up" if direction == "up" else "down"
     await _change(
         request,
@@ -320,7 +324,7 @@ async def move(request: web.Request, scope: Scope) -> web.StreamResponse:
             admin_user_id=scope.user_id,
             vacancy_id=vacancy_id,
         ),
-        f"Moved the question {{key}} {way}.",
+        f"panel.questions.moved_{way}",
     )
 
 
@@ -342,8 +346,8 @@ def _switch(active: bool, notice: str) -> PageHandler:
     return switch
 
 
-deactivate = admins_only(_switch(False, "The question {key} is off: the bot no longer asks it."))
-activate = admins_only(_switch(True, "The question {key} is back on."))
+deactivate = admins_only(_switch(False, "panel.questions.switched_off"))
+activate = admins_only(_switch(True, "panel.questions.switched_on"))
 
 
 def install(app: web.Application) -> None:

@@ -7,7 +7,18 @@ from typing import Any
 from aiohttp import web
 
 from admin.locale import current_locale
-from admin.panel.kit import admins_only, attempt, deps, done, int_param, posted, render, uow
+from admin.panel.kit import (
+    admins_only,
+    attempt,
+    deps,
+    done,
+    int_param,
+    posted,
+    render,
+    text,
+    uow,
+)
+from admin.panel.reasons import said
 from admin.schemas.places import RecruiterIn
 from admin.scope import Scope
 from domain.calendars.busy_sources import busy_calendar_status
@@ -85,6 +96,7 @@ async def edit_form(request: web.Request, scope: Scope) -> web.Response:
 async def save(request: web.Request, scope: Scope) -> web.StreamResponse:
     editing = await _recruiter(request) if "recruiter_id" in request.match_info else None
     parsed, errors, values = await posted(request, RecruiterIn)
+    errors = said(request, errors)
     if parsed is not None:
         _, errors = await attempt(
             request,
@@ -96,7 +108,9 @@ async def save(request: web.Request, scope: Scope) -> web.StreamResponse:
             ),
         )
         if not errors:
-            await done(request, "/recruiters", f"Saved the recruiter {parsed.name}.")
+            await done(
+                request, "/recruiters", text(request, "panel.recruiters.saved", name=parsed.name)
+            )
     return await _show(request, scope, values=values, errors=errors, editing=editing, status=422)
 
 

@@ -29,7 +29,7 @@ ZONES = frozenset(TIME_ZONES)
 def _zone(name: str) -> str:
     """Only a zone of `TIME_ZONES` (a long or odd name is not looked up as a file)."""
     if name not in ZONES:
-        raise ValueError("an IANA time zone such as Europe/Moscow")
+        raise ValueError("reason.time_zone")  # a catalog key: said in the reader's language
     return name
 
 

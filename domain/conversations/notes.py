@@ -11,6 +11,7 @@ from core.errors import InvalidField, NotFound
 from core.result import Failure, Result, Success
 from domain.conversations.routing import visible_candidate
 from domain.pipeline.directory import actor_name
+from domain.refusals import REQUIRED, TOO_LONG, refusal
 from storage.models import CandidateNote
 from storage.uow import UnitOfWork
 
@@ -35,9 +36,9 @@ async def add_note(
         return Failure(NotFound(f"candidate {candidate_id}"))
     words = text.strip()
     if not words:
-        return Failure(InvalidField("text", "required"))
+        return Failure(InvalidField("text", REQUIRED))
     if len(words) > MAX_NOTE:
-        return Failure(InvalidField("text", f"at most {MAX_NOTE} characters"))
+        return Failure(refusal("text", TOO_LONG, limit=MAX_NOTE))
     note = await uow.notes.create(
         CandidateNote(candidate_id=candidate.id, actor=actor, text=words, created_at=clock.now())
     )

@@ -12,6 +12,7 @@ from domain.conversations.routing import visible_candidate
 from domain.messaging.outbox import queue_message
 from domain.messaging.texts import Catalog, render_message
 from domain.pipeline.directory import actor_name
+from domain.refusals import REQUIRED, TOO_LONG, refusal
 from storage.models import Candidate
 from storage.uow import UnitOfWork
 
@@ -27,9 +28,9 @@ ERASED = "the candidate's personal data was erased: nothing can be sent to them"
 def words_refusal(words: str) -> InvalidField | None:
     """Why these (stripped) words cannot be sent: empty, or too long."""
     if not words:
-        return InvalidField("text", "required")
+        return InvalidField("text", REQUIRED)
     if len(words) > MAX_REPLY:
-        return InvalidField("text", f"at most {MAX_REPLY} characters")
+        return refusal("text", TOO_LONG, limit=MAX_REPLY)
     return None
 
 

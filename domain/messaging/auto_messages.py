@@ -29,6 +29,7 @@ from domain.messaging.quiet_hours import in_quiet_hours
 from domain.messaging.rendering import render
 from domain.messaging.templates import check_body, check_body_aside
 from domain.messaging.texts import Catalog
+from domain.refusals import REQUIRED, refusal
 from domain.scheduling.picker import BookingRules
 from storage.models import AutoMessage
 from storage.repositories.auto_messages import RecipientFilter
@@ -82,40 +83,47 @@ async def create_auto_message(
     `actor` (and the panel account, when there is one). Commits."""
     name = str(spec.get("name") or "").strip()
     if not name:
-        return Failure(InvalidAutoMessage("name", "required"))
+        return Failure(InvalidAutoMessage("name", REQUIRED))
     try:
         kind = AutoMessageKind(str(spec.get("kind")))
     except ValueError:
-        return Failure(InvalidAutoMessage("kind", "broadcast or trigger"))
+        return Failure(InvalidAutoMessage("kind", "reason.auto_message.kind"))
     key = str(spec.get("template_key") or "")
     body = spec.get("text")
     if isinstance(body, str) and body.strip():
         if (problem := (await check_body_aside(catalog, body, VARIABLES)).error) is not None:
             return Failure(InvalidAutoMessage("text", problem))
     elif key not in catalog.templates.get(catalog.default_locale, {}):
-        return Failure(InvalidAutoMessage("template_key", "a known template key, or give text"))
+        return Failure(InvalidAutoMessage("template_key", "reason.auto_message.template_key"))
     elif (problem := _shipped_problem(catalog, key)) is not None:
         # Most shipped texts speak of a booking, a test…: an auto-message has only the name.
         return Failure(
-            InvalidAutoMessage("template_key", f"needs more than the candidate's name: {problem}")
+            refusal(
+                "template_key",
+                "reason.auto_message.needs_more",
+                InvalidAutoMessage,
+                problem=problem,
+            )
         )
     audience = spec.get("audience") or {}
     if not isinstance(audience, dict):
-        return Failure(InvalidAutoMessage("audience", "an object"))
+        return Failure(InvalidAutoMessage("audience", "reason.auto_message.audience"))
     try:
         statuses = [CandidateStatus(s).value for s in audience.get("statuses", [])]
     except ValueError:
-        return Failure(InvalidAutoMessage("audience.statuses", "known candidate statuses"))
+        return Failure(InvalidAutoMessage("audience.statuses", "reason.auto_message.statuses"))
     city_ids = audience.get("city_ids", [])
     if not isinstance(city_ids, list) or not all(isinstance(c, int) for c in city_ids):
-        return Failure(InvalidAutoMessage("audience.city_ids", "a list of city ids"))
+        return Failure(InvalidAutoMessage("audience.city_ids", "reason.auto_message.city_ids"))
     registered = {}
     for bound in ("registered_from", "registered_to"):
         if audience.get(bound):
             try:
                 registered[bound] = datetime.fromisoformat(str(audience[bound])).isoformat()
             except ValueError:
-                return Failure(InvalidAutoMessage(f"audience.{bound}", "an ISO date-time"))
+                return Failure(
+                    InvalidAutoMessage(f"audience.{bound}", "reason.auto_message.date_time")
+                )
     message = AutoMessage(
         name=name[:200],
         kind=kind,
@@ -135,20 +143,25 @@ async def create_auto_message(
                 datetime.fromisoformat(str(spec["send_at"])) if spec.get("send_at") else clock.now()
             )
         except ValueError:
-            return Failure(InvalidAutoMessage("send_at", "an ISO date-time with a zone"))
+            return Failure(InvalidAutoMessage("send_at", "reason.auto_message.zoned_time"))
         if send_at.tzinfo is None:
-            return Failure(InvalidAutoMessage("send_at", "an ISO date-time with a zone"))
+            return Failure(InvalidAutoMessage("send_at", "reason.auto_message.zoned_time"))
         message.send_at = send_at
     else:
         try:
             message.trigger = AutoMessageTrigger(str(spec.get("trigger")))
         except ValueError:
             return Failure(
-                InvalidAutoMessage("trigger", ", ".join(t.value for t in AutoMessageTrigger))
+                refusal(
+                    "trigger",
+                    "reason.auto_message.trigger",
+                    InvalidAutoMessage,
+                    triggers=", ".join(t.value for t in AutoMessageTrigger),
+                )
             )
         hours = spec.get("after_hours")
         if not isinstance(hours, int) or isinstance(hours, bool) or not 0 < hours <= 24 * 90:
-            return Failure(InvalidAutoMessage("after_hours", "whole hours from 1 to 2160"))
+            return Failure(InvalidAutoMessage("after_hours", "reason.auto_message.after_hours"))
         message.trigger_after_hours = hours
     [message] = await uow.auto_messages.add_many([message])  # flushed: the audit needs its id
     uow.audit.record(

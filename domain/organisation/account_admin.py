@@ -22,12 +22,19 @@ from domain.organisation.sessions import end_all_sessions
 from storage.models import AdminUser, ApiToken
 from storage.uow import UnitOfWork
 
-LOGIN_RULE = "3–64 letters, digits or . _ @ -"
-PASSWORD_RULE = f"at least {MIN_PASSWORD_LENGTH} characters"
-RECRUITER_RULE = "a recruiter account must be linked to a recruiter"
-ADMIN_RULE = "only recruiter accounts are linked to a recruiter"
-WRONG_PASSWORD = "this is not your current password"
-OWN_PASSWORD = "change your own password on your password page, with the current one"
+# Refusals said in the reader's language (catalog keys; the password's says its length).
+LOGIN_RULE = "reason.account.login_rule"
+PASSWORD_RULE = "reason.account.password_rule"
+RECRUITER_RULE = "reason.account.recruiter_rule"
+ADMIN_RULE = "reason.account.admin_rule"
+WRONG_PASSWORD = "reason.account.wrong_password"
+OWN_PASSWORD = "reason.account.own_password"
+
+
+class OwnAccountActive(Conflict):
+    """An account may not switch itself off (or on)."""
+
+    message_key = "reason.account.own_active"
 
 
 @dataclass(frozen=True)
@@ -93,9 +100,9 @@ async def create_account(
         if problem is not None:
             return Failure(InvalidField(field, problem))
     if await uow.admin_users.get_by_login(login) is not None:
-        return Failure(InvalidField("login", "an account with this login exists already"))
+        return Failure(InvalidField("login", "reason.account.login_taken"))
     if recruiter_id is not None and await uow.recruiters.get(recruiter_id) is None:
-        return Failure(InvalidField("recruiter_id", "no such recruiter"))
+        return Failure(InvalidField("recruiter_id", "reason.account.no_recruiter"))
     [user] = await uow.admin_users.add_many(
         [
             AdminUser(
@@ -130,7 +137,7 @@ async def set_active(
     """Deactivate an account (its sessions end at once, its API tokens stop working) or let it
     in again; never one's own. Commits."""
     if account_id == admin_user_id:
-        return Failure(Conflict("You cannot deactivate or reactivate yourself."))
+        return Failure(OwnAccountActive())
     found = await _account(uow, account_id)
     if isinstance(found, Failure):
         return Failure(found.error)

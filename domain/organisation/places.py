@@ -11,7 +11,7 @@ from storage.dto import RecruiterDTO
 from storage.models import City, Recruiter
 from storage.uow import UnitOfWork
 
-TAKEN = "a city with this name exists already"
+TAKEN = "reason.city.name_taken"
 
 
 async def _name_taken(uow: UnitOfWork, name: str, except_id: int | None) -> bool:
@@ -46,7 +46,7 @@ async def save_city(
     names: dict[str, str | None] = dict(fields.get("names") or {})
     unknown = sorted(set(names) - set(SUPPORTED_LOCALES))
     if unknown:
-        return Failure(InvalidField(f"names.{unknown[0]}", "not a language the bot speaks"))
+        return Failure(InvalidField(f"names.{unknown[0]}", "reason.city.unknown_language"))
     name = columns.get("name", city.name if city else "")
     taken = await _taken_field(uow, name, names, city_id)
     if taken is not None:
@@ -73,7 +73,7 @@ async def save_recruiter(
     wanted = list(dict.fromkeys(fields.pop("city_ids")))
     cities = await uow.cities.get_many(wanted)
     if len(cities) != len(wanted):
-        return Failure(InvalidField("city_ids", "every city must exist"))
+        return Failure(InvalidField("city_ids", "reason.recruiter.unknown_city"))
     recruiter = None
     if recruiter_id is not None:
         recruiter = await uow.recruiters.get_with_cities(recruiter_id)

@@ -14,6 +14,7 @@ from domain.bookings.desk import tell_candidate
 from domain.messaging.outbox import pick_time_button
 from domain.pipeline.directory import StatusChangeRow, actor_name, in_scope
 from domain.pipeline.status import Teller, move_candidate
+from domain.refusals import REQUIRED, TOO_LONG, refusal
 from storage.models import Candidate
 from storage.uow import UnitOfWork
 
@@ -37,9 +38,9 @@ async def _candidate(
 def _required(field: str, value: str, limit: int) -> str | InvalidField:
     text = value.strip()
     if not text:
-        return InvalidField(field, "required")
+        return InvalidField(field, REQUIRED)
     if len(text) > limit:
-        return InvalidField(field, f"at most {limit} characters")
+        return refusal(field, TOO_LONG, limit=limit)
     return text
 
 
@@ -78,7 +79,7 @@ async def change_status(
         return found
     candidate, checked = found
     if candidate.status is status:
-        return Failure(InvalidField("status", "the candidate has this status already"))
+        return Failure(InvalidField("status", "reason.candidate.same_status"))
     # The pipeline's one change function writes the history and the audit row (the account is
     # linked from the actor, "admin:<id>").
     change = await move_candidate(
@@ -120,7 +121,7 @@ async def cancel_booking(
     if isinstance(checked, InvalidField):
         return Failure(checked)
     if booking.status not in ACTIVE_BOOKING_STATUSES:
-        return Failure(InvalidField("reason", f"the booking is {booking.status.value} already"))
+        return Failure(InvalidField("reason", f"reason.booking.already.{booking.status.value}"))
     before = booking.status
     view = await release_booking(
         uow,
@@ -134,7 +135,7 @@ async def cancel_booking(
         calendar=False,  # the event's cancellation follows what the candidate is told
     )
     if view is None:  # someone else changed it meanwhile
-        return Failure(InvalidField("reason", "the booking changed meanwhile; reload the page"))
+        return Failure(InvalidField("reason", "reason.booking.changed"))
     buttons = pick_time_button(m.catalog, candidate.locale, booking.purpose.value)
     # The recruiters' desk's own message for a booking it cancels, with the same dedupe key.
     await tell_candidate(uow, m, candidate, booking, CANCELED_KEY, view=view, buttons=buttons)

@@ -15,6 +15,7 @@ from typing import Any, Literal
 from core.enums import QuestionKind, TestKind
 from core.errors import InvalidField, NotFound
 from core.result import Failure, Result, Success
+from domain.refusals import refusal
 from domain.vacancies.editing import copy_default_test
 from storage.models import Test, TestQuestion
 from storage.uow import UnitOfWork
@@ -151,36 +152,36 @@ def _check(
     by_id = {q.id: q for q in questions}
     others = [q for q in questions if q is not question]
     if any(q.key == fields["key"] for q in others):
-        return InvalidField("key", "another question of this test has this key")
+        return InvalidField("key", "reason.question.key_taken")
     parent_id = fields.get("parent_id")
     if parent_id is not None:
         parent = by_id.get(parent_id)
         if parent is None:
-            return InvalidField("parent_id", "must be a question of the same test")
+            return InvalidField("parent_id", "reason.question.parent_elsewhere")
         if question is not None and parent_id == question.id:
-            return InvalidField("parent_id", "a question cannot be its own parent")
+            return InvalidField("parent_id", "reason.question.own_parent")
         if parent.kind is not QuestionKind.SINGLE_CHOICE:
-            return InvalidField("parent_id", "must be a single-choice question")
+            return InvalidField("parent_id", "reason.question.parent_not_choice")
         answers = _values(parent.options)
         if fields.get("show_if_answer") not in answers:
-            return InvalidField(
-                "show_if_answer", f"must be one of the parent's values: {', '.join(answers)}"
+            return refusal(
+                "show_if_answer", "reason.question.not_a_parent_value", values=", ".join(answers)
             )
         if question is not None and parent_id in descendants(questions, question.id):
-            return InvalidField("parent_id", "a question cannot be its own ancestor")
+            return InvalidField("parent_id", "reason.question.own_ancestor")
     if question is None:
         return None
     branches = [q for q in others if q.parent_id == question.id]
     if branches and fields["kind"] is not QuestionKind.SINGLE_CHOICE:
-        return InvalidField(
-            "kind", f"{branches[0].key} branches from this question: it stays single-choice"
-        )
+        return refusal("kind", "reason.question.has_branches", question=branches[0].key)
     kept = set(_values(fields.get("options", [])))
     for branch in branches:
         if branch.show_if_answer not in kept:
-            return InvalidField(
+            return refusal(
                 "options",
-                f"the answer “{branch.show_if_answer}” opens the question {branch.key}: keep it",
+                "reason.question.answer_opens",
+                answer=branch.show_if_answer,
+                question=branch.key,
             )
     return None
 
@@ -222,7 +223,7 @@ async def save_question(
         if question is None:
             if await uow.tests.get_question(question_id) is None:
                 return Failure(NotFound(f"question {question_id}"))
-            return Failure(InvalidField("test", "a question stays in its own test"))
+            return Failure(InvalidField("test", "reason.question.other_test"))
     refusal = _check(fields, question, test.questions)
     if refusal is not None:
         return Failure(refusal)

@@ -215,7 +215,9 @@ async def _content(panel: Panel) -> dict[str, Any]:
     async with panel.storage.uow() as uow:
         keys = {"stazh", "stazh_own"}
         rows = await uow.session.execute(
-            select(TestQuestion.key, TestQuestion.id).where(TestQuestion.key.in_(keys))
+            select(TestQuestion.key, TestQuestion.id)
+            .where(TestQuestion.key.in_(keys))
+            .order_by(TestQuestion.id.desc())  # the default test's "stazh" before the copy's
         )
         question_ids = dict(rows.tuples().all())
     return {
@@ -284,7 +286,7 @@ PAGES = [
         "/recruiters/{anna}/busy-calendar",
     ),
     Page("questions", "/questions"),
-    Page("question-new", "/questions/new"),
+    Page("question-new", "/questions/new", "/questions/new?test=knowledge"),
     Page("question", "/questions/{question_id}", "/questions/{question}"),
     Page(
         "vacancy-questions",
@@ -294,7 +296,7 @@ PAGES = [
     Page(
         "vacancy-question-new",
         "/vacancies/{vacancy_id}/questions/new",
-        "/vacancies/{cook}/questions/new",
+        "/vacancies/{cook}/questions/new?test=screening",
     ),
     Page(
         "vacancy-question",

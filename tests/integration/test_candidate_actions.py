@@ -308,7 +308,7 @@ async def test_cancelling_is_refused_for_ended_foreign_or_unseen_bookings(
         )
     assert isinstance(again, Failure)
     assert isinstance(again.error, InvalidField)
-    assert again.error.reason == "the booking is canceled already"
+    assert again.error.reason == "reason.booking.already.canceled"  # "...canceled already"
     assert [e.action for e in await _audit(storage)].count("cancel") == 1
 
 

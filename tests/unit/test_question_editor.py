@@ -13,6 +13,7 @@ from core.enums import QuestionKind, TestKind
 from core.errors import InvalidField, NotFound
 from core.result import Failure, Success
 from domain.demo import knowledge_questions, screening_questions
+from domain.messaging.texts import Catalog
 from domain.screening.questions import (
     TEST_DEFAULTS,
     move_question,
@@ -22,6 +23,8 @@ from domain.screening.questions import (
 )
 from storage.models import AuditLogEntry, TestQuestion
 from tests.conftest import Storage
+
+ENGLISH = Catalog.load("en")
 
 
 def test_options_are_read_from_one_line_each() -> None:
@@ -138,7 +141,8 @@ async def _order(storage: Storage, kind: TestKind = TestKind.SCREENING) -> list[
 def _refusal(result: Any) -> tuple[str, str]:
     assert isinstance(result, Failure), result
     assert isinstance(result.error, InvalidField)
-    return result.error.field, result.error.reason
+    # The reason is a catalog key: what an English reader is told.
+    return result.error.field, ENGLISH.text(result.error.reason, "en", **result.error.values)
 
 
 async def test_a_missing_test_is_created_as_the_demo_creates_it(sqlite_storage: Storage) -> None:
