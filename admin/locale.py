@@ -15,6 +15,7 @@ from admin.deps import DEPS
 # aiohttp runs each request in a task of its own, so a value set for one never reaches another.
 _locale: ContextVar[str | None] = ContextVar("panel_locale", default=None)
 OUTSIDE_A_REQUEST = "en"  # logs and scripts
+API_FALLBACK = "en"  # an API client that names no language (and whose account chose none)
 
 
 def current_locale() -> str:
@@ -58,5 +59,7 @@ async def choose_locale(request: web.Request, handler: Handler) -> web.StreamRes
     if deps is not None:
         catalog = deps.catalog
         header = request.headers.get("Accept-Language")
-        _locale.set(negotiate(header, catalog.ui.keys(), catalog.default_locale))
+        # A script calling the API says no language: it gets English, as it always did.
+        fallback = API_FALLBACK if request.path.startswith("/api/") else catalog.default_locale
+        _locale.set(negotiate(header, catalog.ui.keys(), fallback))
     return await handler(request)

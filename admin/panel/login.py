@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from aiohttp import web
 from aiohttp_session import get_session
@@ -49,6 +50,22 @@ async def logout(request: web.Request) -> web.StreamResponse:
     raise web.HTTPSeeOther("/login")
 
 
+def _own_path(wanted: str) -> str:
+    """A path of this site, or "/": never an address elsewhere ("//host", "/\\host" and
+    control characters that browsers read as one)."""
+    parts = urlsplit(wanted)
+    if (
+        parts.scheme
+        or parts.netloc
+        or not wanted.startswith("/")
+        or wanted.startswith("//")
+        or "\\" in wanted
+        or any(ord(c) < 32 or ord(c) == 127 for c in wanted)
+    ):
+        return "/"
+    return wanted
+
+
 @signed_in
 async def choose_language(request: web.Request, scope: Scope) -> web.StreamResponse:
     """The account's language (empty: the browser's), then back to the page it was chosen on."""
@@ -56,9 +73,7 @@ async def choose_language(request: web.Request, scope: Scope) -> web.StreamRespo
     chosen = str(form.get("locale", "")) or None
     catalog = deps(request).catalog
     changed = await set_own_language(uow(request), scope.user_id, chosen, catalog.ui.keys())
-    back = str(form.get("next", "/"))
-    # Only a path of this site: never an address elsewhere ("//host" is one).
-    back = back if back.startswith("/") and not back.startswith("//") else "/"
+    back = _own_path(str(form.get("next", "/")))
     if isinstance(changed, Failure):
         await done(request, back, text(request, "panel.language.unknown"))
     raise web.HTTPSeeOther(back)

@@ -63,7 +63,12 @@ async def test_a_language_the_panel_lacks_changes_nothing_and_says_so(panel: Pan
 
 async def test_the_way_back_is_a_path_of_the_panel_only(panel: Panel) -> None:
     await panel.login()
-    for elsewhere in ("https://evil.example/", "//evil.example/x"):
+    for elsewhere in (
+        "https://evil.example/",
+        "//evil.example/x",
+        "/\\evil.example/x",  # browsers read a backslash as a slash
+        "/\t/evil.example/x",
+    ):
         response = await _choose(panel, "en", back=elsewhere)
         assert response.headers["Location"] == "/"
 
@@ -101,3 +106,14 @@ async def test_the_api_names_things_in_the_token_accounts_language(api: Any) -> 
         account.locale = "ru"
         await uow.commit()
     assert await label({**boss, **ENGLISH}) == "Курьер"  # the account's choice wins
+
+
+async def test_an_api_client_that_names_no_language_reads_english(api: Any) -> None:
+    """Scripts written against the API before it spoke Russian keep reading English; a client
+    that asks for Russian gets it."""
+    client, _storage, tokens = api
+    boss = bearer(tokens["boss"])
+    silent = await client.get("/api/v1/slots/999999", headers={**boss, "Accept-Language": ""})
+    assert silent.status == 404 and (await silent.json())["error"] == "no such slot"
+    russian = await client.get("/api/v1/slots/999999", headers={**boss, **RUSSIAN})
+    assert (await russian.json())["error"] != "no such slot"
