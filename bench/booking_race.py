@@ -17,6 +17,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from uuid import uuid4
 
 import aiosqlite
 import asyncpg  # type: ignore[import-untyped]
@@ -107,9 +108,17 @@ async def _through_the_service(
     return await _checked(uows, race, ms, sum(results))
 
 
-_INSERT = "INSERT INTO bookings (slot_id, candidate_id, purpose, status, created_at, updated_at) "
-_SQLITE_INSERT = _INSERT + "VALUES (?, ?, 'interview', 'pending', ?, ?)"
-_POSTGRES_INSERT = _INSERT + "VALUES ($1, $2, 'interview', 'pending', now(), now())"
+_INSERT = (
+    "INSERT INTO bookings (slot_id, candidate_id, purpose, status, created_at, updated_at, "
+    "calendar_uid) "
+)
+_SQLITE_INSERT = _INSERT + "VALUES (?, ?, 'interview', 'pending', ?, ?, ?)"
+_POSTGRES_INSERT = _INSERT + "VALUES ($1, $2, 'interview', 'pending', now(), now(), $3)"
+
+
+def _calendar_uid() -> str:
+    """Each booking's calendar event (the application gives each a new one the same way)."""
+    return f"{uuid4()}@recruiting-bot"
 
 
 async def _raw_sqlite(database_url: str, pairs: list[tuple[int, int]]) -> tuple[float, int]:
@@ -124,7 +133,7 @@ async def _raw_sqlite(database_url: str, pairs: list[tuple[int, int]]) -> tuple[
         inserted = 0
         for candidate_id, slot_id in pairs:
             try:
-                await db.execute(_SQLITE_INSERT, (slot_id, candidate_id, now, now))
+                await db.execute(_SQLITE_INSERT, (slot_id, candidate_id, now, now, _calendar_uid()))
                 inserted += 1
             except sqlite3.IntegrityError:
                 pass
@@ -140,7 +149,7 @@ async def _raw_postgres(database_url: str, pairs: list[tuple[int, int]]) -> tupl
 
         async def insert(candidate_id: int, slot_id: int) -> bool:
             try:
-                await pool.execute(_POSTGRES_INSERT, slot_id, candidate_id)
+                await pool.execute(_POSTGRES_INSERT, slot_id, candidate_id, _calendar_uid())
             except asyncpg.UniqueViolationError:
                 return False
             return True
