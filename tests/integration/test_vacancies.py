@@ -201,7 +201,7 @@ async def test_two_vacancies_created_at_once_with_one_slug_make_one_and_a_refusa
     results = await asyncio.gather(make(), make())
     assert sorted(type(r).__name__ for r in results) == ["Failure", "Success"]
     (refused,) = [r for r in results if isinstance(r, Failure)]
-    assert str(refused.error) == "slug: taken by another vacancy"
+    assert str(refused.error) == "slug: reason.vacancy.slug_taken"  # said per reader
 
 
 async def test_a_slug_taken_between_the_check_and_the_change_is_refused(
@@ -222,7 +222,8 @@ async def test_a_slug_taken_between_the_check_and_the_change_is_refused(
         monkeypatch.setattr(uow.vacancies, "by_slug", unseen)
         fields = VacancyFields(title={"en": "Baker"}, city_ids=(city.id,), slug="cook")
         changed = await update_vacancy(uow, mine.id, fields, actor="test")
-    assert isinstance(changed, Failure) and str(changed.error) == "slug: taken by another vacancy"
+    assert isinstance(changed, Failure)
+    assert str(changed.error) == "slug: reason.vacancy.slug_taken"  # said per reader
     async with storage.uow() as uow:
         kept = await uow.vacancies.get_dto(mine.id)
     assert kept is not None and kept.slug == "baker"
