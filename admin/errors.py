@@ -86,25 +86,28 @@ def reason_of(error: AppError, catalog: Catalog | None = None) -> str:
 
 # Pydantic's messages by error type, for a language other than English (pydantic speaks it).
 VALIDATION = "reason.validation."
+OTHER_VALIDATION = VALIDATION + "other"
 ENGLISH = "en"
 
 
 def validation_reason(error: Mapping[str, Any], catalog: Catalog | None) -> str:
-    """One pydantic error's message in the request's language: a message given as a catalog
-    key (a validator's ValueError), else the catalog's text for its type with its context
-    (`{ge}`, `{max_length}`, ...), else pydantic's own English."""
+    """One pydantic error's message in the request's language, for the API and the panel's
+    forms alike: a message given as a catalog key (a validator's ValueError), else pydantic's
+    own words in English, else the catalog's text for its type with its context (`{ge}`,
+    `{max_length}`, ...), never English words in another language."""
     message = str(error["msg"]).removeprefix("Value error, ")
     if catalog is None:
         return message
     context = {
         k: v for k, v in (error.get("ctx") or {}).items() if isinstance(v, str | int | float)
     }
-    if catalog.has(message):  # a validator's own reason, given as a catalog key
-        return catalog.text(message, current_locale(), **context)
-    key = VALIDATION + str(error.get("type", ""))
-    if current_locale() == ENGLISH or not catalog.has(key):
-        return message
+    locale = current_locale()
     try:
-        return catalog.text(key, current_locale(), **context)
-    except (KeyError, IndexError):  # a context this pydantic does not give: its own words
-        return message
+        if catalog.has(message):  # a validator's own reason, given as a catalog key
+            return catalog.text(message, locale).format(**context)
+        if locale == ENGLISH:
+            return message
+        key = VALIDATION + str(error.get("type", ""))
+        return catalog.text(key if catalog.has(key) else OTHER_VALIDATION, locale).format(**context)
+    except (KeyError, IndexError):  # a context this pydantic does not give
+        return message if locale == ENGLISH else catalog.text(OTHER_VALIDATION, locale)

@@ -11,15 +11,26 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from admin.deps import DEPS
+from domain.messaging.texts import Catalog
 
 # aiohttp runs each request in a task of its own, so a value set for one never reaches another.
 _locale: ContextVar[str | None] = ContextVar("panel_locale", default=None)
+_catalog: ContextVar[Catalog | None] = ContextVar("panel_catalog", default=None)
 OUTSIDE_A_REQUEST = "en"  # logs and scripts
 API_FALLBACK = "en"  # an API client that names no language (and whose account chose none)
 
 
 def current_locale() -> str:
     return _locale.get() or OUTSIDE_A_REQUEST
+
+
+def current_catalog() -> Catalog:
+    """The application's catalogs, for what renders a request without being handed it (template
+    filters, form checks)."""
+    catalog = _catalog.get()
+    if catalog is None:
+        raise LookupError("the admin app's catalogs are known only within one of its requests")
+    return catalog
 
 
 def use_locale(locale: str | None) -> None:
@@ -58,6 +69,7 @@ async def choose_locale(request: web.Request, handler: Handler) -> web.StreamRes
     deps = request.config_dict.get(DEPS)
     if deps is not None:
         catalog = deps.catalog
+        _catalog.set(catalog)
         header = request.headers.get("Accept-Language")
         # A script calling the API says no language: it gets English, as it always did.
         fallback = API_FALLBACK if request.path.startswith("/api/") else catalog.default_locale

@@ -14,10 +14,9 @@ from multidict import MultiDictProxy
 from pydantic import BaseModel, ValidationError
 
 from admin.deps import DEPS, AdminDeps, request_uow
-from admin.errors import field_of, reason_of
-from admin.locale import current_locale, use_locale
+from admin.errors import field_of, reason_of, validation_reason
+from admin.locale import current_catalog, current_locale, use_locale
 from admin.panel.auth import check_csrf, csrf_token, current_user
-from admin.panel.labels import known, say
 from admin.schemas.common import is_list_field, parse_id
 from admin.scope import Scope, scope_for
 from core.errors import AppError, NotFound
@@ -135,34 +134,17 @@ def form_values(model: type[BaseModel], form: MultiDictProxy[Any]) -> dict[str, 
 
 
 def check(model: type[M], values: dict[str, Any]) -> tuple[M | None, dict[str, str]]:
-    """The model, or each bad field's first reason keyed by the field's name."""
+    """The model, or each bad field's first reason (in the page's language) keyed by the
+    field's name."""
     try:
         return model.model_validate(values), {}
     except ValidationError as exc:
+        catalog = current_catalog()
         errors: dict[str, str] = {}
         for error in exc.errors():
             field = str(error["loc"][0]) if error["loc"] else "form"
-            errors.setdefault(field, _said(error))
+            errors.setdefault(field, validation_reason(error, catalog))
         return None, errors
-
-
-def _said(error: Any) -> str:
-    """A form check's reason in the request's language: a schema's own reason (a catalog key,
-    else its words), pydantic's by the error's type (its own English words in English)."""
-    message = str(error["msg"]).removeprefix("Value error, ")
-    if error["type"] == "value_error":
-        try:
-            return say(message) if known(message) else message
-        except (KeyError, IndexError):
-            return message
-    if current_locale() == "en":
-        return message
-    key = f"panel.invalid.{error['type']}"
-    context = {name: str(value) for name, value in (error.get("ctx") or {}).items()}
-    try:
-        return say(key if known(key) else "panel.invalid.other", **context)
-    except (KeyError, IndexError):
-        return say("panel.invalid.other")
 
 
 async def posted(

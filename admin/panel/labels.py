@@ -3,12 +3,10 @@ language: candidate and booking statuses, the funnel's stages, who made a change
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
-from admin.locale import current_locale
+from admin.locale import current_catalog, current_locale
 from core.enums import CandidateStatus
-from domain.messaging.texts import Catalog
 
 # Who made a change, by the kind the domain resolves an actor to (domain.pipeline.directory
 # actor_name): a name as it is, or a catalog text with {name} (the recruiter's name or the
@@ -37,19 +35,14 @@ STAGE_KEYS = {
 }
 
 
-@functools.cache
-def _catalog() -> Catalog:
-    return Catalog.load("ru")
-
-
 def say(key: str, **values: Any) -> str:
     """A catalog text in the request's language (for filters, which have no request)."""
-    return _catalog().text(key, current_locale(), **values)
+    return current_catalog().text(key, current_locale(), **values)
 
 
 def known(key: str) -> bool:
     """Whether the catalogs hold `key`."""
-    return key in _catalog().ui.get(current_locale(), {}) or _catalog().has(key)
+    return current_catalog().has(key)
 
 
 def status_label(status: str | None) -> str:

@@ -35,7 +35,7 @@ async def test_the_apis_own_refusals_are_said_in_russian(api: Any) -> None:
     wrong_type = {**VACANCY_WITHOUT_TITLE, "active": "yes"}
     status, answer = await _refusal(client, "POST", "/api/v1/vacancies", russian, json=wrong_type)
     assert status == 422 and answer["field"] == "active"
-    assert answer["error"] == "нужно логическое значение (true или false)"
+    assert answer["error"] == "Нужно логическое значение (true или false)"
 
 
 async def test_a_domain_refusal_is_said_in_the_accounts_language(api: Any) -> None:
