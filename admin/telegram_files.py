@@ -16,8 +16,8 @@ DOWNLOAD_SECONDS = 60
 
 
 class FileUnavailable(Exception):
-    """The Bot API did not give the file (gone, too big, Telegram unreachable): why, in its
-    words."""
+    """The Bot API did not give the file (gone, too big, Telegram unreachable): why, as a
+    catalog key (`panel.file.why.*`) or in the Bot API's own words."""
 
 
 @dataclass(frozen=True)
@@ -42,14 +42,14 @@ class BotFiles:
         try:
             found = await self.bot.get_file(file_id)
             if not found.file_path:
-                raise FileUnavailable("the Bot API gave no path for the file")
+                raise FileUnavailable("panel.file.why.no_path")
             if found.file_size is not None and found.file_size > MAX_FILE_BYTES:
-                raise FileUnavailable("the file is larger than the Bot API hands out")
+                raise FileUnavailable("panel.file.why.too_big")
             data = await self.bot.download_file(found.file_path, timeout=DOWNLOAD_SECONDS)
         except TelegramAPIError as exc:
             raise FileUnavailable(exc.message) from exc
         except (aiohttp.ClientError, TimeoutError) as exc:
-            raise FileUnavailable(f"Telegram could not be reached ({type(exc).__name__})") from exc
+            raise FileUnavailable("panel.file.why.unreachable") from exc
         if data is None:
-            raise FileUnavailable("the Bot API sent nothing")
+            raise FileUnavailable("panel.file.why.nothing")
         return DownloadedFile(data.read(), found.file_path)

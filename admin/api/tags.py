@@ -21,6 +21,7 @@ from domain.conversations.tags import (
     remove_tag,
     tag_name,
 )
+from domain.refusals import refusal
 
 
 async def list_tags(call: Call) -> dict[str, Any]:
@@ -49,7 +50,7 @@ async def add_candidate_tag(call: Call) -> dict[str, Any]:
 async def remove_candidate_tag(call: Call) -> None:
     name = tag_name(call.request.match_info["name"])
     if isinstance(name, InvalidField):  # no tag is named so
-        raise ApiError(422, name.reason, "name")
+        raise refusal("name", name.reason, InvalidField, **name.values)
     removed = await remove_tag(call.uow, call.ids["candidate_id"], name, **call.who())
     removed.unwrap()  # not carried: done all the same (204), as a DELETE may be repeated
 

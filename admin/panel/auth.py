@@ -14,6 +14,7 @@ from aiohttp_session import AbstractStorage, Session, get_session, new_session
 from aiohttp_session import setup as setup_sessions
 
 from admin.deps import DEPS, request_uow
+from admin.locale import current_locale
 from domain.organisation.sessions import (
     SESSION_LIFETIME,
     end_session,
@@ -92,7 +93,8 @@ async def check_csrf(request: web.Request) -> None:
         or not isinstance(expected, str)
         or not hmac.compare_digest(sent, expected)
     ):
-        raise web.HTTPForbidden(text="The form has expired: reload the page and try again.")
+        catalog = request.config_dict[DEPS].catalog
+        raise web.HTTPForbidden(text=catalog.text("panel.form_expired", current_locale()))
 
 
 def _now(request: web.Request) -> datetime:

@@ -9,7 +9,8 @@ from urllib.parse import quote
 
 from aiohttp import web
 
-from admin.panel.kit import deps, int_param, render, signed_in, text, uow
+from admin.panel.kit import deps, int_param, render, signed_in, uow
+from admin.panel.reasons import said
 from admin.scope import Scope
 from admin.telegram_files import FileUnavailable
 from core.enums import InboundKind
@@ -51,7 +52,7 @@ async def candidate_file(request: web.Request, scope: Scope) -> web.StreamRespon
     files = deps(request).files
     try:
         if files is None:
-            raise FileUnavailable(text(request, "panel.file.no_bot"))
+            raise FileUnavailable("panel.file.no_bot")
         downloaded = await files.download(found.file_id)
     except FileUnavailable as refused:
         return await render(
@@ -60,7 +61,7 @@ async def candidate_file(request: web.Request, scope: Scope) -> web.StreamRespon
             scope,
             status=502,
             candidate_id=candidate_id,
-            reason=str(refused),
+            reason=said(request, {"file": str(refused)})["file"],
         )
     name = _file_name(found, message_id, downloaded.file_path)
     content_type = _content_type(found, name)

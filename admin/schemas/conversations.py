@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field
+from pydantic_core import PydanticCustomError
 
 from admin.schemas.common import NOT_BLANK, Input, Output, Page, not_blank
 from core.enums import NotificationStatus
@@ -32,7 +33,8 @@ MAX_THREAD_OFFSET = 10_000
 def _tag(raw: str) -> str:
     name = tag_name(raw)
     if isinstance(name, InvalidField):
-        raise ValueError(name.reason)
+        # The reason's catalog key, with its values (the limit) for the reader's language.
+        raise PydanticCustomError("value_error", name.reason, dict(name.values))
     return name
 
 

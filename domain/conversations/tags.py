@@ -9,12 +9,16 @@ import re
 from core.errors import InvalidField, NotFound
 from core.result import Failure, Result, Success
 from domain.conversations.routing import visible_candidate
+from domain.refusals import REQUIRED, TOO_LONG, refusal
 from storage.models import Tag
 from storage.uow import UnitOfWork
 
 TagError = InvalidField | NotFound
 MAX_TAG = 50
 _SPACES = re.compile(r"\s+")
+COMMA = "reason.tag.comma"
+# A tag's refusal among several written at once names the tag.
+_NAMED = {REQUIRED: "reason.tag.empty_in", TOO_LONG: "reason.tag.too_long_in"}
 
 
 def tag_name(raw: str) -> str | InvalidField:
@@ -22,11 +26,11 @@ def tag_name(raw: str) -> str | InvalidField:
     panel takes several at once, separated by commas)."""
     name = _SPACES.sub(" ", raw).strip().lstrip("#")
     if not name:
-        return InvalidField("tag", "required")
+        return InvalidField("tag", REQUIRED)
     if len(name) > MAX_TAG:
-        return InvalidField("tag", f"at most {MAX_TAG} characters")
+        return refusal("tag", TOO_LONG, limit=MAX_TAG)
     if "," in name:
-        return InvalidField("tag", "a tag has no commas")
+        return InvalidField("tag", COMMA)
     return name
 
 
@@ -137,11 +141,15 @@ async def add_tags(
     checked before any is given, so a bad one changes nothing. Commits."""
     pieces = [piece for piece in written.split(",") if piece.strip()]
     if not pieces:
-        return Failure(InvalidField("tags", "required"))
+        return Failure(InvalidField("tags", REQUIRED))
     for piece in pieces:
         name = tag_name(piece)
         if isinstance(name, InvalidField):
-            return Failure(InvalidField("tags", f'"{piece.strip()[:MAX_TAG]}": {name.reason}'))
+            # Which of the tags written is refused, and why.
+            key = _NAMED.get(name.reason, "reason.tag.bad_in")
+            return Failure(
+                refusal("tags", key, InvalidField, tag=piece.strip()[:MAX_TAG], **name.values)
+            )
     given: list[Tag] = []
     for piece in pieces:
         result = await add_tag(

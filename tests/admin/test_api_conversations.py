@@ -18,6 +18,7 @@ from storage.models import Notification
 from tests.admin.conftest import bearer
 from tests.conftest import Storage
 from tests.support.factories import NOW, make_candidate, make_city
+from tests.support.languages import RUSSIAN
 
 Api = tuple[TestClient, Storage, dict[str, str]]
 
@@ -227,6 +228,14 @@ async def test_tags_are_given_listed_filtered_by_and_taken_away(api: Api) -> Non
     for name, reason in (("a,b", "a tag has no commas"), ("x" * 51, "at most 50 characters")):
         bad = await client.post("/api/v1" + tags, json={"name": name}, headers=bearer(boss))
         assert bad.status == 422 and reason in (await bad.json())["error"], name
+    # The same refusals in Russian, the tag's own rule (its limit included) as well as pydantic's.
+    russian = {**bearer(boss), **RUSSIAN}
+    for name, reason in (("a,b", "в метке не может быть запятых"), ("#", "обязательно")):
+        bad = await client.post("/api/v1" + tags, json={"name": name}, headers=russian)
+        assert bad.status == 422 and (await bad.json())["error"] == reason, name
+    long_name = quote("y" * 51, safe="")
+    gone = await client.delete(f"/api/v1{tags}/{long_name}", headers=russian)
+    assert (await gone.json())["error"] == "не длиннее 50 символов"
     far_tags = await _json(client, "GET", f"/candidates/{ids['far']}/tags", boss)
     assert [t["name"] for t in far_tags["items"]] == ["A/B test"]
 

@@ -27,6 +27,7 @@ from domain.scheduling.picker import BookingRules
 from storage.models import AuditLogEntry, InboundMessage
 from tests.admin.conftest import Panel
 from tests.support.factories import NOW, make_candidate, make_slot
+from tests.support.languages import RUSSIAN
 
 
 @dataclass
@@ -267,8 +268,13 @@ async def test_tags_are_given_several_at_once_and_taken_away(panel: Panel) -> No
 
     too_long = await panel.post(f"/candidates/{t.ivan}/tags", {"tags": "ok, " + "y" * 60})
     assert too_long.status == 422
-    assert 'id="tags-error"' in await too_long.text()
+    said = await too_long.text()
+    assert 'id="tags-error"' in said and "y" * 50 + "&#34;: at most 50 characters" in said
     assert len(await _audited(panel, "add_tag")) == 3  # "ok" was not given either
+    in_russian = await panel.post(
+        f"/candidates/{t.ivan}/tags", {"tags": "ok, " + "y" * 60}, headers=RUSSIAN
+    )
+    assert "«" + "y" * 50 + "»: не длиннее 50 символов" in await in_russian.text()
 
     removed = await panel.post(f"/candidates/{t.ivan}/tags/remove", {"tag": "driver"})
     assert removed.status == 200
@@ -312,13 +318,12 @@ class FakeFiles:
     def __init__(self, files: dict[str, DownloadedFile]) -> None:
         self.files = files
         self.asked: list[str] = []
+        self.why = "Bad Request: wrong file_id or the file is temporarily unavailable"
 
     async def download(self, file_id: str) -> DownloadedFile:
         self.asked.append(file_id)
         if file_id not in self.files:
-            raise FileUnavailable(
-                "Bad Request: wrong file_id or the file is temporarily unavailable"
-            )
+            raise FileUnavailable(self.why)
         return self.files[file_id]
 
 
@@ -378,6 +383,12 @@ async def test_media_that_is_not_there_is_404_and_a_bot_api_refusal_a_page(
     page = await refused.text()
     assert 'id="file-unavailable"' in page and "wrong file_id" in page
     assert f'href="/candidates/{t.ivan}"' in page
+    files.why = "panel.file.why.unreachable"  # our own words, said in the page's language
+    path = f"/candidates/{t.ivan}/messages/{t.document}/file"
+    assert (
+        "не удалось связаться с Telegram"
+        in await (await panel.client.get(path, headers=RUSSIAN)).text()
+    )
 
 
 async def test_without_a_bot_media_is_a_clear_page_too(panel: Panel) -> None:

@@ -8,6 +8,7 @@ import re
 from aiohttp import web
 
 from tests.admin.conftest import Panel
+from tests.support.languages import RUSSIAN
 
 # Pages a recruiter's account may open (limited to what it owns); every other page is admins'.
 RECRUITER_PAGES = {
@@ -62,6 +63,9 @@ async def test_no_unsafe_request_passes_without_the_csrf_token(panel: Panel) -> 
     for method, path in unsafe:
         response = await panel.client.request(method, path, data={"name": "x"})
         assert response.status == 403, (method, path, response.status)
+    # Why, in the page's language.
+    expired = await panel.client.post("/cities", data={"name": "x"}, headers=RUSSIAN)
+    assert "Форма устарела" in await expired.text()
 
 
 async def test_every_page_needs_a_login(panel: Panel) -> None:
