@@ -91,7 +91,8 @@ async def test_an_admin_sees_the_whole_operation(panel: Panel) -> None:
     assert 'id="queue-due">1 due' in page
     assert 'id="queue-failed">1 failed' in page
     assert "&lt;b&gt;Ivy&lt;/b&gt;" in page and "<b>Ivy</b>" not in page
-    assert "<td>14:00</td>" in page  # 09:00 UTC + 2 h, shown in Kazan's zone (UTC+3)
+    # 09:00 UTC + 2 h, shown in Kazan's zone (UTC+3), labelled
+    assert '<td>14:00 <span class="muted zone">Europe/Moscow</span></td>' in page
     assert 'id="cache-hit-rate"' in page
     assert "<td>Started</td><td>7</td>" in page
 
