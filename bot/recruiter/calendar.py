@@ -29,9 +29,18 @@ def _renew_keyboard(m: Messaging, locale: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(inline_keyboard=[[button(label, CalendarFeedRenew())]])
 
 
-def _link_text(m: Messaging, locale: str, panel_url: str, token: str) -> str:
+async def _send_link(reply: Reply, m: Messaging, locale: str, panel_url: str, token: str) -> None:
     url = html.escape(feed_url(panel_url, recruiter_feed_path(token)), quote=False)
-    return m.catalog.text("calendar_feeds.chat_url", locale, url=url)
+    text = m.catalog.text("calendar_feeds.chat_url", locale, url=url)
+    await reply.send(text, _renew_keyboard(m, locale))
+
+
+async def _without_panel(reply: Reply, m: Messaging, locale: str, panel_url: str) -> bool:
+    """No panel address configured: the feed has no URL to give, and the recruiter is told."""
+    if panel_url:
+        return False
+    await reply.send(m.catalog.text("calendar_feeds.chat_no_panel", locale))
+    return True
 
 
 def create_router() -> Router:
@@ -50,13 +59,10 @@ def create_router() -> Router:
     ) -> None:
         locale = messaging.catalog.locale_for(recruiter.locale)
         reply = Reply.to_message(bot, message)
-        if not panel_url:
-            await reply.send(messaging.catalog.text("calendar_feeds.chat_no_panel", locale))
+        if await _without_panel(reply, messaging, locale, panel_url):
             return
         token = await feed_for_recruiter(uow, recruiter.id)
-        await reply.send(
-            _link_text(messaging, locale, panel_url, token), _renew_keyboard(messaging, locale)
-        )
+        await _send_link(reply, messaging, locale, panel_url, token)
 
     @router.callback_query(CalendarFeedRenew.filter())
     async def renew(
@@ -69,16 +75,13 @@ def create_router() -> Router:
     ) -> None:
         locale = messaging.catalog.locale_for(recruiter.locale)
         reply = Reply.to_callback(bot, query)
-        if not panel_url:
-            await reply.send(messaging.catalog.text("calendar_feeds.chat_no_panel", locale))
+        if await _without_panel(reply, messaging, locale, panel_url):
             return
         token = await renew_recruiter_feed(
             uow, recruiter.id, messaging.clock.now(), actor=f"recruiter:{recruiter.id}"
         )
         await reply.drop_buttons()
         await reply.send(messaging.catalog.text("calendar_feeds.chat_renewed", locale))
-        await reply.send(
-            _link_text(messaging, locale, panel_url, token), _renew_keyboard(messaging, locale)
-        )
+        await _send_link(reply, messaging, locale, panel_url, token)
 
     return router
