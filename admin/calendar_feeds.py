@@ -9,12 +9,13 @@ import hashlib
 from aiohttp import web
 
 from admin.deps import DEPS, request_uow
-from domain.calendars.feeds import feed_content, feed_url
+from domain.calendars.feeds import WrittenFeeds, feed_content, feed_url
 
 FEED_PREFIX = "/calendar/"
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 CACHE_CONTROL = "private, max-age=300"
 _TOKEN = r"{token:[A-Za-z0-9_-]{16,64}}"
+WRITTEN = web.AppKey("written_calendar_feeds", WrittenFeeds)
 
 
 def absolute_feed_url(request: web.Request, path: str) -> str:
@@ -37,7 +38,12 @@ def _matches(request: web.Request, etag: str) -> bool:
 async def _serve(request: web.Request, city_id: int | None) -> web.StreamResponse:
     deps = request.config_dict[DEPS]
     body = await feed_content(
-        request_uow(request), deps.catalog, request.match_info["token"], city_id, deps.clock.now()
+        request_uow(request),
+        deps.catalog,
+        request.match_info["token"],
+        city_id,
+        deps.clock.now(),
+        request.config_dict[WRITTEN],
     )
     if body is None:
         raise web.HTTPNotFound(text="Not found")
@@ -60,5 +66,6 @@ async def city_feed(request: web.Request) -> web.StreamResponse:
 
 
 def install_calendar_feeds(app: web.Application) -> None:
+    app[WRITTEN] = WrittenFeeds()
     app.router.add_get(f"/calendar/{_TOKEN}.ics", recruiter_feed)
     app.router.add_get(f"/calendar/{_TOKEN}/city/{{city_id:[0-9]+}}.ics", city_feed)

@@ -31,10 +31,27 @@ FEED_AHEAD = timedelta(days=60)
 _EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
 
-# Writing a feed costs about 0.6 ms per event and calendars poll it every few minutes: the
-# last file written per feed is kept and served again while what it shows is unchanged.
-_RENDERED_KEPT = 512
-_rendered: OrderedDict[tuple[int, int | None], tuple[bytes, bytes]] = OrderedDict()
+class WrittenFeeds:
+    """Writing a feed costs about 0.6 ms per event and calendars poll it every few minutes: the
+    last file written per feed (and city) is kept, with a fingerprint of what it shows, and
+    served again while that is unchanged. One per application; the least recently read go."""
+
+    def __init__(self, kept: int = 512) -> None:
+        self.kept = kept
+        self._files: OrderedDict[tuple[int, int | None], tuple[bytes, bytes]] = OrderedDict()
+
+    def get(self, key: tuple[int, int | None], fingerprint: bytes) -> bytes | None:
+        found = self._files.get(key)
+        if found is None or found[0] != fingerprint:
+            return None
+        self._files.move_to_end(key)
+        return found[1]
+
+    def put(self, key: tuple[int, int | None], fingerprint: bytes, body: bytes) -> None:
+        self._files[key] = (fingerprint, body)
+        self._files.move_to_end(key)
+        while len(self._files) > self.kept:
+            self._files.popitem(last=False)
 
 
 def slot_uid(slot_id: int) -> str:
@@ -110,7 +127,12 @@ def feed_url(public_url: str, path: str) -> str:
 
 
 async def feed_content(
-    uow: UnitOfWork, catalog: Catalog, token: str, city_id: int | None, now: datetime
+    uow: UnitOfWork,
+    catalog: Catalog,
+    token: str,
+    city_id: int | None,
+    now: datetime,
+    written: WrittenFeeds | None = None,
 ) -> bytes | None:
     """The feed this token (and city, for an account's feed) serves now; None when there is
     none to serve: an unknown or renewed token, an inactive recruiter, a deactivated account,
@@ -150,10 +172,8 @@ async def feed_content(
     fingerprint = hashlib.sha256(
         repr((name, locale, bookings, slots, sorted(cities.items()))).encode()
     ).digest()
-    kept = _rendered.get((feed.id, city_id))
-    if kept is not None and kept[0] == fingerprint:
-        _rendered.move_to_end((feed.id, city_id))
-        return kept[1]
+    if written is not None and (kept := written.get((feed.id, city_id), fingerprint)):
+        return kept
     events = [
         *(
             _booking_event(row, cities[row.city_id], catalog, locale, with_recruiter)
@@ -163,9 +183,8 @@ async def feed_content(
     ]
     events.sort(key=lambda e: (e.starts_at, e.uid))
     body = feed_file(name, events, _stamp(bookings, slots))
-    _rendered[(feed.id, city_id)] = (fingerprint, body)
-    while len(_rendered) > _RENDERED_KEPT:
-        _rendered.popitem(last=False)
+    if written is not None:
+        written.put((feed.id, city_id), fingerprint, body)
     return body
 
 
