@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from core.enums import ACTIVE_BOOKING_STATUSES, BookingStatus, SlotPurpose
 from storage.models import Booking, Candidate, City, Recruiter, Slot
@@ -54,13 +54,36 @@ class FeedSlotRow(NamedTuple):
         return self.slot_id
 
 
-def _whose(recruiter_id: int | None, city_id: int | None) -> list[Any]:
-    where: list[Any] = []
+# Where a slot is and whose it is: the same columns, in the same order, in both rows.
+_SLOT_PLACE = (
+    Slot.city_id,
+    City.timezone,
+    City.intro_day_address,
+    Recruiter.id,
+    Recruiter.name,
+    Recruiter.meeting_link,
+)
+
+
+def _in_window(
+    stmt: Select[*tuple[Any, ...]],
+    start: datetime,
+    end: datetime,
+    recruiter_id: int | None,
+    city_id: int | None,
+) -> Select[*tuple[Any, ...]]:
+    """Slots starting in [start, end), of the recruiter's, of the city's or both, with their
+    city and recruiter joined: what both reads share."""
+    where: list[Any] = [Slot.starts_at >= start, Slot.starts_at < end]
     if recruiter_id is not None:
         where.append(Slot.recruiter_id == recruiter_id)
     if city_id is not None:
         where.append(Slot.city_id == city_id)
-    return where
+    return (
+        stmt.join(City, City.id == Slot.city_id)
+        .join(Recruiter, Recruiter.id == Slot.recruiter_id)
+        .where(*where)
+    )
 
 
 class CalendarFeedRowRepository(Repository[Booking]):
@@ -79,36 +102,24 @@ class CalendarFeedRowRepository(Repository[Booking]):
     ) -> list[FeedBookingRow]:
         """Active bookings whose slot starts in [start, end) (of the recruiter's slots, of the
         city's, or both), by start."""
+        booking = select(
+            Booking.id,
+            Booking.status,
+            Booking.calendar_uid,
+            Booking.calendar_sequence,
+            Booking.replaces_booking_id,
+            Booking.updated_at,
+            Slot.id,
+            Slot.purpose,
+            Slot.starts_at,
+            Slot.duration_minutes,
+            *_SLOT_PLACE,
+            Candidate.full_name,
+        ).join(Slot, Slot.id == Booking.slot_id)
         stmt = (
-            select(
-                Booking.id,
-                Booking.status,
-                Booking.calendar_uid,
-                Booking.calendar_sequence,
-                Booking.replaces_booking_id,
-                Booking.updated_at,
-                Slot.id,
-                Slot.purpose,
-                Slot.starts_at,
-                Slot.duration_minutes,
-                Slot.city_id,
-                City.timezone,
-                City.intro_day_address,
-                Recruiter.id,
-                Recruiter.name,
-                Recruiter.meeting_link,
-                Candidate.full_name,
-            )
-            .join(Slot, Slot.id == Booking.slot_id)
-            .join(City, City.id == Slot.city_id)
-            .join(Recruiter, Recruiter.id == Slot.recruiter_id)
+            _in_window(booking, start, end, recruiter_id, city_id)
             .join(Candidate, Candidate.id == Booking.candidate_id)
-            .where(
-                Booking.status.in_(ACTIVE_BOOKING_STATUSES),
-                Slot.starts_at >= start,
-                Slot.starts_at < end,
-                *_whose(recruiter_id, city_id),
-            )
+            .where(Booking.status.in_(ACTIVE_BOOKING_STATUSES))
             .order_by(Slot.starts_at, Booking.id)
         )
         return [FeedBookingRow._make(row) for row in (await self.session.execute(stmt)).all()]
@@ -123,32 +134,19 @@ class CalendarFeedRowRepository(Repository[Booking]):
     ) -> list[FeedSlotRow]:
         """Slots of active recruiters with a seat left, not withdrawn, starting in [start, end),
         by start."""
+        slot = select(
+            Slot.id,
+            Slot.purpose,
+            Slot.starts_at,
+            Slot.duration_minutes,
+            Slot.created_at,
+            Slot.capacity,
+            SEATS_TAKEN,
+            *_SLOT_PLACE,
+        )
         stmt = (
-            select(
-                Slot.id,
-                Slot.purpose,
-                Slot.starts_at,
-                Slot.duration_minutes,
-                Slot.created_at,
-                Slot.capacity,
-                SEATS_TAKEN,
-                Slot.city_id,
-                City.timezone,
-                City.intro_day_address,
-                Recruiter.id,
-                Recruiter.name,
-                Recruiter.meeting_link,
-            )
-            .join(City, City.id == Slot.city_id)
-            .join(Recruiter, Recruiter.id == Slot.recruiter_id)
-            .where(
-                Recruiter.active.is_(True),
-                Slot.withdrawn.is_(False),
-                HAS_FREE_SEAT,
-                Slot.starts_at >= start,
-                Slot.starts_at < end,
-                *_whose(recruiter_id, city_id),
-            )
+            _in_window(slot, start, end, recruiter_id, city_id)
+            .where(Recruiter.active.is_(True), Slot.withdrawn.is_(False), HAS_FREE_SEAT)
             .order_by(Slot.starts_at, Slot.id)
         )
         return [FeedSlotRow._make(row) for row in (await self.session.execute(stmt)).all()]
