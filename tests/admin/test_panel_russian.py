@@ -138,7 +138,7 @@ async def _set_locale(panel: Panel, login: str, locale: str) -> None:
         await uow.commit()
 
 
-async def _content(panel: Panel) -> dict[str, Any]:
+async def fill_content(panel: Panel) -> dict[str, Any]:
     """Something on every page: a vacancy, candidates in several statuses (one booked, one who
     wrote and sent a photo, one waiting in the inbox), a slot, an auto-message, a question, a
     template override, audit rows."""
@@ -237,7 +237,7 @@ async def _content(panel: Panel) -> dict[str, Any]:
 
 @pytest.fixture
 async def world(panel: Panel) -> World:
-    ids = await _content(panel)
+    ids = await fill_content(panel)
     for login in ("boss", "rec"):
         await _set_locale(panel, login, "ru")
     await panel.login()  # the browser still says English (the client's default header)
