@@ -14,6 +14,7 @@ from core.clock import FrozenClock
 from domain.calendars.busy_sources import refresh_due
 from scheduler.busy_calendars import CalendarFetcher
 from tests.admin.conftest import Panel
+from tests.support.languages import RUSSIAN
 from tests.support.factories import NOW, make_city, make_recruiter, make_slot
 
 
@@ -83,6 +84,8 @@ async def test_a_timed_out_read_is_shown_with_its_time(
     assert counts == {"error": 1}
     page = await (await panel.client.get(path)).text()
     assert 'id="busy-error">timed out after 0.3 s (2026-12-01 09:00 UTC)' in page
+    russian = await (await panel.client.get(path, headers=RUSSIAN)).text()
+    assert "нет ответа за 0.3 с (01.12.2026, 09:00 UTC)" in russian, russian
     edit = await (await panel.client.get(f"/recruiters/{panel.boris_id}")).text()
     assert "timed out after 0.3 s" in edit
 
