@@ -34,6 +34,13 @@ def _field_error(page: str, field: str) -> str:
     return html.unescape(match.group(1))
 
 
+def _bubble(page: str) -> str:
+    bubble = r'<div class="tg-bubble" id="preview-shown" lang="\w+">(.*?)</div>'
+    match = re.search(bubble, page, re.S)
+    assert match, page
+    return match.group(1)
+
+
 def _textarea(page: str) -> str:
     match = re.search(r'<textarea id="f-body" name="body"[^>]*>(.*?)</textarea>', page, re.S)
     assert match, page
@@ -67,10 +74,12 @@ async def test_the_editor_shows_the_default_the_variables_and_a_preview(panel: P
     assert f'<pre class="preview" id="shipped"><code>{escape(shipped)}</code></pre>' in page
     for name in ("city", "date", "place", "recruiter", "time", "what"):
         assert f"<code>{{{{ {name} }}}}</code>" in page
-    # the preview is Telegram HTML shown as text: its tags are escaped, never markup
+    # the source is Telegram HTML shown as text: its tags are escaped, never markup
     preview = re.search(r'<pre class="preview" id="preview">(.*?)</pre>', page, re.S)
     assert preview
     assert preview.group(1).startswith("&lt;b&gt;Your interview is confirmed&lt;/b&gt;")
+    # the bubble shows it as Telegram does: bold is bold, the lines are lines
+    assert _bubble(page).startswith("<b>Your interview is confirmed</b><br>")
     assert '<script src="/static/template_preview.js' in page
     script = await panel.client.get("/static/template_preview.js")
     assert script.status == 200
@@ -166,11 +175,16 @@ async def test_bodies_the_bot_could_not_send_are_refused(panel: Panel) -> None:
 async def test_the_live_preview_answers_json(panel: Panel) -> None:
     await panel.login()
     ok = await panel.post(
-        "/templates/preview", {"key": "booking_moved", "body": "<b>{{ what }}</b> at {{ time }}"}
+        "/templates/preview",
+        {"key": "booking_moved", "body": "<b>{{ what }}</b> at {{ time }}", "locale": "en"},
     )
     assert ok.status == 200
     assert ok.content_type == "application/json"
-    assert await ok.json() == {"html": "<b>interview</b> at 10:30", "length": 18}
+    assert await ok.json() == {
+        "html": "<b>interview</b> at 10:30",
+        "shown": "<b>interview</b> at 10:30",
+        "length": 18,
+    }
     bad = await panel.post("/templates/preview", {"key": "booking_moved", "body": "{{ nmae }}"})
     assert bad.status == 422
     answer = await bad.json()
@@ -192,6 +206,7 @@ async def test_the_preview_button_works_without_the_script(panel: Panel) -> None
     assert response.status == 200
     page = await response.text()
     assert '<pre class="preview" id="preview">&lt;i&gt;Hi&lt;/i&gt; Anna Ivanova</pre>' in page
+    assert _bubble(page) == "<i>Hi</i> Anna Ivanova"
     assert _textarea(page) == "&lt;i&gt;Hi&lt;/i&gt; {{ name }}"
     assert await _override(panel, "welcome", "en", None) is None
 
