@@ -10,7 +10,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from aiohttp import web
-from markupsafe import Markup
 from pydantic import ValidationError
 
 from admin.locale import current_locale
@@ -22,7 +21,6 @@ from core.settings import SUPPORTED_LOCALES
 from domain.messaging.telegram_view import telegram_view
 from domain.messaging.template_stages import group_by_stage
 from domain.messaging.templates import (
-    Preview,
     is_redundant,
     list_overrides,
     per_city,
@@ -178,11 +176,6 @@ async def list_templates(request: web.Request, scope: Scope) -> web.Response:
     )
 
 
-def _shown(preview: Preview) -> Markup | None:
-    """The preview as Telegram shows it: sanitised HTML the page may insert as is."""
-    return Markup(telegram_view(preview.html)) if preview.html is not None else None
-
-
 async def _show(
     request: web.Request,
     scope: Scope,
@@ -256,7 +249,6 @@ async def _show(
         in_use=in_use,
         variables=sample_values(catalog, key, place.locale),
         preview=preview,
-        shown=_shown(preview),
         same=same,
         values={
             "body": body,

@@ -1,8 +1,10 @@
-"""A message as Telegram shows it, for a page: the Telegram HTML the bot sends turned into
-HTML a browser may insert. A whitelist built on the standard library's parser: Telegram's own
-tags become their plain-HTML look-alikes, links keep only an http, https or tg address, and
-everything else (any other tag, any attribute, comments) is shown as the text it is, escaped.
-Nothing a template writes can add a script, an event handler or a style to the panel."""
+"""A message as Telegram shows it, for a page: the Telegram HTML the bot sends (or sent)
+turned into HTML a browser may insert. A whitelist built on the standard library's parser:
+Telegram's own tags become their plain-HTML look-alikes, links keep only an http, https or tg
+address, and everything else (any other tag, any attribute, comments) is shown as the text it
+is, escaped. Nothing a template or a stored message holds can add a script, an event handler
+or a style to the panel. Line breaks stay newlines: the page shows them (white-space:
+pre-wrap). The one sanitiser of the panel: the template preview and a candidate's thread."""
 
 from __future__ import annotations
 
@@ -55,9 +57,7 @@ class _View(HTMLParser):
         self.open: list[tuple[str, str]] = []  # (Telegram's tag, the page's tag)
 
     def _text(self, raw: str) -> None:
-        escaped = html.escape(raw, quote=False)
-        in_pre = any(page == "pre" for _, page in self.open)
-        self.out.append(escaped if in_pre else escaped.replace("\n", "<br>\n"))
+        self.out.append(html.escape(raw))
 
     def _page_tag(self, tag: str, attrs: list[tuple[str, str | None]]) -> tuple[str, str] | None:
         """The page's opening tag and its name for a Telegram tag; None for any other."""
@@ -73,10 +73,10 @@ class _View(HTMLParser):
             return f'<blockquote class="{cls}">', "blockquote"
         if tag == "a":
             href = safe_link(values.get("href"))
-            if href is None:
-                return '<span class="tg-link">', "span"
+            if href is None:  # the text stays, not the address
+                return '<a class="muted">', "a"
             quoted = html.escape(href, quote=True)
-            return f'<a href="{quoted}" rel="noopener noreferrer" target="_blank">', "a"
+            return f'<a href="{quoted}" rel="noopener noreferrer nofollow" target="_blank">', "a"
         return None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -124,8 +124,8 @@ class _View(HTMLParser):
 
 
 def telegram_view(telegram_html: str) -> str:
-    """The message as HTML a page can insert as is: Telegram's formatting applied, line
-    breaks kept, anything else escaped."""
+    """The message as HTML a page can insert as is: Telegram's formatting applied, anything
+    else escaped, newlines kept as they are."""
     view = _View()
     view.feed(telegram_html)
     return view.finish()

@@ -79,7 +79,7 @@ async def test_the_editor_shows_the_default_the_variables_and_a_preview(panel: P
     assert preview
     assert preview.group(1).startswith("&lt;b&gt;Your interview is confirmed&lt;/b&gt;")
     # the bubble shows it as Telegram does: bold is bold, the lines are lines
-    assert _bubble(page).startswith("<b>Your interview is confirmed</b><br>")
+    assert _bubble(page).startswith("<b>Your interview is confirmed</b>\n")
     assert '<script src="/static/template_preview.js' in page
     script = await panel.client.get("/static/template_preview.js")
     assert script.status == 200
