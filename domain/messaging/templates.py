@@ -17,7 +17,7 @@ from core.result import Failure, Result, Success
 from core.settings import SUPPORTED_LOCALES
 from core.telegram_html import MarkupRefused, html_to_text, utf16_length
 from domain.messaging.rendering import GLOBALS, TemplateLimit, aside, parse, render
-from domain.messaging.template_samples import sample_for
+from domain.messaging.template_samples import rendered_sample, sample_for
 from domain.messaging.texts import Catalog
 from storage.models import MessageTemplate
 from storage.uow import UnitOfWork
@@ -148,7 +148,8 @@ def check_body(
             )
         )
     try:
-        rendered = render(body, {name: sample_for(name, values_locale) for name in sorted(known)})
+        values = {name: rendered_sample(name, values_locale) for name in sorted(known)}
+        rendered = render(body, values)
     except TemplateLimit as exc:
         return Preview(error=catalog.text(exc.key, locale, **exc.values))
     except TemplateError as exc:
