@@ -361,6 +361,10 @@ async def test_the_search_finds_keys_shipped_texts_and_overrides(panel: Panel) -
     assert 'id="search-empty"' in nothing and "<table" not in nothing
     assert "No message matches “zzz-no-such-words”" in html.unescape(nothing)
     assert 'href="/templates" id="search-clear"' in nothing
+    hostile = await panel.client.get("/templates", params={"q": "<script>alert(1)</script>"})
+    page = await hostile.text()
+    assert hostile.status == 200 and "<script>alert(1)" not in page
+    assert 'value="&lt;script&gt;alert(1)&lt;/script&gt;"' in page
 
 
 async def test_the_preview_is_the_message_as_telegram_shows_it_and_safe(panel: Panel) -> None:
