@@ -4,14 +4,16 @@ previews."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
+from aiohttp import web
 from pydantic import Field
 
 from admin.api.kit import ApiError, Call, Operation
 from admin.locale import current_locale
 from admin.schemas.common import Input, Output
 from admin.schemas.templates import Body, TemplateIn, TemplatePlaceIn
+from domain.messaging.telegram_view import telegram_view
 from domain.messaging.templates import (
     known_variables,
     list_overrides,
@@ -50,10 +52,18 @@ class TemplateListOut(Output):
 
 class PreviewIn(Input):
     body: Body
+    locale: Literal["ru", "en"] | None = Field(
+        default=None,
+        description="The template's language: the sample values' (default: the answer's).",
+    )
 
 
 class PreviewOut(Output):
-    html: str
+    html: str = Field(description="The Telegram HTML the bot would send.")
+    shown: str = Field(
+        description="The same as Telegram shows it, as HTML safe to insert in a page "
+        "(formatting applied, anything else escaped)."
+    )
     length: int
 
 
@@ -100,7 +110,10 @@ async def put_template(call: Call) -> Any:
         vacancy_id=body.vacancy_id,
         reason_locale=current_locale(),
     )
-    return saved.unwrap()
+    override = saved.unwrap()
+    if override is None:  # the shipped text: no override is kept (one was removed, if any)
+        raise web.HTTPNoContent()
+    return override
 
 
 async def reset_template_route(call: Call) -> None:
@@ -118,10 +131,12 @@ async def reset_template_route(call: Call) -> None:
 
 
 async def preview_template(call: Call) -> dict[str, Any]:
-    preview = await preview_aside(call.deps.catalog, _key(call), call.body.body, current_locale())
+    body, locale = call.body.body, current_locale()
+    samples = call.body.locale or locale
+    preview = await preview_aside(call.deps.catalog, _key(call), body, locale, samples)
     if preview.error is not None or preview.html is None:
         raise ApiError(422, preview.error or "reason.api.nothing_to_show", "body")
-    return {"html": preview.html, "length": preview.length}
+    return {"html": preview.html, "shown": telegram_view(preview.html), "length": preview.length}
 
 
 _ONE = "/templates/{key}"
@@ -141,7 +156,8 @@ OPERATIONS = [
     Operation(
         "PUT",
         _ONE,
-        "Set the override for a locale and a city or a vacancy (neither: for all)",
+        "Set the override for a locale and a city or a vacancy (neither: for all); a body "
+        "that is the shipped text keeps no override (204, the one there was removed)",
         "templates",
         put_template,
         None,

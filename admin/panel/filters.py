@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 from datetime import datetime
-from html.parser import HTMLParser
 from typing import Any
 
 from markupsafe import Markup
@@ -20,6 +18,7 @@ from admin.panel.labels import (
     status_label,
 )
 from domain.messaging.dates import local, time_label
+from domain.messaging.telegram_view import telegram_view
 
 
 def local_time(moment: datetime | None, zone: str = "UTC") -> str:
@@ -73,78 +72,10 @@ def percent(share: float | None) -> str:
     return f"{number(share * 100)} %"
 
 
-# Telegram's formatting tags shown as formatting; every other tag and every attribute but a
-# link's web address is shown as the text it is.
-_FORMATTING = {
-    "b": "b",
-    "strong": "b",
-    "i": "i",
-    "em": "i",
-    "u": "u",
-    "ins": "u",
-    "s": "s",
-    "strike": "s",
-    "del": "s",
-    "code": "code",
-    "pre": "pre",
-    "blockquote": "blockquote",
-    "tg-spoiler": "span",
-    "span": "span",
-    "tg-emoji": "span",
-    "a": "a",
-}
-
-
-class _TelegramHtml(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.out: list[str] = []
-        self.open: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        shown = _FORMATTING.get(tag)
-        if shown is None:
-            self.out.append(html.escape(self.get_starttag_text() or ""))
-            return
-        if shown == "a":
-            href = dict(attrs).get("href") or ""
-            if href.startswith(("http://", "https://")):
-                self.out.append(
-                    f'<a href="{html.escape(href)}" rel="noopener noreferrer nofollow">'
-                )
-            else:
-                self.out.append('<a class="muted">')
-        else:
-            self.out.append(f"<{shown}>")
-        self.open.append(shown)
-
-    def handle_endtag(self, tag: str) -> None:
-        shown = _FORMATTING.get(tag)
-        if shown is None or shown not in self.open:
-            self.out.append(html.escape(f"</{tag}>"))
-            return
-        while self.open:  # close what was left open inside it, as a browser would
-            last = self.open.pop()
-            self.out.append(f"</{last}>")
-            if last == shown:
-                break
-
-    def handle_data(self, data: str) -> None:
-        self.out.append(html.escape(data))
-
-    def close(self) -> None:
-        super().close()
-        self.out.extend(f"</{tag}>" for tag in reversed(self.open))
-        self.open.clear()
-
-
 def telegram_html(source: str | None) -> Markup:
     """A message as Telegram showed it: its formatting kept, anything else escaped (a stored
-    message is never put on a page as it is)."""
-    parser = _TelegramHtml()
-    parser.feed(source or "")
-    parser.close()
-    return Markup("".join(parser.out))
+    message is never put on a page as it is); the one sanitiser, domain's telegram_view."""
+    return Markup(telegram_view(source or ""))  # sanitised by the whitelist
 
 
 FILTERS: dict[str, Callable[..., Any]] = {

@@ -1,6 +1,7 @@
-"""Message templates: every shipped message with its overrides, and an editor per message,
-locale and city or vacancy with the variables it knows and a live preview (JSON for the page's
-script, a plain form post without it)."""
+"""Message templates: every shipped message with its overrides, grouped by the stage of the
+journey and searchable, and an editor per message, locale and city or vacancy with the
+variables it knows and a live preview as Telegram shows it (JSON for the page's script, a
+plain form post without it), with sample values in the template's language."""
 
 from __future__ import annotations
 
@@ -13,10 +14,14 @@ from pydantic import ValidationError
 
 from admin.locale import current_locale
 from admin.panel.kit import admins_only, attempt, deps, done, posted, render, text, uow
+from admin.panel.plurals import counted
 from admin.schemas.templates import TemplateIn, TemplatePlaceIn, TemplatePreviewIn
 from admin.scope import Scope
 from core.settings import SUPPORTED_LOCALES
+from domain.messaging.telegram_view import telegram_view
+from domain.messaging.template_stages import group_by_stage
 from domain.messaging.templates import (
+    is_redundant,
     list_overrides,
     per_city,
     preview_aside,
@@ -99,34 +104,76 @@ def _where(
     return " · ".join(parts)
 
 
+MAX_QUERY = 100
+
+
+def _redundant(catalog: Catalog, row: MessageTemplate, overrides: list[MessageTemplate]) -> bool:
+    return is_redundant(
+        catalog, row.key, row.locale, row.city_id, row.vacancy_id, row.body, overrides
+    )
+
+
+def _matches(query: str, key: str, texts: list[str]) -> bool:
+    """The search: the key, or any of the texts, holds the words typed (case ignored)."""
+    wanted = query.casefold()
+    return not wanted or any(wanted in t.casefold() for t in [key, *texts])
+
+
 @admins_only
 async def list_templates(request: web.Request, scope: Scope) -> web.Response:
+    """Every message under its stage of the journey; ?q= keeps those whose key, shipped text
+    or an override's text in the page's language holds the words. Overrides that change
+    nothing (the shipped text) are not listed."""
     catalog = _catalog(request)
+    query = request.query.get("q", "").strip()[:MAX_QUERY]
     overrides = await list_overrides(uow(request))
     cities = await _cities(request)
     vacancies = await _vacancies(request)
+    locale = current_locale()
+    shown = locale if locale in catalog.templates else catalog.default_locale
     by_key: dict[str, list[dict[str, Any]]] = {}
+    texts: dict[str, list[str]] = {}
     for row in overrides:
+        if _redundant(catalog, row, overrides):
+            continue
+        if row.locale == shown:
+            texts.setdefault(row.key, []).append(row.body)
         by_key.setdefault(row.key, []).append(
             {
                 "where": _where(request, Place.of(row), cities, vacancies),
                 "url": Place.of(row).url(row.key),
                 "row": row,
-                "same": row.body == catalog.templates.get(row.locale, {}).get(row.key),
             }
         )
-    locale = current_locale()
-    shown = locale if locale in catalog.templates else catalog.default_locale
-    rows = [
-        {
+    rows: dict[str, dict[str, Any]] = {}
+    for key in template_keys(catalog):
+        shipped = catalog.shipped_template(key, shown)
+        if not _matches(query, key, [shipped, *texts.get(key, [])]):
+            continue
+        rows[key] = {
             "key": key,
             "variables": sorted(sample_values(catalog, key)),
-            "shipped": catalog.shipped_template(key, shown),
+            "shipped": shipped,
             "overrides": by_key.get(key, []),
         }
-        for key in template_keys(catalog)
+    groups = [
+        {
+            "stage": stage,
+            "title": text(request, f"panel.templates.stage.{stage}"),
+            "rows": [rows[key] for key in keys],
+        }
+        for stage, keys in group_by_stage(list(rows))
     ]
-    return await render(request, "message_templates.html", scope, rows=rows, shown=shown)
+    found = counted(request, "panel.templates.found", len(rows), q=query) if query else ""
+    return await render(
+        request,
+        "message_templates.html",
+        scope,
+        groups=groups,
+        shown=shown,
+        query=query,
+        found=found,
+    )
 
 
 async def _show(
@@ -166,16 +213,23 @@ async def _show(
     )
     shipped = catalog.shipped_template(key, place.locale)
     narrower = place.city_id is not None or place.vacancy_id is not None
-    if exact is not None and exact.active:
+    # An override equal to the shipped text changes nothing: the page says the shipped text.
+    same = exact is not None and _redundant(catalog, exact, overrides)
+    if fallback is not None and _redundant(catalog, fallback, overrides):
+        fallback = None
+    if exact is not None and exact.active and not same:
         in_use = text(request, "panel.templates.in_use.this")
     elif fallback is not None and narrower:
         in_use = text(request, "panel.templates.in_use.for_all")
+    elif same:
+        in_use = text(request, "panel.templates.in_use.same")
     else:
         in_use = text(request, "panel.templates.in_use.shipped")
-    if place.vacancy_id and not (exact is not None and exact.active):
+    if place.vacancy_id and not (exact is not None and exact.active and not same):
         in_use += text(request, "panel.templates.in_use.or_city")
     if body is None:
         body = exact.body if exact else fallback.body if fallback else shipped
+    preview = await preview_aside(catalog, key, body, current_locale(), place.locale)
     return await render(
         request,
         "message_template.html",
@@ -193,8 +247,9 @@ async def _show(
         shipped=shipped,
         override=exact,
         in_use=in_use,
-        variables=sample_values(catalog, key, current_locale()),
-        preview=await preview_aside(catalog, key, body, current_locale()),
+        variables=sample_values(catalog, key, place.locale),
+        preview=preview,
+        same=same,
         values={
             "body": body,
             "locale": place.locale,
@@ -209,6 +264,7 @@ async def _show(
                 "row": r,
             }
             for r in overrides
+            if not _redundant(catalog, r, overrides)
         ],
     )
 
@@ -258,6 +314,8 @@ async def save(request: web.Request, scope: Scope) -> web.StreamResponse:
                 version=saved.version,
             )
             await done(request, place.url(key), notice)
+        elif not errors:  # the shipped text: no override is kept
+            await done(request, place.url(key), text(request, "panel.templates.saved_shipped"))
     body = str(values.get("body", ""))
     return await _show(request, scope, key, place, body=body, errors=errors, status=422)
 
@@ -284,17 +342,22 @@ async def reset(request: web.Request, scope: Scope) -> web.StreamResponse:
 
 @admins_only
 async def preview(request: web.Request, scope: Scope) -> web.Response:
-    """For the page's script: {"html", "length"} when the body can be used, else {"error"}."""
+    """For the page's script: {"html", "shown", "length"} when the body can be used (the
+    Telegram HTML, the same sanitised as Telegram shows it, rendered with samples in the
+    template's language), else {"error"}."""
     parsed, errors, _ = await posted(request, TemplatePreviewIn)
     if parsed is None:
         field, reason = next(iter(errors.items()))
         return web.json_response({"error": f"{field}: {reason}"}, status=422)
     if parsed.key not in template_keys(_catalog(request)):
         return web.json_response({"error": text(request, "panel.templates.no_such")}, status=404)
-    result = await preview_aside(_catalog(request), parsed.key, parsed.body, current_locale())
-    if result.error is not None:
+    catalog = _catalog(request)
+    samples = parsed.locale or catalog.default_locale
+    result = await preview_aside(catalog, parsed.key, parsed.body, current_locale(), samples)
+    if result.error is not None or result.html is None:
         return web.json_response({"error": result.error}, status=422)
-    return web.json_response({"html": result.html, "length": result.length})
+    shown = telegram_view(result.html)
+    return web.json_response({"html": result.html, "shown": shown, "length": result.length})
 
 
 def install(app: web.Application) -> None:

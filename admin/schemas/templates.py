@@ -37,3 +37,6 @@ class TemplateIn(TemplatePlaceIn):
 class TemplatePreviewIn(Input):
     key: TemplateKey
     body: Body = Field(description="the template to render with sample values")
+    locale: Literal["ru", "en"] | None = Field(
+        default=None, description="the template's language: the samples' (default: the default)"
+    )

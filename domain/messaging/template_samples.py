@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
+from markupsafe import Markup
+
 SAMPLES: Mapping[str, str | int] = MappingProxyType(
     {
         "answers": (
@@ -109,3 +111,14 @@ def sample_for(name: str, locale: str = "en") -> str | int:
     its own name, in brackets."""
     samples = SAMPLES_BY_LOCALE.get(locale, SAMPLES)
     return samples.get(name, f"[{name}]")
+
+
+# Variables the bot passes as ready Telegram HTML (markupsafe.Markup, not escaped again): their
+# samples are rendered the same way, so the preview shows their formatting, not their tags.
+HTML_VARIABLES = frozenset({"applications", "question", "vacancies"})
+
+
+def rendered_sample(name: str, locale: str = "en") -> str | int:
+    """The sample as the bot's own value would be passed to the template."""
+    value = sample_for(name, locale)
+    return Markup(value) if name in HTML_VARIABLES and isinstance(value, str) else value

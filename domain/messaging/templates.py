@@ -5,6 +5,7 @@ the bot's sandbox, is markup Telegram would refuse, or is longer than Telegram a
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -16,7 +17,7 @@ from core.result import Failure, Result, Success
 from core.settings import SUPPORTED_LOCALES
 from core.telegram_html import MarkupRefused, html_to_text, utf16_length
 from domain.messaging.rendering import GLOBALS, TemplateLimit, aside, parse, render
-from domain.messaging.template_samples import sample_for
+from domain.messaging.template_samples import rendered_sample, sample_for
 from domain.messaging.texts import Catalog
 from storage.models import MessageTemplate
 from storage.uow import UnitOfWork
@@ -89,6 +90,8 @@ def known_variables(catalog: Catalog, key: str) -> frozenset[str]:
 
 
 def sample_values(catalog: Catalog, key: str, locale: str = REASON_LOCALE) -> dict[str, Any]:
+    """The sample of every variable the message knows, in the language of the template
+    (`locale`): what its preview is rendered with."""
     return {name: sample_for(name, locale) for name in sorted(known_variables(catalog, key))}
 
 
@@ -98,19 +101,31 @@ def _names(catalog: Catalog, locale: str, names: frozenset[str]) -> str:
     return ", ".join(sorted(names))
 
 
-def preview_body(catalog: Catalog, key: str, body: str, locale: str = REASON_LOCALE) -> Preview:
-    """The body rendered with sample values, or the reason it cannot be used for this key
-    (in `locale`)."""
-    return check_body(catalog, body, known_variables(catalog, key), locale)
+def preview_body(
+    catalog: Catalog,
+    key: str,
+    body: str,
+    locale: str = REASON_LOCALE,
+    samples: str | None = None,
+) -> Preview:
+    """The body rendered with sample values in the template's language `samples` (default:
+    `locale`), or the reason it cannot be used for this key (in `locale`)."""
+    return check_body(catalog, body, known_variables(catalog, key), locale, samples)
 
 
 def check_body(
-    catalog: Catalog, body: str, known: frozenset[str], locale: str = REASON_LOCALE
+    catalog: Catalog,
+    body: str,
+    known: frozenset[str],
+    locale: str = REASON_LOCALE,
+    samples: str | None = None,
 ) -> Preview:
     """Whether the bot can send this body, given the variables it will have: it parses, reads
     only `known` ones, renders within the sandbox's limits with sample values, is markup
     Telegram accepts, and is neither empty nor longer than Telegram allows. The one check of
-    every text an admin writes (template overrides, auto-messages' texts)."""
+    every text an admin writes (template overrides, auto-messages' texts). The reasons are
+    said in `locale`; the samples are in `samples` (the text's own language; default: `locale`)."""
+    values_locale = samples or locale
     try:
         used = used_variables(body)
     except TemplateSyntaxError as exc:
@@ -133,7 +148,8 @@ def check_body(
             )
         )
     try:
-        rendered = render(body, {name: sample_for(name, locale) for name in sorted(known)})
+        values = {name: rendered_sample(name, values_locale) for name in sorted(known)}
+        rendered = render(body, values)
     except TemplateLimit as exc:
         return Preview(error=catalog.text(exc.key, locale, **exc.values))
     except TemplateError as exc:
@@ -158,10 +174,14 @@ def check_body(
 
 
 async def preview_aside(
-    catalog: Catalog, key: str, body: str, locale: str = REASON_LOCALE
+    catalog: Catalog,
+    key: str,
+    body: str,
+    locale: str = REASON_LOCALE,
+    samples: str | None = None,
 ) -> Preview:
     """preview_body in the templates' worker thread: what the panel and the API call."""
-    return await aside(preview_body, catalog, key, body, locale)
+    return await aside(preview_body, catalog, key, body, locale, samples)
 
 
 async def check_body_aside(catalog: Catalog, body: str, known: frozenset[str]) -> Preview:
@@ -190,6 +210,43 @@ def validate_body(catalog: Catalog, key: str, body: str) -> str | None:
 async def list_overrides(uow: UnitOfWork, key: str | None = None) -> list[MessageTemplate]:
     """The admins' overrides (of one key, or all), global ones first."""
     return await uow.templates.list_overrides(key)
+
+
+def same_text(one: str, other: str) -> bool:
+    """Two bodies the bot would send alike: line endings and the spaces around the whole
+    text (which the editor trims anyway) do not count; anything inside does."""
+
+    def normal(body: str) -> str:
+        return body.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+    return normal(one) == normal(other)
+
+
+def is_redundant(
+    catalog: Catalog,
+    key: str,
+    locale: str,
+    city_id: int | None,
+    vacancy_id: int | None,
+    body: str,
+    overrides: Iterable[MessageTemplate],
+) -> bool:
+    """Whether an override with this body changes nothing the bot sends: it is the shipped
+    text, and no broader override that differs from it (the one for all cities, or for a
+    vacancy's override any city's) would send something else without it."""
+    shipped = catalog.shipped_template(key, locale)
+    if not same_text(body, shipped):
+        return False
+    for other in overrides:
+        if other.key != key or other.locale != locale or not other.active:
+            continue
+        if (other.city_id, other.vacancy_id) == (city_id, vacancy_id):
+            continue
+        for_all = other.city_id is None and other.vacancy_id is None
+        broader = for_all or (vacancy_id is not None and other.vacancy_id is None)
+        if broader and not same_text(other.body, shipped):
+            return False
+    return True
 
 
 async def _check_place(
@@ -239,9 +296,11 @@ async def save_template(
     admin_user_id: int | None = None,
     vacancy_id: int | None = None,
     reason_locale: str = REASON_LOCALE,
-) -> Result[MessageTemplate, InvalidField | NotFound | Conflict]:
+) -> Result[MessageTemplate | None, InvalidField | NotFound | Conflict]:
     """Create or change the override of `key` for a locale and a city or a vacancy (both
-    None: for all), counting its versions; a body's problem said in `reason_locale`. Commits."""
+    None: for all), counting its versions; a body's problem said in `reason_locale`. A body
+    that changes nothing (is_redundant: the shipped text) keeps no override: the one there
+    was is removed (audited as a reset) and the answer is Success(None). Commits."""
     if key not in template_keys(catalog):
         return Failure(NotFound(f"template {key}"))
     refusal = await _check_place(uow, locale, city_id, vacancy_id)
@@ -251,10 +310,17 @@ async def save_template(
         refusal = InvalidField("vacancy_id", ONE_FOR_ALL_REASON)
     if refusal is not None:
         return Failure(refusal)
-    problem = (await preview_aside(catalog, key, body, reason_locale)).error
+    problem = (await preview_aside(catalog, key, body, reason_locale, locale)).error
     if problem is not None:
         return Failure(InvalidField("body", problem))
     row = await uow.templates.get_exact(key, locale, city_id, vacancy_id)
+    overrides = await uow.templates.list_overrides(key)
+    if is_redundant(catalog, key, locale, city_id, vacancy_id, body, overrides):
+        if row is not None:
+            _audit(uow, "reset", row, actor, admin_user_id)
+            await uow.templates.delete(row)
+            await uow.commit()
+        return Success(None)
     if row is None:
         row = MessageTemplate(
             key=key, locale=locale, city_id=city_id, vacancy_id=vacancy_id, body=body, version=1

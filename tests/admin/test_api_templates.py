@@ -82,3 +82,39 @@ async def test_a_city_override_of_a_message_shown_before_a_city_is_refused(api: 
         "/api/v1/templates/consent", json={"locale": "en", "body": "Agree?"}, headers=boss
     )
     assert for_all.status == 200
+
+
+async def test_a_preview_shows_the_message_as_telegram_does_in_the_templates_language(
+    api: Api,
+) -> None:
+    client, _, tokens = api
+    boss = bearer(tokens["boss"])
+    url = "/api/v1/templates/welcome/preview"
+    body = '<b onclick="x">Hi</b> <a href="javascript:alert(1)">{{ name }}</a>'
+    russian = await client.post(url, json={"body": body, "locale": "ru"}, headers=boss)
+    assert russian.status == 200
+    shown = await russian.json()
+    assert shown["shown"] == '<b>Hi</b> <a class="muted">Анна Иванова</a>'
+    assert shown["html"] == '<b onclick="x">Hi</b> <a href="javascript:alert(1)">Анна Иванова</a>'
+    english = await client.post(url, json={"body": "{{ name }}", "locale": "en"}, headers=boss)
+    assert (await english.json())["shown"] == "Anna Ivanova"
+    wrong = await client.post(url, json={"body": "{{ name }}", "locale": "de"}, headers=boss)
+    assert wrong.status == 422
+
+
+async def test_putting_the_shipped_text_keeps_no_override(api: Api) -> None:
+    client, storage, tokens = api
+    boss = bearer(tokens["boss"])
+    shipped = Catalog.load("ru").templates["en"]["welcome"]
+    saved = await client.put(
+        "/api/v1/templates/welcome", json={"locale": "en", "body": "Hi {{ name }}"}, headers=boss
+    )
+    assert saved.status == 200
+    same = await client.put(
+        "/api/v1/templates/welcome", json={"locale": "en", "body": shipped + "\n"}, headers=boss
+    )
+    assert same.status == 204
+    shown = await (await client.get("/api/v1/templates/welcome", headers=boss)).json()
+    assert shown["overrides"] == []
+    async with storage.uow() as uow:
+        assert await uow.templates.count() == 0

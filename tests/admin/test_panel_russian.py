@@ -308,6 +308,8 @@ PAGES = [
     Page("templates", "/templates"),
     Page("template", "/templates/{key}", "/templates/welcome"),
     Page("template-override", "/templates/{key}", "/templates/welcome?locale=ru&city_id={kazan}"),
+    Page("templates-search", "/templates", "/templates?q=запис"),
+    Page("templates-search-empty", "/templates", "/templates?q=ничего"),
     Page("slots", "/slots", "/slots?recruiter_id={anna}&week={week}"),
     Page("slot", r"/slots/{slot_id}", "/slots/{slot}"),
     Page("vacancies", "/vacancies"),

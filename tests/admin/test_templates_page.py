@@ -34,6 +34,13 @@ def _field_error(page: str, field: str) -> str:
     return html.unescape(match.group(1))
 
 
+def _bubble(page: str) -> str:
+    bubble = r'<div class="tg-bubble" id="preview-shown" lang="\w+">(.*?)</div>'
+    match = re.search(bubble, page, re.S)
+    assert match, page
+    return match.group(1)
+
+
 def _textarea(page: str) -> str:
     match = re.search(r'<textarea id="f-body" name="body"[^>]*>(.*?)</textarea>', page, re.S)
     assert match, page
@@ -67,10 +74,12 @@ async def test_the_editor_shows_the_default_the_variables_and_a_preview(panel: P
     assert f'<pre class="preview" id="shipped"><code>{escape(shipped)}</code></pre>' in page
     for name in ("city", "date", "place", "recruiter", "time", "what"):
         assert f"<code>{{{{ {name} }}}}</code>" in page
-    # the preview is Telegram HTML shown as text: its tags are escaped, never markup
+    # the source is Telegram HTML shown as text: its tags are escaped, never markup
     preview = re.search(r'<pre class="preview" id="preview">(.*?)</pre>', page, re.S)
     assert preview
     assert preview.group(1).startswith("&lt;b&gt;Your interview is confirmed&lt;/b&gt;")
+    # the bubble shows it as Telegram does: bold is bold, the lines are lines
+    assert _bubble(page).startswith("<b>Your interview is confirmed</b>\n")
     assert '<script src="/static/template_preview.js' in page
     script = await panel.client.get("/static/template_preview.js")
     assert script.status == 200
@@ -166,11 +175,16 @@ async def test_bodies_the_bot_could_not_send_are_refused(panel: Panel) -> None:
 async def test_the_live_preview_answers_json(panel: Panel) -> None:
     await panel.login()
     ok = await panel.post(
-        "/templates/preview", {"key": "booking_moved", "body": "<b>{{ what }}</b> at {{ time }}"}
+        "/templates/preview",
+        {"key": "booking_moved", "body": "<b>{{ what }}</b> at {{ time }}", "locale": "en"},
     )
     assert ok.status == 200
     assert ok.content_type == "application/json"
-    assert await ok.json() == {"html": "<b>interview</b> at 10:30", "length": 18}
+    assert await ok.json() == {
+        "html": "<b>interview</b> at 10:30",
+        "shown": "<b>interview</b> at 10:30",
+        "length": 18,
+    }
     bad = await panel.post("/templates/preview", {"key": "booking_moved", "body": "{{ nmae }}"})
     assert bad.status == 422
     answer = await bad.json()
@@ -192,6 +206,7 @@ async def test_the_preview_button_works_without_the_script(panel: Panel) -> None
     assert response.status == 200
     page = await response.text()
     assert '<pre class="preview" id="preview">&lt;i&gt;Hi&lt;/i&gt; Anna Ivanova</pre>' in page
+    assert _bubble(page) == "<i>Hi</i> Anna Ivanova"
     assert _textarea(page) == "&lt;i&gt;Hi&lt;/i&gt; {{ name }}"
     assert await _override(panel, "welcome", "en", None) is None
 
@@ -286,3 +301,155 @@ async def test_a_message_shown_before_a_city_is_chosen_has_no_city_override(
     reason = _field_error(await response.text(), "city_id")
     assert "before the candidate has chosen a city" in reason
     assert await _override(panel, "consent", "en", panel.kazan_id) is None
+
+
+def _stages(page: str) -> list[str]:
+    return re.findall(r'<section class="template-stage" id="stage-(\w+)">', page)
+
+
+def _stage(page: str, stage: str) -> str:
+    return page.split(f'id="stage-{stage}"')[1].split("</section>")[0]
+
+
+async def test_the_list_groups_messages_by_stage_of_the_journey(panel: Panel) -> None:
+    await panel.login()
+    page = await (await panel.client.get("/templates")).text()
+    assert _stages(page) == [
+        "start",
+        "screening",
+        "booking",
+        "outcome",
+        "test2",
+        "intro_day",
+        "recruiter",
+        "other",
+    ]
+    start = _stage(page, "start")
+    assert "<h2>Start and consent" in start
+    assert 'id="template-welcome"' in start and 'id="template-reminder"' not in start
+    assert 'id="template-reminder"' in _stage(page, "booking")
+    assert 'id="template-agenda_today"' in _stage(page, "recruiter")
+    for stage in _stages(page):
+        section = _stage(page, stage)
+        count = re.search(r'<span class="muted stage-count">\((\d+)\)</span>', section)
+        assert count and int(count.group(1)) == section.count('<tr id="template-'), stage
+
+
+async def test_the_search_finds_keys_shipped_texts_and_overrides(panel: Panel) -> None:
+    await panel.login()
+    await panel.post(
+        "/templates/welcome", {"locale": "en", "body": "Bring your PASSPORT, {{ name }}"}
+    )
+    await panel.post("/templates/choose_city", {"locale": "ru", "body": "Паспорт и город"})
+
+    by_key = await (await panel.client.get("/templates?q=WELCOME")).text()
+    assert 'id="template-welcome"' in by_key and 'id="template-reminder"' not in by_key
+    assert 'id="search-found"' in by_key and "“WELCOME”" in html.unescape(by_key)
+
+    shipped = CATALOG.templates["en"]["booking_confirmed"].split("\n")[0][3:20]
+    by_text = await (await panel.client.get("/templates", params={"q": shipped.upper()})).text()
+    assert 'id="template-booking_confirmed"' in by_text
+    assert _stages(by_text) == ["booking"]
+
+    # an override's text in the page's language (English) is searched; the Russian one is not
+    by_override = await (await panel.client.get("/templates?q=passport")).text()
+    assert 'id="template-welcome"' in by_override
+    assert 'id="template-choose_city"' not in by_override
+    assert 'value="passport"' in by_override  # the box keeps what was typed
+
+    nothing = await (await panel.client.get("/templates?q=zzz-no-such-words")).text()
+    assert 'id="search-empty"' in nothing and "<table" not in nothing
+    assert "No message matches “zzz-no-such-words”" in html.unescape(nothing)
+    assert 'href="/templates" id="search-clear"' in nothing
+    hostile = await panel.client.get("/templates", params={"q": "<script>alert(1)</script>"})
+    page = await hostile.text()
+    assert hostile.status == 200 and "<script>alert(1)" not in page
+    assert 'value="&lt;script&gt;alert(1)&lt;/script&gt;"' in page
+
+
+async def test_the_preview_is_the_message_as_telegram_shows_it_and_safe(panel: Panel) -> None:
+    await panel.login()
+    body = (
+        '<a href="javascript:alert(1)">map</a> <b onclick="alert(1)">{{ name }}</b>\n'
+        '<a href="https://example.com/x?a=1&amp;b=2">site</a> <span class="tg-spoiler">s</span>'
+    )
+    response = await panel.post(
+        "/templates/welcome", {"locale": "en", "body": body, "action": "preview"}
+    )
+    assert response.status == 200
+    bubble = _bubble(await response.text())
+    assert bubble == (
+        '<a class="muted">map</a> <b>Anna Ivanova</b>\n'
+        '<a href="https://example.com/x?a=1&amp;b=2" rel="noopener noreferrer nofollow"'
+        ' target="_blank">site</a> <span class="tg-spoiler">s</span>'
+    )
+    live = await panel.post("/templates/preview", {"key": "welcome", "body": body, "locale": "en"})
+    answer = await live.json()
+    assert answer["shown"] == bubble
+    assert "javascript:" in answer["html"]  # the source is what the bot sends, shown as text
+    # a sample value holding markup (the vacancies' list) is formatted, not shown as tags
+    vacancies = await panel.post(
+        "/templates/preview",
+        {"key": "vacancies_overview", "body": "{{ vacancies }}", "locale": "en"},
+    )
+    assert (await vacancies.json())["shown"].startswith("<b>Sales manager</b>\n")
+
+
+async def test_the_samples_are_in_the_templates_language(panel: Panel) -> None:
+    await panel.login()  # the account reads English
+    russian = await (await panel.client.get("/templates/welcome?locale=ru")).text()
+    assert "Анна Иванова" in _bubble(russian)
+    assert '<code class="sample">Анна Иванова</code>' in russian
+    english = await (await panel.client.get("/templates/welcome?locale=en")).text()
+    assert "Anna Ivanova" in _bubble(english)
+    assert '<code class="sample">Anna Ivanova</code>' in english
+    assert 'data-locale="ru"' in russian and 'data-locale="en"' in english
+    previewed = await panel.post(
+        "/templates/welcome", {"locale": "ru", "body": "<b>Hi</b> {{ name }}", "action": "preview"}
+    )
+    assert _bubble(await previewed.text()) == "<b>Hi</b> Анна Иванова"
+    live = await panel.post(
+        "/templates/preview", {"key": "welcome", "body": "Hi {{ name }}", "locale": "ru"}
+    )
+    assert (await live.json())["shown"] == "Hi Анна Иванова"
+    wrong = await panel.post(
+        "/templates/preview", {"key": "welcome", "body": "{{ nmae }}", "locale": "ru"}
+    )
+    assert (await wrong.json())["error"].startswith("unknown variable")  # said in English
+
+
+async def test_an_override_equal_to_the_shipped_text_is_not_kept(panel: Panel) -> None:
+    await panel.login()
+    shipped = CATALOG.templates["en"]["welcome"]
+    await panel.post("/templates/welcome", {"locale": "en", "body": "Hi {{ name }}"})
+    assert await _override(panel, "welcome", "en", None) is not None
+    response = await panel.post(
+        "/templates/welcome",
+        {"locale": "en", "body": shipped.replace("\n", "\r\n") + "\r\n", "action": "save"},
+        allow_redirects=False,
+    )
+    assert response.status == 303
+    assert await _override(panel, "welcome", "en", None) is None  # removed, not a copy
+    page = await (await panel.client.get(response.headers["Location"])).text()
+    assert "This is the shipped text: no override is kept" in page
+    assert "the bot now sends the shipped text" in page
+    async with panel.storage.uow() as uow:
+        actions = [
+            e.action for e in await uow.audit.list(AuditLogEntry.entity == "message_template")
+        ]
+    assert actions == ["create", "reset"]
+
+
+async def test_a_stored_copy_of_the_shipped_text_is_not_shown_as_an_override(panel: Panel) -> None:
+    shipped = CATALOG.templates["en"]["welcome"]
+    async with panel.storage.uow() as uow:
+        uow.templates.add(MessageTemplate(key="welcome", locale="en", city_id=None, body=shipped))
+        await uow.commit()
+    await panel.login()
+    listed = await (await panel.client.get("/templates")).text()
+    row = listed.split('id="template-welcome"')[1].split("</tr>")[0]
+    assert "/templates/welcome?locale=en" not in row and '<span class="muted">—</span>' in row
+    editor = await (await panel.client.get("/templates/welcome?locale=en")).text()
+    assert "the bot now sends the shipped text (this override is the same as it)" in editor
+    assert 'id="same-as-shipped"' in editor
+    assert 'id="overrides"' not in editor  # no other override to list

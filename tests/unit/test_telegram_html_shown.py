@@ -22,7 +22,8 @@ from admin.panel.filters import telegram_html
         ('<a href="javascript:alert(1)">map</a>', '<a class="muted">map</a>'),
         (
             '<a href="https://e.example/?q=1&amp;z=2">map</a>',
-            '<a href="https://e.example/?q=1&amp;z=2" rel="noopener noreferrer nofollow">map</a>',
+            '<a href="https://e.example/?q=1&amp;z=2" rel="noopener noreferrer nofollow"'
+            ' target="_blank">map</a>',
         ),
         ("<i>left open", "<i>left open</i>"),
         ("<b><i>x</b>", "<b><i>x</i></b>"),
