@@ -1,4 +1,5 @@
-"""`python main.py seed-demo`: cities in several zones, recruiters, slots, tests and templates."""
+"""`python main.py seed-demo`: cities in several zones, recruiters, slots and tests (the shipped
+message templates serve as they are)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from zoneinfo import ZoneInfo
 from core.clock import Clock
 from core.enums import QuestionKind, SlotPurpose, TestKind
 from domain.messaging.texts import Catalog
-from storage.models import City, CityName, MessageTemplate, Recruiter, Slot, Test, TestQuestion
+from storage.models import City, CityName, Recruiter, Slot, Test, TestQuestion
 from storage.uow import UnitOfWork
 
 # (main name, its name in English or None, zone, approval): Berlin is Berlin for everyone.
@@ -250,8 +251,7 @@ async def seed_demo(uow: UnitOfWork, catalog: Catalog, clock: Clock) -> bool:
             questions=knowledge_questions(),
         )
     )
-    for locale, templates in catalog.templates.items():
-        for key, body in templates.items():
-            uow.templates.add(MessageTemplate(key=key, locale=locale, city_id=None, body=body))
+    # No copies of the shipped templates: a copy equal to the shipped text is no override, and
+    # would hide the shipped text's later improvements.
     await uow.commit()
     return True
