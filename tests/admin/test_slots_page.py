@@ -70,14 +70,18 @@ async def audit(panel: Panel) -> list[AuditLogEntry]:
 
 def column(page: str, day: str) -> str:
     """One day's column of the week grid: its hours' cells, top to bottom."""
-    cells = re.findall(rf'<td class="cell[^"]*" data-day="{day}" data-hour="\d+">(.*?)</td>', page, re.S)
+    cells = re.findall(
+        rf'<td class="cell[^"]*" data-day="{day}" data-hour="\d+">(.*?)</td>', page, re.S
+    )
     assert cells, f"no column for {day}"
     return "".join(cells)
 
 
 def cell(page: str, day: str, hour: int) -> str:
     """One hour's cell of the week grid, with its tag."""
-    match = re.search(rf'<td class="[^"]*" data-day="{day}" data-hour="{hour}">.*?</td>', page, re.S)
+    match = re.search(
+        rf'<td class="[^"]*" data-day="{day}" data-hour="{hour}">.*?</td>', page, re.S
+    )
     assert match, f"no cell {day} {hour}:00"
     return match.group(0)
 
