@@ -340,10 +340,7 @@ class SlotRepository(Repository[Slot]):
         columns: an ORM object per slot would cost more than the query."""
         stmt = _with_bookings(recruiter_id, start, end).limit(limit).offset(offset)
         rows = (await self.session.execute(stmt)).all()
-        return [
-            (SlotLine._make(row[:_LINE_WIDTH]), *row[_LINE_WIDTH:])
-            for row in rows
-        ]
+        return [(SlotLine._make(row[:_LINE_WIDTH]), *row[_LINE_WIDTH:]) for row in rows]
 
     async def with_candidates(
         self, recruiter_id: int, start: datetime, end: datetime, *, limit: int = 500
