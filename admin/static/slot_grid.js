@@ -71,6 +71,8 @@
       breakStart.value = "";
       breakEnd.value = "";
     }
+    // The answer opens at its preview, below the forms.
+    form.setAttribute("action", form.getAttribute("action").split("#")[0] + "#preview");
     var preview = form.querySelector("button[name=action][value=preview]");
     if (form.requestSubmit) {
       form.requestSubmit(preview);

@@ -160,3 +160,39 @@ async def test_a_recruiter_plans_the_coming_week_on_the_grid(
     assert "Maria Browser" in await page.inner_text("#day-cards")
     assert await page.evaluate("document.documentElement.scrollWidth") <= 390
     await _shot(page, f"{locale}-phone-day")
+
+
+@pytest.mark.parametrize("e2e_now", [SATURDAY])
+async def test_a_finger_drags_over_free_hours_on_a_phone(
+    running_app: RunningApp, page: Any
+) -> None:
+    """Touch, as a phone sends it (Chromium's own touch input): the same pointer events."""
+    olga, _, _, _ = await _seed(running_app, "en")
+    await _log_in(page, running_app.url)
+    browser = page.context.browser
+    phone = await browser.new_context(
+        viewport={"width": 390, "height": 800}, has_touch=True, is_mobile=True
+    )
+    await phone.add_cookies(await page.context.cookies())
+    touch = await phone.new_page()
+    await touch.goto(f"{running_app.url}/slots?recruiter_id={olga}")
+    end = touch.locator(_cell("2026-12-07", 12))
+    await end.scroll_into_view_if_needed()
+    first = await touch.locator(_cell("2026-12-07", 11)).bounding_box()
+    last = await end.bounding_box()
+    assert first is not None and last is not None
+    cdp = await phone.new_cdp_session(touch)
+
+    async def finger(kind: str, box: dict[str, float] | None) -> None:
+        points = [] if box is None else [{"x": box["x"] + 10, "y": box["y"] + 10}]
+        await cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
+
+    await finger("touchStart", first)
+    await finger("touchMove", last)
+    async with touch.expect_navigation():
+        await finger("touchEnd", None)
+    await touch.wait_for_selector("#preview-count")
+    assert await touch.inner_text("#preview-count") == "2"  # Monday 11:00 and 12:00
+    assert await touch.evaluate("document.documentElement.scrollWidth") <= 390
+    await touch.screenshot(path=screenshot_path("slots-week-en-phone-touch-preview"))
+    await phone.close()
