@@ -1,5 +1,6 @@
-"""Slots: a recruiter's week (or the list of coming slots), adding one slot or a weekly series
-(previewed first), and deleting free ones. Times are read and shown in the city's zone; a
+"""Slots: a recruiter's week as a grid (opening on the week being planned), a day with the
+candidates' cards, or the list of coming slots; adding one slot or a weekly series (previewed
+first), and deleting free ones. Times are read and shown in the city's zone; a
 recruiter's account manages only its own recruiter's slots, an admin anyone's."""
 
 from __future__ import annotations
