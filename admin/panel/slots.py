@@ -1,5 +1,6 @@
-"""Slots: a recruiter's week (or the list of coming slots), adding one slot or a weekly series
-(previewed first), and deleting free ones. Times are read and shown in the city's zone; a
+"""Slots: a recruiter's week as a grid (opening on the week being planned), a day with the
+candidates' cards, or the list of coming slots; adding one slot or a weekly series (previewed
+first), and deleting free ones. Times are read and shown in the city's zone; a
 recruiter's account manages only its own recruiter's slots, an admin anyone's."""
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from admin.panel.kit import (
     uow,
 )
 from admin.panel.plurals import counted
+from admin.panel.slot_grid import day_cards, week_grid
 from admin.schemas.common import parse_id
 from admin.schemas.slots import LocalSlotIn, SeriesIn, SlotIn
 from admin.scope import Scope
@@ -35,15 +37,14 @@ from domain.calendars.busy_sources import busy_calendar_status, busy_slot_ids
 from domain.messaging.dates import day_label, local, time_label
 from domain.organisation.directory import find_city, recruiter_choices, recruiter_with_cities
 from domain.records import Recruiter
+from domain.scheduling.planning import SlotCard, planning_week, slot_cards
 from domain.scheduling.slots import (
     SeriesPlan,
-    SlotRow,
     create_series,
     create_slot,
     delete_slot,
     plan_series,
     recruiter_slot_page,
-    recruiter_slots,
     visible_slot,
 )
 
@@ -126,25 +127,29 @@ def _offset(request: web.Request, raw: str | None) -> int:
     return int(raw)
 
 
-def _monday(request: web.Request, raw: str | None, today: date) -> date:
+def _day(request: web.Request, raw: str | None, key: str) -> date | None:
+    """A date asked for in the address (`week` or `day`), None when not asked."""
+    if not raw:
+        return None
     try:
-        day = sane_year(date.fromisoformat(raw)) if raw else today
+        return sane_year(date.fromisoformat(raw))
     except ValueError:
-        raise web.HTTPBadRequest(text=text(request, "panel.slots.bad_week")) from None
+        raise web.HTTPBadRequest(text=text(request, f"panel.slots.bad_{key}")) from None
+
+
+def _monday(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-async def _week(request: web.Request, recruiter: Recruiter, monday: date) -> list[dict[str, Any]]:
-    """Seven days from Monday, each with the slots that start on it in their city's zone."""
+async def _cards(
+    request: web.Request, recruiter: Recruiter, first: date, days: int
+) -> list[SlotCard]:
+    """The recruiter's slots of `days` days from `first`, with their candidates, one query."""
     zone = ZoneInfo(_zone(recruiter))
-    # A day wider on each side: a slot's own city may lie in another zone than the week's.
-    start = datetime.combine(monday - timedelta(days=1), time(), tzinfo=zone).astimezone(UTC)
-    rows = await recruiter_slots(uow(request), recruiter.id, start, start + timedelta(days=9))
-    days = [monday + timedelta(days=i) for i in range(7)]
-    by_day: dict[date, list[SlotRow]] = {day: [] for day in days}
-    for row in rows:
-        by_day.get(row.local_start.date(), []).append(row)
-    return [{"day": d, "label": day_label(d, current_locale()), "rows": by_day[d]} for d in days]
+    # A day wider on each side: a slot's own city may lie in another zone than the page's.
+    start = datetime.combine(first - timedelta(days=1), time(), tzinfo=zone).astimezone(UTC)
+    end = start + timedelta(days=days + 2)
+    return await slot_cards(uow(request), recruiter.id, start, end, current_locale())
 
 
 def _one_defaults(recruiter: Recruiter, today: date) -> dict[str, Any]:
@@ -180,10 +185,11 @@ async def _show(
     *,
     status: int = 200,
     view: str = "week",
+    week: date | None = None,
     **forms: Any,
 ) -> web.Response:
     """The page; `forms` overrides what the forms hold (one, series, their errors, preview,
-    errors for the page as a whole)."""
+    errors for the page as a whole); `week` the week shown instead of the address's."""
     now = deps(request).clock.now()
     context: dict[str, Any] = {
         "recruiter": recruiter,
@@ -229,15 +235,37 @@ async def _show(
                 if offset + LIST_LIMIT < total
                 else None,
             )
+        elif view == "day":
+            day = _day(request, request.query.get("day"), "day") or today
+            cards = day_cards(await _cards(request, recruiter, day, 1), day)
+            context["busy_ids"] = await busy_slot_ids(uow(request), [c.slot for c in cards])
+            context.update(
+                day=day,
+                day_title=day_label(day, current_locale()),
+                cards=cards,
+                today=today,
+                now=now,
+                previous=_url(recruiter.id, view="day", day=(day - timedelta(days=1)).isoformat()),
+                next=_url(recruiter.id, view="day", day=(day + timedelta(days=1)).isoformat()),
+            )
         else:
-            monday = _monday(request, request.query.get("week"), today)
-            days = await _week(request, recruiter, monday)
+            asked = week or _day(request, request.query.get("week"), "week")
+            monday = _monday(asked) if asked else planning_week(local(now, zone))
+            grid = week_grid(
+                await _cards(request, recruiter, monday, 7),
+                monday,
+                local(now, zone),
+                current_locale(),
+            )
             context["busy_ids"] = await busy_slot_ids(
-                uow(request), [row.slot for d in days for row in d["rows"]]
+                uow(request),
+                [c.slot for _, cells in grid.rows for cell in cells for c in cell.cards],
             )
             context.update(
-                days=days,
+                grid=grid,
+                monday=monday,
                 today=today,
+                now=now,
                 previous=_url(recruiter.id, week=(monday - timedelta(days=7)).isoformat()),
                 next=_url(recruiter.id, week=(monday + timedelta(days=7)).isoformat()),
             )
@@ -258,7 +286,8 @@ async def _show(
 @signed_in
 async def slots_page(request: web.Request, scope: Scope) -> web.Response:
     recruiter = await _recruiter(request, scope, request.query.get("recruiter_id"))
-    view = "list" if request.query.get("view") == "list" else "week"
+    asked = request.query.get("view")
+    view = asked if asked in ("list", "day") else "week"
     return await _show(request, scope, recruiter, view=view)
 
 
@@ -359,10 +388,23 @@ async def add_series(request: web.Request, scope: Scope) -> web.StreamResponse:
         scope,
         recruiter,
         status=status,
+        week=parsed.first_day if parsed is not None else None,
         series=values,
         series_errors=errors,
         preview=preview,
     )
+
+
+def _back(request: web.Request, recruiter_id: int, form: Any) -> tuple[str, str, date | None]:
+    """Where a deletion returns to: the week or the day it was made from (a hidden field of the
+    grid's and the day's forms), else the list; with the view and week to show on a refusal."""
+    day = _day(request, str(form.get("day") or ""), "day")
+    if day is not None:
+        return _url(recruiter_id, view="day", day=day.isoformat()), "day", None
+    week = _day(request, str(form.get("week") or ""), "week")
+    if week is not None:
+        return _url(recruiter_id, week=_monday(week).isoformat()), "week", _monday(week)
+    return _url(recruiter_id, view="list"), "list", None
 
 
 @signed_in
@@ -372,6 +414,7 @@ async def remove_slot(request: web.Request, scope: Scope) -> web.StreamResponse:
     if slot is None:
         raise web.HTTPNotFound()
     recruiter = await _chosen(request, scope, slot.recruiter_id)
+    back, view, week = _back(request, recruiter.id, await request.post())
     now = deps(request).clock.now()
     _, errors = await attempt(request, delete_slot(uow(request), slot_id, now=now, editor=scope))
     if not errors:
@@ -379,8 +422,8 @@ async def remove_slot(request: web.Request, scope: Scope) -> web.StreamResponse:
         when = f"{day_label(local(slot.starts_at, zone).date(), current_locale())} "
         when += time_label(slot.starts_at, zone)
         notice = text(request, "panel.slots.deleted", when=when)
-        await done(request, _url(recruiter.id, view="list"), notice)
-    return await _show(request, scope, recruiter, status=422, view="list", errors=errors)
+        await done(request, back, notice)
+    return await _show(request, scope, recruiter, status=422, view=view, week=week, errors=errors)
 
 
 def install(app: web.Application) -> None:

@@ -20,6 +20,11 @@ def description_in(vacancy: VacancyDTO, locale: str) -> str:
     return _in(vacancy.description, locale)
 
 
+def title_of(titles: dict[str, str], locale: str) -> str:
+    """A title given by language (a vacancy's, read as a plain column), in `locale` if it can."""
+    return _in(titles, locale)
+
+
 def _in(texts: dict[str, str], locale: str) -> str:
     if texts.get(locale):
         return texts[locale]

@@ -4,14 +4,14 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple, cast
 
-from sqlalchemy import CursorResult, and_, bindparam, delete, func, select, update
+from sqlalchemy import CursorResult, Select, and_, bindparam, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from core.enums import ACTIVE_BOOKING_STATUSES, BookingStatus, SlotPurpose
+from core.enums import ACTIVE_BOOKING_STATUSES, BookingStatus, CandidateStatus, SlotPurpose
 from core.periods import Period, period
 from storage.dialect import ignoring_conflicts
 from storage.dto import SlotDTO, SlotWithPeopleDTO
-from storage.models import Booking, Candidate, City, Recruiter, Slot
+from storage.models import Booking, Candidate, City, Recruiter, Slot, Vacancy
 from storage.repositories.base import Repository
 from storage.seats import HAS_ACTIVE_BOOKING, HAS_FREE_SEAT, SEATS_TAKEN, seats_taken_of
 
@@ -51,6 +51,32 @@ _LINE_WIDTH = len(_SLOT_LINE)
 # that is held, the booking and candidate: (slot, city name, city zone, booking id, booking
 # status, candidate name, seats taken). A slot of more seats lists its attendees on its own.
 SlotWithBookingRow = tuple[SlotLine, str, str, int | None, BookingStatus | None, str | None, int]
+
+
+# A held one-seat slot's candidate: (id, status, phone, username, vacancy titles by language).
+PersonColumns = tuple[
+    int | None, CandidateStatus | None, str | None, str | None, dict[str, str] | None
+]
+
+
+def _with_bookings(recruiter_id: int, start: datetime, end: datetime) -> Select[*tuple[Any, ...]]:
+    """A recruiter's slots starting in [start, end) with `SlotWithBookingRow`'s columns."""
+    return (
+        select(
+            *_SLOT_LINE,
+            City.name,
+            City.timezone,
+            Booking.id,
+            Booking.status,
+            Candidate.full_name,
+            SEATS_TAKEN,
+        )
+        .join(City, City.id == Slot.city_id)
+        .outerjoin(Booking, and_(_ACTIVE_BOOKING, Slot.capacity == 1))
+        .outerjoin(Candidate, Candidate.id == Booking.candidate_id)
+        .where(*_of_recruiter_between(recruiter_id, start, end))
+        .order_by(Slot.starts_at, Slot.id)
+    )
 
 
 def _of_recruiter_between(recruiter_id: int, start: datetime, end: datetime) -> list[Any]:
@@ -312,27 +338,35 @@ class SlotRepository(Repository[Slot]):
         """A recruiter's slots starting in [start, end), each with its city, the seats taken and,
         for a one-seat slot, its active booking and the candidate's name, in one query of plain
         columns: an ORM object per slot would cost more than the query."""
+        stmt = _with_bookings(recruiter_id, start, end).limit(limit).offset(offset)
+        rows = (await self.session.execute(stmt)).all()
+        return [(SlotLine._make(row[:_LINE_WIDTH]), *row[_LINE_WIDTH:]) for row in rows]
+
+    async def with_candidates(
+        self, recruiter_id: int, start: datetime, end: datetime, *, limit: int = 500
+    ) -> list[tuple[SlotWithBookingRow, PersonColumns]]:
+        """`with_bookings` and, for a held one-seat slot, its candidate's id, status, phone,
+        username and vacancy titles, in the same one query (the week grid's and day's cards)."""
+        person = (
+            Candidate.id,
+            Candidate.status,
+            Candidate.phone,
+            Candidate.username,
+            Vacancy.title,
+        )
         stmt = (
-            select(
-                *_SLOT_LINE,
-                City.name,
-                City.timezone,
-                Booking.id,
-                Booking.status,
-                Candidate.full_name,
-                SEATS_TAKEN,
-            )
-            .join(City, City.id == Slot.city_id)
-            .outerjoin(Booking, and_(_ACTIVE_BOOKING, Slot.capacity == 1))
-            .outerjoin(Candidate, Candidate.id == Booking.candidate_id)
-            .where(*_of_recruiter_between(recruiter_id, start, end))
-            .order_by(Slot.starts_at, Slot.id)
+            _with_bookings(recruiter_id, start, end)
+            .add_columns(*person)
+            .outerjoin(Vacancy, Vacancy.id == Candidate.vacancy_id)
             .limit(limit)
-            .offset(offset)
         )
         rows = (await self.session.execute(stmt)).all()
+        width = _LINE_WIDTH + 6
         return [
-            (SlotLine._make(row[:_LINE_WIDTH]), *row[_LINE_WIDTH:])  # type: ignore[misc]
+            (
+                (SlotLine._make(row[:_LINE_WIDTH]), *row[_LINE_WIDTH:width]),
+                tuple(row[width:]),
+            )
             for row in rows
         ]
 

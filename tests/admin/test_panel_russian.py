@@ -317,6 +317,10 @@ PAGES = [
     Page("vacancy-funnel", "/vacancies/funnel"),
     Page("vacancy-link", "/vacancies/{vacancy_id}/link", "/vacancies/{vacancy}/link"),
     Page("slots-list", "/slots", "/slots?recruiter_id={anna}&view=list"),
+    # the week grid and the day with its candidates' cards
+    Page("slots-week-grid", "/slots", "/slots?recruiter_id={anna}"),
+    Page("slots-day", "/slots", "/slots?recruiter_id={anna}&view=day&day={week}"),
+    Page("slots-day-own", "/slots", "/slots?view=day&day={week}", account="rec"),
     Page(
         "vacancy-link-bad-source",
         "/vacancies/{vacancy_id}/link",
@@ -375,6 +379,8 @@ FORMS = [
     Form("slot-series-preview", "/slots/series", SERIES),
     Form("slot-series-wrong", "/slots/series", {**SERIES, "end": "09:00", "break_end": "11:00"}),
     Form("slot-delete-booked", "/slots/{slot}/delete", {}),
+    Form("slot-delete-booked-from-week", "/slots/{slot}/delete", {"week": "{week}"}),
+    Form("slot-delete-booked-from-day", "/slots/{slot}/delete", {"day": "{week}"}),
     Form("slot-capacity", "/slots/{slot}/capacity", {"capacity": "0"}),
     Form("slot-message", "/slots/{slot}/message", {"text": ""}),
 ]

@@ -69,10 +69,21 @@ async def audit(panel: Panel) -> list[AuditLogEntry]:
 
 
 def column(page: str, day: str) -> str:
-    """One day's column of the week grid."""
-    start = page.index(f'id="day-{day}"')
-    end = page.find('<div class="day"', start + 1)
-    return page[start : end if end != -1 else page.index('id="slot-form"')]
+    """One day's column of the week grid: its hours' cells, top to bottom."""
+    cells = re.findall(
+        rf'<td class="cell[^"]*" data-day="{day}" data-hour="\d+">(.*?)</td>', page, re.S
+    )
+    assert cells, f"no column for {day}"
+    return "".join(cells)
+
+
+def cell(page: str, day: str, hour: int) -> str:
+    """One hour's cell of the week grid, with its tag."""
+    match = re.search(
+        rf'<td class="[^"]*" data-day="{day}" data-hour="{hour}">.*?</td>', page, re.S
+    )
+    assert match, f"no cell {day} {hour}:00"
+    return match.group(0)
 
 
 def error(page: str, field: str) -> str:
@@ -559,23 +570,27 @@ async def test_a_recruiters_slots_come_with_their_bookings_in_one_query(panel: P
 
 
 @pytest.mark.parametrize(
-    ("now", "monday"),
+    ("now", "monday", "today_shown"),
     [
-        (utc(2026, 12, 6, 12, 0), "2026-11-30"),  # Sunday noon: the week that holds it
-        (utc(2026, 12, 6, 20, 59), "2026-11-30"),  # 23:59 Sunday in Kazan
-        (utc(2026, 12, 6, 21, 0), "2026-12-07"),  # already Monday in Kazan (UTC+3)
-        (utc(2026, 12, 7, 0, 30), "2026-12-07"),
+        (utc(2026, 12, 4, 14, 59), "2026-11-30", True),  # Friday 17:59 in Kazan: this week
+        (utc(2026, 12, 4, 15, 0), "2026-12-07", False),  # Friday 18:00: the coming one
+        (utc(2026, 12, 5, 9, 0), "2026-12-07", False),  # Saturday
+        (utc(2026, 12, 6, 20, 59), "2026-12-07", False),  # Sunday 23:59 in Kazan
+        (utc(2026, 12, 6, 21, 0), "2026-12-07", True),  # already Monday in Kazan (UTC+3)
     ],
 )
-async def test_the_week_opens_on_the_one_holding_today_in_the_recruiters_zone(
-    panel: Panel, now: datetime, monday: str
+async def test_the_week_opens_on_the_one_being_planned_in_the_recruiters_zone(
+    panel: Panel, now: datetime, monday: str, today_shown: bool
 ) -> None:
     """Monday-based weeks, counted in the zone the page shows times in (the recruiter's first
-    city's): a Sunday shows the week that ends with it, never the one before or after."""
+    city's): the current one, the next from Friday 18:00 through Sunday; `week` still chooses."""
     app = panel.client.app
     assert app is not None
     app[DEPS].clock = FrozenClock(now)
     await panel.login()
     page = await (await panel.client.get(f"/slots?recruiter_id={panel.anna_id}")).text()
     assert f'id="day-{monday}"' in page
-    assert 'muted">today</span>' in page
+    assert page.count('<th id="day-') == 7
+    assert ('muted">today</span>' in page) == today_shown
+    chosen = await panel.client.get(f"/slots?recruiter_id={panel.anna_id}&week=2026-11-25")
+    assert 'id="day-2026-11-23"' in await chosen.text()

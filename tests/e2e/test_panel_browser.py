@@ -73,7 +73,7 @@ async def _add_a_week_of_slots(page: Any, url: str, app: RunningApp) -> int:
     await page.click("#series-create button")
     await page.wait_for_selector("#flash:has-text('Created 15 slots')")
     # The week view opens on the series' first week.
-    assert await page.locator(f"#day-{monday.isoformat()} .slot").count() == 3
+    assert await page.locator(f"td.cell[data-day='{monday.isoformat()}'] .slot").count() == 3
     await _shot(page, "slots-week")
     await page.get_by_role("link", name="Coming slots").click()
     await page.wait_for_selector("#slots td")
