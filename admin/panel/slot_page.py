@@ -11,6 +11,7 @@ from aiohttp import web
 from admin.locale import current_locale
 from admin.panel.kit import (
     attempt,
+    check,
     deps,
     done,
     form_values,
@@ -21,7 +22,6 @@ from admin.panel.kit import (
 )
 from admin.panel.kit import uow as unit
 from admin.panel.plurals import counted
-from admin.panel.slots import checked
 from admin.schemas.candidates import MessageIn
 from admin.schemas.slots import CapacityIn
 from admin.scope import Scope
@@ -82,7 +82,7 @@ async def slot_page(request: web.Request, scope: Scope) -> web.Response:
 async def post_capacity(request: web.Request, scope: Scope) -> web.StreamResponse:
     slot = await _slot(request, scope)
     values = form_values(CapacityIn, await request.post())
-    parsed, errors = checked(request, CapacityIn, values)
+    parsed, errors = check(CapacityIn, values)
     if parsed is not None:
         _, errors = await attempt(
             request,
@@ -107,7 +107,7 @@ async def post_capacity(request: web.Request, scope: Scope) -> web.StreamRespons
 async def post_message(request: web.Request, scope: Scope) -> web.StreamResponse:
     slot = await _slot(request, scope)
     values = form_values(MessageIn, await request.post())
-    parsed, errors = checked(request, MessageIn, values)
+    parsed, errors = check(MessageIn, values)
     if parsed is not None:
         m = deps(request).messaging
         sent, errors = await attempt(

@@ -6,17 +6,16 @@ recruiter's account manages only its own recruiter's slots, an admin anyone's.""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
-from pydantic import BaseModel, ValidationError
 
-from admin.errors import validation_reason
 from admin.locale import current_locale
 from admin.panel.kit import (
     attempt,
+    check,
     deps,
     done,
     form_values,
@@ -48,29 +47,12 @@ from domain.scheduling.slots import (
     visible_slot,
 )
 
-M = TypeVar("M", bound=BaseModel)
 LIST_DAYS = 60
 LIST_LIMIT = 200
 PURPOSES = (SlotPurpose.INTERVIEW.value, SlotPurpose.INTRO_DAY.value)
 # The one-slot form asks for a local day and time; SlotIn's and the service's complaints about
 # the start belong next to the time field.
 _ON_FORM = {"starts_at": "start_time"}
-
-
-def checked(
-    request: web.Request, model: type[M], values: dict[str, Any]
-) -> tuple[M | None, dict[str, str]]:
-    """`check`, each field's first reason in the page's language (pydantic's by its type, the
-    schema's own given as catalog keys)."""
-    try:
-        return model.model_validate(values), {}
-    except ValidationError as exc:
-        catalog = deps(request).catalog
-        errors: dict[str, str] = {}
-        for error in exc.errors():
-            field = str(error["loc"][0]) if error["loc"] else "form"
-            errors.setdefault(field, validation_reason(error, catalog))
-        return None, errors
 
 
 def _id(raw: object) -> int | None:
@@ -296,13 +278,12 @@ async def add_slot(request: web.Request, scope: Scope) -> web.StreamResponse:
     form = await request.post()
     recruiter = await _chosen(request, scope, form.get("recruiter_id"))
     values = form_values(LocalSlotIn, form)
-    parsed, errors = checked(request, LocalSlotIn, values)
+    parsed, errors = check(LocalSlotIn, values)
     if parsed is not None:
         city = await find_city(uow(request), parsed.city_id)
         zone = city.timezone if city is not None else _zone(recruiter)
         starts_at = datetime.combine(parsed.day, parsed.start_time, tzinfo=ZoneInfo(zone))
-        slot_in, errors = checked(
-            request,
+        slot_in, errors = check(
             SlotIn,
             {
                 "recruiter_id": recruiter.id,
@@ -364,7 +345,7 @@ async def add_series(request: web.Request, scope: Scope) -> web.StreamResponse:
     form = await request.post()
     recruiter = await _chosen(request, scope, form.get("recruiter_id"))
     values = {**form_values(SeriesIn, form), "recruiter_id": recruiter.id}
-    parsed, errors = checked(request, SeriesIn, values)
+    parsed, errors = check(SeriesIn, values)
     preview = None
     if parsed is not None:
         now, rules = deps(request).clock.now(), deps(request).rules

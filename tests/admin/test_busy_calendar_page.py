@@ -14,8 +14,8 @@ from core.clock import FrozenClock
 from domain.calendars.busy_sources import refresh_due
 from scheduler.busy_calendars import CalendarFetcher
 from tests.admin.conftest import Panel
-from tests.support.languages import RUSSIAN
 from tests.support.factories import NOW, make_city, make_recruiter, make_slot
+from tests.support.languages import RUSSIAN
 
 
 async def test_an_admin_sets_the_address_and_sees_it_masked(panel: Panel) -> None:
