@@ -134,11 +134,11 @@ async def _cards(
     return await slot_cards(uow(request), recruiter.id, start, end, current_locale())
 
 
-def _one_defaults(recruiter: Recruiter, today: date) -> dict[str, Any]:
+def _one_defaults(recruiter: Recruiter, first: date) -> dict[str, Any]:
     cities = sorted(recruiter.cities, key=lambda c: c.id)
     return {
         "city_id": cities[0].id if cities else None,
-        "day": (today + timedelta(days=1)).isoformat(),
+        "day": first.isoformat(),
         "start_time": "10:00",
         "duration_minutes": 30,
         "purpose": SlotPurpose.INTERVIEW.value,
@@ -146,11 +146,12 @@ def _one_defaults(recruiter: Recruiter, today: date) -> dict[str, Any]:
     }
 
 
-def _series_defaults(recruiter: Recruiter, today: date, horizon_days: int) -> dict[str, Any]:
-    first = today + timedelta(days=1)
+def _series_defaults(
+    recruiter: Recruiter, first: date, today: date, horizon_days: int
+) -> dict[str, Any]:
     last = max(first, today + timedelta(days=horizon_days - 1))  # all of it bookable
     return {
-        **_one_defaults(recruiter, today),
+        **_one_defaults(recruiter, first),
         "weekdays": [0, 1, 2, 3, 4],
         "start": "10:00",
         "end": "18:00",
@@ -195,9 +196,8 @@ async def _show(
         context.update(
             zone=zone,
             cities=[(c.id, c.name) for c in sorted(recruiter.cities, key=lambda c: c.id)],
-            one=_one_defaults(recruiter, today),
-            series=_series_defaults(recruiter, today, deps(request).rules.horizon.days),
         )
+        shown = today  # the forms offer what is shown: from tomorrow, or the day or week shown
         if view == "list":
             offset = _offset(request, request.query.get("offset"))
             until = now + timedelta(days=LIST_DAYS)
@@ -221,6 +221,7 @@ async def _show(
             day = _day(request, request.query.get("day"), "day") or today
             cards = day_cards(await _cards(request, recruiter, day, 1), day)
             context["busy_ids"] = await busy_slot_ids(uow(request), [c.slot for c in cards])
+            shown = day
             context.update(
                 day=day,
                 day_title=day_label(day, current_locale()),
@@ -243,6 +244,7 @@ async def _show(
                 uow(request),
                 [c.slot for _, cells in grid.rows for cell in cells for c in cell.cards],
             )
+            shown = monday
             context.update(
                 grid=grid,
                 monday=monday,
@@ -251,6 +253,12 @@ async def _show(
                 previous=_url(recruiter.id, week=(monday - timedelta(days=7)).isoformat()),
                 next=_url(recruiter.id, week=(monday + timedelta(days=7)).isoformat()),
             )
+        first = max(today + timedelta(days=1), shown)
+        horizon = deps(request).rules.horizon.days
+        context.update(
+            one=_one_defaults(recruiter, first),
+            series=_series_defaults(recruiter, first, today, horizon),
+        )
     context.update(forms)
     return await render(
         request,

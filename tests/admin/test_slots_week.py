@@ -251,3 +251,27 @@ async def test_the_cards_come_with_their_candidates_in_one_query(panel: Panel) -
     assert [c.phone for c in cards] == ["+76", "+77", "+78", "+79", None]
     assert {c.vacancy for c in cards} == {"Courier", None}
     assert cards[-1].candidate_id is None and cards[0].candidate_id is not None
+
+
+async def test_the_forms_offer_the_week_or_day_shown_not_only_tomorrow(panel: Panel) -> None:
+    await panel.login()
+    anna = panel.anna_id
+
+    def day_field(page: str, form: str, name: str) -> str:
+        block = page[page.index(f'id="{form}"') :]
+        found = re.search(rf'name="{name}"[^>]*value="([^"]*)"', block)
+        assert found, block[:2000]
+        return found.group(1)
+
+    # This week (the clock's Tuesday): tomorrow.
+    page = await (await panel.client.get(f"/slots?recruiter_id={anna}")).text()
+    assert day_field(page, "slot-form", "day") == "2026-12-02"
+    # Three weeks ahead: that week's Monday, in both forms.
+    ahead = await (await panel.client.get(f"/slots?recruiter_id={anna}&week=2026-12-23")).text()
+    assert day_field(ahead, "slot-form", "day") == "2026-12-21"
+    assert day_field(ahead, "series-form", "first_day") == "2026-12-21"
+    # A day shown: that day; a past week: still tomorrow.
+    day = await panel.client.get(f"/slots?recruiter_id={anna}&view=day&day=2026-12-10")
+    assert day_field(await day.text(), "slot-form", "day") == "2026-12-10"
+    past = await (await panel.client.get(f"/slots?recruiter_id={anna}&week=2026-11-10")).text()
+    assert day_field(past, "slot-form", "day") == "2026-12-02"
