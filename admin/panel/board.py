@@ -38,6 +38,7 @@ from domain.organisation.directory import visible_city_choices
 from domain.pipeline.actions import change_status
 from domain.pipeline.board import BoardFilter, Card, read_board
 from domain.pipeline.bulk import (
+    MAX_SELECTION,
     BulkOutcome,
     Who,
     change_statuses,
@@ -126,11 +127,11 @@ async def _page(
         query=query,
         more_link=more_link,
         next_booking=next_booking,
-        count_label=lambda n: counted(request, "panel.board.cards", n),
         move=move or {},
         bulk=bulk or {},
         outcome=outcome,
         refused=refused,
+        max_selection=MAX_SELECTION,
     )
 
 

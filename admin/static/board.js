@@ -10,11 +10,13 @@
   const form = dialog.querySelector("form");
   const what = document.getElementById("move-what");
   const counter = document.getElementById("selected-count");
+  const actions = document.getElementById("bulk");
 
   const picks = () => Array.from(document.querySelectorAll("input[name=ids][form=bulk-form]"));
   const showCount = () => {
     const n = picks().filter((box) => box.checked).length;
     counter.textContent = counter.dataset.template.replace("{n}", String(n));
+    if (n > 0) actions.open = true; // the actions are where the chosen cards are acted on
   };
 
   board.querySelectorAll("label.select-column").forEach((label) => { label.hidden = false; });
