@@ -14,6 +14,7 @@ RECRUITER_PAGES = {
     "/",
     "/candidates",
     "/candidates.csv",
+    "/board",  # their cities' candidates
     "/slots",
     "/inbox",
     "/account/password",
