@@ -5,13 +5,20 @@ inside their box while the page stays as wide as the screen. Screenshots in test
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
-from core.enums import CandidateStatus
+from core.clock import FrozenClock
+from core.enums import CandidateStatus, InboundKind
+from core.result import Success
+from domain.bookings.booking import Messaging, book_slot
+from domain.conversations.inbox import Inbound, record_inbound
+from domain.messaging.texts import Catalog
 from domain.organisation.accounts import create_admin
+from domain.scheduling.picker import BookingRules
 from tests.e2e.conftest import RunningApp
 from tests.support.browser import page, screenshot_path
-from tests.support.factories import make_candidate, make_city
+from tests.support.factories import make_candidate, make_city, make_recruiter, make_slot
 
 __all__ = ["page"]  # the fixture
 
@@ -27,6 +34,7 @@ async def test_an_admin_moves_and_tags_cards_on_the_board(
     running_app: RunningApp, page: Any
 ) -> None:
     app = running_app
+    now = app.clock.now()
     async with app.app.uow_factory() as uow:
         await create_admin(uow, "boss", PASSWORD)
     async with app.app.uow_factory() as uow:
@@ -36,7 +44,15 @@ async def test_an_admin_moves_and_tags_cards_on_the_board(
         )
         boris = await make_candidate(uow, tver, full_name="Boris Board", status=CandidateStatus.NEW)
         vera = await make_candidate(uow, tver, full_name="Vera Board")  # passed screening
+        olga = await make_recruiter(uow, tver, name="Olga")
+        # Tuesday 1 Dec 10:00 UTC: 13:00 in Tver's zone (Europe/Moscow)
+        slot = await make_slot(uow, olga, tver, starts_at=now + timedelta(days=1, hours=4))
+        await record_inbound(uow, FrozenClock(now), boris, Inbound(InboundKind.TEXT, "Hello?"))
         await uow.commit()
+    async with app.app.uow_factory() as uow:
+        messaging = Messaging(Catalog.load("ru"), FrozenClock(now), BookingRules())
+        booked = await book_slot(uow, messaging, candidate_id=vera.id, slot_id=slot.id)
+    assert isinstance(booked, Success), booked
     url = app.url
     await page.goto(url + "/login")
     await page.fill("#login", "boss")
@@ -47,6 +63,9 @@ async def test_an_admin_moves_and_tags_cards_on_the_board(
     await page.click("header a:has-text('Pipeline')")
     await page.wait_for_selector("h1:has-text('Pipeline')")
     assert await page.inner_text("#count-new") == "2"
+    vera_card = await page.inner_text(f"#card-{vera.id}")
+    assert "Interview: Tue, 1 Dec, 13:00 (Europe/Moscow)" in vera_card
+    assert "✉ 1" in await page.inner_text(f"#card-{boris.id}")
     await _shot(page, "en")
 
     # A card dragged to the next column asks why, then moves.
