@@ -154,7 +154,7 @@ async def test_the_board_reads_in_a_few_statements_whatever_its_size(panel: Pane
     with count_queries(panel.storage.engine) as many:
         page = await (await panel.client.get("/board")).text()
     assert _count(page, "new") == 33
-    assert len(many) == len(few)
+    assert len(many) == len(few) <= 12  # the board's four, the menu's, the account's
 
 
 async def test_a_column_shows_its_newest_cards_and_links_to_the_rest(panel: Panel) -> None:
