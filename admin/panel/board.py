@@ -132,6 +132,7 @@ async def _page(
         outcome=outcome,
         refused=refused,
         max_selection=MAX_SELECTION,
+        path="/board",  # after a refused form too: where the language menu comes back to
     )
 
 

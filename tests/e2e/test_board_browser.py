@@ -1,7 +1,8 @@
 """The pipeline board in the system Chromium, against the whole running application: an admin
 drags a card to another column and gives the reason (the candidate's status changes), selects two
-cards and tags them, reads the board in Russian, and on a phone's width the columns scroll
-inside their box while the page stays as wide as the screen. Screenshots in test-artifacts/."""
+cards and tags them, sees a refused move explained, reads the board in Russian, and on a phone's
+width the columns scroll inside their box while the page stays as wide as the screen.
+Screenshots in test-artifacts/."""
 
 from __future__ import annotations
 
@@ -98,6 +99,17 @@ async def test_an_admin_moves_and_tags_cards_on_the_board(
     async with app.app.uow_factory() as uow:
         tags = await uow.tags.of_candidates([anna.id, boris.id, vera.id])
     assert tags == {boris.id: ["night shift"], vera.id: ["night shift"]}
+
+    # The card's own form (what works without scripts): a move to the status it has is
+    # refused, said on the board and on the card.
+    card = page.locator(f"#card-{boris.id}")
+    await card.locator("details.move summary").click()
+    await card.locator("select[name=status]").select_option("new")
+    await card.locator("input[name=reason]").fill("Again")
+    await card.get_by_role("button", name="Move").click()
+    await page.wait_for_selector("#move-error:has-text('the candidate has this status already')")
+    await page.wait_for_selector(f"#card-{boris.id} .move-card-error")
+    await _shot(page, "refused")
 
     # The account's language, chosen in the menu: the board in Russian.
     await page.select_option("#language-form select", "ru")
