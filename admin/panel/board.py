@@ -182,9 +182,9 @@ async def post_bulk(request: web.Request, scope: Scope) -> web.StreamResponse:
     candidate is done or refused on its own, and the page says how many and why not."""
     form = await request.post()
     parsed, errors = check(BoardBulkIn, form_values(BoardBulkIn, form))
-    values: dict[str, Any] = {name: str(form.get(name, "")) for name in ("status", "reason")}
-    values.update({name: str(form.get(name, "")) for name in ("tags", "text", "action")})
-    values["ids"] = _chosen(form)
+    typed = ("action", "status", "reason", "tags", "text")
+    values: dict[str, Any] = {name: str(form.get(name, "")) for name in typed}
+    values["ids"] = _chosen(form)  # kept ticked on the page that comes back
     ids: tuple[int, ...] = ()
     if parsed is not None:
         chosen = selection(parsed.ids)
@@ -204,7 +204,6 @@ async def post_bulk(request: web.Request, scope: Scope) -> web.StreamResponse:
     if parsed.action == "export":
         return await stream_csv(request, scope, CandidateFilter(), only_ids=frozenset(ids))
     outcome = await _run(request, parsed.action, ids, extra, who)
-    await uow(request).reload_expired()
     if not outcome.refused:
         notice = counted(request, "panel.board.bulk_done", outcome.done)
         await done(request, _back(request), notice)
