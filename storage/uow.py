@@ -37,6 +37,7 @@ from storage.repositories.accounts import (
 )
 from storage.repositories.audit import AuditLogRepository
 from storage.repositories.auto_messages import AutoMessageRepository
+from storage.repositories.board import PipelineBoardRepository
 from storage.repositories.booking_lists import BookingListRepository
 from storage.repositories.bookings import BookingRepository
 from storage.repositories.calendar_feed_rows import CalendarFeedRowRepository
@@ -118,6 +119,7 @@ class UnitOfWork:
         self.recruiters = RecruiterRepository(self)
         self.candidates = CandidateRepository(self)
         self.candidate_search = CandidateSearchRepository(self)
+        self.board = PipelineBoardRepository(self)
         self.candidate_profiles = CandidateProfileRepository(self)
         self.tests = TestRepository(self)
         self.test_results = TestResultRepository(self)

@@ -164,6 +164,18 @@ async def export_csv(request: web.Request, scope: Scope) -> web.StreamResponse:
         raise web.HTTPBadRequest(
             text=text(request, "panel.candidates.check_filters", names=", ".join(bad))
         )
+    return await stream_csv(request, scope, flt)
+
+
+async def stream_csv(
+    request: web.Request,
+    scope: Scope,
+    flt: CandidateFilter,
+    *,
+    only_ids: frozenset[int] | None = None,
+) -> web.StreamResponse:
+    """The filtered candidates (or just `only_ids` of them: the board's selection) as a CSV
+    download in the panel's language."""
     today = deps(request).clock.now().date().isoformat()
     response = web.StreamResponse(
         headers={"Content-Disposition": f'attachment; filename="candidates-{today}.csv"'}
@@ -179,7 +191,9 @@ async def export_csv(request: web.Request, scope: Scope) -> web.StreamResponse:
         yes=text(request, "panel.csv.yes"),
         no=text(request, "panel.csv.no"),
     )
-    found = iter_csv(uow(request), flt, scope.city_ids, locale=current_locale(), words=words)
+    found = iter_csv(
+        uow(request), flt, scope.city_ids, locale=current_locale(), words=words, only_ids=only_ids
+    )
     async for chunk in found:
         await response.write(chunk.encode("utf-8"))
     await response.write_eof()

@@ -13,7 +13,7 @@ import html
 import io
 import re
 from collections.abc import AsyncIterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal, cast
 
@@ -512,13 +512,14 @@ async def iter_csv(
     batch: int = CSV_BATCH,
     locale: str = "en",
     words: CsvWords = CsvWords(),
+    only_ids: frozenset[int] | None = None,
 ) -> AsyncIterator[str]:
     """The whole filtered list as CSV (a header, then one chunk per batch), in id order.
 
     Batches continue after the last id seen (keyset), each in its own short read transaction,
     so neither memory nor a database lock grows with the list; sort, limit and offset are not
-    used. The vacancy's title is in `locale`."""
-    criteria = _criteria(flt, city_ids)
+    used. The vacancy's title is in `locale`. `only_ids`: just these candidates (a selection)."""
+    criteria = replace(_criteria(flt, city_ids), candidate_ids=only_ids)
     vacancies = {v.id: title_in(v, locale) for v in await uow.vacancies.list_all()}
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")

@@ -38,6 +38,7 @@ class CandidateCriteria:
     unlisted_city: bool = False  # only those who asked for a city not in the list
     tag_id: int | None = None  # only those carrying this tag
     vacancy_id: int | None = None  # only the applications to this vacancy
+    candidate_ids: frozenset[int] | None = None  # only these (a selection on the board)
 
 
 class CandidateListing(NamedTuple):
@@ -89,6 +90,8 @@ def _conditions(criteria: CandidateCriteria) -> list[ColumnElement[bool]]:
         where.append(_c.wanted_city.is_not(None))
     if criteria.vacancy_id is not None:
         where.append(_c.vacancy_id == criteria.vacancy_id)
+    if criteria.candidate_ids is not None:
+        where.append(_c.id.in_(sorted(criteria.candidate_ids)))
     if criteria.tag_id is not None:
         tagged = select(_tagged.c.candidate_id).where(_tagged.c.tag_id == criteria.tag_id)
         where.append(_c.id.in_(tagged))
@@ -96,6 +99,10 @@ def _conditions(criteria: CandidateCriteria) -> list[ColumnElement[bool]]:
         found = [_c.search_text.contains(n, autoescape=True) for n in criteria.text]
         where.append(found[0] if len(found) == 1 else or_(*found))
     return where
+
+
+# The board (storage.repositories.board) filters the same way as the list.
+matching_conditions = _conditions
 
 
 def _order(by: CandidateOrder, descending: bool) -> list[Any]:

@@ -15,6 +15,7 @@ RECRUITER_PAGES = {
     "/",
     "/candidates",
     "/candidates.csv",
+    "/board",  # their cities' candidates
     "/slots",
     "/inbox",
     "/account/password",

@@ -327,6 +327,10 @@ PAGES = [
         "/vacancies/{vacancy}/link?source=%21%21",
         status=422,
     ),
+    # board
+    Page("board", "/board"),
+    Page("board-filtered", "/board", "/board?vacancy_id={vacancy}&city_id={kazan}"),
+    Page("board-recruiter", "/board", account="rec"),
 ]
 # GET routes that answer with no page: a file, a picture, the sign-in's own page is above.
 NOT_PAGES = {"/candidates.csv", "/vacancies/{vacancy_id}/qr.png"}
@@ -383,6 +387,15 @@ FORMS = [
     Form("slot-delete-booked-from-day", "/slots/{slot}/delete", {"day": "{week}"}),
     Form("slot-capacity", "/slots/{slot}/capacity", {"capacity": "0"}),
     Form("slot-message", "/slots/{slot}/message", {"text": ""}),
+    # board
+    Form("board-move", "/board/move", {"candidate_id": "{candidate}", "status": "nonsense"}),
+    Form(
+        "board-move-same",
+        "/board/move",
+        {"candidate_id": "{maria}", "status": "new", "reason": "x"},
+    ),
+    Form("board-bulk-empty", "/board/bulk", {"action": "tag", "tags": "x"}),
+    Form("board-bulk-no-reason", "/board/bulk", {"ids": "{maria}", "action": "status"}),
 ]
 
 
