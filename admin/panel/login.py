@@ -66,6 +66,28 @@ def _own_path(wanted: str) -> str:
     return wanted
 
 
+def _is_page(app: web.Application, path: str) -> bool:
+    """Whether a GET of `path` is answered by one of the app's routes."""
+    for resource in app.router.resources():
+        info = resource.get_info()
+        pattern = info.get("pattern")
+        matches = info.get("path") == path or (pattern is not None and pattern.fullmatch(path))
+        if matches and any(route.method in ("GET", "*") for route in resource):
+            return True
+    return False
+
+
+def _page_at(app: web.Application, back: str) -> str:
+    """The page to go back to: a refused form is shown at its own address, which only takes a
+    post (/candidates/5/status), so the nearest address above it that is a page is chosen."""
+    path, _, query = back.partition("?")
+    while path not in ("", "/"):
+        if _is_page(app, path):
+            return path + ("?" + query if query else "")
+        path, query = path.rsplit("/", 1)[0], ""
+    return "/"
+
+
 @signed_in
 async def choose_language(request: web.Request, scope: Scope) -> web.StreamResponse:
     """The account's language (empty: the browser's), then back to the page it was chosen on."""
@@ -73,7 +95,7 @@ async def choose_language(request: web.Request, scope: Scope) -> web.StreamRespo
     chosen = str(form.get("locale", "")) or None
     catalog = deps(request).catalog
     changed = await set_own_language(uow(request), scope.user_id, chosen, catalog.ui.keys())
-    back = _own_path(str(form.get("next", "/")))
+    back = _page_at(request.app, _own_path(str(form.get("next", "/"))))
     if isinstance(changed, Failure):
         await done(request, back, text(request, "panel.language.unknown"))
     raise web.HTTPSeeOther(back)

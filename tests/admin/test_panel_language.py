@@ -117,3 +117,17 @@ async def test_an_api_client_that_names_no_language_reads_english(api: Any) -> N
     assert silent.status == 404 and (await silent.json())["error"] == "no such slot"
     russian = await client.get("/api/v1/slots/999999", headers={**boss, **RUSSIAN})
     assert (await russian.json())["error"] != "no such slot"
+
+
+async def test_the_way_back_from_a_refused_form_is_the_page_it_is_on(panel: Panel) -> None:
+    """A refused form is shown at its own address, which takes only a post: the language menu
+    goes back to the page above it, keeping a page's own query."""
+    await panel.login()
+    for back, expected in (
+        ("/candidates/5/status", "/candidates/5"),
+        ("/slots/series", "/slots"),
+        ("/candidates?status=new", "/candidates?status=new"),
+        ("/no/such/place", "/"),
+    ):
+        response = await _choose(panel, "ru", back=back)
+        assert response.headers["Location"] == expected, back
