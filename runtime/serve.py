@@ -14,7 +14,7 @@ from aiohttp import web
 from bot.commands import set_command_menus
 from bot.dispatcher import RecruitingDispatcher
 from core.send_rate import SendRate
-from domain.messaging.templates import learn_shipped_templates
+from domain.messaging.templates import drop_redundant_overrides, learn_shipped_templates
 from domain.organisation.places import linked_recruiter_chats
 from runtime.container import Application
 from runtime.sandbox_mode import MOUNT as SANDBOX_MOUNT
@@ -54,6 +54,9 @@ async def serve(
         if app.sandbox is not None:  # before anyone can ask it for a persona
             await skip_known_user_ids(app.uow_factory, app.sandbox)
         await learn_shipped_templates(app.catalog)
+        async with app.uow_factory() as uow:
+            if dropped := await drop_redundant_overrides(uow, app.catalog):
+                log.info("templates.copies_of_shipped_dropped", count=dropped)
         site = web.TCPSite(runner, settings.admin_host, settings.admin_port)
         await site.start()
         port = runner.addresses[0][1]

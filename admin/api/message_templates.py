@@ -15,6 +15,7 @@ from admin.schemas.common import Input, Output
 from admin.schemas.templates import Body, TemplateIn, TemplatePlaceIn
 from domain.messaging.telegram_view import telegram_view
 from domain.messaging.templates import (
+    changing_overrides,
     known_variables,
     list_overrides,
     per_city,
@@ -82,7 +83,7 @@ def _template(call: Call, key: str, overrides: list[Any]) -> dict[str, Any]:
         "shipped": {
             locale: bodies[key] for locale, bodies in catalog.templates.items() if key in bodies
         },
-        "overrides": [o for o in overrides if o.key == key],
+        "overrides": [o for o in changing_overrides(catalog, overrides) if o.key == key],
         "per_city": per_city(key),
     }
 
@@ -132,7 +133,7 @@ async def reset_template_route(call: Call) -> None:
 
 async def preview_template(call: Call) -> dict[str, Any]:
     body, locale = call.body.body, current_locale()
-    samples = call.body.locale or locale
+    samples = call.body.locale or call.deps.catalog.default_locale  # the templates' language
     preview = await preview_aside(call.deps.catalog, _key(call), body, locale, samples)
     if preview.error is not None or preview.html is None:
         raise ApiError(422, preview.error or "reason.api.nothing_to_show", "body")

@@ -21,7 +21,7 @@ from core.settings import SUPPORTED_LOCALES
 from domain.messaging.telegram_view import telegram_view
 from domain.messaging.template_stages import group_by_stage
 from domain.messaging.templates import (
-    is_redundant,
+    is_redundant_row,
     list_overrides,
     per_city,
     preview_aside,
@@ -107,12 +107,6 @@ def _where(
 MAX_QUERY = 100
 
 
-def _redundant(catalog: Catalog, row: MessageTemplate, overrides: list[MessageTemplate]) -> bool:
-    return is_redundant(
-        catalog, row.key, row.locale, row.city_id, row.vacancy_id, row.body, overrides
-    )
-
-
 def _matches(query: str, key: str, texts: list[str]) -> bool:
     """The search: the key, or any of the texts, holds the words typed (case ignored)."""
     wanted = query.casefold()
@@ -134,7 +128,7 @@ async def list_templates(request: web.Request, scope: Scope) -> web.Response:
     by_key: dict[str, list[dict[str, Any]]] = {}
     texts: dict[str, list[str]] = {}
     for row in overrides:
-        if _redundant(catalog, row, overrides):
+        if is_redundant_row(catalog, row, overrides):
             continue
         if row.locale == shown:
             texts.setdefault(row.key, []).append(row.body)
@@ -214,8 +208,8 @@ async def _show(
     shipped = catalog.shipped_template(key, place.locale)
     narrower = place.city_id is not None or place.vacancy_id is not None
     # An override equal to the shipped text changes nothing: the page says the shipped text.
-    same = exact is not None and _redundant(catalog, exact, overrides)
-    if fallback is not None and _redundant(catalog, fallback, overrides):
+    same = exact is not None and is_redundant_row(catalog, exact, overrides)
+    if fallback is not None and is_redundant_row(catalog, fallback, overrides):
         fallback = None
     if exact is not None and exact.active and not same:
         in_use = text(request, "panel.templates.in_use.this")
@@ -264,7 +258,7 @@ async def _show(
                 "row": r,
             }
             for r in overrides
-            if not _redundant(catalog, r, overrides)
+            if not is_redundant_row(catalog, r, overrides)
         ],
     )
 

@@ -5,7 +5,7 @@ the bot's sandbox, is markup Telegram would refuse, or is longer than Telegram a
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -238,7 +238,8 @@ def is_redundant(
     if not same_text(body, shipped):
         return False
     for other in overrides:
-        if other.key != key or other.locale != locale or not other.active:
+        # An inactive one counts as well: it can be switched on again.
+        if other.key != key or other.locale != locale:
             continue
         if (other.city_id, other.vacancy_id) == (city_id, vacancy_id):
             continue
@@ -247,6 +248,22 @@ def is_redundant(
         if broader and not same_text(other.body, shipped):
             return False
     return True
+
+
+def is_redundant_row(
+    catalog: Catalog, row: MessageTemplate, overrides: Iterable[MessageTemplate]
+) -> bool:
+    """is_redundant for a stored override, among the others stored."""
+    return is_redundant(
+        catalog, row.key, row.locale, row.city_id, row.vacancy_id, row.body, overrides
+    )
+
+
+def changing_overrides(
+    catalog: Catalog, overrides: Sequence[MessageTemplate]
+) -> list[MessageTemplate]:
+    """The overrides that change what the bot sends: what the panel and the API list."""
+    return [row for row in overrides if not is_redundant_row(catalog, row, overrides)]
 
 
 async def _check_place(
@@ -335,6 +352,29 @@ async def save_template(
     _audit(uow, action, row, actor, admin_user_id)
     await uow.commit()
     return Success(row)
+
+
+async def drop_redundant_overrides(uow: UnitOfWork, catalog: Catalog) -> int:
+    """Removes the stored overrides that change nothing the bot sends (copies of the shipped
+    text, such as older demo data wrote): left, they would hide a later release's improvement
+    of the shipped text. Audited as resets by the system. Commits; how many went."""
+    keys = set(template_keys(catalog))
+    overrides = await uow.templates.list_overrides()
+    dropped = 0
+    for row in overrides:
+        if row.key not in keys:
+            continue
+        same_key = [o for o in overrides if o.key == row.key]
+        if is_redundant(
+            catalog, row.key, row.locale, row.city_id, row.vacancy_id, row.body, same_key
+        ):
+            _audit(uow, "reset", row, "system", None)
+            await uow.templates.delete(row)
+            overrides = [o for o in overrides if o is not row]
+            dropped += 1
+    if dropped:
+        await uow.commit()
+    return dropped
 
 
 async def reset_template(

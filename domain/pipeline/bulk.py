@@ -73,13 +73,18 @@ async def _each(
 ) -> BulkOutcome:
     refused: list[Refused] = []
     for candidate_id in ids:
-        result = await act(candidate_id)
-        if isinstance(result, Failure):
+        try:
+            result = await act(candidate_id)
+            error: AppError | None = result.error if isinstance(result, Failure) else None
+        except AppError as raised:  # refused part-way (a race lost): its writes undone
+            await uow.rollback()
+            error = raised
+        if error is not None:
             # Each one-candidate function refuses before it writes: nothing to undo here.
             candidate = await uow.candidates.get(candidate_id)
             seen = candidate is not None and in_scope(candidate.city_id, who.city_ids)
             name = (candidate.full_name or f"#{candidate_id}") if candidate and seen else None
-            refused.append(Refused(candidate_id, name, result.error))
+            refused.append(Refused(candidate_id, name, error))
     return BulkOutcome(len(ids), len(ids) - len(refused), tuple(refused))
 
 

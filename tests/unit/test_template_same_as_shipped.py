@@ -4,8 +4,16 @@ send something else. Line endings and the spaces around the whole text do not co
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from core.result import Success
-from domain.messaging.templates import is_redundant, preview_body, same_text, save_template
+from domain.messaging.templates import (
+    drop_redundant_overrides,
+    is_redundant,
+    preview_body,
+    same_text,
+    save_template,
+)
 from domain.messaging.texts import Catalog, render_message
 from storage.models import AuditLogEntry, MessageTemplate
 from tests.conftest import Storage
@@ -37,11 +45,12 @@ def test_the_shipped_text_is_redundant_unless_a_broader_override_differs() -> No
     for_all = _row("Hi {{ name }}")
     # a city's copy of the shipped text stands in front of a different text for all cities
     assert not is_redundant(CATALOG, "welcome", "en", 7, None, WELCOME_EN, [for_all])
-    # ... but not of one that is itself the shipped text, or one switched off
+    # ... but not of one that is itself the shipped text
     same_for_all = _row(WELCOME_EN)
     assert is_redundant(CATALOG, "welcome", "en", 7, None, WELCOME_EN, [same_for_all])
+    # one switched off still counts: switched on again, it would send its text to that city
     for_all.active = False
-    assert is_redundant(CATALOG, "welcome", "en", 7, None, WELCOME_EN, [for_all])
+    assert not is_redundant(CATALOG, "welcome", "en", 7, None, WELCOME_EN, [for_all])
     # a vacancy's copy stands in front of any city's different text
     assert not is_redundant(
         CATALOG, "welcome", "en", None, 3, WELCOME_EN, [_row("Kazan: {{ name }}", city_id=7)]
@@ -96,3 +105,38 @@ def test_the_preview_uses_the_samples_of_the_templates_language() -> None:
     assert preview_body(CATALOG, "welcome", "Hi {{ name }}", "ru").html == "Hi Анна Иванова"
     refused = preview_body(CATALOG, "welcome", "{{ nmae }}", "en", "ru").error
     assert refused is not None and refused.startswith("unknown variable")  # reasons in English
+
+
+async def test_stored_copies_of_the_shipped_text_go_at_start(sqlite_storage: Storage) -> None:
+    """Copies older data wrote (the demo stored every shipped text) would hide a later
+    release's change of the shipped text: the start removes them, and only them."""
+    async with sqlite_storage.uow() as uow:
+        kazan = await make_city(uow, "Kazan")
+        samara = await make_city(uow, "Samara")
+        uow.session.add_all(
+            [
+                MessageTemplate(key="welcome", locale="en", body=WELCOME_EN + "\n", version=1),
+                MessageTemplate(key="welcome", locale="en", city_id=kazan.id, body="Kazan!"),
+                # in front of a different text for all Russian readers: it changes something
+                MessageTemplate(key="welcome", locale="ru", body="Привет, {{ name }}"),
+                MessageTemplate(
+                    key="welcome",
+                    locale="ru",
+                    city_id=samara.id,
+                    body=CATALOG.templates["ru"]["welcome"],
+                ),
+            ]
+        )
+        await uow.commit()
+    async with sqlite_storage.uow() as uow:
+        assert await drop_redundant_overrides(uow, CATALOG) == 1
+    async with sqlite_storage.uow() as uow:
+        left = {(r.locale, r.city_id, r.body) for r in await uow.templates.list_overrides()}
+        assert left == {
+            ("en", kazan.id, "Kazan!"),
+            ("ru", None, "Привет, {{ name }}"),
+            ("ru", samara.id, CATALOG.templates["ru"]["welcome"]),
+        }
+        resets = (await uow.session.scalars(select(AuditLogEntry))).all()
+        assert [(e.action, e.actor) for e in resets] == [("reset", "system")]
+        assert await drop_redundant_overrides(uow, CATALOG) == 0
