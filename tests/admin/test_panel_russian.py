@@ -219,7 +219,7 @@ async def fill_content(panel: Panel) -> dict[str, Any]:
             .where(TestQuestion.key.in_(keys))
             .order_by(TestQuestion.id.desc())  # the default test's "stazh" before the copy's
         )
-        question_ids = dict(rows.tuples().all())
+        question_ids = {key: id_ for key, id_ in rows.all()}
     return {
         "candidate": ivan.id,
         "maria": maria.id,
