@@ -13,6 +13,7 @@ from admin.locale import current_locale
 from admin.panel import (
     accounts,
     audit,
+    auto_message_live,
     auto_messages,
     busy_calendar,
     calendar,
@@ -42,6 +43,7 @@ PAGES = (
     candidates,
     candidate_files,
     auto_messages,
+    auto_message_live,
     audit,
     inbox,
     accounts,
