@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import Field
 
 from admin.api.kit import ApiError, Call, Operation
+from admin.locale import current_locale
 from admin.schemas.common import Id, Input, Name, Output, Page, listing
 from core.enums import AutoMessageKind, AutoMessageTrigger, CandidateStatus
 from core.iso import Instant
@@ -87,7 +88,12 @@ async def _one(uow: UnitOfWork, message: AutoMessage) -> dict[str, Any]:
 async def create_auto_message_route(call: Call) -> dict[str, Any]:
     spec = call.body.model_dump(mode="json", exclude_none=True)
     created = await create_auto_message(
-        call.uow, call.deps.catalog, spec, call.deps.clock, actor=call.scope.actor
+        call.uow,
+        call.deps.catalog,
+        spec,
+        call.deps.clock,
+        actor=call.scope.actor,
+        reason_locale=current_locale(),
     )
     return await _one(call.uow, created.unwrap())
 

@@ -27,6 +27,7 @@ from admin.panel.kit import (
     text,
     uow,
 )
+from admin.panel.plurals import counted
 from admin.panel.reasons import said
 from admin.schemas.common import Id, Input, TimeZone
 from admin.scope import Scope
@@ -37,7 +38,6 @@ from core.enums import (
     CandidateStatus,
 )
 from core.iso import IsoDate, LocalDateTime
-from admin.panel.plurals import counted
 from domain.messaging.audience import count_audience
 from domain.messaging.auto_message_trial import send_test
 from domain.messaging.auto_messages import (
@@ -310,6 +310,7 @@ async def create(request: web.Request, scope: Scope) -> web.StreamResponse:
                 context.clock,
                 actor=scope.actor,
                 admin_user_id=scope.user_id,
+                reason_locale=current_locale(),
             ),
         )
         if created is not None:

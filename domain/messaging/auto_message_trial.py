@@ -36,7 +36,7 @@ async def send_test(
 ) -> Result[int, InvalidAutoMessage]:
     """Queue the message `spec` defines (its text checked as creating it would) to the account's
     own chat; the chat id it goes to. Audited; commits."""
-    body = await checked_body(catalog, spec)
+    body = await checked_body(catalog, spec, locale)
     if isinstance(body, Failure):
         return body
     own_text, template_key = body.value

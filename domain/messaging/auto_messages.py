@@ -32,8 +32,8 @@ from domain.messaging.audience import (
     recipient_key,
 )
 from domain.messaging.quiet_hours import in_quiet_hours
-from domain.messaging.rendering import render
-from domain.messaging.templates import check_body, check_body_aside
+from domain.messaging.rendering import aside, render
+from domain.messaging.templates import REASON_LOCALE, check_body
 from domain.messaging.texts import Catalog
 from domain.refusals import REQUIRED, refusal
 from domain.scheduling.picker import BookingRules
@@ -64,14 +64,16 @@ def _shipped_problem(catalog: Catalog, key: str) -> str | None:
 
 
 async def checked_body(
-    catalog: Catalog, spec: dict[str, Any]
+    catalog: Catalog, spec: dict[str, Any], reason_locale: str = REASON_LOCALE
 ) -> Result[tuple[str | None, str], InvalidAutoMessage]:
     """What an auto-message sends: (its own text, "custom") or (None, a usable shipped
-    template's key); or the field that breaks a rule."""
+    template's key); or the field that breaks a rule, a text's problem said in
+    `reason_locale`."""
     key = str(spec.get("template_key") or "")
     body = spec.get("text")
     if isinstance(body, str) and body.strip():
-        if (problem := (await check_body_aside(catalog, body, VARIABLES)).error) is not None:
+        checked = await aside(check_body, catalog, body, VARIABLES, reason_locale)
+        if (problem := checked.error) is not None:
             return Failure(InvalidAutoMessage("text", problem))
         return Success((body, key or "custom"))
     if key not in catalog.templates.get(catalog.default_locale, {}):
@@ -130,6 +132,7 @@ async def create_auto_message(
     *,
     actor: str = "api",
     admin_user_id: int | None = None,
+    reason_locale: str = REASON_LOCALE,
 ) -> Result[AutoMessage, InvalidAutoMessage]:
     """Check an admin's definition field by field and store it scheduled; the audit row names
     `actor` (and the panel account, when there is one). Commits."""
@@ -140,7 +143,7 @@ async def create_auto_message(
         kind = AutoMessageKind(str(spec.get("kind")))
     except ValueError:
         return Failure(InvalidAutoMessage("kind", "reason.auto_message.kind"))
-    body = await checked_body(catalog, spec)
+    body = await checked_body(catalog, spec, reason_locale)
     if isinstance(body, Failure):
         return body
     text, key = body.value
