@@ -77,6 +77,10 @@
       if (state) {
         state.textContent = message.state;
       }
+      var pause = row.querySelector("form.inline");
+      if (pause && message.state_code === "done") {
+        pause.remove(); // a finished broadcast is not paused from the list (as on a reload)
+      }
       if (words) {
         words.textContent = message.text;
       }

@@ -88,8 +88,8 @@ async def create_account(
     actor: str,
     admin_user_id: int | None,
 ) -> Result[AdminUser, InvalidField]:
-    """A new active panel account; a recruiter account is linked to an existing recruiter.
-    Commits."""
+    """A new active panel account; a recruiter account is linked to an existing recruiter, an
+    admin account may be (that recruiter's chat is the admin's own Telegram). Commits."""
     checks = (
         ("login", login_problem(login)),
         ("password", password_problem(password)),

@@ -275,3 +275,20 @@ async def test_the_tools_are_for_admins_and_need_the_csrf_token(panel: Panel) ->
     await panel.login()
     forged = await panel.client.post("/auto-messages/audience", data={"csrf": "forged"})
     assert forged.status == 403
+
+
+async def test_an_admin_account_may_be_linked_to_a_recruiter_for_its_own_chat(
+    panel: Panel,
+) -> None:
+    await panel.login()
+    fields = {
+        "login": "lead",
+        "password": "a long password 2",
+        "role": "admin",
+        "recruiter_id": str(panel.boris_id),
+    }
+    response = await panel.post("/accounts", fields, allow_redirects=False)
+    assert response.status == 303, await response.text()
+    async with panel.storage.uow() as uow:
+        lead = await uow.admin_users.get_by_login("lead")
+    assert lead is not None and lead.recruiter_id == panel.boris_id
