@@ -7,6 +7,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from admin.panel.auto_messages import (
+    AudienceForm,
     AutoMessageForm,
     audience_count_text,
     count_for,
@@ -21,9 +22,10 @@ from domain.messaging.auto_messages import newest_with_progress, still_sending
 @admins_only
 async def audience_count(request: web.Request, scope: Scope) -> web.Response:
     """{"count", "text"}; a field the count cannot read: 422 {"field", "error"}."""
-    parsed, errors, _ = await posted(request, AutoMessageForm)
+    parsed, errors, _ = await posted(request, AudienceForm)
     if parsed is not None:
-        n, errors = await count_for(request, parsed)
+        form = AutoMessageForm.model_validate(parsed.model_dump())
+        n, errors = await count_for(request, form)
         if n is not None:
             return web.json_response({"count": n, "text": audience_count_text(request, n)})
     field, reason = next(iter(said(request, errors).items()))

@@ -20,7 +20,6 @@ from admin.panel.kit import (
     attempt,
     deps,
     done,
-    form_values,
     int_param,
     posted,
     render,
@@ -76,6 +75,18 @@ class AutoMessageForm(Input):
     timezone: TimeZone | None = None
     trigger: str | None = None
     after_hours: int | None = None
+
+
+class AudienceForm(Input):
+    """The form's audience alone: what the live count reads (the other fields may be half
+    typed meanwhile)."""
+
+    city_ids: list[Id] = Field(default_factory=list, max_length=500)
+    statuses: list[str] = Field(default_factory=list, max_length=50)
+    source: str | None = Field(None, max_length=64)
+    registered_from: IsoDate | None = None
+    registered_to: IsoDate | None = None
+    timezone: TimeZone | None = None
 
 
 def _midnight(day: date | None, zone: ZoneInfo) -> str | None:
@@ -256,9 +267,10 @@ async def count_for(
     return await attempt(request, count_audience(uow(request), audience))
 
 
-async def _count(request: web.Request, scope: Scope, form: AutoMessageForm) -> web.Response:
+async def _count(
+    request: web.Request, scope: Scope, form: AutoMessageForm, values: dict[str, Any]
+) -> web.Response:
     """The form's Count button (no script): the form again, with the count or the refusal."""
-    values = form_values(AutoMessageForm, await request.post())
     n, errors = await count_for(request, form)
     shown = audience_count_text(request, n) if n is not None else None
     status = 200 if n is not None else 422
@@ -267,10 +279,11 @@ async def _count(request: web.Request, scope: Scope, form: AutoMessageForm) -> w
     )
 
 
-async def _test_send(request: web.Request, scope: Scope, form: AutoMessageForm) -> web.Response:
+async def _test_send(
+    request: web.Request, scope: Scope, form: AutoMessageForm, values: dict[str, Any]
+) -> web.Response:
     """The form's test send: once to the account's own chat; the form again, kept as typed."""
     context = deps(request)
-    values = form_values(AutoMessageForm, await request.post())
     sent, errors = await attempt(
         request,
         send_test(
@@ -295,9 +308,9 @@ async def create(request: web.Request, scope: Scope) -> web.StreamResponse:
     errors = said(request, errors)
     action = (await request.post()).get("action")
     if parsed is not None and action == "count":
-        return await _count(request, scope, parsed)
+        return await _count(request, scope, parsed, values)
     if parsed is not None and action == "test":
-        return await _test_send(request, scope, parsed)
+        return await _test_send(request, scope, parsed, values)
     if parsed is not None:
         context = deps(request)
         zone = await form_zone(request)

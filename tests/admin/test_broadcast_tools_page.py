@@ -292,3 +292,11 @@ async def test_an_admin_account_may_be_linked_to_a_recruiter_for_its_own_chat(
     async with panel.storage.uow() as uow:
         lead = await uow.admin_users.get_by_login("lead")
     assert lead is not None and lead.recruiter_id == panel.boris_id
+
+
+async def test_the_live_count_reads_the_audience_alone(panel: Panel) -> None:
+    await _people(panel)
+    await panel.login()
+    half_typed = [("name", "x" * 300), ("after_hours", "soon"), *_kazan_passed(panel)]
+    response = await panel.post("/auto-messages/audience", half_typed)
+    assert (response.status, (await response.json())["count"]) == (200, 3)
