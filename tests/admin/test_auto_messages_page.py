@@ -235,7 +235,7 @@ async def test_each_messages_progress_is_shown(panel: Panel) -> None:
     }
     assert page.index('id="auto-message-2"') < page.index('id="auto-message-1"')  # newest first
     # The bars: what the sender is done with, of what was queued.
-    assert f'<progress max="6" value="4">' in page[page.index(f'id="auto-message-{first}"') :]
+    assert '<progress max="6" value="4">' in page[page.index(f'id="auto-message-{first}"') :]
 
 
 async def test_progress_for_the_whole_list_takes_two_queries(panel: Panel) -> None:
