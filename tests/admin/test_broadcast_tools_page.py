@@ -184,6 +184,8 @@ async def test_a_test_send_reaches_the_accounts_own_chat_once(panel: Panel) -> N
         boss = await uow.admin_users.get_by_login("boss")
     assert boss is not None and entry.admin_user_id == boss.id
     assert entry.details is not None and entry.details["chat_id"] == BORIS_CHAT
+    audit = await (await panel.client.get("/audit?action=test_send")).text()
+    assert "test_send" in audit and "auto_message" in audit
     bot = FakeBot()
     worker = OutboxDelivery(panel.storage.uow, bot, FrozenClock(NOW), SendRate(1000, 0))  # type: ignore[arg-type]
     assert await worker.deliver_due() == 1
