@@ -7,9 +7,11 @@ from typing import Any
 from pydantic import Field
 
 from admin.api.kit import ApiError, Call, Operation
+from admin.locale import current_locale
 from admin.schemas.common import Id, Input, Name, Output, Page, listing
 from core.enums import AutoMessageKind, AutoMessageTrigger, CandidateStatus
 from core.iso import Instant
+from domain.messaging.audience import count_audience
 from domain.messaging.auto_messages import (
     Progress,
     auto_messages_page,
@@ -49,6 +51,10 @@ class ProgressOut(Output):
     pending: int
 
 
+class AudienceCountOut(Output):
+    count: int = Field(description="People a broadcast to this audience would write to now")
+
+
 class AutoMessageOut(Output):
     id: int
     name: str
@@ -82,9 +88,19 @@ async def _one(uow: UnitOfWork, message: AutoMessage) -> dict[str, Any]:
 async def create_auto_message_route(call: Call) -> dict[str, Any]:
     spec = call.body.model_dump(mode="json", exclude_none=True)
     created = await create_auto_message(
-        call.uow, call.deps.catalog, spec, call.deps.clock, actor=call.scope.actor
+        call.uow,
+        call.deps.catalog,
+        spec,
+        call.deps.clock,
+        actor=call.scope.actor,
+        reason_locale=current_locale(),
     )
     return await _one(call.uow, created.unwrap())
+
+
+async def count_auto_message_audience(call: Call) -> dict[str, Any]:
+    audience = call.body.model_dump(mode="json", exclude_none=True)
+    return {"count": (await count_audience(call.uow, audience)).unwrap()}
 
 
 async def list_auto_messages(call: Call) -> dict[str, Any]:
@@ -137,6 +153,18 @@ OPERATIONS = [
         AutoMessageIn,
         AutoMessageOut,
         status=201,
+        errors=(),
+        admin_only=True,
+    ),
+    Operation(
+        "POST",
+        "/auto-messages/audience-count",
+        "Count the people a broadcast to this audience would reach (each person once)",
+        "auto-messages",
+        count_auto_message_audience,
+        None,
+        AudienceIn,
+        AudienceCountOut,
         errors=(),
         admin_only=True,
     ),

@@ -13,6 +13,7 @@ from admin.locale import current_locale
 from admin.panel import (
     accounts,
     audit,
+    auto_message_live,
     auto_messages,
     board,
     busy_calendar,
@@ -44,6 +45,7 @@ PAGES = (
     board,
     candidate_files,
     auto_messages,
+    auto_message_live,
     audit,
     inbox,
     accounts,

@@ -1,4 +1,5 @@
-"""Auto-messages: the list with each one's progress, a form to define a broadcast or a trigger,
+"""Auto-messages: the list with each one's progress, a form to define a broadcast or a trigger
+(with the count of people its audience reaches, and a test send to the account's own chat),
 and pausing and resuming. The service checks the definition; its refusals are shown next to
 the field they are about."""
 
@@ -25,6 +26,7 @@ from admin.panel.kit import (
     text,
     uow,
 )
+from admin.panel.plurals import counted
 from admin.panel.reasons import said
 from admin.schemas.common import Id, Input, TimeZone
 from admin.scope import Scope
@@ -35,11 +37,14 @@ from core.enums import (
     CandidateStatus,
 )
 from core.iso import IsoDate, LocalDateTime
+from domain.messaging.audience import count_audience
+from domain.messaging.auto_message_trial import send_test
 from domain.messaging.auto_messages import (
     Progress,
     create_auto_message,
     newest_with_progress,
     set_paused,
+    still_sending,
     usable_template_keys,
 )
 from domain.messaging.texts import Catalog
@@ -70,6 +75,18 @@ class AutoMessageForm(Input):
     timezone: TimeZone | None = None
     trigger: str | None = None
     after_hours: int | None = None
+
+
+class AudienceForm(Input):
+    """The form's audience alone: what the live count reads (the other fields may be half
+    typed meanwhile)."""
+
+    city_ids: list[Id] = Field(default_factory=list, max_length=500)
+    statuses: list[str] = Field(default_factory=list, max_length=50)
+    source: str | None = Field(None, max_length=64)
+    registered_from: IsoDate | None = None
+    registered_to: IsoDate | None = None
+    timezone: TimeZone | None = None
 
 
 def _midnight(day: date | None, zone: ZoneInfo) -> str | None:
@@ -134,6 +151,22 @@ def _audience(request: web.Request, audience: dict[str, Any], city_names: dict[i
     return "; ".join(parts) or text(request, "panel.auto_messages.audience_everyone")
 
 
+def progress_text(request: web.Request, done: Progress) -> str:
+    return text(
+        request,
+        "panel.auto_messages.progress",
+        queued=done.queued,
+        sent=done.sent,
+        failed=done.failed,
+        unreachable=done.unreachable,
+        pending=done.pending,
+    )
+
+
+def audience_count_text(request: web.Request, n: int) -> str:
+    return counted(request, "panel.auto_messages.audience_count", n)
+
+
 def _row(
     request: web.Request, message: AutoMessage, done: Progress, city_names: dict[int, str]
 ) -> dict[str, Any]:
@@ -159,6 +192,8 @@ def _row(
         else text(request, "panel.auto_messages.body_template", template=message.template_key),
         "audience": _audience(request, message.audience, city_names),
         "progress": done,
+        "progress_text": progress_text(request, done),
+        "state_code": message.state.value,
         "pausable": message.state in PAUSABLE,
         "resumable": message.state is AutoMessageState.PAUSED,
     }
@@ -171,18 +206,24 @@ async def _show(
     values: dict[str, Any] | None = None,
     errors: dict[str, str] | None = None,
     status: int = 200,
+    audience_count: str | None = None,
+    tested: str | None = None,
 ) -> web.Response:
     catalog = deps(request).catalog
     cities = await city_choices(uow(request))
     listed = await newest_with_progress(uow(request))
     city_names = {c.id: c.name for c in cities}
     fresh = {"kind": AutoMessageKind.BROADCAST.value, "timezone": _default_zone(cities)}
+    now = deps(request).clock.now()
     return await render(
         request,
         "auto_messages.html",
         scope,
         status=status,
         messages=[_row(request, m, done, city_names) for m, done in listed],
+        sending=any(still_sending(m, done, now) for m, done in listed),
+        audience_count=audience_count,
+        tested=tested,
         values=values if values is not None else fresh,
         errors=errors or {},
         kinds=[(k.value, _named(request, "kind", k.value)) for k in AutoMessageKind],
@@ -213,13 +254,66 @@ async def list_page(request: web.Request, scope: Scope) -> web.Response:
     return await _show(request, scope)
 
 
+async def form_zone(request: web.Request) -> str:
+    """The zone the form's dates are in when it names none: the first city's."""
+    return _default_zone(await city_choices(uow(request), limit=1))
+
+
+async def count_for(
+    request: web.Request, form: AutoMessageForm
+) -> tuple[int | None, dict[str, str]]:
+    """How many people the form's audience reaches, or its refusal as the form shows it."""
+    audience = spec_for(form, await form_zone(request))["audience"]
+    return await attempt(request, count_audience(uow(request), audience))
+
+
+async def _count(
+    request: web.Request, scope: Scope, form: AutoMessageForm, values: dict[str, Any]
+) -> web.Response:
+    """The form's Count button (no script): the form again, with the count or the refusal."""
+    n, errors = await count_for(request, form)
+    shown = audience_count_text(request, n) if n is not None else None
+    status = 200 if n is not None else 422
+    return await _show(
+        request, scope, values=values, errors=errors, status=status, audience_count=shown
+    )
+
+
+async def _test_send(
+    request: web.Request, scope: Scope, form: AutoMessageForm, values: dict[str, Any]
+) -> web.Response:
+    """The form's test send: once to the account's own chat; the form again, kept as typed."""
+    context = deps(request)
+    sent, errors = await attempt(
+        request,
+        send_test(
+            uow(request),
+            context.catalog,
+            context.clock,
+            spec_for(form, await form_zone(request)),
+            admin_user_id=scope.user_id,
+            locale=current_locale(),
+            actor=scope.actor,
+        ),
+    )
+    tested = text(request, "panel.auto_messages.test_sent") if sent is not None else None
+    return await _show(
+        request, scope, values=values, errors=errors, status=200 if sent else 422, tested=tested
+    )
+
+
 @admins_only
 async def create(request: web.Request, scope: Scope) -> web.StreamResponse:
     parsed, errors, values = await posted(request, AutoMessageForm)
     errors = said(request, errors)
+    action = (await request.post()).get("action")
+    if parsed is not None and action == "count":
+        return await _count(request, scope, parsed, values)
+    if parsed is not None and action == "test":
+        return await _test_send(request, scope, parsed, values)
     if parsed is not None:
         context = deps(request)
-        zone = _default_zone(await city_choices(uow(request), limit=1))
+        zone = await form_zone(request)
         created, errors = await attempt(
             request,
             create_auto_message(
@@ -229,6 +323,7 @@ async def create(request: web.Request, scope: Scope) -> web.StreamResponse:
                 context.clock,
                 actor=scope.actor,
                 admin_user_id=scope.user_id,
+                reason_locale=current_locale(),
             ),
         )
         if created is not None:

@@ -23,11 +23,17 @@ from core.enums import (
     CandidateStatus,
     NotificationStatus,
 )
-from core.errors import InvalidField, NotFound
+from core.errors import NotFound
 from core.result import Failure, Result, Success
+from domain.messaging.audience import (
+    InvalidAutoMessage,
+    audience_filter,
+    checked_audience,
+    recipient_key,
+)
 from domain.messaging.quiet_hours import in_quiet_hours
-from domain.messaging.rendering import render
-from domain.messaging.templates import check_body, check_body_aside
+from domain.messaging.rendering import aside, render
+from domain.messaging.templates import REASON_LOCALE, check_body
 from domain.messaging.texts import Catalog
 from domain.refusals import REQUIRED, refusal
 from domain.scheduling.picker import BookingRules
@@ -57,8 +63,37 @@ def _shipped_problem(catalog: Catalog, key: str) -> str | None:
     return None
 
 
-class InvalidAutoMessage(InvalidField):
-    """One field of an auto-message's definition breaks a rule."""
+async def checked_body(
+    catalog: Catalog, spec: dict[str, Any], reason_locale: str = REASON_LOCALE
+) -> Result[tuple[str | None, str], InvalidAutoMessage]:
+    """What an auto-message sends: (its own text, "custom") or (None, a usable shipped
+    template's key); or the field that breaks a rule, a text's problem said in
+    `reason_locale`."""
+    key = str(spec.get("template_key") or "")
+    body = spec.get("text")
+    if isinstance(body, str) and body.strip():
+        checked = await aside(check_body, catalog, body, VARIABLES, reason_locale)
+        if (problem := checked.error) is not None:
+            return Failure(InvalidAutoMessage("text", problem))
+        return Success((body, key or "custom"))
+    if key not in catalog.templates.get(catalog.default_locale, {}):
+        return Failure(InvalidAutoMessage("template_key", "reason.auto_message.template_key"))
+    if (problem := _shipped_problem(catalog, key)) is not None:
+        # Most shipped texts speak of a booking, a test…: an auto-message has only the name.
+        return Failure(
+            refusal(
+                "template_key",
+                "reason.auto_message.needs_more",
+                InvalidAutoMessage,
+                problem=problem,
+            )
+        )
+    return Success((None, key))
+
+
+def body_in(catalog: Catalog, own_text: str | None, template_key: str, locale: str) -> str:
+    """The template an auto-message sends to someone reading `locale`."""
+    return own_text or catalog.shipped_template(template_key, locale)
 
 
 @dataclass(frozen=True)
@@ -69,6 +104,25 @@ class Progress:
     unreachable: int
     pending: int
 
+    @property
+    def settled(self) -> int:
+        """Messages the sender is done with: sent, failed or unreachable."""
+        return self.sent + self.failed + self.unreachable
+
+
+def still_sending(message: AutoMessage, done: Progress, now: datetime) -> bool:
+    """Whether the list should keep refreshing its numbers: a broadcast due but not yet run,
+    or messages queued and not yet settled. A paused one waits for its admin, not the sender."""
+    if message.state is AutoMessageState.PAUSED:
+        return False
+    due = (
+        message.kind is AutoMessageKind.BROADCAST
+        and message.state in (AutoMessageState.SCHEDULED, AutoMessageState.RUNNING)
+        and message.send_at is not None
+        and message.send_at <= now
+    )
+    return due or done.pending > 0
+
 
 async def create_auto_message(
     uow: UnitOfWork,
@@ -78,6 +132,7 @@ async def create_auto_message(
     *,
     actor: str = "api",
     admin_user_id: int | None = None,
+    reason_locale: str = REASON_LOCALE,
 ) -> Result[AutoMessage, InvalidAutoMessage]:
     """Check an admin's definition field by field and store it scheduled; the audit row names
     `actor` (and the panel account, when there is one). Commits."""
@@ -88,53 +143,18 @@ async def create_auto_message(
         kind = AutoMessageKind(str(spec.get("kind")))
     except ValueError:
         return Failure(InvalidAutoMessage("kind", "reason.auto_message.kind"))
-    key = str(spec.get("template_key") or "")
-    body = spec.get("text")
-    if isinstance(body, str) and body.strip():
-        if (problem := (await check_body_aside(catalog, body, VARIABLES)).error) is not None:
-            return Failure(InvalidAutoMessage("text", problem))
-    elif key not in catalog.templates.get(catalog.default_locale, {}):
-        return Failure(InvalidAutoMessage("template_key", "reason.auto_message.template_key"))
-    elif (problem := _shipped_problem(catalog, key)) is not None:
-        # Most shipped texts speak of a booking, a test…: an auto-message has only the name.
-        return Failure(
-            refusal(
-                "template_key",
-                "reason.auto_message.needs_more",
-                InvalidAutoMessage,
-                problem=problem,
-            )
-        )
-    audience = spec.get("audience") or {}
-    if not isinstance(audience, dict):
-        return Failure(InvalidAutoMessage("audience", "reason.auto_message.audience"))
-    try:
-        statuses = [CandidateStatus(s).value for s in audience.get("statuses", [])]
-    except ValueError:
-        return Failure(InvalidAutoMessage("audience.statuses", "reason.auto_message.statuses"))
-    city_ids = audience.get("city_ids", [])
-    if not isinstance(city_ids, list) or not all(isinstance(c, int) for c in city_ids):
-        return Failure(InvalidAutoMessage("audience.city_ids", "reason.auto_message.city_ids"))
-    registered = {}
-    for bound in ("registered_from", "registered_to"):
-        if audience.get(bound):
-            try:
-                registered[bound] = datetime.fromisoformat(str(audience[bound])).isoformat()
-            except ValueError:
-                return Failure(
-                    InvalidAutoMessage(f"audience.{bound}", "reason.auto_message.date_time")
-                )
+    body = await checked_body(catalog, spec, reason_locale)
+    if isinstance(body, Failure):
+        return body
+    text, key = body.value
+    audience = checked_audience(spec.get("audience"))
+    if isinstance(audience, Failure):
+        return audience
     message = AutoMessage(
         name=name[:200],
         kind=kind,
-        template_key=key or "custom",
-        audience={
-            "city_ids": city_ids,
-            "statuses": statuses,
-            "source": audience.get("source") or None,
-            **registered,
-            **({"text": body} if isinstance(body, str) and body.strip() else {}),
-        },
+        template_key=key,
+        audience={**audience.value, **({"text": text} if text is not None else {})},
         state=AutoMessageState.SCHEDULED,
     )
     if kind is AutoMessageKind.BROADCAST:
@@ -246,27 +266,11 @@ async def newest_with_progress(
     return [(m, counted[m.id]) for m in messages]
 
 
-def _when(value: Any) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
-
-
-def _audience_filter(message: AutoMessage) -> RecipientFilter:
-    """The reachable candidates in the message's audience (every bound the admin gave)."""
-    audience = message.audience
-    return RecipientFilter(
-        city_ids=audience.get("city_ids") or (),
-        statuses=audience.get("statuses") or (),
-        source=audience.get("source") or None,
-        registered_from=_when(audience.get("registered_from")),
-        registered_to=_when(audience.get("registered_to")),
-    )
-
-
 def _trigger_filter(message: AutoMessage, now: datetime) -> RecipientFilter:
     """The audience narrowed to those who have met the trigger's condition for its hours:
     passed screening and booked nothing, did not come, or have waited on a waitlist."""
     cutoff = now - timedelta(hours=message.trigger_after_hours or 0)
-    audience = _audience_filter(message)
+    audience = audience_filter(message.audience)
     if message.trigger is AutoMessageTrigger.SCREENING_PASSED_NO_BOOKING:
         return replace(
             audience,
@@ -315,7 +319,7 @@ async def _run_one(
         if message.kind is AutoMessageKind.BROADCAST:
             if message.send_at is None or message.send_at > now:
                 return 0
-            where = _audience_filter(message)
+            where = audience_filter(message.audience)
         else:
             where = _trigger_filter(message, now)
         message.state = AutoMessageState.RUNNING
@@ -343,8 +347,8 @@ async def _queue_for(
             return added
         rows = []
         for candidate, zone in batch:
-            body = message.audience.get("text") or catalog.shipped_template(
-                message.template_key, candidate.locale
+            body = body_in(
+                catalog, message.audience.get("text"), message.template_key, candidate.locale
             )
             due = now
             if zone and in_quiet_hours(now, zone, rules.quiet_start, rules.quiet_end):
@@ -357,7 +361,7 @@ async def _queue_for(
                     "auto_message_id": message.id,
                     "payload": {"text": render(body, {"name": candidate.full_name or ""})},
                     "due_at": due,
-                    "dedupe_key": f"auto:{message.id}:{candidate.telegram_id}",
+                    "dedupe_key": recipient_key(message.id, candidate.telegram_id),
                     "status": NotificationStatus.PENDING,
                     "attempts": 0,
                 }

@@ -26,7 +26,6 @@ from storage.uow import UnitOfWork
 LOGIN_RULE = "reason.account.login_rule"
 PASSWORD_RULE = "reason.account.password_rule"
 RECRUITER_RULE = "reason.account.recruiter_rule"
-ADMIN_RULE = "reason.account.admin_rule"
 WRONG_PASSWORD = "reason.account.wrong_password"
 OWN_PASSWORD = "reason.account.own_password"
 
@@ -60,8 +59,8 @@ def password_problem(password: str) -> str | None:
 def link_problem(role: AdminRole, recruiter_id: int | None) -> str | None:
     if role is AdminRole.RECRUITER and recruiter_id is None:
         return RECRUITER_RULE
-    if role is AdminRole.ADMIN and recruiter_id is not None:
-        return ADMIN_RULE
+    # An admin may be linked too: the recruiter's chat is the admin's own Telegram (the test
+    # send of a broadcast goes there); an admin's scope stays everything.
     return None
 
 
@@ -89,8 +88,8 @@ async def create_account(
     actor: str,
     admin_user_id: int | None,
 ) -> Result[AdminUser, InvalidField]:
-    """A new active panel account; a recruiter account is linked to an existing recruiter.
-    Commits."""
+    """A new active panel account; a recruiter account is linked to an existing recruiter, an
+    admin account may be (that recruiter's chat is the admin's own Telegram). Commits."""
     checks = (
         ("login", login_problem(login)),
         ("password", password_problem(password)),

@@ -106,6 +106,14 @@ class AutoMessageRepository(Repository[AutoMessage]):
         )
         return [(candidate, zone) for candidate, zone in (await self.session.execute(stmt)).all()]
 
+    async def count_people(self, where: RecipientFilter) -> int:
+        """How many people the filter matches: a person's applications share their Telegram
+        id, and an auto-message writes to each person once."""
+        stmt = select(func.count(func.distinct(Candidate.telegram_id))).where(
+            *_recipient_conditions(where)
+        )
+        return int((await self.session.execute(stmt)).scalar_one())
+
     async def count_queued(
         self, message_ids: Sequence[int]
     ) -> list[tuple[int, NotificationStatus, int]]:

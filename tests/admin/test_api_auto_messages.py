@@ -7,8 +7,10 @@ from aiohttp.test_utils import TestClient
 from admin.api import OPERATIONS
 from admin.api.openapi import document
 from admin.schemas.common import NOT_BLANK
+from core.enums import CandidateStatus
 from tests.admin.conftest import bearer
 from tests.conftest import Storage
+from tests.support.factories import make_candidate
 from tests.support.query_counter import count_queries
 
 
@@ -130,3 +132,27 @@ async def test_the_document_says_a_name_is_not_blank_as_the_server_does(
     if "$ref" in schema:
         schema = document(OPERATIONS)["components"]["schemas"][schema["$ref"].split("/")[-1]]
     assert schema["properties"]["name"]["pattern"] == NOT_BLANK
+
+
+async def test_the_audience_is_counted_before_sending_as_the_run_counts_it(
+    api: tuple[TestClient, Storage, dict[str, str]],
+) -> None:
+    client, storage, tokens = api
+    boss = bearer(tokens["boss"])
+    async with storage.uow() as uow:
+        [city] = await uow.cities.list(limit=1)
+        twice = await make_candidate(uow, city, is_current=False)
+        await make_candidate(uow, city, telegram_id=twice.telegram_id)  # one person, two rows
+        await make_candidate(uow, city, status=CandidateStatus.NO_SHOW)
+        await make_candidate(uow, city, reachable=False)
+        await uow.commit()
+    url = "/api/v1/auto-messages/audience-count"
+    everyone = await client.post(url, json={}, headers=boss)
+    assert (everyone.status, await everyone.json()) == (200, {"count": 2})
+    passed = {"city_ids": [city.id], "statuses": ["screening_passed"]}
+    assert await (await client.post(url, json=passed, headers=boss)).json() == {"count": 1}
+    wrong = await client.post(url, json={"statuses": ["nope"]}, headers=boss)
+    assert wrong.status == 422
+    assert (await wrong.json())["field"].startswith("statuses")
+    assert (await client.post(url, json={}, headers=bearer(tokens["rec"]))).status == 403
+    assert "post" in document(OPERATIONS)["paths"][url]

@@ -334,6 +334,8 @@ PAGES = [
 ]
 # GET routes that answer with no page: a file, a picture, the sign-in's own page is above.
 NOT_PAGES = {"/candidates.csv", "/vacancies/{vacancy_id}/qr.png"}
+# GET routes a page's script asks, answering JSON (their words: test_broadcast_tools_page).
+NOT_PAGES |= {"/auto-messages/progress"}
 
 
 @dataclass(frozen=True)
@@ -374,6 +376,10 @@ FORMS = [
     Form("recruiter", "/recruiters", {"name": "", "timezone": "Nowhere/Never"}),
     Form("account", "/accounts", {"login": "", "password": "short", "role": "admin"}),
     Form("auto-message", "/auto-messages", {"name": "", "kind": "broadcast", "text": ""}),
+    Form("auto-message-count", "/auto-messages", {"city_ids": "{kazan}", "action": "count"}),
+    Form("auto-message-count-wrong", "/auto-messages", {"statuses": "nope", "action": "count"}),
+    Form("auto-message-test-no-chat", "/auto-messages", {"text": "Привет", "action": "test"}),
+    Form("auto-message-test-wrong", "/auto-messages", {"text": "{{{{ name", "action": "test"}),
     Form("question", "/questions", {"test": "screening", "key": "", "kind": "text"}),
     Form("busy-calendar", "/recruiters/{anna}/busy-calendar", {"url": "not a link"}),
     # rb2
