@@ -21,11 +21,13 @@ from admin.panel.kit import (
 )
 from admin.panel.reasons import said
 from admin.schemas.accounts import AccountIn, ApiTokenIn
+from admin.schemas.common import parse_id
 from admin.scope import Scope
 from core.enums import AdminRole
 from domain.organisation.account_admin import (
     create_account,
     end_sessions,
+    link_recruiter,
     list_accounts,
     list_tokens,
     reset_password,
@@ -49,6 +51,7 @@ async def _show(
     token_errors: dict[str, str] | None = None,
     new_token: dict[str, str] | None = None,
     reset_errors: dict[int, str] | None = None,
+    link_errors: dict[int, str] | None = None,
     status: int = 200,
 ) -> web.Response:
     accounts = await list_accounts(uow(request))
@@ -72,6 +75,7 @@ async def _show(
         token_errors=token_errors or {},
         new_token=new_token,
         reset_errors=reset_errors or {},
+        link_errors=link_errors or {},
     )
     return response
 
@@ -154,6 +158,33 @@ async def reset(request: web.Request, scope: Scope) -> web.StreamResponse:
 
 
 @admins_only
+async def relink(request: web.Request, scope: Scope) -> web.StreamResponse:
+    """The recruiter an account is linked to (for an admin: whose Telegram chat is its own)."""
+    account_id = int_param(request, "account_id")
+    form = await request.post()
+    raw = str(form.get("recruiter_id", "")).strip()
+    recruiter_id = parse_id(raw) if raw else None
+    if raw and recruiter_id is None:
+        reason = text(request, "reason.account.no_recruiter")
+        return await _show(request, scope, link_errors={account_id: reason}, status=422)
+    changed, errors = await attempt(
+        request,
+        link_recruiter(
+            uow(request),
+            account_id,
+            recruiter_id,
+            actor=scope.actor,
+            admin_user_id=scope.user_id,
+        ),
+    )
+    if changed is not None:
+        notice = text(request, "panel.accounts.linked", login=changed.login)
+        await done(request, "/accounts", notice)
+    reason = next(iter(errors.values()), "")
+    return await _show(request, scope, link_errors={account_id: reason}, status=422)
+
+
+@admins_only
 async def create_token(request: web.Request, scope: Scope) -> web.Response:
     parsed, errors, values = await posted(request, ApiTokenIn)
     errors = said(request, errors)
@@ -196,3 +227,4 @@ def install(app: web.Application) -> None:
     app.router.add_post("/accounts/{account_id}/{action:deactivate|reactivate}", activate)
     app.router.add_post("/accounts/{account_id}/sign-out", sign_out_everywhere)
     app.router.add_post("/accounts/{account_id}/password", reset)
+    app.router.add_post("/accounts/{account_id}/recruiter", relink)

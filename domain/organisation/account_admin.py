@@ -156,6 +156,37 @@ async def set_active(
     return Success(user)
 
 
+async def link_recruiter(
+    uow: UnitOfWork,
+    account_id: int,
+    recruiter_id: int | None,
+    *,
+    actor: str,
+    admin_user_id: int | None,
+) -> Result[AdminUser, InvalidField | NotFound]:
+    """Link an account to a recruiter (a recruiter account's slots and cities; an admin's own
+    Telegram chat), or an admin account to none. Audited; commits."""
+    found = await _account(uow, account_id)
+    if isinstance(found, Failure):
+        return Failure(found.error)
+    user = found.value
+    if (problem := link_problem(user.role, recruiter_id)) is not None:
+        return Failure(InvalidField("recruiter_id", problem))
+    if recruiter_id is not None and await uow.recruiters.get(recruiter_id) is None:
+        return Failure(InvalidField("recruiter_id", "reason.account.no_recruiter"))
+    before, user.recruiter_id = user.recruiter_id, recruiter_id
+    uow.audit.record(
+        actor=actor,
+        admin_user_id=admin_user_id,
+        action="link_recruiter",
+        entity="admin_user",
+        entity_id=user.id,
+        details={"from": before, "to": recruiter_id},
+    )
+    await uow.commit()
+    return Success(user)
+
+
 async def end_sessions(
     uow: UnitOfWork, account_id: int, *, actor: str, admin_user_id: int | None
 ) -> Result[AdminUser, NotFound]:

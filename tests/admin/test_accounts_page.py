@@ -12,9 +12,10 @@ from contextlib import asynccontextmanager
 
 import pytest
 from aiohttp.test_utils import TestClient
+from sqlalchemy import select
 
 from core.enums import AdminRole
-from storage.models import AdminUser, ApiToken
+from storage.models import AdminUser, ApiToken, AuditLogEntry
 from tests.admin.conftest import PASSWORD, Panel, bearer
 from tests.support.languages import ENGLISH
 
@@ -260,3 +261,31 @@ async def test_forms_without_the_csrf_token_are_refused(panel: Panel) -> None:
         assert (await client.post(path, data=data)).status == 403
     assert (await _account(panel, "rec")).active
     assert await _tokens(panel) == []
+
+
+async def test_an_account_is_linked_to_a_recruiter_later(panel: Panel) -> None:
+    """An existing admin account is linked to a recruiter (whose chat is then the admin's own
+    Telegram), and unlinked; a recruiter account cannot be left without one."""
+    await panel.login()
+    boss = await _account(panel, "boss")
+    linked = await panel.post(
+        f"/accounts/{boss.id}/recruiter", {"recruiter_id": str(panel.boris_id)}
+    )
+    assert linked.status == 200 and "boss is linked." in await linked.text()
+    assert (await _account(panel, "boss")).recruiter_id == panel.boris_id
+    await panel.post(f"/accounts/{boss.id}/recruiter", {"recruiter_id": ""})
+    assert (await _account(panel, "boss")).recruiter_id is None
+
+    rec = await _account(panel, "rec")
+    refused = await panel.post(f"/accounts/{rec.id}/recruiter", {"recruiter_id": ""})
+    assert refused.status == 422
+    assert _error(await refused.text(), f"link-{rec.id}")
+    for wrong in ("999999", "x"):
+        answer = await panel.post(f"/accounts/{rec.id}/recruiter", {"recruiter_id": wrong})
+        assert answer.status == 422, wrong
+    assert (await _account(panel, "rec")).recruiter_id == panel.anna_id
+    async with panel.storage.uow() as uow:
+        linked_rows = await uow.session.scalars(
+            select(AuditLogEntry).where(AuditLogEntry.action == "link_recruiter")
+        )
+        assert len(linked_rows.all()) == 2
