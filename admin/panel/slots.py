@@ -169,10 +169,11 @@ async def _show(
     status: int = 200,
     view: str = "week",
     week: date | None = None,
+    day: date | None = None,
     **forms: Any,
 ) -> web.Response:
     """The page; `forms` overrides what the forms hold (one, series, their errors, preview,
-    errors for the page as a whole); `week` the week shown instead of the address's."""
+    errors for the page as a whole); `week` or `day` the one shown instead of the address's."""
     now = deps(request).clock.now()
     context: dict[str, Any] = {
         "recruiter": recruiter,
@@ -218,7 +219,7 @@ async def _show(
                 else None,
             )
         elif view == "day":
-            day = _day(request, request.query.get("day"), "day") or today
+            day = day or _day(request, request.query.get("day"), "day") or today
             cards = day_cards(await _cards(request, recruiter, day, 1), day)
             context["busy_ids"] = await busy_slot_ids(uow(request), [c.slot for c in cards])
             shown = day
@@ -386,10 +387,11 @@ async def add_series(request: web.Request, scope: Scope) -> web.StreamResponse:
 
 def _back(request: web.Request, recruiter_id: int, form: Any) -> tuple[str, str, date | None]:
     """Where a deletion returns to: the week or the day it was made from (a hidden field of the
-    grid's and the day's forms), else the list; with the view and week to show on a refusal."""
+    grid's and the day's forms), else the list; with the view and its week or day to show on a
+    refusal."""
     day = _day(request, str(form.get("day") or ""), "day")
     if day is not None:
-        return _url(recruiter_id, view="day", day=day.isoformat()), "day", None
+        return _url(recruiter_id, view="day", day=day.isoformat()), "day", day
     week = _day(request, str(form.get("week") or ""), "week")
     if week is not None:
         return _url(recruiter_id, week=_monday(week).isoformat()), "week", _monday(week)
@@ -403,7 +405,7 @@ async def remove_slot(request: web.Request, scope: Scope) -> web.StreamResponse:
     if slot is None:
         raise web.HTTPNotFound()
     recruiter = await _chosen(request, scope, slot.recruiter_id)
-    back, view, week = _back(request, recruiter.id, await request.post())
+    back, view, shown = _back(request, recruiter.id, await request.post())
     now = deps(request).clock.now()
     _, errors = await attempt(request, delete_slot(uow(request), slot_id, now=now, editor=scope))
     if not errors:
@@ -412,7 +414,9 @@ async def remove_slot(request: web.Request, scope: Scope) -> web.StreamResponse:
         when += time_label(slot.starts_at, zone)
         notice = text(request, "panel.slots.deleted", when=when)
         await done(request, back, notice)
-    return await _show(request, scope, recruiter, status=422, view=view, week=week, errors=errors)
+    return await _show(
+        request, scope, recruiter, status=422, view=view, week=shown, day=shown, errors=errors
+    )
 
 
 def install(app: web.Application) -> None:

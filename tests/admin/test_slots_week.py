@@ -123,6 +123,12 @@ async def test_a_refused_deletion_from_the_grid_shows_that_week_with_the_reason(
     assert 'id="day-2026-12-07"' in page and f'id="slot-{booked}"' in page
     bad = await panel.post(f"/slots/{booked}/delete", {"week": "soon"})
     assert bad.status == 400
+    # from the day view: that day again, not today
+    from_day = await panel.post(f"/slots/{booked}/delete", {"day": "2026-12-09"})
+    assert from_day.status == 422
+    day_page = await from_day.text()
+    assert '<strong id="day-title">Wed, 9 Dec</strong>' in day_page, day_page[:3000]
+    assert "booked by Ivan Petrov" in day_page
 
 
 async def test_a_series_previewed_from_a_drag_shows_the_week_it_lies_in(panel: Panel) -> None:
