@@ -15,6 +15,7 @@ from sqlalchemy import event
 from core.enums import BookingStatus, CandidateStatus, SlotPurpose
 from domain.scheduling.planning import slot_cards
 from storage.models import Booking
+from storage.models.city import recruiter_cities
 from tests.admin.conftest import Panel
 from tests.admin.test_slots_page import _entities, add_slot, cell, column, slot_starts, utc
 from tests.support.factories import NOW, make_candidate, make_slot, make_vacancy
@@ -281,3 +282,25 @@ async def test_the_forms_offer_the_week_or_day_shown_not_only_tomorrow(panel: Pa
     assert day_field(await day.text(), "slot-form", "day") == "2026-12-10"
     past = await (await panel.client.get(f"/slots?recruiter_id={anna}&week=2026-11-10")).text()
     assert day_field(past, "slot-form", "day") == "2026-12-02"
+
+
+async def test_a_slot_in_another_zone_than_the_pages_names_its_own(panel: Panel) -> None:
+    """A recruiter in cities of two zones: the grid is in the first city's zone, and a slot of
+    the other city names the zone its time is read in."""
+    anna, _, kazan, samara = await _entities(panel)
+    async with panel.storage.uow() as uow:
+        await uow.session.execute(
+            recruiter_cities.insert().values(recruiter_id=anna.id, city_id=samara.id)
+        )
+        away = (await make_slot(uow, anna, samara, utc(2026, 12, 3, 7, 0))).id  # 11:00 Samara
+        home = (await make_slot(uow, anna, kazan, utc(2026, 12, 3, 9, 0))).id  # 12:00 Kazan
+        await uow.commit()
+    await panel.login()
+    page = await (await panel.client.get(f"/slots?recruiter_id={anna.id}")).text()
+
+    def card(slot_id: int) -> str:
+        start = page.index(f'id="slot-{slot_id}"')
+        return page[start : page.index("</div>", start)]
+
+    assert "(Europe/Samara)" in card(away)
+    assert "(Europe/" not in card(home)
