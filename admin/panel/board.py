@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from aiohttp import web
+from aiohttp_session import get_session
 from pydantic import BaseModel
 
 from admin.errors import reason_of
@@ -48,6 +49,12 @@ from domain.pipeline.bulk import (
 )
 from domain.pipeline.directory import CandidateFilter
 from domain.vacancies.catalog import title_in, vacancies_in
+
+# A bulk action's outcome is shown after a redirect (a reload must not send it again), kept
+# in the session cookie till then: so only the first refusals are named, the rest counted.
+OUTCOME = "board_outcome"
+REFUSALS_NAMED = 8
+NAME_KEPT, REASON_KEPT = 60, 160
 
 # What each bulk action needs besides the selection: the candidate page's own form.
 ACTION_FORMS: dict[str, type[BaseModel]] = {
@@ -91,7 +98,7 @@ async def _page(
     status: int = 200,
     move: dict[str, Any] | None = None,
     bulk: dict[str, Any] | None = None,
-    outcome: BulkOutcome | None = None,
+    outcome: dict[str, Any] | None = None,
 ) -> web.Response:
     flt, values, errors = _asked(request)
     board = await read_board(uow(request), flt, scope.city_ids, now=deps(request).clock.now())
@@ -106,10 +113,6 @@ async def _page(
         keep = flt.model_dump(exclude_none=True)
         return "/candidates?" + urlencode({"status": column_status, **keep})
 
-    refused = [
-        (r.candidate_id, r.name, reason_of(r.error, deps(request).catalog))
-        for r in (outcome.refused if outcome else ())
-    ]
     return await render(
         request,
         "board.html",
@@ -130,7 +133,6 @@ async def _page(
         move=move or {},
         bulk=bulk or {},
         outcome=outcome,
-        refused=refused,
         max_selection=MAX_SELECTION,
         path="/board",  # after a refused form too: where the language menu comes back to
     )
@@ -138,7 +140,23 @@ async def _page(
 
 @signed_in
 async def show_board(request: web.Request, scope: Scope) -> web.Response:
-    return await _page(request, scope)
+    outcome = (await get_session(request)).pop(OUTCOME, None)
+    return await _page(request, scope, outcome=outcome if isinstance(outcome, dict) else None)
+
+
+def _kept(request: web.Request, outcome: BulkOutcome) -> dict[str, Any]:
+    """The outcome as the page after the redirect shows it: counts, the first refusals."""
+    catalog = deps(request).catalog
+    named = [
+        [
+            r.candidate_id,
+            r.name[:NAME_KEPT] if r.name else None,
+            reason_of(r.error, catalog)[:REASON_KEPT],
+        ]
+        for r in outcome.refused[:REFUSALS_NAMED]
+    ]
+    more = len(outcome.refused) - len(named)
+    return {"done": outcome.done, "asked": outcome.asked, "refused": named, "more": more}
 
 
 def _back(request: web.Request) -> str:
@@ -207,7 +225,8 @@ async def post_bulk(request: web.Request, scope: Scope) -> web.StreamResponse:
     if not outcome.refused:
         notice = counted(request, "panel.board.bulk_done", outcome.done)
         await done(request, _back(request), notice)
-    return await _page(request, scope, bulk={"values": values, "errors": {}}, outcome=outcome)
+    (await get_session(request))[OUTCOME] = _kept(request, outcome)
+    raise web.HTTPSeeOther(_back(request))
 
 
 async def _run(
