@@ -5,6 +5,8 @@ cities' candidates only, as in the list."""
 
 from __future__ import annotations
 
+import json
+import secrets
 from typing import Any
 from urllib.parse import urlencode
 
@@ -50,11 +52,11 @@ from domain.pipeline.bulk import (
 from domain.pipeline.directory import CandidateFilter
 from domain.vacancies.catalog import title_in, vacancies_in
 
-# A bulk action's outcome is shown after a redirect (a reload must not send it again), kept
-# in the session cookie till then: so only the first refusals are named, the rest counted.
+# A bulk action's outcome is shown after a redirect (a reload must not send it again): kept
+# in the cache for the page that follows, the session holding only its key (a cookie holds
+# 4 KB, and refusals in Russian outgrow it).
 OUTCOME = "board_outcome"
-REFUSALS_NAMED = 8
-NAME_KEPT, REASON_KEPT = 60, 160
+OUTCOME_SECONDS = 600
 
 # What each bulk action needs besides the selection: the candidate page's own form.
 ACTION_FORMS: dict[str, type[BaseModel]] = {
@@ -140,23 +142,43 @@ async def _page(
 
 @signed_in
 async def show_board(request: web.Request, scope: Scope) -> web.Response:
-    outcome = (await get_session(request)).pop(OUTCOME, None)
-    return await _page(request, scope, outcome=outcome if isinstance(outcome, dict) else None)
+    return await _page(request, scope, outcome=await _kept_outcome(request, scope))
 
 
-def _kept(request: web.Request, outcome: BulkOutcome) -> dict[str, Any]:
-    """The outcome as the page after the redirect shows it: counts, the first refusals."""
+def _shown(request: web.Request, outcome: BulkOutcome) -> dict[str, Any]:
+    """The outcome as the page shows it: counts, and each refusal with its reason in words."""
     catalog = deps(request).catalog
-    named = [
-        [
-            r.candidate_id,
-            r.name[:NAME_KEPT] if r.name else None,
-            reason_of(r.error, catalog)[:REASON_KEPT],
-        ]
-        for r in outcome.refused[:REFUSALS_NAMED]
-    ]
-    more = len(outcome.refused) - len(named)
-    return {"done": outcome.done, "asked": outcome.asked, "refused": named, "more": more}
+    refused = [[r.candidate_id, r.name, reason_of(r.error, catalog)] for r in outcome.refused]
+    return {"done": outcome.done, "asked": outcome.asked, "refused": refused}
+
+
+def _outcome_key(scope: Scope, token: str) -> str:
+    return f"board-outcome:{scope.user_id}:{token}"
+
+
+async def _keep_outcome(request: web.Request, scope: Scope, shown: dict[str, Any]) -> bool:
+    """Keeps the outcome for the page after the redirect; False when the cache cannot."""
+    cache = deps(request).cache
+    if cache is None:
+        return False
+    token = secrets.token_urlsafe(12)
+    key, value = _outcome_key(scope, token), json.dumps(shown).encode()
+    await cache.put(key, value, OUTCOME_SECONDS)
+    if await cache.peek(key) != value:  # the cache is away: nothing was kept
+        return False
+    (await get_session(request))[OUTCOME] = token
+    return True
+
+
+async def _kept_outcome(request: web.Request, scope: Scope) -> dict[str, Any] | None:
+    token = (await get_session(request)).pop(OUTCOME, None)
+    cache = deps(request).cache
+    if not isinstance(token, str) or cache is None:
+        return None
+    key = _outcome_key(scope, token)
+    raw = await cache.peek(key)
+    await cache.delete(key)
+    return json.loads(raw) if raw else None
 
 
 def _back(request: web.Request) -> str:
@@ -225,8 +247,12 @@ async def post_bulk(request: web.Request, scope: Scope) -> web.StreamResponse:
     if not outcome.refused:
         notice = counted(request, "panel.board.bulk_done", outcome.done)
         await done(request, _back(request), notice)
-    (await get_session(request))[OUTCOME] = _kept(request, outcome)
-    raise web.HTTPSeeOther(_back(request))
+    shown = _shown(request, outcome)
+    if await _keep_outcome(request, scope, shown):
+        raise web.HTTPSeeOther(_back(request))
+    # Nowhere to keep it: shown at once (a reload would ask the browser to send it again).
+    bulk = {"values": values, "errors": {}}
+    return await _page(request, scope, bulk=bulk, outcome=shown)
 
 
 async def _run(
