@@ -136,7 +136,7 @@ async def _page(
         bulk=bulk or {},
         outcome=outcome,
         max_selection=MAX_SELECTION,
-        path="/board",  # after a refused form too: where the language menu comes back to
+        path="/board",  # the menu shows the board as the page, after a refused form too
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from typing import Any, NoReturn, Protocol, TypeVar
+from urllib.parse import urlsplit
 
 import aiohttp_jinja2
 from aiohttp import web
@@ -76,12 +77,30 @@ def admins_only(handler: PageHandler) -> Callable[[web.Request], Awaitable[web.S
     return signed_in(page)
 
 
+def _here(request: web.Request) -> str:
+    """The page's address, where the language menu comes back to: a form refused is shown at
+    the address it was posted to, so there the page it was sent from (its Referer, this site's
+    only), else the posted address (the menu then goes to the page above it)."""
+    if request.method in SAFE_METHODS:
+        return request.path_qs
+    sent_from = urlsplit(request.headers.get("Referer", ""))
+    if sent_from.netloc == request.host and sent_from.path.startswith("/"):
+        return sent_from.path + (f"?{sent_from.query}" if sent_from.query else "")
+    return request.path
+
+
 async def render(
     request: web.Request, template: str, scope: Scope | None, *, status: int = 200, **context: Any
 ) -> web.Response:
     session = await get_session(request)
     notice = session.pop("flash", None)
-    values = {"scope": scope, "csrf": csrf_token(session), "flash": notice, "path": request.path}
+    values = {
+        "scope": scope,
+        "csrf": csrf_token(session),
+        "flash": notice,
+        "path": request.path,
+        "back": _here(request),
+    }
     if scope is not None:
         # The menu's inbox shows what waits: unread messages of the account's candidates, and
         # the requests to be contacted: for an admin, those no recruiter was told of; for a

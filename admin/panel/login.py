@@ -67,11 +67,16 @@ def _own_path(wanted: str) -> str:
 
 
 def _is_page(app: web.Application, path: str) -> bool:
-    """Whether a GET of `path` is answered by one of the app's routes."""
+    """Whether a GET of `path` is answered by one of the app's pages (an id in the path must
+    be a number: /questions/tests is no question's page)."""
     for resource in app.router.resources():
         info = resource.get_info()
         pattern = info.get("pattern")
-        matches = info.get("path") == path or (pattern is not None and pattern.fullmatch(path))
+        found = pattern.fullmatch(path) if pattern is not None else None
+        ids_ok = found is not None and all(
+            value.isdecimal() for name, value in found.groupdict().items() if name.endswith("_id")
+        )
+        matches = info.get("path") == path or ids_ok
         if matches and any(route.method in ("GET", "*") for route in resource):
             return True
     return False

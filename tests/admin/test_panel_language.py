@@ -128,6 +128,21 @@ async def test_the_way_back_from_a_refused_form_is_the_page_it_is_on(panel: Pane
         ("/slots/series", "/slots"),
         ("/candidates?status=new", "/candidates?status=new"),
         ("/no/such/place", "/"),
+        ("/questions/tests/screening", "/questions"),  # "tests" is no question's id
     ):
         response = await _choose(panel, "ru", back=back)
         assert response.headers["Location"] == expected, back
+
+
+async def test_a_refused_form_offers_the_way_back_to_the_page_it_was_sent_from(
+    panel: Panel,
+) -> None:
+    await panel.login()
+    page = f"{panel.client.make_url('/cities')}?x=1"
+    refused = await panel.post("/cities", {"name": ""}, headers={"Referer": page})
+    assert refused.status == 422
+    assert 'name="next" value="/cities?x=1"' in await refused.text()
+    elsewhere = await panel.post(
+        "/cities", {"name": ""}, headers={"Referer": "https://x.example/a"}
+    )
+    assert 'name="next" value="/cities"' in await elsewhere.text()
