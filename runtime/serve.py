@@ -38,6 +38,17 @@ async def _step(name: str, action: Callable[[], Awaitable[object]]) -> None:
         log.warning("shutdown.step_failed", step=name, error=repr(exc))
 
 
+async def _drop_copies_of_shipped(app: Application) -> None:
+    """Stored copies of the shipped templates go (they would hide a later release's text);
+    the database away at start only puts this off to the next start."""
+    try:
+        async with app.uow_factory() as uow:
+            if dropped := await drop_redundant_overrides(uow, app.catalog):
+                log.info("templates.copies_of_shipped_dropped", count=dropped)
+    except Exception as exc:  # the app starts and recovers without the database
+        log.warning("templates.copies_of_shipped_kept", error=repr(exc))
+
+
 async def serve(
     app: Application, stop: asyncio.Event | None = None, *, handle_signals: bool = True
 ) -> None:
@@ -54,9 +65,7 @@ async def serve(
         if app.sandbox is not None:  # before anyone can ask it for a persona
             await skip_known_user_ids(app.uow_factory, app.sandbox)
         await learn_shipped_templates(app.catalog)
-        async with app.uow_factory() as uow:
-            if dropped := await drop_redundant_overrides(uow, app.catalog):
-                log.info("templates.copies_of_shipped_dropped", count=dropped)
+        await _drop_copies_of_shipped(app)
         site = web.TCPSite(runner, settings.admin_host, settings.admin_port)
         await site.start()
         port = runner.addresses[0][1]

@@ -117,4 +117,6 @@ async def record_unreachable(uow: UnitOfWork, row: Notification, error: str) -> 
         candidate = await uow.candidates.get(row.candidate_id)
         # A message about the candidate to a recruiter who blocked the bot leaves them be.
         if candidate is not None and candidate.telegram_id == row.recipient_chat_id:
-            candidate.reachable = False
+            # the person blocked the bot: every application of theirs (a broadcast reaching
+            # another one would write to them again)
+            await uow.candidates.set_reachable(candidate.telegram_id, False)

@@ -50,7 +50,8 @@ async def arrive(
     else:
         if candidate.consent == AGREED:
             candidate.username = username
-        candidate.reachable = True
+        if not candidate.reachable:  # back: every application of theirs
+            await uow.candidates.set_reachable(telegram_id, True)
         if candidate.source is None and source is not None:
             candidate.source = source
     await uow.commit()

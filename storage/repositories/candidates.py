@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, select, update
 
 from core.enums import CandidateStatus
 from storage.dto import CandidateDTO
@@ -33,6 +33,21 @@ class CandidateRepository(Repository[Candidate]):
         self.session.add(coming)
         await self.session.flush()
         return coming
+
+    async def set_reachable(self, telegram_id: int, reachable: bool) -> None:
+        """Every application of one person (they share the Telegram account) at once: a
+        person who blocked the bot is blocked for all of them, and back for all of them."""
+        await self.session.execute(
+            update(Candidate)
+            .where(
+                Candidate.telegram_id == telegram_id,
+                Candidate.reachable.is_not(reachable),
+                Candidate.erased_at.is_(None),  # an erased application stays out of reach
+            )
+            .values(reachable=reachable)
+            .execution_options(synchronize_session="fetch")
+        )
+        self._uow.mark_written("candidates")
 
     async def highest_telegram_id(self) -> int | None:
         return await self.session.scalar(select(func.max(Candidate.telegram_id)))

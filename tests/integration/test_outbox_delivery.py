@@ -17,6 +17,7 @@ from core.enums import NotificationStatus
 from core.metrics import Metrics
 from core.send_rate import SendRate
 from domain.messaging.delivery import MAX_ATTEMPTS
+from domain.pipeline.arrival import arrive
 from scheduler.outbox_delivery import OutboxDelivery
 from storage.models import Notification
 from tests.conftest import Storage
@@ -138,7 +139,10 @@ async def test_a_403_marks_the_candidate_unreachable_and_cancels_their_queue(
     storage: Storage,
 ) -> None:
     async with storage.uow() as uow:
-        candidate = await make_candidate(uow, await make_city(uow), telegram_id=555)
+        city = await make_city(uow)
+        # the same person's earlier application (to another vacancy): blocked just as well
+        earlier = await make_candidate(uow, city, telegram_id=555, is_current=False)
+        candidate = await make_candidate(uow, city, telegram_id=555)
         await uow.commit()
     await _queue(storage, 3, chat_of=lambda _i: 555, candidate_id=candidate.id)
     bot, clock = FakeBot(), FrozenClock(NOW)
@@ -153,8 +157,16 @@ async def test_a_403_marks_the_candidate_unreachable_and_cancels_their_queue(
     assert await _statuses(storage) == Counter({"unreachable": 1, "canceled": 2})
     async with storage.uow() as uow:
         person = await uow.candidates.get(candidate.id)
-        assert person is not None
-        assert person.reachable is False
+        other = await uow.candidates.get(earlier.id)
+        assert person is not None and other is not None
+        assert person.reachable is False and other.reachable is False
+    # they come back (/start): every application of theirs is reachable again
+    async with storage.uow() as uow:
+        current = await uow.candidates.get_by_telegram_id(555)
+        await arrive(uow, current, telegram_id=555, username=None, locale="en", source=None)
+    async with storage.uow() as uow:
+        back = [await uow.candidates.get(i) for i in (candidate.id, earlier.id)]
+        assert [c.reachable for c in back if c is not None] == [True, True]
 
 
 async def test_other_errors_are_retried_with_backoff_then_kept_as_failed(storage: Storage) -> None:
