@@ -35,6 +35,9 @@ def checked_audience(audience: Any) -> Result[dict[str, Any], InvalidAutoMessage
         isinstance(c, int) and not isinstance(c, bool) for c in city_ids
     ):
         return Failure(InvalidAutoMessage("audience.city_ids", "reason.auto_message.city_ids"))
+    source = audience.get("source")
+    if source is not None and not isinstance(source, str):
+        return Failure(InvalidAutoMessage("audience.source", "reason.validation.string_type"))
     registered = {}
     for bound in ("registered_from", "registered_to"):
         if audience.get(bound):

@@ -110,16 +110,22 @@ class Progress:
         return self.sent + self.failed + self.unreachable
 
 
+# A broadcast due this long without its run having queued anything is not waited for: the
+# page stops refreshing (the scheduler's failure is in its log).
+STILL_DUE = timedelta(minutes=10)
+
+
 def still_sending(message: AutoMessage, done: Progress, now: datetime) -> bool:
     """Whether the list should keep refreshing its numbers: a broadcast due but not yet run,
-    or messages queued and not yet settled. A paused one waits for its admin, not the sender."""
+    or messages queued and not yet settled. A paused one waits for its admin, not the sender;
+    one due for longer than STILL_DUE that queued nothing is no longer waited for."""
     if message.state is AutoMessageState.PAUSED:
         return False
     due = (
         message.kind is AutoMessageKind.BROADCAST
         and message.state in (AutoMessageState.SCHEDULED, AutoMessageState.RUNNING)
         and message.send_at is not None
-        and message.send_at <= now
+        and now - STILL_DUE < message.send_at <= now
     )
     return due or done.pending > 0
 

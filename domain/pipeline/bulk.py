@@ -78,6 +78,7 @@ async def _each(
             error: AppError | None = result.error if isinstance(result, Failure) else None
         except AppError as raised:  # refused part-way (a race lost): its writes undone
             await uow.rollback()
+            await uow.reload_expired()  # what the rollback expired is read again
             error = raised
         if error is not None:
             # Each one-candidate function refuses before it writes: nothing to undo here.

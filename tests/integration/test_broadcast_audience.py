@@ -102,6 +102,7 @@ async def test_the_count_is_the_number_of_messages_the_run_queues(
         ({"city_ids": ["x"]}, "audience.city_ids"),
         ({"registered_from": "yesterday"}, "audience.registered_from"),
         ([1, 2], "audience"),
+        ({"source": ["hh"]}, "audience.source"),
     ],
 )
 async def test_a_wrong_audience_is_refused_by_field(
