@@ -26,6 +26,7 @@ from storage.uow import UnitOfWork
 LOGIN_RULE = "reason.account.login_rule"
 PASSWORD_RULE = "reason.account.password_rule"
 RECRUITER_RULE = "reason.account.recruiter_rule"
+RECRUITER_TAKEN = "reason.account.recruiter_taken"
 WRONG_PASSWORD = "reason.account.wrong_password"
 OWN_PASSWORD = "reason.account.own_password"
 
@@ -102,6 +103,8 @@ async def create_account(
         return Failure(InvalidField("login", "reason.account.login_taken"))
     if recruiter_id is not None and await uow.recruiters.get(recruiter_id) is None:
         return Failure(InvalidField("recruiter_id", "reason.account.no_recruiter"))
+    if await _taken_for_admin(uow, role, recruiter_id, None):
+        return Failure(InvalidField("recruiter_id", RECRUITER_TAKEN))
     [user] = await uow.admin_users.add_many(
         [
             AdminUser(
@@ -123,6 +126,16 @@ async def create_account(
     )
     await uow.commit()
     return Success(user)
+
+
+async def _taken_for_admin(
+    uow: UnitOfWork, role: AdminRole, recruiter_id: int | None, account_id: int | None
+) -> bool:
+    """An admin account links to a recruiter to reach its own Telegram: not to a recruiter
+    another account already speaks for (its test sends would reach that person)."""
+    if role is not AdminRole.ADMIN or recruiter_id is None:
+        return False
+    return await uow.admin_users.linked_elsewhere(recruiter_id, account_id)
 
 
 async def _account(uow: UnitOfWork, account_id: int) -> Result[AdminUser, NotFound]:
@@ -174,6 +187,8 @@ async def link_recruiter(
         return Failure(InvalidField("recruiter_id", problem))
     if recruiter_id is not None and await uow.recruiters.get(recruiter_id) is None:
         return Failure(InvalidField("recruiter_id", "reason.account.no_recruiter"))
+    if await _taken_for_admin(uow, user.role, recruiter_id, user.id):
+        return Failure(InvalidField("recruiter_id", RECRUITER_TAKEN))
     before, user.recruiter_id = user.recruiter_id, recruiter_id
     uow.audit.record(
         actor=actor,

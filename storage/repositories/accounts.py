@@ -19,6 +19,13 @@ class AdminUserRepository(Repository[AdminUser]):
         stmt = select(AdminUser).where(AdminUser.login == login)
         return (await self.session.scalars(stmt)).first()
 
+    async def linked_elsewhere(self, recruiter_id: int, besides: int | None) -> bool:
+        """Whether an account other than `besides` is linked to the recruiter."""
+        stmt = select(AdminUser.id).where(AdminUser.recruiter_id == recruiter_id)
+        if besides is not None:
+            stmt = stmt.where(AdminUser.id != besides)
+        return (await self.session.scalars(stmt.limit(1))).first() is not None
+
     async def list_with_recruiter_names(self) -> list[tuple[AdminUser, str | None]]:
         """Every account by login, with its linked recruiter's name: one query."""
         stmt = (

@@ -275,6 +275,10 @@ async def test_an_account_is_linked_to_a_recruiter_later(panel: Panel) -> None:
     assert (await _account(panel, "boss")).recruiter_id == panel.boris_id
     await panel.post(f"/accounts/{boss.id}/recruiter", {"recruiter_id": ""})
     assert (await _account(panel, "boss")).recruiter_id is None
+    # not to a recruiter another account speaks for (Anna is "rec"'s): a test send would reach her
+    taken = await panel.post(f"/accounts/{boss.id}/recruiter", {"recruiter_id": str(panel.anna_id)})
+    assert taken.status == 422
+    assert "another account is linked" in _error(await taken.text(), f"link-{boss.id}")
 
     rec = await _account(panel, "rec")
     refused = await panel.post(f"/accounts/{rec.id}/recruiter", {"recruiter_id": ""})
