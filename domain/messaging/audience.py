@@ -12,8 +12,14 @@ from typing import Any
 from core.enums import CandidateStatus
 from core.errors import InvalidField
 from core.result import Failure, Result, Success
+from domain.privacy.states import AGREED, PRIOR
 from storage.repositories.auto_messages import RecipientFilter
 from storage.uow import UnitOfWork
+
+# Who an auto-message may write to: those who agreed to the processing of their data, and those
+# met before the bot asked (it asks them at their next contact); never one who declined or who
+# has not answered yet.
+WRITTEN_TO = (AGREED, PRIOR)
 
 
 class InvalidAutoMessage(InvalidField):
@@ -64,6 +70,7 @@ def _when(value: Any) -> datetime | None:
 def audience_filter(audience: Mapping[str, Any]) -> RecipientFilter:
     """The reachable candidates in a stored audience (every bound the admin gave)."""
     return RecipientFilter(
+        consents=WRITTEN_TO,
         city_ids=audience.get("city_ids") or (),
         statuses=audience.get("statuses") or (),
         source=audience.get("source") or None,

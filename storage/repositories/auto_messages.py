@@ -41,10 +41,13 @@ class RecipientFilter:
     status_changed_by: datetime | None = None  # the last status change at or before
     without_active_booking: bool = False
     waiting_since_by: datetime | None = None  # on a waitlist since at or before
+    consents: Sequence[str] = ()  # candidates.consent values allowed (empty: any)
 
 
 def _recipient_conditions(where: RecipientFilter) -> list[Any]:
     conditions: list[Any] = [Candidate.reachable.is_(True)]
+    if where.consents:
+        conditions.append(Candidate.consent.in_(where.consents))
     if where.city_ids:
         conditions.append(Candidate.city_id.in_(where.city_ids))
     if where.statuses:

@@ -28,7 +28,8 @@ S = CandidateStatus
 
 async def _mixed(storage: Storage) -> dict[str, int]:
     """Two cities; people in several statuses, sources and registration days; a person who
-    applied twice (both applications in the audience), one who blocked the bot, one erased."""
+    applied twice (both applications in the audience), one who blocked the bot, one erased, one
+    met before consent was asked, one who declined it and one who has not answered yet."""
     async with storage.uow() as uow:
         kazan = await make_city(uow, timezone="Europe/Moscow")
         samara = await make_city(uow, timezone="Europe/Samara")
@@ -58,6 +59,11 @@ async def _mixed(storage: Storage) -> dict[str, int]:
             telegram_id=-5,
         )
         await person(None, S.SCREENING_PASSED, 1, source="hh")  # no city yet
+        # met before the bot asked for consent: written to (asked at the next contact)
+        await person(kazan, S.SCREENING_PASSED, 1, source="hh", consent="prior")
+        # declined, or not answered yet: never written to
+        await person(kazan, S.SCREENING_PASSED, 1, source="hh", consent="declined")
+        await person(kazan, S.NEW, 1, source="hh", consent=None)
         await uow.commit()
     return {"kazan": kazan.id, "samara": samara.id}
 
@@ -66,11 +72,11 @@ def _audiences(ids: dict[str, int]) -> list[tuple[dict[str, Any], int]]:
     """Audiences and the people each reaches, counted by hand from `_mixed`."""
     week_ago = (NOON_MSK - timedelta(days=7)).isoformat()
     return [
-        ({}, 8),
-        ({"city_ids": [ids["kazan"]]}, 5),
-        ({"city_ids": [ids["kazan"]], "statuses": ["screening_passed"]}, 3),
-        ({"statuses": ["screening_passed", "no_show"], "source": "hh"}, 5),
-        ({"city_ids": [ids["kazan"], ids["samara"]], "registered_from": week_ago}, 5),
+        ({}, 9),
+        ({"city_ids": [ids["kazan"]]}, 6),
+        ({"city_ids": [ids["kazan"]], "statuses": ["screening_passed"]}, 4),
+        ({"statuses": ["screening_passed", "no_show"], "source": "hh"}, 6),
+        ({"city_ids": [ids["kazan"], ids["samara"]], "registered_from": week_ago}, 6),
         ({"registered_to": week_ago}, 2),
         ({"city_ids": [ids["samara"]], "statuses": ["withdrawn"]}, 0),
     ]
