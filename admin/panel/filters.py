@@ -12,8 +12,10 @@ from admin.locale import current_locale
 from admin.panel.labels import (
     actor_label,
     booking_status_label,
+    history_reason,
     label,
     ordered_statuses,
+    sent_kind,
     stage_label,
     status_label,
 )
@@ -92,4 +94,6 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "actor_label": actor_label,
     "ordered_statuses": ordered_statuses,
     "telegram_html": telegram_html,
+    "history_reason": history_reason,
+    "sent_kind": sent_kind,
 }

@@ -7,6 +7,7 @@ from typing import Any
 
 from admin.locale import current_catalog, current_locale
 from core.enums import CandidateStatus
+from domain.screening.first_test import KNOCKED_OUT_REASON
 
 # Who made a change, by the kind the domain resolves an actor to (domain.pipeline.directory
 # actor_name): a name as it is, or a catalog text with {name} (the recruiter's name or the
@@ -96,3 +97,22 @@ def label(value: str | None, prefix: str) -> str:
         return "—"
     key = f"{prefix}.{value}"
     return say(key) if known(key) else str(value).replace("_", " ")
+
+
+# Reasons the system writes into a history (in English, as stored), by their catalog key.
+SYSTEM_REASONS = {KNOCKED_OUT_REASON: "reason.status.knocked_out"}
+
+
+def history_reason(reason: str | None) -> str:
+    """A history's reason: a person's words as written, the system's in the reader's language."""
+    if not reason:
+        return ""
+    key = SYSTEM_REASONS.get(reason)
+    return say(key) if key else reason
+
+
+def sent_kind(kind: str | None) -> str:
+    """What the bot sent, as people read it ("a reminder", "a broadcast"); nothing for a kind
+    without a name (the message's text says what it is)."""
+    key = f"panel.sent_kind.{kind}"
+    return say(key) if kind and known(key) else ""

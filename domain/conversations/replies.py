@@ -21,8 +21,8 @@ MAX_REPLY = 4000
 # The outbox kind of a message written by a person (the panel's and the API's since the start).
 STAFF_MESSAGE_KIND = "panel_message"
 TEMPLATE = "staff_reply"
-BLOCKED = "the candidate has blocked the bot: nothing reaches them"
-ERASED = "the candidate's personal data was erased: nothing can be sent to them"
+BLOCKED = "reason.reply.blocked"
+ERASED = "reason.reply.erased"
 
 
 def words_refusal(words: str) -> InvalidField | None:

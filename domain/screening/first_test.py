@@ -29,6 +29,10 @@ from storage.uow import UnitOfWork
 # Asked before the test by the city picker, so the test's own "city" question is answered from it.
 CITY_KEY = "city"
 
+# The history's reason for a status test 1 decided by a knock-out answer (stored as written;
+# the panel says it in the reader's language).
+KNOCKED_OUT_REASON = "knock-out answer"
+
 
 @dataclass(frozen=True)
 class QuestionStep:
@@ -205,7 +209,7 @@ async def _finish(
             candidate,
             target,
             actor="candidate",
-            reason="knock-out answer" if knocked_out else None,
+            reason=KNOCKED_OUT_REASON if knocked_out else None,
             tell=None,
         )
         await _tell_recruiters(uow, candidate, given, passed, clock, catalog)

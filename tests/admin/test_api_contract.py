@@ -59,7 +59,10 @@ BEYOND_THE_DOCUMENT = {
     ("after_hours", "whole hours from 1 to 2160"),  # a trigger needs it
     ("created_to", "must not be before the start date"),
     ("status", "the candidate has this status already"),  # the stored candidate's
-    ("text", ERASED),  # the stored candidate was erased (POST .../erase) before the message
+    (
+        "text",
+        BUSY_CATALOG.text(ERASED, "en"),
+    ),  # the stored candidate was erased (POST .../erase) before the message
     (
         "text",
         BUSY_CATALOG.text(NOBODY, "en"),

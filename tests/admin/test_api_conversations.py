@@ -13,7 +13,6 @@ from sqlalchemy import update
 from core.clock import FrozenClock
 from core.enums import InboundKind
 from domain.conversations.inbox import Inbound, record_inbound
-from domain.conversations.replies import BLOCKED
 from storage.models import Notification
 from tests.admin.conftest import bearer
 from tests.conftest import Storage
@@ -148,9 +147,11 @@ async def test_writing_to_a_candidate_who_blocked_the_bot_says_so(api: Api) -> N
     )
     assert refused.status == 422
     assert await refused.json() == {
-        "error": BLOCKED,
+        "error": "the candidate has blocked the bot: nothing reaches them",
         "field": "text",
-        "errors": [{"field": "text", "reason": BLOCKED}],
+        "errors": [
+            {"field": "text", "reason": "the candidate has blocked the bot: nothing reaches them"}
+        ],
     }
     thread = await _json(client, "GET", f"/candidates/{ids['blocked']}/messages", tokens["boss"])
     assert thread["items"] == []  # nothing queued
