@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -15,6 +15,7 @@ from aiohttp import web
 from pydantic import Field
 
 from admin.locale import current_locale
+from admin.panel.filters import local_datetime
 from admin.panel.kit import (
     admins_only,
     attempt,
@@ -26,6 +27,7 @@ from admin.panel.kit import (
     text,
     uow,
 )
+from admin.panel.labels import status_label
 from admin.panel.plurals import counted
 from admin.panel.reasons import said
 from admin.schemas.common import Id, Input, TimeZone
@@ -122,11 +124,14 @@ def spec_for(form: AutoMessageForm, default_zone: str) -> dict[str, Any]:
 def _when(request: web.Request, moment: datetime | None) -> str:
     if moment is None:
         return text(request, "panel.auto_messages.now")
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return f"{local_datetime(moment, 'UTC')} UTC"
 
 
 def _named(request: web.Request, what: str, value: str) -> str:
-    """A stored kind, state, trigger or status in the panel's language."""
+    """A stored kind, state, trigger or status in the panel's language (a status by the name
+    every page gives it)."""
+    if what == "status":
+        return status_label(value)
     return text(request, f"panel.auto_messages.{what}.{value}")
 
 

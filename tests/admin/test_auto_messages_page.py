@@ -86,7 +86,7 @@ async def test_an_admin_defines_a_broadcast_at_a_local_time(panel: Panel) -> Non
     assert '<option value="booking_confirmed"' not in page  # needs a booking: not offered
     row = page[page.index(f'id="auto-message-{message.id}"') :]
     assert "at 2026-12-05 06:00 UTC" in row
-    assert "cities: Kazan, Samara; statuses: screening_passed, no_show; source: hh" in row
+    assert "cities: Kazan, Samara; statuses: Passed screening, Did not come; source: hh" in row
 
 
 async def test_a_broadcast_without_a_time_goes_now(panel: Panel) -> None:
@@ -129,7 +129,7 @@ async def test_an_admin_defines_a_trigger_for_those_registered_in_a_period(
     assert message.audience["registered_from"] == "2026-11-01T00:00:00+03:00"
     assert message.audience["registered_to"] == "2026-12-01T00:00:00+03:00"
     page = await (await panel.client.get("/auto-messages")).text()
-    assert "screening passed no booking, after 48 h" in page
+    assert "passed screening but booked nothing, after 48 h" in page
     assert "registered from 2026-11-01; registered before 2026-12-01" in page
 
 
