@@ -254,6 +254,9 @@ async def _show(
                 previous=_url(recruiter.id, week=(monday - timedelta(days=7)).isoformat()),
                 next=_url(recruiter.id, week=(monday + timedelta(days=7)).isoformat()),
             )
+        # The Day tab opens on the day shown, or on the week shown (today if it holds today).
+        in_week = view == "week" and shown <= today < shown + timedelta(days=7)
+        context["day_tab"] = (today if in_week or view == "list" else shown).isoformat()
         first = max(today + timedelta(days=1), shown)
         horizon = deps(request).rules.horizon.days
         context.update(

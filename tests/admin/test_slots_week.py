@@ -304,3 +304,18 @@ async def test_a_slot_in_another_zone_than_the_pages_names_its_own(panel: Panel)
 
     assert "(Europe/Samara)" in card(away)
     assert "(Europe/" not in card(home)
+
+
+async def test_the_day_tab_opens_on_the_week_shown(panel: Panel) -> None:
+    await panel.login()
+    anna = panel.anna_id
+
+    def day_tab(page: str) -> str:
+        found = re.search(r'href="([^"]*)"[^>]*id="tab-day"', page)
+        assert found, page[:3000]
+        return found.group(1).replace("&amp;", "&")
+
+    this_week = await (await panel.client.get(f"/slots?recruiter_id={anna}")).text()
+    assert day_tab(this_week).endswith("day=2026-12-01")  # today, in the week shown
+    later = await (await panel.client.get(f"/slots?recruiter_id={anna}&week=2026-12-16")).text()
+    assert day_tab(later).endswith("day=2026-12-14")  # that week's Monday

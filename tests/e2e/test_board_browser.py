@@ -113,7 +113,7 @@ async def test_an_admin_moves_and_tags_cards_on_the_board(
 
     # The account's language, chosen in the menu: the board in Russian.
     await page.select_option("#language-form select", "ru")
-    await page.wait_for_selector("h1:has-text('Воронка')")
+    await page.wait_for_selector("h1:has-text('Доска кандидатов')")
     assert await page.inner_text("#selected-count") == "Выбрано: 0"
     await _shot(page, "ru")
 
