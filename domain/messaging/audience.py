@@ -53,6 +53,11 @@ def checked_audience(audience: Any) -> Result[dict[str, Any], InvalidAutoMessage
                 return Failure(
                     InvalidAutoMessage(f"audience.{bound}", "reason.auto_message.date_time")
                 )
+    bounds = registered.get("registered_from"), registered.get("registered_to")
+    if bounds[0] and bounds[1] and bounds[1] < bounds[0]:
+        return Failure(
+            InvalidAutoMessage("audience.registered_to", "reason.auto_message.dates_order")
+        )
     return Success(
         {
             "city_ids": city_ids,

@@ -59,7 +59,10 @@ async def test_the_list_names_every_shipped_message_and_its_overrides(panel: Pan
     for key in CATALOG.templates["ru"]:
         assert f'<a href="/templates/{key}">{key}</a>' in page
     row = page.split('id="template-welcome"')[1].split("</tr>")[0]
-    assert f'href="/templates/welcome?locale=en&amp;city_id={panel.kazan_id}">en · Kazan</a>' in row
+    assert (
+        f'href="/templates/welcome?locale=en&amp;city_id={panel.kazan_id}">English · Kazan</a>'
+        in row
+    )
     assert "<code>name</code>" in row
     untouched = page.split('id="template-choose_city"')[1].split("</tr>")[0]
     assert "Kazan" not in untouched

@@ -47,7 +47,7 @@ async def test_the_editor_saves_an_override_for_a_vacancy(panel: Panel) -> None:
     assert await _render(panel.storage, panel.kazan_id, vacancy_id) == "Barista? Ann!"
     assert (await _render(panel.storage, panel.kazan_id, None)).startswith("Hello, Ann!")
     listed = await (await panel.client.get("/templates")).text()
-    assert "en · vacancy Barista" in listed
+    assert "English · vacancy Barista" in listed
 
     both = await panel.post(
         "/templates/welcome",

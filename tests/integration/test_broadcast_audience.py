@@ -109,6 +109,10 @@ async def test_the_count_is_the_number_of_messages_the_run_queues(
         ({"registered_from": "yesterday"}, "audience.registered_from"),
         ([1, 2], "audience"),
         ({"source": ["hh"]}, "audience.source"),
+        (
+            {"registered_from": "2026-12-10", "registered_to": "2026-12-01"},
+            "audience.registered_to",
+        ),
     ],
 )
 async def test_a_wrong_audience_is_refused_by_field(
