@@ -5,12 +5,12 @@ not name is shown as recorded."""
 from __future__ import annotations
 
 import json
-from datetime import UTC
 from urllib.parse import urlencode
 
 from aiohttp import web
 
 from admin.locale import current_locale
+from admin.panel.filters import utc_datetime_seconds
 from admin.panel.kit import admins_only, deps, page_number, render, uow
 from admin.scope import Scope
 from domain.organisation.audit_log import audit_page as read_audit_page
@@ -57,7 +57,7 @@ async def audit_page(request: web.Request, scope: Scope) -> web.Response:
     )
     rows = [
         {
-            "time": entry.created_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC"),
+            "time": utc_datetime_seconds(entry.created_at),
             "actor": login or _named(request, ACTOR, entry.actor),
             "action": _named(request, ACTION, entry.action),
             "entity": _named(request, ENTITY, entry.entity),

@@ -43,6 +43,20 @@ def local_datetime(moment: datetime | None, zone: str = "UTC") -> str:
     return str(format_datetime(local(moment, zone), format=shape, locale=locale))
 
 
+# To the second, for a log (the audit's): the same shapes with seconds.
+SECONDS_PATTERNS = {"en": "yyyy-MM-dd HH:mm:ss", "ru": "dd.MM.yyyy, HH:mm:ss"}
+
+
+def utc_datetime_seconds(moment: datetime) -> str:
+    """An instant of the server's to the second, as the account's locale writes dates,
+    labelled: 2026-12-01 09:00:05 UTC, 01.12.2026, 09:00:05 UTC."""
+    from babel.dates import format_datetime  # at the first date: start-up memory
+
+    locale = current_locale()
+    shape = SECONDS_PATTERNS.get(locale, SECONDS_PATTERNS["en"])
+    return f"{format_datetime(local(moment, 'UTC'), format=shape, locale=locale)} UTC"
+
+
 def utc_time_seconds(moment: datetime) -> str:
     """A time of the server's, labelled: 09:00:00 UTC."""
     return local(moment, "UTC").strftime("%H:%M:%S") + " UTC"

@@ -7,6 +7,7 @@ import re
 
 from storage.repositories.audit import AuditFilter
 from tests.admin.conftest import Panel
+from tests.support.languages import RUSSIAN
 from tests.support.query_counter import count_queries
 
 
@@ -48,6 +49,8 @@ async def test_rows_written_by_other_actions_are_listed_newest_first(panel: Pane
         ["boss", "login", f"admin_user #{boss.id}"],
     ]
     assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC", rows[0][0])
+    in_russian = _rows(await (await panel.client.get("/audit", headers=RUSSIAN)).text())
+    assert re.fullmatch(r"\d\d\.\d\d\.\d{4}, \d\d:\d\d:\d\d UTC", in_russian[0][0])
     assert '"name": "Perm"' in rows[1][4].replace("&#34;", '"')
 
 
