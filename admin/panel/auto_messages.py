@@ -51,6 +51,7 @@ from domain.messaging.auto_messages import (
 )
 from domain.messaging.texts import Catalog
 from domain.organisation.directory import city_choices
+from domain.pipeline.city_names import city_name
 from domain.records import AutoMessage, City
 
 DEFAULT_ZONE = "Europe/Moscow"
@@ -217,7 +218,7 @@ async def _show(
     catalog = deps(request).catalog
     cities = await city_choices(uow(request))
     listed = await newest_with_progress(uow(request))
-    city_names = {c.id: c.name for c in cities}
+    city_names = {c.id: city_name(c, current_locale()) for c in cities}
     fresh = {"kind": AutoMessageKind.BROADCAST.value, "timezone": _default_zone(cities)}
     now = deps(request).clock.now()
     return await render(

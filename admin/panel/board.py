@@ -49,6 +49,7 @@ from domain.pipeline.bulk import (
     tag_all,
     write_to_all,
 )
+from domain.pipeline.city_names import city_name
 from domain.pipeline.directory import CandidateFilter
 from domain.vacancies.catalog import title_in, vacancies_in
 
@@ -103,7 +104,9 @@ async def _page(
     outcome: dict[str, Any] | None = None,
 ) -> web.Response:
     flt, values, errors = _asked(request)
-    board = await read_board(uow(request), flt, scope.city_ids, now=deps(request).clock.now())
+    board = await read_board(
+        uow(request), flt, scope.city_ids, now=deps(request).clock.now(), locale=current_locale()
+    )
     vacancies = {
         v.id: title_in(v, current_locale())
         for v in await vacancies_in(uow(request), scope.city_ids)
@@ -126,7 +129,7 @@ async def _page(
         errors=errors,
         vacancies=list(vacancies.items()),
         vacancy_titles=vacancies,
-        cities=[(c.id, c.name) for c in cities],
+        cities=[(c.id, city_name(c, current_locale())) for c in cities],
         statuses=statuses(),
         here="/board" + (f"?{query}" if query else ""),
         query=query,

@@ -92,11 +92,13 @@ async def read_board(
     *,
     now: datetime,
     per_column: int = CARDS_PER_COLUMN,
+    locale: str | None = None,
 ) -> Board:
-    """Every stage's count and newest `per_column` cards, for someone limited to `city_ids`."""
+    """Every stage's count and newest `per_column` cards, for someone limited to `city_ids`;
+    cities named for a reader in `locale`."""
     criteria = CandidateCriteria(city_ids=city_ids, city_id=flt.city_id, vacancy_id=flt.vacancy_id)
     counts = await uow.board.counts(criteria)
-    rows = await uow.board.newest(criteria, per_column) if counts else []
+    rows = await uow.board.newest(criteria, per_column, locale) if counts else []
     ids = [row.id for row in rows]
     bookings = await uow.board.next_bookings(ids, now)
     unread = await uow.board.unread(ids)

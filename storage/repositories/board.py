@@ -9,9 +9,10 @@ from datetime import datetime
 from typing import NamedTuple
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
 
 from core.enums import ACTIVE_BOOKING_STATUSES, CandidateStatus, SlotPurpose
-from storage.models import Booking, Candidate, City, InboundMessage, Slot
+from storage.models import Booking, Candidate, City, CityName, InboundMessage, Slot
 from storage.repositories.base import Repository
 from storage.repositories.candidate_search import CandidateCriteria, matching_conditions
 
@@ -54,9 +55,13 @@ class PipelineBoardRepository(Repository[Candidate]):
         )
         return {CandidateStatus(s): int(n) for s, n in await self.session.execute(stmt)}
 
-    async def newest(self, criteria: CandidateCriteria, per_status: int) -> list[BoardCard]:
+    async def newest(
+        self, criteria: CandidateCriteria, per_status: int, locale: str | None = None
+    ) -> list[BoardCard]:
         """The newest `per_status` matches of each status (a window function: one statement
-        on SQLite and PostgreSQL), newest first within a status."""
+        on SQLite and PostgreSQL), newest first within a status; each city by its name in
+        `locale` where it has one, else its main name."""
+        local_name = aliased(CityName)
         rank = (
             func.row_number()
             .over(partition_by=_c.status, order_by=(_c.created_at.desc(), _c.id.desc()))
@@ -69,7 +74,7 @@ class PipelineBoardRepository(Repository[Candidate]):
                 _c.full_name,
                 _c.username,
                 _c.city_id,
-                City.name.label("city"),
+                func.coalesce(local_name.name, City.name).label("city"),
                 _c.status,
                 _c.source,
                 _c.created_at,
@@ -78,6 +83,10 @@ class PipelineBoardRepository(Repository[Candidate]):
             )
             .select_from(Candidate.__table__)
             .outerjoin(City, City.id == _c.city_id)
+            .outerjoin(
+                local_name,
+                (local_name.city_id == _c.city_id) & (local_name.locale == (locale or "")),
+            )
             .where(*matching_conditions(criteria))
             .subquery()
         )

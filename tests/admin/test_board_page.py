@@ -467,3 +467,21 @@ async def test_without_a_cache_the_outcome_is_shown_at_once(panel: Panel) -> Non
     answer = await panel.post("/board/bulk", fields, allow_redirects=False)
     assert answer.status == 200
     assert "Done for 0 of 1." in await answer.text()
+
+
+async def test_cards_and_the_city_filter_name_cities_in_the_readers_language(
+    panel: Panel,
+) -> None:
+    await _people(panel)
+    async with panel.storage.uow() as uow:
+        kazan = await uow.cities.get(panel.kazan_id)
+        assert kazan is not None
+        kazan.set_name_in("ru", "Казань")
+        await uow.commit()
+    await panel.login()
+    russian = await (await panel.client.get("/board", headers=RUSSIAN)).text()
+    assert '<div class="meta">Казань' in russian
+    assert f'<option value="{panel.kazan_id}">Казань</option>' in russian
+    english = await (await panel.client.get("/board")).text()
+    assert "Казань" not in english and '<div class="meta">Kazan' in english
+    assert f'<option value="{panel.kazan_id}">Kazan</option>' in english
