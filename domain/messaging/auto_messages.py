@@ -110,6 +110,8 @@ class Progress:
         return self.sent + self.failed + self.unreachable
 
 
+# A send time this far back is a mistake, not "now" (the form's minute, typed a moment ago).
+PAST_GRACE = timedelta(minutes=5)
 # A broadcast due this long without its run having queued anything is not waited for: the
 # page stops refreshing (the scheduler's failure is in its log).
 STILL_DUE = timedelta(minutes=10)
@@ -172,6 +174,8 @@ async def create_auto_message(
             return Failure(InvalidAutoMessage("send_at", "reason.auto_message.zoned_time"))
         if send_at.tzinfo is None:
             return Failure(InvalidAutoMessage("send_at", "reason.auto_message.zoned_time"))
+        if send_at < clock.now() - PAST_GRACE:  # a time gone by: "now" is said by leaving it out
+            return Failure(InvalidAutoMessage("send_at", "reason.auto_message.send_at_past"))
         message.send_at = send_at
     else:
         try:

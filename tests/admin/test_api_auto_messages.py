@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from aiohttp.test_utils import TestClient
 
 from admin.api import OPERATIONS
@@ -10,7 +12,7 @@ from admin.schemas.common import NOT_BLANK
 from core.enums import CandidateStatus
 from tests.admin.conftest import bearer
 from tests.conftest import Storage
-from tests.support.factories import make_candidate
+from tests.support.factories import NOW, make_candidate
 from tests.support.query_counter import count_queries
 
 
@@ -66,6 +68,17 @@ async def test_invalid_definitions_get_422_with_the_field(
         "/api/v1/auto-messages", data="not json", headers=bearer(tokens["boss"])
     )
     assert garbage.status == 422
+    # a send time gone by is a mistake, not "now"; a minute ago (typed a moment ago) is now
+    spec = {"name": "x", "kind": "broadcast", "text": "Hi"}
+    for ago, status in ((timedelta(days=1), 422), (timedelta(minutes=1), 201)):
+        sent = {**spec, "send_at": (NOW - ago).isoformat()}
+        answer = await client.post(
+            "/api/v1/auto-messages", json=sent, headers=bearer(tokens["boss"])
+        )
+        assert answer.status == status, await answer.text()
+        if status == 422:
+            assert (await answer.json())["field"] == "send_at"
+            assert "this time has passed" in (await answer.json())["error"]
 
 
 async def test_recruiter_accounts_may_not_define_auto_messages(
