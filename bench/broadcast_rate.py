@@ -21,6 +21,7 @@ from core.clock import SystemClock
 from core.send_rate import SendRate
 from domain.messaging.auto_messages import create_auto_message, run_auto_messages
 from domain.messaging.texts import Catalog
+from domain.privacy.states import AGREED
 from domain.scheduling.picker import BookingRules
 from runtime.sandbox_mode import SANDBOX_BOT_TOKEN
 from sandbox.app import create_sandbox_app
@@ -61,6 +62,7 @@ async def run(recipients: int, rate: float, database_url: str) -> dict[str, floa
                         "full_name": f"P{i}",
                         "locale": "en",
                         "city_id": city.id,
+                        "consent": AGREED,  # broadcasts write only to those who agreed
                         "created_at": datetime.now(UTC),
                         "updated_at": datetime.now(UTC),
                     }
