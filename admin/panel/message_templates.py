@@ -21,6 +21,7 @@ from core.settings import SUPPORTED_LOCALES
 from domain.messaging.telegram_view import telegram_view
 from domain.messaging.template_stages import group_by_stage
 from domain.messaging.templates import (
+    changing_overrides,
     is_redundant_row,
     list_overrides,
     per_city,
@@ -127,9 +128,7 @@ async def list_templates(request: web.Request, scope: Scope) -> web.Response:
     shown = locale if locale in catalog.templates else catalog.default_locale
     by_key: dict[str, list[dict[str, Any]]] = {}
     texts: dict[str, list[str]] = {}
-    for row in overrides:
-        if is_redundant_row(catalog, row, overrides):
-            continue
+    for row in changing_overrides(catalog, overrides):
         if row.locale == shown:
             texts.setdefault(row.key, []).append(row.body)
         by_key.setdefault(row.key, []).append(
@@ -257,8 +256,7 @@ async def _show(
                 "url": Place.of(r).url(key),
                 "row": r,
             }
-            for r in overrides
-            if not is_redundant_row(catalog, r, overrides)
+            for r in changing_overrides(catalog, overrides)
         ],
     )
 
