@@ -36,7 +36,7 @@ from domain.calendars.busy_sources import busy_calendar_status, busy_slot_ids
 from domain.messaging.dates import day_label, local, time_label
 from domain.organisation.directory import find_city, recruiter_choices, recruiter_with_cities
 from domain.records import Recruiter
-from domain.scheduling.planning import SlotCard, planning_week, slot_cards
+from domain.scheduling.planning import SlotCard, monday_of, planning_week, slot_cards
 from domain.scheduling.slots import (
     SeriesPlan,
     create_series,
@@ -117,10 +117,6 @@ def _day(request: web.Request, raw: str | None, key: str) -> date | None:
         return sane_year(date.fromisoformat(raw))
     except ValueError:
         raise web.HTTPBadRequest(text=text(request, f"panel.slots.bad_{key}")) from None
-
-
-def _monday(day: date) -> date:
-    return day - timedelta(days=day.weekday())
 
 
 async def _cards(
@@ -234,7 +230,7 @@ async def _show(
             )
         else:
             asked = week or _day(request, request.query.get("week"), "week")
-            monday = _monday(asked) if asked else planning_week(local(now, zone))
+            monday = monday_of(asked) if asked else planning_week(local(now, zone))
             grid = week_grid(
                 await _cards(request, recruiter, monday, 7),
                 monday,
@@ -397,7 +393,7 @@ def _back(request: web.Request, recruiter_id: int, form: Any) -> tuple[str, str,
         return _url(recruiter_id, view="day", day=day.isoformat()), "day", day
     week = _day(request, str(form.get("week") or ""), "week")
     if week is not None:
-        return _url(recruiter_id, week=_monday(week).isoformat()), "week", _monday(week)
+        return _url(recruiter_id, week=monday_of(week).isoformat()), "week", monday_of(week)
     return _url(recruiter_id, view="list"), "list", None
 
 

@@ -16,11 +16,16 @@ WEEK_TURNS_AT = time(18, 0)
 FRIDAY = 4
 
 
+def monday_of(day: date) -> date:
+    """The Monday of the week `day` is in (weeks run Monday to Sunday)."""
+    return day - timedelta(days=day.weekday())
+
+
 def planning_week(now_local: datetime) -> date:
     """The Monday of the week being planned at `now_local` (a time in the zone shown): the
     current week, but the next one from Friday 18:00 through Sunday."""
     today = now_local.date()
-    monday = today - timedelta(days=today.weekday())
+    monday = monday_of(today)
     weekend = today.weekday() > FRIDAY
     friday_evening = today.weekday() == FRIDAY and now_local.time() >= WEEK_TURNS_AT
     return monday + timedelta(days=7) if weekend or friday_evening else monday

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from domain.scheduling.planning import planning_week
+from domain.scheduling.planning import monday_of, planning_week
 
 KAZAN = ZoneInfo("Europe/Moscow")
 THIS_MONDAY = date(2026, 11, 30)
@@ -30,3 +30,10 @@ NEXT_MONDAY = date(2026, 12, 7)
 )
 def test_the_week_being_planned_turns_on_friday_evening(now: datetime, monday: date) -> None:
     assert planning_week(now) == monday
+
+
+@pytest.mark.parametrize(
+    "day", [date(2026, 11, 30), date(2026, 12, 2), date(2026, 12, 5), date(2026, 12, 6)]
+)
+def test_a_days_week_starts_on_its_monday(day: date) -> None:
+    assert monday_of(day) == THIS_MONDAY
