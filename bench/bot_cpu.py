@@ -153,7 +153,14 @@ CONVERSATION: tuple[Step, ...] = (
     lambda user: text_update(user, "30"),
     lambda user: text_update(user, "/start"),
 )
-STEP_NAMES = ("/start, new", "city typed", "answer: name", "answer: age", "/start again")
+STEP_NAMES = (
+    "/start, new",
+    "consent agreed",
+    "city typed",
+    "answer: name",
+    "answer: age",
+    "/start again",
+)
 
 
 class RedisCommands:
