@@ -20,6 +20,7 @@ from runtime.container import Application
 from runtime.sandbox_mode import MOUNT as SANDBOX_MOUNT
 from runtime.sandbox_mode import local_host, prepare_sandbox, skip_known_user_ids
 from runtime.webhook import WEBHOOK_PATH
+from scheduler.auto_messages_now import AutoMessageWaker
 from scheduler.busy_calendars import BusyCalendarJob, CalendarFetcher, ProcessExpander
 from scheduler.outbox_delivery import OutboxDelivery
 from scheduler.outbox_schedule import OutboxWaker
@@ -90,6 +91,10 @@ async def serve(
         )
         app.outbox = waker
         app.commit_hooks.append(waker.after_commit)
+        auto_messages = AutoMessageWaker(
+            app.scheduler.scheduler, app.uow_factory, app.messaging, app.metrics
+        )
+        app.commit_hooks.append(auto_messages.after_commit)
         expander = ProcessExpander(settings.busy_calendar_parse_seconds)
         app.closers.append(expander.close)
         app.scheduler.start(

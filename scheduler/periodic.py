@@ -10,7 +10,7 @@ import structlog
 from core.metrics import Metrics, timed
 from domain.bookings import jobs as recruiter_jobs
 from domain.bookings.booking import Messaging
-from domain.messaging import auto_messages
+from scheduler.auto_messages_now import run_due
 from storage.uow import UnitOfWorkFactory
 
 log = structlog.get_logger(__name__)
@@ -53,8 +53,7 @@ class PeriodicJobs:
         return await recruiter_jobs.queue_attendance_prompts(self._uows, self._messaging)
 
     async def _auto_messages(self) -> int:
-        m = self._messaging
-        return await auto_messages.run_auto_messages(self._uows, m.catalog, m.clock, m.rules)
+        return await run_due(self._uows, self._messaging)
 
     async def _digests(self) -> int:
         return await recruiter_jobs.queue_daily_digests(self._uows, self._messaging)
