@@ -45,6 +45,7 @@ from aiogram.types import Message, Update
 from bench.harness import Figure
 from bench.system_rows import app_settings, quiet_logs, scratch_database
 from bot.callbacks import ConsentChoice
+from bot.json_session import JsonBodySession
 from core.clock import SystemClock
 from core.logging import configure_logging
 from core.settings import LogFormat
@@ -81,7 +82,8 @@ def bot_api_stub() -> Iterator[str]:
 
 
 def stub_session(base_url: str) -> AiohttpSession:
-    return AiohttpSession(api=TelegramAPIServer.from_base(base_url))
+    """The session class the application sends with (JSON bodies), pointed at the stub."""
+    return JsonBodySession(api=TelegramAPIServer.from_base(base_url))
 
 
 class CountRequests(BaseRequestMiddleware):
@@ -313,7 +315,8 @@ async def measure(
     settle_heap()  # as `python main.py run` does
     counted = CountRequests()
     app.bot.session.middleware(counted)
-    trivial_bot = Bot("42:BENCH", session=stub_session(api_url))
+    # aiogram as it comes: its own session (a form per request), as bench.trivial_bot
+    trivial_bot = Bot("42:BENCH", session=AiohttpSession(api=TelegramAPIServer.from_base(api_url)))
     trivial_bot.session.middleware(counted)
     try:
         async with app.uow_factory() as uow:

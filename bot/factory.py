@@ -6,7 +6,6 @@ import asyncio
 
 from aiogram import Bot, Dispatcher, Router
 from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
@@ -35,6 +34,7 @@ from bot.dispatcher import RecruitingDispatcher
 from bot.errors import DomainErrors
 from bot.filters import IsCandidate, IsRecruiter
 from bot.inline_filters import run_sync_filters_inline
+from bot.json_session import JsonBodySession
 from bot.middlewares import (
     CandidateMiddleware,
     DuplicateUpdateMiddleware,
@@ -85,7 +85,7 @@ def create_bot(
     Its new messages go at `pace` (Telegram's limits), if given; it waits out 429 answers and
     sends again until sent or `stopping` is set, unless told not to (tests of the raw answers)."""
     if session is None:
-        session = AiohttpSession()
+        session = JsonBodySession()
         if api_url:
             session.api = TelegramAPIServer.from_base(api_url)
     session.middleware(KeepResponseModels())
