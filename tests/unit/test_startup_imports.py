@@ -25,6 +25,7 @@ NOT_AT_START = (
     "icalendar",  # at the first .ics or feed written, or busy calendar read
     "recurring_ical_events",
     "babel",  # dates and numbers in the account's locale: at the first panel page
+    "segno",  # a vacancy link's QR code: at the first one asked for
     # Tools never imported by the product.
     "matplotlib",
     "playwright",
