@@ -216,7 +216,7 @@ async def set_paused(
 ) -> Result[AutoMessage, NotFound]:
     """Pause: its messages not yet sent are held back, including those a sender has claimed
     but not sent; resume: they go out again. Audited; commits."""
-    message = await uow.auto_messages.get(message_id)
+    message = await uow.auto_messages.get_locked(message_id)  # a run under way finishes first
     if message is None:
         return Failure(NotFound("auto-message"))
     # A broadcast that has run stays done: pausing and resuming hold and release what it
@@ -319,7 +319,8 @@ async def _run_one(
 ) -> int:
     """Queue what one scheduled or running auto-message owes now. Commits."""
     async with uows() as uow:
-        message = await uow.auto_messages.get(message_id)
+        # Locked: a pause (or another instance's run) waits for this one, then sees it done.
+        message = await uow.auto_messages.get_locked(message_id)
         if message is None or message.state not in (
             AutoMessageState.SCHEDULED,
             AutoMessageState.RUNNING,

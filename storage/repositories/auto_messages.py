@@ -87,6 +87,18 @@ class AutoMessageRepository(Repository[AutoMessage]):
     model = AutoMessage
     cache_tag = "auto_messages"
 
+    async def get_locked(self, message_id: int) -> AutoMessage | None:
+        """The message as last committed, locked until the transaction ends (PostgreSQL; SQLite
+        has one writer at a time anyway): a run, a pause and a resume of one message are
+        decided one after the other, each seeing what the one before it wrote."""
+        stmt = (
+            select(AutoMessage)
+            .where(AutoMessage.id == message_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        return (await self.session.scalars(stmt)).first()
+
     async def list_in_state(self, *states: AutoMessageState) -> list[AutoMessage]:
         stmt = select(AutoMessage).where(AutoMessage.state.in_(states)).order_by(AutoMessage.id)
         return list((await self.session.scalars(stmt)).all())
