@@ -36,6 +36,7 @@ from runtime.sandbox_mode import (
     sandbox_bot_username,
 )
 from runtime.webhook import WEBHOOK_PATH, WebhookHandler
+from scheduler.auto_messages_now import AutoMessageWaker
 from scheduler.factory import SchedulerRunner
 from scheduler.outbox_schedule import OutboxWaker
 from storage.availability import DatabaseGate
@@ -75,6 +76,7 @@ class Application:
     base_url: str = ""
     started: asyncio.Event = field(default_factory=asyncio.Event)
     outbox: OutboxWaker | None = None  # set by serve() once the scheduler runs
+    auto_messages: AutoMessageWaker | None = None  # the same
     # What serve() started that shutdown ends (the busy calendars' worker process).
     closers: list[Callable[[], Awaitable[object]]] = field(default_factory=list)
     # Set at shutdown: a reply waiting out a 429 stops waiting (until then it waits, however long).

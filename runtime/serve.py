@@ -95,6 +95,7 @@ async def serve(
             app.scheduler.scheduler, app.uow_factory, app.messaging, app.metrics
         )
         app.commit_hooks.append(auto_messages.after_commit)
+        app.auto_messages = auto_messages
         expander = ProcessExpander(settings.busy_calendar_parse_seconds)
         app.closers.append(expander.close)
         app.scheduler.start(
@@ -174,6 +175,8 @@ async def shutdown(app: Application, runner: web.AppRunner | None = None) -> Non
     app.sending_stops.set()  # a reply still waiting out a 429 gives up: the process is going
     if app.outbox is not None:  # the message being sent is finished and marked, not lost
         await _step("outbox", app.outbox.stop)
+    if app.auto_messages is not None:  # the auto-message being queued is finished
+        await _step("auto-messages", app.auto_messages.stop)
     app.scheduler.shutdown()
     for close in app.closers:
         await _step("calendar reader", close)

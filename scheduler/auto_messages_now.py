@@ -5,10 +5,12 @@ saves); both call `run_due` and the outbox's dedupe keys queue each message once
 
 A save commits the `auto_messages` cache tag; the commit hook plans a one-off job. The runs' own
 writes (a broadcast marked running, then done) are not news to them: a run sets `_IN_RUN`, and a
-save that arrives while a run is on makes that run go round once more, never dropped."""
+save that arrives while a run is on makes that run go round once more (a run that fails leaves
+it to the minute job). At shutdown the run under way finishes its message, and none starts."""
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 from datetime import UTC, datetime
 
@@ -51,13 +53,14 @@ class AutoMessageWaker:
         self._uows = uows
         self._messaging = messaging
         self._job_seconds = (metrics or Metrics()).job_seconds
-        self._running = False
+        self._running: asyncio.Task[None] | None = None
         self._again = False
+        self._stopping = False
 
     def after_commit(self, written: set[str]) -> None:
-        if TAG not in written or _IN_RUN.get():
+        if TAG not in written or _IN_RUN.get() or self._stopping:
             return
-        if self._running:
+        if self._running is not None:
             self._again = True  # a job planned now would be skipped as a second instance
             return
         if self._scheduler.running:  # from an empty context: the request's must not travel
@@ -74,15 +77,24 @@ class AutoMessageWaker:
         )
 
     async def run(self) -> None:
-        self._running = True
+        if self._stopping:
+            return
+        self._running = asyncio.current_task()
         try:
             while True:
                 self._again = False
                 with timed(self._job_seconds, job=JOB_ID):
                     await run_due(self._uows, self._messaging)
-                if not self._again:
+                if not self._again or self._stopping:
                     return
         except Exception:  # the minute job tries again
             log.exception("auto_messages.run_now_failed")
         finally:
-            self._running = False
+            self._running = None
+
+    async def stop(self, seconds: float = 3.0) -> None:
+        """Plan no more runs; let the one under way finish (each message is queued in one
+        transaction, so a run cut short loses nothing, but its cache marks would be left out)."""
+        self._stopping = True
+        if self._running is not None:
+            await asyncio.wait({self._running}, timeout=seconds)

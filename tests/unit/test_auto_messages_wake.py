@@ -62,3 +62,19 @@ async def test_a_save_during_a_run_makes_it_go_round_once_more(monkeypatch: Any)
     monkeypatch.setattr(auto_messages_now, "run_due", run)
     await waker.run()
     assert len(runs) == 2 and scheduler.planned == []
+
+
+async def test_after_stop_no_run_is_planned_or_started(monkeypatch: Any) -> None:
+    scheduler = _Scheduler()
+    waker = _waker(scheduler)
+    runs: list[int] = []
+
+    async def run(*_args: Any) -> int:
+        runs.append(1)
+        return 0
+
+    monkeypatch.setattr(auto_messages_now, "run_due", run)
+    await waker.stop()
+    waker.after_commit({"auto_messages"})
+    await waker.run()  # a job planned before the stop
+    assert scheduler.planned == [] and runs == []
