@@ -19,7 +19,10 @@ _BOT = {"id": 42, "is_bot": True, "first_name": "Bench", "username": "bench_bot"
 
 async def _answer(request: web.Request) -> web.Response:
     method = request.match_info["method"].lower()
-    fields: dict[str, Any] = dict(await request.post())
+    if request.content_type == "application/json":  # as Telegram: a JSON body or a form
+        fields: dict[str, Any] = await request.json()
+    else:
+        fields = dict(await request.post())
     result: Any = True
     if method == "getme":
         result = _BOT

@@ -95,7 +95,7 @@ async def test_main_runs_polls_a_custom_bot_api_answers_health_and_stops_on_sigi
             return bool(api.sent)
 
         assert await _wait_for(answered, 60), "the bot did not answer /start"
-        assert api.sent[0]["chat_id"] == "31337"
+        assert api.sent[0]["chat_id"] == 31337  # a JSON body, as the bot sends every request
         assert str(api.sent[0]["text"]).startswith("Hello, Ann!")
 
         process.send_signal(signal.SIGINT)

@@ -43,7 +43,11 @@ class FakeBotApi:
     async def _handle(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         self.methods.append(method)
-        params = dict(await request.post())
+        # As Telegram: a JSON body (what the bot sends) or a form.
+        if request.content_type == "application/json":
+            params: dict[str, Any] = await request.json()
+        else:
+            params = dict(await request.post())
         if method == "getMe":
             me = {"id": 42, "is_bot": True, "first_name": "Test", "username": "test_bot"}
             return web.json_response({"ok": True, "result": me})
