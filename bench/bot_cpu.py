@@ -373,8 +373,8 @@ async def bot_cpu_figure(
         met=project <= CPU_TARGET * floor,
         note=(
             "bench.bot_cpu: the dispatcher build_application makes (its middlewares, cache, FSM "
-            f"storage and pool), fed {users} new candidates' /start, their city typed, two "
-            f"screening answers and /start again, {batch} at a time as polling hands them over "
+            f"storage and pool), fed {users} new candidates' /start, their consent, their city, "
+            f"two screening answers and /start again, {batch} at a time as polling hands them over "
             f"({result.project.updates} updates, {result.project.requests} Bot API requests to "
             "a stub in its own process); process CPU time per update, parsing included; floor: "
             f'aiogram with one handler replying "ok", fed as many updates the same way '

@@ -1,9 +1,10 @@
 """Bot API requests with a JSON body.
 
 Telegram takes `application/json` for every method but uploads. aiogram's session sends a form
-instead, which percent-encodes every byte of a Russian text and of a keyboard's JSON one by one
-in Python: 0.17 ms for a consent text with its two buttons, twice what the JSON body costs, and
-a bot update sends one to three such messages. A request carrying a file goes as aiogram sends
+instead, which percent-encodes every byte of a text and of a keyboard's JSON one by one in
+Python: building the body of one of /start's replies takes 61 µs in English and 73 µs in
+Russian that way, 29 µs as JSON (`python -m bench.request_body`), and a bot update sends one to
+three messages. A request carrying a file goes as aiogram sends
 it (multipart). What the server answers is read exactly as aiogram reads it."""
 
 from __future__ import annotations
