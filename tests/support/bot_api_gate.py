@@ -10,7 +10,8 @@ import re
 import aiohttp
 from aiohttp import web
 
-_CHAT_ID = re.compile(rb'chat_id(?:"\r\n\r\n|=)(-?\d+)')
+# The chat a sendMessage is for, in a JSON body (what the bot sends), a form or a multipart body.
+_CHAT_ID = re.compile(rb'chat_id(?:":\s*"?|"\r\n\r\n|=)(-?\d+)')
 
 
 class BotApiGate:
