@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import time, timedelta
 from typing import TYPE_CHECKING
 
+import structlog
 from aiogram import Bot, Dispatcher
 from aiogram.client.session.base import BaseSession
 from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder
@@ -47,6 +48,8 @@ from storage.uow import UnitOfWorkFactory, uow_factory
 
 if TYPE_CHECKING:
     from sandbox.world import World
+
+log = structlog.get_logger(__name__)
 
 
 @dataclass
@@ -100,8 +103,14 @@ def build_cache(settings: Settings) -> Cache:
 
 
 def _run_hooks(hooks: list[Callable[[set[str]], None]], written: set[str]) -> None:
+    """After a commit: the hooks only wake work up (the outbox, auto-messages), which their
+    minute jobs would find anyway. One that fails is logged; it must not turn a request whose
+    writes are committed into an error (the user would send it again: twice the broadcast)."""
     for hook in hooks:
-        hook(written)
+        try:
+            hook(written)
+        except Exception:
+            log.exception("commit_hook.failed", hook=getattr(hook, "__qualname__", repr(hook)))
 
 
 def booking_rules(settings: Settings) -> BookingRules:
