@@ -13,16 +13,15 @@ from typing import Any
 
 from aiohttp import web
 
+from sandbox.params import read_params
+
 _ids = itertools.count(1)
 _BOT = {"id": 42, "is_bot": True, "first_name": "Bench", "username": "bench_bot"}
 
 
 async def _answer(request: web.Request) -> web.Response:
     method = request.match_info["method"].lower()
-    if request.content_type == "application/json":  # as Telegram: a JSON body or a form
-        fields: dict[str, Any] = await request.json()
-    else:
-        fields = dict(await request.post())
+    fields = (await read_params(request)).values  # as Telegram: a JSON body or a form
     result: Any = True
     if method == "getme":
         result = _BOT

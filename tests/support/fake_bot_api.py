@@ -9,6 +9,8 @@ from typing import Any
 
 from aiohttp import web
 
+from sandbox.params import read_params
+
 
 class FakeBotApi:
     def __init__(self) -> None:
@@ -43,11 +45,7 @@ class FakeBotApi:
     async def _handle(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         self.methods.append(method)
-        # As Telegram: a JSON body (what the bot sends) or a form.
-        if request.content_type == "application/json":
-            params: dict[str, Any] = await request.json()
-        else:
-            params = dict(await request.post())
+        params = (await read_params(request)).values  # a JSON body (the bot's) or a form
         if method == "getMe":
             me = {"id": 42, "is_bot": True, "first_name": "Test", "username": "test_bot"}
             return web.json_response({"ok": True, "result": me})
