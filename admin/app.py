@@ -2,17 +2,48 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+
 from aiohttp import web
 
-from admin.api import create_api
 from admin.calendar_feeds import install_calendar_feeds
 from admin.deps import DEPS, AdminDeps
 from admin.health import HealthSources, create_health_handler
+from admin.lazy_app import Build, mount_lazily
 from admin.locale import choose_locale
 from admin.metrics import install_metrics
 from admin.middlewares import error_middleware, refuse_nul, unit_of_work
-from admin.panel import install_panel
+from admin.panel.mount import create_pages, install_panel
 from admin.security import install_security, same_origin
+from domain.messaging.templates import learn_shipped_templates
+from domain.messaging.texts import Catalog
+
+# The part's task learning the shipped templates, kept so that it is not collected midway.
+LEARNING = web.AppKey("learning_templates", asyncio.Task[None])
+
+
+def _create_api() -> web.Application:
+    from admin.api import create_api
+
+    return create_api()
+
+
+def _learning_templates(build: Build, catalog: Catalog) -> Build:
+    """`build`, which then starts parsing and compiling every shipped template in the
+    templates' worker (about 200 ms): the template pages of the panel and the API ask it of
+    every shipped body. Started by the first of them built, not at start-up (the bot compiles
+    a template when it first sends it)."""
+
+    def built() -> web.Application:
+        part = build()
+        with contextlib.suppress(RuntimeError):  # no loop: routes listed outside a request
+            part[LEARNING] = asyncio.get_running_loop().create_task(
+                learn_shipped_templates(catalog)
+            )
+        return part
+
+    return built
 
 
 def create_app(health: HealthSources, deps: AdminDeps | None = None) -> web.Application:
@@ -27,7 +58,7 @@ def create_app(health: HealthSources, deps: AdminDeps | None = None) -> web.Appl
         app[DEPS] = deps
         if deps.metrics is not None:
             install_metrics(app, deps.metrics, deps.metrics_token)
-        app.add_subapp("/api/v1", create_api())
+        mount_lazily(app, "/api/v1", _learning_templates(_create_api, deps.catalog))
         install_calendar_feeds(app)
-        install_panel(app, deps)
+        install_panel(app, deps, _learning_templates(create_pages, deps.catalog))
     return app

@@ -14,7 +14,7 @@ from aiohttp import web
 from bot.commands import set_command_menus
 from bot.dispatcher import RecruitingDispatcher
 from core.send_rate import SendRate
-from domain.messaging.templates import drop_redundant_overrides, learn_shipped_templates
+from domain.messaging.templates import drop_redundant_overrides
 from domain.organisation.places import linked_recruiter_chats
 from runtime.container import Application
 from runtime.sandbox_mode import MOUNT as SANDBOX_MOUNT
@@ -65,7 +65,6 @@ async def serve(
     try:
         if app.sandbox is not None:  # before anyone can ask it for a persona
             await skip_known_user_ids(app.uow_factory, app.sandbox)
-        await learn_shipped_templates(app.catalog)
         await _drop_copies_of_shipped(app)
         site = web.TCPSite(runner, settings.admin_host, settings.admin_port)
         await site.start()

@@ -20,7 +20,6 @@ from admin.panel.labels import (
     status_label,
 )
 from domain.messaging.dates import local, time_label
-from domain.messaging.telegram_view import telegram_view
 
 
 def local_time(moment: datetime | None, zone: str = "UTC") -> str:
@@ -91,6 +90,9 @@ def percent(share: float | None) -> str:
 def telegram_html(source: str | None) -> Markup:
     """A message as Telegram showed it: its formatting kept, anything else escaped (a stored
     message is never put on a page as it is); the one sanitiser, domain's telegram_view."""
+    # Imported at the first page showing a message (html.parser with it), not at start-up.
+    from domain.messaging.telegram_view import telegram_view
+
     return Markup(telegram_view(source or ""))  # sanitised by the whitelist
 
 

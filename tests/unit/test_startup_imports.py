@@ -26,6 +26,17 @@ NOT_AT_START = (
     "recurring_ical_events",
     "babel",  # dates and numbers in the account's locale: at the first panel page
     "segno",  # a vacancy link's QR code: at the first one asked for
+    # The panel's pages and the REST API, with the schemas and sanitiser only they use: at the
+    # first request for a page or an API call (admin.lazy_app).
+    "admin.panel.pages",
+    "admin.panel.candidates",
+    "admin.panel.slots",
+    "admin.panel.dashboard",
+    "admin.api",
+    "admin.schemas.candidates",
+    "admin.schemas.slots",
+    "domain.messaging.telegram_view",
+    "html.parser",
     # Tools never imported by the product.
     "matplotlib",
     "playwright",
