@@ -2,12 +2,15 @@
 start, beside a bare import floor (a process importing aiogram, SQLAlchemy and aiohttp only,
 measured in the same run); and again once warmed up.
 
-The process runs as an operator starts it, in sandbox mode (no BOT_TOKEN): the dispatcher
-polls the built-in Bot API, the scheduler and the outbox run, the panel listens. Once /health
-answers it is warmed: the panel is signed into with the one-time password the banner prints and
-its heaviest pages are read (the dashboard, candidate lists sorted, searched and paged far, the
-streamed CSV export of every candidate), and sandbox personas talk to the bot. Then VmRSS is read
-from /proc, and the process is stopped with SIGTERM, as a service manager would."""
+The process runs as production runs it: with a BOT_TOKEN, its dispatcher polling a Bot API
+server over HTTP (the sandbox's, served by this process, standing in for Telegram), the
+scheduler and the outbox running, the panel listening. Once /health answers and the bot polls,
+it is left idle and measured; then it is warmed: the panel is signed into (an account the bench
+adds and removes) and its heaviest pages are read (the dashboard, candidate lists sorted,
+searched and paged far, the streamed CSV export of every candidate), and personas talk to the
+bot. Then VmRSS is read from /proc, and the process is stopped with SIGTERM, as a service
+manager would. (`make run` without a token adds the built-in sandbox and its demo: a few MB
+more, which a deployment does not carry.)"""
 
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ import asyncio
 import contextlib
 import os
 import re
+import secrets
 import signal
 import socket
 import sys
@@ -24,8 +28,17 @@ from pathlib import Path
 
 import aiohttp
 
+from bench.bot_api_server import TimedWorld, bot_api_server
 from bench.harness import Figure
-from bench.system_rows import telegram_ids
+from bench.system_rows import (
+    BENCH_PREFIX,
+    app_settings,
+    bench_storage,
+    remove_bench_rows,
+    telegram_ids,
+)
+from sandbox import user_actions
+from sandbox.world import SandboxBot, World
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_TIMES_FLOOR = 1.15
@@ -43,7 +56,8 @@ RUN_AS_INSTALLED = (
     "runpy.run_path('main.py', run_name='__main__')\n"
 )
 _PERSONAS = 8  # part of the bench's Telegram id range (see bench.system_rows.telegram_ids)
-_BANNER_LOGIN = re.compile(r"One-time login:\s+(\S+) / (\S+)")
+APP_TOKEN = "4242003:bench-memory"
+PANEL_LOGIN = BENCH_PREFIX + "-memory"  # removed with the bench's other rows
 _CSRF = re.compile(r'name="csrf"\s+value="([^"]+)"')
 PANEL_PAGES = (
     "/",
@@ -54,6 +68,23 @@ PANEL_PAGES = (
     "/candidates?offset=50000",
     "/candidates.csv",
 )
+
+
+def deployed_env(
+    database_url: str, redis_url: str | None, token: str, api: str, port: int
+) -> dict[str, str]:
+    """The environment the app is started with as a deployment runs it: a bot token, polling
+    the Bot API at `api`, the panel on 127.0.0.1:`port`."""
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url or "",
+        "BOT_TOKEN": token,
+        "BOT_MODE": "polling",
+        "TELEGRAM_API_URL": api,
+        "ADMIN_HOST": "127.0.0.1",
+        "ADMIN_PORT": str(port),
+    }
 
 
 class AppDidNotStart(RuntimeError):
@@ -97,18 +128,22 @@ def _text(log: Path) -> str:
 
 
 async def _wait_until_started(
-    process: asyncio.subprocess.Process, http: aiohttp.ClientSession, base: str, log: Path
-) -> tuple[str, str]:
-    """Until /health answers and the banner names the one-time login; (login, password)."""
+    process: asyncio.subprocess.Process,
+    http: aiohttp.ClientSession,
+    base: str,
+    world: World,
+    log: Path,
+) -> SandboxBot:
+    """Until /health answers and the bot has asked the Bot API for updates; the bot."""
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         if process.returncode is not None:
             raise AppDidNotStart(f"exited with {process.returncode}:\n{_text(log)[-3000:]}")
         with contextlib.suppress(aiohttp.ClientError):
             async with http.get(f"{base}/health") as response:
-                found = _BANNER_LOGIN.search(_text(log))
-                if response.status == 200 and found:
-                    return found.group(1), found.group(2)
+                bot = world.primary_bot()
+                if response.status == 200 and bot is not None:
+                    return bot
         await asyncio.sleep(0.2)
     raise AppDidNotStart(f"no healthy /health in 90 s:\n{_text(log)[-3000:]}")
 
@@ -132,34 +167,39 @@ async def _read_panel(http: aiohttp.ClientSession, base: str, login: str, passwo
     return read
 
 
-async def _talk_to_the_bot(http: aiohttp.ClientSession, base: str, ids: range) -> int:
+async def _talk_to_the_bot(world: TimedWorld, bot: SandboxBot, ids: range) -> int:
     """Personas start the bot and write to it; how many of the bot's messages they got."""
-    api = f"{base}/sandbox/api"
 
     async def bot_messages(user_id: int, at_least: int) -> int:
-        deadline = time.monotonic() + 15
-        while True:
-            async with http.get(f"{api}/users/{user_id}/transcript") as response:
-                messages = (await response.json())["messages"]
-            got = sum(1 for m in messages if m["from"] == "bot")
-            if got >= at_least or time.monotonic() > deadline:
-                return got
+        for _ in range(150):  # 15 s at most
+            if world.replies[user_id] >= at_least:
+                break
             await asyncio.sleep(0.1)
+        return world.replies[user_id]
 
     async def persona(user_id: int) -> int:
-        body = {"id": user_id, "first_name": "Bench", "language_code": "en"}
-        async with http.post(f"{api}/users", json=body) as response:
-            response.raise_for_status()
+        user = world.add_user(id=user_id, first_name="Bench", language_code="en")
         # /start: a welcome and the city question; then a word that is no city: one answer.
-        steps = (("start", {"payload": "bench"}, 2), ("message", {"text": "hello"}, 3))
-        got = 0
-        for action, payload, expected in steps:
-            async with http.post(f"{api}/users/{user_id}/{action}", json=payload) as response:
-                response.raise_for_status()
-            got = await bot_messages(user_id, expected)
-        return got
+        user_actions.start(world, bot, user, "bench")
+        await bot_messages(user_id, 2)
+        user_actions.send_text(world, bot, user, "hello")
+        return await bot_messages(user_id, 3)
 
+    world.mark()
     return sum(await asyncio.gather(*(persona(i) for i in ids)))
+
+
+async def _add_panel_account(database_url: str, redis_url: str | None) -> str:
+    """The account the bench signs into the panel with; its password."""
+    from domain.organisation.accounts import create_admin
+
+    password = secrets.token_urlsafe(16)
+    async with bench_storage(app_settings(database_url, redis_url)) as uows:
+        await remove_bench_rows(uows)  # one a failed run left behind
+        async with uows() as uow:
+            await create_admin(uow, PANEL_LOGIN, password, actor="bench")
+            await uow.commit()
+    return password
 
 
 async def _stop(process: asyncio.subprocess.Process) -> tuple[int | None, float]:
@@ -184,45 +224,46 @@ async def app_memory_figure(
     personas: int = 20,
     panel: bool = True,
 ) -> Figure:
-    """Start, warm, measure and stop the app. The personas' candidates stay in the database
-    with Telegram ids in the bench's range: the caller removes them (remove_bench_rows)."""
+    """Start, warm, measure and stop the app. The personas' candidates and the panel's account
+    stay in the database (in the bench's range, named by its prefix): the caller removes them
+    (remove_bench_rows)."""
+    password = await _add_panel_account(database_url, redis_url)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "REDIS_URL": redis_url or "",
-        "BOT_TOKEN": "",
-        "BOT_MODE": "polling",
-        "TELEGRAM_API_URL": "",
-        "ADMIN_HOST": "127.0.0.1",
-        "ADMIN_PORT": str(port),
-    }
-    with tempfile.TemporaryDirectory(prefix="bench-system-app-") as tmp:
-        log = Path(tmp) / "app.log"
-        with log.open("wb") as out:
-            process = await asyncio.create_subprocess_exec(
-                sys.executable, "-c", RUN_AS_INSTALLED, cwd=ROOT, env=env, stdout=out, stderr=out
-            )
-        exit_code: int | None = None
-        try:
-            jar = aiohttp.CookieJar(unsafe=True)  # the panel's cookie on 127.0.0.1
-            async with aiohttp.ClientSession(cookie_jar=jar) as http:
-                started_at = time.monotonic()
-                login, password = await _wait_until_started(process, http, base, log)
-                start_seconds = time.monotonic() - started_at
-                await asyncio.sleep(IDLE_SECONDS)
-                at_start = memory_mb(process.pid)
-                floor = await import_floor_mb()
-                panel_bytes = await _read_panel(http, base, login, password) if panel else 0
-                replies = await _talk_to_the_bot(http, base, telegram_ids(_PERSONAS, personas))
-            await asyncio.sleep(1.0)  # let the last answers and deliveries settle
-            warmed = memory_mb(process.pid)
-        finally:
-            if process.returncode is None:
-                exit_code, stop_seconds = await _stop(process)
-            else:
-                exit_code, stop_seconds = process.returncode, 0.0
+    async with bot_api_server(TimedWorld()) as (world, api):
+        env = deployed_env(database_url, redis_url, APP_TOKEN, api, port)
+        with tempfile.TemporaryDirectory(prefix="bench-system-app-") as tmp:
+            log = Path(tmp) / "app.log"
+            with log.open("wb") as out:
+                process = await asyncio.create_subprocess_exec(
+                    *(sys.executable, "-c", RUN_AS_INSTALLED),
+                    cwd=ROOT,
+                    env=env,
+                    stdout=out,
+                    stderr=out,
+                )
+            exit_code: int | None = None
+            try:
+                jar = aiohttp.CookieJar(unsafe=True)  # the panel's cookie on 127.0.0.1
+                async with aiohttp.ClientSession(cookie_jar=jar) as http:
+                    started_at = time.monotonic()
+                    bot = await _wait_until_started(process, http, base, world, log)
+                    start_seconds = time.monotonic() - started_at
+                    await asyncio.sleep(IDLE_SECONDS)
+                    at_start = memory_mb(process.pid)
+                    floor = await import_floor_mb()
+                    panel_bytes = (
+                        await _read_panel(http, base, PANEL_LOGIN, password) if panel else 0
+                    )
+                    ids = telegram_ids(_PERSONAS, personas)
+                    replies = await _talk_to_the_bot(world, bot, ids)
+                await asyncio.sleep(1.0)  # let the last answers and deliveries settle
+                warmed = memory_mb(process.pid)
+            finally:
+                if process.returncode is None:
+                    exit_code, stop_seconds = await _stop(process)
+                else:
+                    exit_code, stop_seconds = process.returncode, 0.0
     rss = warmed["VmRSS"]
     idle = at_start["VmRSS"]
     return Figure(
@@ -235,8 +276,9 @@ async def app_memory_figure(
         target=f"≤ {TARGET_TIMES_FLOOR:g}× the import floor",
         met=idle <= TARGET_TIMES_FLOOR * floor,
         note=(
-            "`python main.py run` in sandbox mode (dispatcher polling the built-in Bot API, "
-            f"scheduler, outbox, panel), VmRSS {IDLE_SECONDS:g} s after /health first answered; "
+            "`python main.py run` as deployed (a BOT_TOKEN, polling a Bot API server over HTTP; "
+            "scheduler, outbox, panel), VmRSS "
+            f"{IDLE_SECONDS:g} s after /health answered and the bot polled; "
             f"floor: a process that only ran `{FLOOR_IMPORTS}`, measured in the same run. "
             f"Started without {' and '.join(DEV_ONLY)} (test tools, not installed by `make run`). "
             "Warmed ("
@@ -263,7 +305,7 @@ def main() -> None:
     import argparse
     import json
 
-    from bench.system_rows import bench_storage, remove_bench_rows, scratch_database
+    from bench.system_rows import scratch_database
     from storage.engine import create_engine
     from storage.migrate import upgrade
 
@@ -299,8 +341,6 @@ def main() -> None:
                     panel=not args.no_panel,
                 )
             finally:
-                from bench.system_rows import app_settings
-
                 async with bench_storage(app_settings(url, args.redis_url or None)) as uows:
                     await remove_bench_rows(uows)
 

@@ -29,7 +29,6 @@ import signal
 import sys
 import tempfile
 import time
-from collections import Counter
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,16 +36,15 @@ from typing import Any
 
 import aiohttp
 import asyncpg  # type: ignore[import-untyped]
-from aiohttp import web
 from redis import asyncio as aioredis
 from sqlalchemy.engine import make_url
 
-from bench.app_memory import RUN_AS_INSTALLED, free_port
+from bench.app_memory import RUN_AS_INSTALLED, deployed_env, free_port
+from bench.bot_api_server import TimedWorld, bot_api_server
 from bench.harness import Figure
 from bench.system_rows import telegram_ids
 from sandbox import user_actions
-from sandbox.app import create_sandbox_app
-from sandbox.world import ChatMessage, SandboxBot, SandboxUser, World
+from sandbox.world import SandboxBot, SandboxUser, World
 
 ROOT = Path(__file__).resolve().parent.parent
 APP_TOKEN = "4242001:bench-outside-app"
@@ -59,40 +57,6 @@ _TICK = os.sysconf("SC_CLK_TCK")
 _METRIC = re.compile(
     r'^(db_query_seconds_count|bot_update_seconds_count)\{(\w+)="([^"]*)"\} (\S+)$'
 )
-
-
-class TimedWorld(World):
-    """The sandbox's world, noting when each user's chat got the bot's first message since
-    `mark()`, and how many bot messages each got."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.first_reply: dict[int, float] = {}
-        self.replies: Counter[int] = Counter()
-
-    def mark(self) -> None:
-        self.first_reply.clear()
-        self.replies.clear()
-
-    def add_message(self, bot_id: int, user_id: int, message: ChatMessage) -> ChatMessage:
-        if message.from_bot:
-            self.first_reply.setdefault(user_id, time.monotonic())
-            self.replies[user_id] += 1
-        return super().add_message(bot_id, user_id, message)
-
-
-@contextlib.asynccontextmanager
-async def bot_api_server() -> AsyncIterator[tuple[TimedWorld, str]]:
-    world = TimedWorld()
-    world.rules.rate_limits = False
-    runner = web.AppRunner(create_sandbox_app(world), handle_signals=False, access_log=None)
-    await runner.setup()
-    try:
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        yield world, f"http://127.0.0.1:{runner.addresses[0][1]}"
-    finally:
-        await runner.cleanup()
 
 
 def cpu_seconds(pid: int) -> float:
@@ -287,17 +251,10 @@ async def measure_app(
     tmp: Path,
 ) -> list[Burst]:
     """The application under two bursts: /start from new users, then a word typed by each."""
-    async with bot_api_server() as (world, api):
+    async with bot_api_server(TimedWorld()) as (world, api):
         port = free_port()
         env = {
-            **os.environ,
-            "DATABASE_URL": database_url,
-            "REDIS_URL": redis_url or "",
-            "BOT_TOKEN": APP_TOKEN,
-            "BOT_MODE": "polling",
-            "TELEGRAM_API_URL": api,
-            "ADMIN_HOST": "127.0.0.1",
-            "ADMIN_PORT": str(port),
+            **deployed_env(database_url, redis_url, APP_TOKEN, api, port),
             "METRICS_TOKEN": "",
             "LOG_LEVEL": "WARNING",
             # The server's rate limits are off, and so is the app's own pacing of what it sends
@@ -386,7 +343,7 @@ async def measure_floor(
     users: int, replies_per_update: int, spread: float, wait_seconds: float, tmp: Path
 ) -> list[Burst]:
     """The trivial aiogram bot under the same two bursts, sending as many replies per update."""
-    async with bot_api_server() as (world, api):
+    async with bot_api_server(TimedWorld()) as (world, api):
         log = tmp / "floor.log"
         with log.open("wb") as out:
             process = await asyncio.create_subprocess_exec(
