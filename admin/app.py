@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 
+import structlog
 from aiohttp import web
 
 from admin.calendar_feeds import install_calendar_feeds
@@ -19,6 +20,7 @@ from admin.security import install_security, same_origin
 from domain.messaging.templates import learn_shipped_templates
 from domain.messaging.texts import Catalog
 
+log = structlog.get_logger(__name__)
 # The part's task learning the shipped templates, kept so that it is not collected midway.
 LEARNING = web.AppKey("learning_templates", asyncio.Task[None])
 
@@ -32,18 +34,24 @@ def _create_api() -> web.Application:
 def _learning_templates(build: Build, catalog: Catalog) -> Build:
     """`build`, which then starts parsing and compiling every shipped template in the
     templates' worker (about 200 ms): the template pages of the panel and the API ask it of
-    every shipped body. Started by the first of them built, not at start-up (the bot compiles
-    a template when it first sends it)."""
+    every shipped body. Started when each is first built, not at start-up (the bot compiles a
+    template when it first sends it); the second finds the work done."""
 
     def built() -> web.Application:
         part = build()
         with contextlib.suppress(RuntimeError):  # no loop: routes listed outside a request
-            part[LEARNING] = asyncio.get_running_loop().create_task(
-                learn_shipped_templates(catalog)
-            )
+            task = asyncio.get_running_loop().create_task(learn_shipped_templates(catalog))
+            task.add_done_callback(_log_failure)
+            part[LEARNING] = task
         return part
 
     return built
+
+
+def _log_failure(task: asyncio.Task[None]) -> None:
+    """The pages work without it (each template is then parsed when first asked for)."""
+    if not task.cancelled() and (error := task.exception()) is not None:
+        log.warning("templates.not_learned", error=repr(error))
 
 
 def create_app(health: HealthSources, deps: AdminDeps | None = None) -> web.Application:

@@ -7,7 +7,8 @@ its start, though many (a bot-only instance, a quiet night) never serve a page. 
 built and frozen when the first request for it arrives (a few hundred ms, once).
 
 It behaves as aiohttp's own sub-application: the parent's middlewares run first, then the
-part's own; `request.app` is the part's application and `request.config_dict` reaches the
+part's own (aiohttp runs a part's middlewares only when its parent has some: the admin app
+does); `request.app` is the part's application and `request.config_dict` reaches the
 parent's keys. A part mounted at the root ("") answers only the paths it has routes for, so an
 unknown path is the parent's 404 as before."""
 
@@ -15,9 +16,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sized
 
+import structlog
 from aiohttp import web
-from aiohttp.web_urldispatcher import AbstractResource, AbstractRoute, _InfoDict, _Resolve
+from aiohttp.web_urldispatcher import (
+    AbstractResource,
+    AbstractRoute,
+    MatchInfoError,
+    _InfoDict,
+    _Resolve,
+)
 from yarl import URL
+
+log = structlog.get_logger(__name__)
 
 Build = Callable[[], web.Application]
 
@@ -72,7 +82,13 @@ class LazyApp(AbstractResource):
     async def resolve(self, request: web.Request) -> _Resolve:
         if not self._reaches(request.rel_url.path_safe):
             return None, set()
-        app = self.app
+        try:
+            app = self.app
+        except Exception:  # tried again at the next request
+            # Routing comes before the middlewares: answered as a 500 through them (the error
+            # page, the security headers, the metrics), not as aiohttp's bare one.
+            log.exception("admin.part_not_built", prefix=self._prefix or "/")
+            return MatchInfoError(web.HTTPInternalServerError()), set()
         match_info = await app.router.resolve(request)
         exception = match_info.http_exception
         allowed = (

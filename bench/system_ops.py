@@ -123,8 +123,7 @@ async def system_figures(
     *,
     sizes: SystemSizes | None = None,
 ) -> list[Figure]:
-    """The system-level figures on a migrated, filled database; it is left as it was found
-    (bar the panel's sandbox admin account that the running app creates)."""
+    """The system-level figures on a migrated, filled database; it is left as it was found."""
     sizes = sizes or SystemSizes()
     ensure_app_logging()
     # The process's capacity is measured, not Telegram's pace (the sandbox's limits are off too).

@@ -28,7 +28,7 @@ from core.logging import configure_logging
 from core.settings import LogFormat, Settings, load_settings
 from runtime.container import build_cache
 from storage.engine import create_engine, create_session_factory
-from storage.models import AdminUser, Candidate, City, Recruiter, Slot
+from storage.models import AdminUser, AuditLogEntry, Candidate, City, Recruiter, Slot
 from storage.uow import UnitOfWork, UnitOfWorkFactory, uow_factory
 
 BENCH_TELEGRAM_IDS = range(2**52, 2**52 + 100_000_000)
@@ -148,6 +148,8 @@ async def _delete_bench_rows(uow: UnitOfWork) -> None:
     await execute(text(f"DROP INDEX IF EXISTS {_LENT_INDEX}"))
     await execute(delete(City).where(City.name.startswith(BENCH_PREFIX)))
     await execute(delete(Recruiter).where(Recruiter.name.startswith(BENCH_PREFIX)))
+    accounts = select(AdminUser.id).where(AdminUser.login.startswith(BENCH_PREFIX))
+    await execute(delete(AuditLogEntry).where(AuditLogEntry.admin_user_id.in_(accounts)))
     await execute(delete(AdminUser).where(AdminUser.login.startswith(BENCH_PREFIX)))
     uow.mark_written(*_tags)
 

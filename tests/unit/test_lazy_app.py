@@ -6,7 +6,7 @@ from typing import Any
 
 from aiohttp import web
 
-from admin.lazy_app import mount_lazily
+from admin.lazy_app import LazyApp, mount_lazily
 
 SEEN = web.AppKey("seen", list[str])
 PARENT_VALUE = web.AppKey("parent_value", str)
@@ -50,7 +50,7 @@ def _parent(builds: list[str]) -> web.Application:
     parent[PARENT_VALUE] = "from the parent"
     parent.router.add_get("/health", health)
     mount_lazily(parent, "/api", lambda: _part(builds, "api", middleware=True))
-    mount_lazily(parent, "", lambda: _part(builds, "pages"))
+    mount_lazily(parent, "", lambda: _part(builds, "pages", middleware=True))
     return parent
 
 
@@ -97,6 +97,27 @@ async def test_a_wrong_method_is_405_naming_the_allowed_ones(aiohttp_client: Any
         answer = await client.post(path)
         assert answer.status == 405, path
         assert "GET" in answer.headers["Allow"]
+
+
+async def test_a_part_that_fails_to_build_answers_500_through_the_middlewares_then_retries(
+    aiohttp_client: Any,
+) -> None:
+    builds: list[str] = []
+
+    def build() -> web.Application:
+        if not builds:
+            builds.append("failed")
+            raise ImportError("a module missing, once")
+        return _part(builds, "pages")
+
+    parent = _parent([])
+    parent.router.register_resource(LazyApp("/later", build))
+    client = await aiohttp_client(parent)
+    failed = await client.get("/later/things/1")
+    assert failed.status == 500
+    assert parent[SEEN] == ["parent middleware"]  # the parent's middlewares saw it
+    answer = await client.get("/later/things/2")
+    assert (answer.status, await answer.text()) == (200, "pages:2:from the parent")
 
 
 def test_listing_the_routes_builds_the_part_and_shows_them() -> None:

@@ -8,6 +8,7 @@ import pytest
 from aiohttp import web
 from prometheus_client import CollectorRegistry, Histogram
 
+from admin.lazy_app import mount_lazily
 from admin.metrics import timing_middleware
 from core.metrics import Metrics, observed, quantile, sql_operation, timed
 
@@ -105,8 +106,12 @@ async def test_requests_are_labelled_by_route_pattern_and_status_class(aiohttp_c
     api = web.Application()
     api.router.add_get("/cities/{city_id}", found)
     app.add_subapp("/api/v1", api)
+    later = web.Application()  # as the panel's pages and the API: built at the first request
+    later.router.add_get("/slots/{slot_id}", found)
+    mount_lazily(app, "/later", lambda: later)
     client = await aiohttp_client(app)
-    for path in ("/candidates/7", "/candidates/8", "/candidates/0", "/api/v1/cities/3", "/x/9"):
+    paths = ("/candidates/7", "/candidates/8", "/candidates/0", "/api/v1/cities/3", "/x/9")
+    for path in (*paths, "/later/slots/5", "/later/nothing"):
         await client.get(path)
 
     def count(route: str, status: str) -> float:
@@ -116,5 +121,6 @@ async def test_requests_are_labelled_by_route_pattern_and_status_class(aiohttp_c
     assert count("/candidates/{candidate_id}", "2xx") == 2
     assert count("/candidates/{candidate_id}", "4xx") == 1
     assert count("/api/v1/cities/{city_id}", "2xx") == 1  # a sub-app's routes carry its prefix
-    assert count("unmatched", "4xx") == 1
+    assert count("/later/slots/{slot_id}", "2xx") == 1  # so do a part's built when asked
+    assert count("unmatched", "4xx") == 2
     assert count("/candidates/7", "2xx") == 0  # never the raw path
