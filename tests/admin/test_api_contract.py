@@ -107,9 +107,7 @@ def live_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApi]:
 
 @schema.parametrize()
 # The same examples on every run: the suite passes or fails alike at any hour.
-@settings(
-    max_examples=30, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True
-)
+@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 def test_the_api_does_what_its_document_says(case: schemathesis.Case, live_api: LiveApi) -> None:
     # The reasons below are the English ones: the client says it reads English (issue 21).
     response = case.call(base_url=live_api.url, headers=ENGLISH)
