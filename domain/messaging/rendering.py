@@ -460,9 +460,30 @@ def parse(body: str) -> nodes.Template:
     return _sandbox.parse(body)
 
 
+# Values a rendering is remembered for: plain ones, compared by value (a Markup is a str
+# rendered otherwise, and an object's attributes may change).
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+RENDERED_KEPT = 512  # renderings remembered: the texts many people are sent alike
+
+
 def render(body: str, values: Mapping[str, Any]) -> str:
     """The body rendered within the limits (raises a jinja2 TemplateError, TemplateLimit
-    among them, or whatever a template's own arithmetic raises: 1/0)."""
+    among them, or whatever a template's own arithmetic raises: 1/0). A template is a pure
+    function of its values (the sandbox offers no clock, no randomness): a body rendered with
+    the same plain values as lately (the consent text, a question, a button) is answered
+    from memory, without Jinja (about 0.1 ms saved each time)."""
+    items = tuple(values.items())
+    if all(type(value) in _PLAIN for _, value in items):
+        return _render_remembered(body, items)
+    return _render(body, values)
+
+
+@functools.lru_cache(maxsize=RENDERED_KEPT)
+def _render_remembered(body: str, items: tuple[tuple[str, Any], ...]) -> str:
+    return _render(body, dict(items))  # an error is raised each time, never remembered
+
+
+def _render(body: str, values: Mapping[str, Any]) -> str:
     template = _compiled(body)
     if isinstance(template, Exception):
         raise template.with_traceback(None)

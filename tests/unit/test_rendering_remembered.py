@@ -1,0 +1,40 @@
+"""A template rendered with the same plain values as lately is answered from memory
+(domain.messaging.rendering): the same text, no Jinja, and never an error remembered."""
+
+from __future__ import annotations
+
+import pytest
+from markupsafe import Markup
+
+from domain.messaging.rendering import TemplateLimit, _render_remembered, render
+
+
+def _hits() -> int:
+    return _render_remembered.cache_info().hits
+
+
+def test_the_same_plain_values_are_rendered_once() -> None:
+    body = "Hello, {{ name }}! You are {{ age }} ({{ ok }}, {{ none }}). #remembered-1"
+    values = {"name": "Ann", "age": 30, "ok": True, "none": None}
+    first = render(body, values)
+    hits = _hits()
+    assert (
+        render(body, dict(values)) == first == "Hello, Ann! You are 30 (True, None). #remembered-1"
+    )
+    assert _hits() == hits + 1
+    assert render(body, {**values, "name": "Bob"}).startswith("Hello, Bob!")  # not mixed up
+
+
+def test_values_that_are_not_plain_are_rendered_each_time() -> None:
+    body = "{{ text }} #remembered-2"
+    hits = _hits()
+    assert render(body, {"text": Markup("<b>x</b>")}) == render(body, {"text": Markup("<b>x</b>")})
+    assert render(body, {"text": ["a"]}).endswith(" #remembered-2")
+    assert _hits() == hits
+
+
+def test_an_error_is_raised_every_time_never_remembered() -> None:
+    body = "{% for i in range(10**9) %}x{% endfor %} #remembered-3"
+    for _ in range(2):
+        with pytest.raises(TemplateLimit):
+            render(body, {})
