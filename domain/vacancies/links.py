@@ -86,6 +86,6 @@ async def _vacancy(uow: UnitOfWork, head: str) -> VacancyDTO | None:
     if by_id:
         return await uow.vacancies.get_dto(int(by_id.group(1)))
     if SLUG.match(head):
-        found = await uow.vacancies.by_slug(head)
-        return await uow.vacancies.get_dto(found.id) if found else None
+        found = await uow.vacancies.id_by_slug(head)
+        return await uow.vacancies.get_dto(found) if found is not None else None
     return None

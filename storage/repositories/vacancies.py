@@ -64,6 +64,13 @@ class VacancyRepository(Repository[Vacancy]):
         return (await self.session.scalars(select(Vacancy).where(Vacancy.slug == slug))).first()
 
     @cached()
+    async def id_by_slug(self, slug: str) -> int | None:
+        """The vacancy a link's slug names; a slug naming none is remembered too (every /start
+        of a campaign link with a plain source tag asks)."""
+        stmt = select(Vacancy.id).where(Vacancy.slug == slug)
+        return (await self.session.scalars(stmt)).first()
+
+    @cached()
     async def list_all(self) -> list[VacancyDTO]:
         vacancies = (await self.session.scalars(select(Vacancy).order_by(Vacancy.id))).all()
         return [await self._dto(v) for v in vacancies]

@@ -113,6 +113,16 @@ async def test_start_from_a_new_user(counted: Counted) -> None:
     _within(costs, statements=2, redis=GUARD + CANDIDATE_WRITTEN)  # looked up, then inserted
 
 
+async def test_start_from_a_campaign_link(counted: Counted) -> None:
+    """A link's payload names a vacancy (by its slug) or is a plain source tag: which, is
+    answered from the process's copy once known, a tag naming no vacancy too."""
+    await _new_user_at_city(counted)
+    start = "/start channel_7"
+    await counted.dispatcher.feed_update(counted.bot, text_update(start, user_id=next(_users)))
+    costs = await counted.cost(text_update(start, user_id=next(_users)))
+    _within(costs, statements=2, redis=GUARD + CANDIDATE_WRITTEN)  # looked up, then inserted
+
+
 async def test_start_from_someone_coming_back(counted: Counted) -> None:
     await _new_user_at_city(counted)
     user = await _new_user_at_city(counted)
