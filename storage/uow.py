@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator, Callable
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Generic, Self, TypeVar, overload
 
 import structlog
 from sqlalchemy import event, inspect
@@ -63,6 +63,7 @@ from storage.repositories.vacancies import VacancyRepository
 from storage.repositories.waitlist import WaitlistRepository
 
 log = structlog.get_logger(__name__)
+R = TypeVar("R")
 
 # Which cached reads a write to a model makes stale (the default is the model's table).
 _TAGS_BY_MODEL: dict[type[Any], tuple[str, ...]] = {
@@ -88,8 +89,64 @@ def tags_for(instance: object) -> tuple[str, ...]:
     return tags_for_model(type(instance))
 
 
+class _Repository(Generic[R]):
+    """A unit's repository, made at its first use in the unit (an update uses a few of the
+    thirty), then an attribute of the unit like any other, until the unit is entered again."""
+
+    def __init__(self, make: Callable[[UnitOfWork], R]) -> None:
+        self._make = make
+        self._name = ""
+
+    def __set_name__(self, owner: type[UnitOfWork], name: str) -> None:
+        self._name = name
+
+    @overload
+    def __get__(self, unit: None, owner: type[UnitOfWork]) -> Self: ...
+
+    @overload
+    def __get__(self, unit: UnitOfWork, owner: type[UnitOfWork]) -> R: ...
+
+    def __get__(self, unit: UnitOfWork | None, owner: type[UnitOfWork]) -> R | Self:
+        if unit is None:
+            return self
+        repository = self._make(unit)
+        unit.__dict__[self._name] = repository  # later reads find it without this descriptor
+        unit._made.append(self._name)
+        return repository
+
+
 class UnitOfWork:
     session: AsyncSession
+    cities = _Repository(CityRepository)
+    recruiters = _Repository(RecruiterRepository)
+    candidates = _Repository(CandidateRepository)
+    candidate_search = _Repository(CandidateSearchRepository)
+    board = _Repository(PipelineBoardRepository)
+    candidate_profiles = _Repository(CandidateProfileRepository)
+    tests = _Repository(TestRepository)
+    test_results = _Repository(TestResultRepository)
+    slots = _Repository(SlotRepository)
+    bookings = _Repository(BookingRepository)
+    booking_lists = _Repository(BookingListRepository)
+    templates = _Repository(TemplateRepository)
+    notifications = _Repository(NotificationRepository)
+    reports = _Repository(ReportRepository)
+    auto_messages = _Repository(AutoMessageRepository)
+    waitlist = _Repository(WaitlistRepository)
+    vacancies = _Repository(VacancyRepository)
+    contact_requests = _Repository(ContactRequestRepository)
+    inbound_messages = _Repository(InboundMessageRepository)
+    notes = _Repository(NoteRepository)
+    tags = _Repository(TagRepository)
+    admin_users = _Repository(AdminUserRepository)
+    admin_sessions = _Repository(AdminSessionRepository)
+    login_failures = _Repository(LoginFailureRepository)
+    api_tokens = _Repository(ApiTokenRepository)
+    audit = _Repository(AuditLogRepository)
+    personal_data = _Repository(PersonalDataRepository)
+    calendar_feeds = _Repository(CalendarFeedRepository)
+    calendar_feed_rows = _Repository(CalendarFeedRowRepository)
+    busy_times = _Repository(BusyTimeRepository)
 
     def __init__(
         self,
@@ -104,6 +161,7 @@ class UnitOfWork:
         self.clock: Clock = clock or SystemClock()
         self._after_commit = after_commit
         self._written: set[str] = set()
+        self._made: list[str] = []  # the repositories made in this entry of the unit
 
     async def __aenter__(self) -> Self:
         self.session = self._session_factory()
@@ -115,36 +173,9 @@ class UnitOfWork:
             event.listen(sync_session, "before_flush", self._before_flush)
             event.listen(sync_session, "do_orm_execute", self._on_execute)
         self._wrote_sql = False
-        self.cities = CityRepository(self)
-        self.recruiters = RecruiterRepository(self)
-        self.candidates = CandidateRepository(self)
-        self.candidate_search = CandidateSearchRepository(self)
-        self.board = PipelineBoardRepository(self)
-        self.candidate_profiles = CandidateProfileRepository(self)
-        self.tests = TestRepository(self)
-        self.test_results = TestResultRepository(self)
-        self.slots = SlotRepository(self)
-        self.bookings = BookingRepository(self)
-        self.booking_lists = BookingListRepository(self)
-        self.templates = TemplateRepository(self)
-        self.notifications = NotificationRepository(self)
-        self.reports = ReportRepository(self)
-        self.auto_messages = AutoMessageRepository(self)
-        self.waitlist = WaitlistRepository(self)
-        self.vacancies = VacancyRepository(self)
-        self.contact_requests = ContactRequestRepository(self)
-        self.inbound_messages = InboundMessageRepository(self)
-        self.notes = NoteRepository(self)
-        self.tags = TagRepository(self)
-        self.admin_users = AdminUserRepository(self)
-        self.admin_sessions = AdminSessionRepository(self)
-        self.login_failures = LoginFailureRepository(self)
-        self.api_tokens = ApiTokenRepository(self)
-        self.audit = AuditLogRepository(self)
-        self.personal_data = PersonalDataRepository(self)
-        self.calendar_feeds = CalendarFeedRepository(self)
-        self.calendar_feed_rows = CalendarFeedRowRepository(self)
-        self.busy_times = BusyTimeRepository(self)
+        for name in self._made:  # each entry starts with fresh ones, as the session is
+            del self.__dict__[name]
+        self._made = []
         return self
 
     async def __aexit__(
@@ -188,7 +219,11 @@ class UnitOfWork:
         await self.session.rollback()
         self._written = set()
         self._wrote_sql = False
-        self.test_results.forget()
+        self._forget_test_results()
+
+    def _forget_test_results(self) -> None:
+        if "test_results" in self._made:  # made in this entry: it may remember some
+            self.test_results.forget()
 
     def _has_changes(self) -> bool:
         return self._wrote_sql or self._pending_writes()
@@ -228,7 +263,7 @@ class UnitOfWork:
                 yield
         except BaseException:
             self._written = written
-            self.test_results.forget()
+            self._forget_test_results()
             await self.reload_expired()
             raise
 

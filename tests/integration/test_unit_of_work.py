@@ -111,3 +111,16 @@ async def test_rows_are_stamped_by_the_units_clock_not_the_machines(storage: Sto
         assert person.updated_at == clock.now()
         (change,) = await uow.candidates.status_history(candidate.id)
         assert change.created_at == clock.now()
+
+
+async def test_a_repository_is_made_at_its_first_use_and_anew_for_each_entry(
+    storage: Storage,
+) -> None:
+    unit = storage.uow()
+    async with unit as uow:
+        assert "cities" not in vars(uow)  # nothing made for what this unit never uses
+        cities = uow.cities
+        assert uow.cities is cities and "cities" in vars(uow)
+    async with unit as uow:  # entered again: a fresh session, fresh repositories
+        assert "cities" not in vars(uow)
+        assert uow.cities is not cities and uow.cities.session is uow.session
