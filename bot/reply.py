@@ -11,6 +11,7 @@ from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.buttons import Markup
+from bot.json_session import unread_result
 from domain.messaging.texts import Catalog
 
 
@@ -42,7 +43,8 @@ class Reply:
         return cls(bot, callback.from_user.id, message_id)
 
     async def send(self, text: str, markup: Markup = None) -> None:
-        await self.bot.send_message(self.chat_id, text, reply_markup=markup)
+        with unread_result():
+            await self.bot.send_message(self.chat_id, text, reply_markup=markup)
 
     async def send_file(self, name: str, content: bytes, caption: str | None = None) -> None:
         await self.bot.send_document(
@@ -58,12 +60,13 @@ class Reply:
             await self.send(text, markup)
             return
         try:
-            await self.bot.edit_message_text(
-                text,
-                chat_id=self.chat_id,
-                message_id=self.message_id,
-                reply_markup=markup,  # type: ignore[arg-type]
-            )
+            with unread_result():
+                await self.bot.edit_message_text(
+                    text,
+                    chat_id=self.chat_id,
+                    message_id=self.message_id,
+                    reply_markup=markup,  # type: ignore[arg-type]
+                )
         except TelegramBadRequest as exc:
             if "not modified" in exc.message:
                 return  # a refresh that found nothing new

@@ -14,13 +14,13 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
-from aiogram.exceptions import TelegramBadRequest, TelegramNetworkError
+from aiogram.exceptions import ClientDecodeError, TelegramBadRequest, TelegramNetworkError
 from aiogram.methods import SendDocument, SendMessage
 from aiogram.types import BufferedInputFile, InlineKeyboardButton, InlineKeyboardMarkup
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
-from bot.json_session import JsonBodySession
+from bot.json_session import JsonBodySession, unread_result
 from sandbox.params import read_params
 
 TEXT = "Мы обрабатываем ваши данные — согласны?"
@@ -161,3 +161,22 @@ async def test_a_server_that_cannot_be_reached_is_a_network_error() -> None:
             await bot(SendMessage(chat_id=42, text="x"))
     finally:
         await session.close()
+
+
+async def test_a_result_nobody_reads_is_checked_not_parsed(
+    api: tuple[BotApi, Bot], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    recorded, bot = api
+    # A result aiogram could not read: parsed, it fails; unread, only `ok` is looked at.
+    monkeypatch.setitem(SENT, "chat", {"id": "not a number", "type": "private"})
+    with unread_result():
+        assert await bot(SendMessage(chat_id=42, text=TEXT)) is None
+    with pytest.raises(ClientDecodeError):
+        await bot(SendMessage(chat_id=42, text=TEXT))
+    assert len(recorded.requests) == 2
+
+
+async def test_a_refusal_of_an_unread_result_raises_as_it_did(api: tuple[BotApi, Bot]) -> None:
+    _, bot = api
+    with unread_result(), pytest.raises(TelegramBadRequest, match="message text is empty"):
+        await bot(SendMessage(chat_id=42, text=""))
