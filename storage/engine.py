@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async
 from sqlalchemy.ext.asyncio import AsyncSession as AsyncSession
 from sqlalchemy.orm import Session
 
-from storage.sqlite_driver import one_trip
+from storage.sqlite_driver import begin_with_first, one_trip
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 # A connection that sat in the pool longer than this is pinged as it is checked out; one in
@@ -103,7 +103,9 @@ def _create_sqlite_engine(url: str, connections: int, pool_timeout: float) -> As
     def _on_begin(connection: Any) -> None:
         # IMMEDIATE takes the write lock up front, so a transaction that reads and then
         # writes waits its turn (busy_timeout) instead of failing with "database is locked".
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # Sent with the transaction's first statement, in its trip to the connection's thread.
+        if not begin_with_first(connection.connection.dbapi_connection, "BEGIN IMMEDIATE"):
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
 

@@ -3,7 +3,11 @@
 aiosqlite runs every call on a thread of the connection's own, and SQLAlchemy's adapter makes
 four calls per statement (open a cursor, execute, fetch, close): four hand-overs to the thread
 and four wake-ups of the event loop, most of the CPU a statement costs. `one_trip` gives a
-connection a cursor that does all four in one call on that thread."""
+connection a cursor that does all four in one call on that thread.
+
+A transaction's `BEGIN IMMEDIATE` rides along with its first statement (`begin_with_first`):
+the same trip, one hand-over less per transaction. Ending a transaction that is not open (one
+that sent no statement; the pool's rollback of a connection already committed) takes no trip."""
 
 from __future__ import annotations
 
@@ -19,6 +23,25 @@ from sqlalchemy.dialects.sqlite.aiosqlite import (
 from sqlalchemy.util import EMPTY_DICT
 
 _Outcome = tuple[Any, list[Any], int, int | None]
+
+
+# Where a connection's pending BEGIN waits for its first statement: an attribute of aiosqlite's
+# Connection (its adapter has slots, and ours must keep its layout).
+_PENDING = "_begin_with_first_statement"
+
+
+def begin_with_first(dbapi_connection: Any, begin: str) -> bool:
+    """Send `begin` with the connection's next statement, not now; False if this connection
+    has no one-trip cursor (then the caller sends it itself)."""
+    if not isinstance(dbapi_connection, _OneTripConnection):
+        return False
+    setattr(dbapi_connection._connection, _PENDING, begin)
+    return True
+
+
+def _take_pending(aiosqlite_connection: Any) -> str | None:
+    begin: str | None = aiosqlite_connection.__dict__.pop(_PENDING, None)
+    return begin
 
 
 def _execute(connection: sqlite3.Connection, operation: str, parameters: Any) -> _Outcome:
@@ -92,8 +115,9 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
     async def _run(self, call: Any, operation: Any, parameters: Any) -> None:
         aiosqlite_connection = self._connection
         async with self._adapt_connection._execute_mutex:
+            begin = _take_pending(aiosqlite_connection)
             outcome: _Outcome = await aiosqlite_connection._execute(
-                _on_thread, aiosqlite_connection, call, operation, parameters
+                _on_thread, aiosqlite_connection, call, operation, parameters, begin
             )
         self._description, rows, self._rowcount, self._lastrowid = outcome
         self._rows = collections.deque(rows)
@@ -102,14 +126,34 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
         return None
 
 
-def _on_thread(aiosqlite_connection: Any, call: Any, operation: str, parameters: Any) -> _Outcome:
+def _on_thread(
+    aiosqlite_connection: Any, call: Any, operation: str, parameters: Any, begin: str | None
+) -> _Outcome:
     # `_conn`: the sqlite3 connection, used on its own thread as aiosqlite does.
-    return call(aiosqlite_connection._conn, operation, parameters)  # type: ignore[no-any-return]
+    connection: sqlite3.Connection = aiosqlite_connection._conn
+    if begin is not None:
+        connection.execute(begin)
+    return call(connection, operation, parameters)  # type: ignore[no-any-return]
 
 
 class _OneTripConnection(AsyncAdapt_aiosqlite_connection):
     __slots__ = ()
     _cursor_cls = OneTripCursor
+
+    # Ending no transaction takes no trip: one begun but never sent, or none at all (the pool
+    # rolls back every connection it takes back, most of them already committed).
+    def commit(self) -> None:
+        if self._open():
+            super().commit()
+
+    def rollback(self) -> None:
+        if self._open():
+            super().rollback()
+
+    def _open(self) -> bool:
+        connection = self._connection
+        begun_unsent = _take_pending(connection) is not None
+        return not begun_unsent and bool(connection._connection and connection.in_transaction)
 
 
 def one_trip(dbapi_connection: Any) -> None:
