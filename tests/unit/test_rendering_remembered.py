@@ -25,6 +25,15 @@ def test_the_same_plain_values_are_rendered_once() -> None:
     assert render(body, {**values, "name": "Bob"}).startswith("Hello, Bob!")  # not mixed up
 
 
+def test_equal_values_of_other_types_are_not_mixed_up() -> None:
+    body = "{{ x }} #remembered-4"
+    assert [render(body, {"x": v}) for v in (1, True, 1.0)] == [
+        "1 #remembered-4",
+        "True #remembered-4",
+        "1.0 #remembered-4",
+    ]
+
+
 def test_values_that_are_not_plain_are_rendered_each_time() -> None:
     body = "{{ text }} #remembered-2"
     hits = _hits()
