@@ -460,9 +460,12 @@ def parse(body: str) -> nodes.Template:
     return _sandbox.parse(body)
 
 
-# Values a rendering is remembered for: plain ones, compared by value (a Markup is a str
-# rendered otherwise, and an object's attributes may change).
-_PLAIN = frozenset({str, int, float, bool, type(None)})
+# Values a rendering is remembered for: plain ones, compared by value and type (a Markup is a
+# str rendered otherwise; an object's attributes may change; 0.0 and -0.0 are equal keys).
+_PLAIN = frozenset({int, bool, type(None)})
+# Text values are remembered only for variables that are the same for everyone: a rendering
+# holding a person's name or a staff member's words is kept nowhere (nor after an erasure).
+SHARED_TEXT_VARIABLES = frozenset({"policy_url"})
 RENDERED_KEPT = 512  # renderings remembered: the texts many people are sent alike
 
 
@@ -470,13 +473,17 @@ def render(body: str, values: Mapping[str, Any]) -> str:
     """The body rendered within the limits (raises a jinja2 TemplateError, TemplateLimit
     among them, or whatever a template's own arithmetic raises: 1/0). A template is a pure
     function of its values (the sandbox offers no clock, no randomness): a body rendered with
-    the same plain values as lately (the consent text, a question, a button) is answered
-    from memory, without Jinja (about 0.1 ms saved each time)."""
-    # Each value with its type: 1, 1.0 and True are equal keys but render "1", "1.0", "True".
+    the same values as lately, none of them personal (the consent text, a question, a
+    button), is answered from memory, without Jinja (about 0.1 ms saved each time)."""
+    # Each value with its type: 1 and True are equal keys but render "1" and "True".
     items = tuple((name, type(value), value) for name, value in values.items())
-    if all(kind in _PLAIN for _, kind, _ in items):
+    if all(_remembered(name, kind) for name, kind, _ in items):
         return _render_remembered(body, items)
     return _render(body, values)
+
+
+def _remembered(name: str, kind: type) -> bool:
+    return kind in _PLAIN or (kind is str and name in SHARED_TEXT_VARIABLES)
 
 
 @functools.lru_cache(maxsize=RENDERED_KEPT)
