@@ -7,7 +7,9 @@ connection a cursor that does all four in one call on that thread.
 
 A transaction's `BEGIN IMMEDIATE` rides along with its first statement (`begin_with_first`):
 the same trip, one hand-over less per transaction. Ending a transaction that is not open (one
-that sent no statement; the pool's rollback of a connection already committed) takes no trip."""
+that sent no statement; the pool's rollback of a connection already committed) takes no trip.
+Every statement goes through the one-trip cursor: the project streams no results (a streaming
+cursor would not carry the pending BEGIN) and sends nothing on the driver's connection itself."""
 
 from __future__ import annotations
 
@@ -116,9 +118,17 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
         aiosqlite_connection = self._connection
         async with self._adapt_connection._execute_mutex:
             begin = _take_pending(aiosqlite_connection)
-            outcome: _Outcome = await aiosqlite_connection._execute(
-                _on_thread, aiosqlite_connection, call, operation, parameters, begin
-            )
+            try:
+                outcome: _Outcome = await aiosqlite_connection._execute(
+                    _on_thread, aiosqlite_connection, call, operation, parameters, begin
+                )
+            except Exception:
+                if begin is not None and not aiosqlite_connection.in_transaction:
+                    # The BEGIN itself was refused (the lock not had in time): the
+                    # transaction has still to begin, with the next statement, as it did
+                    # when BEGIN was sent alone and failed.
+                    setattr(aiosqlite_connection, _PENDING, begin)
+                raise
         self._description, rows, self._rowcount, self._lastrowid = outcome
         self._rows = collections.deque(rows)
 

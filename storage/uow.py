@@ -174,7 +174,7 @@ class UnitOfWork:
             event.listen(sync_session, "do_orm_execute", self._on_execute)
         self._wrote_sql = False
         for name in self._made:  # each entry starts with fresh ones, as the session is
-            del self.__dict__[name]
+            self.__dict__.pop(name, None)
         self._made = []
         return self
 

@@ -71,27 +71,30 @@ async def test_a_transaction_begins_in_its_first_statements_trip(
             assert (await connection.execute(text("SELECT count(*) FROM t"))).scalar() == 1
 
 
-async def test_a_transaction_that_cannot_take_the_lock_fails_and_lets_go(
+async def test_a_begin_refused_for_the_lock_is_sent_again_with_the_next_statement(
     tmp_path: Path,
 ) -> None:
     """The BEGIN IMMEDIATE sent with a statement is refused while another writer holds the
-    lock (past the busy timeout): the statement fails as the BEGIN would have, and nothing is
-    left half-begun on the connection."""
+    lock (past the busy timeout): the statement fails as the BEGIN would have, and the
+    transaction begins with the next one, holding the lock, as it did when BEGIN went alone."""
     async with sqlite_engine(tmp_path) as engine:
         async with engine.begin() as connection:
             await connection.execute(text("CREATE TABLE t (x INTEGER)"))
         holder = await aiosqlite.connect(engine.url.database or "")
         try:
-            await holder.execute("PRAGMA busy_timeout=0")
             await holder.execute("BEGIN IMMEDIATE")
             async with engine.connect() as connection:
                 raw = (await connection.get_raw_connection()).driver_connection
                 await raw.execute("PRAGMA busy_timeout=0")  # refused at once, not in 5 s
                 with pytest.raises(Exception, match="locked"):
-                    async with connection.begin():
-                        await connection.execute(text("INSERT INTO t VALUES (1)"))
+                    await connection.execute(text("INSERT INTO t VALUES (1)"))
+                assert not raw.in_transaction
+                await holder.rollback()  # the other writer lets go
+                await connection.execute(text("INSERT INTO t VALUES (2)"))
+                assert raw.in_transaction  # begun again, with this statement
+                await connection.commit()
         finally:
             await holder.close()
-        async with engine.begin() as connection:  # the lock let go: the next one writes
-            await connection.execute(text("INSERT INTO t VALUES (2)"))
-            assert (await connection.execute(text("SELECT count(*) FROM t"))).scalar() == 1
+        async with engine.connect() as connection:
+            found = (await connection.execute(text("SELECT x FROM t"))).scalars().all()
+        assert found == [2]
