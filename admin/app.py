@@ -15,7 +15,7 @@ from admin.lazy_app import Build, mount_lazily
 from admin.locale import choose_locale
 from admin.metrics import install_metrics
 from admin.middlewares import error_middleware, refuse_nul, unit_of_work
-from admin.panel.mount import create_pages, install_panel
+from admin.panel.mount import install_panel
 from admin.security import install_security, same_origin
 from domain.messaging.templates import learn_shipped_templates
 from domain.messaging.texts import Catalog
@@ -25,10 +25,17 @@ log = structlog.get_logger(__name__)
 LEARNING = web.AppKey("learning_templates", asyncio.Task[None])
 
 
+# The parts built at their first request (admin.lazy_app): imported there, not here.
 def _create_api() -> web.Application:
     from admin.api import create_api
 
     return create_api()
+
+
+def _create_pages() -> web.Application:
+    from admin.panel.pages import create_pages
+
+    return create_pages()
 
 
 def _learning_templates(build: Build, catalog: Catalog) -> Build:
@@ -68,5 +75,5 @@ def create_app(health: HealthSources, deps: AdminDeps | None = None) -> web.Appl
             install_metrics(app, deps.metrics, deps.metrics_token)
         mount_lazily(app, "/api/v1", _learning_templates(_create_api, deps.catalog))
         install_calendar_feeds(app)
-        install_panel(app, deps, _learning_templates(create_pages, deps.catalog))
+        install_panel(app, deps, _learning_templates(_create_pages, deps.catalog))
     return app

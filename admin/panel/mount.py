@@ -19,13 +19,9 @@ from admin.schemas.common import TIME_ZONES
 ADMIN_DIR = Path(__file__).resolve().parent.parent
 
 
-def create_pages() -> web.Application:
-    from admin.panel.pages import create_pages as create
-
-    return create()
-
-
-def install_panel(app: web.Application, deps: AdminDeps, pages: Build = create_pages) -> LazyApp:
+def install_panel(app: web.Application, deps: AdminDeps, pages: Build) -> LazyApp:
+    """The panel on `app`; `pages` builds its pages' application (admin.panel.pages), called
+    at the first request for one."""
     install_sessions(app, deps.secret_key, secure=deps.served_over_tls)
     aiohttp_jinja2.setup(
         app,
