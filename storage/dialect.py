@@ -3,20 +3,31 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Insert
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Base
 
+if TYPE_CHECKING:
+    from sqlalchemy.dialects import postgresql
+
+
+def _insert(session: AsyncSession, model: type[Base]) -> postgresql.Insert | sqlite.Insert:
+    """INSERT for the session's dialect. PostgreSQL's module is imported only on PostgreSQL
+    (issue 15's memory: a process on SQLite never loads it; see storage.models.indexes)."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
+        return postgresql.insert(model)
+    return sqlite.insert(model)
+
 
 def upserting(session: AsyncSession, model: type[Base]) -> postgresql.Insert | sqlite.Insert:
     """INSERT for the session's dialect, with its `on_conflict_do_update` (the same on both)."""
-    if session.get_bind().dialect.name == "postgresql":
-        return postgresql.insert(model)
-    return sqlite.insert(model)
+    return _insert(session, model)
 
 
 def ignoring_conflicts(
@@ -25,8 +36,7 @@ def ignoring_conflicts(
     """INSERT ... ON CONFLICT (cols) DO NOTHING for the session's dialect, without values.
     Executed with a list of rows, it is compiled once and then cached; `.values(rows)` would
     compile a statement of its own for every call."""
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    return insert(model).on_conflict_do_nothing(index_elements=list(conflict_on))
+    return _insert(session, model).on_conflict_do_nothing(index_elements=list(conflict_on))
 
 
 def insert_ignoring_conflicts(

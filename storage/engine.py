@@ -47,6 +47,11 @@ def create_engine(
         connect_args=connect_args or {},
     )
     _ping_idle_connections(engine, idle_ping_seconds)
+    # Here, not in the models, so that a process on SQLite never loads PostgreSQL's dialect.
+    from storage.models import Base
+    from storage.models.indexes import attach_postgresql_options
+
+    attach_postgresql_options(Base.metadata)
     return engine
 
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.enums import ACTIVE_BOOKING_STATUSES, BookingStatus, SlotPurpose
 from storage.models.base import Base, CreatedAt
+from storage.models.indexes import partial_unique_index
 from storage.types import UTCDateTime, str_enum, utcnow
 
 if TYPE_CHECKING:
@@ -38,29 +39,23 @@ class Booking(CreatedAt, Base):
     __table_args__ = (
         # A slot seats `capacity` people: each active booking holds one numbered seat of it
         # (1..capacity, chosen in the statement that inserts it), never two the same.
-        Index(
+        partial_unique_index(
             "uq_bookings_active_slot_seat",
             "slot_id",
             "seat",
-            unique=True,
-            sqlite_where=_ACTIVE,
-            postgresql_where=_ACTIVE,
+            where=_ACTIVE,
         ),
-        Index(
+        partial_unique_index(
             "uq_bookings_active_candidate_purpose",
             "candidate_id",
             "purpose",
-            unique=True,
-            sqlite_where=_HELD,
-            postgresql_where=_HELD,
+            where=_HELD,
         ),
-        Index(
+        partial_unique_index(
             "uq_bookings_move_request_candidate_purpose",
             "candidate_id",
             "purpose",
-            unique=True,
-            sqlite_where=_MOVE_REQUEST,
-            postgresql_where=_MOVE_REQUEST,
+            where=_MOVE_REQUEST,
         ),
         CheckConstraint("seat >= 1", name="seat_positive"),
         Index("ix_bookings_slot", "slot_id"),

@@ -9,6 +9,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models.base import Base, CreatedAt
+from storage.models.indexes import partial_unique_index
 from storage.types import UTCDateTime
 
 _LIVE = text("revoked_at IS NULL")
@@ -22,19 +23,15 @@ class CalendarFeed(CreatedAt, Base):
     __tablename__ = "calendar_feeds"
     __table_args__ = (
         CheckConstraint("(recruiter_id IS NULL) <> (admin_user_id IS NULL)", name="one_holder"),
-        Index(
+        partial_unique_index(
             "uq_calendar_feeds_live_recruiter",
             "recruiter_id",
-            unique=True,
-            sqlite_where=_LIVE,
-            postgresql_where=_LIVE,
+            where=_LIVE,
         ),
-        Index(
+        partial_unique_index(
             "uq_calendar_feeds_live_admin_user",
             "admin_user_id",
-            unique=True,
-            sqlite_where=_LIVE,
-            postgresql_where=_LIVE,
+            where=_LIVE,
         ),
     )
 

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Mapped, Mapper, mapped_column
 
 from core.enums import CandidateStatus
 from storage.models.base import Base, CreatedAt
+from storage.models.indexes import partial_unique_index, postgresql_index
 from storage.types import UTCDateTime, str_enum, utcnow
 
 # One bit per status a candidate has ever held, and one for an interview marked "came": what
@@ -71,12 +72,10 @@ class Candidate(CreatedAt, Base):
 
     __tablename__ = "candidates"
     __table_args__ = (
-        Index(
+        partial_unique_index(
             "uq_candidates_current_telegram_id",
             "telegram_id",
-            unique=True,
-            sqlite_where=_CURRENT,
-            postgresql_where=_CURRENT,
+            where=_CURRENT,
         ),
         # One application per person and vacancy.
         Index("uq_candidates_telegram_id_vacancy", "telegram_id", "vacancy_id", unique=True),
@@ -95,12 +94,12 @@ class Candidate(CreatedAt, Base):
         Index("ix_candidates_city_milestones", "city_id", "milestones"),
         # "Contains" search on PostgreSQL (pg_trgm; migration 0012, left out where the extension
         # may not be created). SQLite scans search_text: see the README.
-        Index(
+        postgresql_index(
             "ix_candidates_search_trgm",
             "search_text",
-            postgresql_using="gin",
-            postgresql_ops={"search_text": "gin_trgm_ops"},
-        ).ddl_if(dialect="postgresql"),
+            using="gin",
+            ops={"search_text": "gin_trgm_ops"},
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

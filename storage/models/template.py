@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models.base import Base
+from storage.models.indexes import partial_unique_index
 from storage.types import UTCDateTime, utcnow
 
 _GLOBAL = text("city_id IS NULL AND vacancy_id IS NULL")
@@ -19,31 +20,25 @@ class MessageTemplate(Base):
     __tablename__ = "message_templates"
     __table_args__ = (
         # NULL never equals NULL in a unique index, so global and per-city rows get one each.
-        Index(
+        partial_unique_index(
             "uq_message_templates_global",
             "key",
             "locale",
-            unique=True,
-            sqlite_where=_GLOBAL,
-            postgresql_where=_GLOBAL,
+            where=_GLOBAL,
         ),
-        Index(
+        partial_unique_index(
             "uq_message_templates_city",
             "key",
             "locale",
             "city_id",
-            unique=True,
-            sqlite_where=_PER_CITY,
-            postgresql_where=_PER_CITY,
+            where=_PER_CITY,
         ),
-        Index(
+        partial_unique_index(
             "uq_message_templates_vacancy",
             "key",
             "locale",
             "vacancy_id",
-            unique=True,
-            sqlite_where=_PER_VACANCY,
-            postgresql_where=_PER_VACANCY,
+            where=_PER_VACANCY,
         ),
     )
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.enums import QuestionKind, TestKind, TestResultStatus
 from storage.models.base import Base, CreatedAt
+from storage.models.indexes import partial_unique_index
 from storage.types import UTCDateTime, str_enum
 
 _DEFAULT = text("vacancy_id IS NULL")
@@ -23,20 +24,16 @@ class Test(CreatedAt, Base):
     __tablename__ = "tests"
     __test__ = False
     __table_args__ = (
-        Index(
+        partial_unique_index(
             "uq_tests_default_kind",
             "kind",
-            unique=True,
-            sqlite_where=_DEFAULT,
-            postgresql_where=_DEFAULT,
+            where=_DEFAULT,
         ),
-        Index(
+        partial_unique_index(
             "uq_tests_vacancy_kind",
             "vacancy_id",
             "kind",
-            unique=True,
-            sqlite_where=_OWN,
-            postgresql_where=_OWN,
+            where=_OWN,
         ),
     )
 

@@ -22,6 +22,7 @@ NOT_AT_START = (
     "admin.api.openapi",  # the OpenAPI document: at the first GET /api/v1/openapi.json
     "alembic",  # `main.py migrate` only
     "asyncpg",  # PostgreSQL's driver, not needed on SQLite
+    "sqlalchemy.dialects.postgresql",  # its SQLAlchemy dialect (storage.models.indexes)
     "icalendar",  # at the first .ics or feed written, or busy calendar read
     "recurring_ical_events",
     "babel",  # dates and numbers in the account's locale: at the first panel page
