@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 def _insert(session: AsyncSession, model: type[Base]) -> postgresql.Insert | sqlite.Insert:
     """INSERT for the session's dialect. PostgreSQL's module is imported only on PostgreSQL
     (issue 15's memory: a process on SQLite never loads it; see storage.models.indexes)."""
-    if session.get_bind().dialect.name == "postgresql":
+    if on_postgresql(session):
         from sqlalchemy.dialects import postgresql
 
         return postgresql.insert(model)
@@ -50,5 +50,9 @@ def insert_ignoring_conflicts(
     return ignoring_conflicts(session, model, conflict_on).values(list(rows))
 
 
-def supports_skip_locked(session: AsyncSession) -> bool:
+def on_postgresql(session: AsyncSession) -> bool:
     return session.get_bind().dialect.name == "postgresql"
+
+
+def supports_skip_locked(session: AsyncSession) -> bool:
+    return on_postgresql(session)

@@ -7,11 +7,41 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, delete, func, select, update
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    Integer,
+    Select,
+    any_,
+    bindparam,
+    delete,
+    func,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 
+from storage.dialect import on_postgresql
 from storage.models import Candidate, CandidateNote, CandidateTag, City, InboundMessage, Tag
 from storage.repositories.base import Repository
+
+
+def _tags_where(condition: ColumnElement[bool]) -> Select[int, str]:
+    return (
+        select(CandidateTag.candidate_id, Tag.name)
+        .join(Tag, Tag.id == CandidateTag.tag_id)
+        .where(condition)
+        .order_by(Tag.key)
+    )
+
+
+# Tag names of a page's candidates, built once. On PostgreSQL the ids go as one array
+# (`= ANY`), so the statement's SQL is the same for every page; an expanding IN (SQLite has no
+# arrays) is rendered again for each list of ids.
+_TAGS_OF_ANY = _tags_where(
+    CandidateTag.candidate_id == any_(bindparam("ids", type_=ARRAY(Integer)))
+)
+_TAGS_OF_IN = _tags_where(CandidateTag.candidate_id.in_(bindparam("ids", expanding=True)))
 
 
 class UnreadThread(NamedTuple):
@@ -214,14 +244,10 @@ class TagRepository(Repository[Tag]):
         """Tag names per candidate, for a page of the list or a batch of the export."""
         if not candidate_ids:
             return {}
-        stmt = (
-            select(CandidateTag.candidate_id, Tag.name)
-            .join(Tag, Tag.id == CandidateTag.tag_id)
-            .where(CandidateTag.candidate_id.in_(sorted(candidate_ids)))
-            .order_by(Tag.key)
-        )
+        stmt = _TAGS_OF_ANY if on_postgresql(self.session) else _TAGS_OF_IN
         found: dict[int, list[str]] = {}
-        for candidate_id, name in (await self.session.execute(stmt)).all():
+        rows = await self.session.execute(stmt, {"ids": sorted(candidate_ids)})
+        for candidate_id, name in rows.all():
             found.setdefault(candidate_id, []).append(name)
         return found
 

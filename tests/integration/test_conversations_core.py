@@ -23,7 +23,7 @@ from domain.conversations.inbox import (
 from domain.conversations.notes import add_note, notes_of
 from domain.conversations.replies import BLOCKED, send_reply
 from domain.conversations.routing import answering_recruiters, recruiter_may_see
-from domain.conversations.tags import add_tag, all_tags, remove_tag, tags_of
+from domain.conversations.tags import add_tag, all_tags, remove_tag, tags_of, tags_of_candidates
 from domain.conversations.thread import thread_messages
 from domain.messaging.texts import Catalog
 from domain.pipeline.directory import CandidateFilter, search_candidates
@@ -202,6 +202,13 @@ async def test_tags_fold_names_filter_the_list_and_its_count_follows(storage: St
         bad = await add_tag(uow, anna.id, "a, b", actor=actor)
         assert isinstance(bad, Failure) and bad.error.field == "tag"
         assert await tags_of(uow, anna.id) == ["Night shift", "VIP"]
+        # A page's tags in one query (an array of ids on PostgreSQL, an IN on SQLite): by name,
+        # nothing for an untagged or absent id, the same statement for pages of any length.
+        page = [oleg.id, anna.id, anna.id + oleg.id]
+        expected = {anna.id: ["Night shift", "VIP"], oleg.id: ["Night shift"]}
+        assert await tags_of_candidates(uow, page) == expected
+        assert await tags_of_candidates(uow, [anna.id]) == {anna.id: ["Night shift", "VIP"]}
+        assert await tags_of_candidates(uow, []) == {}
         counts = {tag.name: n for tag, n in await all_tags(uow)}
         assert counts == {"Night shift": 2, "VIP": 1}
         vip = next(tag for tag, _ in await all_tags(uow) if tag.name == "VIP")
