@@ -27,6 +27,8 @@ from aiohttp.web_urldispatcher import (
 )
 from yarl import URL
 
+from core.long_lived import set_aside_if_serving
+
 log = structlog.get_logger(__name__)
 
 Build = Callable[[], web.Application]
@@ -56,6 +58,7 @@ class LazyApp(AbstractResource):
                     router.index_resource(resource)
             app.freeze()
             self._app = app
+            set_aside_if_serving()  # its modules and routes live as long as the process
         return self._app
 
     @property

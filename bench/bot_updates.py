@@ -34,6 +34,7 @@ from bench.system_rows import (
     telegram_ids,
 )
 from core.enums import TestKind
+from core.long_lived import release_long_lived, set_aside_long_lived
 from core.settings import Settings
 from runtime.container import Application, build_application
 from runtime.sandbox_mode import MOUNT, SANDBOX_BOT_TOKEN
@@ -57,8 +58,10 @@ async def served_app(settings: Settings) -> AsyncIterator[Application]:
         await site.start()
         app.base_url = f"http://127.0.0.1:{runner.addresses[0][1]}"
         app.bot.session.api = TelegramAPIServer.from_base(app.base_url + MOUNT)
+        set_aside_long_lived()  # as runtime.serve does once started
         yield app
     finally:
+        release_long_lived()
         await app.bot.session.close()
         await app.dispatcher.storage.close()
         await runner.cleanup()

@@ -13,6 +13,7 @@ from aiohttp import web
 
 from bot.commands import set_command_menus
 from bot.dispatcher import RecruitingDispatcher
+from core.long_lived import release_long_lived, set_aside_long_lived
 from core.send_rate import SendRate
 from domain.messaging.templates import drop_redundant_overrides
 from domain.organisation.places import linked_recruiter_chats
@@ -133,6 +134,7 @@ async def serve(
             bot="sandbox" if app.sandbox is not None else "telegram",
             mode=app.bot_runner.state,
         )
+        set_aside_long_lived()  # start-up's objects: no full collection walks them again
         app.started.set()
         await stop.wait()
     finally:
@@ -186,3 +188,4 @@ async def shutdown(app: Application, runner: web.AppRunner | None = None) -> Non
     await _step("cache", app.cache.backend.close)
     await _step("database probe", app.database.close)
     await _step("database", app.engine.dispose)
+    release_long_lived()
