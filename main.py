@@ -42,12 +42,9 @@ def _parser() -> argparse.ArgumentParser:
 
 async def _run(settings: Settings) -> None:
     from runtime.container import build_application
-    from runtime.heap import settle_heap
     from runtime.serve import serve
 
-    app = build_application(settings)
-    settle_heap()
-    await serve(app)
+    await serve(build_application(settings))
 
 
 async def _api_token(settings: Settings, login: str, name: str) -> int:

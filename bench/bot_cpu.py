@@ -48,11 +48,11 @@ from bot.callbacks import ConsentChoice
 from bot.json_session import JsonBodySession
 from core.clock import SystemClock
 from core.logging import configure_logging
+from core.long_lived import release_long_lived, set_aside_long_lived
 from core.settings import LogFormat
 from domain.demo import DEMO_CITIES, seed_demo
 from domain.privacy.consent import shipped_version
 from runtime.container import build_application
-from runtime.heap import settle_heap
 from storage.engine import create_engine
 from storage.migrate import upgrade
 
@@ -312,7 +312,7 @@ async def measure(
     )
     app = build_application(settings, bot_session=stub_session(api_url))
     _consent_version[0] = shipped_version(app.catalog, settings.privacy_policy_url)
-    settle_heap()  # as `python main.py run` does
+    set_aside_long_lived()  # as runtime.serve does before the first update
     counted = CountRequests()
     app.bot.session.middleware(counted)
     # aiogram as it comes: its own session (a form per request), as bench.trivial_bot
@@ -335,6 +335,7 @@ async def measure(
             await feed(trivial, trivial_bot, counted, warm, floor_steps, batch)
             floor = await feed(trivial, trivial_bot, counted, floor_users, floor_steps, batch)
     finally:
+        release_long_lived()
         await trivial_bot.session.close()
         await app.bot.session.close()
         await app.dispatcher.storage.close()

@@ -1,14 +1,16 @@
 """What start-up builds lives as long as the process: set aside from the garbage collector.
 
-After start-up the process holds about 330,000 objects the collector tracks (modules, classes,
-the application's parts) that will never be garbage. A full collection walks them all: on this
-machine a 0.19 s pause, which falls on whichever update or request allocates at that moment
-(issue 15: CPU and the slowest replies). `gc.freeze()` moves them to a generation the collector
-never walks; `gc.collect()` first, so nothing that is already garbage is kept.
+Everything imported and built before the first update (aiogram's routers and types, SQLAlchemy's
+mappers and compiled statements, the catalogs, the web app) lives as long as the process: about
+330,000 objects the collector tracks. Left in its generations, every full collection walks them
+all again, for nothing: on this machine a 0.19 s pause, falling on whichever update or request
+allocates at that moment (issue 15: CPU and the slowest replies). `gc.freeze()` moves them to a
+generation the collector never walks; `gc.collect()` first, so nothing that is already garbage
+is kept.
 
-`set_aside_long_lived` is called once the application has started (runtime.serve); from then
-on, a part built later (admin.lazy_app: the panel's pages, the API) is set aside too once built.
-`release_long_lived` gives everything back at shutdown, so that a process running the
+runtime.serve calls `set_aside_long_lived` once start-up is done, before the first update; from
+then on a part built later (admin.lazy_app: the panel's pages, the API) is set aside too once
+built. `release_long_lived` gives everything back at shutdown, so that a process running the
 application more than once (the tests) collects what each run left."""
 
 from __future__ import annotations

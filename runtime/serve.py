@@ -122,6 +122,7 @@ async def serve(
             ),
         )
         await _set_command_menus(app)
+        set_aside_long_lived()  # all start-up built, before the first update
         app.bot_runner.start()
         if app.bot_runner.webhook:
             base = settings.webhook_url or app.base_url  # the sandbox reaches us directly
@@ -134,7 +135,6 @@ async def serve(
             bot="sandbox" if app.sandbox is not None else "telegram",
             mode=app.bot_runner.state,
         )
-        set_aside_long_lived()  # start-up's objects: no full collection walks them again
         app.started.set()
         await stop.wait()
     finally:
