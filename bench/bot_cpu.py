@@ -9,8 +9,10 @@ through /start, the consent agreed (a button), their city typed, two screening a
 time, all of a batch at once, as polling hands them over.
 
 The floor: aiogram with one handler that replies "ok" (no middleware, no storage), fed the same
-number of updates the same way, replying through the same stub. The figure is the ratio of the
-process CPU time per update (`time.process_time`) of the two, measured one after the other.
+number of updates the same way, replying through the same stub as many times, step by step, as
+the application made Bot API requests (replies, edits, answers to button presses). The figure
+is the ratio of the process CPU time per update (`time.process_time`) of the two, measured one
+after the other.
 
 `--backend postgres` uses a scratch database on BENCH_POSTGRES_URL and Redis at BENCH_REDIS_URL.
 """
@@ -246,16 +248,30 @@ async def feed(
 
 
 def trivial_dispatcher() -> Dispatcher:
-    """aiogram with one handler that replies, nothing else."""
+    """aiogram with one handler that replies "ok" as many times as the message's text says,
+    nothing else."""
     router = Router(name="bench-trivial")
 
     @router.message()
     async def answer(message: Message) -> None:
-        await message.answer("ok")
+        for _ in range(int(message.text or "1")):
+            await message.answer("ok")
 
     dispatcher = Dispatcher()
     dispatcher.include_router(router)
     return dispatcher
+
+
+def same_replies(project: Cpu, users: Sequence[int]) -> list[Step]:
+    """The floor's steps: at each, every user's message asks the trivial bot for as many
+    replies as the project made Bot API requests at that step, spread over the users (so the
+    two send the same number of requests, step by step)."""
+    steps: list[Step] = []
+    for step in project.steps:
+        each, extra = divmod(step.requests, len(users))
+        wanted = {user: each + (n < extra) for n, user in enumerate(users)}
+        steps.append(lambda user, wanted=wanted: text_update(user, str(wanted[user])))
+    return steps
 
 
 @dataclass(frozen=True)
@@ -330,9 +346,9 @@ async def measure(
             project = await feed(
                 app.dispatcher, app.bot, counted, measured, CONVERSATION, batch, profile
             )
-            floor_steps = [lambda user: text_update(user, "hello")] * len(CONVERSATION)
             trivial = trivial_dispatcher()
-            await feed(trivial, trivial_bot, counted, warm, floor_steps, batch)
+            await feed(trivial, trivial_bot, counted, warm, same_replies(project, warm), batch)
+            floor_steps = same_replies(project, floor_users)
             floor = await feed(trivial, trivial_bot, counted, floor_users, floor_steps, batch)
     finally:
         release_long_lived()
@@ -378,8 +394,9 @@ async def bot_cpu_figure(
             f"two screening answers and /start again, {batch} at a time as polling hands them over "
             f"({result.project.updates} updates, {result.project.requests} Bot API requests to "
             "a stub in its own process); process CPU time per update, parsing included; floor: "
-            f'aiogram with one handler replying "ok", fed as many updates the same way '
-            f"({result.floor.requests} requests). On a scratch database with the demo rows."
+            f'aiogram with one handler replying "ok", fed as many updates the same way and '
+            f"making as many requests ({result.floor.requests}). On a scratch database with the "
+            "demo rows."
         ),
         extra={
             "updates": result.project.updates,
