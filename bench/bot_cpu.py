@@ -23,6 +23,7 @@ import argparse
 import asyncio
 import contextlib
 import cProfile
+import functools
 import itertools
 import os
 import pstats
@@ -270,8 +271,12 @@ def same_replies(project: Cpu, users: Sequence[int]) -> list[Step]:
     for step in project.steps:
         each, extra = divmod(step.requests, len(users))
         wanted = {user: each + (n < extra) for n, user in enumerate(users)}
-        steps.append(lambda user, wanted=wanted: text_update(user, str(wanted[user])))
+        steps.append(functools.partial(_asking, wanted))
     return steps
+
+
+def _asking(wanted: dict[int, int], user: int) -> dict[str, Any]:
+    return text_update(user, str(wanted[user]))
 
 
 @dataclass(frozen=True)

@@ -6,22 +6,23 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Insert
-from sqlalchemy.dialects import sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Base
 
 if TYPE_CHECKING:
-    from sqlalchemy.dialects import postgresql
+    from sqlalchemy.dialects import postgresql, sqlite
 
 
 def _insert(session: AsyncSession, model: type[Base]) -> postgresql.Insert | sqlite.Insert:
-    """INSERT for the session's dialect. PostgreSQL's module is imported only on PostgreSQL
-    (issue 15's memory: a process on SQLite never loads it; see storage.models.indexes)."""
+    """INSERT for the session's dialect, whose module is imported only there (issue 15's
+    memory: a process loads only its own database's dialect; see storage.models.indexes)."""
     if on_postgresql(session):
         from sqlalchemy.dialects import postgresql
 
         return postgresql.insert(model)
+    from sqlalchemy.dialects import sqlite
+
     return sqlite.insert(model)
 
 

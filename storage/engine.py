@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async
 from sqlalchemy.ext.asyncio import AsyncSession as AsyncSession
 from sqlalchemy.orm import Session
 
-from storage.sqlite_driver import begin_with_first, one_trip
+from storage.models.indexes import Dialect, attach_options
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 # A connection that sat in the pool longer than this is pinged as it is checked out; one in
@@ -47,12 +47,15 @@ def create_engine(
         connect_args=connect_args or {},
     )
     _ping_idle_connections(engine, idle_ping_seconds)
-    # Here, not in the models, so that a process on SQLite never loads PostgreSQL's dialect.
-    from storage.models import Base
-    from storage.models.indexes import attach_postgresql_options
-
-    attach_postgresql_options(Base.metadata)
+    _attach_index_options("postgresql")
     return engine
+
+
+def _attach_index_options(dialect: Dialect) -> None:
+    """Here, not in the models, so that a process loads only its own database's dialect."""
+    from storage.models import Base
+
+    attach_options(Base.metadata, dialect)
 
 
 def _ping_idle_connections(engine: AsyncEngine, idle_seconds: float) -> None:
@@ -81,6 +84,9 @@ def _ping_idle_connections(engine: AsyncEngine, idle_seconds: float) -> None:
 
 
 def _create_sqlite_engine(url: str, connections: int, pool_timeout: float) -> AsyncEngine:
+    from storage.sqlite_driver import begin_with_first, one_trip  # sqlite3 and aiosqlite
+
+    _attach_index_options("sqlite")
     database = make_url(url).database
     pool: dict[str, Any] = {}
     if database and database != ":memory:":

@@ -1,37 +1,44 @@
-"""Indexes whose options only one database reads, declared without loading the other's dialect.
+"""Indexes whose options each database reads, declared without loading either's dialect.
 
-SQLAlchemy checks an index's `postgresql_*` keywords against the PostgreSQL dialect, which
-imports the dialect and its four drivers' modules (about 2 MB in every process, issue 15's
-memory). So the models give PostgreSQL's options in the index's `info`, and
-`attach_postgresql_options` sets them when a PostgreSQL engine is made (storage.engine): a
-process on SQLite never loads that dialect, and on PostgreSQL the indexes are complete before
-the first statement, the migrations' comparison (`alembic.autogenerate`) included."""
+SQLAlchemy checks an index's `sqlite_*` and `postgresql_*` keywords against that dialect, which
+imports it: PostgreSQL's with its four drivers' modules (about 2 MB), SQLite's with `sqlite3`
+(about 1.7 MB with aiosqlite and the project's driver), in every process (issue 15's memory).
+So the models give each database's options in the index's `info`, and `attach_options` sets
+one database's when its engine is made (storage.engine): a process loads only the dialect it
+uses, and its indexes are complete before the first statement, the migrations' comparison
+(`alembic.autogenerate`) included."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import ColumnElement, Index, MetaData, TextClause
 
-_POSTGRESQL = "postgresql options"  # the key in Index.info
+Dialect = Literal["sqlite", "postgresql"]
+
+
+def _key(dialect: Dialect) -> str:
+    return f"{dialect} options"  # in Index.info
 
 
 def partial_unique_index(
     name: str, *columns: str, where: TextClause | ColumnElement[bool]
 ) -> Index:
     """A unique index over the rows `where` holds, on SQLite and on PostgreSQL alike."""
-    options = {_POSTGRESQL: {"where": where}}
-    return Index(name, *columns, unique=True, sqlite_where=where, info=options)
+    options = {_key("sqlite"): {"where": where}, _key("postgresql"): {"where": where}}
+    return Index(name, *columns, unique=True, info=options)
 
 
 def postgresql_index(name: str, *columns: str, **options: Any) -> Index:
     """An index only PostgreSQL has (`ddl_if`), with its `postgresql_<option>`s as `options`."""
-    return Index(name, *columns, info={_POSTGRESQL: options}).ddl_if(dialect="postgresql")
+    info = {_key("postgresql"): options}
+    return Index(name, *columns, info=info).ddl_if(dialect="postgresql")
 
 
-def attach_postgresql_options(metadata: MetaData) -> None:
-    """Give every index its PostgreSQL options (loads the dialect; done again, changes nothing)."""
+def attach_options(metadata: MetaData, dialect: Dialect) -> None:
+    """Give every index its options for `dialect` (loads that dialect; done again, changes
+    nothing)."""
     for table in metadata.tables.values():
         for index in table.indexes:
-            for option, value in index.info.get(_POSTGRESQL, {}).items():
-                index.dialect_options["postgresql"][option] = value
+            for option, value in index.info.get(_key(dialect), {}).items():
+                index.dialect_options[dialect][option] = value

@@ -46,6 +46,14 @@ NOT_AT_START = (
     "pytest",
 )
 
+# On PostgreSQL, SQLite's driver and dialect (storage.models.indexes, storage.engine).
+NOT_AT_START_ON_POSTGRESQL = (
+    "sqlite3",
+    "aiosqlite",
+    "sqlalchemy.dialects.sqlite",
+    "storage.sqlite_driver",
+)
+
 # With a BOT_TOKEN (production) the sandbox stands in for nothing: neither the built-in Bot API
 # server nor the demo data it fills an empty database with are needed.
 NOT_AT_START_WITH_A_TOKEN = ("sandbox", "domain.demo")
@@ -57,15 +65,17 @@ from core.settings import Settings
 from runtime.container import build_application
 import runtime.serve
 
-url = "sqlite+aiosqlite:///:memory:"
-build_application(Settings(_env_file=None, database_url=url, redis_url="", bot_token=%r))
+build_application(Settings(_env_file=None, database_url=%r, redis_url="", bot_token=%r))
 print(json.dumps(sorted(sys.modules)))
 """
 
 
-def _loaded_at_start(bot_token: str) -> set[str]:
+SQLITE = "sqlite+aiosqlite:///:memory:"
+
+
+def _loaded_at_start(bot_token: str, database_url: str = SQLITE) -> set[str]:
     done = subprocess.run(
-        [sys.executable, "-c", _PROBE % bot_token],
+        [sys.executable, "-c", _PROBE % (database_url, bot_token)],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -91,3 +101,11 @@ def test_with_a_bot_token_the_sandbox_is_not_imported() -> None:
     loaded = _loaded_at_start(bot_token="123456:production-token")
     eager = _eager(NOT_AT_START + NOT_AT_START_WITH_A_TOKEN, loaded)
     assert eager == [], f"imported at start-up with a BOT_TOKEN: {eager}"
+
+
+def test_on_postgresql_sqlites_driver_and_dialect_are_not_imported() -> None:
+    # The engine is made (not connected): nothing here needs a running PostgreSQL.
+    loaded = _loaded_at_start("", "postgresql+asyncpg://nobody@127.0.0.1:1/none")
+    assert "sqlalchemy.dialects.postgresql.asyncpg" in loaded
+    eager = _eager(NOT_AT_START_ON_POSTGRESQL, loaded)
+    assert eager == [], f"imported at start-up on PostgreSQL: {eager}"
