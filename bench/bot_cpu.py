@@ -264,12 +264,13 @@ def trivial_dispatcher() -> Dispatcher:
 
 
 def same_replies(project: Cpu, users: Sequence[int]) -> list[Step]:
-    """The floor's steps: at each, every user's message asks the trivial bot for as many
-    replies as the project made Bot API requests at that step, spread over the users (so the
-    two send the same number of requests, step by step)."""
+    """The floor's steps: at each, the users' messages ask the trivial bot for as many replies
+    per user as the project made Bot API requests per update at that step (so, for as many
+    users, the two send the same number of requests, step by step)."""
     steps: list[Step] = []
     for step in project.steps:
-        each, extra = divmod(step.requests, len(users))
+        share = round(step.requests * len(users) / max(1, step.updates))  # as many per user
+        each, extra = divmod(share, len(users))
         wanted = {user: each + (n < extra) for n, user in enumerate(users)}
         steps.append(functools.partial(_asking, wanted))
     return steps

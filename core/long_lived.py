@@ -8,33 +8,43 @@ allocates at that moment (issue 15: CPU and the slowest replies). `gc.freeze()` 
 generation the collector never walks; `gc.collect()` first, so nothing that is already garbage
 is kept.
 
-runtime.serve calls `set_aside_long_lived` once start-up is done, before the first update; from
+runtime.serve calls `set_aside_long_lived` once start-up is done, before the bot polls; from
 then on a part built later (admin.lazy_app: the panel's pages, the API) is set aside too once
-built. `release_long_lived` gives everything back at shutdown, so that a process running the
-application more than once (the tests) collects what each run left."""
+built. That happens inside the request that built it, so whatever else is alive at that moment
+(another request's or update's objects) is set aside with it, and if it later becomes garbage
+in a reference cycle it stays until shutdown: bounded, as it happens at most once per part.
+`release_long_lived` gives everything back when the last running application stops, so that
+a process running the application more than once (the tests) collects what each run left."""
 
 from __future__ import annotations
 
 import gc
 
-_serving = False  # started and not stopped: what is built now lives as long as the process
+_serving = 0  # applications started and not stopped in this process
 
 
 def set_aside_long_lived() -> None:
+    """Once an application has started (each call counts one more running)."""
     global _serving
-    _serving = True
-    gc.collect()
-    gc.freeze()
+    _serving += 1
+    _set_aside()
 
 
 def set_aside_if_serving() -> None:
-    """After a part is built while the application serves (outside it, nothing: a test that
+    """After a part is built while an application serves (outside one, nothing: a test that
     builds parts without starting the application keeps its garbage collectable)."""
     if _serving:
-        set_aside_long_lived()
+        _set_aside()
 
 
 def release_long_lived() -> None:
+    """Once an application has stopped; the last one gives everything back."""
     global _serving
-    _serving = False
-    gc.unfreeze()
+    _serving = max(0, _serving - 1)
+    if not _serving:
+        gc.unfreeze()
+
+
+def _set_aside() -> None:
+    gc.collect()
+    gc.freeze()

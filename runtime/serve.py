@@ -63,6 +63,7 @@ async def serve(
     settings = app.settings
     runner = web.AppRunner(app.web_app, handle_signals=False, access_log=None, shutdown_timeout=1.0)
     await runner.setup()
+    set_aside = False
     try:
         if app.sandbox is not None:  # before anyone can ask it for a persona
             await skip_known_user_ids(app.uow_factory, app.sandbox)
@@ -123,6 +124,7 @@ async def serve(
         )
         await _set_command_menus(app)
         set_aside_long_lived()  # all start-up built, before the first update
+        set_aside = True
         app.bot_runner.start()
         if app.bot_runner.webhook:
             base = settings.webhook_url or app.base_url  # the sandbox reaches us directly
@@ -141,7 +143,11 @@ async def serve(
         log.info("app.stopping")
         for sig in signals:
             loop.remove_signal_handler(sig)
-        await shutdown(app, runner)
+        try:
+            await shutdown(app, runner)
+        finally:
+            if set_aside:  # also when shutting down was itself cut short
+                release_long_lived()
         log.info("app.stopped")
 
 
@@ -188,4 +194,3 @@ async def shutdown(app: Application, runner: web.AppRunner | None = None) -> Non
     await _step("cache", app.cache.backend.close)
     await _step("database probe", app.database.close)
     await _step("database", app.engine.dispose)
-    release_long_lived()

@@ -53,7 +53,3 @@ def insert_ignoring_conflicts(
 
 def on_postgresql(session: AsyncSession) -> bool:
     return session.get_bind().dialect.name == "postgresql"
-
-
-def supports_skip_locked(session: AsyncSession) -> bool:
-    return on_postgresql(session)

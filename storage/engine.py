@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async
 from sqlalchemy.ext.asyncio import AsyncSession as AsyncSession
 from sqlalchemy.orm import Session
 
+from storage.models import Base
 from storage.models.indexes import Dialect, attach_options
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -53,8 +54,6 @@ def create_engine(
 
 def _attach_index_options(dialect: Dialect) -> None:
     """Here, not in the models, so that a process loads only its own database's dialect."""
-    from storage.models import Base
-
     attach_options(Base.metadata, dialect)
 
 

@@ -11,10 +11,15 @@ from sqlalchemy.engine import Connection
 from storage.engine import create_engine
 from storage.migrate import migrating
 from storage.models import Base
+from storage.models.indexes import attach_options
 from storage.types import UTCDateTime
 
 config = context.config
 target_metadata = Base.metadata
+# A revision written from the models (`alembic revision --autogenerate`) carries both databases'
+# index options, whichever database it was compared with (alembic loads both dialects anyway).
+attach_options(target_metadata, "sqlite")
+attach_options(target_metadata, "postgresql")
 
 
 def _database_url() -> str:

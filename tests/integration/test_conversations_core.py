@@ -203,7 +203,7 @@ async def test_tags_fold_names_filter_the_list_and_its_count_follows(storage: St
         assert isinstance(bad, Failure) and bad.error.field == "tag"
         assert await tags_of(uow, anna.id) == ["Night shift", "VIP"]
         # A page's tags in one query (an array of ids on PostgreSQL, an IN on SQLite): by name,
-        # nothing for an untagged or absent id, the same statement for pages of any length.
+        # nothing for an id without tags (no such candidate here), pages of any length.
         page = [oleg.id, anna.id, anna.id + oleg.id]
         expected = {anna.id: ["Night shift", "VIP"], oleg.id: ["Night shift"]}
         assert await tags_of_candidates(uow, page) == expected

@@ -19,8 +19,9 @@ class _Node:
 
 @pytest.fixture(autouse=True)
 def _given_back() -> Iterator[None]:
+    gc.unfreeze()  # whatever an earlier test left
     yield
-    release_long_lived()
+    gc.unfreeze()
 
 
 def test_set_aside_freezes_what_lives_and_collects_what_is_garbage() -> None:
@@ -45,4 +46,19 @@ def test_a_part_built_later_is_set_aside_only_while_serving() -> None:
     assert not any(o is part for o in gc.get_objects())
     release_long_lived()
     set_aside_if_serving()  # stopped: no longer serving
+    assert gc.get_freeze_count() == 0
+
+
+def test_everything_is_given_back_when_the_last_running_application_stops() -> None:
+    set_aside_long_lived()  # one application
+    set_aside_long_lived()  # and another in the same process
+    release_long_lived()  # the first stops: the other still serves
+    assert gc.get_freeze_count() > 0
+    part = _Node()
+    set_aside_if_serving()
+    assert not any(o is part for o in gc.get_objects())
+    release_long_lived()
+    assert gc.get_freeze_count() == 0
+    release_long_lived()  # one too many changes nothing
+    set_aside_if_serving()
     assert gc.get_freeze_count() == 0
