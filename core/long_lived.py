@@ -6,7 +6,10 @@ mappers and compiled statements, the catalogs, the web app) lives as long as the
 all again, for nothing: on this machine a 0.19 s pause, falling on whichever update or request
 allocates at that moment (issue 15: CPU and the slowest replies). `gc.freeze()` moves them to a
 generation the collector never walks; `gc.collect()` first, so nothing that is already garbage
-is kept.
+is kept. Only the first set-aside in a process collects every generation; a later one (a part
+built later, another application started in the same process) collects the young ones only:
+garbage that reached the oldest generation meanwhile is set aside with the rest, and a full
+pass over a large heap (a test process, late in the suite) costs seconds.
 
 runtime.serve calls `set_aside_long_lived` once start-up is done, before the bot polls; from
 then on a part built later (admin.lazy_app: the panel's pages, the API) is set aside too once
@@ -21,6 +24,7 @@ from __future__ import annotations
 import gc
 
 _serving = 0  # applications started and not stopped in this process
+_collected_all = False  # a full collection has preceded a set-aside in this process
 
 
 def set_aside_long_lived() -> None:
@@ -46,5 +50,10 @@ def release_long_lived() -> None:
 
 
 def _set_aside() -> None:
-    gc.collect()
+    global _collected_all
+    if _collected_all:
+        gc.collect(1)  # the young generations: what was made since the last set-aside
+    else:
+        gc.collect()
+        _collected_all = True
     gc.freeze()

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
+import core.long_lived as long_lived
 from core.long_lived import release_long_lived, set_aside_if_serving, set_aside_long_lived
 
 
@@ -62,3 +63,27 @@ def test_everything_is_given_back_when_the_last_running_application_stops() -> N
     release_long_lived()  # one too many changes nothing
     set_aside_if_serving()
     assert gc.get_freeze_count() == 0
+
+
+def test_only_the_first_set_aside_collects_every_generation(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A full pass over a test process's heap late in the suite costs seconds: after the first,
+    a set-aside collects the young generations only; older garbage waits for the release."""
+    monkeypatch.setattr(long_lived, "_collected_all", False)
+    old = _Node()
+    old_ref = weakref.ref(old)
+    gc.collect()  # `old` now sits in the oldest generation
+    del old  # garbage there: only a full pass finds it
+    set_aside_long_lived()  # the process's first: a full pass
+    assert old_ref() is None
+    later = _Node()
+    later_ref = weakref.ref(later)
+    gc.collect()
+    del later
+    set_aside_long_lived()  # a later one: the young generations only
+    assert later_ref() is not None  # set aside with the rest, until given back
+    release_long_lived()
+    release_long_lived()
+    gc.collect()
+    assert later_ref() is None
