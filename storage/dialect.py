@@ -14,9 +14,10 @@ if TYPE_CHECKING:
     from sqlalchemy.dialects import postgresql, sqlite
 
 
-def _insert(session: AsyncSession, model: type[Base]) -> postgresql.Insert | sqlite.Insert:
-    """INSERT for the session's dialect, whose module is imported only there (issue 15's
-    memory: a process loads only its own database's dialect; see storage.models.indexes)."""
+def upserting(session: AsyncSession, model: type[Base]) -> postgresql.Insert | sqlite.Insert:
+    """INSERT for the session's dialect, with its `on_conflict_do_*` (the same on both). The
+    dialect's module is imported only there (issue 15's memory: a process loads only its own
+    database's dialect; see storage.models.indexes)."""
     if on_postgresql(session):
         from sqlalchemy.dialects import postgresql
 
@@ -26,18 +27,13 @@ def _insert(session: AsyncSession, model: type[Base]) -> postgresql.Insert | sql
     return sqlite.insert(model)
 
 
-def upserting(session: AsyncSession, model: type[Base]) -> postgresql.Insert | sqlite.Insert:
-    """INSERT for the session's dialect, with its `on_conflict_do_update` (the same on both)."""
-    return _insert(session, model)
-
-
 def ignoring_conflicts(
     session: AsyncSession, model: type[Base], conflict_on: Sequence[str]
 ) -> Insert:
     """INSERT ... ON CONFLICT (cols) DO NOTHING for the session's dialect, without values.
     Executed with a list of rows, it is compiled once and then cached; `.values(rows)` would
     compile a statement of its own for every call."""
-    return _insert(session, model).on_conflict_do_nothing(index_elements=list(conflict_on))
+    return upserting(session, model).on_conflict_do_nothing(index_elements=list(conflict_on))
 
 
 def insert_ignoring_conflicts(
